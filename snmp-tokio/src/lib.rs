@@ -1,0 +1,2 @@
+//! The tokio adapter. Not implemented yet: see the README and issue 5.
+#![forbid(unsafe_code)]
