@@ -57,6 +57,8 @@ const MAX_LENGTH_OCTETS: usize = 4;
 #[derive(Clone)]
 pub(crate) struct Reader<'a> {
     src: &'a Bytes,
+    /// `src` as a plain slice (saves an indirection on every byte read).
+    buf: &'a [u8],
     pos: usize,
     end: usize,
     depth: u8,
@@ -78,6 +80,7 @@ impl<'a> Reader<'a> {
     pub(crate) fn new(src: &'a Bytes) -> Self {
         Self {
             src,
+            buf: src,
             pos: 0,
             end: src.len(),
             depth: 0,
@@ -99,7 +102,7 @@ impl<'a> Reader<'a> {
     /// The tag of the next TLV, without consuming it.
     pub(crate) fn peek_tag(&self) -> Result<u8, DecodeError> {
         if self.pos < self.end {
-            self.src
+            self.buf
                 .get(self.pos)
                 .copied()
                 .ok_or_else(|| self.err(DecodeErrorKind::Truncated))
@@ -110,7 +113,7 @@ impl<'a> Reader<'a> {
 
     fn byte_at(&self, at: usize) -> Result<u8, DecodeError> {
         if at < self.end {
-            if let Some(b) = self.src.get(at) {
+            if let Some(b) = self.buf.get(at) {
                 return Ok(*b);
             }
         }
@@ -118,7 +121,28 @@ impl<'a> Reader<'a> {
     }
 
     /// Reads one TLV header and skips over its content.
+    #[inline]
     pub(crate) fn read_tlv(&mut self) -> Result<Tlv, DecodeError> {
+        let start = self.pos;
+        // Fast path: a low tag and a short-form length, which is nearly every TLV in SNMP.
+        if let Some(&[tag, len]) = self.buf.get(start..start + 2) {
+            if len < 0x80 && tag & 0x1f != 0x1f && self.end >= start + 2 {
+                let content_end = start + 2 + usize::from(len);
+                if content_end <= self.end {
+                    self.pos = content_end;
+                    return Ok(Tlv {
+                        tag,
+                        start,
+                        content: start + 2..content_end,
+                    });
+                }
+            }
+        }
+        self.read_tlv_slow()
+    }
+
+    #[cold]
+    fn read_tlv_slow(&mut self) -> Result<Tlv, DecodeError> {
         let start = self.pos;
         let tag = self.byte_at(start)?;
         if tag & 0x1f == 0x1f {
@@ -181,6 +205,7 @@ impl<'a> Reader<'a> {
         }
         Ok(Reader {
             src: self.src,
+            buf: self.buf,
             pos: tlv.content.start,
             end: tlv.content.end,
             depth: self.depth + 1,
@@ -189,7 +214,7 @@ impl<'a> Reader<'a> {
 
     /// The content bytes of `tlv` as a slice.
     pub(crate) fn slice(&self, range: &Range<usize>) -> &'a [u8] {
-        self.src.get(range.clone()).unwrap_or(&[])
+        self.buf.get(range.clone()).unwrap_or(&[])
     }
 
     /// The content bytes of `tlv` as a zero-copy `Bytes`.
@@ -320,67 +345,151 @@ pub fn tlv_len(content_len: usize) -> usize {
     1 + length_len(content_len) + content_len
 }
 
-/// Writes BER into a slice that the caller has sized with the matching `*_len` functions.
+/// Writes BER backwards, from the end of a buffer towards its start.
 ///
-/// Writes past the end are a bug in the length computation; they panic rather than corrupt.
+/// Writing backwards means every length is known when its header is written (it is the number
+/// of bytes written since the content began), so one pass encodes a whole message with minimal
+/// lengths and nothing is measured twice. When the buffer is too small the writer keeps
+/// counting without writing, so the same code computes `encoded_len` (with an empty buffer)
+/// and reports how many bytes a failed encode needed.
 pub(crate) struct Writer<'a> {
     buf: &'a mut [u8],
-    pos: usize,
+    /// Bytes produced so far (written or, after an overflow, only counted).
+    len: usize,
+    overflow: bool,
 }
 
 impl<'a> Writer<'a> {
+    /// A writer that fills `buf` from its end.
     pub(crate) fn new(buf: &'a mut [u8]) -> Self {
-        Self { buf, pos: 0 }
+        Self {
+            buf,
+            len: 0,
+            overflow: false,
+        }
     }
 
-    pub(crate) fn position(&self) -> usize {
-        self.pos
+    /// Bytes produced so far.
+    pub(crate) fn len(&self) -> usize {
+        self.len
     }
 
-    pub(crate) fn byte(&mut self, b: u8) {
-        self.buf[self.pos] = b;
-        self.pos += 1;
+    /// True when the buffer was too small; the output is then incomplete.
+    pub(crate) fn overflowed(&self) -> bool {
+        self.overflow
     }
 
+    /// Prepends `b`.
     pub(crate) fn bytes(&mut self, b: &[u8]) {
-        self.buf[self.pos..self.pos + b.len()].copy_from_slice(b);
-        self.pos += b.len();
+        let new_len = self.len + b.len();
+        if !self.overflow {
+            match self.buf.len().checked_sub(new_len) {
+                Some(start) => {
+                    if let Some(dst) = self.buf.get_mut(start..start + b.len()) {
+                        dst.copy_from_slice(b);
+                    }
+                }
+                None => self.overflow = true,
+            }
+        }
+        self.len = new_len;
     }
 
-    /// Writes a tag and a minimal definite length.
-    pub(crate) fn header(&mut self, tag: u8, len: usize) {
-        self.byte(tag);
-        let n = length_len(len);
-        if n == 1 {
-            self.byte(len as u8);
-        } else {
-            self.byte(0x80 | (n - 1) as u8);
-            for i in (0..n - 1).rev() {
-                self.byte((len >> (8 * i)) as u8);
+    /// Prepends one byte.
+    pub(crate) fn byte(&mut self, b: u8) {
+        self.len += 1;
+        if !self.overflow {
+            match self.buf.len().checked_sub(self.len) {
+                Some(at) => {
+                    if let Some(slot) = self.buf.get_mut(at) {
+                        *slot = b;
+                    }
+                }
+                None => self.overflow = true,
             }
         }
     }
 
+    /// Prepends a tag and the minimal definite length of the `len` bytes that follow it.
+    pub(crate) fn header(&mut self, tag: u8, len: usize) {
+        if len < 0x80 {
+            self.bytes(&[tag, len as u8]);
+        } else {
+            let n = length_len(len) - 1;
+            let be = (len as u64).to_be_bytes();
+            self.bytes(&be[8 - n..]);
+            self.bytes(&[tag, 0x80 | n as u8]);
+        }
+    }
+
+    /// Runs `content` (which prepends the content octets), then prepends the header.
+    #[inline]
+    pub(crate) fn tlv(&mut self, tag: u8, content: impl FnOnce(&mut Self)) {
+        let end = self.len;
+        content(self);
+        let n = self.len - end;
+        self.header(tag, n);
+    }
+
     pub(crate) fn i64_tlv(&mut self, tag: u8, v: i64) {
         let n = i64_content_len(v);
+        let be = v.to_be_bytes();
+        self.bytes(&be[8 - n..]);
         self.header(tag, n);
-        for i in (0..n).rev() {
-            self.byte((v >> (8 * i)) as u8);
-        }
     }
 
     pub(crate) fn u64_tlv(&mut self, tag: u8, v: u64) {
         let n = u64_content_len(v);
-        self.header(tag, n);
-        for i in (0..n).rev() {
-            // For the leading zero octet (i == 8) the shift would overflow; it is zero anyway.
-            self.byte(if i >= 8 { 0 } else { (v >> (8 * i)) as u8 });
+        let be = v.to_be_bytes();
+        if n > 8 {
+            self.bytes(&be);
+            self.byte(0);
+        } else {
+            self.bytes(&be[8 - n..]);
         }
+        self.header(tag, n);
     }
 
     pub(crate) fn octets_tlv(&mut self, tag: u8, b: &[u8]) {
-        self.header(tag, b.len());
         self.bytes(b);
+        self.header(tag, b.len());
+    }
+}
+
+/// How encodable types are written: backwards, into a [`Writer`].
+pub(crate) trait WriteBer {
+    fn write_ber(&self, w: &mut Writer<'_>);
+
+    /// Bytes the encoding takes (a counting pass of the same writer).
+    fn ber_len(&self) -> usize {
+        let mut w = Writer::new(&mut []);
+        self.write_ber(&mut w);
+        w.len()
+    }
+
+    /// Encodes into the start of `buf`.
+    fn encode_ber(&self, buf: &mut [u8]) -> Result<usize, crate::EncodeError> {
+        let mut w = Writer::new(buf);
+        self.write_ber(&mut w);
+        let n = w.len();
+        if w.overflowed() {
+            return Err(crate::EncodeError {
+                needed: n,
+                available: buf.len(),
+            });
+        }
+        let start = buf.len() - n;
+        buf.copy_within(start.., 0);
+        Ok(n)
+    }
+
+    /// Encodes into a new vector of exactly the right size.
+    fn ber_to_vec(&self) -> alloc::vec::Vec<u8> {
+        let mut v = alloc::vec![0; self.ber_len()];
+        let mut w = Writer::new(&mut v);
+        self.write_ber(&mut w);
+        debug_assert!(!w.overflowed() && w.len() == v.len());
+        v
     }
 }
 
@@ -391,7 +500,7 @@ impl<'a> Writer<'a> {
 /// ```
 pub fn encode_i64_content(v: i64) -> alloc::vec::Vec<u8> {
     let n = i64_content_len(v);
-    (0..n).rev().map(|i| (v >> (8 * i)) as u8).collect()
+    v.to_be_bytes()[8 - n..].to_vec()
 }
 
 /// Encodes the content octets of an unsigned integer (minimal, with a leading zero octet when
@@ -402,10 +511,10 @@ pub fn encode_i64_content(v: i64) -> alloc::vec::Vec<u8> {
 /// ```
 pub fn encode_u64_content(v: u64) -> alloc::vec::Vec<u8> {
     let n = u64_content_len(v);
-    (0..n)
-        .rev()
-        .map(|i| if i >= 8 { 0 } else { (v >> (8 * i)) as u8 })
-        .collect()
+    let mut out = alloc::vec![0u8; n + 2];
+    let mut w = Writer::new(&mut out);
+    w.u64_tlv(0, v);
+    out.split_off(2)
 }
 
 /// Encodes a definite length field (minimal form).
@@ -414,11 +523,10 @@ pub fn encode_u64_content(v: u64) -> alloc::vec::Vec<u8> {
 /// assert_eq!(snmp_codec::ber::encode_length(256), vec![0x82, 0x01, 0x00]);
 /// ```
 pub fn encode_length(len: usize) -> alloc::vec::Vec<u8> {
-    let mut buf = [0u8; 6];
-    let mut w = Writer::new(&mut buf);
+    let mut out = alloc::vec![0u8; length_len(len) + 1];
+    let mut w = Writer::new(&mut out);
     w.header(0, len);
-    let end = w.position();
-    buf[1..end].to_vec()
+    out.split_off(1)
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@ use alloc::vec::Vec;
 use bytes::Bytes;
 use core::ops::Range;
 
-use crate::ber::{self, tag, Reader, Writer};
+use crate::ber::{tag, Reader, WriteBer, Writer};
 use crate::error::{DecodeError, DecodeErrorKind, EncodeError};
 use crate::pdu::Pdu;
 
@@ -41,23 +41,6 @@ pub const MIN_MSG_MAX_SIZE: i32 = 484;
 /// The longest engine ID and user name USM allows (RFC 3411, RFC 3414).
 pub const MAX_ENGINE_ID_LEN: usize = 32;
 
-/// Runs `f` over a buffer of exactly `len` bytes at the start of `buf`.
-fn encode_into(
-    buf: &mut [u8],
-    len: usize,
-    f: impl FnOnce(&mut Writer<'_>),
-) -> Result<usize, EncodeError> {
-    let available = buf.len();
-    let out = buf.get_mut(..len).ok_or(EncodeError {
-        needed: len,
-        available,
-    })?;
-    let mut w = Writer::new(out);
-    f(&mut w);
-    debug_assert_eq!(w.position(), len, "encoded_len disagrees with the encoder");
-    Ok(len)
-}
-
 /// A v1 or v2c message: version, community, PDU.
 ///
 /// ```
@@ -91,32 +74,29 @@ impl CommunityMessage {
         }
     }
 
-    fn content_len(&self) -> usize {
-        ber::tlv_len(1) + ber::tlv_len(self.community.len()) + self.pdu.encoded_len()
-    }
-
     /// Size of the encoded message.
     pub fn encoded_len(&self) -> usize {
-        ber::tlv_len(self.content_len())
+        self.ber_len()
     }
 
     /// Encodes into the start of `buf`; returns the number of bytes written.
     pub fn encode(&self, buf: &mut [u8]) -> Result<usize, EncodeError> {
-        encode_into(buf, self.encoded_len(), |w| self.write(w))
+        self.encode_ber(buf)
     }
 
     /// Encodes into a new vector.
     pub fn to_vec(&self) -> Vec<u8> {
-        let mut v = vec![0; self.encoded_len()];
-        let _ = self.encode(&mut v);
-        v
+        self.ber_to_vec()
     }
+}
 
-    fn write(&self, w: &mut Writer<'_>) {
-        w.header(tag::SEQUENCE, self.content_len());
-        w.i64_tlv(tag::INTEGER, self.version.wire_value().into());
-        w.octets_tlv(tag::OCTET_STRING, &self.community);
-        self.pdu.write(w);
+impl WriteBer for CommunityMessage {
+    fn write_ber(&self, w: &mut Writer<'_>) {
+        w.tlv(tag::SEQUENCE, |w| {
+            self.pdu.write_ber(w);
+            w.octets_tlv(tag::OCTET_STRING, &self.community);
+            w.i64_tlv(tag::INTEGER, self.version.wire_value().into());
+        });
     }
 }
 
@@ -217,34 +197,29 @@ pub struct UsmSecurityParameters {
 }
 
 impl UsmSecurityParameters {
-    fn content_len(&self) -> usize {
-        ber::tlv_len(self.engine_id.len())
-            + ber::tlv_len(ber::u64_content_len(self.engine_boots.into()))
-            + ber::tlv_len(ber::u64_content_len(self.engine_time.into()))
-            + ber::tlv_len(self.user_name.len())
-            + ber::tlv_len(self.auth_params.len())
-            + ber::tlv_len(self.priv_params.len())
-    }
-
     /// Size of the USM SEQUENCE (not counting the OCTET STRING that wraps it in a message).
     pub fn encoded_len(&self) -> usize {
-        ber::tlv_len(self.content_len())
+        let mut w = Writer::new(&mut []);
+        self.write(&mut w);
+        w.len()
     }
 
-    /// Writes the SEQUENCE; returns the absolute range of the auth params' content.
-    fn write(&self, w: &mut Writer<'_>) -> Range<usize> {
-        w.header(tag::SEQUENCE, self.content_len());
-        w.octets_tlv(tag::OCTET_STRING, &self.engine_id);
-        // Boots and time are INTEGER (0..2147483647); they are written as unsigned, which is the
-        // same encoding in that range.
-        w.u64_tlv(tag::INTEGER, self.engine_boots.into());
-        w.u64_tlv(tag::INTEGER, self.engine_time.into());
-        w.octets_tlv(tag::OCTET_STRING, &self.user_name);
-        w.header(tag::OCTET_STRING, self.auth_params.len());
-        let start = w.position();
-        w.bytes(&self.auth_params);
-        let auth = start..w.position();
-        w.octets_tlv(tag::OCTET_STRING, &self.priv_params);
+    /// Prepends the SEQUENCE; returns where the auth params' content is, counted in bytes
+    /// from the end of the output (`(from_end_of_content_end, from_end_of_content_start)`).
+    fn write(&self, w: &mut Writer<'_>) -> (usize, usize) {
+        let mut auth = (0, 0);
+        w.tlv(tag::SEQUENCE, |w| {
+            w.octets_tlv(tag::OCTET_STRING, &self.priv_params);
+            let after = w.len();
+            w.bytes(&self.auth_params);
+            auth = (after, w.len());
+            w.header(tag::OCTET_STRING, self.auth_params.len());
+            w.octets_tlv(tag::OCTET_STRING, &self.user_name);
+            // Boots and time are INTEGER (0..2147483647); unsigned encoding is the same there.
+            w.u64_tlv(tag::INTEGER, self.engine_time.into());
+            w.u64_tlv(tag::INTEGER, self.engine_boots.into());
+            w.octets_tlv(tag::OCTET_STRING, &self.engine_id);
+        });
         auth
     }
 
@@ -299,34 +274,19 @@ pub struct ScopedPdu {
 }
 
 impl ScopedPdu {
-    fn content_len(&self) -> usize {
-        ber::tlv_len(self.context_engine_id.len())
-            + ber::tlv_len(self.context_name.len())
-            + self.pdu.encoded_len()
-    }
-
     /// Size of the encoded SEQUENCE.
     pub fn encoded_len(&self) -> usize {
-        ber::tlv_len(self.content_len())
+        self.ber_len()
     }
 
     /// Encodes into the start of `buf` (the plaintext that privacy encrypts).
     pub fn encode(&self, buf: &mut [u8]) -> Result<usize, EncodeError> {
-        encode_into(buf, self.encoded_len(), |w| self.write(w))
+        self.encode_ber(buf)
     }
 
     /// Encodes into a new vector.
     pub fn to_vec(&self) -> Vec<u8> {
-        let mut v = vec![0; self.encoded_len()];
-        let _ = self.encode(&mut v);
-        v
-    }
-
-    fn write(&self, w: &mut Writer<'_>) {
-        w.header(tag::SEQUENCE, self.content_len());
-        w.octets_tlv(tag::OCTET_STRING, &self.context_engine_id);
-        w.octets_tlv(tag::OCTET_STRING, &self.context_name);
-        self.pdu.write(w);
+        self.ber_to_vec()
     }
 
     fn read(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
@@ -356,6 +316,16 @@ impl ScopedPdu {
     }
 }
 
+impl WriteBer for ScopedPdu {
+    fn write_ber(&self, w: &mut Writer<'_>) {
+        w.tlv(tag::SEQUENCE, |w| {
+            self.pdu.write_ber(w);
+            w.octets_tlv(tag::OCTET_STRING, &self.context_name);
+            w.octets_tlv(tag::OCTET_STRING, &self.context_engine_id);
+        });
+    }
+}
+
 /// msgData: a plaintext ScopedPDU or the encrypted octets of one.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ScopedPduData {
@@ -365,17 +335,10 @@ pub enum ScopedPduData {
     Encrypted(Bytes),
 }
 
-impl ScopedPduData {
-    fn encoded_len(&self) -> usize {
+impl WriteBer for ScopedPduData {
+    fn write_ber(&self, w: &mut Writer<'_>) {
         match self {
-            ScopedPduData::Plaintext(s) => s.encoded_len(),
-            ScopedPduData::Encrypted(b) => ber::tlv_len(b.len()),
-        }
-    }
-
-    fn write(&self, w: &mut Writer<'_>) {
-        match self {
-            ScopedPduData::Plaintext(s) => s.write(w),
+            ScopedPduData::Plaintext(s) => s.write_ber(w),
             ScopedPduData::Encrypted(b) => w.octets_tlv(tag::OCTET_STRING, b),
         }
     }
@@ -412,33 +375,30 @@ pub struct V3Layout {
 }
 
 impl V3Message {
-    fn header_content_len(&self) -> usize {
-        ber::tlv_len(ber::i64_content_len(self.msg_id.into()))
-            + ber::tlv_len(ber::i64_content_len(self.msg_max_size.into()))
-            + ber::tlv_len(1)
-            + ber::tlv_len(ber::i64_content_len(self.security_model.into()))
-    }
-
-    fn content_len(&self) -> usize {
-        ber::tlv_len(1)
-            + ber::tlv_len(self.header_content_len())
-            + ber::tlv_len(self.usm.encoded_len())
-            + self.data.encoded_len()
-    }
-
     /// Size of the encoded message.
     pub fn encoded_len(&self) -> usize {
-        ber::tlv_len(self.content_len())
+        let mut w = Writer::new(&mut []);
+        self.write(&mut w);
+        w.len()
     }
 
     /// Encodes into the start of `buf`; returns the layout (length and where the auth params
     /// are, for signing in place).
     pub fn encode(&self, buf: &mut [u8]) -> Result<V3Layout, EncodeError> {
-        let mut auth = 0..0;
-        let len = encode_into(buf, self.encoded_len(), |w| auth = self.write(w))?;
+        let mut w = Writer::new(buf);
+        let (auth_end, auth_start) = self.write(&mut w);
+        let len = w.len();
+        if w.overflowed() {
+            return Err(EncodeError {
+                needed: len,
+                available: buf.len(),
+            });
+        }
+        let start = buf.len() - len;
+        buf.copy_within(start.., 0);
         Ok(V3Layout {
             len,
-            auth_params: auth,
+            auth_params: len - auth_start..len - auth_end,
         })
     }
 
@@ -449,17 +409,20 @@ impl V3Message {
         (v, auth)
     }
 
-    fn write(&self, w: &mut Writer<'_>) -> Range<usize> {
-        w.header(tag::SEQUENCE, self.content_len());
-        w.i64_tlv(tag::INTEGER, 3);
-        w.header(tag::SEQUENCE, self.header_content_len());
-        w.i64_tlv(tag::INTEGER, self.msg_id.into());
-        w.i64_tlv(tag::INTEGER, self.msg_max_size.into());
-        w.octets_tlv(tag::OCTET_STRING, &[self.msg_flags.bits()]);
-        w.i64_tlv(tag::INTEGER, self.security_model.into());
-        w.header(tag::OCTET_STRING, self.usm.encoded_len());
-        let auth = self.usm.write(w);
-        self.data.write(w);
+    /// Prepends the message; returns the auth params' position counted from the end.
+    fn write(&self, w: &mut Writer<'_>) -> (usize, usize) {
+        let mut auth = (0, 0);
+        w.tlv(tag::SEQUENCE, |w| {
+            self.data.write_ber(w);
+            w.tlv(tag::OCTET_STRING, |w| auth = self.usm.write(w));
+            w.tlv(tag::SEQUENCE, |w| {
+                w.i64_tlv(tag::INTEGER, self.security_model.into());
+                w.octets_tlv(tag::OCTET_STRING, &[self.msg_flags.bits()]);
+                w.i64_tlv(tag::INTEGER, self.msg_max_size.into());
+                w.i64_tlv(tag::INTEGER, self.msg_id.into());
+            });
+            w.i64_tlv(tag::INTEGER, 3);
+        });
         auth
     }
 

@@ -14,7 +14,7 @@ pub const MAX_OID_ARCS: usize = 128;
 /// Arcs stored inline before an [`Oid`] spills to the heap. Sixteen covers the OIDs of nearly
 /// every MIB object and table row (ifTable rows have 11 arcs, ipAddrTable rows 14), so walks
 /// and GETs allocate nothing per OID.
-const INLINE_ARCS: usize = 16;
+const INLINE_ARCS: usize = 12;
 
 /// An SNMP OBJECT IDENTIFIER: a sequence of `u32` arcs.
 ///
@@ -132,12 +132,6 @@ impl Oid {
         Some(Oid::from_arcs(rest))
     }
 
-    /// Number of content octets of the BER encoding.
-    pub(crate) fn ber_content_len(&self) -> usize {
-        let (first, rest) = self.first_subid();
-        subid_len(first) + rest.iter().map(|&a| subid_len(u64::from(a))).sum::<usize>()
-    }
-
     /// The first sub-identifier (the first two arcs combined as `X * 40 + Y`) and the arcs
     /// after it. A one-arc OID encodes as `X * 40`, which decodes as `X.0` (as Net-SNMP does).
     fn first_subid(&self) -> (u64, &[u32]) {
@@ -148,13 +142,13 @@ impl Oid {
         }
     }
 
-    /// Writes the BER content octets.
+    /// Prepends the BER content octets (the writer works backwards).
     pub(crate) fn write_ber_content(&self, w: &mut crate::ber::Writer<'_>) {
         let (first, rest) = self.first_subid();
-        write_subid(w, first);
-        for &a in rest {
+        for &a in rest.iter().rev() {
             write_subid(w, u64::from(a));
         }
+        write_subid(w, first);
     }
 
     /// Decodes BER content octets (`offset` for errors only).
@@ -170,62 +164,44 @@ impl Oid {
         if content.is_empty() {
             return Err(DecodeError::new(DecodeErrorKind::EmptyOid, offset));
         }
-        let mut arcs: SmallVec<[u32; INLINE_ARCS]> = SmallVec::new();
-        let mut i = 0;
-        let mut first = true;
-        while i < content.len() {
-            let start = i;
-            if content[i] == 0x80 {
-                return Err(DecodeError::new(
-                    DecodeErrorKind::NonMinimalOid,
-                    offset + start,
-                ));
-            }
-            let mut v: u64 = 0;
-            loop {
-                let Some(&b) = content.get(i) else {
-                    return Err(DecodeError::new(
-                        DecodeErrorKind::TruncatedOid,
-                        offset + start,
-                    ));
+        // Every octet yields at most one arc (the first yields two), so short contents surely
+        // fit inline: decode them into a stack array without capacity checks.
+        if let ([first @ 0..=0x7f], rest) = content.split_at(1) {
+            // Fastest path: every sub-identifier is a single octet.
+            if rest.len() + 2 <= INLINE_ARCS && rest.iter().all(|&b| b < 0x80) {
+                let mut inline = [0u32; INLINE_ARCS];
+                let (x, y) = match *first {
+                    0..=39 => (0, *first),
+                    40..=79 => (1, *first - 40),
+                    f => (2, f - 80),
                 };
-                i += 1;
-                v = (v << 7) | u64::from(b & 0x7f);
-                // The first sub-identifier may reach 2^32 - 1 + 80; others must fit a u32.
-                if v > u64::from(u32::MAX) + 80 {
-                    return Err(DecodeError::new(
-                        DecodeErrorKind::OidArcOverflow,
-                        offset + start,
-                    ));
+                inline[0] = x;
+                inline[1] = u32::from(y);
+                for (slot, &b) in inline[2..].iter_mut().zip(rest) {
+                    *slot = u32::from(b);
                 }
-                if b & 0x80 == 0 {
-                    break;
+                return Ok(Oid {
+                    arcs: SmallVec::from_buf_and_len(inline, rest.len() + 2),
+                });
+            }
+        }
+        if content.len() < INLINE_ARCS {
+            let mut inline = [0u32; INLINE_ARCS];
+            let mut n = 0usize;
+            decode_subids(content, offset, |arc| {
+                if let Some(slot) = inline.get_mut(n) {
+                    *slot = arc;
+                    n += 1;
                 }
-            }
-            if arcs.len() + if first { 2 } else { 1 } > MAX_OID_ARCS {
-                return Err(DecodeError::new(
-                    DecodeErrorKind::OidTooLong,
-                    offset + start,
-                ));
-            }
-            if first {
-                let (x, y) = match v {
-                    0..=39 => (0, v),
-                    40..=79 => (1, v - 40),
-                    _ => (2, v - 80),
-                };
-                let y = u32::try_from(y).map_err(|_| {
-                    DecodeError::new(DecodeErrorKind::OidArcOverflow, offset + start)
-                })?;
-                arcs.push(x);
-                arcs.push(y);
-                first = false;
-            } else {
-                let a = u32::try_from(v).map_err(|_| {
-                    DecodeError::new(DecodeErrorKind::OidArcOverflow, offset + start)
-                })?;
-                arcs.push(a);
-            }
+            })?;
+            return Ok(Oid {
+                arcs: SmallVec::from_buf_and_len(inline, n),
+            });
+        }
+        let mut arcs = SmallVec::new();
+        decode_subids(content, offset, |arc| arcs.push(arc))?;
+        if arcs.len() > MAX_OID_ARCS {
+            return Err(DecodeError::new(DecodeErrorKind::OidTooLong, offset));
         }
         Ok(Oid { arcs })
     }
@@ -243,17 +219,76 @@ impl Oid {
     }
 }
 
-fn subid_len(v: u64) -> usize {
-    let bits = 64 - (v | 1).leading_zeros() as usize;
-    bits.div_ceil(7)
+/// Decodes BER sub-identifiers and hands each arc to `sink` (the first sub-identifier as its
+/// two arcs). Stops at the first error; at most `content.len() + 1` arcs are produced.
+#[inline(always)]
+fn decode_subids(
+    content: &[u8],
+    offset: usize,
+    mut sink: impl FnMut(u32),
+) -> Result<(), DecodeError> {
+    let err = |kind, at: usize| DecodeError::new(kind, offset + at);
+    let mut i = 0;
+    let mut first = true;
+    while let Some(&b0) = content.get(i) {
+        let start = i;
+        let v = if b0 < 0x80 {
+            i += 1;
+            u64::from(b0)
+        } else {
+            if b0 == 0x80 {
+                return Err(err(DecodeErrorKind::NonMinimalOid, start));
+            }
+            let mut v: u64 = 0;
+            loop {
+                let Some(&b) = content.get(i) else {
+                    return Err(err(DecodeErrorKind::TruncatedOid, start));
+                };
+                i += 1;
+                v = (v << 7) | u64::from(b & 0x7f);
+                // The first sub-identifier may reach 2^32 - 1 + 80; others must fit a u32.
+                if v > u64::from(u32::MAX) + 80 {
+                    return Err(err(DecodeErrorKind::OidArcOverflow, start));
+                }
+                if b & 0x80 == 0 {
+                    break v;
+                }
+            }
+        };
+        if first {
+            first = false;
+            let (x, y) = match v {
+                0..=39 => (0, v),
+                40..=79 => (1, v - 40),
+                _ => (2, v - 80),
+            };
+            sink(x);
+            sink(u32::try_from(y).map_err(|_| err(DecodeErrorKind::OidArcOverflow, start))?);
+        } else {
+            sink(u32::try_from(v).map_err(|_| err(DecodeErrorKind::OidArcOverflow, start))?);
+        }
+    }
+    Ok(())
 }
 
+/// Prepends one base-128 sub-identifier.
+#[inline]
 fn write_subid(w: &mut crate::ber::Writer<'_>, v: u64) {
-    let n = subid_len(v);
-    for i in (0..n).rev() {
-        let b = ((v >> (7 * i)) & 0x7f) as u8;
-        w.byte(if i > 0 { b | 0x80 } else { b });
+    if v < 0x80 {
+        w.byte(v as u8);
+        return;
     }
+    let mut tmp = [0u8; 10];
+    let mut i = tmp.len();
+    let mut v = v;
+    let mut last = true;
+    while v > 0 || last {
+        i -= 1;
+        tmp[i] = (v & 0x7f) as u8 | if last { 0 } else { 0x80 };
+        v >>= 7;
+        last = false;
+    }
+    w.bytes(&tmp[i..]);
 }
 
 impl PartialOrd for Oid {
@@ -391,9 +426,8 @@ mod tests {
         let mut buf = [0u8; 16];
         let mut w = crate::ber::Writer::new(&mut buf);
         big.write_ber_content(&mut w);
-        let n = w.position();
-        assert_eq!(n, big.ber_content_len());
-        assert_eq!(Oid::from_ber(&buf[..n], 0).unwrap(), big);
+        let n = w.len();
+        assert_eq!(Oid::from_ber(&buf[16 - n..], 0).unwrap(), big);
         assert_eq!(
             Oid::from_ber(&[0x2b, 0x80, 0x01], 0).unwrap_err().kind(),
             DecodeErrorKind::NonMinimalOid

@@ -3,10 +3,10 @@
 use alloc::vec::Vec;
 use core::fmt;
 
-use crate::ber::{self, tag, Reader, Writer};
+use crate::ber::{self, tag, Reader, WriteBer, Writer};
 use crate::error::{DecodeError, DecodeErrorKind};
 use crate::oid::Oid;
-use crate::value::{read_varbinds, varbinds_content_len, write_varbinds, VarBind};
+use crate::value::{read_varbinds, write_varbinds, VarBind};
 
 /// The error-status of a response: all 19 codes of RFC 3416, and any other value an agent
 /// may send.
@@ -83,6 +83,22 @@ const ERROR_STATUS_NAMES: [(ErrorStatus, &str); 19] = [
     (ErrorStatus::NotWritable, "notWritable"),
     (ErrorStatus::InconsistentName, "inconsistentName"),
 ];
+
+impl WriteBer for Pdu {
+    fn write_ber(&self, w: &mut Writer<'_>) {
+        w.tlv(self.pdu_type().tag(), |w| match self {
+            Pdu::TrapV1(t) => t.write_fields(w),
+            Pdu::GetBulkRequest(b) => b.write_fields(w),
+            Pdu::GetRequest(g)
+            | Pdu::GetNextRequest(g)
+            | Pdu::Response(g)
+            | Pdu::SetRequest(g)
+            | Pdu::InformRequest(g)
+            | Pdu::SnmpV2Trap(g)
+            | Pdu::Report(g) => g.write_fields(w),
+        });
+    }
+}
 
 impl From<i32> for ErrorStatus {
     fn from(v: i32) -> Self {
@@ -260,18 +276,12 @@ impl GenericPdu {
         self.varbinds.get(i)
     }
 
-    fn content_len(&self) -> usize {
-        ber::tlv_len(ber::i64_content_len(self.request_id.into()))
-            + ber::tlv_len(ber::i64_content_len(i32::from(self.error_status).into()))
-            + ber::tlv_len(ber::i64_content_len(self.error_index.into()))
-            + ber::tlv_len(varbinds_content_len(&self.varbinds))
-    }
-
-    fn write(&self, w: &mut Writer<'_>) {
-        w.i64_tlv(tag::INTEGER, self.request_id.into());
-        w.i64_tlv(tag::INTEGER, i32::from(self.error_status).into());
-        w.i64_tlv(tag::INTEGER, self.error_index.into());
+    /// Prepends the PDU's fields (not its tag and length).
+    fn write_fields(&self, w: &mut Writer<'_>) {
         write_varbinds(w, &self.varbinds);
+        w.i64_tlv(tag::INTEGER, self.error_index.into());
+        w.i64_tlv(tag::INTEGER, i32::from(self.error_status).into());
+        w.i64_tlv(tag::INTEGER, self.request_id.into());
     }
 
     fn read(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
@@ -298,18 +308,11 @@ pub struct BulkPdu {
 }
 
 impl BulkPdu {
-    fn content_len(&self) -> usize {
-        ber::tlv_len(ber::i64_content_len(self.request_id.into()))
-            + ber::tlv_len(ber::i64_content_len(self.non_repeaters.into()))
-            + ber::tlv_len(ber::i64_content_len(self.max_repetitions.into()))
-            + ber::tlv_len(varbinds_content_len(&self.varbinds))
-    }
-
-    fn write(&self, w: &mut Writer<'_>) {
-        w.i64_tlv(tag::INTEGER, self.request_id.into());
-        w.i64_tlv(tag::INTEGER, self.non_repeaters.into());
-        w.i64_tlv(tag::INTEGER, self.max_repetitions.into());
+    fn write_fields(&self, w: &mut Writer<'_>) {
         write_varbinds(w, &self.varbinds);
+        w.i64_tlv(tag::INTEGER, self.max_repetitions.into());
+        w.i64_tlv(tag::INTEGER, self.non_repeaters.into());
+        w.i64_tlv(tag::INTEGER, self.request_id.into());
     }
 
     fn read(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
@@ -340,23 +343,15 @@ pub struct TrapV1Pdu {
 }
 
 impl TrapV1Pdu {
-    fn content_len(&self) -> usize {
-        ber::tlv_len(self.enterprise.ber_content_len())
-            + ber::tlv_len(4)
-            + ber::tlv_len(ber::i64_content_len(i32::from(self.generic_trap).into()))
-            + ber::tlv_len(ber::i64_content_len(self.specific_trap.into()))
-            + ber::tlv_len(ber::u64_content_len(self.time_stamp.into()))
-            + ber::tlv_len(varbinds_content_len(&self.varbinds))
-    }
-
-    fn write(&self, w: &mut Writer<'_>) {
-        w.header(tag::OBJECT_IDENTIFIER, self.enterprise.ber_content_len());
-        self.enterprise.write_ber_content(w);
-        w.octets_tlv(tag::IP_ADDRESS, &self.agent_addr);
-        w.i64_tlv(tag::INTEGER, i32::from(self.generic_trap).into());
-        w.i64_tlv(tag::INTEGER, self.specific_trap.into());
-        w.u64_tlv(tag::TIMETICKS, self.time_stamp.into());
+    fn write_fields(&self, w: &mut Writer<'_>) {
         write_varbinds(w, &self.varbinds);
+        w.u64_tlv(tag::TIMETICKS, self.time_stamp.into());
+        w.i64_tlv(tag::INTEGER, self.specific_trap.into());
+        w.i64_tlv(tag::INTEGER, i32::from(self.generic_trap).into());
+        w.octets_tlv(tag::IP_ADDRESS, &self.agent_addr);
+        w.tlv(tag::OBJECT_IDENTIFIER, |w| {
+            self.enterprise.write_ber_content(w)
+        });
     }
 
     fn read(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
@@ -517,38 +512,9 @@ impl Pdu {
         }
     }
 
-    fn content_len(&self) -> usize {
-        match self {
-            Pdu::TrapV1(t) => t.content_len(),
-            Pdu::GetBulkRequest(b) => b.content_len(),
-            Pdu::GetRequest(g)
-            | Pdu::GetNextRequest(g)
-            | Pdu::Response(g)
-            | Pdu::SetRequest(g)
-            | Pdu::InformRequest(g)
-            | Pdu::SnmpV2Trap(g)
-            | Pdu::Report(g) => g.content_len(),
-        }
-    }
-
     /// Size of the complete PDU TLV.
     pub fn encoded_len(&self) -> usize {
-        ber::tlv_len(self.content_len())
-    }
-
-    pub(crate) fn write(&self, w: &mut Writer<'_>) {
-        w.header(self.pdu_type().tag(), self.content_len());
-        match self {
-            Pdu::TrapV1(t) => t.write(w),
-            Pdu::GetBulkRequest(b) => b.write(w),
-            Pdu::GetRequest(g)
-            | Pdu::GetNextRequest(g)
-            | Pdu::Response(g)
-            | Pdu::SetRequest(g)
-            | Pdu::InformRequest(g)
-            | Pdu::SnmpV2Trap(g)
-            | Pdu::Report(g) => g.write(w),
-        }
+        self.ber_len()
     }
 
     pub(crate) fn read(r: &mut Reader<'_>) -> Result<Pdu, DecodeError> {

@@ -6,7 +6,7 @@ use bytes::Bytes;
 use core::fmt;
 use core::net::Ipv4Addr;
 
-use crate::ber::{self, tag, Reader, Writer};
+use crate::ber::{self, tag, Reader, WriteBer, Writer};
 use crate::error::{DecodeError, DecodeErrorKind};
 use crate::oid::Oid;
 
@@ -213,7 +213,7 @@ impl Value {
 
     /// Size of the complete TLV.
     pub fn encoded_len(&self) -> usize {
-        ber::tlv_len(self.content_len())
+        self.ber_len()
     }
 
     /// Encodes the value's TLV into a new vector.
@@ -222,9 +222,7 @@ impl Value {
     /// assert_eq!(snmp_codec::Value::Counter32(128).to_vec(), [0x41, 0x02, 0x00, 0x80]);
     /// ```
     pub fn to_vec(&self) -> Vec<u8> {
-        let mut v = alloc::vec![0; self.encoded_len()];
-        self.write(&mut Writer::new(&mut v));
-        v
+        self.ber_to_vec()
     }
 
     /// Decodes one value TLV that must span all of `input`.
@@ -243,56 +241,6 @@ impl Value {
         let v = Value::read(&mut r)?;
         r.finish()?;
         Ok(v)
-    }
-
-    fn content_len(&self) -> usize {
-        match self {
-            Value::Integer(v) => ber::i64_content_len(i64::from(*v)),
-            Value::OctetString(b) | Value::Opaque(b) => b.len(),
-            Value::Unknown { data, .. } => data.len(),
-            Value::Null | Value::NoSuchObject | Value::NoSuchInstance | Value::EndOfMibView => 0,
-            Value::ObjectIdentifier(o) => o.ber_content_len(),
-            Value::IpAddress(_) => 4,
-            Value::Counter32(v) | Value::Gauge32(v) | Value::TimeTicks(v) => {
-                ber::u64_content_len(u64::from(*v))
-            }
-            Value::Counter64(v) => ber::u64_content_len(*v),
-            Value::OpaqueFloat(_) => 7,
-            Value::OpaqueDouble(_) => 11,
-        }
-    }
-
-    pub(crate) fn write(&self, w: &mut Writer<'_>) {
-        let t = self.tag();
-        match self {
-            Value::Integer(v) => w.i64_tlv(t, i64::from(*v)),
-            Value::OctetString(b) | Value::Opaque(b) => w.octets_tlv(t, b),
-            Value::Unknown { data, .. } => w.octets_tlv(t, data),
-            Value::Null | Value::NoSuchObject | Value::NoSuchInstance | Value::EndOfMibView => {
-                w.header(t, 0)
-            }
-            Value::ObjectIdentifier(o) => {
-                w.header(t, o.ber_content_len());
-                o.write_ber_content(w);
-            }
-            Value::IpAddress(a) => w.octets_tlv(t, a),
-            Value::Counter32(v) | Value::Gauge32(v) | Value::TimeTicks(v) => {
-                w.u64_tlv(t, u64::from(*v))
-            }
-            Value::Counter64(v) => w.u64_tlv(t, *v),
-            Value::OpaqueFloat(f) => {
-                w.header(t, 7);
-                w.bytes(&OPAQUE_FLOAT);
-                w.byte(4);
-                w.bytes(&f.to_be_bytes());
-            }
-            Value::OpaqueDouble(f) => {
-                w.header(t, 11);
-                w.bytes(&OPAQUE_DOUBLE);
-                w.byte(8);
-                w.bytes(&f.to_be_bytes());
-            }
-        }
     }
 
     /// Reads one value TLV.
@@ -335,6 +283,36 @@ impl Value {
                 data: r.bytes(&tlv.content),
             },
         })
+    }
+}
+
+impl WriteBer for Value {
+    fn write_ber(&self, w: &mut Writer<'_>) {
+        let t = self.tag();
+        match self {
+            Value::Integer(v) => w.i64_tlv(t, i64::from(*v)),
+            Value::OctetString(b) | Value::Opaque(b) => w.octets_tlv(t, b),
+            Value::Unknown { data, .. } => w.octets_tlv(t, data),
+            Value::Null | Value::NoSuchObject | Value::NoSuchInstance | Value::EndOfMibView => {
+                w.header(t, 0)
+            }
+            Value::ObjectIdentifier(o) => w.tlv(t, |w| o.write_ber_content(w)),
+            Value::IpAddress(a) => w.octets_tlv(t, a),
+            Value::Counter32(v) | Value::Gauge32(v) | Value::TimeTicks(v) => {
+                w.u64_tlv(t, u64::from(*v))
+            }
+            Value::Counter64(v) => w.u64_tlv(t, *v),
+            Value::OpaqueFloat(f) => {
+                w.bytes(&f.to_be_bytes());
+                w.bytes(&[OPAQUE_FLOAT[0], OPAQUE_FLOAT[1], 4]);
+                w.header(t, 7);
+            }
+            Value::OpaqueDouble(f) => {
+                w.bytes(&f.to_be_bytes());
+                w.bytes(&[OPAQUE_DOUBLE[0], OPAQUE_DOUBLE[1], 8]);
+                w.header(t, 11);
+            }
+        }
     }
 }
 
@@ -546,20 +524,9 @@ impl VarBind {
         }
     }
 
-    fn content_len(&self) -> usize {
-        ber::tlv_len(self.oid.ber_content_len()) + self.value.encoded_len()
-    }
-
     /// Size of the complete SEQUENCE TLV.
     pub fn encoded_len(&self) -> usize {
-        ber::tlv_len(self.content_len())
-    }
-
-    pub(crate) fn write(&self, w: &mut Writer<'_>) {
-        w.header(tag::SEQUENCE, self.content_len());
-        w.header(tag::OBJECT_IDENTIFIER, self.oid.ber_content_len());
-        self.oid.write_ber_content(w);
-        self.value.write(w);
+        self.ber_len()
     }
 
     pub(crate) fn read(r: &mut Reader<'_>) -> Result<VarBind, DecodeError> {
@@ -572,6 +539,15 @@ impl VarBind {
     }
 }
 
+impl WriteBer for VarBind {
+    fn write_ber(&self, w: &mut Writer<'_>) {
+        w.tlv(tag::SEQUENCE, |w| {
+            self.value.write_ber(w);
+            w.tlv(tag::OBJECT_IDENTIFIER, |w| self.oid.write_ber_content(w));
+        });
+    }
+}
+
 impl fmt::Display for VarBind {
     /// One line as `snmpwalk -On` prints it: `.1.3.6.1.2.1.1.5.0 = STRING: "router1"`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -579,21 +555,25 @@ impl fmt::Display for VarBind {
     }
 }
 
-/// Size of a varbind list SEQUENCE's content.
-pub(crate) fn varbinds_content_len(vbs: &[VarBind]) -> usize {
-    vbs.iter().map(VarBind::encoded_len).sum()
-}
-
+/// Prepends a varbind list SEQUENCE.
 pub(crate) fn write_varbinds(w: &mut Writer<'_>, vbs: &[VarBind]) {
-    w.header(tag::SEQUENCE, varbinds_content_len(vbs));
-    for vb in vbs {
-        vb.write(w);
-    }
+    w.tlv(tag::SEQUENCE, |w| {
+        for vb in vbs.iter().rev() {
+            vb.write_ber(w);
+        }
+    });
 }
 
 pub(crate) fn read_varbinds(r: &mut Reader<'_>) -> Result<Vec<VarBind>, DecodeError> {
     let mut list = r.nested(tag::SEQUENCE)?;
-    let mut out = Vec::new();
+    // Count the varbinds first (headers only) so the vector is allocated once, at the size the
+    // input really holds: a length field alone never sizes an allocation.
+    let mut scan = list.clone();
+    let mut count = 0;
+    while !scan.is_empty() && scan.read_tlv().is_ok() {
+        count += 1;
+    }
+    let mut out = Vec::with_capacity(count);
     while !list.is_empty() {
         out.push(VarBind::read(&mut list)?);
     }
