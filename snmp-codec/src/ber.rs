@@ -61,12 +61,7 @@ pub(crate) struct Reader<'a> {
     buf: &'a [u8],
     pos: usize,
     end: usize,
-    depth: u8,
 }
-
-/// How deep [`Reader::nested`] may go. SNMP's grammar needs at most 7 levels
-/// (message, scopedPDU, PDU, varbind list, varbind, value, opaque wrapper).
-const MAX_DEPTH: u8 = 12;
 
 /// One decoded TLV header: the tag, where the TLV started and where its content lies.
 #[derive(Debug, Clone)]
@@ -83,7 +78,6 @@ impl<'a> Reader<'a> {
             buf: src,
             pos: 0,
             end: src.len(),
-            depth: 0,
         }
     }
 
@@ -183,33 +177,41 @@ impl<'a> Reader<'a> {
         })
     }
 
-    /// Reads a TLV that must carry `expected`; returns its content range.
+    /// Reads a TLV that must carry `expected`.
+    #[inline]
     pub(crate) fn expect(&mut self, expected: u8) -> Result<Tlv, DecodeError> {
-        let found = self.peek_tag()?;
-        if found != expected {
-            return Err(self.err(DecodeErrorKind::UnexpectedTag { expected, found }));
+        let tlv = self.read_tlv()?;
+        if tlv.tag != expected {
+            self.pos = tlv.start;
+            return Err(DecodeError::new(
+                DecodeErrorKind::UnexpectedTag {
+                    expected,
+                    found: tlv.tag,
+                },
+                tlv.start,
+            ));
         }
-        self.read_tlv()
+        Ok(tlv)
     }
 
     /// A reader over the content of the next TLV, which must carry `expected`.
+    ///
+    /// There is no depth counter: the decoder follows SNMP's fixed grammar (at most seven
+    /// levels: message, scopedPDU, PDU, varbind list, varbind, value) and never descends into a
+    /// structure because the input says so, so input cannot make it recurse.
     pub(crate) fn nested(&mut self, expected: u8) -> Result<Reader<'a>, DecodeError> {
         let tlv = self.expect(expected)?;
-        self.sub(&tlv)
+        Ok(self.sub(&tlv))
     }
 
-    /// A reader over the content of `tlv`.
-    pub(crate) fn sub(&self, tlv: &Tlv) -> Result<Reader<'a>, DecodeError> {
-        if self.depth >= MAX_DEPTH {
-            return Err(DecodeError::new(DecodeErrorKind::TooDeep, tlv.start));
-        }
-        Ok(Reader {
+    /// A reader over the content of `tlv` (which this reader produced).
+    pub(crate) fn sub(&self, tlv: &Tlv) -> Reader<'a> {
+        Reader {
             src: self.src,
             buf: self.buf,
             pos: tlv.content.start,
             end: tlv.content.end,
-            depth: self.depth + 1,
-        })
+        }
     }
 
     /// The content bytes of `tlv` as a slice.

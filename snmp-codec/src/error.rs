@@ -119,9 +119,6 @@ pub enum DecodeErrorKind {
     /// A PDU type that cannot appear in this message version (GetBulk in v1, Trap-PDU in v2c/v3).
     #[error("PDU type not allowed in this SNMP version")]
     PduNotAllowed,
-    /// The structure is nested deeper than the decoder allows.
-    #[error("nesting too deep")]
-    TooDeep,
 }
 
 /// Encoding failed: the caller's buffer is too small.

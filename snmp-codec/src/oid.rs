@@ -31,7 +31,7 @@ const INLINE_ARCS: usize = 12;
 /// assert_eq!(format!("{sys_descr:#}"), ".1.3.6.1.2.1.1.1.0");
 /// # Ok::<(), snmp_codec::OidParseError>(())
 /// ```
-#[derive(Clone, Default, PartialEq, Eq, Hash)]
+#[derive(Default, PartialEq, Eq, Hash)]
 pub struct Oid {
     arcs: SmallVec<[u32; INLINE_ARCS]>,
 }
@@ -161,49 +161,44 @@ impl Oid {
     /// assert_eq!(oid.to_string(), "1.3.6.1.318");
     /// ```
     pub fn from_ber(content: &[u8], offset: usize) -> Result<Oid, DecodeError> {
-        if content.is_empty() {
+        let mut oid = Oid::new();
+        oid.decode_into(content, offset)?;
+        Ok(oid)
+    }
+
+    /// [`Oid::from_ber`] into an existing OID (whose arcs are replaced), reusing its storage.
+    pub fn decode_into(&mut self, content: &[u8], offset: usize) -> Result<(), DecodeError> {
+        self.arcs.clear();
+        let Some((&first, rest)) = content.split_first() else {
             return Err(DecodeError::new(DecodeErrorKind::EmptyOid, offset));
-        }
-        // Every octet yields at most one arc (the first yields two), so short contents surely
-        // fit inline: decode them into a stack array without capacity checks.
-        if let ([first @ 0..=0x7f], rest) = content.split_at(1) {
-            // Fastest path: every sub-identifier is a single octet.
-            if rest.len() + 2 <= INLINE_ARCS && rest.iter().all(|&b| b < 0x80) {
-                let mut inline = [0u32; INLINE_ARCS];
-                let (x, y) = match *first {
-                    0..=39 => (0, *first),
-                    40..=79 => (1, *first - 40),
+        };
+        // Fast path: short, every sub-identifier one octet (nearly every OID on the wire).
+        if first < 0x80 && rest.len() + 2 <= INLINE_ARCS {
+            let mut tmp = [0u32; INLINE_ARCS];
+            let mut high = 0u8;
+            for (slot, &b) in tmp[2..].iter_mut().zip(rest) {
+                high |= b;
+                *slot = u32::from(b);
+            }
+            if high < 0x80 {
+                let (x, y) = match first {
+                    0..=39 => (0, first),
+                    40..=79 => (1, first - 40),
                     f => (2, f - 80),
                 };
-                inline[0] = x;
-                inline[1] = u32::from(y);
-                for (slot, &b) in inline[2..].iter_mut().zip(rest) {
-                    *slot = u32::from(b);
-                }
-                return Ok(Oid {
-                    arcs: SmallVec::from_buf_and_len(inline, rest.len() + 2),
-                });
+                tmp[0] = x;
+                tmp[1] = u32::from(y);
+                self.arcs.extend_from_slice(&tmp[..rest.len() + 2]);
+                return Ok(());
             }
         }
-        if content.len() < INLINE_ARCS {
-            let mut inline = [0u32; INLINE_ARCS];
-            let mut n = 0usize;
-            decode_subids(content, offset, |arc| {
-                if let Some(slot) = inline.get_mut(n) {
-                    *slot = arc;
-                    n += 1;
-                }
-            })?;
-            return Ok(Oid {
-                arcs: SmallVec::from_buf_and_len(inline, n),
-            });
-        }
-        let mut arcs = SmallVec::new();
+        let arcs = &mut self.arcs;
         decode_subids(content, offset, |arc| arcs.push(arc))?;
         if arcs.len() > MAX_OID_ARCS {
+            arcs.clear();
             return Err(DecodeError::new(DecodeErrorKind::OidTooLong, offset));
         }
-        Ok(Oid { arcs })
+        Ok(())
     }
 
     /// Checks that BER can encode this OID (first arc 0..=2, second below 40 under 0 and 1,
@@ -289,6 +284,15 @@ fn write_subid(w: &mut crate::ber::Writer<'_>, v: u64) {
         last = false;
     }
     w.bytes(&tmp[i..]);
+}
+
+impl Clone for Oid {
+    /// Copies the arcs in one piece (the derived clone copies them one by one).
+    fn clone(&self) -> Self {
+        Self {
+            arcs: SmallVec::from_slice(&self.arcs),
+        }
+    }
 }
 
 impl PartialOrd for Oid {

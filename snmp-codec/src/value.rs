@@ -529,13 +529,14 @@ impl VarBind {
         self.ber_len()
     }
 
-    pub(crate) fn read(r: &mut Reader<'_>) -> Result<VarBind, DecodeError> {
+    /// Reads one varbind into `self` (in place: decoding straight into a vector's slot saves
+    /// moving a large value around).
+    fn read_into(&mut self, r: &mut Reader<'_>) -> Result<(), DecodeError> {
         let mut seq = r.nested(tag::SEQUENCE)?;
         let name = seq.expect(tag::OBJECT_IDENTIFIER)?;
-        let oid = Oid::from_ber(seq.slice(&name.content), name.start)?;
-        let value = Value::read(&mut seq)?;
-        seq.finish()?;
-        Ok(VarBind { oid, value })
+        self.oid.decode_into(seq.slice(&name.content), name.start)?;
+        self.value = Value::read(&mut seq)?;
+        seq.finish()
     }
 }
 
@@ -573,9 +574,12 @@ pub(crate) fn read_varbinds(r: &mut Reader<'_>) -> Result<Vec<VarBind>, DecodeEr
     while !scan.is_empty() && scan.read_tlv().is_ok() {
         count += 1;
     }
-    let mut out = Vec::with_capacity(count);
+    let mut out: Vec<VarBind> = Vec::with_capacity(count);
     while !list.is_empty() {
-        out.push(VarBind::read(&mut list)?);
+        out.push(VarBind::null(Oid::new()));
+        if let Some(slot) = out.last_mut() {
+            slot.read_into(&mut list)?;
+        }
     }
     Ok(out)
 }

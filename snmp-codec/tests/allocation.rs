@@ -1,6 +1,8 @@
 //! The decoder allocates at most a small multiple of its input, whatever lengths the input
 //! claims: nothing is pre-allocated from a length field.
 
+#![allow(clippy::unwrap_used, missing_docs)]
+
 use snmp_codec::{Bytes, Message};
 use stats_alloc::{Region, StatsAlloc, INSTRUMENTED_SYSTEM};
 use std::alloc::System;

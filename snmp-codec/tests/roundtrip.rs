@@ -1,6 +1,8 @@
 //! Property tests: every Value, PDU and message kind survives encode -> decode, `encoded_len`
 //! is exact, and no input (random or a mutated real message) panics the decoder.
 
+#![allow(clippy::unwrap_used, missing_docs)]
+
 use proptest::prelude::*;
 use snmp_codec::{
     BulkPdu, Bytes, CommunityMessage, ErrorStatus, GenericPdu, GenericTrap, Message, MsgFlags, Oid,

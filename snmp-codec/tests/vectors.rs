@@ -1,6 +1,8 @@
 //! Tests driven by the published vectors and real captures in `../shared/vectors/`
 //! (see its README.md). Set `SNMP_VECTORS_DIR` to read them from elsewhere.
 
+#![allow(clippy::unwrap_used, missing_docs)]
+
 use std::path::PathBuf;
 
 use serde_json::Value as Json;
