@@ -335,15 +335,6 @@ pub enum ScopedPduData {
     Encrypted(Bytes),
 }
 
-impl WriteBer for ScopedPduData {
-    fn write_ber(&self, w: &mut Writer<'_>) {
-        match self {
-            ScopedPduData::Plaintext(s) => s.write_ber(w),
-            ScopedPduData::Encrypted(b) => w.octets_tlv(tag::OCTET_STRING, b),
-        }
-    }
-}
-
 /// An SNMPv3 message with USM security parameters.
 ///
 /// To send an authenticated message, set `usm.auth_params` to the right number of zero octets,
@@ -374,7 +365,34 @@ pub struct V3Layout {
     pub auth_params: Range<usize>,
 }
 
-impl V3Message {
+/// msgData borrowed for encoding: a plaintext ScopedPDU or ciphertext.
+#[derive(Debug, Clone, Copy)]
+pub enum ScopedPduDataRef<'a> {
+    /// A plaintext ScopedPDU.
+    Plaintext(&'a ScopedPdu),
+    /// The encryptedPDU octets.
+    Encrypted(&'a [u8]),
+}
+
+/// A v3 message whose parts are borrowed, for encoding without building a [`V3Message`]
+/// (a session re-encodes the same ScopedPDU for every retransmission).
+#[derive(Debug, Clone, Copy)]
+pub struct V3MessageRef<'a> {
+    /// msgID.
+    pub msg_id: i32,
+    /// msgMaxSize.
+    pub msg_max_size: i32,
+    /// msgFlags.
+    pub msg_flags: MsgFlags,
+    /// msgSecurityModel.
+    pub security_model: i32,
+    /// The USM security parameters.
+    pub usm: &'a UsmSecurityParameters,
+    /// msgData.
+    pub data: ScopedPduDataRef<'a>,
+}
+
+impl V3MessageRef<'_> {
     /// Size of the encoded message.
     pub fn encoded_len(&self) -> usize {
         let mut w = Writer::new(&mut []);
@@ -402,18 +420,14 @@ impl V3Message {
         })
     }
 
-    /// Encodes into a new vector; returns it with the auth params' range.
-    pub fn to_vec(&self) -> (Vec<u8>, Range<usize>) {
-        let mut v = vec![0; self.encoded_len()];
-        let auth = self.encode(&mut v).map(|l| l.auth_params).unwrap_or(0..0);
-        (v, auth)
-    }
-
     /// Prepends the message; returns the auth params' position counted from the end.
     fn write(&self, w: &mut Writer<'_>) -> (usize, usize) {
         let mut auth = (0, 0);
         w.tlv(tag::SEQUENCE, |w| {
-            self.data.write_ber(w);
+            match self.data {
+                ScopedPduDataRef::Plaintext(s) => s.write_ber(w),
+                ScopedPduDataRef::Encrypted(b) => w.octets_tlv(tag::OCTET_STRING, b),
+            }
             w.tlv(tag::OCTET_STRING, |w| auth = self.usm.write(w));
             w.tlv(tag::SEQUENCE, |w| {
                 w.i64_tlv(tag::INTEGER, self.security_model.into());
@@ -424,6 +438,41 @@ impl V3Message {
             w.i64_tlv(tag::INTEGER, 3);
         });
         auth
+    }
+}
+
+impl V3Message {
+    /// The same message with its parts borrowed.
+    pub fn as_ref(&self) -> V3MessageRef<'_> {
+        V3MessageRef {
+            msg_id: self.msg_id,
+            msg_max_size: self.msg_max_size,
+            msg_flags: self.msg_flags,
+            security_model: self.security_model,
+            usm: &self.usm,
+            data: match &self.data {
+                ScopedPduData::Plaintext(s) => ScopedPduDataRef::Plaintext(s),
+                ScopedPduData::Encrypted(b) => ScopedPduDataRef::Encrypted(b),
+            },
+        }
+    }
+
+    /// Size of the encoded message.
+    pub fn encoded_len(&self) -> usize {
+        self.as_ref().encoded_len()
+    }
+
+    /// Encodes into the start of `buf`; returns the layout (length and where the auth params
+    /// are, for signing in place).
+    pub fn encode(&self, buf: &mut [u8]) -> Result<V3Layout, EncodeError> {
+        self.as_ref().encode(buf)
+    }
+
+    /// Encodes into a new vector; returns it with the auth params' range.
+    pub fn to_vec(&self) -> (Vec<u8>, Range<usize>) {
+        let mut v = vec![0; self.encoded_len()];
+        let auth = self.encode(&mut v).map(|l| l.auth_params).unwrap_or(0..0);
+        (v, auth)
     }
 
     /// Decodes a v3 message and reports its layout. Octet strings share `input`'s memory.

@@ -1,0 +1,449 @@
+//! Authentication protocols, password-to-key, key localisation and HMAC (RFC 3414, RFC 7860).
+
+use core::fmt;
+
+use digest::Digest;
+use hmac::{Mac, SimpleHmac};
+use subtle::ConstantTimeEq;
+use zeroize::Zeroize;
+
+use crate::error::UsmError;
+
+/// The largest digest any supported hash produces (SHA-512).
+pub(crate) const MAX_DIGEST: usize = 64;
+
+/// The length of the password expansion of RFC 3414 A.2: one mebibyte.
+const EXPANDED_PASSWORD_LEN: usize = 1 << 20;
+
+/// An SNMPv3 authentication protocol.
+///
+/// | variant | RFC | MAC length | Net-SNMP `-a` | pysnmp | gosnmp |
+/// | --- | --- | --- | --- | --- | --- |
+/// | `Md5` | 3414 | 12 | `MD5` | `usmHMACMD5AuthProtocol` | `MD5` |
+/// | `Sha1` | 3414 | 12 | `SHA` | `usmHMACSHAAuthProtocol` | `SHA` |
+/// | `Sha224` | 7860 | 16 | `SHA-224` | `usmHMAC128SHA224AuthProtocol` | `SHA224` |
+/// | `Sha256` | 7860 | 24 | `SHA-256` | `usmHMAC192SHA256AuthProtocol` | `SHA256` |
+/// | `Sha384` | 7860 | 32 | `SHA-384` | `usmHMAC256SHA384AuthProtocol` | `SHA384` |
+/// | `Sha512` | 7860 | 48 | `SHA-512` | `usmHMAC384SHA512AuthProtocol` | `SHA512` |
+///
+/// ```
+/// use snmp_usm::AuthProtocol;
+/// assert_eq!(AuthProtocol::from_name("SHA-256"), Some(AuthProtocol::Sha256));
+/// assert_eq!(AuthProtocol::Sha256.mac_len(), 24);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum AuthProtocol {
+    /// HMAC-MD5-96.
+    Md5,
+    /// HMAC-SHA-96 (SHA-1).
+    Sha1,
+    /// HMAC-SHA-224-128.
+    Sha224,
+    /// HMAC-SHA-256-192.
+    Sha256,
+    /// HMAC-SHA-384-256.
+    Sha384,
+    /// HMAC-SHA-512-384.
+    Sha512,
+}
+
+impl AuthProtocol {
+    /// Every protocol, weakest first.
+    pub const ALL: [AuthProtocol; 6] = [
+        AuthProtocol::Md5,
+        AuthProtocol::Sha1,
+        AuthProtocol::Sha224,
+        AuthProtocol::Sha256,
+        AuthProtocol::Sha384,
+        AuthProtocol::Sha512,
+    ];
+
+    /// Length of the hash output, which is also the length of keys.
+    pub const fn digest_len(self) -> usize {
+        match self {
+            AuthProtocol::Md5 => 16,
+            AuthProtocol::Sha1 => 20,
+            AuthProtocol::Sha224 => 28,
+            AuthProtocol::Sha256 => 32,
+            AuthProtocol::Sha384 => 48,
+            AuthProtocol::Sha512 => 64,
+        }
+    }
+
+    /// Length of msgAuthenticationParameters (the truncated HMAC).
+    pub const fn mac_len(self) -> usize {
+        match self {
+            AuthProtocol::Md5 | AuthProtocol::Sha1 => 12,
+            AuthProtocol::Sha224 => 16,
+            AuthProtocol::Sha256 => 24,
+            AuthProtocol::Sha384 => 32,
+            AuthProtocol::Sha512 => 48,
+        }
+    }
+
+    /// The name Net-SNMP's `-a` option takes.
+    pub const fn net_snmp_name(self) -> &'static str {
+        match self {
+            AuthProtocol::Md5 => "MD5",
+            AuthProtocol::Sha1 => "SHA",
+            AuthProtocol::Sha224 => "SHA-224",
+            AuthProtocol::Sha256 => "SHA-256",
+            AuthProtocol::Sha384 => "SHA-384",
+            AuthProtocol::Sha512 => "SHA-512",
+        }
+    }
+
+    /// The protocol's OID in SNMP-USER-BASED-SM-MIB / SNMP-USM-HMAC-SHA2-MIB.
+    pub const fn oid(self) -> &'static [u32] {
+        match self {
+            AuthProtocol::Md5 => &[1, 3, 6, 1, 6, 3, 10, 1, 1, 2],
+            AuthProtocol::Sha1 => &[1, 3, 6, 1, 6, 3, 10, 1, 1, 3],
+            AuthProtocol::Sha224 => &[1, 3, 6, 1, 6, 3, 10, 1, 1, 4],
+            AuthProtocol::Sha256 => &[1, 3, 6, 1, 6, 3, 10, 1, 1, 5],
+            AuthProtocol::Sha384 => &[1, 3, 6, 1, 6, 3, 10, 1, 1, 6],
+            AuthProtocol::Sha512 => &[1, 3, 6, 1, 6, 3, 10, 1, 1, 7],
+        }
+    }
+
+    /// Parses the names users type: Net-SNMP's (`MD5`, `SHA`, `SHA-224` ...), and the spellings
+    /// without a dash or with `SHA1` (`SHA256`, `SHA1`), case-insensitively.
+    pub fn from_name(name: &str) -> Option<AuthProtocol> {
+        let mut buf = [0u8; 8];
+        let n = normalize(name, &mut buf)?;
+        Some(match &buf[..n] {
+            b"MD5" => AuthProtocol::Md5,
+            b"SHA" | b"SHA1" => AuthProtocol::Sha1,
+            b"SHA224" => AuthProtocol::Sha224,
+            b"SHA256" => AuthProtocol::Sha256,
+            b"SHA384" => AuthProtocol::Sha384,
+            b"SHA512" => AuthProtocol::Sha512,
+            _ => return None,
+        })
+    }
+}
+
+/// Upper-cases `name` into `buf` without `-` and `_`; `None` if it does not fit.
+pub(crate) fn normalize(name: &str, buf: &mut [u8]) -> Option<usize> {
+    let mut n = 0;
+    for b in name.bytes().filter(|b| *b != b'-' && *b != b'_') {
+        *buf.get_mut(n)? = b.to_ascii_uppercase();
+        n += 1;
+    }
+    Some(n)
+}
+
+impl fmt::Display for AuthProtocol {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.net_snmp_name())
+    }
+}
+
+/// Key material of at most [`MAX_DIGEST`] octets, wiped from memory when dropped.
+#[derive(Clone, PartialEq, Eq)]
+pub(crate) struct KeyBytes {
+    bytes: [u8; MAX_DIGEST],
+    len: usize,
+}
+
+impl KeyBytes {
+    /// Key bytes from `b` (at most [`MAX_DIGEST`] octets are kept; callers check lengths).
+    pub(crate) fn new(b: &[u8]) -> Self {
+        let mut bytes = [0u8; MAX_DIGEST];
+        let len = b.len().min(MAX_DIGEST);
+        bytes[..len].copy_from_slice(&b[..len]);
+        Self { bytes, len }
+    }
+
+    pub(crate) fn as_slice(&self) -> &[u8] {
+        &self.bytes[..self.len]
+    }
+}
+
+impl Drop for KeyBytes {
+    fn drop(&mut self) {
+        self.bytes.zeroize();
+    }
+}
+
+impl fmt::Debug for KeyBytes {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "<{} key bytes>", self.len)
+    }
+}
+
+/// A user's master key Ku: the password run through the 1 MiB expansion of RFC 3414 A.2.
+///
+/// This is the expensive step (about a mebibyte of hashing); derive it once per user and
+/// password, then [`MasterKey::localize`] it for each engine, which is cheap.
+///
+/// ```
+/// use snmp_usm::{AuthProtocol, MasterKey};
+/// let ku = MasterKey::from_password(AuthProtocol::Md5, b"maplesyrup")?;
+/// let kul = ku.localize(&[0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2]);
+/// assert_eq!(kul.as_bytes()[..4], [0x52, 0x6f, 0x5e, 0xed]);
+/// # Ok::<(), snmp_usm::UsmError>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MasterKey {
+    protocol: AuthProtocol,
+    key: KeyBytes,
+}
+
+impl MasterKey {
+    /// Derives Ku from a password (RFC 3414 A.2.1 and A.2.2; RFC 7860 for SHA-2).
+    ///
+    /// An empty password is refused ([`UsmError::EmptyPassword`]). Net-SNMP also refuses
+    /// passwords shorter than 8 octets; this crate accepts them, since some devices have them.
+    pub fn from_password(protocol: AuthProtocol, password: &[u8]) -> Result<MasterKey, UsmError> {
+        if password.is_empty() {
+            return Err(UsmError::EmptyPassword);
+        }
+        let mut out = [0u8; MAX_DIGEST];
+        let n = match protocol {
+            AuthProtocol::Md5 => expand_password::<md5::Md5>(password, &mut out),
+            AuthProtocol::Sha1 => expand_password::<sha1::Sha1>(password, &mut out),
+            AuthProtocol::Sha224 => expand_password::<sha2::Sha224>(password, &mut out),
+            AuthProtocol::Sha256 => expand_password::<sha2::Sha256>(password, &mut out),
+            AuthProtocol::Sha384 => expand_password::<sha2::Sha384>(password, &mut out),
+            AuthProtocol::Sha512 => expand_password::<sha2::Sha512>(password, &mut out),
+        };
+        let key = KeyBytes::new(&out[..n]);
+        out.zeroize();
+        Ok(MasterKey { protocol, key })
+    }
+
+    /// A master key from stored bytes (its length must be the protocol's digest length).
+    pub fn from_bytes(protocol: AuthProtocol, bytes: &[u8]) -> Result<MasterKey, UsmError> {
+        if bytes.len() != protocol.digest_len() {
+            return Err(UsmError::InvalidKeyLength);
+        }
+        let key = KeyBytes::new(bytes);
+        Ok(MasterKey { protocol, key })
+    }
+
+    /// The hash this key was derived with.
+    pub fn protocol(&self) -> AuthProtocol {
+        self.protocol
+    }
+
+    /// The key octets.
+    pub fn as_bytes(&self) -> &[u8] {
+        self.key.as_slice()
+    }
+
+    /// Localises the key to an engine: `Kul = H(Ku || engineID || Ku)` (RFC 3414 A.2).
+    pub fn localize(&self, engine_id: &[u8]) -> LocalizedKey {
+        let ku = self.key.as_slice();
+        let mut out = [0u8; MAX_DIGEST];
+        let n = hash_parts(self.protocol, &[ku, engine_id, ku], &mut out);
+        let key = KeyBytes::new(&out[..n]);
+        out.zeroize();
+        LocalizedKey {
+            protocol: self.protocol,
+            key,
+        }
+    }
+}
+
+/// A key localised to one engine (Kul). Authentication uses it directly; privacy keys are
+/// derived from one (see [`crate::PrivKey`]).
+///
+/// People who keep localised keys in their configuration instead of passwords build it with
+/// [`LocalizedKey::from_bytes`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LocalizedKey {
+    protocol: AuthProtocol,
+    key: KeyBytes,
+}
+
+impl LocalizedKey {
+    /// A localised key from stored bytes (its length must be the protocol's digest length).
+    ///
+    /// ```
+    /// use snmp_usm::{AuthProtocol, LocalizedKey};
+    /// let kul = LocalizedKey::from_bytes(AuthProtocol::Md5, &[7; 16])?;
+    /// assert!(LocalizedKey::from_bytes(AuthProtocol::Sha1, &[7; 16]).is_err());
+    /// # Ok::<(), snmp_usm::UsmError>(())
+    /// ```
+    pub fn from_bytes(protocol: AuthProtocol, bytes: &[u8]) -> Result<LocalizedKey, UsmError> {
+        if bytes.len() != protocol.digest_len() {
+            return Err(UsmError::InvalidKeyLength);
+        }
+        let key = KeyBytes::new(bytes);
+        Ok(LocalizedKey { protocol, key })
+    }
+
+    /// The hash this key belongs to.
+    pub fn protocol(&self) -> AuthProtocol {
+        self.protocol
+    }
+
+    /// The key octets.
+    pub fn as_bytes(&self) -> &[u8] {
+        self.key.as_slice()
+    }
+
+    /// The truncated HMAC of `message` (whose auth field must already be zeroed).
+    pub fn mac(&self, message: &[u8]) -> ([u8; MAX_DIGEST], usize) {
+        let mut out = [0u8; MAX_DIGEST];
+        let key = self.key.as_slice();
+        let n = match self.protocol {
+            AuthProtocol::Md5 => hmac_into::<md5::Md5>(key, message, &mut out),
+            AuthProtocol::Sha1 => hmac_into::<sha1::Sha1>(key, message, &mut out),
+            AuthProtocol::Sha224 => hmac_into::<sha2::Sha224>(key, message, &mut out),
+            AuthProtocol::Sha256 => hmac_into::<sha2::Sha256>(key, message, &mut out),
+            AuthProtocol::Sha384 => hmac_into::<sha2::Sha384>(key, message, &mut out),
+            AuthProtocol::Sha512 => hmac_into::<sha2::Sha512>(key, message, &mut out),
+        };
+        (out, n.min(self.protocol.mac_len()))
+    }
+
+    /// Signs a finished message in place: `auth` is the range of msgAuthenticationParameters,
+    /// which must hold exactly [`AuthProtocol::mac_len`] zero octets (as
+    /// [`snmp_codec::V3Message::encode`] reports it).
+    pub fn sign_in_place(
+        &self,
+        message: &mut [u8],
+        auth: core::ops::Range<usize>,
+    ) -> Result<(), UsmError> {
+        let mac_len = self.protocol.mac_len();
+        if auth.len() != mac_len || auth.end > message.len() {
+            return Err(UsmError::InvalidAuthParamsLength);
+        }
+        let (mac, n) = self.mac(message);
+        message[auth].copy_from_slice(&mac[..n]);
+        Ok(())
+    }
+
+    /// Verifies a received message: `auth` is the range of msgAuthenticationParameters in
+    /// `message`. The field must be exactly the protocol's MAC length (a shorter one is a
+    /// forgery attempt, CVE-2008-0960); the comparison is constant-time. `scratch` receives a
+    /// copy of the message with the field zeroed (it is cleared first).
+    pub fn verify(
+        &self,
+        message: &[u8],
+        auth: core::ops::Range<usize>,
+        scratch: &mut alloc::vec::Vec<u8>,
+    ) -> Result<(), UsmError> {
+        let mac_len = self.protocol.mac_len();
+        let received = message.get(auth.clone()).ok_or(UsmError::WrongDigest)?;
+        if received.len() != mac_len {
+            return Err(UsmError::WrongDigest);
+        }
+        scratch.clear();
+        scratch.extend_from_slice(message);
+        if let Some(field) = scratch.get_mut(auth) {
+            field.fill(0);
+        }
+        let (mac, n) = self.mac(scratch);
+        if bool::from(mac[..n].ct_eq(received)) {
+            Ok(())
+        } else {
+            Err(UsmError::WrongDigest)
+        }
+    }
+}
+
+fn hmac_into<D>(key: &[u8], message: &[u8], out: &mut [u8; MAX_DIGEST]) -> usize
+where
+    D: Digest + digest::core_api::BlockSizeUser,
+{
+    // HMAC accepts keys of any length, so this cannot fail.
+    let Ok(mut mac) = <SimpleHmac<D> as digest::KeyInit>::new_from_slice(key) else {
+        return 0;
+    };
+    Mac::update(&mut mac, message);
+    let tag = mac.finalize().into_bytes();
+    let n = tag.len().min(MAX_DIGEST);
+    out[..n].copy_from_slice(&tag[..n]);
+    n
+}
+
+/// The hash of the concatenation of `parts` under `protocol`'s hash; returns its length.
+pub(crate) fn hash_parts(
+    protocol: AuthProtocol,
+    parts: &[&[u8]],
+    out: &mut [u8; MAX_DIGEST],
+) -> usize {
+    fn run<D: Digest>(parts: &[&[u8]], out: &mut [u8; MAX_DIGEST]) -> usize {
+        let mut h = D::new();
+        for p in parts {
+            h.update(p);
+        }
+        let d = h.finalize();
+        let n = d.len().min(MAX_DIGEST);
+        out[..n].copy_from_slice(&d[..n]);
+        n
+    }
+    match protocol {
+        AuthProtocol::Md5 => run::<md5::Md5>(parts, out),
+        AuthProtocol::Sha1 => run::<sha1::Sha1>(parts, out),
+        AuthProtocol::Sha224 => run::<sha2::Sha224>(parts, out),
+        AuthProtocol::Sha256 => run::<sha2::Sha256>(parts, out),
+        AuthProtocol::Sha384 => run::<sha2::Sha384>(parts, out),
+        AuthProtocol::Sha512 => run::<sha2::Sha512>(parts, out),
+    }
+}
+
+/// Hashes the password repeated to 1 MiB (RFC 3414 A.2.1), 64 octets at a time.
+fn expand_password<D: Digest>(password: &[u8], out: &mut [u8; MAX_DIGEST]) -> usize {
+    // The expansion has period `password.len()`: every 64-octet chunk is a window of the
+    // password repeated once more than a chunk needs, starting at (64 * k) mod len.
+    let period = password.len();
+    let mut pattern = alloc::vec::Vec::with_capacity(period + 64);
+    while pattern.len() < period + 64 {
+        pattern.extend_from_slice(password);
+    }
+    let mut h = D::new();
+    let mut offset = 0;
+    for _ in 0..EXPANDED_PASSWORD_LEN / 64 {
+        if let Some(chunk) = pattern.get(offset..offset + 64) {
+            h.update(chunk);
+        }
+        offset = (offset + 64) % period;
+    }
+    pattern.zeroize();
+    let d = h.finalize();
+    let n = d.len().min(MAX_DIGEST);
+    out[..n].copy_from_slice(&d[..n]);
+    n
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names() {
+        for p in AuthProtocol::ALL {
+            assert_eq!(AuthProtocol::from_name(p.net_snmp_name()), Some(p));
+        }
+        assert_eq!(AuthProtocol::from_name("sha1"), Some(AuthProtocol::Sha1));
+        assert_eq!(
+            AuthProtocol::from_name("sha512"),
+            Some(AuthProtocol::Sha512)
+        );
+        assert_eq!(AuthProtocol::from_name("SHA-1024"), None);
+        assert_eq!(AuthProtocol::from_name("a-very-long-name"), None);
+    }
+
+    #[test]
+    fn short_mac_field_is_a_wrong_digest() {
+        let k = LocalizedKey::from_bytes(AuthProtocol::Md5, &[1; 16]).unwrap();
+        let mut msg = [0u8; 40];
+        k.sign_in_place(&mut msg, 10..22).unwrap();
+        let mut scratch = alloc::vec::Vec::new();
+        assert_eq!(k.verify(&msg, 10..22, &mut scratch), Ok(()));
+        // The CVE-2008-0960 attack: a 1-octet MAC that happens to match the first octet.
+        assert_eq!(
+            k.verify(&msg, 10..11, &mut scratch),
+            Err(UsmError::WrongDigest)
+        );
+        msg[30] ^= 1;
+        assert_eq!(
+            k.verify(&msg, 10..22, &mut scratch),
+            Err(UsmError::WrongDigest)
+        );
+    }
+}
