@@ -1,0 +1,157 @@
+//! Test support: starts the real Net-SNMP agent (`snmpd`) on 127.0.0.1 with a configuration the
+//! test writes, in a private directory, and stops it (by its own PID) when dropped.
+//!
+//! Nothing here depends on a daemon the Debian package may have started: every agent gets its
+//! own free high port, its own persistent directory and its own configuration (`-C`: no
+//! system configuration files are read).
+
+use std::io;
+use std::net::{SocketAddr, UdpSocket};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// A free UDP port on 127.0.0.1 (bound and released; another process could take it in
+/// between, which the start-up check below would notice).
+pub fn free_udp_port() -> io::Result<u16> {
+    let s = UdpSocket::bind("127.0.0.1:0")?;
+    Ok(s.local_addr()?.port())
+}
+
+/// A running `snmpd`, stopped on drop.
+#[derive(Debug)]
+pub struct NetSnmpd {
+    child: Child,
+    addr: SocketAddr,
+    dir: tempfile::TempDir,
+}
+
+impl NetSnmpd {
+    /// Starts `snmpd` listening on 127.0.0.1 with `config` (snmpd.conf lines) plus an
+    /// `agentAddress` line, and waits until it answers.
+    ///
+    /// The configuration should contain `rocommunity public 127.0.0.1` (or any community
+    /// named `public`): readiness is probed with a v2c GET of sysUpTime.0.
+    pub fn start(config: &str) -> io::Result<NetSnmpd> {
+        let snmpd = which("snmpd").ok_or_else(|| {
+            io::Error::new(
+                io::ErrorKind::NotFound,
+                "snmpd not found: install Debian's snmpd (apt-get install -y snmpd snmp snmptrapd), \
+                 or run the suite with `bash .ci/test`, which does",
+            )
+        })?;
+        let mut last_err = None;
+        for _ in 0..5 {
+            let port = free_udp_port()?;
+            match Self::try_start(&snmpd, config, port) {
+                Ok(agent) => return Ok(agent),
+                Err(e) => last_err = Some(e),
+            }
+        }
+        Err(last_err.unwrap_or_else(|| io::Error::other("snmpd did not start")))
+    }
+
+    fn try_start(snmpd: &Path, config: &str, port: u16) -> io::Result<NetSnmpd> {
+        let dir = tempfile::Builder::new().prefix("snmpd-test-").tempdir()?;
+        let persist = dir.path().join("persist");
+        std::fs::create_dir_all(&persist)?;
+        let conf = dir.path().join("snmpd.conf");
+        std::fs::write(
+            &conf,
+            format!("agentAddress udp:127.0.0.1:{port}\n{config}\n"),
+        )?;
+        let child = Command::new(snmpd)
+            .arg("-f")
+            .arg("-C")
+            .arg("-c")
+            .arg(&conf)
+            .arg("-Lf")
+            .arg(dir.path().join("snmpd.log"))
+            .arg("-p")
+            .arg(dir.path().join("snmpd.pid"))
+            .args(["-m", ""])
+            .env("SNMP_PERSISTENT_DIR", &persist)
+            .env("MIBS", "")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()?;
+        let mut agent = NetSnmpd {
+            child,
+            addr: SocketAddr::from(([127, 0, 0, 1], port)),
+            dir,
+        };
+        agent.wait_ready()?;
+        Ok(agent)
+    }
+
+    /// Probes with v2c GETs of sysUpTime.0 until an answer comes (10 s at most).
+    fn wait_ready(&mut self) -> io::Result<()> {
+        let sys_uptime = snmp_codec::Oid::from_arcs(&[1, 3, 6, 1, 2, 1, 1, 3, 0]);
+        let probe = snmp_codec::CommunityMessage::new(
+            snmp_codec::Version::V2c,
+            "public",
+            snmp_codec::Pdu::get_request(1, [sys_uptime]),
+        )
+        .to_vec();
+        let sock = UdpSocket::bind("127.0.0.1:0")?;
+        sock.set_read_timeout(Some(Duration::from_millis(200)))?;
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let mut buf = [0u8; 1500];
+        while Instant::now() < deadline {
+            if let Some(status) = self.child.try_wait()? {
+                return Err(io::Error::other(format!(
+                    "snmpd exited ({status}); log:\n{}",
+                    self.log()
+                )));
+            }
+            sock.send_to(&probe, self.addr)?;
+            if let Ok((n, from)) = sock.recv_from(&mut buf) {
+                if from == self.addr && n > 0 {
+                    return Ok(());
+                }
+            }
+        }
+        Err(io::Error::new(
+            io::ErrorKind::TimedOut,
+            format!(
+                "snmpd did not answer on {}; log:\n{}",
+                self.addr,
+                self.log()
+            ),
+        ))
+    }
+
+    /// Where the agent listens.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The agent's log so far.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("snmpd.log")).unwrap_or_default()
+    }
+
+    /// The private directory of this agent.
+    pub fn dir(&self) -> &Path {
+        self.dir.path()
+    }
+}
+
+impl Drop for NetSnmpd {
+    fn drop(&mut self) {
+        // Our own child, by its PID.
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The path of `program` on `PATH` (also looking in the sbin directories, where Debian puts
+/// daemons and which a non-root `PATH` may lack).
+pub fn which(program: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    std::env::split_paths(&path)
+        .chain(["/usr/sbin", "/sbin", "/usr/local/sbin"].map(PathBuf::from))
+        .map(|d| d.join(program))
+        .find(|p| p.is_file())
+}
