@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Writes every message of ../shared/vectors into fuzz/corpus/<target>/ as seed inputs.
 
-Usage: python3 fuzz/seed_corpus.py [vectors_dir]   (run from the workspace root)
+Usage: python3 fuzz/seed_corpus.py [--vectors DIR] [TARGET ...]
+Every target gets every seed (default target: decode_message).
 """
 import hashlib
 import json
@@ -9,13 +10,17 @@ import pathlib
 import sys
 
 root = pathlib.Path(__file__).resolve().parent
-vectors = pathlib.Path(sys.argv[1]) if len(sys.argv) > 1 else root.parent.parent / "shared" / "vectors"
+args = sys.argv[1:]
+vectors = root.parent.parent / "shared" / "vectors"
+if args[:1] == ["--vectors"]:
+    vectors = pathlib.Path(args[1])
+    args = args[2:]
 
 def hexes(node):
     """Every 'hex' string anywhere in a JSON document."""
     if isinstance(node, dict):
         for k, v in node.items():
-            if k == "hex" and isinstance(v, str):
+            if k in ("hex", "wholeMsg_with_zeroed_authParams", "authenticated") and isinstance(v, str):
                 yield v
             else:
                 yield from hexes(v)
@@ -28,12 +33,14 @@ for name in ["packets_v1_v2c.json", "packets_v3.json", "malformed_inputs.json",
              "usm_hmac_vectors.json", "usm_priv_vectors.json"]:
     doc = json.loads((vectors / name).read_text())
     for h in hexes(doc):
+        if not isinstance(h, str):
+            continue
         try:
             seeds.add(bytes.fromhex(h))
         except ValueError:
             pass
 
-targets = sys.argv[2:] or ["decode_message"]
+targets = args or ["decode_message"]
 for target in targets:
     out = root / "corpus" / target
     out.mkdir(parents=True, exist_ok=True)

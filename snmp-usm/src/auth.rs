@@ -286,15 +286,20 @@ impl LocalizedKey {
 
     /// The truncated HMAC of `message` (whose auth field must already be zeroed).
     pub fn mac(&self, message: &[u8]) -> ([u8; MAX_DIGEST], usize) {
+        self.mac_parts(&[message])
+    }
+
+    /// The truncated HMAC of the concatenation of `parts`.
+    fn mac_parts(&self, parts: &[&[u8]]) -> ([u8; MAX_DIGEST], usize) {
         let mut out = [0u8; MAX_DIGEST];
         let key = self.key.as_slice();
         let n = match self.protocol {
-            AuthProtocol::Md5 => hmac_into::<md5::Md5>(key, message, &mut out),
-            AuthProtocol::Sha1 => hmac_into::<sha1::Sha1>(key, message, &mut out),
-            AuthProtocol::Sha224 => hmac_into::<sha2::Sha224>(key, message, &mut out),
-            AuthProtocol::Sha256 => hmac_into::<sha2::Sha256>(key, message, &mut out),
-            AuthProtocol::Sha384 => hmac_into::<sha2::Sha384>(key, message, &mut out),
-            AuthProtocol::Sha512 => hmac_into::<sha2::Sha512>(key, message, &mut out),
+            AuthProtocol::Md5 => hmac_into::<md5::Md5>(key, parts, &mut out),
+            AuthProtocol::Sha1 => hmac_into::<sha1::Sha1>(key, parts, &mut out),
+            AuthProtocol::Sha224 => hmac_into::<sha2::Sha224>(key, parts, &mut out),
+            AuthProtocol::Sha256 => hmac_into::<sha2::Sha256>(key, parts, &mut out),
+            AuthProtocol::Sha384 => hmac_into::<sha2::Sha384>(key, parts, &mut out),
+            AuthProtocol::Sha512 => hmac_into::<sha2::Sha512>(key, parts, &mut out),
         };
         (out, n.min(self.protocol.mac_len()))
     }
@@ -318,25 +323,16 @@ impl LocalizedKey {
 
     /// Verifies a received message: `auth` is the range of msgAuthenticationParameters in
     /// `message`. The field must be exactly the protocol's MAC length (a shorter one is a
-    /// forgery attempt, CVE-2008-0960); the comparison is constant-time. `scratch` receives a
-    /// copy of the message with the field zeroed (it is cleared first).
-    pub fn verify(
-        &self,
-        message: &[u8],
-        auth: core::ops::Range<usize>,
-        scratch: &mut alloc::vec::Vec<u8>,
-    ) -> Result<(), UsmError> {
+    /// forgery attempt, CVE-2008-0960); the comparison is constant-time. The message is hashed
+    /// with zeros in place of the field, without copying it.
+    pub fn verify(&self, message: &[u8], auth: core::ops::Range<usize>) -> Result<(), UsmError> {
         let mac_len = self.protocol.mac_len();
         let received = message.get(auth.clone()).ok_or(UsmError::WrongDigest)?;
         if received.len() != mac_len {
             return Err(UsmError::WrongDigest);
         }
-        scratch.clear();
-        scratch.extend_from_slice(message);
-        if let Some(field) = scratch.get_mut(auth) {
-            field.fill(0);
-        }
-        let (mac, n) = self.mac(scratch);
+        let (before, after) = (&message[..auth.start], &message[auth.end..]);
+        let (mac, n) = self.mac_parts(&[before, &ZEROS[..mac_len], after]);
         if bool::from(mac[..n].ct_eq(received)) {
             Ok(())
         } else {
@@ -345,7 +341,10 @@ impl LocalizedKey {
     }
 }
 
-fn hmac_into<D>(key: &[u8], message: &[u8], out: &mut [u8; MAX_DIGEST]) -> usize
+/// Zeros standing in for the MAC while hashing (the longest MAC is 48 octets).
+static ZEROS: [u8; 48] = [0; 48];
+
+fn hmac_into<D>(key: &[u8], parts: &[&[u8]], out: &mut [u8; MAX_DIGEST]) -> usize
 where
     D: Digest + digest::core_api::BlockSizeUser,
 {
@@ -353,7 +352,9 @@ where
     let Ok(mut mac) = <SimpleHmac<D> as digest::KeyInit>::new_from_slice(key) else {
         return 0;
     };
-    Mac::update(&mut mac, message);
+    for p in parts {
+        Mac::update(&mut mac, p);
+    }
     let tag = mac.finalize().into_bytes();
     let n = tag.len().min(MAX_DIGEST);
     out[..n].copy_from_slice(&tag[..n]);
@@ -433,17 +434,10 @@ mod tests {
         let k = LocalizedKey::from_bytes(AuthProtocol::Md5, &[1; 16]).unwrap();
         let mut msg = [0u8; 40];
         k.sign_in_place(&mut msg, 10..22).unwrap();
-        let mut scratch = alloc::vec::Vec::new();
-        assert_eq!(k.verify(&msg, 10..22, &mut scratch), Ok(()));
+        assert_eq!(k.verify(&msg, 10..22), Ok(()));
         // The CVE-2008-0960 attack: a 1-octet MAC that happens to match the first octet.
-        assert_eq!(
-            k.verify(&msg, 10..11, &mut scratch),
-            Err(UsmError::WrongDigest)
-        );
+        assert_eq!(k.verify(&msg, 10..11), Err(UsmError::WrongDigest));
         msg[30] ^= 1;
-        assert_eq!(
-            k.verify(&msg, 10..22, &mut scratch),
-            Err(UsmError::WrongDigest)
-        );
+        assert_eq!(k.verify(&msg, 10..22), Err(UsmError::WrongDigest));
     }
 }

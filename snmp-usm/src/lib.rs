@@ -47,7 +47,6 @@
 //!     |_, _| Ok(&keys),
 //!     TimeCheck::Authoritative(&engine),
 //!     now,
-//!     &mut Vec::new(),
 //! )?;
 //! assert_eq!(got.scoped_pdu, scoped);
 //! # Ok::<(), Box<dyn std::error::Error>>(())

@@ -1,8 +1,6 @@
 //! Whole-message processing: outgoing (encrypt, encode, sign) and incoming (check the auth
 //! field, verify, check timeliness, decrypt, decode).
 
-use alloc::vec::Vec;
-
 use snmp_codec::{
     Bytes, MsgFlags, ScopedPdu, ScopedPduData, ScopedPduDataRef, SecurityLevel,
     UsmSecurityParameters, V3Message, V3MessageRef, SECURITY_MODEL_USM,
@@ -165,7 +163,6 @@ pub fn process_incoming<'u>(
     lookup: impl FnOnce(&[u8], &[u8]) -> Result<&'u LocalizedUser, UsmError>,
     time: TimeCheck<'_>,
     now: Instant,
-    scratch: &mut Vec<u8>,
 ) -> Result<Incoming, UsmError> {
     let (msg, layout) = V3Message::decode_with_layout(input)?;
     let level = msg
@@ -201,7 +198,7 @@ pub fn process_incoming<'u>(
     }
     let auth_key = user.auth_key().ok_or(UsmError::UnsupportedSecurityLevel)?;
     let message = input.get(..layout.len).ok_or(UsmError::WrongDigest)?;
-    auth_key.verify(message, layout.auth_params, scratch)?;
+    auth_key.verify(message, layout.auth_params)?;
 
     match time {
         TimeCheck::NonAuthoritative(clock) => {

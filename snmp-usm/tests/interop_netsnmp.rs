@@ -119,7 +119,6 @@ impl Client {
             |_, _| Err(UsmError::UnknownUserName),
             TimeCheck::Skip,
             now,
-            &mut Vec::new(),
         )
         .unwrap();
         assert_eq!(
@@ -215,7 +214,6 @@ fn every_auth_and_priv_combination_against_net_snmp() {
                 },
                 TimeCheck::NonAuthoritative(&mut clock),
                 now,
-                &mut Vec::new(),
             )
             .unwrap_or_else(|e| panic!("{name}: {e}\nagent log:\n{}", agent.log()));
             check_answer(&got, level, &name);
@@ -246,7 +244,6 @@ fn a_different_password_is_rejected_both_ways() {
         |_, _| Ok(&wrong),
         TimeCheck::NonAuthoritative(&mut clock),
         client.now(),
-        &mut Vec::new(),
     )
     .unwrap_err();
     assert_eq!(err, UsmError::WrongDigest);
@@ -257,7 +254,6 @@ fn a_different_password_is_rejected_both_ways() {
         |_, _| Ok(&wrong),
         TimeCheck::NonAuthoritative(&mut clock),
         client.now(),
-        &mut Vec::new(),
     );
     assert_eq!(clock, before);
 
@@ -268,7 +264,6 @@ fn a_different_password_is_rejected_both_ways() {
         |_, _| Ok(&wrong),
         TimeCheck::NonAuthoritative(&mut clock),
         client.now(),
-        &mut Vec::new(),
     )
     .unwrap();
     assert_eq!(report.level, SecurityLevel::NoAuthNoPriv);
@@ -288,14 +283,8 @@ fn a_different_password_is_rejected_both_ways() {
         .unwrap()
         .localize(&engine_id);
     let reply = client.get_sys_descr(&nobody, SecurityLevel::AuthNoPriv, &clock);
-    let report = process_incoming(
-        &reply,
-        |_, _| Ok(&nobody),
-        TimeCheck::Skip,
-        client.now(),
-        &mut Vec::new(),
-    )
-    .unwrap();
+    let report =
+        process_incoming(&reply, |_, _| Ok(&nobody), TimeCheck::Skip, client.now()).unwrap();
     assert_eq!(
         report.scoped_pdu.pdu.varbinds()[0].oid.to_string(),
         "1.3.6.1.6.3.15.1.1.3.0",

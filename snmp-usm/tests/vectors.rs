@@ -163,7 +163,7 @@ fn verify_with(p: AuthProtocol, password: &str, engine: &[u8], msg: &[u8]) -> Re
         .localize(engine);
     let bytes = Bytes::copy_from_slice(msg);
     let (_, layout) = V3Message::decode_with_layout(&bytes).unwrap();
-    key.verify(msg, layout.auth_params, &mut Vec::new())
+    key.verify(msg, layout.auth_params)
 }
 
 #[test]
@@ -239,10 +239,7 @@ fn real_captures_authenticate_with_the_right_password_only() {
         key.sign_in_place(&mut signed, layout.auth_params.clone())
             .unwrap();
         assert_eq!(hex::encode(&signed), hex::encode(&auth), "{p}");
-        assert_eq!(
-            key.verify(&auth, layout.auth_params.clone(), &mut Vec::new()),
-            Ok(())
-        );
+        assert_eq!(key.verify(&auth, layout.auth_params.clone()), Ok(()));
         assert_eq!(
             verify_with(p, "authkey2", &unhex("80004fb805636c6f75644dab22cc"), &auth),
             Err(UsmError::WrongDigest)
@@ -347,7 +344,6 @@ fn process(wire: &[u8], u: &LocalizedUser) -> Result<snmp_usm::Incoming, UsmErro
         },
         TimeCheck::Skip,
         Instant::ZERO,
-        &mut Vec::new(),
     )
 }
 
