@@ -548,6 +548,36 @@ impl V3Message {
     }
 }
 
+/// The version field of a message (0 for v1, 1 for v2c, 3 for v3, or whatever else the
+/// datagram says), read without decoding the rest: enough to choose between
+/// [`Message::decode`] and [`V3Message::decode_with_layout`].
+///
+/// ```
+/// assert_eq!(snmp_codec::message_version(&[0x30, 0x03, 0x02, 0x01, 0x03]), Ok(3));
+/// ```
+pub fn message_version(input: &[u8]) -> Result<i32, DecodeError> {
+    let src = Bytes::copy_from_slice(input.get(..input.len().min(16)).unwrap_or(input));
+    let r = Reader::new(&src);
+    // The outer SEQUENCE may be longer than the 16 octets copied: read only its header.
+    let first = r.peek_tag()?;
+    if first != tag::SEQUENCE {
+        return Err(r.err(DecodeErrorKind::UnexpectedTag {
+            expected: tag::SEQUENCE,
+            found: first,
+        }));
+    }
+    let header_len = match src.get(1) {
+        Some(&l) if l < 0x80 => 2,
+        Some(&l) if l > 0x80 && l <= 0x84 => 2 + usize::from(l & 0x7f),
+        Some(0x80) => return Err(DecodeError::new(DecodeErrorKind::IndefiniteLength, 1)),
+        _ => return Err(DecodeError::new(DecodeErrorKind::Truncated, 1)),
+    };
+    let rest = src.slice(header_len.min(src.len())..);
+    let mut r = Reader::new(&rest);
+    r.read_i32()
+        .map_err(|e| DecodeError::new(e.kind(), e.offset() + header_len))
+}
+
 /// Any SNMP message.
 ///
 /// [`Message::decode`] reads the first message in a datagram; bytes after the outer SEQUENCE

@@ -69,6 +69,8 @@ mod user;
 pub use auth::{AuthProtocol, LocalizedKey, MasterKey};
 pub use error::UsmError;
 pub use privacy::{KeyExtension, PrivKey, PrivProtocol, SaltCounter};
-pub use process::{encode_outgoing, process_incoming, Incoming, OutgoingHeader, TimeCheck};
+pub use process::{
+    encode_outgoing, process_decoded, process_incoming, Incoming, OutgoingHeader, TimeCheck,
+};
 pub use time::{EngineClock, Instant, LocalEngine, MAX_ENGINE_BOOTS, TIME_WINDOW_SECS};
 pub use user::{LocalizedUser, UsmUser};

@@ -3,7 +3,7 @@
 
 use snmp_codec::{
     Bytes, MsgFlags, ScopedPdu, ScopedPduData, ScopedPduDataRef, SecurityLevel,
-    UsmSecurityParameters, V3Message, V3MessageRef, SECURITY_MODEL_USM,
+    UsmSecurityParameters, V3Layout, V3Message, V3MessageRef, SECURITY_MODEL_USM,
 };
 
 use crate::error::UsmError;
@@ -165,6 +165,20 @@ pub fn process_incoming<'u>(
     now: Instant,
 ) -> Result<Incoming, UsmError> {
     let (msg, layout) = V3Message::decode_with_layout(input)?;
+    process_decoded(input, msg, &layout, lookup, time, now)
+}
+
+/// [`process_incoming`] for a message already decoded with
+/// [`V3Message::decode_with_layout`] (a session decodes the header first to find the request
+/// by msgID, and should not decode twice). `input` must be the bytes `msg` was decoded from.
+pub fn process_decoded<'u>(
+    input: &[u8],
+    msg: V3Message,
+    layout: &V3Layout,
+    lookup: impl FnOnce(&[u8], &[u8]) -> Result<&'u LocalizedUser, UsmError>,
+    time: TimeCheck<'_>,
+    now: Instant,
+) -> Result<Incoming, UsmError> {
     let level = msg
         .msg_flags
         .security_level()
@@ -198,7 +212,7 @@ pub fn process_incoming<'u>(
     }
     let auth_key = user.auth_key().ok_or(UsmError::UnsupportedSecurityLevel)?;
     let message = input.get(..layout.len).ok_or(UsmError::WrongDigest)?;
-    auth_key.verify(message, layout.auth_params)?;
+    auth_key.verify(message, layout.auth_params.clone())?;
 
     match time {
         TimeCheck::NonAuthoritative(clock) => {

@@ -1,0 +1,217 @@
+//! Configuration of the session and of its targets.
+
+use alloc::vec::Vec;
+use core::net::SocketAddr;
+use core::time::Duration;
+
+use snmp_codec::{Bytes, SecurityLevel, Version};
+use snmp_usm::{PrivProtocol, UsmUser};
+
+/// Session-wide settings.
+#[derive(Debug, Clone)]
+pub struct SessionConfig {
+    /// msgMaxSize we advertise in v3, and the largest datagram we build (default 65507, the
+    /// largest UDP payload over IPv4; receive buffers must be at least this large).
+    pub max_message_size: usize,
+    /// The most OIDs one GET carries; longer gets are split (default 48). A `tooBig` answer
+    /// halves the chunk.
+    pub max_oids_per_request: usize,
+    /// Our own engine ID, for v3 traps (where the sender is authoritative). Default: a random
+    /// Net-SNMP-style ID derived from the seed.
+    pub local_engine_id: Option<Bytes>,
+    /// Our snmpEngineBoots for v3 traps (default 1).
+    pub local_engine_boots: u32,
+    /// Completed request-ids remembered to tell late duplicates from strangers (default 1024).
+    pub remember_completed: usize,
+}
+
+impl Default for SessionConfig {
+    fn default() -> Self {
+        Self {
+            max_message_size: 65507,
+            max_oids_per_request: 48,
+            local_engine_id: None,
+            local_engine_boots: 1,
+            remember_completed: 1024,
+        }
+    }
+}
+
+/// How a v3 user's AES-192/256 key is extended.
+///
+/// AES-192 and AES-256 exist with two incompatible key extensions (see
+/// [`snmp_usm::PrivProtocol`]); `Auto` tries the configured one, switches to the other when
+/// the agent reports a decryption error, its answer does not decrypt, or the first attempt
+/// times out (Net-SNMP silently drops what it cannot decrypt), and remembers per engine what
+/// worked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum AesKeyExtension {
+    /// Use exactly the configured protocol.
+    #[default]
+    Fixed,
+    /// Try the configured extension, fall back to the other one.
+    Auto,
+}
+
+/// SNMPv3 credentials of a target.
+#[derive(Debug, Clone)]
+pub struct V3Security {
+    /// The user (its master keys are derived once, when it is built).
+    pub user: UsmUser,
+    /// The level to use (at most what the user's keys allow; default: the highest).
+    pub level: SecurityLevel,
+    /// contextName (default empty).
+    pub context_name: Bytes,
+    /// contextEngineID (default: the agent's engine ID, learned by discovery).
+    pub context_engine_id: Option<Bytes>,
+    /// AES-192/256 key extension handling.
+    pub aes_key_extension: AesKeyExtension,
+}
+
+impl V3Security {
+    /// Credentials for `user` at the highest level its keys allow.
+    pub fn new(user: UsmUser) -> Self {
+        let level = user.security_level();
+        Self {
+            user,
+            level,
+            context_name: Bytes::new(),
+            context_engine_id: None,
+            aes_key_extension: AesKeyExtension::Fixed,
+        }
+    }
+
+    /// The privacy protocol to try first and, in `Auto` mode, the alternative.
+    pub(crate) fn privacy_candidates(&self) -> Vec<PrivProtocol> {
+        let configured = self.user.priv_protocol();
+        let Some(p) = configured else {
+            return Vec::new();
+        };
+        let other = match p {
+            PrivProtocol::Aes192Blumenthal => Some(PrivProtocol::Aes192Reeder),
+            PrivProtocol::Aes192Reeder => Some(PrivProtocol::Aes192Blumenthal),
+            PrivProtocol::Aes256Blumenthal => Some(PrivProtocol::Aes256Reeder),
+            PrivProtocol::Aes256Reeder => Some(PrivProtocol::Aes256Blumenthal),
+            _ => None,
+        };
+        match (self.aes_key_extension, other) {
+            (AesKeyExtension::Auto, Some(o)) => alloc::vec![p, o],
+            _ => alloc::vec![p],
+        }
+    }
+}
+
+/// How a target is addressed and authenticated.
+#[derive(Debug, Clone)]
+pub enum Security {
+    /// v1 or v2c with a community string.
+    Community {
+        /// `Version::V1` or `Version::V2c`.
+        version: Version,
+        /// The community.
+        community: Bytes,
+    },
+    /// v3 with USM.
+    V3(V3Security),
+}
+
+/// One agent: its address, credentials and request policy.
+///
+/// ```
+/// use snmp_session::TargetConfig;
+/// let t = TargetConfig::v2c("127.0.0.1:161".parse().unwrap(), "public");
+/// assert_eq!(t.retries, 3);
+/// assert_eq!(t.timeout.as_secs(), 5);
+/// ```
+#[derive(Debug, Clone)]
+pub struct TargetConfig {
+    /// The agent's address.
+    pub addr: SocketAddr,
+    /// Credentials.
+    pub security: Security,
+    /// Time to wait for each attempt (default 5 s, as snmpkit).
+    pub timeout: Duration,
+    /// Retries after the first attempt (default 3: up to 4 attempts).
+    pub retries: u32,
+    /// Accept answers from another address than `addr` (agents that answer from another
+    /// interface). For v3, only answers that authenticate are accepted from elsewhere.
+    pub accept_any_source: bool,
+}
+
+impl TargetConfig {
+    /// A v1 target.
+    pub fn v1(addr: SocketAddr, community: impl AsRef<[u8]>) -> Self {
+        Self::community(addr, Version::V1, community)
+    }
+
+    /// A v2c target.
+    pub fn v2c(addr: SocketAddr, community: impl AsRef<[u8]>) -> Self {
+        Self::community(addr, Version::V2c, community)
+    }
+
+    /// A v1 or v2c target.
+    pub fn community(addr: SocketAddr, version: Version, community: impl AsRef<[u8]>) -> Self {
+        Self::with_security(
+            addr,
+            Security::Community {
+                version,
+                community: Bytes::copy_from_slice(community.as_ref()),
+            },
+        )
+    }
+
+    /// A v3 target.
+    pub fn v3(addr: SocketAddr, security: V3Security) -> Self {
+        Self::with_security(addr, Security::V3(security))
+    }
+
+    fn with_security(addr: SocketAddr, security: Security) -> Self {
+        Self {
+            addr,
+            security,
+            timeout: Duration::from_secs(5),
+            retries: 3,
+            accept_any_source: false,
+        }
+    }
+
+    /// The SNMP version.
+    pub fn version(&self) -> Version {
+        match &self.security {
+            Security::Community { version, .. } => *version,
+            Security::V3(_) => Version::V3,
+        }
+    }
+}
+
+/// Options of a walk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WalkOptions {
+    /// Accept answers whose OID is not greater than the previous one (Net-SNMP's `-Cc`). A
+    /// walk that allows this still stops after `max_results` varbinds, so a looping agent
+    /// cannot keep it running forever.
+    pub allow_non_increasing: bool,
+    /// The most varbinds a walk returns before it stops with
+    /// [`crate::Error::ResultLimit`] (default: unlimited unless non-increasing OIDs are
+    /// allowed, then 1,000,000).
+    pub max_results: Option<usize>,
+}
+
+impl Default for WalkOptions {
+    fn default() -> Self {
+        Self {
+            allow_non_increasing: false,
+            max_results: None,
+        }
+    }
+}
+
+impl WalkOptions {
+    pub(crate) fn limit(&self) -> Option<usize> {
+        match (self.max_results, self.allow_non_increasing) {
+            (Some(n), _) => Some(n),
+            (None, true) => Some(1_000_000),
+            (None, false) => None,
+        }
+    }
+}

@@ -1,0 +1,158 @@
+//! The errors an operation ends with.
+
+use snmp_codec::{ErrorStatus, Oid, Value, VarBind};
+use snmp_usm::UsmError;
+
+/// What a Report PDU from a v3 agent means.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ReportKind {
+    /// usmStatsUnsupportedSecLevels: the agent's user does not support this security level.
+    UnsupportedSecurityLevel,
+    /// usmStatsNotInTimeWindows (after one resynchronisation and resend).
+    NotInTimeWindow,
+    /// usmStatsUnknownUserNames: no such user on the agent.
+    UnknownUserName,
+    /// usmStatsUnknownEngineIDs (after a fresh discovery and resend).
+    UnknownEngineId,
+    /// usmStatsWrongDigests: the authentication password (or protocol) differs.
+    WrongDigest,
+    /// usmStatsDecryptionErrors: the privacy password (or protocol) differs.
+    DecryptionError,
+    /// snmpUnknownContexts or snmpUnavailableContexts: no such context.
+    UnknownContext,
+    /// snmpUnknownPDUHandlers and anything else: the Report's first OID.
+    Other(Oid),
+}
+
+impl ReportKind {
+    /// Classifies a Report by its first varbind's OID.
+    pub fn from_oid(oid: &Oid) -> ReportKind {
+        const USM_STATS: [u32; 9] = [1, 3, 6, 1, 6, 3, 15, 1, 1];
+        let a = oid.arcs();
+        match (a.get(..9), a.get(9)) {
+            (Some(p), Some(1)) if p == USM_STATS => ReportKind::UnsupportedSecurityLevel,
+            (Some(p), Some(2)) if p == USM_STATS => ReportKind::NotInTimeWindow,
+            (Some(p), Some(3)) if p == USM_STATS => ReportKind::UnknownUserName,
+            (Some(p), Some(4)) if p == USM_STATS => ReportKind::UnknownEngineId,
+            (Some(p), Some(5)) if p == USM_STATS => ReportKind::WrongDigest,
+            (Some(p), Some(6)) if p == USM_STATS => ReportKind::DecryptionError,
+            _ if a.starts_with(&[1, 3, 6, 1, 6, 3, 12, 1, 4])
+                || a.starts_with(&[1, 3, 6, 1, 6, 3, 12, 1, 5]) =>
+            {
+                ReportKind::UnknownContext
+            }
+            _ => ReportKind::Other(oid.clone()),
+        }
+    }
+}
+
+impl core::fmt::Display for ReportKind {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            ReportKind::UnsupportedSecurityLevel => f.write_str("unsupported security level"),
+            ReportKind::NotInTimeWindow => f.write_str("not in time window"),
+            ReportKind::UnknownUserName => f.write_str("unknown user name"),
+            ReportKind::UnknownEngineId => f.write_str("unknown engine ID"),
+            ReportKind::WrongDigest => f.write_str("wrong digest (authentication password?)"),
+            ReportKind::DecryptionError => f.write_str("decryption error (privacy password?)"),
+            ReportKind::UnknownContext => f.write_str("unknown context"),
+            ReportKind::Other(oid) => write!(f, "report {oid}"),
+        }
+    }
+}
+
+/// Why an operation failed.
+///
+/// One enum serves every operation: most failures (timeouts, error-status, v3 reports) are
+/// common to all of them, and walks and tables add only a few of their own.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// No answer after every attempt.
+    #[error("timeout after {attempts} attempts")]
+    Timeout {
+        /// Attempts made.
+        attempts: u32,
+    },
+    /// The agent answered noSuchObject for this OID.
+    #[error("no such object: {oid}")]
+    NoSuchObject {
+        /// The OID asked for.
+        oid: Oid,
+    },
+    /// The agent answered noSuchInstance for this OID.
+    #[error("no such instance: {oid}")]
+    NoSuchInstance {
+        /// The OID asked for.
+        oid: Oid,
+    },
+    /// The agent answered endOfMibView after this OID.
+    #[error("end of MIB view after {oid}")]
+    EndOfMibView {
+        /// The OID asked from.
+        oid: Oid,
+    },
+    /// The agent answered with an error-status.
+    #[error("{status} (index {index}{})", .oid.as_ref().map(|o| alloc::format!(", {o}")).unwrap_or_default())]
+    Status {
+        /// The error-status.
+        status: ErrorStatus,
+        /// The error-index (1-based; 0 when the error is not about one varbind).
+        index: u32,
+        /// The OID the index points at, when it points at one.
+        oid: Option<Oid>,
+    },
+    /// A v3 agent answered with a Report.
+    #[error("SNMPv3 report: {0}")]
+    Report(ReportKind),
+    /// An answer failed our own v3 checks for every attempt (wrong password on our side, ...).
+    #[error("SNMPv3: {0}")]
+    Usm(UsmError),
+    /// A walk got an OID not greater than the previous one (and did not allow it).
+    #[error("OID not increasing: {received} after {previous}")]
+    NonIncreasing {
+        /// The previous OID.
+        previous: Oid,
+        /// The OID received after it.
+        received: Oid,
+    },
+    /// A walk reached its result limit.
+    #[error("result limit of {0} varbinds reached")]
+    ResultLimit(usize),
+    /// The request does not fit in a message (or the agent's answer would not, even with one
+    /// varbind or one repetition).
+    #[error("message too big")]
+    TooBig,
+    /// The operation does not exist in this SNMP version (GETBULK in v1).
+    #[error("not supported in this SNMP version")]
+    NotSupported,
+    /// The operation was cancelled.
+    #[error("cancelled")]
+    Cancelled,
+    /// The target was removed.
+    #[error("unknown target")]
+    UnknownTarget,
+    /// The agent's answer did not match the request (wrong number of varbinds, ...).
+    #[error("malformed response: {0}")]
+    MalformedResponse(&'static str),
+}
+
+impl Error {
+    /// The value of a varbind as a `get` returns it: exceptions become errors.
+    ///
+    /// ```
+    /// use snmp_codec::{Value, VarBind};
+    /// use snmp_session::Error;
+    /// let vb = VarBind::new("1.3.6.1.2.1.1.1.0".parse().unwrap(), Value::NoSuchInstance);
+    /// assert!(matches!(Error::value_of(vb), Err(Error::NoSuchInstance { .. })));
+    /// ```
+    pub fn value_of(vb: VarBind) -> Result<Value, Error> {
+        match vb.value {
+            Value::NoSuchObject => Err(Error::NoSuchObject { oid: vb.oid }),
+            Value::NoSuchInstance => Err(Error::NoSuchInstance { oid: vb.oid }),
+            Value::EndOfMibView => Err(Error::EndOfMibView { oid: vb.oid }),
+            v => Ok(v),
+        }
+    }
+}
