@@ -5,6 +5,10 @@
 //! own free high port, its own persistent directory and its own configuration (`-C`: no
 //! system configuration files are read).
 
+pub mod agent;
+
+pub use agent::{FakeAgent, Faults};
+
 use std::io;
 use std::net::{SocketAddr, UdpSocket};
 use std::path::{Path, PathBuf};

@@ -1,0 +1,698 @@
+//! Deterministic simulation tests of the session against fake agents.
+
+#![allow(clippy::unwrap_used, missing_docs)]
+
+mod common;
+
+use std::time::Duration;
+
+use common::{agent_addr, Lossy, Perfect, Rng, Sim};
+use snmp_codec::{ErrorStatus, Message, Oid, Pdu, Value, VarBind};
+use snmp_session::{AesKeyExtension, Error, ReportKind, TargetConfig, V3Security, WalkOptions};
+use snmp_testkit::{FakeAgent, Faults};
+use snmp_usm::{AuthProtocol, PrivProtocol, UsmUser};
+
+const LATENCY: Duration = Duration::from_millis(1);
+
+fn oid(s: &str) -> Oid {
+    s.parse().unwrap()
+}
+
+fn perfect_sim(rows: u32) -> (Sim<Perfect>, snmp_session::TargetId) {
+    let mut sim = Sim::new(Perfect(LATENCY));
+    sim.agents
+        .insert(agent_addr(0), FakeAgent::new(FakeAgent::synthetic(rows)));
+    let t = sim
+        .session
+        .add_target(TargetConfig::v2c(agent_addr(0), "public"));
+    (sim, t)
+}
+
+fn agent_data(sim: &Sim<impl common::Fate>, under: &Oid) -> Vec<VarBind> {
+    sim.agents[&agent_addr(0)]
+        .data
+        .iter()
+        .filter(|(o, _)| o.starts_with(under) && o.len() > under.len())
+        .map(|(o, v)| VarBind::new(o.clone(), v.clone()))
+        .collect()
+}
+
+#[test]
+fn get_many_and_split() {
+    let (mut sim, t) = perfect_sim(100);
+    let oids: Vec<Oid> = (1..=100)
+        .map(|i| oid(&format!("1.3.6.1.2.1.2.2.1.2.{i}")))
+        .chain([oid("1.3.6.1.2.1.99.0")])
+        .collect();
+    let op = sim.session.get(t, oids.clone()).unwrap();
+    sim.run(&[op], 100);
+    let out = sim.outcome(op);
+    assert_eq!(out.result, Some(Ok(())));
+    assert_eq!(out.varbinds.len(), 101);
+    for (i, vb) in out.varbinds.iter().take(100).enumerate() {
+        assert_eq!(vb.value, Value::from(format!("eth{}", i + 1)));
+    }
+    assert_eq!(out.varbinds[100].value, Value::NoSuchObject);
+    // 101 OIDs in chunks of 48: three requests.
+    assert_eq!(sim.session.counters().requests, 3);
+    assert_eq!(out.after_done, 0);
+}
+
+#[test]
+fn retries_then_timeout() {
+    let mut sim = Sim::new(Perfect(LATENCY));
+    // No agent at that address: every attempt is lost.
+    let mut cfg = TargetConfig::v2c(agent_addr(9), "public");
+    cfg.timeout = Duration::from_secs(2);
+    cfg.retries = 3;
+    let t = sim.session.add_target(cfg);
+    let start = sim.now;
+    let op = sim.session.get(t, vec![oid("1.3.6.1.2.1.1.1.0")]).unwrap();
+    sim.run(&[op], 100);
+    assert_eq!(
+        sim.outcome(op).result,
+        Some(Err(Error::Timeout { attempts: 4 }))
+    );
+    assert_eq!(
+        sim.now - start,
+        Duration::from_secs(8),
+        "timeout x (retries + 1)"
+    );
+    let c = sim.session.counters();
+    assert_eq!((c.requests, c.retransmits, c.timeouts), (1, 3, 1));
+    assert_eq!(sim.session.poll_timeout(), None);
+}
+
+/// Drops the first `n` datagrams to agents.
+struct DropFirst(usize);
+impl common::Fate for DropFirst {
+    fn fate(&mut self, to_agent: bool, _: &[u8]) -> Vec<Duration> {
+        if to_agent && self.0 > 0 {
+            self.0 -= 1;
+            return vec![];
+        }
+        vec![LATENCY]
+    }
+}
+
+#[test]
+fn response_to_the_second_attempt() {
+    let mut sim = Sim::new(DropFirst(1));
+    sim.agents
+        .insert(agent_addr(0), FakeAgent::new(FakeAgent::synthetic(3)));
+    let t = sim
+        .session
+        .add_target(TargetConfig::v2c(agent_addr(0), "public"));
+    let op = sim.session.get(t, vec![oid("1.3.6.1.2.1.1.5.0")]).unwrap();
+    sim.run(&[op], 100);
+    assert_eq!(sim.outcome(op).result, Some(Ok(())));
+    assert_eq!(sim.outcome(op).varbinds[0].value, Value::from("fake"));
+    assert_eq!(sim.session.counters().retransmits, 1);
+}
+
+/// The first attempt's answer arrives late, after the retransmission's: the late one is a
+/// duplicate.
+#[test]
+fn late_answer_to_the_first_attempt_completes_it_and_the_second_is_dropped() {
+    struct SlowFirstAnswer(bool);
+    impl common::Fate for SlowFirstAnswer {
+        fn fate(&mut self, to_agent: bool, _: &[u8]) -> Vec<Duration> {
+            if !to_agent && !self.0 {
+                self.0 = true;
+                return vec![Duration::from_millis(5500)];
+            }
+            vec![LATENCY]
+        }
+    }
+    let mut sim = Sim::new(SlowFirstAnswer(false));
+    sim.agents
+        .insert(agent_addr(0), FakeAgent::new(FakeAgent::synthetic(3)));
+    let t = sim
+        .session
+        .add_target(TargetConfig::v2c(agent_addr(0), "public"));
+    let op = sim.session.get(t, vec![oid("1.3.6.1.2.1.1.5.0")]).unwrap();
+    sim.run(&[op], 100);
+    assert_eq!(sim.outcome(op).result, Some(Ok(())));
+    // Let the slow answer arrive.
+    let op2 = sim.session.get(t, vec![oid("1.3.6.1.2.1.1.1.0")]).unwrap();
+    sim.now = sim.now + Duration::from_secs(1);
+    sim.run(&[op2], 100);
+    sim.now = sim.now + Duration::from_secs(10);
+    let op3 = sim.session.get(t, vec![oid("1.3.6.1.2.1.1.1.0")]).unwrap();
+    sim.run(&[op3], 100);
+    assert_eq!(sim.session.counters().dropped_duplicate, 1);
+}
+
+#[test]
+fn duplicates_are_counted_and_dropped() {
+    let mut sim = Sim::new(Lossy {
+        rng: Rng::new(7),
+        loss: 0.0,
+        duplicate: 1.0,
+        max_delay: Duration::from_millis(3),
+    });
+    sim.agents
+        .insert(agent_addr(0), FakeAgent::new(FakeAgent::synthetic(50)));
+    let t = sim
+        .session
+        .add_target(TargetConfig::v2c(agent_addr(0), "public"));
+    let root = oid("1.3.6.1.2.1.2.2.1.2");
+    let op = sim
+        .session
+        .walk(t, root.clone(), WalkOptions::default())
+        .unwrap();
+    sim.run(&[op], 10_000);
+    assert_eq!(sim.outcome(op).result, Some(Ok(())));
+    assert_eq!(sim.outcome(op).varbinds, agent_data(&sim, &root));
+    assert!(sim.session.counters().dropped_duplicate > 0);
+}
+
+#[test]
+fn spoofed_answer_from_another_address_is_ignored() {
+    let (mut sim, t) = perfect_sim(3);
+    // Every answer is preceded by a forged copy from another address with another value.
+    sim.tamper = Some(Box::new(|agent, answer| {
+        let Message::Community(mut m) = Message::decode(&answer).unwrap() else {
+            panic!()
+        };
+        if let Pdu::Response(g) = &mut m.pdu {
+            for vb in &mut g.varbinds {
+                vb.value = Value::from("spoofed");
+            }
+        }
+        let attacker = agent_addr(666);
+        vec![(attacker, m.to_vec()), (agent, answer)]
+    }));
+    let op = sim.session.get(t, vec![oid("1.3.6.1.2.1.1.5.0")]).unwrap();
+    sim.run(&[op], 100);
+    assert_eq!(sim.outcome(op).varbinds[0].value, Value::from("fake"));
+    assert_eq!(sim.session.counters().dropped_wrong_source, 1);
+}
+
+#[test]
+fn answers_from_another_interface_when_allowed() {
+    let mut sim = Sim::new(Perfect(LATENCY));
+    sim.agents
+        .insert(agent_addr(0), FakeAgent::new(FakeAgent::synthetic(3)));
+    sim.tamper = Some(Box::new(|_, answer| vec![(agent_addr(1), answer)]));
+    let mut cfg = TargetConfig::v2c(agent_addr(0), "public");
+    cfg.accept_any_source = true;
+    cfg.retries = 0;
+    let t = sim.session.add_target(cfg);
+    let op = sim.session.get(t, vec![oid("1.3.6.1.2.1.1.5.0")]).unwrap();
+    sim.run(&[op], 100);
+    assert_eq!(sim.outcome(op).result, Some(Ok(())));
+}
+
+#[test]
+fn walk_bulk_walk_and_table_return_exactly_the_agent_data() {
+    let (mut sim, t) = perfect_sim(400); // 4,000 table cells
+    let entry = oid("1.3.6.1.2.1.2.2.1");
+    let walk = sim
+        .session
+        .walk(t, entry.clone(), WalkOptions::default())
+        .unwrap();
+    let bulk = sim
+        .session
+        .bulk_walk(t, entry.clone(), 25, WalkOptions::default())
+        .unwrap();
+    let table = sim
+        .session
+        .table(t, entry.clone(), None, 25, WalkOptions::default())
+        .unwrap();
+    let cols = sim
+        .session
+        .table(t, entry.clone(), Some(&[2, 10]), 50, WalkOptions::default())
+        .unwrap();
+    sim.run(&[walk, bulk, table, cols], 100_000);
+    let expected = agent_data(&sim, &entry);
+    assert_eq!(expected.len(), 4000);
+    for op in [walk, bulk] {
+        assert_eq!(sim.outcome(op).result, Some(Ok(())));
+        assert_eq!(sim.outcome(op).varbinds, expected);
+    }
+    let rows = &sim.outcome(table).rows;
+    assert_eq!(rows.len(), 400);
+    assert_eq!(rows[6].index, vec![7]);
+    assert_eq!(rows[6].columns.len(), 10);
+    assert_eq!(rows[6].columns[&2], Value::from("eth7"));
+    let rows = &sim.outcome(cols).rows;
+    assert_eq!(sim.outcome(cols).result, Some(Ok(())));
+    assert_eq!(rows.len(), 400);
+    assert!(rows
+        .iter()
+        .all(|r| r.columns.keys().copied().collect::<Vec<_>>() == [2, 10]));
+    assert_eq!(rows[399].columns[&10], Value::Counter32(400_000));
+}
+
+#[test]
+fn column_table_sends_one_varbind_per_column() {
+    let (mut sim, t) = perfect_sim(10);
+    let entry = oid("1.3.6.1.2.1.2.2.1");
+    let op = sim
+        .session
+        .table(t, entry, Some(&[2, 5, 10]), 30, WalkOptions::default())
+        .unwrap();
+    sim.run(&[op], 1000);
+    assert_eq!(sim.outcome(op).rows.len(), 10);
+    for (_, d) in &sim.sent {
+        let Message::Community(m) = Message::decode(d).unwrap() else {
+            panic!()
+        };
+        let Pdu::GetBulkRequest(b) = m.pdu else {
+            panic!("expected GETBULK")
+        };
+        assert!(b.varbinds.len() <= 3);
+        assert!(b.varbinds.iter().all(|vb| {
+            let a = vb.oid.arcs();
+            [2, 5, 10].contains(&a[9])
+        }));
+    }
+}
+
+#[test]
+fn v1_walk_ends_at_no_such_name_and_get_bulk_is_refused() {
+    let mut sim = Sim::new(Perfect(LATENCY));
+    sim.agents
+        .insert(agent_addr(0), FakeAgent::new(FakeAgent::synthetic(5)));
+    let t = sim
+        .session
+        .add_target(TargetConfig::v1(agent_addr(0), "public"));
+    // Walking the last subtree runs into the end of the MIB: v1 says noSuchName.
+    let root = oid("1.3.6.1.2.1.2");
+    let op = sim
+        .session
+        .walk(t, root.clone(), WalkOptions::default())
+        .unwrap();
+    let table = sim
+        .session
+        .table(
+            t,
+            oid("1.3.6.1.2.1.2.2.1"),
+            Some(&[2, 10]),
+            10,
+            WalkOptions::default(),
+        )
+        .unwrap();
+    sim.run(&[op, table], 10_000);
+    assert_eq!(sim.outcome(op).result, Some(Ok(())));
+    assert_eq!(sim.outcome(op).varbinds, agent_data(&sim, &root));
+    assert_eq!(sim.outcome(table).rows.len(), 5);
+    assert_eq!(
+        sim.session.get_bulk(t, vec![root.clone()], 0, 10),
+        Err(Error::NotSupported)
+    );
+    // A v1 GET of a missing OID is an error-status with its index and OID.
+    let op = sim
+        .session
+        .get(t, vec![oid("1.3.6.1.2.1.1.5.0"), oid("1.3.6.1.2.1.1.77.0")])
+        .unwrap();
+    sim.run(&[op], 100);
+    assert_eq!(
+        sim.outcome(op).result,
+        Some(Err(Error::Status {
+            status: ErrorStatus::NoSuchName,
+            index: 2,
+            oid: Some(oid("1.3.6.1.2.1.1.77.0")),
+        }))
+    );
+}
+
+#[test]
+fn non_increasing_oids_are_an_error_after_the_good_data() {
+    let (mut sim, t) = perfect_sim(50);
+    sim.agents
+        .get_mut(&agent_addr(0))
+        .unwrap()
+        .faults
+        .non_increasing_after = Some(30);
+    let root = oid("1.3.6.1.2.1.2.2.1");
+    let op = sim
+        .session
+        .walk(t, root.clone(), WalkOptions::default())
+        .unwrap();
+    sim.run(&[op], 1000);
+    let out = sim.outcome(op);
+    assert!(
+        matches!(out.result, Some(Err(Error::NonIncreasing { .. }))),
+        "{out:?}"
+    );
+    assert_eq!(out.varbinds, agent_data(&sim, &root)[..30].to_vec());
+
+    // Allowed (Net-SNMP's -Cc): the walk goes on, bounded by its limit.
+    let mut looping = FakeAgent::new(FakeAgent::synthetic(50));
+    looping.faults.non_increasing_after = Some(5);
+    sim.agents.insert(agent_addr(0), looping);
+    let opts = WalkOptions {
+        allow_non_increasing: true,
+        max_results: Some(100),
+    };
+    let op = sim.session.bulk_walk(t, root, 10, opts).unwrap();
+    sim.run(&[op], 1000);
+    assert_eq!(sim.outcome(op).result, Some(Err(Error::ResultLimit(100))));
+    assert_eq!(sim.outcome(op).varbinds.len(), 100);
+}
+
+#[test]
+fn too_big_halves_the_repetitions() {
+    let (mut sim, t) = perfect_sim(200);
+    sim.agents
+        .get_mut(&agent_addr(0))
+        .unwrap()
+        .faults
+        .too_big_above = Some(700);
+    let root = oid("1.3.6.1.2.1.2.2.1");
+    let op = sim
+        .session
+        .bulk_walk(t, root.clone(), 50, WalkOptions::default())
+        .unwrap();
+    sim.run(&[op], 10_000);
+    assert_eq!(sim.outcome(op).result, Some(Ok(())));
+    assert_eq!(sim.outcome(op).varbinds, agent_data(&sim, &root));
+    // A GET too big for one answer is split.
+    let oids: Vec<Oid> = (1..=40)
+        .map(|i| oid(&format!("1.3.6.1.2.1.2.2.1.2.{i}")))
+        .collect();
+    let op = sim.session.get(t, oids).unwrap();
+    sim.run(&[op], 1000);
+    assert_eq!(sim.outcome(op).result, Some(Ok(())));
+    assert_eq!(sim.outcome(op).varbinds.len(), 40);
+    // Nothing fits: a typed error, not a loop.
+    sim.agents
+        .get_mut(&agent_addr(0))
+        .unwrap()
+        .faults
+        .too_big_above = Some(10);
+    let op = sim
+        .session
+        .bulk_walk(t, root, 50, WalkOptions::default())
+        .unwrap();
+    sim.run(&[op], 1000);
+    assert_eq!(sim.outcome(op).result, Some(Err(Error::TooBig)));
+}
+
+#[test]
+fn set_and_its_errors() {
+    let (mut sim, t) = perfect_sim(3);
+    let rw = sim
+        .session
+        .add_target(TargetConfig::v2c(agent_addr(0), "private"));
+    sim.agents.get_mut(&agent_addr(0)).unwrap().read_only = vec![oid("1.3.6.1.2.1.1.1")];
+    let name = oid("1.3.6.1.2.1.1.5.0");
+    let op = sim
+        .session
+        .set(rw, vec![VarBind::new(name.clone(), Value::from("renamed"))])
+        .unwrap();
+    sim.run(&[op], 100);
+    assert_eq!(sim.outcome(op).result, Some(Ok(())));
+    let op = sim.session.get(t, vec![name]).unwrap();
+    sim.run(&[op], 100);
+    assert_eq!(sim.outcome(op).varbinds[0].value, Value::from("renamed"));
+    let descr = oid("1.3.6.1.2.1.1.1.0");
+    let op = sim
+        .session
+        .set(rw, vec![VarBind::new(descr.clone(), Value::from("x"))])
+        .unwrap();
+    sim.run(&[op], 100);
+    assert_eq!(
+        sim.outcome(op).result,
+        Some(Err(Error::Status {
+            status: ErrorStatus::NotWritable,
+            index: 1,
+            oid: Some(descr)
+        }))
+    );
+}
+
+#[test]
+fn cancel_ends_the_operation_and_late_answers_are_dropped() {
+    let (mut sim, t) = perfect_sim(3);
+    let op = sim.session.get(t, vec![oid("1.3.6.1.2.1.1.5.0")]).unwrap();
+    sim.drain();
+    sim.session.cancel(op);
+    sim.drain();
+    assert_eq!(sim.outcome(op).result, Some(Err(Error::Cancelled)));
+    assert_eq!(sim.session.poll_timeout(), None);
+    let other = sim.session.get(t, vec![oid("1.3.6.1.2.1.1.1.0")]).unwrap();
+    sim.run(&[other], 100);
+    assert_eq!(sim.session.counters().dropped_duplicate, 1);
+}
+
+// ----- SNMPv3 ----------------------------------------------------------------------------
+
+fn v3_user(name: &str, privacy: Option<PrivProtocol>) -> UsmUser {
+    let u = UsmUser::new(name)
+        .with_auth(AuthProtocol::Sha256, b"auth-password")
+        .unwrap();
+    match privacy {
+        Some(p) => u.with_privacy(p, b"priv-password").unwrap(),
+        None => u,
+    }
+}
+
+fn v3_sim(agent_user: &UsmUser) -> Sim<Perfect> {
+    let mut sim = Sim::new(Perfect(LATENCY));
+    let mut agent = FakeAgent::new(FakeAgent::synthetic(20));
+    agent.add_user(agent_user);
+    sim.agents.insert(agent_addr(0), agent);
+    sim
+}
+
+#[test]
+fn v3_discovery_then_get_walk_and_reboot() {
+    let user = v3_user("alice", Some(PrivProtocol::Aes128));
+    let mut sim = v3_sim(&user);
+    let t = sim
+        .session
+        .add_target(TargetConfig::v3(agent_addr(0), V3Security::new(user)));
+    let get = sim.session.get(t, vec![oid("1.3.6.1.2.1.1.5.0")]).unwrap();
+    let walk = sim
+        .session
+        .bulk_walk(t, oid("1.3.6.1.2.1.2.2.1.2"), 7, WalkOptions::default())
+        .unwrap();
+    sim.run(&[get, walk], 1000);
+    assert_eq!(sim.outcome(get).result, Some(Ok(())));
+    assert_eq!(sim.outcome(get).varbinds[0].value, Value::from("fake"));
+    assert_eq!(sim.outcome(walk).varbinds.len(), 20);
+    assert_eq!(
+        sim.session.counters().discoveries,
+        1,
+        "one discovery for both"
+    );
+    assert_eq!(
+        sim.session.engine_id(t),
+        Some(sim.agents[&agent_addr(0)].engine_id())
+    );
+
+    // The agent reboots: its boots goes up, its clock restarts. The next request carries the
+    // old boots, gets an authenticated notInTimeWindow Report, resynchronises and is resent.
+    sim.now = sim.now + Duration::from_secs(600);
+    let now = sim.now;
+    sim.agents.get_mut(&agent_addr(0)).unwrap().reboot(now);
+    let sent_before = sim.session.counters().requests + sim.session.counters().retransmits;
+    let get = sim.session.get(t, vec![oid("1.3.6.1.2.1.1.1.0")]).unwrap();
+    sim.run(&[get], 1000);
+    assert_eq!(sim.outcome(get).result, Some(Ok(())));
+    let sent = sim.session.counters().requests + sim.session.counters().retransmits;
+    assert_eq!(sent - sent_before, 2, "the request and one resend");
+    assert_eq!(sim.session.counters().discoveries, 1);
+}
+
+#[test]
+fn v3_time_sync_after_a_skewed_discovery() {
+    let user = v3_user("bob", None);
+    let mut sim = v3_sim(&user);
+    sim.now = sim.now + Duration::from_secs(5000);
+    // The discovery Report carries an engine time 1,000 s in the past (unauthenticated, so it
+    // is used for sending only); the agent answers the first real request with an
+    // authenticated notInTimeWindow Report; the session resynchronises and resends once.
+    sim.agents
+        .get_mut(&agent_addr(0))
+        .unwrap()
+        .faults
+        .discovery_time_skew = -1000;
+    let t = sim
+        .session
+        .add_target(TargetConfig::v3(agent_addr(0), V3Security::new(user)));
+    let get = sim.session.get(t, vec![oid("1.3.6.1.2.1.1.5.0")]).unwrap();
+    sim.run(&[get], 1000);
+    assert_eq!(sim.outcome(get).result, Some(Ok(())));
+    assert_eq!(sim.session.counters().requests, 2, "discovery + request");
+    assert_eq!(
+        sim.session.counters().retransmits,
+        1,
+        "one resend after resynchronising"
+    );
+}
+
+fn v3_failure(
+    agent_user: &UsmUser,
+    our_user: UsmUser,
+    faults: Faults,
+) -> Option<Result<(), Error>> {
+    let mut sim = v3_sim(agent_user);
+    sim.agents.get_mut(&agent_addr(0)).unwrap().faults = faults;
+    let mut sec = V3Security::new(our_user);
+    sec.aes_key_extension = AesKeyExtension::Fixed;
+    let t = sim.session.add_target(TargetConfig::v3(agent_addr(0), sec));
+    let get = sim.session.get(t, vec![oid("1.3.6.1.2.1.1.5.0")]).unwrap();
+    sim.run(&[get], 1000);
+    sim.outcome(get).result.clone()
+}
+
+#[test]
+fn v3_misconfiguration_reports_are_typed_errors() {
+    let agent_user = v3_user("carol", Some(PrivProtocol::Des));
+    assert_eq!(
+        v3_failure(
+            &agent_user,
+            v3_user("dave", Some(PrivProtocol::Des)),
+            Faults::default()
+        ),
+        Some(Err(Error::Report(ReportKind::UnknownUserName)))
+    );
+    let wrong_auth = UsmUser::new("carol")
+        .with_auth(AuthProtocol::Sha256, b"wrong-password")
+        .unwrap();
+    assert_eq!(
+        v3_failure(&agent_user, wrong_auth, Faults::default()),
+        Some(Err(Error::Report(ReportKind::WrongDigest)))
+    );
+    let wrong_priv = UsmUser::new("carol")
+        .with_auth(AuthProtocol::Sha256, b"auth-password")
+        .unwrap()
+        .with_privacy(PrivProtocol::Des, b"wrong-privpass")
+        .unwrap();
+    assert_eq!(
+        v3_failure(&agent_user, wrong_priv, Faults::default()),
+        Some(Err(Error::Report(ReportKind::DecryptionError)))
+    );
+    let auth_only_agent = v3_user("erin", None);
+    assert_eq!(
+        v3_failure(
+            &auth_only_agent,
+            v3_user("erin", Some(PrivProtocol::Aes128)),
+            Faults::default()
+        ),
+        Some(Err(Error::Report(ReportKind::UnsupportedSecurityLevel)))
+    );
+    let faults = Faults {
+        always_unknown_engine: true,
+        ..Faults::default()
+    };
+    assert_eq!(
+        v3_failure(
+            &agent_user,
+            v3_user("carol", Some(PrivProtocol::Des)),
+            faults
+        ),
+        Some(Err(Error::Report(ReportKind::UnknownEngineId)))
+    );
+}
+
+#[test]
+fn v3_aes_auto_finds_the_agents_key_extension() {
+    // The agent uses the Reeder (Cisco) extension; we are configured with Blumenthal + Auto.
+    let agent_user = UsmUser::new("frank")
+        .with_auth(AuthProtocol::Sha1, b"auth-password")
+        .unwrap()
+        .with_privacy(PrivProtocol::Aes256Reeder, b"priv-password")
+        .unwrap();
+    let ours = UsmUser::new("frank")
+        .with_auth(AuthProtocol::Sha1, b"auth-password")
+        .unwrap()
+        .with_privacy(PrivProtocol::Aes256Blumenthal, b"priv-password")
+        .unwrap();
+    let mut sim = v3_sim(&agent_user);
+    let mut sec = V3Security::new(ours.clone());
+    sec.aes_key_extension = AesKeyExtension::Auto;
+    let t = sim.session.add_target(TargetConfig::v3(agent_addr(0), sec));
+    let get = sim.session.get(t, vec![oid("1.3.6.1.2.1.1.5.0")]).unwrap();
+    sim.run(&[get], 1000);
+    assert_eq!(sim.outcome(get).result, Some(Ok(())));
+    // Remembered: the next request goes straight through.
+    let before = sim.session.counters();
+    let get = sim.session.get(t, vec![oid("1.3.6.1.2.1.1.1.0")]).unwrap();
+    sim.run(&[get], 1000);
+    assert_eq!(sim.outcome(get).result, Some(Ok(())));
+    assert_eq!(sim.session.counters().requests - before.requests, 1);
+    assert_eq!(sim.session.counters().retransmits, before.retransmits);
+
+    // Without Auto, the same configuration fails with the agent's decryption error.
+    let fixed = v3_failure(&agent_user, ours, Faults::default());
+    assert_eq!(fixed, Some(Err(Error::Report(ReportKind::DecryptionError))));
+}
+
+#[test]
+fn thousand_targets_at_once() {
+    let mut sim = Sim::new(Lossy {
+        rng: Rng::new(1),
+        loss: 0.05,
+        duplicate: 0.05,
+        max_delay: Duration::from_millis(20),
+    });
+    let mut ops = Vec::new();
+    for i in 0..1000u16 {
+        let mut data = std::collections::BTreeMap::new();
+        data.insert(oid("1.3.6.1.2.1.1.5.0"), Value::from(format!("agent-{i}")));
+        sim.agents.insert(agent_addr(i), FakeAgent::new(data));
+        let mut cfg = TargetConfig::v2c(agent_addr(i), "public");
+        cfg.timeout = Duration::from_millis(200);
+        cfg.retries = 5;
+        let t = sim.session.add_target(cfg);
+        ops.push((
+            i,
+            sim.session.get(t, vec![oid("1.3.6.1.2.1.1.5.0")]).unwrap(),
+        ));
+    }
+    let ids: Vec<_> = ops.iter().map(|(_, o)| *o).collect();
+    sim.run(&ids, 100_000);
+    for (i, op) in ops {
+        let out = sim.outcome(op);
+        assert_eq!(out.result, Some(Ok(())), "agent {i}");
+        assert_eq!(out.varbinds[0].value, Value::from(format!("agent-{i}")));
+    }
+    assert_eq!(sim.session.operations_in_progress(), 0);
+    assert_eq!(sim.session.poll_timeout(), None);
+}
+
+#[test]
+fn handle_timeout_early_late_and_twice_never_spins() {
+    let mut sim = Sim::new(Perfect(LATENCY));
+    let t = sim
+        .session
+        .add_target(TargetConfig::v2c(agent_addr(9), "public"));
+    let op = sim.session.get(t, vec![oid("1.3.6.1.2.1.1.5.0")]).unwrap();
+    sim.drain();
+    let deadline = sim.session.poll_timeout().unwrap();
+    // Early: nothing happens, same deadline.
+    sim.session.handle_timeout(sim.now);
+    sim.drain();
+    assert_eq!(sim.session.poll_timeout(), Some(deadline));
+    assert_eq!(sim.session.counters().retransmits, 0);
+    // On time, twice: one retransmission, and the handled deadline is never returned again.
+    sim.now = deadline;
+    sim.session.handle_timeout(deadline);
+    sim.session.handle_timeout(deadline);
+    sim.drain();
+    assert_eq!(sim.session.counters().retransmits, 1);
+    let next = sim.session.poll_timeout().unwrap();
+    assert!(next > deadline);
+    // Late: far past the deadline. Each late call handles what expired (one retransmission,
+    // whose new deadline is counted from when it is sent), so the remaining attempts run out
+    // one deadline at a time, and the driver always gets a deadline in the future.
+    sim.now = next + Duration::from_secs(3600);
+    for _ in 0..3 {
+        sim.session.handle_timeout(sim.now);
+        sim.drain();
+        if let Some(t) = sim.session.poll_timeout() {
+            assert!(t > sim.now, "a deadline already handled came back");
+            sim.now = t + Duration::from_secs(1);
+        }
+    }
+    assert_eq!(
+        sim.outcome(op).result,
+        Some(Err(Error::Timeout { attempts: 4 }))
+    );
+    assert_eq!(sim.session.poll_timeout(), None);
+}

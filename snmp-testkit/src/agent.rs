@@ -1,0 +1,420 @@
+//! A fake SNMP agent, sans-IO: datagrams in, datagrams out. v1, v2c and v3 (USM, as the
+//! authoritative engine), GET, GETNEXT, GETBULK and SET over an ordered map of values, with
+//! switchable misbehaviour for tests.
+
+use std::collections::BTreeMap;
+use std::ops::Bound;
+
+use snmp_codec::{
+    Bytes, CommunityMessage, ErrorStatus, GenericPdu, Message, Oid, Pdu, ScopedPdu, SecurityLevel,
+    V3Message, Value, VarBind, Version,
+};
+use snmp_usm::{
+    encode_outgoing, process_decoded, Instant, LocalEngine, LocalizedUser, OutgoingHeader,
+    SaltCounter, TimeCheck, UsmError, UsmUser,
+};
+
+/// usmStats counters' OIDs (1.3.6.1.6.3.15.1.1.N.0).
+fn usm_stats(n: u32) -> Oid {
+    Oid::from_arcs(&[1, 3, 6, 1, 6, 3, 15, 1, 1, n, 0])
+}
+
+/// Ways the agent can misbehave.
+#[derive(Debug, Clone, Default)]
+pub struct Faults {
+    /// Answer `tooBig` when the answer would exceed this many bytes.
+    pub too_big_above: Option<usize>,
+    /// After this many GETNEXT/GETBULK varbinds, answer with the OID asked for instead of the
+    /// next one (an OID that does not increase).
+    pub non_increasing_after: Option<usize>,
+    /// Add this many seconds to the engine time in discovery Reports (a stale or skewed
+    /// answer, to make the manager resynchronise).
+    pub discovery_time_skew: i64,
+    /// Report usmStatsUnknownEngineIDs to everything (an agent whose engine ID keeps changing).
+    pub always_unknown_engine: bool,
+}
+
+/// The fake agent.
+#[derive(Debug)]
+pub struct FakeAgent {
+    /// The data, in OID order.
+    pub data: BTreeMap<Oid, Value>,
+    /// Read-only communities.
+    pub ro_communities: Vec<Bytes>,
+    /// Read-write communities.
+    pub rw_communities: Vec<Bytes>,
+    /// OIDs (and their subtrees) that a SET may not change (answered with notWritable).
+    pub read_only: Vec<Oid>,
+    /// Misbehaviour.
+    pub faults: Faults,
+    engine_id: Bytes,
+    engine: LocalEngine,
+    users: Vec<LocalizedUser>,
+    salts: SaltCounter,
+    served: usize,
+    /// Requests handled, by PDU tag.
+    pub requests_seen: usize,
+}
+
+impl FakeAgent {
+    /// An agent with `data`, community `public` (read-only) and `private` (read-write).
+    pub fn new(data: BTreeMap<Oid, Value>) -> FakeAgent {
+        FakeAgent {
+            data,
+            ro_communities: vec![Bytes::from_static(b"public")],
+            rw_communities: vec![Bytes::from_static(b"private")],
+            read_only: Vec::new(),
+            faults: Faults::default(),
+            engine_id: Bytes::from_static(b"\x80\x00\x1f\x88\x04fake-agent"),
+            engine: LocalEngine::new(1, Instant::ZERO),
+            users: Vec::new(),
+            salts: SaltCounter::new(0xa9e7),
+            served: 0,
+            requests_seen: 0,
+        }
+    }
+
+    /// Sets the engine ID (before adding users: their keys are localised to it).
+    pub fn with_engine_id(mut self, id: &[u8]) -> Self {
+        self.engine_id = Bytes::copy_from_slice(id);
+        self.users.clear();
+        self
+    }
+
+    /// Adds a v3 user (its keys are localised to this agent's engine ID).
+    pub fn add_user(&mut self, user: &UsmUser) {
+        self.users.push(user.localize(&self.engine_id));
+    }
+
+    /// The engine ID.
+    pub fn engine_id(&self) -> &Bytes {
+        &self.engine_id
+    }
+
+    /// snmpEngineBoots.
+    pub fn engine_boots(&self) -> u32 {
+        self.engine.boots()
+    }
+
+    /// Reboots the engine at `now`: boots + 1, engine time from zero.
+    pub fn reboot(&mut self, now: Instant) {
+        self.engine = LocalEngine::new(self.engine.boots() + 1, now);
+    }
+
+    /// A synthetic device: `n` rows of an ifTable-like entry (columns 1..=10 under
+    /// 1.3.6.1.2.1.2.2.1) plus the system group.
+    pub fn synthetic(rows: u32) -> BTreeMap<Oid, Value> {
+        let mut data = BTreeMap::new();
+        let sys: Oid = Oid::from_arcs(&[1, 3, 6, 1, 2, 1, 1]);
+        data.insert(sys.child(1).child(0), Value::from("fake agent"));
+        data.insert(
+            sys.child(2).child(0),
+            Value::ObjectIdentifier(Oid::from_arcs(&[1, 3, 6, 1, 4, 1, 8072, 3, 2, 10])),
+        );
+        data.insert(sys.child(3).child(0), Value::TimeTicks(12345));
+        data.insert(sys.child(5).child(0), Value::from("fake"));
+        let entry = Oid::from_arcs(&[1, 3, 6, 1, 2, 1, 2, 2, 1]);
+        for col in 1..=10u32 {
+            for i in 1..=rows {
+                let v = match col {
+                    1 => Value::Integer(i as i32),
+                    2 => Value::from(format!("eth{i}")),
+                    3 => Value::Integer(6),
+                    5 => Value::Gauge32(1_000_000_000),
+                    6 => Value::from(vec![0, 0x15, 0x99, (i >> 8) as u8, i as u8, 1]),
+                    10 => Value::Counter32(i * 1000),
+                    _ => Value::Integer((col * 7 + i) as i32),
+                };
+                data.insert(entry.child(col).child(i), v);
+            }
+        }
+        data
+    }
+
+    /// Handles one datagram; returns the answer to send back, if any.
+    pub fn handle(&mut self, now: Instant, datagram: &[u8]) -> Option<Vec<u8>> {
+        match snmp_codec::message_version(datagram).ok()? {
+            0 | 1 => self.handle_community(datagram),
+            3 => self.handle_v3(now, datagram),
+            _ => None,
+        }
+    }
+
+    fn handle_community(&mut self, datagram: &[u8]) -> Option<Vec<u8>> {
+        let Message::Community(m) = Message::decode(datagram).ok()? else {
+            return None;
+        };
+        let writable = self.rw_communities.contains(&m.community);
+        if !writable && !self.ro_communities.contains(&m.community) {
+            return None;
+        }
+        let answer = self.answer(&m.pdu, m.version, writable)?;
+        let out = CommunityMessage {
+            version: m.version,
+            community: m.community,
+            pdu: answer,
+        };
+        Some(out.to_vec())
+    }
+
+    fn report(&mut self, now: Instant, msg: &V3Message, request_id: i32, n: u32) -> Vec<u8> {
+        self.report_at(
+            now,
+            msg.msg_id,
+            request_id,
+            n,
+            SecurityLevel::NoAuthNoPriv,
+            None,
+        )
+    }
+
+    fn report_at(
+        &mut self,
+        now: Instant,
+        msg_id: i32,
+        request_id: i32,
+        n: u32,
+        level: SecurityLevel,
+        user: Option<&LocalizedUser>,
+    ) -> Vec<u8> {
+        let mut time = self.engine.time(now);
+        if n == 4 {
+            time = (i64::from(time) + self.faults.discovery_time_skew).max(0) as u32;
+        }
+        let scoped = ScopedPdu {
+            context_engine_id: self.engine_id.clone(),
+            context_name: Bytes::new(),
+            pdu: Pdu::Report(GenericPdu::new(
+                request_id,
+                vec![VarBind::new(usm_stats(n), Value::Counter32(1))],
+            )),
+        };
+        let header = OutgoingHeader {
+            msg_id,
+            msg_max_size: 65507,
+            level,
+            reportable: false,
+            engine_boots: self.engine.boots(),
+            engine_time: time,
+            salt: self.salts.next_salt(),
+        };
+        let anonymous = LocalizedUser::without_keys("", &self.engine_id);
+        let keys = user.unwrap_or(&anonymous);
+        let mut buf = vec![0u8; 65507];
+        let n = encode_outgoing(&header, keys, &scoped, &mut buf).unwrap_or(0);
+        buf.truncate(n);
+        buf
+    }
+
+    fn handle_v3(&mut self, now: Instant, datagram: &[u8]) -> Option<Vec<u8>> {
+        let bytes = Bytes::copy_from_slice(datagram);
+        let (msg, layout) = V3Message::decode_with_layout(&bytes).ok()?;
+        let request_id = match &msg.data {
+            snmp_codec::ScopedPduData::Plaintext(s) => s.pdu.request_id().unwrap_or(0),
+            snmp_codec::ScopedPduData::Encrypted(_) => 0,
+        };
+        if msg.usm.engine_id.is_empty() || self.faults.always_unknown_engine {
+            return Some(self.report(now, &msg, request_id, 4));
+        }
+        if msg.usm.engine_id != self.engine_id {
+            return Some(self.report(now, &msg, request_id, 4));
+        }
+        let Some(user) = self
+            .users
+            .iter()
+            .find(|u| u.name() == &msg.usm.user_name)
+            .cloned()
+        else {
+            return Some(self.report(now, &msg, request_id, 3));
+        };
+        let level = msg.msg_flags.security_level()?;
+        if level > user.security_level() {
+            return Some(self.report(now, &msg, request_id, 1));
+        }
+        let msg_id = msg.msg_id;
+        let engine = self.engine;
+        let result = process_decoded(
+            &bytes,
+            msg,
+            &layout,
+            |_, _| Ok(&user),
+            TimeCheck::Authoritative(&engine),
+            now,
+        );
+        let inc = match result {
+            Ok(inc) => inc,
+            Err(UsmError::WrongDigest) => {
+                return Some(self.report_at(now, msg_id, 0, 5, SecurityLevel::NoAuthNoPriv, None))
+            }
+            Err(UsmError::NotInTimeWindow) => {
+                return Some(self.report_at(
+                    now,
+                    msg_id,
+                    0,
+                    2,
+                    SecurityLevel::AuthNoPriv,
+                    Some(&user),
+                ))
+            }
+            Err(UsmError::DecryptionError) => {
+                return Some(self.report_at(now, msg_id, 0, 6, SecurityLevel::NoAuthNoPriv, None))
+            }
+            Err(_) => return None,
+        };
+        let answer = self.answer(&inc.scoped_pdu.pdu, Version::V3, true)?;
+        let scoped = ScopedPdu {
+            context_engine_id: self.engine_id.clone(),
+            context_name: inc.scoped_pdu.context_name,
+            pdu: answer,
+        };
+        let header = OutgoingHeader {
+            msg_id,
+            msg_max_size: 65507,
+            level: inc.level,
+            reportable: false,
+            engine_boots: self.engine.boots(),
+            engine_time: self.engine.time(now),
+            salt: self.salts.next_salt(),
+        };
+        let mut buf = vec![0u8; 65507];
+        let n = encode_outgoing(&header, &user, &scoped, &mut buf).ok()?;
+        buf.truncate(n);
+        Some(buf)
+    }
+
+    fn next_after(&mut self, oid: &Oid) -> Option<(Oid, Value)> {
+        self.served += 1;
+        if let Some(k) = self.faults.non_increasing_after {
+            if self.served > k {
+                // Do not advance: answer with the OID asked for (a walk would loop forever).
+                let v = self.data.get(oid).cloned().unwrap_or(Value::Null);
+                return Some((oid.clone(), v));
+            }
+        }
+        self.data
+            .range((Bound::Excluded(oid.clone()), Bound::Unbounded))
+            .next()
+            .map(|(o, v)| (o.clone(), v.clone()))
+    }
+
+    /// The answer PDU to a request PDU.
+    fn answer(&mut self, pdu: &Pdu, version: Version, writable: bool) -> Option<Pdu> {
+        self.requests_seen += 1;
+        let v1 = version == Version::V1;
+        let rid = pdu.request_id()?;
+        let err = |status: ErrorStatus, index: usize, vbs: Vec<VarBind>| {
+            Pdu::Response(GenericPdu {
+                request_id: rid,
+                error_status: status,
+                error_index: index as i32,
+                varbinds: vbs,
+            })
+        };
+        let mut out = Vec::new();
+        match pdu {
+            Pdu::GetRequest(g) => {
+                for (i, vb) in g.varbinds.iter().enumerate() {
+                    match self.data.get(&vb.oid) {
+                        Some(v) => out.push(VarBind::new(vb.oid.clone(), v.clone())),
+                        None if v1 => {
+                            return Some(err(ErrorStatus::NoSuchName, i + 1, g.varbinds.clone()))
+                        }
+                        None => {
+                            let parent = vb.oid.parent().unwrap_or_default();
+                            let exists = self
+                                .data
+                                .range((Bound::Excluded(parent.clone()), Bound::Unbounded))
+                                .next()
+                                .is_some_and(|(o, _)| o.starts_with(&parent));
+                            let v = if exists {
+                                Value::NoSuchInstance
+                            } else {
+                                Value::NoSuchObject
+                            };
+                            out.push(VarBind::new(vb.oid.clone(), v));
+                        }
+                    }
+                }
+            }
+            Pdu::GetNextRequest(g) => {
+                for (i, vb) in g.varbinds.iter().enumerate() {
+                    match self.next_after(&vb.oid) {
+                        Some((o, v)) => out.push(VarBind::new(o, v)),
+                        None if v1 => {
+                            return Some(err(ErrorStatus::NoSuchName, i + 1, g.varbinds.clone()))
+                        }
+                        None => out.push(VarBind::new(vb.oid.clone(), Value::EndOfMibView)),
+                    }
+                }
+            }
+            Pdu::GetBulkRequest(b) => {
+                let n = usize::try_from(b.non_repeaters.max(0))
+                    .unwrap_or(0)
+                    .min(b.varbinds.len());
+                let m = usize::try_from(b.max_repetitions.max(0)).unwrap_or(0);
+                for vb in &b.varbinds[..n] {
+                    let (o, v) = self
+                        .next_after(&vb.oid)
+                        .unwrap_or((vb.oid.clone(), Value::EndOfMibView));
+                    out.push(VarBind::new(o, v));
+                }
+                let mut last: Vec<Oid> = b.varbinds[n..].iter().map(|vb| vb.oid.clone()).collect();
+                'reps: for _ in 0..m {
+                    let mut all_end = true;
+                    for l in last.iter_mut() {
+                        match self.next_after(l) {
+                            Some((o, v)) => {
+                                *l = o.clone();
+                                out.push(VarBind::new(o, v));
+                                all_end = false;
+                            }
+                            None => out.push(VarBind::new(l.clone(), Value::EndOfMibView)),
+                        }
+                    }
+                    if all_end || out.len() > 10_000 {
+                        break 'reps;
+                    }
+                }
+            }
+            Pdu::SetRequest(g) => {
+                if !writable {
+                    let status = if v1 {
+                        ErrorStatus::NoSuchName
+                    } else {
+                        ErrorStatus::NoAccess
+                    };
+                    return Some(err(status, 1, g.varbinds.clone()));
+                }
+                for (i, vb) in g.varbinds.iter().enumerate() {
+                    if self.read_only.iter().any(|p| vb.oid.starts_with(p)) {
+                        let status = if v1 {
+                            ErrorStatus::ReadOnly
+                        } else {
+                            ErrorStatus::NotWritable
+                        };
+                        return Some(err(status, i + 1, g.varbinds.clone()));
+                    }
+                }
+                for vb in &g.varbinds {
+                    self.data.insert(vb.oid.clone(), vb.value.clone());
+                }
+                out = g.varbinds.clone();
+            }
+            Pdu::InformRequest(g) => out = g.varbinds.clone(),
+            _ => return None,
+        }
+        let answer = err(ErrorStatus::NoError, 0, out);
+        if let Some(limit) = self.faults.too_big_above {
+            let size = CommunityMessage {
+                version,
+                community: Bytes::new(),
+                pdu: answer.clone(),
+            }
+            .encoded_len();
+            if size > limit {
+                return Some(err(ErrorStatus::TooBig, 0, Vec::new()));
+            }
+        }
+        Some(answer)
+    }
+}
