@@ -103,6 +103,7 @@ impl V3Security {
 
 /// How a target is addressed and authenticated.
 #[derive(Debug, Clone)]
+#[allow(clippy::large_enum_variant)] // one per target; boxing would only add an indirection
 pub enum Security {
     /// v1 or v2c with a community string.
     Community {
@@ -185,7 +186,7 @@ impl TargetConfig {
 }
 
 /// Options of a walk.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct WalkOptions {
     /// Accept answers whose OID is not greater than the previous one (Net-SNMP's `-Cc`). A
     /// walk that allows this still stops after `max_results` varbinds, so a looping agent
@@ -195,15 +196,6 @@ pub struct WalkOptions {
     /// [`crate::Error::ResultLimit`] (default: unlimited unless non-increasing OIDs are
     /// allowed, then 1,000,000).
     pub max_results: Option<usize>,
-}
-
-impl Default for WalkOptions {
-    fn default() -> Self {
-        Self {
-            allow_non_increasing: false,
-            max_results: None,
-        }
-    }
 }
 
 impl WalkOptions {

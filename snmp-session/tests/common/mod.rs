@@ -104,6 +104,9 @@ pub fn agent_addr(i: u16) -> SocketAddr {
     SocketAddr::from(([127, 0, 0, 1], 20000 + i))
 }
 
+/// Rewrites an agent's answer: (agent, answer) -> answers to deliver, with their sources.
+pub type Tamper = Box<dyn FnMut(SocketAddr, Vec<u8>) -> Vec<(SocketAddr, Vec<u8>)>>;
+
 /// The simulation.
 pub struct Sim<F: Fate> {
     pub session: Session,
@@ -119,7 +122,7 @@ pub struct Sim<F: Fate> {
     pub steps: usize,
     /// Hook to tamper with agent answers: (agent, answer) -> answers to deliver, with their
     /// source addresses.
-    pub tamper: Option<Box<dyn FnMut(SocketAddr, Vec<u8>) -> Vec<(SocketAddr, Vec<u8>)>>>,
+    pub tamper: Option<Tamper>,
 }
 
 impl<F: Fate> Sim<F> {

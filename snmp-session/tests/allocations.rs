@@ -1,0 +1,80 @@
+//! How much the steady-state path allocates: issue a GET, match its answer, hand out the
+//! event. Counted with an instrumented allocator; the count is printed and bounded so that
+//! regressions show.
+
+#![allow(clippy::unwrap_used, missing_docs)]
+
+use std::net::SocketAddr;
+
+use snmp_codec::{CommunityMessage, GenericPdu, Message, Oid, Pdu, Value, VarBind, Version};
+use snmp_session::{Event, Instant, Session, SessionConfig, TargetConfig};
+use stats_alloc::{Region, StatsAlloc, INSTRUMENTED_SYSTEM};
+use std::alloc::System;
+
+#[global_allocator]
+static GLOBAL: &StatsAlloc<System> = &INSTRUMENTED_SYSTEM;
+
+#[test]
+fn steady_state_get_allocations() {
+    let agent: SocketAddr = "127.0.0.1:161".parse().unwrap();
+    let mut session = Session::new(SessionConfig::default(), [3; 32]);
+    let t = session.add_target(TargetConfig::v2c(agent, "public"));
+    let oid: Oid = "1.3.6.1.2.1.2.2.1.10.1".parse().unwrap();
+    let mut buf = vec![0u8; 65535];
+    let now = Instant::from_micros(1);
+    let mut round = |session: &mut Session, count: bool| -> (usize, usize) {
+        let oids = vec![oid.clone()];
+        let region = Region::new(GLOBAL);
+        session.get(t, oids).unwrap();
+        let tx = session.poll_transmit(now, &mut buf).unwrap();
+        let sent = buf[..tx.len].to_vec();
+        let before_answer = region.change();
+        // The agent's answer, made outside the measured region.
+        let Ok(Message::Community(m)) = Message::decode(&sent) else {
+            panic!()
+        };
+        let answer = CommunityMessage {
+            version: Version::V2c,
+            community: m.community,
+            pdu: Pdu::Response(GenericPdu::new(
+                m.pdu.request_id().unwrap(),
+                vec![VarBind::new(oid.clone(), Value::Counter32(7))],
+            )),
+        }
+        .to_vec();
+        let region = Region::new(GLOBAL);
+        session.handle_datagram(now, agent, &answer);
+        let mut events = Vec::new();
+        while let Some(ev) = session.poll_event() {
+            events.push(ev);
+        }
+        let after = region.change();
+        assert!(matches!(
+            events.last(),
+            Some(Event::Done { result: Ok(()), .. })
+        ));
+        let _ = count;
+        (
+            before_answer.allocations + after.allocations - 1, // the test's own copy of `sent`
+            before_answer.bytes_allocated + after.bytes_allocated,
+        )
+    };
+    for _ in 0..100 {
+        round(&mut session, false);
+    }
+    let n = 1000;
+    let (mut allocs, mut bytes) = (0, 0);
+    for _ in 0..n {
+        let (a, b) = round(&mut session, true);
+        allocs += a;
+        bytes += b;
+    }
+    let per_get = allocs as f64 / n as f64;
+    println!(
+        "steady-state GET: {per_get:.1} allocations, {} bytes per request",
+        bytes / n
+    );
+    // Today: the request's OID vector, the request PDU, the operation and request records, the
+    // received datagram's copy, the decoded varbind vector and the event. Keep it bounded.
+    assert!(per_get <= 12.0, "{per_get} allocations per GET");
+}

@@ -1,0 +1,156 @@
+//! Property tests over loss patterns:
+//! - if every request has at least one attempt that gets through (and its answer back), a walk
+//!   returns exactly the agent's data, in order;
+//! - whatever the network does, every operation ends (result or timeout) and the engine never
+//!   spins.
+
+#![allow(clippy::unwrap_used, missing_docs)]
+
+mod common;
+
+use std::time::Duration;
+
+use common::{agent_addr, Fate, Sim};
+use proptest::prelude::*;
+use snmp_codec::{Oid, VarBind};
+use snmp_session::{Error, TargetConfig, WalkOptions};
+use snmp_testkit::FakeAgent;
+
+/// A scripted network: for each exchange, whether the request is lost, the answer is lost, or
+/// both arrive; with duplication and delays from the script too. At most `retries` failed
+/// exchanges in a row, so every request has an attempt that gets through.
+struct Scripted {
+    script: Vec<u8>,
+    pos: usize,
+    failed_in_a_row: u32,
+    max_failures: u32,
+    lose_answer: bool,
+}
+
+impl Fate for Scripted {
+    fn fate(&mut self, to_agent: bool, _: &[u8]) -> Vec<Duration> {
+        let b = self
+            .script
+            .get(self.pos % self.script.len().max(1))
+            .copied()
+            .unwrap_or(0);
+        if to_agent {
+            self.pos += 1;
+            let fail = b % 4 != 0 && self.failed_in_a_row < self.max_failures;
+            if fail {
+                self.failed_in_a_row += 1;
+                // Lose the request, or let it through and lose its answer.
+                self.lose_answer = b % 2 == 0;
+                if !self.lose_answer {
+                    return vec![];
+                }
+            } else {
+                self.failed_in_a_row = 0;
+                self.lose_answer = false;
+            }
+            let delay = Duration::from_micros(100 + u64::from(b) * 37);
+            if b % 7 == 0 {
+                return vec![delay, delay * 3];
+            }
+            vec![delay]
+        } else {
+            if std::mem::take(&mut self.lose_answer) {
+                return vec![];
+            }
+            vec![Duration::from_micros(50 + u64::from(b) * 11)]
+        }
+    }
+}
+
+/// Anything goes: loss, duplication and delays well past the timeout.
+struct Chaos {
+    script: Vec<u8>,
+    pos: usize,
+}
+
+impl Fate for Chaos {
+    fn fate(&mut self, _: bool, _: &[u8]) -> Vec<Duration> {
+        let b = self
+            .script
+            .get(self.pos % self.script.len().max(1))
+            .copied()
+            .unwrap_or(0);
+        self.pos += 1;
+        let delay = Duration::from_millis(u64::from(b) * 7 % 1500);
+        match b % 5 {
+            0 | 1 => vec![],
+            2 => vec![delay, delay / 2],
+            _ => vec![delay],
+        }
+    }
+}
+
+fn setup<F: Fate>(fate: F, rows: u32) -> (Sim<F>, snmp_session::TargetId) {
+    let mut sim = Sim::new(fate);
+    sim.agents
+        .insert(agent_addr(0), FakeAgent::new(FakeAgent::synthetic(rows)));
+    let mut cfg = TargetConfig::v2c(agent_addr(0), "public");
+    cfg.timeout = Duration::from_millis(500);
+    cfg.retries = 3;
+    let t = sim.session.add_target(cfg);
+    (sim, t)
+}
+
+fn expected(sim: &Sim<impl Fate>, root: &Oid) -> Vec<VarBind> {
+    sim.agents[&agent_addr(0)]
+        .data
+        .iter()
+        .filter(|(o, _)| o.starts_with(root) && o.len() > root.len())
+        .map(|(o, v)| VarBind::new(o.clone(), v.clone()))
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    #[test]
+    fn walks_survive_any_loss_that_leaves_an_attempt_through(
+        script in prop::collection::vec(any::<u8>(), 1..64),
+        bulk in prop::option::of(1u32..30),
+    ) {
+        let fate = Scripted { script, pos: 0, failed_in_a_row: 0, max_failures: 3, lose_answer: false };
+        let (mut sim, t) = setup(fate, 30);
+        let root: Oid = "1.3.6.1.2.1.2.2.1".parse().unwrap();
+        let op = match bulk {
+            Some(b) => sim.session.bulk_walk(t, root.clone(), b, WalkOptions::default()).unwrap(),
+            None => sim.session.walk(t, root.clone(), WalkOptions::default()).unwrap(),
+        };
+        sim.run(&[op], 200_000);
+        let out = sim.outcome(op);
+        prop_assert_eq!(out.result.clone(), Some(Ok(())));
+        prop_assert_eq!(&out.varbinds, &expected(&sim, &root));
+        prop_assert_eq!(out.after_done, 0);
+    }
+
+    #[test]
+    fn every_operation_ends_whatever_the_network_does(
+        script in prop::collection::vec(any::<u8>(), 1..64),
+    ) {
+        let (mut sim, t) = setup(Chaos { script, pos: 0 }, 10);
+        let root: Oid = "1.3.6.1.2.1.2.2.1".parse().unwrap();
+        let ops = vec![
+            sim.session.walk(t, root.clone(), WalkOptions::default()).unwrap(),
+            sim.session.bulk_walk(t, root.clone(), 5, WalkOptions::default()).unwrap(),
+            sim.session.get(t, vec!["1.3.6.1.2.1.1.5.0".parse().unwrap()]).unwrap(),
+            sim.session.table(t, root.clone(), Some(&[2, 3]), 4, WalkOptions::default()).unwrap(),
+        ];
+        // Bounded: 4 ops of at most ~30 requests each, 4 attempts each, a few wake-ups each.
+        sim.run(&ops, 50_000);
+        for op in &ops {
+            let out = sim.outcome(*op);
+            match out.result.clone().unwrap() {
+                Ok(()) | Err(Error::Timeout { .. }) => {}
+                Err(e) => prop_assert!(false, "unexpected error {e:?}"),
+            }
+            prop_assert_eq!(out.after_done, 0);
+        }
+        // Nothing is left behind.
+        prop_assert_eq!(sim.session.operations_in_progress(), 0);
+        prop_assert_eq!(sim.session.poll_timeout(), None);
+    }
+}
