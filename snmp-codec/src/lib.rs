@@ -67,10 +67,10 @@ mod value;
 pub use bytes::Bytes;
 pub use error::{DecodeError, DecodeErrorKind, EncodeError};
 pub use message::{
-    message_version, CommunityMessage, Message, MsgFlags, ScopedPdu, ScopedPduData,
-    ScopedPduDataRef, SecurityLevel, UsmSecurityParameters, V3Layout, V3Message, V3MessageRef,
-    Version, MAX_ENGINE_ID_LEN, MIN_MSG_MAX_SIZE, SECURITY_MODEL_USM,
+    message_version, CommunityMessage, CommunityMessageRef, Message, MsgFlags, ScopedPdu,
+    ScopedPduData, ScopedPduDataRef, ScopedPduRef, SecurityLevel, UsmSecurityParameters, V3Layout,
+    V3Message, V3MessageRef, Version, MAX_ENGINE_ID_LEN, MIN_MSG_MAX_SIZE, SECURITY_MODEL_USM,
 };
 pub use oid::{Oid, OidParseError, MAX_OID_ARCS};
-pub use pdu::{BulkPdu, ErrorStatus, GenericPdu, GenericTrap, Pdu, PduType, TrapV1Pdu};
+pub use pdu::{BulkPdu, ErrorStatus, GenericPdu, GenericTrap, Pdu, PduRef, PduType, TrapV1Pdu};
 pub use value::{Value, VarBind};

@@ -8,7 +8,7 @@ use core::ops::Range;
 
 use crate::ber::{tag, Reader, WriteBer, Writer};
 use crate::error::{DecodeError, DecodeErrorKind, EncodeError};
-use crate::pdu::Pdu;
+use crate::pdu::{Pdu, PduRef};
 
 /// The SNMP version of a message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -95,6 +95,39 @@ impl WriteBer for CommunityMessage {
         w.tlv(tag::SEQUENCE, |w| {
             self.pdu.write_ber(w);
             w.octets_tlv(tag::OCTET_STRING, &self.community);
+            w.i64_tlv(tag::INTEGER, self.version.wire_value().into());
+        });
+    }
+}
+
+/// A v1/v2c message whose parts are borrowed, for encoding.
+#[derive(Debug, Clone, Copy)]
+pub struct CommunityMessageRef<'a> {
+    /// `V1` or `V2c`.
+    pub version: Version,
+    /// The community.
+    pub community: &'a [u8],
+    /// The PDU.
+    pub pdu: PduRef<'a>,
+}
+
+impl CommunityMessageRef<'_> {
+    /// Size of the encoded message.
+    pub fn encoded_len(&self) -> usize {
+        self.ber_len()
+    }
+
+    /// Encodes into the start of `buf`; returns the number of bytes written.
+    pub fn encode(&self, buf: &mut [u8]) -> Result<usize, EncodeError> {
+        self.encode_ber(buf)
+    }
+}
+
+impl WriteBer for CommunityMessageRef<'_> {
+    fn write_ber(&self, w: &mut Writer<'_>) {
+        w.tlv(tag::SEQUENCE, |w| {
+            self.pdu.write_ber(w);
+            w.octets_tlv(tag::OCTET_STRING, self.community);
             w.i64_tlv(tag::INTEGER, self.version.wire_value().into());
         });
     }
@@ -316,6 +349,61 @@ impl ScopedPdu {
     }
 }
 
+impl ScopedPdu {
+    /// The same ScopedPDU, borrowed.
+    pub fn as_ref(&self) -> ScopedPduRef<'_> {
+        ScopedPduRef {
+            context_engine_id: &self.context_engine_id,
+            context_name: &self.context_name,
+            pdu: PduRef::Owned(&self.pdu),
+        }
+    }
+}
+
+/// A ScopedPDU whose parts are borrowed, for encoding.
+#[derive(Debug, Clone, Copy)]
+pub struct ScopedPduRef<'a> {
+    /// contextEngineID.
+    pub context_engine_id: &'a [u8],
+    /// contextName.
+    pub context_name: &'a [u8],
+    /// The PDU.
+    pub pdu: PduRef<'a>,
+}
+
+impl<'a> From<&'a ScopedPdu> for ScopedPduRef<'a> {
+    fn from(s: &'a ScopedPdu) -> Self {
+        s.as_ref()
+    }
+}
+
+impl ScopedPduRef<'_> {
+    /// Size of the encoded SEQUENCE.
+    pub fn encoded_len(&self) -> usize {
+        self.ber_len()
+    }
+
+    /// Encodes into the start of `buf`.
+    pub fn encode(&self, buf: &mut [u8]) -> Result<usize, EncodeError> {
+        self.encode_ber(buf)
+    }
+
+    /// Encodes into a new vector (the plaintext that privacy encrypts).
+    pub fn to_vec(&self) -> Vec<u8> {
+        self.ber_to_vec()
+    }
+}
+
+impl WriteBer for ScopedPduRef<'_> {
+    fn write_ber(&self, w: &mut Writer<'_>) {
+        w.tlv(tag::SEQUENCE, |w| {
+            self.pdu.write_ber(w);
+            w.octets_tlv(tag::OCTET_STRING, self.context_name);
+            w.octets_tlv(tag::OCTET_STRING, self.context_engine_id);
+        });
+    }
+}
+
 impl WriteBer for ScopedPdu {
     fn write_ber(&self, w: &mut Writer<'_>) {
         w.tlv(tag::SEQUENCE, |w| {
@@ -369,7 +457,7 @@ pub struct V3Layout {
 #[derive(Debug, Clone, Copy)]
 pub enum ScopedPduDataRef<'a> {
     /// A plaintext ScopedPDU.
-    Plaintext(&'a ScopedPdu),
+    Plaintext(ScopedPduRef<'a>),
     /// The encryptedPDU octets.
     Encrypted(&'a [u8]),
 }
@@ -451,7 +539,7 @@ impl V3Message {
             security_model: self.security_model,
             usm: &self.usm,
             data: match &self.data {
-                ScopedPduData::Plaintext(s) => ScopedPduDataRef::Plaintext(s),
+                ScopedPduData::Plaintext(s) => ScopedPduDataRef::Plaintext(s.as_ref()),
                 ScopedPduData::Encrypted(b) => ScopedPduDataRef::Encrypted(b),
             },
         }
@@ -556,26 +644,48 @@ impl V3Message {
 /// assert_eq!(snmp_codec::message_version(&[0x30, 0x03, 0x02, 0x01, 0x03]), Ok(3));
 /// ```
 pub fn message_version(input: &[u8]) -> Result<i32, DecodeError> {
-    let src = Bytes::copy_from_slice(input.get(..input.len().min(16)).unwrap_or(input));
-    let r = Reader::new(&src);
-    // The outer SEQUENCE may be longer than the 16 octets copied: read only its header.
-    let first = r.peek_tag()?;
-    if first != tag::SEQUENCE {
-        return Err(r.err(DecodeErrorKind::UnexpectedTag {
-            expected: tag::SEQUENCE,
-            found: first,
-        }));
+    let truncated = |at| DecodeError::new(DecodeErrorKind::Truncated, at);
+    match input.first() {
+        Some(&tag::SEQUENCE) => {}
+        Some(&found) => {
+            return Err(DecodeError::new(
+                DecodeErrorKind::UnexpectedTag {
+                    expected: tag::SEQUENCE,
+                    found,
+                },
+                0,
+            ))
+        }
+        None => return Err(truncated(0)),
     }
-    let header_len = match src.get(1) {
+    // Skip the outer SEQUENCE's length (its value is checked by the full decoders).
+    let at = match input.get(1) {
         Some(&l) if l < 0x80 => 2,
         Some(&l) if l > 0x80 && l <= 0x84 => 2 + usize::from(l & 0x7f),
         Some(0x80) => return Err(DecodeError::new(DecodeErrorKind::IndefiniteLength, 1)),
-        _ => return Err(DecodeError::new(DecodeErrorKind::Truncated, 1)),
+        Some(_) => return Err(DecodeError::new(DecodeErrorKind::LengthTooLong, 1)),
+        None => return Err(truncated(1)),
     };
-    let rest = src.slice(header_len.min(src.len())..);
-    let mut r = Reader::new(&rest);
-    r.read_i32()
-        .map_err(|e| DecodeError::new(e.kind(), e.offset() + header_len))
+    match input.get(at) {
+        Some(&tag::INTEGER) => {}
+        Some(&found) => {
+            return Err(DecodeError::new(
+                DecodeErrorKind::UnexpectedTag {
+                    expected: tag::INTEGER,
+                    found,
+                },
+                at,
+            ))
+        }
+        None => return Err(truncated(at)),
+    }
+    let len = match input.get(at + 1) {
+        Some(&l) if l < 0x80 => usize::from(l),
+        Some(_) => return Err(DecodeError::new(DecodeErrorKind::LengthTooLong, at + 1)),
+        None => return Err(truncated(at + 1)),
+    };
+    let content = input.get(at + 2..at + 2 + len).ok_or(truncated(at))?;
+    crate::ber::decode_i32(content, at)
 }
 
 /// Any SNMP message.

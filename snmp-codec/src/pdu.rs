@@ -100,6 +100,92 @@ impl WriteBer for Pdu {
     }
 }
 
+/// A PDU whose contents are borrowed, for encoding without building a [`Pdu`] (a session
+/// encodes a request straight from the operation's state, for every attempt).
+///
+/// ```
+/// use snmp_codec::{CommunityMessageRef, Oid, PduRef, PduType, Version};
+/// let oids = ["1.3.6.1.2.1.1.3.0".parse::<Oid>().unwrap()];
+/// let msg = CommunityMessageRef {
+///     version: Version::V2c,
+///     community: b"public",
+///     pdu: PduRef::Request { pdu_type: PduType::GetRequest, request_id: 9, fields: [0, 0], oids: &oids },
+/// };
+/// let mut buf = [0u8; 100];
+/// let n = msg.encode(&mut buf).unwrap();
+/// assert_eq!(snmp_codec::Message::decode(&buf[..n]).unwrap().to_vec(), buf[..n].to_vec());
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub enum PduRef<'a> {
+    /// An existing PDU.
+    Owned(&'a Pdu),
+    /// A request whose varbinds are `oids` with NULL values.
+    Request {
+        /// GetRequest, GetNextRequest or GetBulkRequest (or any other generic PDU type).
+        pdu_type: PduType,
+        /// request-id.
+        request_id: i32,
+        /// error-status and error-index, or non-repeaters and max-repetitions for GetBulk.
+        fields: [i32; 2],
+        /// The OIDs.
+        oids: &'a [Oid],
+    },
+    /// A PDU with varbinds (SetRequest, InformRequest, SNMPv2-Trap, Response, Report).
+    WithVarBinds {
+        /// The PDU type.
+        pdu_type: PduType,
+        /// request-id.
+        request_id: i32,
+        /// error-status and error-index.
+        fields: [i32; 2],
+        /// The varbinds.
+        varbinds: &'a [VarBind],
+    },
+}
+
+impl<'a> From<&'a Pdu> for PduRef<'a> {
+    fn from(p: &'a Pdu) -> Self {
+        PduRef::Owned(p)
+    }
+}
+
+impl WriteBer for PduRef<'_> {
+    fn write_ber(&self, w: &mut Writer<'_>) {
+        let (pdu_type, request_id, fields) = match *self {
+            PduRef::Owned(p) => return p.write_ber(w),
+            PduRef::Request {
+                pdu_type,
+                request_id,
+                fields,
+                ..
+            }
+            | PduRef::WithVarBinds {
+                pdu_type,
+                request_id,
+                fields,
+                ..
+            } => (pdu_type, request_id, fields),
+        };
+        w.tlv(pdu_type.tag(), |w| {
+            match *self {
+                PduRef::Request { oids, .. } => w.tlv(tag::SEQUENCE, |w| {
+                    for oid in oids.iter().rev() {
+                        w.tlv(tag::SEQUENCE, |w| {
+                            w.header(tag::NULL, 0);
+                            w.tlv(tag::OBJECT_IDENTIFIER, |w| oid.write_ber_content(w));
+                        });
+                    }
+                }),
+                PduRef::WithVarBinds { varbinds, .. } => write_varbinds(w, varbinds),
+                PduRef::Owned(_) => {}
+            }
+            w.i64_tlv(tag::INTEGER, fields[1].into());
+            w.i64_tlv(tag::INTEGER, fields[0].into());
+            w.i64_tlv(tag::INTEGER, request_id.into());
+        });
+    }
+}
+
 impl From<i32> for ErrorStatus {
     fn from(v: i32) -> Self {
         usize::try_from(v)

@@ -3,15 +3,15 @@
 use alloc::collections::BTreeMap;
 use alloc::vec::Vec;
 
-use snmp_codec::{ErrorStatus, GenericPdu, Oid, TrapV1Pdu, Value, VarBind, Version};
+use snmp_codec::{ErrorStatus, GenericPdu, Oid, Pdu, PduRef, PduType, Value, VarBind, Version};
 
 use crate::config::WalkOptions;
 use crate::error::Error;
 
-/// A request PDU without its request-id (the session assigns one).
+/// A request an operation owns (for operations of one request: get-next, get-bulk, set,
+/// inform, traps).
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum RequestPdu {
-    Get(Vec<Oid>),
     GetNext(Vec<Oid>),
     GetBulk {
         non_repeaters: u32,
@@ -21,32 +21,87 @@ pub(crate) enum RequestPdu {
     Set(Vec<VarBind>),
     Inform(Vec<VarBind>),
     TrapV2(Vec<VarBind>),
-    TrapV1(TrapV1Pdu),
+    /// A whole SNMPv1 Trap-PDU.
+    TrapV1(Pdu),
 }
 
 impl RequestPdu {
-    /// The request's varbinds' OIDs (for error-index lookups).
-    pub(crate) fn oid_at(&self, index: usize) -> Option<Oid> {
+    fn view(&self) -> View<'_> {
+        let clamp = |v: u32| i32::try_from(v).unwrap_or(i32::MAX);
         match self {
-            RequestPdu::Get(o) | RequestPdu::GetNext(o) => o.get(index).cloned(),
-            RequestPdu::GetBulk { oids, .. } => oids.get(index).cloned(),
-            RequestPdu::Set(v) | RequestPdu::Inform(v) | RequestPdu::TrapV2(v) => {
-                v.get(index).map(|vb| vb.oid.clone())
-            }
-            RequestPdu::TrapV1(t) => t.varbinds.get(index).map(|vb| vb.oid.clone()),
+            RequestPdu::GetNext(oids) => View::Oids(PduType::GetNextRequest, [0, 0], oids),
+            RequestPdu::GetBulk {
+                non_repeaters,
+                max_repetitions,
+                oids,
+            } => View::Oids(
+                PduType::GetBulkRequest,
+                [clamp(*non_repeaters), clamp(*max_repetitions)],
+                oids,
+            ),
+            RequestPdu::Set(v) => View::VarBinds(PduType::SetRequest, v),
+            RequestPdu::Inform(v) => View::VarBinds(PduType::InformRequest, v),
+            RequestPdu::TrapV2(v) => View::VarBinds(PduType::SnmpV2Trap, v),
+            RequestPdu::TrapV1(p) => View::Whole(p),
+        }
+    }
+}
+
+/// The request an operation has in flight, borrowed from its state: what the session encodes
+/// for every attempt, and what error-indexes point into.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum View<'a> {
+    /// A PDU of `oids` with NULL values (and its two integer fields).
+    Oids(PduType, [i32; 2], &'a [Oid]),
+    /// A PDU with varbinds.
+    VarBinds(PduType, &'a [VarBind]),
+    /// A whole PDU (the v1 Trap).
+    Whole(&'a Pdu),
+}
+
+impl<'a> View<'a> {
+    /// The PDU to encode, with `request_id`.
+    pub(crate) fn pdu(self, request_id: i32) -> PduRef<'a> {
+        match self {
+            View::Oids(pdu_type, fields, oids) => PduRef::Request {
+                pdu_type,
+                request_id,
+                fields,
+                oids,
+            },
+            View::VarBinds(pdu_type, varbinds) => PduRef::WithVarBinds {
+                pdu_type,
+                request_id,
+                fields: [0, 0],
+                varbinds,
+            },
+            View::Whole(p) => PduRef::Owned(p),
         }
     }
 
-    pub(crate) fn expects_response(&self) -> bool {
-        !matches!(self, RequestPdu::TrapV2(_) | RequestPdu::TrapV1(_))
+    /// The OID of the request's varbind at `index` (0-based).
+    pub(crate) fn oid_at(self, index: usize) -> Option<Oid> {
+        match self {
+            View::Oids(_, _, oids) => oids.get(index).cloned(),
+            View::VarBinds(_, v) => v.get(index).map(|vb| vb.oid.clone()),
+            View::Whole(p) => p.varbinds().get(index).map(|vb| vb.oid.clone()),
+        }
+    }
+
+    /// Traps expect no answer.
+    pub(crate) fn expects_response(self) -> bool {
+        !matches!(
+            self,
+            View::VarBinds(PduType::SnmpV2Trap, _) | View::Whole(Pdu::TrapV1(_))
+        )
     }
 }
 
 /// What an operation wants after an answer.
 #[derive(Debug)]
 pub(crate) enum Step {
-    /// Send this request next.
-    Send(RequestPdu),
+    /// Send the request [`Op::view`] now shows.
+    Send,
     /// The operation is over.
     Finish(Result<(), Error>),
 }
@@ -58,7 +113,7 @@ pub(crate) enum Output {
     Rows(Vec<crate::TableRow>),
 }
 
-fn status_error(g: &GenericPdu, request: &RequestPdu, index_base: usize) -> Error {
+fn status_error(g: &GenericPdu, request: View<'_>, index_base: usize) -> Error {
     let index = u32::try_from(g.error_index).unwrap_or(0);
     let oid = usize::try_from(g.error_index)
         .ok()
@@ -90,31 +145,34 @@ impl Op {
     /// The first request.
     pub(crate) fn start(&mut self) -> Step {
         match self {
-            Op::Get(g) => g.next_request(),
-            Op::Single(p) | Op::Trap(p) => Step::Send(p.clone()),
-            Op::Walk(w) => Step::Send(w.request()),
-            Op::Table(t) => t.next_request(),
+            Op::Table(t) => t.start(),
+            _ => Step::Send,
         }
     }
 
-    /// Handles the answer to `request`.
-    pub(crate) fn on_response(
-        &mut self,
-        request: &RequestPdu,
-        g: GenericPdu,
-        out: &mut Vec<Output>,
-    ) -> Step {
+    /// The request in flight.
+    pub(crate) fn view(&self) -> View<'_> {
         match self {
-            Op::Get(op) => op.on_response(request, g, out),
-            Op::Single(_) | Op::Trap(_) => {
+            Op::Get(g) => g.view(),
+            Op::Single(p) | Op::Trap(p) => p.view(),
+            Op::Walk(w) => w.view(),
+            Op::Table(t) => t.view(),
+        }
+    }
+
+    /// Handles the answer to the request in flight.
+    pub(crate) fn on_response(&mut self, g: GenericPdu, out: &mut Vec<Output>) -> Step {
+        match self {
+            Op::Get(op) => op.on_response(g, out),
+            Op::Single(p) | Op::Trap(p) => {
                 if g.error_status != ErrorStatus::NoError {
-                    return Step::Finish(Err(status_error(&g, request, 0)));
+                    return Step::Finish(Err(status_error(&g, p.view(), 0)));
                 }
                 out.push(Output::Varbinds(g.varbinds));
                 Step::Finish(Ok(()))
             }
-            Op::Walk(w) => w.on_response(request, g, out),
-            Op::Table(t) => t.on_response(request, g, out),
+            Op::Walk(w) => w.on_response(g, out),
+            Op::Table(t) => t.on_response(g, out),
         }
     }
 
@@ -126,7 +184,7 @@ impl Op {
     }
 }
 
-/// GET of many OIDs.
+/// GET of many OIDs, in chunks.
 #[derive(Debug)]
 pub(crate) struct GetOp {
     oids: Vec<Oid>,
@@ -138,44 +196,52 @@ pub(crate) struct GetOp {
 impl GetOp {
     pub(crate) fn new(oids: Vec<Oid>, chunk: usize) -> Self {
         Self {
-            results: Vec::with_capacity(oids.len()),
             oids,
             pos: 0,
             chunk: chunk.max(1),
+            results: Vec::new(),
         }
     }
 
-    fn next_request(&self) -> Step {
+    fn current(&self) -> &[Oid] {
         let end = (self.pos + self.chunk).min(self.oids.len());
-        Step::Send(RequestPdu::Get(self.oids[self.pos..end].to_vec()))
+        self.oids.get(self.pos..end).unwrap_or(&[])
     }
 
-    fn on_response(&mut self, request: &RequestPdu, g: GenericPdu, out: &mut Vec<Output>) -> Step {
-        let RequestPdu::Get(sent) = request else {
-            return Step::Finish(Err(Error::MalformedResponse("unexpected request")));
-        };
+    fn view(&self) -> View<'_> {
+        View::Oids(PduType::GetRequest, [0, 0], self.current())
+    }
+
+    fn on_response(&mut self, g: GenericPdu, out: &mut Vec<Output>) -> Step {
+        let sent = self.current().len();
         if g.error_status == ErrorStatus::TooBig {
-            if sent.len() > 1 {
-                self.chunk = (sent.len() / 2).max(1);
-                return self.next_request();
+            if sent > 1 {
+                self.chunk = (sent / 2).max(1);
+                return Step::Send;
             }
             return Step::Finish(Err(Error::TooBig));
         }
         if g.error_status != ErrorStatus::NoError {
-            return Step::Finish(Err(status_error(&g, request, self.pos)));
+            return Step::Finish(Err(status_error(&g, self.view(), self.pos)));
         }
-        if g.varbinds.len() != sent.len() {
+        if g.varbinds.len() != sent {
             return Step::Finish(Err(Error::MalformedResponse(
                 "answer has another number of varbinds than the request",
             )));
         }
-        self.pos += sent.len();
+        self.pos += sent;
+        let done = self.pos >= self.oids.len();
+        if done && self.results.is_empty() {
+            // One chunk: hand out the decoded vector itself.
+            out.push(Output::Varbinds(g.varbinds));
+            return Step::Finish(Ok(()));
+        }
         self.results.extend(g.varbinds);
-        if self.pos < self.oids.len() {
-            self.next_request()
-        } else {
+        if done {
             out.push(Output::Varbinds(core::mem::take(&mut self.results)));
             Step::Finish(Ok(()))
+        } else {
+            Step::Send
         }
     }
 }
@@ -212,18 +278,26 @@ impl WalkOp {
         }
     }
 
-    fn request(&self) -> RequestPdu {
+    fn view(&self) -> View<'_> {
+        if self.tried_get {
+            return View::Oids(
+                PduType::GetRequest,
+                [0, 0],
+                core::slice::from_ref(&self.root),
+            );
+        }
+        let last = core::slice::from_ref(&self.last);
         match self.bulk {
-            Some(m) => RequestPdu::GetBulk {
-                non_repeaters: 0,
-                max_repetitions: m,
-                oids: alloc::vec![self.last.clone()],
-            },
-            None => RequestPdu::GetNext(alloc::vec![self.last.clone()]),
+            Some(m) => View::Oids(
+                PduType::GetBulkRequest,
+                [0, i32::try_from(m).unwrap_or(i32::MAX)],
+                last,
+            ),
+            None => View::Oids(PduType::GetNextRequest, [0, 0], last),
         }
     }
 
-    fn on_response(&mut self, request: &RequestPdu, g: GenericPdu, out: &mut Vec<Output>) -> Step {
+    fn on_response(&mut self, g: GenericPdu, out: &mut Vec<Output>) -> Step {
         if self.tried_get {
             // The GET of the root after an empty walk.
             if g.error_status == ErrorStatus::NoError {
@@ -246,12 +320,12 @@ impl WalkOp {
                 return match self.bulk {
                     Some(m) if m > 1 => {
                         self.bulk = Some(m / 2);
-                        Step::Send(self.request())
+                        Step::Send
                     }
                     _ => Step::Finish(Err(Error::TooBig)),
                 }
             }
-            _ => return Step::Finish(Err(status_error(&g, request, 0))),
+            _ => return Step::Finish(Err(status_error(&g, self.view(), 0))),
         }
         if g.varbinds.is_empty() {
             return Step::Finish(Err(Error::MalformedResponse(
@@ -292,7 +366,7 @@ impl WalkOp {
         if finished {
             return self.end();
         }
-        Step::Send(self.request())
+        Step::Send
     }
 
     fn in_subtree(&self, oid: &Oid) -> bool {
@@ -304,7 +378,7 @@ impl WalkOp {
     fn end(&mut self) -> Step {
         if self.count == 0 && !self.tried_get {
             self.tried_get = true;
-            return Step::Send(RequestPdu::Get(alloc::vec![self.root.clone()]));
+            return Step::Send;
         }
         Step::Finish(Ok(()))
     }
@@ -327,6 +401,8 @@ pub(crate) struct TableOp {
     /// set: the whole entry is walked.
     active: Vec<(u32, Oid)>,
     walk: Option<WalkOp>,
+    /// The OIDs of the request in flight (the active columns' last OIDs).
+    current: Vec<Oid>,
     bulk: u32,
     version: Version,
     rows: BTreeMap<Vec<u32>, BTreeMap<u32, Value>>,
@@ -363,6 +439,7 @@ impl TableOp {
             entry,
             active,
             walk,
+            current: Vec::new(),
             bulk,
             version,
             rows: BTreeMap::new(),
@@ -371,23 +448,38 @@ impl TableOp {
         }
     }
 
-    fn next_request(&self) -> Step {
-        if let Some(w) = &self.walk {
-            return Step::Send(w.request());
+    fn start(&mut self) -> Step {
+        if self.walk.is_some() {
+            Step::Send
+        } else {
+            self.next_request()
         }
+    }
+
+    fn next_request(&mut self) -> Step {
         if self.active.is_empty() {
             return Step::Finish(Ok(()));
         }
-        let oids: Vec<Oid> = self.active.iter().map(|(_, last)| last.clone()).collect();
-        if self.version == Version::V1 {
-            return Step::Send(RequestPdu::GetNext(oids));
+        self.current.clear();
+        self.current
+            .extend(self.active.iter().map(|(_, last)| last.clone()));
+        Step::Send
+    }
+
+    fn view(&self) -> View<'_> {
+        if let Some(w) = &self.walk {
+            return w.view();
         }
-        let reps = (self.bulk / self.active.len() as u32).max(1);
-        Step::Send(RequestPdu::GetBulk {
-            non_repeaters: 0,
-            max_repetitions: reps,
-            oids,
-        })
+        if self.version == Version::V1 {
+            return View::Oids(PduType::GetNextRequest, [0, 0], &self.current);
+        }
+        let n = u32::try_from(self.current.len().max(1)).unwrap_or(u32::MAX);
+        let reps = (self.bulk / n).max(1);
+        View::Oids(
+            PduType::GetBulkRequest,
+            [0, i32::try_from(reps).unwrap_or(i32::MAX)],
+            &self.current,
+        )
     }
 
     fn add_cell(&mut self, vb: VarBind) {
@@ -399,10 +491,10 @@ impl TableOp {
         }
     }
 
-    fn on_response(&mut self, request: &RequestPdu, g: GenericPdu, out: &mut Vec<Output>) -> Step {
+    fn on_response(&mut self, g: GenericPdu, out: &mut Vec<Output>) -> Step {
         if let Some(w) = self.walk.as_mut() {
             let mut walked = Vec::new();
-            let step = w.on_response(request, g, &mut walked);
+            let step = w.on_response(g, &mut walked);
             for o in walked {
                 if let Output::Varbinds(vbs) = o {
                     for vb in vbs {
@@ -429,11 +521,11 @@ impl TableOp {
             }
             ErrorStatus::TooBig if self.bulk > 1 && self.version != Version::V1 => {
                 self.bulk /= 2;
-                return self.next_request();
+                return Step::Send;
             }
             ErrorStatus::TooBig => return self.fail(Error::TooBig, out),
             _ => {
-                let e = status_error(&g, request, 0);
+                let e = status_error(&g, self.view(), 0);
                 return self.fail(e, out);
             }
         }

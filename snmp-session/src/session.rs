@@ -1,14 +1,16 @@
 //! The session: targets, operations, requests in flight, timers, and the input/output calls.
 
-use alloc::collections::{BTreeMap, BTreeSet, VecDeque};
+use alloc::collections::{BTreeMap, BinaryHeap, VecDeque};
 use alloc::vec::Vec;
+use core::cmp::Reverse;
+use core::hash::{BuildHasherDefault, Hasher};
 use core::net::SocketAddr;
 
 use rand_chacha::ChaCha12Rng;
 use rand_core::{RngCore, SeedableRng};
 use snmp_codec::{
-    message_version, BulkPdu, Bytes, CommunityMessage, GenericPdu, Message, Oid, Pdu, ScopedPdu,
-    SecurityLevel, TrapV1Pdu, V3Message, Value, VarBind, Version,
+    message_version, Bytes, CommunityMessageRef, GenericPdu, Message, Oid, Pdu, PduRef, PduType,
+    ScopedPduRef, SecurityLevel, TrapV1Pdu, V3Message, Value, VarBind, Version,
 };
 use snmp_usm::{
     encode_outgoing, process_decoded, EngineClock, Instant, LocalEngine, LocalizedUser,
@@ -17,7 +19,7 @@ use snmp_usm::{
 
 use crate::config::{Security, SessionConfig, TargetConfig, V3Security, WalkOptions};
 use crate::error::{Error, ReportKind};
-use crate::op::{GetOp, Op, Output, RequestPdu, Step, TableOp, WalkOp};
+use crate::op::{GetOp, Op, Output, RequestPdu, Step, TableOp, View, WalkOp};
 use crate::TableRow;
 
 /// Identifies a target of a [`Session`].
@@ -103,6 +105,31 @@ pub struct Counters {
     pub discoveries: u64,
 }
 
+/// Hashes the session's own random ids (request-ids, msgIDs, operation numbers): a
+/// multiplicative mix is enough, since the keys inserted are ours and uniformly random.
+#[derive(Default, Clone, Copy)]
+struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(*b)).wrapping_mul(0x517c_c1b7_2722_0a95);
+        }
+    }
+    fn write_i32(&mut self, v: i32) {
+        self.write_u64(v as u32 as u64);
+    }
+    fn write_u64(&mut self, v: u64) {
+        self.0 = (self.0.rotate_left(5) ^ v).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
+type IdMap<K, V> = hashbrown::HashMap<K, V, BuildHasherDefault<IdHasher>>;
+type IdSet<K> = hashbrown::HashSet<K, BuildHasherDefault<IdHasher>>;
+
 /// What we know of a v3 agent's engine.
 #[derive(Debug)]
 struct Engine {
@@ -147,7 +174,8 @@ enum Purpose {
 struct Request {
     op: Option<OpId>,
     target: TargetId,
-    pdu: RequestPdu,
+    /// A trap: sent once, no answer.
+    fire_and_forget: bool,
     purpose: Purpose,
     attempts: u32,
     deadline: Option<Instant>,
@@ -216,18 +244,23 @@ pub struct Session {
     salts: SaltCounter,
     targets: BTreeMap<TargetId, Target>,
     next_target: u32,
-    ops: BTreeMap<OpId, Operation>,
+    // Hash maps and a heap (rather than B-trees) so that the steady state reuses their memory
+    // instead of allocating nodes for every request.
+    ops: IdMap<OpId, Operation>,
     next_op: u64,
-    requests: BTreeMap<i32, Request>,
-    by_msg_id: BTreeMap<i32, i32>,
-    timers: BTreeSet<(Instant, i32)>,
+    requests: IdMap<i32, Request>,
+    by_msg_id: IdMap<i32, i32>,
+    /// Deadlines; an entry whose request no longer has that deadline is stale and skipped.
+    timers: BinaryHeap<Reverse<(Instant, i32)>>,
     send_queue: VecDeque<i32>,
     events: VecDeque<Event>,
     recent: VecDeque<i32>,
-    recent_set: BTreeSet<i32>,
+    recent_set: IdSet<i32>,
     counters: Counters,
     local_engine_id: Bytes,
     started: Option<Instant>,
+    /// Reused buffer for what an operation outputs in one step.
+    outputs: Vec<Output>,
 }
 
 impl Session {
@@ -248,18 +281,19 @@ impl Session {
             salts,
             targets: BTreeMap::new(),
             next_target: 0,
-            ops: BTreeMap::new(),
+            ops: IdMap::default(),
             next_op: 0,
-            requests: BTreeMap::new(),
-            by_msg_id: BTreeMap::new(),
-            timers: BTreeSet::new(),
+            requests: IdMap::default(),
+            by_msg_id: IdMap::default(),
+            timers: BinaryHeap::new(),
             send_queue: VecDeque::new(),
             events: VecDeque::new(),
             recent: VecDeque::new(),
-            recent_set: BTreeSet::new(),
+            recent_set: IdSet::default(),
             counters: Counters::default(),
             local_engine_id,
             started: None,
+            outputs: Vec::new(),
         }
     }
 
@@ -294,12 +328,13 @@ impl Session {
 
     /// Removes a target; its operations end with [`Error::UnknownTarget`].
     pub fn remove_target(&mut self, target: TargetId) {
-        let ops: Vec<OpId> = self
+        let mut ops: Vec<OpId> = self
             .ops
             .iter()
             .filter(|(_, o)| o.target == target)
             .map(|(id, _)| *id)
             .collect();
+        ops.sort_unstable();
         for op in ops {
             self.abort(op, Error::UnknownTarget);
         }
@@ -470,7 +505,7 @@ impl Session {
         if self.version_of(target)? != Version::V1 {
             return Err(Error::NotSupported);
         }
-        Ok(self.start(target, Op::Trap(RequestPdu::TrapV1(trap))))
+        Ok(self.start(target, Op::Trap(RequestPdu::TrapV1(Pdu::TrapV1(trap)))))
     }
 
     /// Cancels an operation: it ends with [`Error::Cancelled`]. Answers that arrive later are
@@ -498,11 +533,15 @@ impl Session {
     /// Carries out an operation's step.
     fn step(&mut self, id: OpId, step: Step) {
         match step {
-            Step::Send(pdu) => {
-                let Some(target) = self.ops.get(&id).map(|o| o.target) else {
+            Step::Send => {
+                let Some((target, fire_and_forget)) = self
+                    .ops
+                    .get(&id)
+                    .map(|o| (o.target, !o.op.view().expects_response()))
+                else {
                     return;
                 };
-                let rid = self.new_request(Some(id), target, pdu, Purpose::User);
+                let rid = self.new_request(Some(id), target, fire_and_forget, Purpose::User);
                 if let Some(o) = self.ops.get_mut(&id) {
                     o.request = Some(rid);
                 }
@@ -515,7 +554,7 @@ impl Session {
     fn finish(&mut self, id: OpId, result: Result<(), Error>) {
         if let Some(mut o) = self.ops.remove(&id) {
             if result.is_err() {
-                let mut out = Vec::new();
+                let mut out = core::mem::take(&mut self.outputs);
                 o.op.flush(&mut out);
                 self.emit(id, out);
             }
@@ -530,13 +569,15 @@ impl Session {
         self.finish(id, Err(e));
     }
 
-    fn emit(&mut self, op: OpId, out: Vec<Output>) {
-        for o in out {
+    /// Turns an operation's outputs into events, and keeps the (now empty) buffer for reuse.
+    fn emit(&mut self, op: OpId, mut out: Vec<Output>) {
+        for o in out.drain(..) {
             self.events.push_back(match o {
                 Output::Varbinds(varbinds) => Event::Varbinds { op, varbinds },
                 Output::Rows(rows) => Event::Rows { op, rows },
             });
         }
+        self.outputs = out;
     }
 
     // ----- requests ------------------------------------------------------------------------
@@ -559,7 +600,7 @@ impl Session {
         &mut self,
         op: Option<OpId>,
         target: TargetId,
-        pdu: RequestPdu,
+        fire_and_forget: bool,
         purpose: Purpose,
     ) -> i32 {
         let rid = self.fresh_id();
@@ -568,7 +609,7 @@ impl Session {
             Request {
                 op,
                 target,
-                pdu,
+                fire_and_forget,
                 purpose,
                 attempts: 0,
                 deadline: None,
@@ -587,7 +628,7 @@ impl Session {
             return;
         };
         let (target_id, purpose) = (req.target, req.purpose);
-        let is_trap = !req.pdu.expects_response();
+        let is_trap = req.fire_and_forget;
         let needs_engine = purpose == Purpose::User
             && !is_trap
             && self
@@ -608,12 +649,7 @@ impl Session {
         };
         if start_discovery {
             self.counters.discoveries += 1;
-            let d = self.new_request(
-                None,
-                target_id,
-                RequestPdu::Get(Vec::new()),
-                Purpose::Discovery,
-            );
+            let d = self.new_request(None, target_id, false, Purpose::Discovery);
             if let Some(v3) = self.targets.get_mut(&target_id).and_then(|t| t.v3.as_mut()) {
                 v3.discovery = Some(d);
             }
@@ -624,9 +660,6 @@ impl Session {
     /// Forgets a request (its timer, msgIDs), remembering its id as completed.
     fn drop_request(&mut self, rid: i32) -> Option<Request> {
         let req = self.requests.remove(&rid)?;
-        if let Some(d) = req.deadline {
-            self.timers.remove(&(d, rid));
-        }
         for m in &req.msg_ids {
             self.by_msg_id.remove(m);
         }
@@ -634,6 +667,7 @@ impl Session {
         for m in &req.msg_ids {
             self.remember(*m);
         }
+        self.purge_timers();
         Some(req)
     }
 
@@ -723,10 +757,10 @@ impl Session {
                 self.counters.retransmits += 1;
             }
             req.attempts += 1;
-            if req.pdu.expects_response() {
+            if !req.fire_and_forget {
                 let deadline = now + timeout;
                 req.deadline = Some(deadline);
-                self.timers.insert((deadline, rid));
+                self.timers.push(Reverse((deadline, rid)));
             } else if let Some(op) = req.op {
                 // A trap is done once it is out.
                 self.drop_request(rid);
@@ -743,112 +777,128 @@ impl Session {
         let Some(req) = self.requests.get(&rid) else {
             return Err(Error::Cancelled);
         };
-        let Some(target) = self.targets.get(&req.target) else {
+        let (op, target_id, purpose, trap) = (req.op, req.target, req.purpose, req.fire_and_forget);
+        let Some(target) = self.targets.get(&target_id) else {
             return Err(Error::UnknownTarget);
         };
-        let pdu = build_pdu(&req.pdu, rid);
-        match &target.config.security {
-            Security::Community { version, community } => {
-                let msg = CommunityMessage {
-                    version: *version,
-                    community: community.clone(),
-                    pdu,
-                };
-                msg.encode(buf).map_err(|_| Error::TooBig)
-            }
-            Security::V3(_) => self.encode_v3(rid, pdu, now, buf),
+        if let Security::Community { version, community } = &target.config.security {
+            let view = op
+                .and_then(|o| self.ops.get(&o))
+                .map(|o| o.op.view())
+                .ok_or(Error::Cancelled)?;
+            let msg = CommunityMessageRef {
+                version: *version,
+                community,
+                pdu: view.pdu(rid),
+            };
+            return msg.encode(buf).map_err(|_| Error::TooBig);
         }
-    }
 
-    fn encode_v3(
-        &mut self,
-        rid: i32,
-        pdu: Pdu,
-        now: Instant,
-        buf: &mut [u8],
-    ) -> Result<usize, Error> {
+        // SNMPv3.
         let msg_id = self.fresh_id();
         let salt = self.salts.next_salt();
-        let started = self.started.unwrap_or(now);
+        let started = *self.started.get_or_insert(now);
         let local_boots = self.config.local_engine_boots;
         let max_size = i32::try_from(self.config.max_message_size).unwrap_or(i32::MAX);
         let local_id = self.local_engine_id.clone();
-        let Some(req) = self.requests.get(&rid) else {
-            return Err(Error::Cancelled);
-        };
-        let (purpose, is_trap, target_id) = (req.purpose, !req.pdu.expects_response(), req.target);
-        let Some(v3) = self.targets.get_mut(&target_id).and_then(|t| t.v3.as_mut()) else {
+        if trap {
+            // We are the authoritative engine of our own traps: keys localised to our ID.
+            if let Some(v3) = self.targets.get_mut(&target_id).and_then(|t| t.v3.as_mut()) {
+                if v3.trap_keys.is_none() {
+                    v3.trap_keys = Some(v3.security.user.localize(&local_id));
+                }
+            }
+        }
+        let Some(v3) = self.targets.get(&target_id).and_then(|t| t.v3.as_ref()) else {
             return Err(Error::UnknownTarget);
         };
         let discovery_user;
-        let (keys, level, boots, time, context_engine_id, agent_max) =
+        let empty = PduRef::Request {
+            pdu_type: PduType::GetRequest,
+            request_id: rid,
+            fields: [0, 0],
+            oids: &[],
+        };
+        let (keys, level, boots, time, context_engine_id, agent_max, pdu) =
             if purpose == Purpose::Discovery {
                 discovery_user = LocalizedUser::without_keys("", b"");
+                let none: &[u8] = &[];
                 (
                     &discovery_user,
                     SecurityLevel::NoAuthNoPriv,
                     0,
                     0,
-                    Bytes::new(),
+                    none,
                     usize::MAX,
+                    empty,
                 )
-            } else if is_trap {
-                // We are the authoritative engine of our own traps.
-                if v3.trap_keys.is_none() {
-                    v3.trap_keys = Some(v3.security.user.localize(&local_id));
+            } else {
+                let view: View<'_> = op
+                    .and_then(|o| self.ops.get(&o))
+                    .map(|o| o.op.view())
+                    .ok_or(Error::Cancelled)?;
+                if trap {
+                    let engine = LocalEngine::new(local_boots, started);
+                    let keys = v3.trap_keys.as_ref().ok_or(Error::UnknownTarget)?;
+                    let ceid = v3
+                        .security
+                        .context_engine_id
+                        .as_deref()
+                        .unwrap_or(&local_id);
+                    let (b, t) = (engine.boots(), engine.time(now));
+                    (
+                        keys,
+                        v3.security.level,
+                        b,
+                        t,
+                        ceid,
+                        usize::MAX,
+                        view.pdu(rid),
+                    )
+                } else {
+                    let engine = v3.engine.as_ref().ok_or(Error::UnknownTarget)?;
+                    let (b, t) = engine.clock.estimate(now);
+                    let ceid = v3
+                        .security
+                        .context_engine_id
+                        .as_deref()
+                        .unwrap_or(&engine.id);
+                    let m = engine.max_size;
+                    (
+                        &engine.keys,
+                        v3.security.level,
+                        b,
+                        t,
+                        ceid,
+                        m,
+                        view.pdu(rid),
+                    )
                 }
-                let engine = LocalEngine::new(local_boots, started);
-                let keys = v3.trap_keys.as_ref().ok_or(Error::UnknownTarget)?;
-                let ceid = v3.security.context_engine_id.clone().unwrap_or(local_id);
-                (
-                    keys,
-                    v3.security.level,
-                    engine.boots(),
-                    engine.time(now),
-                    ceid,
-                    usize::MAX,
-                )
-            } else {
-                let engine = v3.engine.as_ref().ok_or(Error::UnknownTarget)?;
-                let (boots, time) = engine.clock.estimate(now);
-                let ceid = v3
-                    .security
-                    .context_engine_id
-                    .clone()
-                    .unwrap_or_else(|| engine.id.clone());
-                (
-                    &engine.keys,
-                    v3.security.level,
-                    boots,
-                    time,
-                    ceid,
-                    engine.max_size,
-                )
             };
-        let scoped = ScopedPdu {
+        let context_name: &[u8] = if purpose == Purpose::Discovery {
+            &[]
+        } else {
+            &v3.security.context_name
+        };
+        let scoped = ScopedPduRef {
             context_engine_id,
-            context_name: if purpose == Purpose::Discovery {
-                Bytes::new()
-            } else {
-                v3.security.context_name.clone()
-            },
+            context_name,
             pdu,
         };
         let header = OutgoingHeader {
             msg_id,
             msg_max_size: max_size,
             level,
-            reportable: !is_trap,
+            reportable: !trap,
             engine_boots: boots,
             engine_time: time,
             salt,
         };
         let limit = buf.len().min(agent_max);
-        let n =
-            encode_outgoing(&header, keys, &scoped, &mut buf[..limit]).map_err(|e| match e {
-                UsmError::Encode(_) => Error::TooBig,
-                other => Error::Usm(other),
-            })?;
+        let n = encode_outgoing(&header, keys, scoped, &mut buf[..limit]).map_err(|e| match e {
+            UsmError::Encode(_) => Error::TooBig,
+            other => Error::Usm(other),
+        })?;
         if let Some(req) = self.requests.get_mut(&rid) {
             req.msg_ids.push(msg_id);
         }
@@ -865,20 +915,39 @@ impl Session {
     /// When [`Session::handle_timeout`] should next be called (`None` when nothing waits).
     #[must_use]
     pub fn poll_timeout(&self) -> Option<Instant> {
-        self.timers.first().map(|(t, _)| *t)
+        // Stale entries are purged from the top after every change (`purge_timers`), so the top
+        // is a live deadline.
+        self.timers.peek().map(|Reverse((t, _))| *t)
+    }
+
+    /// Drops deadlines at the top of the heap that no request waits for any more.
+    fn purge_timers(&mut self) {
+        while let Some(Reverse((t, rid))) = self.timers.peek() {
+            let live = self
+                .requests
+                .get(rid)
+                .is_some_and(|r| r.deadline == Some(*t));
+            if live {
+                break;
+            }
+            self.timers.pop();
+        }
     }
 
     /// Acts on every deadline at or before `now`: retransmits, or ends requests that ran out
     /// of attempts with [`Error::Timeout`]. Safe to call at any time.
     pub fn handle_timeout(&mut self, now: Instant) {
-        while let Some(&(t, rid)) = self.timers.first() {
+        while let Some(&Reverse((t, rid))) = self.timers.peek() {
             if t > now {
                 break;
             }
-            self.timers.remove(&(t, rid));
+            self.timers.pop();
             let Some(req) = self.requests.get_mut(&rid) else {
                 continue;
             };
+            if req.deadline != Some(t) {
+                continue; // stale
+            }
             req.deadline = None;
             let attempts = req.attempts;
             let target_id = req.target;
@@ -895,6 +964,7 @@ impl Session {
                 self.fail_request(rid, e);
             }
         }
+        self.purge_timers();
     }
 
     /// In AES `Auto` mode, while no answer has confirmed the key extension, every retry of a
@@ -903,7 +973,7 @@ impl Session {
         let is_user = self
             .requests
             .get(&rid)
-            .is_some_and(|r| r.purpose == Purpose::User && r.pdu.expects_response());
+            .is_some_and(|r| r.purpose == Purpose::User && !r.fire_and_forget);
         if !is_user {
             return false;
         }
@@ -934,6 +1004,7 @@ impl Session {
             Ok(3) => self.handle_v3(now, from, data),
             _ => self.counters.dropped_malformed += 1,
         }
+        self.purge_timers();
     }
 
     fn classify_unknown(&mut self, id: i32) {
@@ -1084,9 +1155,7 @@ impl Session {
                 if let Some(req) = self.requests.get_mut(&rid) {
                     req.last_usm_error = Some(e);
                     if retry_other {
-                        if let Some(d) = req.deadline.take() {
-                            self.timers.remove(&(d, rid));
-                        }
+                        req.deadline = None;
                         self.send_queue.push_back(rid);
                     }
                 }
@@ -1162,9 +1231,7 @@ impl Session {
                 if let Some(v3) = self.targets.get_mut(&target_id).and_then(|t| t.v3.as_mut()) {
                     v3.engine = None;
                 }
-                if let Some(d) = req.deadline.take() {
-                    self.timers.remove(&(d, rid));
-                }
+                req.deadline = None;
                 self.schedule(rid);
                 return;
             }
@@ -1173,9 +1240,7 @@ impl Session {
         };
         if resend {
             if let Some(req) = self.requests.get_mut(&rid) {
-                if let Some(d) = req.deadline.take() {
-                    self.timers.remove(&(d, rid));
-                }
+                req.deadline = None;
             }
             self.send_queue.push_back(rid);
         } else {
@@ -1196,8 +1261,8 @@ impl Session {
             return;
         };
         o.request = None;
-        let mut out = Vec::new();
-        let step = o.op.on_response(&req.pdu, g, &mut out);
+        let mut out = core::mem::take(&mut self.outputs);
+        let step = o.op.on_response(g, &mut out);
         self.emit(op_id, out);
         self.step(op_id, step);
     }
@@ -1224,26 +1289,4 @@ fn notification_varbinds(trap_oid: Oid, uptime: u32, varbinds: Vec<VarBind>) -> 
     ));
     vbs.extend(varbinds);
     vbs
-}
-
-fn build_pdu(p: &RequestPdu, rid: i32) -> Pdu {
-    let clamp = |v: u32| i32::try_from(v).unwrap_or(i32::MAX);
-    match p {
-        RequestPdu::Get(oids) => Pdu::get_request(rid, oids.iter().cloned()),
-        RequestPdu::GetNext(oids) => Pdu::get_next_request(rid, oids.iter().cloned()),
-        RequestPdu::GetBulk {
-            non_repeaters,
-            max_repetitions,
-            oids,
-        } => Pdu::GetBulkRequest(BulkPdu {
-            request_id: rid,
-            non_repeaters: clamp(*non_repeaters),
-            max_repetitions: clamp(*max_repetitions),
-            varbinds: oids.iter().cloned().map(VarBind::null).collect(),
-        }),
-        RequestPdu::Set(v) => Pdu::SetRequest(GenericPdu::new(rid, v.clone())),
-        RequestPdu::Inform(v) => Pdu::InformRequest(GenericPdu::new(rid, v.clone())),
-        RequestPdu::TrapV2(v) => Pdu::SnmpV2Trap(GenericPdu::new(rid, v.clone())),
-        RequestPdu::TrapV1(t) => Pdu::TrapV1(t.clone()),
-    }
 }

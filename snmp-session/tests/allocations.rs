@@ -42,9 +42,9 @@ fn steady_state_get_allocations() {
             )),
         }
         .to_vec();
+        let mut events = Vec::with_capacity(4);
         let region = Region::new(GLOBAL);
         session.handle_datagram(now, agent, &answer);
-        let mut events = Vec::new();
         while let Some(ev) = session.poll_event() {
             events.push(ev);
         }
@@ -74,7 +74,10 @@ fn steady_state_get_allocations() {
         "steady-state GET: {per_get:.1} allocations, {} bytes per request",
         bytes / n
     );
-    // Today: the request's OID vector, the request PDU, the operation and request records, the
-    // received datagram's copy, the decoded varbind vector and the event. Keep it bounded.
-    assert!(per_get <= 12.0, "{per_get} allocations per GET");
+    // Issuing the GET, encoding and sending it allocate nothing (operations and requests reuse
+    // the session's maps; the request is encoded straight from the operation's state). The
+    // answer costs what it holds: the datagram copied into a shared buffer (its octet strings
+    // are slices of it), that buffer's shared header, and the varbind vector.
+    // (The hundredths allow for a hash table occasionally rehashing its tombstones.)
+    assert!(per_get <= 3.05, "{per_get} allocations per GET");
 }

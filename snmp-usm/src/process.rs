@@ -2,7 +2,7 @@
 //! field, verify, check timeliness, decrypt, decode).
 
 use snmp_codec::{
-    Bytes, MsgFlags, ScopedPdu, ScopedPduData, ScopedPduDataRef, SecurityLevel,
+    Bytes, MsgFlags, ScopedPdu, ScopedPduData, ScopedPduDataRef, ScopedPduRef, SecurityLevel,
     UsmSecurityParameters, V3Layout, V3Message, V3MessageRef, SECURITY_MODEL_USM,
 };
 
@@ -60,12 +60,13 @@ pub struct OutgoingHeader {
 /// assert_eq!(msg.usm.auth_params.len(), 12);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-pub fn encode_outgoing(
+pub fn encode_outgoing<'s>(
     header: &OutgoingHeader,
     user: &LocalizedUser,
-    scoped: &ScopedPdu,
+    scoped: impl Into<ScopedPduRef<'s>>,
     buf: &mut [u8],
 ) -> Result<usize, UsmError> {
+    let scoped = scoped.into();
     if header.level > user.security_level() {
         return Err(UsmError::UnsupportedSecurityLevel);
     }
