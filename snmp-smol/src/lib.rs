@@ -1,2 +1,112 @@
-//! The smol / async-std adapter. Not implemented yet: see the README and issue 5.
+//! # snmp-smol
+//!
+//! The async SNMP [`Manager`] on smol's reactor (`async-io`); it works under smol and under
+//! async-std, whose reactor is the same. Everything but the runtime binding comes from
+//! `snmp-async` and is re-exported here.
+//!
+//! ```no_run
+//! # fn main() -> Result<(), snmp_smol::Error> {
+//! smol::block_on(async {
+//!     let mgr = snmp_smol::Manager::builder("127.0.0.1").build().await?;
+//!     println!("{}", mgr.get("1.3.6.1.2.1.1.1.0").await?);
+//!     Ok(())
+//! })
+//! # }
+//! ```
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+use std::future::Future;
+use std::io;
+use std::net::SocketAddr;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use async_io::Async;
+pub use snmp_async::*;
+
+/// The smol binding: sockets and timers from `async-io`, tasks on smol's global executor.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Smol;
+
+/// An `async-io` UDP socket.
+#[derive(Debug)]
+pub struct SmolUdp(Async<std::net::UdpSocket>);
+
+const RECV_BUFFER: usize = 4 << 20;
+
+impl Runtime for Smol {
+    type Socket = SmolUdp;
+
+    fn bind(&self, addr: SocketAddr) -> io::Result<SmolUdp> {
+        let domain = socket2::Domain::for_address(addr);
+        let socket =
+            socket2::Socket::new(domain, socket2::Type::DGRAM, Some(socket2::Protocol::UDP))?;
+        if addr.is_ipv6() {
+            socket.set_only_v6(true)?;
+        }
+        let _ = socket.set_recv_buffer_size(RECV_BUFFER);
+        socket.bind(&addr.into())?;
+        Ok(SmolUdp(Async::new(std::net::UdpSocket::from(socket))?))
+    }
+
+    fn timer(&self, deadline: std::time::Instant) -> Pin<Box<dyn Future<Output = ()> + Send>> {
+        Box::pin(async move {
+            async_io::Timer::at(deadline).await;
+        })
+    }
+
+    fn spawn(&self, future: Pin<Box<dyn Future<Output = ()> + Send>>) {
+        smol::spawn(future).detach();
+    }
+}
+
+impl AsyncUdpSocket for SmolUdp {
+    fn poll_recv_from(
+        &self,
+        cx: &mut Context<'_>,
+        buf: &mut [u8],
+    ) -> Poll<io::Result<(usize, SocketAddr)>> {
+        loop {
+            match self.0.get_ref().recv_from(buf) {
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
+                other => return Poll::Ready(other),
+            }
+            match self.0.poll_readable(cx) {
+                Poll::Ready(Ok(())) => continue,
+                Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
+                Poll::Pending => return Poll::Pending,
+            }
+        }
+    }
+
+    fn poll_send_to(
+        &self,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+        target: SocketAddr,
+    ) -> Poll<io::Result<usize>> {
+        loop {
+            match self.0.get_ref().send_to(buf, target) {
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
+                other => return Poll::Ready(other),
+            }
+            match self.0.poll_writable(cx) {
+                Poll::Ready(Ok(())) => continue,
+                Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
+                Poll::Pending => return Poll::Pending,
+            }
+        }
+    }
+
+    fn local_addr(&self) -> io::Result<SocketAddr> {
+        self.0.get_ref().local_addr()
+    }
+}
+
+/// The Manager on smol.
+pub type Manager = snmp_async::Manager<Smol>;
+/// Its builder.
+pub type ManagerBuilder = snmp_async::ManagerBuilder<Smol>;
+/// A driver shared by many managers.
+pub type Client = snmp_async::Client<Smol>;

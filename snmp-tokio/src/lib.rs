@@ -1,2 +1,106 @@
-//! The tokio adapter. Not implemented yet: see the README and issue 5.
+//! # snmp-tokio
+//!
+//! The async SNMP [`Manager`] on tokio, multi-threaded or current-thread. Everything but the
+//! runtime binding comes from `snmp-async` and is re-exported here.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), snmp_tokio::Error> {
+//! use futures_util::StreamExt;
+//! use snmp_tokio::Manager;
+//!
+//! let mgr = Manager::builder("127.0.0.1").port(161).community("public").build().await?;
+//! let descr = mgr.get("1.3.6.1.2.1.1.1.0").await?;
+//! println!("{descr}");
+//! let mut walk = mgr.bulk_walk("1.3.6.1.2.1.2.2.1.2", 25);
+//! while let Some(item) = walk.next().await {
+//!     let (oid, value) = item?;
+//!     println!("{oid:#} = {value}");
+//! }
+//! # Ok(()) }
+//! ```
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+use std::future::Future;
+use std::io;
+use std::net::SocketAddr;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+pub use snmp_async::*;
+
+/// The tokio runtime binding (uses the runtime of the task that starts the client).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Tokio;
+
+/// A tokio UDP socket.
+#[derive(Debug)]
+pub struct TokioUdp(tokio::net::UdpSocket);
+
+/// Receive buffer asked of the kernel: room for a burst of answers to thousands of requests.
+const RECV_BUFFER: usize = 4 << 20;
+
+/// Binds a non-blocking UDP socket with a large receive buffer.
+fn bind_std(addr: SocketAddr) -> io::Result<std::net::UdpSocket> {
+    let domain = socket2::Domain::for_address(addr);
+    let socket = socket2::Socket::new(domain, socket2::Type::DGRAM, Some(socket2::Protocol::UDP))?;
+    if addr.is_ipv6() {
+        socket.set_only_v6(true)?;
+    }
+    // Best effort: the kernel may cap it.
+    let _ = socket.set_recv_buffer_size(RECV_BUFFER);
+    socket.set_nonblocking(true)?;
+    socket.bind(&addr.into())?;
+    Ok(socket.into())
+}
+
+impl Runtime for Tokio {
+    type Socket = TokioUdp;
+
+    fn bind(&self, addr: SocketAddr) -> io::Result<TokioUdp> {
+        Ok(TokioUdp(tokio::net::UdpSocket::from_std(bind_std(addr)?)?))
+    }
+
+    fn timer(&self, deadline: std::time::Instant) -> Pin<Box<dyn Future<Output = ()> + Send>> {
+        Box::pin(tokio::time::sleep_until(deadline.into()))
+    }
+
+    fn spawn(&self, future: Pin<Box<dyn Future<Output = ()> + Send>>) {
+        tokio::spawn(future);
+    }
+}
+
+impl AsyncUdpSocket for TokioUdp {
+    fn poll_recv_from(
+        &self,
+        cx: &mut Context<'_>,
+        buf: &mut [u8],
+    ) -> Poll<io::Result<(usize, SocketAddr)>> {
+        let mut rb = tokio::io::ReadBuf::new(buf);
+        match self.0.poll_recv_from(cx, &mut rb) {
+            Poll::Ready(Ok(from)) => Poll::Ready(Ok((rb.filled().len(), from))),
+            Poll::Ready(Err(e)) => Poll::Ready(Err(e)),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+
+    fn poll_send_to(
+        &self,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+        target: SocketAddr,
+    ) -> Poll<io::Result<usize>> {
+        self.0.poll_send_to(cx, buf, target)
+    }
+
+    fn local_addr(&self) -> io::Result<SocketAddr> {
+        self.0.local_addr()
+    }
+}
+
+/// The Manager on tokio.
+pub type Manager = snmp_async::Manager<Tokio>;
+/// Its builder.
+pub type ManagerBuilder = snmp_async::ManagerBuilder<Tokio>;
+/// A driver shared by many managers.
+pub type Client = snmp_async::Client<Tokio>;

@@ -1,0 +1,323 @@
+//! The driver: one task that owns a [`Session`] and its sockets, and runs the drain contract.
+//! Everything protocol-related is the session's; this only moves bytes, time and results.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::io;
+use std::net::SocketAddr;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use futures_channel::{mpsc, oneshot};
+use futures_core::Stream;
+use snmp_codec::{Oid, TrapV1Pdu, VarBind};
+use snmp_session::{
+    Event, Instant, OpId, Session, SessionConfig, TableRow, TargetConfig, TargetId, WalkOptions,
+};
+
+use crate::error::Error;
+use crate::{AsyncUdpSocket, Runtime};
+
+/// What a caller asks the driver to do.
+pub(crate) enum Command {
+    AddTarget(TargetConfig, oneshot::Sender<TargetId>),
+    RemoveTarget(TargetId),
+    Start(TargetId, Operation, Sink),
+}
+
+/// An operation to start.
+pub(crate) enum Operation {
+    Get(Vec<Oid>),
+    GetNext(Vec<Oid>),
+    GetBulk(Vec<Oid>, u32, u32),
+    Set(Vec<VarBind>),
+    Walk(Oid, Option<u32>, WalkOptions),
+    Table(Oid, Option<Vec<u32>>, u32, WalkOptions),
+    Inform(Oid, u32, Vec<VarBind>),
+    Trap(Oid, u32, Vec<VarBind>),
+    TrapV1(TrapV1Pdu),
+}
+
+/// Where an operation's results go.
+pub(crate) enum Sink {
+    /// All varbinds at once (get, get-next, get-bulk, set, inform, traps).
+    Varbinds(oneshot::Sender<Result<Vec<VarBind>, Error>>, Vec<VarBind>),
+    /// A stream of batches (walks); the error, if any, comes last.
+    Stream(mpsc::UnboundedSender<Result<Vec<VarBind>, Error>>),
+    /// Table rows, with the error (and the rows so far) if it failed.
+    Table(
+        oneshot::Sender<(Vec<TableRow>, Option<Error>)>,
+        Vec<TableRow>,
+    ),
+}
+
+impl Sink {
+    fn is_closed(&self) -> bool {
+        match self {
+            Sink::Varbinds(tx, _) => tx.is_canceled(),
+            Sink::Stream(tx) => tx.is_closed(),
+            Sink::Table(tx, _) => tx.is_canceled(),
+        }
+    }
+}
+
+/// The driver future. Runs until every handle to it is dropped and no operation is pending.
+pub(crate) struct Driver<R: Runtime> {
+    rt: R,
+    session: Session,
+    v4: Option<R::Socket>,
+    v6: Option<R::Socket>,
+    commands: mpsc::UnboundedReceiver<Command>,
+    commands_closed: bool,
+    sinks: HashMap<OpId, Sink>,
+    origin: std::time::Instant,
+    timer: Option<(Instant, Pin<Box<dyn Future<Output = ()> + Send>>)>,
+    recv_buf: Vec<u8>,
+    send_buf: Vec<u8>,
+    /// A datagram in `send_buf` that the socket was not ready for.
+    pending: Option<(SocketAddr, usize)>,
+}
+
+/// Datagrams handled per poll before yielding, so one busy driver cannot starve others.
+const BUDGET: usize = 256;
+
+impl<R: Runtime> Driver<R> {
+    pub(crate) fn new(
+        rt: R,
+        config: SessionConfig,
+        commands: mpsc::UnboundedReceiver<Command>,
+    ) -> io::Result<Self> {
+        let mut seed = [0u8; 32];
+        getrandom::fill(&mut seed).map_err(|e| io::Error::other(e.to_string()))?;
+        let max = config.max_message_size.max(1500);
+        Ok(Driver {
+            rt,
+            session: Session::new(config, seed),
+            v4: None,
+            v6: None,
+            commands,
+            commands_closed: false,
+            sinks: HashMap::new(),
+            origin: std::time::Instant::now(),
+            timer: None,
+            recv_buf: vec![0; 65536],
+            send_buf: vec![0; max],
+            pending: None,
+        })
+    }
+
+    fn now(&self) -> Instant {
+        Instant::from_micros(self.origin.elapsed().as_micros() as u64)
+    }
+
+    fn socket_for(&mut self, dest: SocketAddr) -> io::Result<&R::Socket> {
+        let (slot, any): (&mut Option<R::Socket>, SocketAddr) = if dest.is_ipv4() {
+            (&mut self.v4, SocketAddr::from(([0, 0, 0, 0], 0)))
+        } else {
+            (&mut self.v6, SocketAddr::from(([0u16; 8], 0)))
+        };
+        if slot.is_none() {
+            *slot = Some(self.rt.bind(any)?);
+        }
+        slot.as_ref().ok_or_else(|| io::Error::other("no socket"))
+    }
+
+    fn start(&mut self, target: TargetId, op: Operation, sink: Sink) {
+        let s = &mut self.session;
+        let started = match op {
+            Operation::Get(oids) => s.get(target, oids),
+            Operation::GetNext(oids) => s.get_next(target, oids),
+            Operation::GetBulk(oids, n, m) => s.get_bulk(target, oids, n, m),
+            Operation::Set(vbs) => s.set(target, vbs),
+            Operation::Walk(root, None, o) => s.walk(target, root, o),
+            Operation::Walk(root, Some(b), o) => s.bulk_walk(target, root, b, o),
+            Operation::Table(entry, cols, b, o) => s.table(target, entry, cols.as_deref(), b, o),
+            Operation::Inform(oid, up, vbs) => s.inform(target, oid, up, vbs),
+            Operation::Trap(oid, up, vbs) => s.trap(target, oid, up, vbs),
+            Operation::TrapV1(t) => s.trap_v1(target, t),
+        };
+        match started {
+            Ok(id) => {
+                self.sinks.insert(id, sink);
+            }
+            Err(e) => finish(sink, Err(e.into())),
+        }
+    }
+
+    fn route(&mut self, ev: Event) {
+        match ev {
+            Event::Varbinds { op, varbinds } => match self.sinks.get_mut(&op) {
+                Some(Sink::Varbinds(_, acc)) => acc.extend(varbinds),
+                Some(Sink::Stream(tx)) => {
+                    if tx.unbounded_send(Ok(varbinds)).is_err() {
+                        self.session.cancel(op);
+                    }
+                }
+                _ => {}
+            },
+            Event::Rows { op, rows } => {
+                if let Some(Sink::Table(_, acc)) = self.sinks.get_mut(&op) {
+                    acc.extend(rows);
+                }
+            }
+            Event::Done { op, result } => {
+                if let Some(sink) = self.sinks.remove(&op) {
+                    finish(sink, result.map_err(Error::from));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Drains transmits; returns false if the socket is not ready (a datagram waits).
+    fn flush_transmits(&mut self, cx: &mut Context<'_>) -> bool {
+        loop {
+            if let Some((dest, len)) = self.pending {
+                let buf = std::mem::take(&mut self.send_buf);
+                let ready = match self.socket_for(dest) {
+                    Ok(sock) => match sock.poll_send_to(cx, &buf[..len], dest) {
+                        Poll::Pending => false,
+                        // A send error (unreachable network, ...) loses this datagram; the
+                        // session retransmits or times out as for any loss.
+                        Poll::Ready(_) => true,
+                    },
+                    Err(_) => true,
+                };
+                self.send_buf = buf;
+                if !ready {
+                    return false;
+                }
+                self.pending = None;
+            }
+            let now = self.now();
+            match self.session.poll_transmit(now, &mut self.send_buf) {
+                Some(t) => self.pending = Some((t.destination, t.len)),
+                None => return true,
+            }
+        }
+    }
+
+    fn receive(&mut self, cx: &mut Context<'_>) -> bool {
+        let mut work = false;
+        for family in 0..2 {
+            for _ in 0..BUDGET {
+                let sock = if family == 0 { &self.v4 } else { &self.v6 };
+                let Some(sock) = sock.as_ref() else { break };
+                match sock.poll_recv_from(cx, &mut self.recv_buf) {
+                    Poll::Ready(Ok((n, from))) => {
+                        let now = self.now();
+                        let data = self.recv_buf.get(..n).unwrap_or(&[]);
+                        self.session.handle_datagram(now, from, data);
+                        work = true;
+                    }
+                    // Errors such as ICMP port unreachable on Linux: the request times out.
+                    Poll::Ready(Err(_)) => work = true,
+                    Poll::Pending => break,
+                }
+            }
+        }
+        work
+    }
+}
+
+fn finish(sink: Sink, result: Result<(), Error>) {
+    match sink {
+        Sink::Varbinds(tx, acc) => {
+            let _ = tx.send(result.map(|()| acc));
+        }
+        Sink::Stream(tx) => {
+            if let Err(e) = result {
+                let _ = tx.unbounded_send(Err(e));
+            }
+        }
+        Sink::Table(tx, rows) => {
+            let _ = tx.send((rows, result.err()));
+        }
+    }
+}
+
+// The driver never relies on its own address staying put (its fields are polled through
+// `Pin::new` or are boxed), so it can move freely.
+impl<R: Runtime> Unpin for Driver<R> {}
+
+impl<R: Runtime> Future for Driver<R> {
+    type Output = ();
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        let this = &mut *self;
+        for _ in 0..BUDGET {
+            let mut work = false;
+            // Commands.
+            while !this.commands_closed {
+                match Pin::new(&mut this.commands).poll_next(cx) {
+                    Poll::Ready(Some(cmd)) => {
+                        work = true;
+                        match cmd {
+                            Command::AddTarget(cfg, reply) => {
+                                let dest = cfg.addr;
+                                let id = this.session.add_target(cfg);
+                                // Bind the socket now, so that answers can be received.
+                                let _ = this.socket_for(dest);
+                                let _ = reply.send(id);
+                            }
+                            Command::RemoveTarget(t) => this.session.remove_target(t),
+                            Command::Start(t, op, sink) => this.start(t, op, sink),
+                        }
+                    }
+                    Poll::Ready(None) => this.commands_closed = true,
+                    Poll::Pending => break,
+                }
+            }
+            // Callers that went away cancel their operations.
+            let gone: Vec<OpId> = this
+                .sinks
+                .iter()
+                .filter(|(_, s)| s.is_closed())
+                .map(|(id, _)| *id)
+                .collect();
+            for op in gone {
+                this.sinks.remove(&op);
+                this.session.cancel(op);
+            }
+            // Input, then deadlines.
+            work |= this.receive(cx);
+            let now = this.now();
+            if this.session.poll_timeout().is_some_and(|t| t <= now) {
+                this.session.handle_timeout(now);
+                work = true;
+            }
+            // The drain contract: transmits, events, next deadline.
+            let sent_all = this.flush_transmits(cx);
+            while let Some(ev) = this.session.poll_event() {
+                this.route(ev);
+                work = true;
+            }
+            match this.session.poll_timeout() {
+                Some(deadline) => {
+                    let reset = this.timer.as_ref().is_none_or(|(t, _)| *t != deadline);
+                    if reset {
+                        let at = this.origin
+                            + std::time::Duration::from_micros(deadline.as_micros());
+                        this.timer = Some((deadline, this.rt.timer(at)));
+                    }
+                    if let Some((_, timer)) = this.timer.as_mut() {
+                        if timer.as_mut().poll(cx).is_ready() {
+                            this.timer = None;
+                            work = true;
+                        }
+                    }
+                }
+                None => this.timer = None,
+            }
+            if this.commands_closed && this.sinks.is_empty() && this.pending.is_none() {
+                return Poll::Ready(());
+            }
+            if !work || !sent_all {
+                return Poll::Pending;
+            }
+        }
+        // Out of budget: come back soon, after others had their turn.
+        cx.waker().wake_by_ref();
+        Poll::Pending
+    }
+}

@@ -1,0 +1,82 @@
+//! # snmp-async
+//!
+//! The async SNMP [`Manager`], written once over a small [`Runtime`] trait; `snmp-tokio` and
+//! `snmp-smol` implement the trait (a UDP socket, a timer, a spawner) and re-export
+//! everything. Use one of those crates rather than this one.
+//!
+//! One driver task per [`Client`] owns the sans-IO [`snmp_session::Session`] and one UDP
+//! socket per address family; requests come in on a channel and answers go back on oneshots
+//! (walks on a stream). Every protocol decision is the session's: the driver only moves bytes,
+//! time and results, following the session's drain contract.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+mod driver;
+mod error;
+mod manager;
+
+use std::future::Future;
+use std::io;
+use std::net::SocketAddr;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+pub use error::Error;
+pub use manager::{resolve, Client, IntoOid, Manager, ManagerBuilder, TableError, Walk};
+pub use snmp_codec::{self as codec, ErrorStatus, Oid, SecurityLevel, Value, VarBind, Version};
+pub use snmp_session::{
+    self as session, AesKeyExtension, ReportKind, SessionConfig, TableRow, TargetConfig,
+    WalkOptions,
+};
+pub use snmp_usm::{AuthProtocol, PrivProtocol, UsmUser};
+
+/// What a driver needs from an async runtime.
+pub trait Runtime: Clone + Send + Sync + 'static {
+    /// Its UDP socket.
+    type Socket: AsyncUdpSocket;
+
+    /// Binds a non-blocking UDP socket (called from inside the driver task).
+    fn bind(&self, addr: SocketAddr) -> io::Result<Self::Socket>;
+
+    /// A future that completes at `deadline`.
+    fn timer(&self, deadline: std::time::Instant) -> Pin<Box<dyn Future<Output = ()> + Send>>;
+
+    /// Runs `future` in the background.
+    fn spawn(&self, future: Pin<Box<dyn Future<Output = ()> + Send>>);
+}
+
+/// A UDP socket driven by polling.
+pub trait AsyncUdpSocket: Send + Sync + 'static {
+    /// Receives a datagram, or registers the waker.
+    fn poll_recv_from(
+        &self,
+        cx: &mut Context<'_>,
+        buf: &mut [u8],
+    ) -> Poll<io::Result<(usize, SocketAddr)>>;
+
+    /// Sends a datagram, or registers the waker.
+    fn poll_send_to(
+        &self,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+        target: SocketAddr,
+    ) -> Poll<io::Result<usize>>;
+
+    /// The local address.
+    fn local_addr(&self) -> io::Result<SocketAddr>;
+}
+
+impl<R: Runtime + Default> Manager<R> {
+    /// A builder for a manager of `host` (a name, an IPv4 or IPv6 literal, optionally with a
+    /// port), with snmpkit's defaults.
+    pub fn builder(host: &str) -> ManagerBuilder<R> {
+        ManagerBuilder::new(R::default(), host)
+    }
+}
+
+impl<R: Runtime + Default> Client<R> {
+    /// A client on the default runtime handle, with the default session configuration.
+    pub fn with_defaults() -> Result<Client<R>, Error> {
+        Client::new(R::default(), SessionConfig::default())
+    }
+}

@@ -1,0 +1,606 @@
+//! The Manager API (snmpkit's, made Rust).
+
+use std::collections::VecDeque;
+use std::net::{SocketAddr, ToSocketAddrs};
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use futures_channel::{mpsc, oneshot};
+use futures_core::Stream;
+use snmp_codec::{Bytes, Oid, SecurityLevel, TrapV1Pdu, Value, VarBind, Version};
+use snmp_session::{
+    AesKeyExtension, SessionConfig, TableRow, TargetConfig, TargetId, V3Security, WalkOptions,
+};
+use snmp_usm::{AuthProtocol, PrivProtocol, UsmUser};
+
+use crate::driver::{Command, Driver, Operation, Sink};
+use crate::error::Error;
+use crate::Runtime;
+
+/// Anything that names an OID: `&str` / `String` in dotted form, or an [`Oid`].
+pub trait IntoOid {
+    /// The OID.
+    fn into_oid(self) -> Result<Oid, Error>;
+}
+
+impl IntoOid for Oid {
+    fn into_oid(self) -> Result<Oid, Error> {
+        Ok(self)
+    }
+}
+
+impl IntoOid for &Oid {
+    fn into_oid(self) -> Result<Oid, Error> {
+        Ok(self.clone())
+    }
+}
+
+impl IntoOid for &str {
+    fn into_oid(self) -> Result<Oid, Error> {
+        Ok(self.parse()?)
+    }
+}
+
+impl IntoOid for String {
+    fn into_oid(self) -> Result<Oid, Error> {
+        Ok(self.parse()?)
+    }
+}
+
+impl IntoOid for &String {
+    fn into_oid(self) -> Result<Oid, Error> {
+        Ok(self.parse()?)
+    }
+}
+
+/// A handle to a driver task: one session, one socket per address family, any number of
+/// targets. Cheap to clone; the driver stops when every handle (and every [`Manager`] made from
+/// it) is dropped and nothing is pending.
+pub struct Client<R: Runtime> {
+    tx: mpsc::UnboundedSender<Command>,
+    rt: R,
+}
+
+impl<R: Runtime> Clone for Client<R> {
+    fn clone(&self) -> Self {
+        Client {
+            tx: self.tx.clone(),
+            rt: self.rt.clone(),
+        }
+    }
+}
+
+impl<R: Runtime> std::fmt::Debug for Client<R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Client")
+    }
+}
+
+impl<R: Runtime> Client<R> {
+    /// Starts a driver task on `rt` with `config`.
+    pub fn new(rt: R, config: SessionConfig) -> Result<Client<R>, Error> {
+        let (tx, rx) = mpsc::unbounded();
+        let driver = Driver::new(rt.clone(), config, rx)?;
+        rt.spawn(Box::pin(driver));
+        Ok(Client { tx, rt })
+    }
+
+    /// The runtime.
+    pub fn runtime(&self) -> &R {
+        &self.rt
+    }
+
+    /// Adds a target; the returned [`Manager`] talks to it.
+    pub async fn add_target(&self, config: TargetConfig) -> Result<Manager<R>, Error> {
+        let version = config.version();
+        let (reply, rx) = oneshot::channel();
+        self.tx
+            .unbounded_send(Command::AddTarget(config, reply))
+            .map_err(|_| Error::Closed)?;
+        let target = rx.await.map_err(|_| Error::Closed)?;
+        Ok(Manager {
+            client: self.clone(),
+            target,
+            version,
+        })
+    }
+
+    fn send(&self, target: TargetId, op: Operation, sink: Sink) -> Result<(), Error> {
+        self.tx
+            .unbounded_send(Command::Start(target, op, sink))
+            .map_err(|_| Error::Closed)
+    }
+}
+
+/// Builds a [`Manager`]: snmpkit's parameters and defaults (port 161, community `public`,
+/// version 2c, timeout 5 s, 3 retries).
+pub struct ManagerBuilder<R: Runtime> {
+    rt: R,
+    host: String,
+    port: u16,
+    community: Vec<u8>,
+    version: Version,
+    timeout: Duration,
+    retries: u32,
+    user: Option<String>,
+    auth: Option<(AuthProtocol, Vec<u8>)>,
+    privacy: Option<(PrivProtocol, Vec<u8>)>,
+    security_level: Option<SecurityLevel>,
+    context_name: Vec<u8>,
+    aes: AesKeyExtension,
+    accept_any_source: bool,
+    client: Option<Client<R>>,
+    usm_user: Option<UsmUser>,
+}
+
+impl<R: Runtime> std::fmt::Debug for ManagerBuilder<R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ManagerBuilder")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("version", &self.version)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<R: Runtime> ManagerBuilder<R> {
+    pub(crate) fn new(rt: R, host: &str) -> Self {
+        ManagerBuilder {
+            rt,
+            host: host.to_owned(),
+            port: 161,
+            community: b"public".to_vec(),
+            version: Version::V2c,
+            timeout: Duration::from_secs(5),
+            retries: 3,
+            user: None,
+            auth: None,
+            privacy: None,
+            security_level: None,
+            context_name: Vec::new(),
+            aes: AesKeyExtension::Fixed,
+            accept_any_source: false,
+            client: None,
+            usm_user: None,
+        }
+    }
+
+    /// The UDP port (default 161). A port in the host (`host:port`, `[v6]:port`) wins.
+    pub fn port(mut self, port: u16) -> Self {
+        self.port = port;
+        self
+    }
+
+    /// The community for v1/v2c (default `public`).
+    pub fn community(mut self, community: impl AsRef<[u8]>) -> Self {
+        self.community = community.as_ref().to_vec();
+        self
+    }
+
+    /// The SNMP version (default v2c; v3 is implied by [`ManagerBuilder::user`]).
+    pub fn version(mut self, version: Version) -> Self {
+        self.version = version;
+        self
+    }
+
+    /// The time to wait for each attempt (default 5 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Retries after the first attempt (default 3).
+    pub fn retries(mut self, retries: u32) -> Self {
+        self.retries = retries;
+        self
+    }
+
+    /// The v3 user name (switches to v3).
+    pub fn user(mut self, user: impl Into<String>) -> Self {
+        self.user = Some(user.into());
+        self.version = Version::V3;
+        self
+    }
+
+    /// A v3 user built beforehand (its keys derived once and shared between managers).
+    pub fn usm_user(mut self, user: UsmUser) -> Self {
+        self.usm_user = Some(user);
+        self.version = Version::V3;
+        self
+    }
+
+    /// v3 authentication.
+    pub fn auth(mut self, protocol: AuthProtocol, password: impl AsRef<[u8]>) -> Self {
+        self.auth = Some((protocol, password.as_ref().to_vec()));
+        self
+    }
+
+    /// v3 privacy.
+    pub fn privacy(mut self, protocol: PrivProtocol, password: impl AsRef<[u8]>) -> Self {
+        self.privacy = Some((protocol, password.as_ref().to_vec()));
+        self
+    }
+
+    /// The v3 security level (default: the highest the credentials allow).
+    pub fn security_level(mut self, level: SecurityLevel) -> Self {
+        self.security_level = Some(level);
+        self
+    }
+
+    /// The v3 context name (default empty).
+    pub fn context_name(mut self, name: impl AsRef<[u8]>) -> Self {
+        self.context_name = name.as_ref().to_vec();
+        self
+    }
+
+    /// Find out which AES-192/256 key extension the agent uses (see
+    /// [`snmp_session::AesKeyExtension`]).
+    pub fn aes_key_extension(mut self, mode: AesKeyExtension) -> Self {
+        self.aes = mode;
+        self
+    }
+
+    /// Accept answers from another address of the agent (for v3 only authenticated ones).
+    pub fn accept_any_source(mut self, yes: bool) -> Self {
+        self.accept_any_source = yes;
+        self
+    }
+
+    /// Share an existing client (its socket and driver) instead of starting a new one.
+    pub fn client(mut self, client: &Client<R>) -> Self {
+        self.client = Some(client.clone());
+        self
+    }
+
+    /// The target configuration this builder describes (resolving the host).
+    pub fn target_config(&self) -> Result<TargetConfig, Error> {
+        let addr = resolve(&self.host, self.port)?;
+        let mut cfg = if self.version == Version::V3 {
+            let user = match &self.usm_user {
+                Some(u) => u.clone(),
+                None => {
+                    let name = self.user.clone().unwrap_or_default();
+                    let mut u = UsmUser::new(name);
+                    if let Some((p, pw)) = &self.auth {
+                        u = u.with_auth(*p, pw).map_err(Error::Usm)?;
+                    }
+                    if let Some((p, pw)) = &self.privacy {
+                        u = u.with_privacy(*p, pw).map_err(Error::Usm)?;
+                    }
+                    u
+                }
+            };
+            let mut sec = V3Security::new(user);
+            if let Some(level) = self.security_level {
+                sec.level = level;
+            }
+            sec.context_name = Bytes::copy_from_slice(&self.context_name);
+            sec.aes_key_extension = self.aes;
+            TargetConfig::v3(addr, sec)
+        } else {
+            TargetConfig::community(addr, self.version, &self.community)
+        };
+        cfg.timeout = self.timeout;
+        cfg.retries = self.retries;
+        cfg.accept_any_source = self.accept_any_source;
+        Ok(cfg)
+    }
+
+    /// Resolves the host, derives v3 keys, starts (or joins) the driver.
+    pub async fn build(self) -> Result<Manager<R>, Error> {
+        let cfg = self.target_config()?;
+        let client = match self.client {
+            Some(c) => c,
+            None => Client::new(self.rt.clone(), SessionConfig::default())?,
+        };
+        client.add_target(cfg).await
+    }
+}
+
+/// Resolves `host` (a name, an IPv4 or IPv6 literal, optionally with a port: `host:port`,
+/// `[::1]:port`) with `port` as the default port.
+pub fn resolve(host: &str, port: u16) -> Result<SocketAddr, Error> {
+    if let Ok(addr) = host.parse::<SocketAddr>() {
+        return Ok(addr);
+    }
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    if let Ok(ip) = bare.parse::<std::net::IpAddr>() {
+        return Ok(SocketAddr::new(ip, port));
+    }
+    let with_port = if host.contains(':') {
+        host.to_owned()
+    } else {
+        format!("{host}:{port}")
+    };
+    with_port
+        .to_socket_addrs()
+        .ok()
+        .and_then(|mut a| a.next())
+        .ok_or_else(|| Error::Resolve(host.to_owned()))
+}
+
+/// A table's rows, or the error that ended the fetch with the rows received before it.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{error} (after {} rows)", rows.len())]
+pub struct TableError {
+    /// What went wrong.
+    pub error: Error,
+    /// The rows received before.
+    pub rows: Vec<TableRow>,
+}
+
+/// One agent, over a shared driver. Cheap to clone; many calls may run at once.
+pub struct Manager<R: Runtime> {
+    client: Client<R>,
+    target: TargetId,
+    version: Version,
+}
+
+impl<R: Runtime> Clone for Manager<R> {
+    fn clone(&self) -> Self {
+        Manager {
+            client: self.client.clone(),
+            target: self.target,
+            version: self.version,
+        }
+    }
+}
+
+impl<R: Runtime> std::fmt::Debug for Manager<R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Manager")
+            .field("target", &self.target)
+            .field("version", &self.version)
+            .finish()
+    }
+}
+
+fn oids<I: IntoOid>(oids: impl IntoIterator<Item = I>) -> Result<Vec<Oid>, Error> {
+    oids.into_iter().map(IntoOid::into_oid).collect()
+}
+
+impl<R: Runtime> Manager<R> {
+    /// The client (driver) this manager uses.
+    pub fn client(&self) -> &Client<R> {
+        &self.client
+    }
+
+    /// The SNMP version.
+    pub fn version(&self) -> Version {
+        self.version
+    }
+
+    async fn varbinds(&self, op: Operation) -> Result<Vec<VarBind>, Error> {
+        let (tx, rx) = oneshot::channel();
+        self.client
+            .send(self.target, op, Sink::Varbinds(tx, Vec::new()))?;
+        rx.await.map_err(|_| Error::Closed)?
+    }
+
+    /// GET of one OID. Exceptions (noSuchObject, ...) are errors.
+    pub async fn get(&self, oid: impl IntoOid) -> Result<Value, Error> {
+        let oid = oid.into_oid()?;
+        let mut vbs = self.varbinds(Operation::Get(vec![oid])).await?;
+        let vb = vbs.pop().ok_or(Error::MalformedResponse("empty answer"))?;
+        snmp_session::Error::value_of(vb).map_err(Error::from)
+    }
+
+    /// GET of many OIDs (split over several requests when they do not fit in one). The first
+    /// exception is an error; see [`Manager::get_varbinds`] to keep them as values.
+    pub async fn get_many<I: IntoOid>(
+        &self,
+        oids_in: impl IntoIterator<Item = I>,
+    ) -> Result<Vec<Value>, Error> {
+        let vbs = self.get_varbinds(oids_in).await?;
+        vbs.into_iter()
+            .map(|vb| snmp_session::Error::value_of(vb).map_err(Error::from))
+            .collect()
+    }
+
+    /// GET of many OIDs, exceptions kept as values.
+    pub async fn get_varbinds<I: IntoOid>(
+        &self,
+        oids_in: impl IntoIterator<Item = I>,
+    ) -> Result<Vec<VarBind>, Error> {
+        self.varbinds(Operation::Get(oids(oids_in)?)).await
+    }
+
+    /// GETNEXT: the next OID and its value. endOfMibView is an error.
+    pub async fn get_next(&self, oid: impl IntoOid) -> Result<(Oid, Value), Error> {
+        let oid = oid.into_oid()?;
+        let mut vbs = self.varbinds(Operation::GetNext(vec![oid])).await?;
+        let vb = vbs.pop().ok_or(Error::MalformedResponse("empty answer"))?;
+        let o = vb.oid.clone();
+        Ok((o, snmp_session::Error::value_of(vb)?))
+    }
+
+    /// GETBULK (v2c, v3).
+    pub async fn get_bulk<I: IntoOid>(
+        &self,
+        oids_in: impl IntoIterator<Item = I>,
+        non_repeaters: u32,
+        max_repetitions: u32,
+    ) -> Result<Vec<(Oid, Value)>, Error> {
+        let op = Operation::GetBulk(oids(oids_in)?, non_repeaters, max_repetitions);
+        let vbs = self.varbinds(op).await?;
+        Ok(vbs.into_iter().map(|vb| (vb.oid, vb.value)).collect())
+    }
+
+    /// SET of one OID; returns the value the agent echoed.
+    pub async fn set(&self, oid: impl IntoOid, value: impl Into<Value>) -> Result<Value, Error> {
+        let vb = VarBind::new(oid.into_oid()?, value.into());
+        let mut vbs = self.varbinds(Operation::Set(vec![vb])).await?;
+        vbs.pop()
+            .map(|vb| vb.value)
+            .ok_or(Error::MalformedResponse("empty answer"))
+    }
+
+    /// SET of several OIDs at once (atomic on the agent).
+    pub async fn set_many<I: IntoOid>(
+        &self,
+        pairs: impl IntoIterator<Item = (I, Value)>,
+    ) -> Result<Vec<VarBind>, Error> {
+        let vbs = pairs
+            .into_iter()
+            .map(|(o, v)| Ok(VarBind::new(o.into_oid()?, v)))
+            .collect::<Result<Vec<_>, Error>>()?;
+        self.varbinds(Operation::Set(vbs)).await
+    }
+
+    fn walk_with(&self, root: Result<Oid, Error>, bulk: Option<u32>, options: WalkOptions) -> Walk {
+        let (tx, rx) = mpsc::unbounded();
+        let started = root.and_then(|root| {
+            self.client
+                .send(self.target, Operation::Walk(root, bulk, options), Sink::Stream(tx))
+        });
+        Walk {
+            rx: Some(rx),
+            buffered: VecDeque::new(),
+            error: started.err(),
+        }
+    }
+
+    /// A walk of the subtree under `oid` with GETNEXT (works with v1): a stream of
+    /// `(oid, value)`, ending with an error item if the walk failed after some rows.
+    pub fn walk(&self, oid: impl IntoOid) -> Walk {
+        self.walk_with(oid.into_oid(), None, WalkOptions::default())
+    }
+
+    /// A walk with GETBULK of `bulk_size` repetitions (v2c, v3).
+    pub fn bulk_walk(&self, oid: impl IntoOid, bulk_size: u32) -> Walk {
+        self.walk_with(oid.into_oid(), Some(bulk_size), WalkOptions::default())
+    }
+
+    /// A walk with options (non-increasing OIDs allowed, result limit); `bulk_size` `None`
+    /// walks with GETNEXT.
+    pub fn walk_with_options(
+        &self,
+        oid: impl IntoOid,
+        bulk_size: Option<u32>,
+        options: WalkOptions,
+    ) -> Walk {
+        self.walk_with(oid.into_oid(), bulk_size, options)
+    }
+
+    /// A table: `base` is the entry OID (ifEntry, `1.3.6.1.2.1.2.2.1`); rows are keyed by
+    /// their index arcs, each a map from column number to value. With `columns`, only those
+    /// columns are fetched. `bulk_size` is the GETBULK size (v1 uses GETNEXT).
+    pub async fn get_table(
+        &self,
+        base: impl IntoOid,
+        columns: Option<&[u32]>,
+        bulk_size: u32,
+    ) -> Result<Vec<TableRow>, TableError> {
+        let base = base.into_oid().map_err(|error| TableError {
+            error,
+            rows: Vec::new(),
+        })?;
+        let (tx, rx) = oneshot::channel();
+        let op = Operation::Table(
+            base,
+            columns.map(<[u32]>::to_vec),
+            bulk_size,
+            WalkOptions::default(),
+        );
+        let closed = |error| TableError {
+            error,
+            rows: Vec::new(),
+        };
+        self.client
+            .send(self.target, op, Sink::Table(tx, Vec::new()))
+            .map_err(closed)?;
+        let (rows, error) = rx.await.map_err(|_| closed(Error::Closed))?;
+        match error {
+            None => Ok(rows),
+            Some(error) => Err(TableError { error, rows }),
+        }
+    }
+
+    /// An SNMPv2-Trap (v2c, v3): `sysUpTime.0 = uptime`, `snmpTrapOID.0 = trap_oid`, then
+    /// `varbinds`. Done when sent.
+    pub async fn send_trap(
+        &self,
+        trap_oid: impl IntoOid,
+        varbinds: Vec<VarBind>,
+        uptime: u32,
+    ) -> Result<(), Error> {
+        let op = Operation::Trap(trap_oid.into_oid()?, uptime, varbinds);
+        self.varbinds(op).await.map(|_| ())
+    }
+
+    /// An SNMPv1 Trap-PDU (v1).
+    pub async fn send_trap_v1(&self, trap: TrapV1Pdu) -> Result<(), Error> {
+        self.varbinds(Operation::TrapV1(trap)).await.map(|_| ())
+    }
+
+    /// An InformRequest (v2c, v3); returns once the receiver acknowledged it, with the varbinds
+    /// of the acknowledgement.
+    pub async fn send_inform(
+        &self,
+        trap_oid: impl IntoOid,
+        varbinds: Vec<VarBind>,
+        uptime: u32,
+    ) -> Result<Vec<VarBind>, Error> {
+        let op = Operation::Inform(trap_oid.into_oid()?, uptime, varbinds);
+        self.varbinds(op).await
+    }
+
+    /// Forgets this target in the driver (other clones of the manager stop working). Dropping
+    /// every handle also stops the driver once its work is done.
+    pub fn close(self) {
+        let _ = self
+            .client
+            .tx
+            .unbounded_send(Command::RemoveTarget(self.target));
+    }
+}
+
+/// The stream of a walk: `(oid, value)` items in order; an `Err` item ends it early (after the
+/// items received before the failure). Dropping it cancels the walk.
+#[derive(Debug)]
+pub struct Walk {
+    rx: Option<mpsc::UnboundedReceiver<Result<Vec<VarBind>, Error>>>,
+    buffered: VecDeque<VarBind>,
+    error: Option<Error>,
+}
+
+impl Stream for Walk {
+    type Item = Result<(Oid, Value), Error>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        loop {
+            if let Some(vb) = self.buffered.pop_front() {
+                return Poll::Ready(Some(Ok((vb.oid, vb.value))));
+            }
+            if let Some(e) = self.error.take() {
+                self.rx = None;
+                return Poll::Ready(Some(Err(e)));
+            }
+            let Some(rx) = self.rx.as_mut() else {
+                return Poll::Ready(None);
+            };
+            match Pin::new(rx).poll_next(cx) {
+                Poll::Ready(Some(Ok(batch))) => self.buffered.extend(batch),
+                Poll::Ready(Some(Err(e))) => self.error = Some(e),
+                Poll::Ready(None) => self.rx = None,
+                Poll::Pending => return Poll::Pending,
+            }
+        }
+    }
+}
+
+impl Walk {
+    /// Collects the whole walk; on failure, the error with the items received before it.
+    pub async fn collect_all(mut self) -> Result<Vec<(Oid, Value)>, (Error, Vec<(Oid, Value)>)> {
+        use futures_util::StreamExt;
+        let mut out = Vec::new();
+        while let Some(item) = self.next().await {
+            match item {
+                Ok(x) => out.push(x),
+                Err(e) => return Err((e, out)),
+            }
+        }
+        Ok(out)
+    }
+}
