@@ -61,6 +61,9 @@ impl Sink {
     }
 }
 
+/// A runtime's timer future.
+type Timer = Pin<Box<dyn Future<Output = ()> + Send>>;
+
 /// The driver future. Runs until every handle to it is dropped and no operation is pending.
 pub(crate) struct Driver<R: Runtime> {
     rt: R,
@@ -71,7 +74,7 @@ pub(crate) struct Driver<R: Runtime> {
     commands_closed: bool,
     sinks: HashMap<OpId, Sink>,
     origin: std::time::Instant,
-    timer: Option<(Instant, Pin<Box<dyn Future<Output = ()> + Send>>)>,
+    timer: Option<(Instant, Timer)>,
     recv_buf: Vec<u8>,
     send_buf: Vec<u8>,
     /// A datagram in `send_buf` that the socket was not ready for.
@@ -148,10 +151,8 @@ impl<R: Runtime> Driver<R> {
         match ev {
             Event::Varbinds { op, varbinds } => match self.sinks.get_mut(&op) {
                 Some(Sink::Varbinds(_, acc)) => acc.extend(varbinds),
-                Some(Sink::Stream(tx)) => {
-                    if tx.unbounded_send(Ok(varbinds)).is_err() {
-                        self.session.cancel(op);
-                    }
+                Some(Sink::Stream(tx)) if tx.unbounded_send(Ok(varbinds)).is_err() => {
+                    self.session.cancel(op);
                 }
                 _ => {}
             },
@@ -174,13 +175,10 @@ impl<R: Runtime> Driver<R> {
         loop {
             if let Some((dest, len)) = self.pending {
                 let buf = std::mem::take(&mut self.send_buf);
+                // A send error (unreachable network, ...) loses this datagram; the session
+                // retransmits or times out as for any loss.
                 let ready = match self.socket_for(dest) {
-                    Ok(sock) => match sock.poll_send_to(cx, &buf[..len], dest) {
-                        Poll::Pending => false,
-                        // A send error (unreachable network, ...) loses this datagram; the
-                        // session retransmits or times out as for any loss.
-                        Poll::Ready(_) => true,
-                    },
+                    Ok(sock) => sock.poll_send_to(cx, &buf[..len], dest).is_ready(),
                     Err(_) => true,
                 };
                 self.send_buf = buf;
@@ -296,8 +294,8 @@ impl<R: Runtime> Future for Driver<R> {
                 Some(deadline) => {
                     let reset = this.timer.as_ref().is_none_or(|(t, _)| *t != deadline);
                     if reset {
-                        let at = this.origin
-                            + std::time::Duration::from_micros(deadline.as_micros());
+                        let at =
+                            this.origin + std::time::Duration::from_micros(deadline.as_micros());
                         this.timer = Some((deadline, this.rt.timer(at)));
                     }
                     if let Some((_, timer)) = this.timer.as_mut() {

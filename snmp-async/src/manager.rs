@@ -451,8 +451,11 @@ impl<R: Runtime> Manager<R> {
     fn walk_with(&self, root: Result<Oid, Error>, bulk: Option<u32>, options: WalkOptions) -> Walk {
         let (tx, rx) = mpsc::unbounded();
         let started = root.and_then(|root| {
-            self.client
-                .send(self.target, Operation::Walk(root, bulk, options), Sink::Stream(tx))
+            self.client.send(
+                self.target,
+                Operation::Walk(root, bulk, options),
+                Sink::Stream(tx),
+            )
         });
         Walk {
             rx: Some(rx),

@@ -5,6 +5,7 @@
 //! own free high port, its own persistent directory and its own configuration (`-C`: no
 //! system configuration files are read).
 
+pub mod adapter_tests;
 pub mod agent;
 
 pub use agent::{FakeAgent, Faults};
@@ -158,4 +159,127 @@ pub fn which(program: &str) -> Option<PathBuf> {
         .chain(["/usr/sbin", "/sbin", "/usr/local/sbin"].map(PathBuf::from))
         .map(|d| d.join(program))
         .find(|p| p.is_file())
+}
+
+/// A running `snmptrapd`, stopped on drop; what it received is in its log.
+#[derive(Debug)]
+pub struct NetSnmpTrapd {
+    child: Child,
+    addr: SocketAddr,
+    dir: tempfile::TempDir,
+}
+
+impl NetSnmpTrapd {
+    /// Starts `snmptrapd` on a free 127.0.0.1 port with `config` (snmptrapd.conf lines),
+    /// printing numeric OIDs, and waits until it has started.
+    pub fn start(config: &str) -> io::Result<NetSnmpTrapd> {
+        let trapd = which("snmptrapd").ok_or_else(|| {
+            io::Error::new(
+                io::ErrorKind::NotFound,
+                "snmptrapd not found (apt-get install snmptrapd)",
+            )
+        })?;
+        let dir = tempfile::Builder::new()
+            .prefix("snmptrapd-test-")
+            .tempdir()?;
+        let persist = dir.path().join("persist");
+        std::fs::create_dir_all(&persist)?;
+        let conf = dir.path().join("snmptrapd.conf");
+        std::fs::write(&conf, config)?;
+        let port = free_udp_port()?;
+        let log = dir.path().join("snmptrapd.log");
+        let child = Command::new(trapd)
+            .arg("-f")
+            .arg("-C")
+            .arg("-c")
+            .arg(&conf)
+            .arg("-Lf")
+            .arg(&log)
+            .arg("-On")
+            .args(["-m", ""])
+            .arg("-p")
+            .arg(dir.path().join("snmptrapd.pid"))
+            .arg(format!("udp:127.0.0.1:{port}"))
+            .env("SNMP_PERSISTENT_DIR", &persist)
+            .env("MIBS", "")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()?;
+        let mut trapd = NetSnmpTrapd {
+            child,
+            addr: SocketAddr::from(([127, 0, 0, 1], port)),
+            dir,
+        };
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            if let Some(status) = trapd.child.try_wait()? {
+                return Err(io::Error::other(format!(
+                    "snmptrapd exited ({status}); log:\n{}",
+                    trapd.log()
+                )));
+            }
+            if trapd.log().contains("NET-SNMP version") {
+                return Ok(trapd);
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Err(io::Error::new(
+            io::ErrorKind::TimedOut,
+            "snmptrapd did not start",
+        ))
+    }
+
+    /// Where it listens.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Its log: one entry per notification received.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("snmptrapd.log")).unwrap_or_default()
+    }
+
+    /// Waits (up to 5 s) until the log contains `needle`.
+    pub fn wait_for(&self, needle: &str) -> bool {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if self.log().contains(needle) {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        false
+    }
+}
+
+impl Drop for NetSnmpTrapd {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Runs a Net-SNMP command-line tool (`snmpwalk`, `snmpbulkwalk`, ...) and returns its standard
+/// output.
+pub fn net_snmp_tool(program: &str, args: &[&str]) -> io::Result<String> {
+    let path = which(program).ok_or_else(|| {
+        io::Error::new(
+            io::ErrorKind::NotFound,
+            format!("{program} not found (apt-get install snmp)"),
+        )
+    })?;
+    let out = Command::new(path)
+        .args(["-m", ""])
+        .args(args)
+        .env("MIBS", "")
+        .stdin(Stdio::null())
+        .output()?;
+    if !out.status.success() {
+        return Err(io::Error::other(format!(
+            "{program} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        )));
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
 }

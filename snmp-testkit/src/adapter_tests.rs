@@ -1,0 +1,444 @@
+//! The adapters' integration tests against real Net-SNMP, written once over the runtime and
+//! called from `snmp-tokio` and `snmp-smol` under each runtime they support.
+//!
+//! Each function starts its own daemons (on free loopback ports, with their own
+//! configurations) and panics with a clear message on the first mismatch.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::fmt::Write as _;
+use std::time::{Duration, Instant};
+
+use snmp_async::{
+    AuthProtocol, Client, Error, ErrorStatus, Manager, Oid, PrivProtocol, Runtime, SessionConfig,
+    Value, VarBind, Version,
+};
+
+use crate::{net_snmp_tool, NetSnmpTrapd, NetSnmpd};
+
+const AUTH_PW: &str = "adapter-auth-pw";
+const PRIV_PW: &str = "adapter-priv-pw";
+const SYS_DESCR: &str = "snmp-rs adapter test agent";
+
+const PRIVS: [(PrivProtocol, &str); 6] = [
+    (PrivProtocol::Des, "DES"),
+    (PrivProtocol::Aes128, "AES"),
+    (PrivProtocol::Aes192Blumenthal, "AES-192"),
+    (PrivProtocol::Aes256Blumenthal, "AES-256"),
+    (PrivProtocol::Aes192Reeder, "AES192C"),
+    (PrivProtocol::Aes256Reeder, "AES256C"),
+];
+
+fn v3_name(auth: AuthProtocol, privacy: Option<&str>) -> String {
+    let a = auth.net_snmp_name().replace('-', "").to_lowercase();
+    let p = privacy.map_or("none".to_owned(), |p| p.replace('-', "").to_lowercase());
+    format!("a_{a}_{p}")
+}
+
+/// An agent whose `public` view holds only data that does not change while a test runs, so
+/// that two walks of it can be compared value for value.
+fn agent_config() -> String {
+    let mut c = String::new();
+    for line in [
+        "rocommunity public 127.0.0.1 -V static",
+        "rwcommunity private 127.0.0.1",
+        "view static included .1.3.6.1.2.1.1",
+        "view static excluded .1.3.6.1.2.1.1.3",
+        "view static included .1.3.6.1.2.1.2.2.1.1",
+        "view static included .1.3.6.1.2.1.2.2.1.2",
+        "view static included .1.3.6.1.2.1.2.2.1.3",
+        "view static included .1.3.6.1.2.1.2.2.1.4",
+        "view static included .1.3.6.1.2.1.2.2.1.6",
+        "view static included .1.3.6.1.2.1.4.20",
+        "view static included .1.3.6.1.4.1.99999",
+        "sysLocation adapter lab",
+        "override .1.3.6.1.4.1.99999.1.0 octet_str \"quoted \\\"text\\\" and \\\\ backslash\"",
+        "override .1.3.6.1.4.1.99999.2.0 integer -5",
+        "override .1.3.6.1.4.1.99999.3.0 counter 7",
+        "override .1.3.6.1.4.1.99999.4.0 uinteger 8",
+        "override .1.3.6.1.4.1.99999.5.0 object_id .1.3.6.1.4.1.8072",
+        "override .1.3.6.1.4.1.99999.6.0 octet_str \"\"",
+        "override .1.3.6.1.4.1.99999.9.0 timeticks 8640000",
+    ] {
+        c += line;
+        c.push('\n');
+    }
+    writeln!(c, "sysdescr {SYS_DESCR}").unwrap();
+    for auth in AuthProtocol::ALL {
+        let a = auth.net_snmp_name();
+        let name = v3_name(auth, None);
+        writeln!(c, "createUser {name} {a} {AUTH_PW}\nrouser {name} auth").unwrap();
+        for (_, p) in PRIVS {
+            let name = v3_name(auth, Some(p));
+            writeln!(
+                c,
+                "createUser {name} {a} {AUTH_PW} {p} {PRIV_PW}\nrouser {name} priv"
+            )
+            .unwrap();
+        }
+    }
+    writeln!(
+        c,
+        "createUser writer SHA-256 {AUTH_PW} AES {PRIV_PW}\nrwuser writer priv"
+    )
+    .unwrap();
+    c
+}
+
+fn start_agent() -> NetSnmpd {
+    NetSnmpd::start(&agent_config()).expect("start snmpd")
+}
+
+async fn v2c<R: Runtime + Default>(agent: &NetSnmpd, community: &str) -> Manager<R> {
+    Manager::<R>::builder(&agent.addr().to_string())
+        .community(community)
+        .timeout(Duration::from_secs(2))
+        .build()
+        .await
+        .expect("manager")
+}
+
+/// v1, v2c, and v3 with every auth x priv combination Net-SNMP offers.
+pub async fn every_version_and_v3_combination<R: Runtime + Default>() {
+    let agent = start_agent();
+    let host = agent.addr().to_string();
+    let sys_descr = "1.3.6.1.2.1.1.1.0";
+    for version in [Version::V1, Version::V2c] {
+        let m = Manager::<R>::builder(&host)
+            .version(version)
+            .build()
+            .await
+            .unwrap();
+        assert_eq!(
+            m.get(sys_descr).await.unwrap(),
+            Value::from(SYS_DESCR),
+            "{version:?}"
+        );
+    }
+    // One client (one socket, one driver) for all 42 users, all at once.
+    let client = Client::<R>::with_defaults().unwrap();
+    let mut tasks = Vec::new();
+    for auth in AuthProtocol::ALL {
+        let mut combos = vec![(None, None)];
+        combos.extend(PRIVS.iter().map(|(p, n)| (Some(*p), Some(*n))));
+        for (privacy, net) in combos {
+            let name = v3_name(auth, net);
+            let mut b = Manager::<R>::builder(&host)
+                .client(&client)
+                .user(&name)
+                .auth(auth, AUTH_PW)
+                .timeout(Duration::from_secs(2));
+            if let Some(p) = privacy {
+                b = b.privacy(p, PRIV_PW);
+            }
+            let m = b.build().await.unwrap();
+            tasks.push(async move { (name, m.get(sys_descr).await) });
+        }
+    }
+    let results = futures_util::future::join_all(tasks).await;
+    assert_eq!(results.len(), 42);
+    for (name, r) in results {
+        assert_eq!(
+            r,
+            Ok(Value::from(SYS_DESCR)),
+            "{name}\nagent log:\n{}",
+            agent.log()
+        );
+    }
+}
+
+/// Asserts two outputs are identical, reporting the first line that differs.
+fn assert_same_output(ours: &str, theirs: &str, what: &str) {
+    if ours == theirs {
+        return;
+    }
+    let (a, b): (Vec<&str>, Vec<&str>) = (ours.lines().collect(), theirs.lines().collect());
+    let i = a
+        .iter()
+        .zip(&b)
+        .position(|(x, y)| x != y)
+        .unwrap_or(a.len().min(b.len()));
+    panic!(
+        "{what}: outputs differ at line {} (ours {} lines, Net-SNMP {}):\n ours: {:?}\n them: {:?}",
+        i + 1,
+        a.len(),
+        b.len(),
+        a.get(i),
+        b.get(i)
+    );
+}
+
+fn lines(items: &[(Oid, Value)]) -> String {
+    let mut out = String::new();
+    for (oid, value) in items {
+        writeln!(out, "{} = {}", format_args!("{oid:#}"), value).unwrap();
+    }
+    out
+}
+
+/// `snmpwalk` prints the endOfMibView exception that ended a walk of the whole tree as a last
+/// line (v2c), or `End of MIB` (v1); the library's walk ends there without yielding anything
+/// (as snmpkit's does). Everything else must be identical.
+fn without_end_of_view(out: &str) -> String {
+    // v1: snmpwalk says "End of MIB" when the agent answers noSuchName at the end.
+    if let Some(rest) = out.strip_suffix("End of MIB\n") {
+        return rest.to_owned();
+    }
+    let end = " = No more variables left in this MIB View (It is past the end of the MIB tree)\n";
+    match out.rfind('\n') {
+        Some(_) if out.ends_with(end) => {
+            let cut = out[..out.len() - 1].rfind('\n').map_or(0, |i| i + 1);
+            out[..cut].to_owned()
+        }
+        _ => out.to_owned(),
+    }
+}
+
+/// `walk` and `bulk_walk` of the whole agent print exactly what `snmpwalk -On` and
+/// `snmpbulkwalk -On` print.
+pub async fn walks_match_net_snmp<R: Runtime + Default>() {
+    let agent = start_agent();
+    let host = format!("udp:{}", agent.addr());
+    let m = v2c::<R>(&agent, "public").await;
+    let walk = m.walk(".1").collect_all().await.unwrap();
+    let bulk = m.bulk_walk(".1", 10).collect_all().await.unwrap();
+    assert!(walk.len() > 40, "only {} varbinds", walk.len());
+    let expected =
+        net_snmp_tool("snmpwalk", &["-On", "-v2c", "-c", "public", &host, ".1"]).unwrap();
+    assert_same_output(
+        &lines(&walk),
+        &without_end_of_view(&expected),
+        "walk vs snmpwalk",
+    );
+    let expected = net_snmp_tool(
+        "snmpbulkwalk",
+        &["-On", "-v2c", "-c", "public", "-Cr10", &host, ".1"],
+    )
+    .unwrap();
+    assert_same_output(
+        &lines(&bulk),
+        &without_end_of_view(&expected),
+        "bulk_walk vs snmpbulkwalk",
+    );
+    // v1 too.
+    let m1 = Manager::<R>::builder(&agent.addr().to_string())
+        .version(Version::V1)
+        .build()
+        .await
+        .unwrap();
+    let walk1 = m1.walk(".1").collect_all().await.unwrap();
+    let expected = net_snmp_tool("snmpwalk", &["-On", "-v1", "-c", "public", &host, ".1"]).unwrap();
+    assert_same_output(
+        &lines(&walk1),
+        &without_end_of_view(&expected),
+        "v1 walk vs snmpwalk -v1",
+    );
+}
+
+/// `get_table` of ifTable (its static columns) matches the walk of the same columns.
+pub async fn table_matches_walk<R: Runtime + Default>() {
+    let agent = start_agent();
+    let m = v2c::<R>(&agent, "public").await;
+    let entry: Oid = "1.3.6.1.2.1.2.2.1".parse().unwrap();
+    let walk = m.bulk_walk(&entry, 25).collect_all().await.unwrap();
+    // Column 6 (ifPhysAddress) only in the whole-entry fetch: Net-SNMP 5.9 answers a GETBULK
+    // that carries it beside other columns with OIDs out of order (6.3 before 6.2), which the
+    // table fetch rightly refuses as non-increasing.
+    for columns in [None, Some(&[1u32, 2, 3, 4][..]), Some(&[2u32, 4][..])] {
+        let rows = m.get_table(&entry, columns, 25).await.unwrap();
+        let mut from_table = Vec::new();
+        for row in &rows {
+            for (col, value) in &row.columns {
+                let mut oid = entry.child(*col);
+                oid.extend_from_slice(&row.index);
+                from_table.push((oid, value.clone()));
+            }
+        }
+        from_table.sort_by(|a, b| a.0.cmp(&b.0));
+        let expected: Vec<_> = walk
+            .iter()
+            .filter(|(o, _)| columns.is_none_or(|c| c.contains(&o.arcs()[9])))
+            .cloned()
+            .collect();
+        assert!(!expected.is_empty());
+        assert_eq!(from_table, expected, "columns {columns:?}");
+    }
+}
+
+/// SET of sysContact / sysName through an rwcommunity and through a v3 user, read back.
+pub async fn set_and_read_back<R: Runtime + Default>() {
+    let agent = start_agent();
+    let rw = v2c::<R>(&agent, "private").await;
+    let contact = "1.3.6.1.2.1.1.4.0";
+    let name = "1.3.6.1.2.1.1.5.0";
+    rw.set(contact, "ops@example.net").await.unwrap();
+    rw.set_many([
+        (name, Value::from("renamed-by-v2c")),
+        (contact, Value::from("noc@example.net")),
+    ])
+    .await
+    .unwrap();
+    assert_eq!(
+        rw.get(contact).await.unwrap(),
+        Value::from("noc@example.net")
+    );
+    assert_eq!(rw.get(name).await.unwrap(), Value::from("renamed-by-v2c"));
+    let v3 = Manager::<R>::builder(&agent.addr().to_string())
+        .user("writer")
+        .auth(AuthProtocol::Sha256, AUTH_PW)
+        .privacy(PrivProtocol::Aes128, PRIV_PW)
+        .build()
+        .await
+        .unwrap();
+    v3.set(name, "renamed-by-v3").await.unwrap();
+    assert_eq!(rw.get(name).await.unwrap(), Value::from("renamed-by-v3"));
+}
+
+/// The errors of the seed come back typed.
+pub async fn errors_are_typed<R: Runtime + Default>() {
+    let agent = start_agent();
+    let m = v2c::<R>(&agent, "public").await;
+    let missing: Oid = "1.3.6.1.2.1.1.99.0".parse().unwrap();
+    assert_eq!(
+        m.get(&missing).await,
+        Err(Error::NoSuchObject { oid: missing })
+    );
+    let instance: Oid = "1.3.6.1.2.1.1.1.1".parse().unwrap();
+    assert_eq!(
+        m.get(&instance).await,
+        Err(Error::NoSuchInstance { oid: instance })
+    );
+    let last: Oid = "1.3.6.1.4.1.99999.9.0".parse().unwrap();
+    assert!(matches!(
+        m.get_next(&last).await,
+        Err(Error::EndOfMibView { .. })
+    ));
+    let rw = v2c::<R>(&agent, "private").await;
+    let descr: Oid = "1.3.6.1.2.1.1.1.0".parse().unwrap();
+    assert_eq!(
+        rw.set(&descr, "x").await,
+        Err(Error::Generic {
+            status: ErrorStatus::NotWritable,
+            index: 1,
+            oid: Some(descr.clone()),
+        })
+    );
+    let v1 = Manager::<R>::builder(&agent.addr().to_string())
+        .version(Version::V1)
+        .community("private")
+        .build()
+        .await
+        .unwrap();
+    assert!(matches!(
+        v1.set(&descr, "x").await,
+        Err(Error::Generic {
+            status: ErrorStatus::NoSuchName | ErrorStatus::ReadOnly,
+            index: 1,
+            ..
+        })
+    ));
+    // A closed port: every attempt times out, in timeout x (retries + 1).
+    let closed = crate::free_udp_port().unwrap();
+    let t = Manager::<R>::builder("127.0.0.1")
+        .port(closed)
+        .timeout(Duration::from_millis(300))
+        .retries(2)
+        .build()
+        .await
+        .unwrap();
+    let started = Instant::now();
+    assert_eq!(
+        t.get("1.3.6.1.2.1.1.1.0").await,
+        Err(Error::Timeout { attempts: 3 })
+    );
+    let took = started.elapsed();
+    assert!(took >= Duration::from_millis(900), "gave up after {took:?}");
+    assert!(took < Duration::from_millis(900 + 2000), "took {took:?}");
+    // A wrong v3 password: the agent's Report, typed.
+    let wrong = Manager::<R>::builder(&agent.addr().to_string())
+        .user(v3_name(AuthProtocol::Sha1, None))
+        .auth(AuthProtocol::Sha1, "not-the-password")
+        .build()
+        .await
+        .unwrap();
+    assert_eq!(
+        wrong.get("1.3.6.1.2.1.1.1.0").await,
+        Err(Error::Report(snmp_async::ReportKind::WrongDigest))
+    );
+    // The walk stream after the end of the view: empty, not an error.
+    let tail = m.walk(&last).collect_all().await.unwrap();
+    assert_eq!(
+        tail.len(),
+        1,
+        "a walk of an instance returns the instance, as snmpwalk"
+    );
+}
+
+const TRAP_ENGINE: &[u8] = b"\x80\x00\x1f\x88\x04snmp-rs-trap";
+
+/// `send_trap` and `send_inform`, v2c and v3, reach a real `snmptrapd`.
+pub async fn traps_and_informs_reach_snmptrapd<R: Runtime + Default>() {
+    let engine_hex: String = TRAP_ENGINE.iter().map(|b| format!("{b:02x}")).collect();
+    let conf = format!(
+        "disableAuthorization yes\n\
+         createUser -e 0x{engine_hex} trapuser SHA {AUTH_PW} AES {PRIV_PW}\n\
+         createUser informuser SHA {AUTH_PW} AES {PRIV_PW}\n"
+    );
+    let trapd = NetSnmpTrapd::start(&conf).unwrap();
+    let host = trapd.addr().to_string();
+    let config = SessionConfig {
+        local_engine_id: Some(snmp_async::codec::Bytes::from_static(TRAP_ENGINE)),
+        ..SessionConfig::default()
+    };
+    let client = Client::<R>::new(R::default(), config).unwrap();
+    let marker = |s: &str| VarBind::new("1.3.6.1.4.1.99999.7.0".parse().unwrap(), Value::from(s));
+    let trap_oid = "1.3.6.1.4.1.99999.0.1";
+
+    let v2 = Manager::<R>::builder(&host)
+        .client(&client)
+        .build()
+        .await
+        .unwrap();
+    v2.send_trap(trap_oid, vec![marker("v2c-trap-marker")], 4242)
+        .await
+        .unwrap();
+    assert!(trapd.wait_for("v2c-trap-marker"), "log:\n{}", trapd.log());
+    let ack = v2
+        .send_inform(trap_oid, vec![marker("v2c-inform-marker")], 4243)
+        .await
+        .unwrap();
+    assert!(trapd.wait_for("v2c-inform-marker"), "log:\n{}", trapd.log());
+    assert_eq!(
+        ack.len(),
+        3,
+        "the acknowledgement echoes the inform's varbinds"
+    );
+
+    let v3trap = Manager::<R>::builder(&host)
+        .client(&client)
+        .user("trapuser")
+        .auth(AuthProtocol::Sha1, AUTH_PW)
+        .privacy(PrivProtocol::Aes128, PRIV_PW)
+        .build()
+        .await
+        .unwrap();
+    v3trap
+        .send_trap(trap_oid, vec![marker("v3-trap-marker")], 4244)
+        .await
+        .unwrap();
+    assert!(trapd.wait_for("v3-trap-marker"), "log:\n{}", trapd.log());
+    let v3inform = Manager::<R>::builder(&host)
+        .client(&client)
+        .user("informuser")
+        .auth(AuthProtocol::Sha1, AUTH_PW)
+        .privacy(PrivProtocol::Aes128, PRIV_PW)
+        .build()
+        .await
+        .unwrap();
+    v3inform
+        .send_inform(trap_oid, vec![marker("v3-inform-marker")], 4245)
+        .await
+        .unwrap();
+    assert!(trapd.wait_for("v3-inform-marker"), "log:\n{}", trapd.log());
+    assert!(trapd.log().contains(".1.3.6.1.4.1.99999.0.1"));
+}
