@@ -42,6 +42,12 @@ impl IntoOid for &str {
     }
 }
 
+impl IntoOid for &&str {
+    fn into_oid(self) -> Result<Oid, Error> {
+        Ok(self.parse()?)
+    }
+}
+
 impl IntoOid for String {
     fn into_oid(self) -> Result<Oid, Error> {
         Ok(self.parse()?)

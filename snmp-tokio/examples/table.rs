@@ -1,0 +1,21 @@
+//! `cargo run -p snmp-tokio --example table -- HOST[:PORT]`
+//! ifTable's ifDescr (2) and ifType (3) columns, only those columns fetched.
+use snmp_tokio::{Error, Manager, Value};
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> Result<(), Error> {
+    let host = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "127.0.0.1".into());
+    let mgr = Manager::builder(&host).build().await?;
+    let rows = mgr
+        .get_table("1.3.6.1.2.1.2.2.1", Some(&[2, 3]), 25)
+        .await
+        .map_err(|e| e.error)?;
+    for row in rows {
+        let descr = row.columns.get(&2).and_then(Value::as_str).unwrap_or("?");
+        let kind = row.columns.get(&3).and_then(Value::as_i64).unwrap_or(0);
+        println!("{:?}\t{descr}\ttype {kind}", row.index);
+    }
+    Ok(())
+}
