@@ -14,6 +14,7 @@
 mod driver;
 mod error;
 mod manager;
+mod poll;
 
 use std::future::Future;
 use std::io;
@@ -23,6 +24,7 @@ use std::task::{Context, Poll};
 
 pub use error::Error;
 pub use manager::{resolve, Client, IntoOid, Manager, ManagerBuilder, TableError, Walk};
+pub use poll::{PollMany, PollResult, PollTarget};
 pub use snmp_codec::{self as codec, ErrorStatus, Oid, SecurityLevel, Value, VarBind, Version};
 pub use snmp_session::{
     self as session, AesKeyExtension, ReportKind, SessionConfig, TableRow, TargetConfig,

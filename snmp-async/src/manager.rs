@@ -66,6 +66,7 @@ impl IntoOid for &String {
 pub struct Client<R: Runtime> {
     tx: mpsc::UnboundedSender<Command>,
     rt: R,
+    id: usize,
 }
 
 impl<R: Runtime> Clone for Client<R> {
@@ -73,9 +74,13 @@ impl<R: Runtime> Clone for Client<R> {
         Client {
             tx: self.tx.clone(),
             rt: self.rt.clone(),
+            id: self.id,
         }
     }
 }
+
+/// Numbers clients, so that a [`crate::PollTarget`] knows which client its target belongs to.
+static NEXT_CLIENT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(1);
 
 impl<R: Runtime> std::fmt::Debug for Client<R> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -89,7 +94,13 @@ impl<R: Runtime> Client<R> {
         let (tx, rx) = mpsc::unbounded();
         let driver = Driver::new(rt.clone(), config, rx)?;
         rt.spawn(Box::pin(driver));
-        Ok(Client { tx, rt })
+        let id = NEXT_CLIENT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Ok(Client { tx, rt, id })
+    }
+
+    /// This client's number (unique in the process).
+    pub(crate) fn identity(&self) -> usize {
+        self.id
     }
 
     /// The runtime.

@@ -45,3 +45,8 @@ fn errors_are_typed() {
 fn traps_and_informs_reach_snmptrapd() {
     smol::block_on(t::traps_and_informs_reach_snmptrapd::<Smol>());
 }
+
+#[test]
+fn poll_many_thousand_agents() {
+    smol::block_on(t::poll_many_thousand_agents::<Smol>());
+}

@@ -9,6 +9,7 @@
 use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 
+use futures_util::StreamExt;
 use snmp_async::{
     AuthProtocol, Client, Error, ErrorStatus, Manager, Oid, PrivProtocol, Runtime, SessionConfig,
     Value, VarBind, Version,
@@ -441,4 +442,114 @@ pub async fn traps_and_informs_reach_snmptrapd<R: Runtime + Default>() {
         .unwrap();
     assert!(trapd.wait_for("v3-inform-marker"), "log:\n{}", trapd.log());
     assert!(trapd.log().contains(".1.3.6.1.4.1.99999.0.1"));
+}
+
+/// A fake agent answering on one socket of the runtime under test.
+struct Responder<S: snmp_async::AsyncUdpSocket> {
+    sock: S,
+    agent: crate::FakeAgent,
+    silent: bool,
+    buf: Vec<u8>,
+    out: Option<(std::net::SocketAddr, Vec<u8>)>,
+}
+
+impl<S: snmp_async::AsyncUdpSocket + Unpin> std::future::Future for Responder<S> {
+    type Output = ();
+
+    fn poll(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<()> {
+        use std::task::Poll;
+        let this = &mut *self;
+        loop {
+            if let Some((to, data)) = &this.out {
+                match this.sock.poll_send_to(cx, data, *to) {
+                    Poll::Pending => return Poll::Pending,
+                    Poll::Ready(_) => this.out = None,
+                }
+            }
+            match this.sock.poll_recv_from(cx, &mut this.buf) {
+                Poll::Ready(Ok((n, from))) => {
+                    if !this.silent {
+                        let now = snmp_usm::Instant::ZERO;
+                        if let Some(answer) = this.agent.handle(now, &this.buf[..n]) {
+                            this.out = Some((from, answer));
+                        }
+                    }
+                }
+                Poll::Ready(Err(_)) => {}
+                Poll::Pending => return Poll::Pending,
+            }
+        }
+    }
+}
+
+/// `poll_many` over 1,000 agents (fake agents on 1,000 loopback ports, every 50th silent): one
+/// result per (target, OID), typed errors for just the silent targets and just the missing OID.
+pub async fn poll_many_thousand_agents<R: Runtime + Default>()
+where
+    R::Socket: Unpin,
+{
+    use std::collections::BTreeMap;
+    let rt = R::default();
+    let mut targets = Vec::new();
+    for i in 0..1000u32 {
+        let sock = rt
+            .bind(std::net::SocketAddr::from(([127, 0, 0, 1], 0)))
+            .unwrap();
+        let addr = snmp_async::AsyncUdpSocket::local_addr(&sock).unwrap();
+        let mut data = BTreeMap::new();
+        data.insert(
+            "1.3.6.1.2.1.1.5.0".parse().unwrap(),
+            Value::from(format!("agent-{i}")),
+        );
+        data.insert("1.3.6.1.2.1.1.3.0".parse().unwrap(), Value::TimeTicks(i));
+        let responder = Responder {
+            sock,
+            agent: crate::FakeAgent::new(data),
+            silent: i % 50 == 7,
+            buf: vec![0; 65536],
+            out: None,
+        };
+        rt.spawn(Box::pin(responder));
+        let mut cfg = snmp_async::TargetConfig::v2c(addr, "public");
+        cfg.timeout = Duration::from_millis(300);
+        cfg.retries = 1;
+        targets.push(snmp_async::PollTarget::new(cfg));
+    }
+    let client = Client::<R>::with_defaults().unwrap();
+    let oids: Vec<Oid> = [
+        "1.3.6.1.2.1.1.5.0",
+        "1.3.6.1.2.1.1.3.0",
+        "1.3.6.1.2.1.1.99.0",
+    ]
+    .iter()
+    .map(|s| s.parse().unwrap())
+    .collect();
+    for round in 0..2 {
+        let results: Vec<_> = client
+            .poll_many(targets.clone(), oids.clone(), 200)
+            .collect()
+            .await;
+        assert_eq!(results.len(), 3000, "round {round}");
+        let mut seen = std::collections::HashSet::new();
+        for r in &results {
+            assert!(
+                seen.insert((r.index, r.oid.clone())),
+                "duplicate result {r:?}"
+            );
+            let i = r.index as u32;
+            assert_eq!(r.target, targets[r.index].addr());
+            if i % 50 == 7 {
+                assert_eq!(r.result, Err(Error::Timeout { attempts: 2 }), "{r:?}");
+                continue;
+            }
+            match r.oid.arcs()[7] {
+                5 => assert_eq!(r.result, Ok(Value::from(format!("agent-{i}")))),
+                3 => assert_eq!(r.result, Ok(Value::TimeTicks(i))),
+                _ => assert_eq!(r.result, Err(Error::NoSuchObject { oid: r.oid.clone() })),
+            }
+        }
+    }
 }

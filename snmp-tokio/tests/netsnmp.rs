@@ -60,3 +60,8 @@ fn errors_are_typed() {
 fn traps_and_informs_reach_snmptrapd() {
     multi().block_on(t::traps_and_informs_reach_snmptrapd::<Tokio>());
 }
+
+#[test]
+fn poll_many_thousand_agents() {
+    multi().block_on(t::poll_many_thousand_agents::<Tokio>());
+}

@@ -1,0 +1,235 @@
+//! `poll_many`: many targets, many OIDs, bounded concurrency, one socket per address family.
+
+use std::collections::VecDeque;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
+
+use futures_core::Stream;
+use futures_util::stream::FuturesUnordered;
+use snmp_codec::{ErrorStatus, Oid, Value, Version};
+use snmp_session::TargetConfig;
+
+use crate::error::Error;
+use crate::manager::{Client, Manager};
+use crate::Runtime;
+
+/// A target of [`Client::poll_many`]: its address, version and credentials (as a
+/// [`TargetConfig`], from [`crate::ManagerBuilder::target_config`] or built directly).
+///
+/// Keep and reuse `PollTarget`s between polls: each remembers the session target it was given
+/// the first time, so SNMPv3 discovery and key localisation happen once per engine, not once
+/// per poll.
+#[derive(Clone)]
+pub struct PollTarget {
+    config: Arc<TargetConfig>,
+    /// (client identity, manager) of the last client this target was polled with.
+    manager: Arc<Mutex<Option<(usize, ManagerSlot)>>>,
+}
+
+/// A type-erased manager for one client (so that `PollTarget` needs no runtime parameter).
+type ManagerSlot = Arc<dyn std::any::Any + Send + Sync>;
+
+impl std::fmt::Debug for PollTarget {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PollTarget")
+            .field("addr", &self.config.addr)
+            .field("version", &self.config.version())
+            .finish_non_exhaustive()
+    }
+}
+
+impl PollTarget {
+    /// A target from its configuration.
+    pub fn new(config: TargetConfig) -> Self {
+        PollTarget {
+            config: Arc::new(config),
+            manager: Arc::new(Mutex::new(None)),
+        }
+    }
+
+    /// A v2c target with `community`.
+    pub fn v2c(addr: SocketAddr, community: &str) -> Self {
+        Self::new(TargetConfig::v2c(addr, community))
+    }
+
+    /// The target's address.
+    pub fn addr(&self) -> SocketAddr {
+        self.config.addr
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &TargetConfig {
+        &self.config
+    }
+
+    async fn manager<R: Runtime>(&self, client: &Client<R>) -> Result<Manager<R>, Error> {
+        let id = client.identity();
+        let cached = self
+            .manager
+            .lock()
+            .ok()
+            .and_then(|g| g.as_ref().filter(|(c, _)| *c == id).map(|(_, m)| m.clone()));
+        if let Some(m) = cached.and_then(|m| m.downcast_ref::<Manager<R>>().cloned()) {
+            return Ok(m);
+        }
+        let m = client.add_target((*self.config).clone()).await?;
+        if let Ok(mut g) = self.manager.lock() {
+            *g = Some((id, Arc::new(m.clone())));
+        }
+        Ok(m)
+    }
+}
+
+/// One result of [`Client::poll_many`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct PollResult {
+    /// The target's position in the list given to `poll_many`.
+    pub index: usize,
+    /// The target's address.
+    pub target: SocketAddr,
+    /// The OID.
+    pub oid: Oid,
+    /// Its value, or why there is none (typed: a timeout, noSuchObject, an error-status ...).
+    pub result: Result<Value, Error>,
+}
+
+type PollFuture = Pin<Box<dyn Future<Output = Vec<PollResult>> + Send>>;
+
+/// The stream of [`Client::poll_many`].
+pub struct PollMany {
+    pending: VecDeque<PollFuture>,
+    running: FuturesUnordered<PollFuture>,
+    concurrency: usize,
+    ready: VecDeque<PollResult>,
+}
+
+impl std::fmt::Debug for PollMany {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PollMany")
+            .field("pending", &self.pending.len())
+            .field("running", &self.running.len())
+            .finish()
+    }
+}
+
+impl Stream for PollMany {
+    type Item = PollResult;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<PollResult>> {
+        loop {
+            if let Some(r) = self.ready.pop_front() {
+                return Poll::Ready(Some(r));
+            }
+            while self.running.len() < self.concurrency {
+                match self.pending.pop_front() {
+                    Some(f) => self.running.push(f),
+                    None => break,
+                }
+            }
+            if self.running.is_empty() {
+                return Poll::Ready(None);
+            }
+            match Pin::new(&mut self.running).poll_next(cx) {
+                Poll::Ready(Some(results)) => self.ready.extend(results),
+                Poll::Ready(None) => return Poll::Ready(None),
+                Poll::Pending => return Poll::Pending,
+            }
+        }
+    }
+}
+
+/// Polls one target: one GET for all OIDs; exceptions fail only their OID; in v1, where a
+/// missing OID fails the whole request with noSuchName, the OID is reported and the others
+/// asked again.
+async fn poll_one<R: Runtime>(
+    client: Client<R>,
+    index: usize,
+    target: PollTarget,
+    oids: Arc<Vec<Oid>>,
+) -> Vec<PollResult> {
+    let addr = target.addr();
+    let fail_all = |e: Error, oids: &[Oid]| -> Vec<PollResult> {
+        oids.iter()
+            .map(|oid| PollResult {
+                index,
+                target: addr,
+                oid: oid.clone(),
+                result: Err(e.clone()),
+            })
+            .collect()
+    };
+    let manager = match target.manager(&client).await {
+        Ok(m) => m,
+        Err(e) => return fail_all(e, &oids),
+    };
+    let mut results = Vec::with_capacity(oids.len());
+    let mut todo: Vec<Oid> = oids.to_vec();
+    while !todo.is_empty() {
+        match manager.get_varbinds(todo.iter()).await {
+            Ok(vbs) => {
+                for (oid, vb) in todo.iter().zip(vbs) {
+                    results.push(PollResult {
+                        index,
+                        target: addr,
+                        oid: oid.clone(),
+                        result: snmp_session::Error::value_of(vb).map_err(Error::from),
+                    });
+                }
+                break;
+            }
+            Err(Error::Generic {
+                status: ErrorStatus::NoSuchName,
+                index: i,
+                oid: Some(bad),
+            }) if manager.version() == Version::V1 && i >= 1 => {
+                results.push(PollResult {
+                    index,
+                    target: addr,
+                    oid: bad.clone(),
+                    result: Err(Error::Generic {
+                        status: ErrorStatus::NoSuchName,
+                        index: 1,
+                        oid: Some(bad.clone()),
+                    }),
+                });
+                todo.retain(|o| *o != bad);
+            }
+            Err(e) => {
+                results.extend(fail_all(e, &todo));
+                break;
+            }
+        }
+    }
+    results
+}
+
+impl<R: Runtime> Client<R> {
+    /// GETs `oids` from every target, at most `concurrency` targets at a time, all over this
+    /// client's socket(s): a stream of one [`PollResult`] per (target, OID), in completion
+    /// order. Thousands of targets need no more sockets or tasks than one.
+    pub fn poll_many(
+        &self,
+        targets: impl IntoIterator<Item = PollTarget>,
+        oids: Vec<Oid>,
+        concurrency: usize,
+    ) -> PollMany {
+        let oids = Arc::new(oids);
+        let pending = targets
+            .into_iter()
+            .enumerate()
+            .map(|(i, t)| {
+                let fut: PollFuture = Box::pin(poll_one(self.clone(), i, t, oids.clone()));
+                fut
+            })
+            .collect();
+        PollMany {
+            pending,
+            running: FuturesUnordered::new(),
+            concurrency: concurrency.max(1),
+            ready: VecDeque::new(),
+        }
+    }
+}
