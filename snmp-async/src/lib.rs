@@ -15,6 +15,7 @@ mod driver;
 mod error;
 mod manager;
 mod poll;
+mod receiver;
 
 use std::future::Future;
 use std::io;
@@ -25,10 +26,14 @@ use std::task::{Context, Poll};
 pub use error::Error;
 pub use manager::{resolve, Client, IntoOid, Manager, ManagerBuilder, TableError, Walk};
 pub use poll::{PollMany, PollResult, PollTarget};
-pub use snmp_codec::{self as codec, ErrorStatus, Oid, SecurityLevel, Value, VarBind, Version};
+pub use receiver::TrapReceiver;
+pub use snmp_codec::{
+    self as codec, ErrorStatus, GenericTrap as GenericTrapKind, Oid, SecurityLevel, Value, VarBind,
+    Version,
+};
 pub use snmp_session::{
-    self as session, AesKeyExtension, ReportKind, SessionConfig, TableRow, TargetConfig,
-    WalkOptions,
+    self as session, AesKeyExtension, Notification, ReceiverConfig, ReceiverCounters, ReportKind,
+    SessionConfig, TableRow, TargetConfig, TrapFilter, WalkOptions,
 };
 pub use snmp_usm::{AuthProtocol, PrivProtocol, UsmUser};
 

@@ -36,10 +36,14 @@ extern crate std;
 mod config;
 mod error;
 mod op;
+mod receiver;
 mod session;
 
 pub use config::{AesKeyExtension, Security, SessionConfig, TargetConfig, V3Security, WalkOptions};
 pub use error::{Error, ReportKind};
 pub use op::TableRow;
+pub use receiver::{
+    Notification, Receiver, ReceiverConfig, ReceiverCounters, TrapFilter, TrapV1Fields, V3Fields,
+};
 pub use session::{Counters, Event, OpId, Session, TargetId, Transmit};
 pub use snmp_usm::Instant;

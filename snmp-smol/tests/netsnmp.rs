@@ -50,3 +50,8 @@ fn traps_and_informs_reach_snmptrapd() {
 fn poll_many_thousand_agents() {
     smol::block_on(t::poll_many_thousand_agents::<Smol>());
 }
+
+#[test]
+fn trap_receiver_gets_net_snmp_notifications() {
+    smol::block_on(t::trap_receiver_gets_net_snmp_notifications::<Smol>());
+}

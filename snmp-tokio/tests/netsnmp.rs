@@ -65,3 +65,8 @@ fn traps_and_informs_reach_snmptrapd() {
 fn poll_many_thousand_agents() {
     multi().block_on(t::poll_many_thousand_agents::<Tokio>());
 }
+
+#[test]
+fn trap_receiver_gets_net_snmp_notifications() {
+    current().block_on(t::trap_receiver_gets_net_snmp_notifications::<Tokio>());
+}

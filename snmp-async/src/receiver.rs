@@ -1,0 +1,196 @@
+//! The async trap receiver: a task owning a socket and the sans-IO
+//! [`snmp_session::Receiver`].
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
+
+use futures_channel::mpsc;
+use futures_core::Stream;
+use snmp_codec::Bytes;
+use snmp_session::{Instant, Notification, Receiver, ReceiverConfig, ReceiverCounters, TrapFilter};
+use snmp_usm::UsmUser;
+
+use crate::error::Error;
+use crate::{AsyncUdpSocket, Runtime};
+
+enum RxCommand {
+    AddUser(UsmUser),
+    AddFilter(TrapFilter),
+}
+
+/// Receives traps and informs (v1, v2c, v3) on a UDP socket: a [`Stream`] of
+/// [`Notification`]s. Informs are acknowledged, v3 inform senders are answered as their
+/// authoritative engine, and at most `queue_limit` notifications wait for the application
+/// (more are dropped and counted; unacknowledged informs are then resent by their senders).
+///
+/// Dropping it stops its task and closes the socket.
+pub struct TrapReceiver {
+    rx: mpsc::Receiver<Notification>,
+    cmd: mpsc::UnboundedSender<RxCommand>,
+    local_addr: SocketAddr,
+    engine_id: Bytes,
+    counters: Arc<Mutex<ReceiverCounters>>,
+}
+
+impl std::fmt::Debug for TrapReceiver {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TrapReceiver")
+            .field("local_addr", &self.local_addr)
+            .finish_non_exhaustive()
+    }
+}
+
+impl TrapReceiver {
+    /// Binds `addr` on runtime `rt` and starts receiving.
+    pub async fn bind_on<R: Runtime>(
+        rt: R,
+        addr: SocketAddr,
+        config: ReceiverConfig,
+    ) -> Result<TrapReceiver, Error> {
+        let socket = rt.bind(addr)?;
+        let local_addr = socket.local_addr()?;
+        let mut seed = [0u8; 32];
+        getrandom::fill(&mut seed).map_err(|e| std::io::Error::other(e.to_string()))?;
+        let channel = config.queue_limit.clamp(1, 1024);
+        let receiver = Receiver::new(config, seed);
+        let engine_id = receiver.engine_id().clone();
+        let (tx, rx) = mpsc::channel(channel);
+        let (cmd, cmd_rx) = mpsc::unbounded();
+        let counters = Arc::new(Mutex::new(ReceiverCounters::default()));
+        let task = RxDriver {
+            socket,
+            receiver,
+            tx,
+            cmd: cmd_rx,
+            origin: std::time::Instant::now(),
+            buf: vec![0; 65536],
+            out: vec![0; 65536],
+            pending: None,
+            counters: counters.clone(),
+        };
+        rt.spawn(Box::pin(task));
+        Ok(TrapReceiver {
+            rx,
+            cmd,
+            local_addr,
+            engine_id,
+            counters,
+        })
+    }
+
+    /// Binds `addr` on the runtime `R` (`TrapReceiver::bind::<Tokio>(..)`).
+    pub async fn bind<R: Runtime + Default>(
+        addr: SocketAddr,
+        config: ReceiverConfig,
+    ) -> Result<TrapReceiver, Error> {
+        Self::bind_on(R::default(), addr, config).await
+    }
+
+    /// The address it listens on.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.local_addr
+    }
+
+    /// Our engine ID (what v3 inform senders must use).
+    pub fn engine_id(&self) -> &Bytes {
+        &self.engine_id
+    }
+
+    /// Adds a v3 user.
+    pub fn add_user(&self, user: UsmUser) {
+        let _ = self.cmd.unbounded_send(RxCommand::AddUser(user));
+    }
+
+    /// Adds a filter (a notification must pass every filter).
+    pub fn add_filter(&self, filter: TrapFilter) {
+        let _ = self.cmd.unbounded_send(RxCommand::AddFilter(filter));
+    }
+
+    /// The receiver's counters (received, acknowledged, dropped by reason).
+    pub fn counters(&self) -> ReceiverCounters {
+        self.counters.lock().map(|c| *c).unwrap_or_default()
+    }
+}
+
+impl Stream for TrapReceiver {
+    type Item = Notification;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Notification>> {
+        Pin::new(&mut self.rx).poll_next(cx)
+    }
+}
+
+struct RxDriver<S: AsyncUdpSocket> {
+    socket: S,
+    receiver: Receiver,
+    tx: mpsc::Sender<Notification>,
+    cmd: mpsc::UnboundedReceiver<RxCommand>,
+    origin: std::time::Instant,
+    buf: Vec<u8>,
+    out: Vec<u8>,
+    pending: Option<(SocketAddr, usize)>,
+    counters: Arc<Mutex<ReceiverCounters>>,
+}
+
+impl<S: AsyncUdpSocket> Unpin for RxDriver<S> {}
+
+impl<S: AsyncUdpSocket> Future for RxDriver<S> {
+    type Output = ();
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        let this = &mut *self;
+        if this.tx.is_closed() {
+            return Poll::Ready(());
+        }
+        while let Poll::Ready(Some(c)) = Pin::new(&mut this.cmd).poll_next(cx) {
+            match c {
+                RxCommand::AddUser(u) => this.receiver.add_user(u),
+                RxCommand::AddFilter(f) => this.receiver.add_filter(f),
+            }
+        }
+        for _ in 0..256 {
+            // Send what is waiting.
+            loop {
+                if let Some((to, len)) = this.pending {
+                    match this.socket.poll_send_to(cx, &this.out[..len], to) {
+                        Poll::Pending => break,
+                        Poll::Ready(_) => this.pending = None,
+                    }
+                }
+                match this.receiver.poll_transmit(&mut this.out) {
+                    Some(t) => this.pending = Some((t.destination, t.len)),
+                    None => break,
+                }
+            }
+            // Hand notifications over while the application keeps up; the receiver's own
+            // queue (bounded) holds the rest.
+            while let Poll::Ready(Ok(())) = this.tx.poll_ready(cx) {
+                match this.receiver.poll_notification() {
+                    Some(n) => {
+                        if this.tx.start_send(n).is_err() {
+                            return Poll::Ready(());
+                        }
+                    }
+                    None => break,
+                }
+            }
+            if let Ok(mut c) = this.counters.lock() {
+                *c = this.receiver.counters();
+            }
+            match this.socket.poll_recv_from(cx, &mut this.buf) {
+                Poll::Ready(Ok((n, from))) => {
+                    let now = Instant::from_micros(this.origin.elapsed().as_micros() as u64);
+                    let data = this.buf.get(..n).unwrap_or(&[]);
+                    this.receiver.handle_datagram(now, from, data);
+                }
+                Poll::Ready(Err(_)) => {}
+                Poll::Pending => return Poll::Pending,
+            }
+        }
+        cx.waker().wake_by_ref();
+        Poll::Pending
+    }
+}
