@@ -566,6 +566,16 @@ impl<R: Runtime> Manager<R> {
         self.varbinds(op).await
     }
 
+    /// [`Client::poll_many`] on this manager's client (its socket and driver).
+    pub fn poll_many(
+        &self,
+        targets: impl IntoIterator<Item = crate::PollTarget>,
+        oids: Vec<Oid>,
+        concurrency: usize,
+    ) -> crate::PollMany {
+        self.client.poll_many(targets, oids, concurrency)
+    }
+
     /// Forgets this target in the driver (other clones of the manager stop working). Dropping
     /// every handle also stops the driver once its work is done.
     pub fn close(self) {

@@ -540,6 +540,17 @@ impl Receiver {
     }
 }
 
+impl Notification {
+    /// `"TRAP"` (v1), `"SNMPv2-Trap"` or `"INFORM"`.
+    pub fn pdu_type_name(&self) -> &'static str {
+        match self.pdu_type {
+            PduType::TrapV1 => "TRAP",
+            PduType::InformRequest => "INFORM",
+            _ => "SNMPv2-Trap",
+        }
+    }
+}
+
 fn v2_notification(
     from: SocketAddr,
     version: Version,
