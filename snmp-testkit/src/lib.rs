@@ -6,9 +6,8 @@
 //! system configuration files are read).
 
 pub mod adapter_tests;
-pub mod agent;
 
-pub use agent::{FakeAgent, Faults};
+pub use snmp_sim::{Agent as FakeAgent, Faults};
 
 use std::io;
 use std::net::{SocketAddr, UdpSocket};

@@ -1,9 +1,7 @@
 //! `cargo run -p snmp-tokio --example trap_receiver -- [ADDR:PORT]`
 //! Prints every trap and inform received (v1, v2c, and v3 for user `admin` with SHA/AES).
 use futures_util::StreamExt;
-use snmp_tokio::{
-    AuthProtocol, Error, PrivProtocol, ReceiverConfig, Tokio, TrapReceiver, UsmUser,
-};
+use snmp_tokio::{AuthProtocol, Error, PrivProtocol, ReceiverConfig, Tokio, TrapReceiver, UsmUser};
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Error> {
@@ -18,9 +16,19 @@ async fn main() -> Result<(), Error> {
             .and_then(|u| u.with_privacy(PrivProtocol::Aes128, b"priv-password"))
             .map_err(Error::Usm)?,
     );
-    println!("listening on {} (engine ID {:02x?})", rx.local_addr(), &rx.engine_id()[..]);
+    println!(
+        "listening on {} (engine ID {:02x?})",
+        rx.local_addr(),
+        &rx.engine_id()[..]
+    );
     while let Some(n) = rx.next().await {
-        println!("{} {:?} {:?} from {}", n.pdu_type_name(), n.version, n.trap_oid, n.source);
+        println!(
+            "{} {:?} {:?} from {}",
+            n.pdu_type_name(),
+            n.version,
+            n.trap_oid,
+            n.source
+        );
         for vb in &n.varbinds {
             println!("  {vb}");
         }

@@ -1,6 +1,6 @@
-//! A fake SNMP agent, sans-IO: datagrams in, datagrams out. v1, v2c and v3 (USM, as the
-//! authoritative engine), GET, GETNEXT, GETBULK and SET over an ordered map of values, with
-//! switchable misbehaviour for tests.
+//! The simulated agent, sans-IO: datagrams in, datagrams out. v1, v2c and v3 (USM, as the
+//! authoritative engine), GET, GETNEXT, GETBULK, SET and InformRequest over an ordered map of
+//! values, with switchable misbehaviour for tests.
 
 use std::collections::BTreeMap;
 use std::ops::Bound;
@@ -34,9 +34,9 @@ pub struct Faults {
     pub always_unknown_engine: bool,
 }
 
-/// The fake agent.
+/// A simulated agent.
 #[derive(Debug)]
-pub struct FakeAgent {
+pub struct Agent {
     /// The data, in OID order.
     pub data: BTreeMap<Oid, Value>,
     /// Read-only communities.
@@ -56,10 +56,10 @@ pub struct FakeAgent {
     pub requests_seen: usize,
 }
 
-impl FakeAgent {
+impl Agent {
     /// An agent with `data`, community `public` (read-only) and `private` (read-write).
-    pub fn new(data: BTreeMap<Oid, Value>) -> FakeAgent {
-        FakeAgent {
+    pub fn new(data: BTreeMap<Oid, Value>) -> Agent {
+        Agent {
             data,
             ro_communities: vec![Bytes::from_static(b"public")],
             rw_communities: vec![Bytes::from_static(b"private")],

@@ -1,0 +1,644 @@
+//! `snmp`: Net-SNMP-style commands over the snmp-rs Manager, the simulator, and a demo.
+//!
+//! Output is what `snmpwalk -On` prints (`.1.3.6.1.2.1.1.5.0 = STRING: "router"`), so that
+//! scripts written for Net-SNMP keep working; `--json` prints one JSON object a line.
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand};
+use futures_util::StreamExt;
+use snmp_tokio::{
+    AesKeyExtension, AuthProtocol, Client, Error, Manager, Oid, PollTarget, PrivProtocol,
+    SecurityLevel, Tokio, TrapReceiver, Value, VarBind, Version,
+};
+
+#[derive(Parser)]
+#[command(name = "snmp", version, about = "SNMP manager commands (snmp-rs)")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// How to reach and authenticate to an agent, with Net-SNMP's option letters.
+#[derive(Args, Clone)]
+struct Agent {
+    /// SNMP version: 1, 2c or 3.
+    #[arg(short = 'v', default_value = "2c")]
+    version: String,
+    /// Community (v1, v2c).
+    #[arg(short = 'c', default_value = "public")]
+    community: String,
+    /// v3 user name.
+    #[arg(short = 'u')]
+    user: Option<String>,
+    /// v3 security level: noAuthNoPriv, authNoPriv or authPriv.
+    #[arg(short = 'l')]
+    level: Option<String>,
+    /// v3 authentication protocol: MD5, SHA, SHA-224, SHA-256, SHA-384, SHA-512.
+    #[arg(short = 'a')]
+    auth: Option<String>,
+    /// v3 authentication pass phrase.
+    #[arg(short = 'A')]
+    auth_pass: Option<String>,
+    /// v3 privacy protocol: DES, AES, AES-192, AES-256, AES192C, AES256C (Net-SNMP's names).
+    #[arg(short = 'x')]
+    privacy: Option<String>,
+    /// v3 privacy pass phrase.
+    #[arg(short = 'X')]
+    priv_pass: Option<String>,
+    /// v3 context name.
+    #[arg(short = 'n')]
+    context: Option<String>,
+    /// Timeout per attempt, in seconds.
+    #[arg(short = 't', default_value = "5")]
+    timeout: f64,
+    /// Retries.
+    #[arg(short = 'r', default_value = "3")]
+    retries: u32,
+    /// Application options: `r<N>` max-repetitions (as `-Cr25`), `n<N>` non-repeaters, `c` do
+    /// not check that OIDs increase.
+    #[arg(short = 'C')]
+    app: Vec<String>,
+    /// One JSON object a line instead of Net-SNMP's text.
+    #[arg(long)]
+    json: bool,
+    /// The agent: host[:port], IPv6 in brackets ([::1]:161).
+    host: String,
+}
+
+impl Agent {
+    fn app_number(&self, letter: char) -> Option<u32> {
+        self.app
+            .iter()
+            .find_map(|a| a.strip_prefix(letter).and_then(|n| n.parse().ok()))
+    }
+
+    async fn manager(&self) -> Result<Manager, Error> {
+        let mut b = Manager::builder(&self.host)
+            .timeout(Duration::from_secs_f64(self.timeout))
+            .retries(self.retries);
+        b = match self.version.as_str() {
+            "1" => b.version(Version::V1).community(&self.community),
+            "2c" | "2" => b.version(Version::V2c).community(&self.community),
+            "3" => {
+                let mut b = b.user(self.user.clone().unwrap_or_default());
+                if let Some(a) = &self.auth {
+                    let p = AuthProtocol::from_name(a)
+                        .ok_or_else(|| Error::Resolve(format!("unknown auth protocol {a}")))?;
+                    b = b.auth(p, self.auth_pass.clone().unwrap_or_default());
+                }
+                if let Some(x) = &self.privacy {
+                    let p = PrivProtocol::from_net_snmp_name(x)
+                        .ok_or_else(|| Error::Resolve(format!("unknown privacy protocol {x}")))?;
+                    b = b.privacy(p, self.priv_pass.clone().unwrap_or_default());
+                }
+                if let Some(l) = &self.level {
+                    b = b.security_level(match l.to_ascii_lowercase().as_str() {
+                        "noauthnopriv" => SecurityLevel::NoAuthNoPriv,
+                        "authnopriv" => SecurityLevel::AuthNoPriv,
+                        _ => SecurityLevel::AuthPriv,
+                    });
+                }
+                if let Some(n) = &self.context {
+                    b = b.context_name(n);
+                }
+                b.aes_key_extension(AesKeyExtension::Auto)
+            }
+            v => return Err(Error::Resolve(format!("unknown SNMP version {v}"))),
+        };
+        b.build().await
+    }
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// GET (snmpget).
+    Get {
+        #[command(flatten)]
+        agent: Agent,
+        /// OIDs.
+        #[arg(required = true)]
+        oids: Vec<String>,
+    },
+    /// GETNEXT (snmpgetnext).
+    Getnext {
+        #[command(flatten)]
+        agent: Agent,
+        #[arg(required = true)]
+        oids: Vec<String>,
+    },
+    /// GETBULK (snmpbulkget); -Cn non-repeaters, -Cr max-repetitions.
+    Bulkget {
+        #[command(flatten)]
+        agent: Agent,
+        #[arg(required = true)]
+        oids: Vec<String>,
+    },
+    /// Walk with GETNEXT (snmpwalk).
+    Walk {
+        #[command(flatten)]
+        agent: Agent,
+        /// The subtree (default .1.3.6.1.2.1, as snmpwalk).
+        oid: Option<String>,
+    },
+    /// Walk with GETBULK (snmpbulkwalk); -Cr max-repetitions (default 10).
+    Bulkwalk {
+        #[command(flatten)]
+        agent: Agent,
+        oid: Option<String>,
+    },
+    /// SET (snmpset): OID TYPE VALUE triples; TYPE one of i u t a o s x c C (as snmpset).
+    Set {
+        #[command(flatten)]
+        agent: Agent,
+        #[arg(required = true, num_args = 3..)]
+        triples: Vec<String>,
+    },
+    /// A table as aligned columns: ENTRY OID, optionally the column numbers.
+    Table {
+        #[command(flatten)]
+        agent: Agent,
+        entry: String,
+        columns: Vec<u32>,
+    },
+    /// GET the same OIDs from many agents at once (hosts separated by commas, or @FILE).
+    Poll {
+        #[command(flatten)]
+        agent: Agent,
+        #[arg(required = true)]
+        oids: Vec<String>,
+        /// Agents at once.
+        #[arg(long, default_value = "50")]
+        concurrency: usize,
+    },
+    /// Send an SNMPv2-Trap: TRAP-OID then OID TYPE VALUE triples.
+    Trap {
+        #[command(flatten)]
+        agent: Agent,
+        trap_oid: String,
+        triples: Vec<String>,
+    },
+    /// Send an InformRequest and wait for its acknowledgement.
+    Inform {
+        #[command(flatten)]
+        agent: Agent,
+        trap_oid: String,
+        triples: Vec<String>,
+    },
+    /// Print received traps and informs.
+    Listen {
+        /// Address to listen on.
+        #[arg(default_value = "127.0.0.1:16200")]
+        addr: String,
+    },
+    /// Run simulated agents (synthetic device, or a walk file / .snmprec recording).
+    Sim {
+        /// First port (0: any).
+        #[arg(long, default_value = "16100")]
+        port: u16,
+        /// Number of agents on consecutive ports.
+        #[arg(long, default_value = "1")]
+        ports: usize,
+        /// Interfaces of the synthetic device.
+        #[arg(long, default_value = "8")]
+        interfaces: u32,
+        /// Serve this `snmpwalk -On` output or `.snmprec` file instead.
+        #[arg(long)]
+        data: Option<std::path::PathBuf>,
+    },
+    /// Start an embedded simulated agent and run every Manager operation against it.
+    Demo,
+}
+
+fn print_varbind(vb: &VarBind, json: bool) {
+    if json {
+        let value = match &vb.value {
+            Value::Integer(i) => serde_json::json!(i),
+            Value::Counter32(v) | Value::Gauge32(v) | Value::TimeTicks(v) => serde_json::json!(v),
+            Value::Counter64(v) => serde_json::json!(v),
+            Value::OctetString(_) => match vb.value.as_str() {
+                Some(s) => serde_json::json!(s),
+                None => serde_json::json!(vb.value.to_string()),
+            },
+            other => serde_json::json!(other.to_string()),
+        };
+        let obj = serde_json::json!({
+            "oid": format!("{:#}", vb.oid),
+            "type": vb.value.type_name(),
+            "value": value,
+        });
+        println!("{obj}");
+    } else {
+        println!("{vb}");
+    }
+}
+
+fn parse_oids(list: &[String]) -> Result<Vec<Oid>, Error> {
+    list.iter().map(|s| Ok(s.parse::<Oid>()?)).collect()
+}
+
+/// Parses snmpset-style `OID TYPE VALUE` triples.
+fn parse_triples(list: &[String]) -> Result<Vec<VarBind>, Error> {
+    let bad = |m: String| Error::Resolve(m);
+    list.chunks(3)
+        .map(|t| {
+            let [oid, ty, v] = t else {
+                return Err(bad("values come as OID TYPE VALUE".into()));
+            };
+            let oid: Oid = oid.parse()?;
+            let num = |v: &str| {
+                v.parse::<u64>()
+                    .map_err(|_| bad(format!("not a number: {v}")))
+            };
+            let value = match ty.as_str() {
+                "i" => Value::Integer(v.parse().map_err(|_| bad(format!("not an integer: {v}")))?),
+                "u" => Value::Gauge32(num(v)? as u32),
+                "c" => Value::Counter32(num(v)? as u32),
+                "C" => Value::Counter64(num(v)?),
+                "t" => Value::TimeTicks(num(v)? as u32),
+                "a" => Value::IpAddress(
+                    v.parse::<std::net::Ipv4Addr>()
+                        .map_err(|_| bad(format!("not an address: {v}")))?
+                        .octets(),
+                ),
+                "o" => Value::ObjectIdentifier(v.parse()?),
+                "s" => Value::from(v.as_str()),
+                "x" => Value::from(
+                    v.split_whitespace()
+                        .flat_map(|h| {
+                            (0..h.len())
+                                .step_by(2)
+                                .map(move |k| &h[k..(k + 2).min(h.len())])
+                        })
+                        .map(|b| u8::from_str_radix(b, 16).map_err(|_| bad(format!("bad hex {v}"))))
+                        .collect::<Result<Vec<u8>, _>>()?,
+                ),
+                "n" => Value::Null,
+                t => return Err(bad(format!("unknown type {t}"))),
+            };
+            Ok(VarBind::new(oid, value))
+        })
+        .collect()
+}
+
+async fn walk(agent: &Agent, oid: Option<String>, bulk: bool) -> Result<(), Error> {
+    let m = agent.manager().await?;
+    let root = oid.unwrap_or_else(|| ".1.3.6.1.2.1".into());
+    let options = snmp_tokio::WalkOptions {
+        allow_non_increasing: agent.app.iter().any(|a| a == "c"),
+        max_results: None,
+    };
+    let size = bulk.then(|| agent.app_number('r').unwrap_or(10));
+    let mut stream = m.walk_with_options(root.as_str(), size, options);
+    let mut count = 0usize;
+    let progress = std::io::IsTerminal::is_terminal(&std::io::stderr()) && !agent.json;
+    while let Some(item) = stream.next().await {
+        let (oid, value) = item?;
+        print_varbind(&VarBind::new(oid, value), agent.json);
+        count += 1;
+        if progress && count % 1000 == 0 {
+            eprint!("\r{count} varbinds...");
+        }
+    }
+    if progress && count >= 1000 {
+        eprintln!("\r{count} varbinds.   ");
+    }
+    Ok(())
+}
+
+async fn table(agent: &Agent, entry: &str, columns: &[u32]) -> Result<(), Error> {
+    let m = agent.manager().await?;
+    let cols = (!columns.is_empty()).then_some(columns);
+    let rows = m
+        .get_table(entry, cols, agent.app_number('r').unwrap_or(25))
+        .await
+        .map_err(|e| e.error)?;
+    let mut headers: Vec<u32> = rows
+        .iter()
+        .flat_map(|r| r.columns.keys().copied())
+        .collect();
+    headers.sort_unstable();
+    headers.dedup();
+    let cell = |v: &Value| match v.as_str() {
+        Some(s) => s.to_owned(),
+        None => {
+            let t = v.to_string();
+            t.split_once(": ").map_or(t.clone(), |(_, x)| x.to_owned())
+        }
+    };
+    let mut grid = vec![std::iter::once("index".to_owned())
+        .chain(headers.iter().map(|h| h.to_string()))
+        .collect::<Vec<_>>()];
+    for r in &rows {
+        let idx = r
+            .index
+            .iter()
+            .map(u32::to_string)
+            .collect::<Vec<_>>()
+            .join(".");
+        let mut line = vec![idx];
+        line.extend(
+            headers
+                .iter()
+                .map(|h| r.columns.get(h).map(cell).unwrap_or_default()),
+        );
+        grid.push(line);
+    }
+    let widths: Vec<usize> = (0..=headers.len())
+        .map(|c| grid.iter().map(|l| l[c].chars().count()).max().unwrap_or(0))
+        .collect();
+    for line in grid {
+        let cells: Vec<String> = line
+            .iter()
+            .zip(&widths)
+            .map(|(c, w)| format!("{c:<w$}"))
+            .collect();
+        println!("{}", cells.join("  ").trim_end());
+    }
+    Ok(())
+}
+
+async fn demo() -> Result<(), Error> {
+    let user = snmp_tokio::UsmUser::new("demo")
+        .with_auth(AuthProtocol::Sha256, b"demo-auth-pass")
+        .and_then(|u| u.with_privacy(PrivProtocol::Aes128, b"demo-priv-pass"))
+        .map_err(Error::Usm)?;
+    let config = snmp_sim::SimConfig {
+        agents: 4,
+        users: vec![user],
+        ..Default::default()
+    };
+    let sim = snmp_sim::serve(&config, &snmp_sim::data::synthetic(4)).await?;
+    let host = sim.addrs[0].to_string();
+    println!("simulated agents on {:?}\n", sim.addrs);
+    let mgr = Manager::builder(&host).build().await?;
+
+    println!("# get sysDescr.0");
+    println!("{}", mgr.get("1.3.6.1.2.1.1.1.0").await?);
+    println!("\n# get_many sysName.0, sysUpTime.0");
+    for v in mgr
+        .get_many(["1.3.6.1.2.1.1.5.0", "1.3.6.1.2.1.1.3.0"])
+        .await?
+    {
+        println!("{v}");
+    }
+    println!("\n# get_next system");
+    let (o, v) = mgr.get_next("1.3.6.1.2.1.1").await?;
+    println!("{o:#} = {v}");
+    println!("\n# get_bulk ifDescr, 4 repetitions");
+    for (o, v) in mgr.get_bulk(["1.3.6.1.2.1.2.2.1.2"], 0, 4).await? {
+        println!("{o:#} = {v}");
+    }
+    println!("\n# walk system");
+    let mut w = mgr.walk("1.3.6.1.2.1.1");
+    while let Some(item) = w.next().await {
+        let (o, v) = item?;
+        println!("{o:#} = {v}");
+    }
+    println!("\n# bulk_walk ifInOctets (column 10)");
+    let mut w = mgr.bulk_walk("1.3.6.1.2.1.2.2.1.10", 10);
+    while let Some(item) = w.next().await {
+        let (o, v) = item?;
+        println!("{o:#} = {v}");
+    }
+    println!("\n# set sysName.0 (community private), then get it");
+    let rw = Manager::builder(&host).community("private").build().await?;
+    rw.set("1.3.6.1.2.1.1.5.0", "renamed-by-demo").await?;
+    println!("{}", mgr.get("1.3.6.1.2.1.1.5.0").await?);
+    println!("\n# get_table ifTable columns 2 (ifDescr) and 10 (ifInOctets)");
+    let rows = mgr
+        .get_table("1.3.6.1.2.1.2.2.1", Some(&[2, 10]), 25)
+        .await
+        .map_err(|e| e.error)?;
+    for r in rows {
+        let cols: Vec<String> = r.columns.iter().map(|(c, v)| format!("{c}: {v}")).collect();
+        println!("{:?}  {}", r.index, cols.join(", "));
+    }
+    println!("\n# v3 authPriv (SHA-256 + AES-128) get sysDescr.0");
+    let v3 = Manager::builder(&host)
+        .user("demo")
+        .auth(AuthProtocol::Sha256, "demo-auth-pass")
+        .privacy(PrivProtocol::Aes128, "demo-priv-pass")
+        .build()
+        .await?;
+    println!("{}", v3.get("1.3.6.1.2.1.1.1.0").await?);
+    println!("\n# send_inform to the simulator (acknowledged)");
+    let ack = mgr
+        .send_inform(
+            "1.3.6.1.4.1.8072.2.3.0.1",
+            vec![VarBind::new(
+                "1.3.6.1.4.1.8072.2.3.2.1".parse()?,
+                Value::Integer(60),
+            )],
+            100,
+        )
+        .await?;
+    println!("acknowledged, {} varbinds echoed", ack.len());
+    println!(
+        "\n# poll_many sysName.0 and sysUpTime.0 over {} agents",
+        sim.addrs.len()
+    );
+    let client = Client::with_defaults()?;
+    let targets: Vec<PollTarget> = sim
+        .addrs
+        .iter()
+        .map(|a| PollTarget::v2c(*a, "public"))
+        .collect();
+    let oids = parse_oids(&["1.3.6.1.2.1.1.5.0".into(), "1.3.6.1.2.1.1.3.0".into()])?;
+    let mut results = client.poll_many(targets, oids, 10);
+    let mut n = 0;
+    while let Some(r) = results.next().await {
+        match r.result {
+            Ok(v) => println!("{} {:#} = {v}", r.target, r.oid),
+            Err(e) => println!("{} {:#}: {e}", r.target, r.oid),
+        }
+        n += 1;
+    }
+    println!("\n{n} poll results; demo done");
+    Ok(())
+}
+
+async fn run(cli: Cli) -> Result<(), Error> {
+    match cli.command {
+        Command::Get { agent, oids } => {
+            let m = agent.manager().await?;
+            for vb in m.get_varbinds(parse_oids(&oids)?).await? {
+                print_varbind(&vb, agent.json);
+            }
+        }
+        Command::Getnext { agent, oids } => {
+            let m = agent.manager().await?;
+            for oid in parse_oids(&oids)? {
+                let (o, v) = m.get_next(oid).await?;
+                print_varbind(&VarBind::new(o, v), agent.json);
+            }
+        }
+        Command::Bulkget { agent, oids } => {
+            let m = agent.manager().await?;
+            let n = agent.app_number('n').unwrap_or(0);
+            let r = agent.app_number('r').unwrap_or(10);
+            for (o, v) in m.get_bulk(parse_oids(&oids)?, n, r).await? {
+                print_varbind(&VarBind::new(o, v), agent.json);
+            }
+        }
+        Command::Walk { agent, oid } => walk(&agent, oid, false).await?,
+        Command::Bulkwalk { agent, oid } => walk(&agent, oid, true).await?,
+        Command::Set { agent, triples } => {
+            let m = agent.manager().await?;
+            let vbs = parse_triples(&triples)?;
+            for vb in m
+                .set_many(vbs.into_iter().map(|vb| (vb.oid, vb.value)))
+                .await?
+            {
+                print_varbind(&vb, agent.json);
+            }
+        }
+        Command::Table {
+            agent,
+            entry,
+            columns,
+        } => table(&agent, &entry, &columns).await?,
+        Command::Poll {
+            agent,
+            oids,
+            concurrency,
+        } => {
+            let hosts: Vec<String> = match agent.host.strip_prefix('@') {
+                Some(file) => std::fs::read_to_string(file)?
+                    .lines()
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty() && !l.starts_with('#'))
+                    .map(str::to_owned)
+                    .collect(),
+                None => agent.host.split(',').map(str::to_owned).collect(),
+            };
+            let client = Client::with_defaults()?;
+            let mut targets = Vec::new();
+            for h in hosts {
+                let one = Agent {
+                    host: h,
+                    ..agent.clone()
+                };
+                let cfg = one.manager_builder_config()?;
+                targets.push(PollTarget::new(cfg));
+            }
+            let mut results = client.poll_many(targets, parse_oids(&oids)?, concurrency);
+            while let Some(r) = results.next().await {
+                match r.result {
+                    Ok(v) => println!("{} {}", r.target, VarBind::new(r.oid, v)),
+                    Err(e) => println!("{} {:#}: {e}", r.target, r.oid),
+                }
+            }
+        }
+        Command::Trap {
+            agent,
+            trap_oid,
+            triples,
+        } => {
+            let m = agent.manager().await?;
+            m.send_trap(trap_oid.as_str(), parse_triples(&triples)?, 0)
+                .await?;
+        }
+        Command::Inform {
+            agent,
+            trap_oid,
+            triples,
+        } => {
+            let m = agent.manager().await?;
+            m.send_inform(trap_oid.as_str(), parse_triples(&triples)?, 0)
+                .await?;
+        }
+        Command::Listen { addr } => {
+            let addr = snmp_tokio::resolve(&addr, 162)?;
+            let mut rx =
+                TrapReceiver::bind::<Tokio>(addr, snmp_tokio::ReceiverConfig::default()).await?;
+            eprintln!("listening on {}", rx.local_addr());
+            while let Some(n) = rx.next().await {
+                println!(
+                    "{} {} from {}",
+                    n.pdu_type_name(),
+                    version_name(n.version),
+                    n.source
+                );
+                for vb in &n.varbinds {
+                    println!("  {vb}");
+                }
+            }
+        }
+        Command::Sim {
+            port,
+            ports,
+            interfaces,
+            data,
+        } => {
+            let data = match data {
+                Some(path) => {
+                    let text = std::fs::read_to_string(&path)?;
+                    let parsed = if path.extension().is_some_and(|e| e == "snmprec") {
+                        snmp_sim::data::parse_snmprec(&text)
+                    } else {
+                        snmp_sim::data::parse_walk(&text)
+                    };
+                    parsed.map_err(|e| Error::Resolve(format!("{}: {e}", path.display())))?
+                }
+                None => snmp_sim::data::synthetic(interfaces),
+            };
+            let config = snmp_sim::SimConfig {
+                port,
+                agents: ports,
+                ..Default::default()
+            };
+            let sim = snmp_sim::serve(&config, &data).await?;
+            for a in &sim.addrs {
+                println!("agent on {a} (communities public, private)");
+            }
+            std::future::pending::<()>().await;
+        }
+        Command::Demo => demo().await?,
+    }
+    Ok(())
+}
+
+impl Agent {
+    fn manager_builder_config(&self) -> Result<snmp_tokio::TargetConfig, Error> {
+        let mut b = Manager::builder(&self.host)
+            .timeout(Duration::from_secs_f64(self.timeout))
+            .retries(self.retries)
+            .community(&self.community);
+        if self.version == "1" {
+            b = b.version(Version::V1);
+        }
+        b.target_config()
+    }
+}
+
+fn version_name(v: Version) -> &'static str {
+    match v {
+        Version::V1 => "v1",
+        Version::V2c => "v2c",
+        Version::V3 => "v3",
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("snmp: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match rt.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("snmp: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

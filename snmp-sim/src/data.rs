@@ -1,0 +1,208 @@
+//! Where an agent's data comes from: the synthetic device, a Net-SNMP walk file, or an
+//! snmpsim `.snmprec` recording.
+
+use std::collections::BTreeMap;
+
+use snmp_codec::{Oid, Value};
+
+/// The data of an agent.
+pub type Data = BTreeMap<Oid, Value>;
+
+/// A synthetic device with `interfaces` rows in ifTable (see [`crate::Agent::synthetic`]).
+pub fn synthetic(interfaces: u32) -> Data {
+    crate::Agent::synthetic(interfaces)
+}
+
+/// Why a data file did not load.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseError {
+    /// 1-based line number.
+    pub line: usize,
+    /// What was wrong.
+    pub message: String,
+}
+
+impl std::fmt::Display for ParseError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "line {}: {}", self.line, self.message)
+    }
+}
+
+impl std::error::Error for ParseError {}
+
+fn hex_bytes(s: &str) -> Option<Vec<u8>> {
+    s.split_whitespace()
+        .map(|h| u8::from_str_radix(h, 16).ok())
+        .collect()
+}
+
+/// Parses `snmpwalk -On` output (optionally `-Ox`, hex for binary strings): lines
+/// `.1.3.6... = TYPE: value`. Continuation lines of long Hex-STRINGs are joined.
+///
+/// ```
+/// let data = snmp_sim::data::parse_walk(".1.3.6.1.2.1.1.5.0 = STRING: \"router\"\n").unwrap();
+/// assert_eq!(data.values().next(), Some(&snmp_codec::Value::from("router")));
+/// ```
+pub fn parse_walk(text: &str) -> Result<Data, ParseError> {
+    let mut data = Data::new();
+    let mut last: Option<(Oid, usize)> = None;
+    for (i, line) in text.lines().enumerate() {
+        let err = |m: &str| ParseError {
+            line: i + 1,
+            message: m.to_owned(),
+        };
+        let Some((oid_text, rest)) = line.split_once(" = ") else {
+            // A continuation of a multi-line Hex-STRING.
+            if let (Some((oid, _)), Some(more)) = (&last, hex_bytes(line)) {
+                if let Some(Value::OctetString(b)) = data.get(oid) {
+                    let mut v = b.to_vec();
+                    v.extend(more);
+                    data.insert(oid.clone(), Value::from(v));
+                    continue;
+                }
+            }
+            if line.trim().is_empty() || line.starts_with("End of MIB") {
+                continue;
+            }
+            return Err(err("expected `OID = TYPE: value`"));
+        };
+        let oid: Oid = oid_text.trim().parse().map_err(|_| err("bad OID"))?;
+        let value = parse_walk_value(rest).ok_or_else(|| err("unknown value"))?;
+        if let Some(v) = value {
+            data.insert(oid.clone(), v);
+        }
+        last = Some((oid, i));
+    }
+    Ok(data)
+}
+
+/// One value as `snmpwalk` prints it; `Some(None)` for the exceptions (nothing to serve).
+fn parse_walk_value(rest: &str) -> Option<Option<Value>> {
+    if rest == "\"\"" {
+        return Some(Some(Value::from("")));
+    }
+    if rest.starts_with("No Such") || rest.starts_with("No more variables") {
+        return Some(None);
+    }
+    if rest == "NULL" {
+        return Some(Some(Value::Null));
+    }
+    let (ty, v) = rest.split_once(": ")?;
+    let v = v.trim_end();
+    Some(Some(match ty {
+        "INTEGER" => Value::Integer(
+            v.split('(')
+                .next_back()?
+                .trim_end_matches(')')
+                .parse()
+                .ok()?,
+        ),
+        "STRING" => {
+            let inner = v
+                .strip_prefix('"')
+                .and_then(|x| x.strip_suffix('"'))
+                .unwrap_or(v);
+            let mut out = String::new();
+            let mut chars = inner.chars();
+            while let Some(c) = chars.next() {
+                if c == '\\' {
+                    if let Some(n) = chars.next() {
+                        out.push(n);
+                    }
+                } else {
+                    out.push(c);
+                }
+            }
+            Value::from(out)
+        }
+        "Hex-STRING" => Value::from(hex_bytes(v)?),
+        "OID" => Value::ObjectIdentifier(v.parse().ok()?),
+        "IpAddress" => Value::IpAddress(v.parse::<std::net::Ipv4Addr>().ok()?.octets()),
+        "Counter32" => Value::Counter32(v.parse().ok()?),
+        "Gauge32" => Value::Gauge32(v.parse().ok()?),
+        "Counter64" => Value::Counter64(v.parse().ok()?),
+        "Timeticks" => Value::TimeTicks(v.strip_prefix('(')?.split(')').next()?.parse().ok()?),
+        "OPAQUE" => Value::Opaque(hex_bytes(v)?.into()),
+        "Opaque" => match v.split_once(": ") {
+            Some(("Float", f)) => Value::OpaqueFloat(f.parse().ok()?),
+            Some(("Double", f)) => Value::OpaqueDouble(f.parse().ok()?),
+            _ => return None,
+        },
+        _ => return None,
+    }))
+}
+
+/// Parses an snmpsim `.snmprec` recording: lines `OID|TAG|VALUE`, TAG the BER tag in decimal
+/// (`2` INTEGER, `4` OCTET STRING, `4x` hex, `5` NULL, `6` OID, `64` IpAddress, `65`
+/// Counter32, `66` Gauge32, `67` TimeTicks, `68` Opaque, `70` Counter64).
+///
+/// ```
+/// let data = snmp_sim::data::parse_snmprec("1.3.6.1.2.1.1.3.0|67|42\n").unwrap();
+/// assert_eq!(data.values().next(), Some(&snmp_codec::Value::TimeTicks(42)));
+/// ```
+pub fn parse_snmprec(text: &str) -> Result<Data, ParseError> {
+    let mut data = Data::new();
+    for (i, line) in text.lines().enumerate() {
+        let err = |m: &str| ParseError {
+            line: i + 1,
+            message: m.to_owned(),
+        };
+        if line.trim().is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let mut parts = line.splitn(3, '|');
+        let (Some(oid), Some(tag), Some(v)) = (parts.next(), parts.next(), parts.next()) else {
+            return Err(err("expected OID|TAG|VALUE"));
+        };
+        let oid: Oid = oid.parse().map_err(|_| err("bad OID"))?;
+        let hex = tag.ends_with('x');
+        let tag: u32 = tag
+            .trim_end_matches('x')
+            .parse()
+            .map_err(|_| err("bad tag"))?;
+        let bytes = || -> Option<Vec<u8>> {
+            if hex {
+                (0..v.len())
+                    .step_by(2)
+                    .map(|k| u8::from_str_radix(v.get(k..k + 2)?, 16).ok())
+                    .collect()
+            } else {
+                Some(v.as_bytes().to_vec())
+            }
+        };
+        let value = match tag {
+            2 => v.parse().ok().map(Value::Integer),
+            4 => bytes().map(Value::from),
+            5 => Some(Value::Null),
+            6 => v.parse().ok().map(Value::ObjectIdentifier),
+            64 => match bytes() {
+                Some(b) if hex && b.len() == 4 => Some(Value::IpAddress([b[0], b[1], b[2], b[3]])),
+                _ => v
+                    .parse::<std::net::Ipv4Addr>()
+                    .ok()
+                    .map(|a| Value::IpAddress(a.octets())),
+            },
+            65 => v.parse().ok().map(Value::Counter32),
+            66 => v.parse().ok().map(Value::Gauge32),
+            67 => v.parse().ok().map(Value::TimeTicks),
+            68 => bytes().map(|b| Value::Opaque(b.into())),
+            70 => v.parse().ok().map(Value::Counter64),
+            _ => None,
+        }
+        .ok_or_else(|| err("bad value for its tag"))?;
+        data.insert(oid, value);
+    }
+    Ok(data)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn walk_file_round_trip_through_display() {
+        let data = synthetic(3);
+        let text: String = data.iter().map(|(o, v)| format!("{o:#} = {v}\n")).collect();
+        assert_eq!(parse_walk(&text).unwrap(), data);
+    }
+}
