@@ -73,6 +73,24 @@ pub trait AsyncUdpSocket: Send + Sync + 'static {
     fn local_addr(&self) -> io::Result<SocketAddr>;
 }
 
+/// Receive buffer asked of the kernel for every socket: room for a burst of answers to
+/// thousands of requests (best effort: the kernel may cap it).
+pub const RECV_BUFFER: usize = 4 << 20;
+
+/// Binds a non-blocking UDP socket with a [`RECV_BUFFER`] receive buffer (IPv6 sockets are
+/// IPv6-only): what every [`Runtime::bind`] wraps.
+pub fn bind_udp(addr: SocketAddr) -> io::Result<std::net::UdpSocket> {
+    let domain = socket2::Domain::for_address(addr);
+    let socket = socket2::Socket::new(domain, socket2::Type::DGRAM, Some(socket2::Protocol::UDP))?;
+    if addr.is_ipv6() {
+        socket.set_only_v6(true)?;
+    }
+    let _ = socket.set_recv_buffer_size(RECV_BUFFER);
+    socket.set_nonblocking(true)?;
+    socket.bind(&addr.into())?;
+    Ok(socket.into())
+}
+
 impl<R: Runtime + Default> Manager<R> {
     /// A builder for a manager of `host` (a name, an IPv4 or IPv6 literal, optionally with a
     /// port), with snmpkit's defaults.

@@ -33,21 +33,11 @@ pub struct Smol;
 #[derive(Debug)]
 pub struct SmolUdp(Async<std::net::UdpSocket>);
 
-const RECV_BUFFER: usize = 4 << 20;
-
 impl Runtime for Smol {
     type Socket = SmolUdp;
 
     fn bind(&self, addr: SocketAddr) -> io::Result<SmolUdp> {
-        let domain = socket2::Domain::for_address(addr);
-        let socket =
-            socket2::Socket::new(domain, socket2::Type::DGRAM, Some(socket2::Protocol::UDP))?;
-        if addr.is_ipv6() {
-            socket.set_only_v6(true)?;
-        }
-        let _ = socket.set_recv_buffer_size(RECV_BUFFER);
-        socket.bind(&addr.into())?;
-        Ok(SmolUdp(Async::new(std::net::UdpSocket::from(socket))?))
+        Ok(SmolUdp(Async::new(bind_udp(addr)?)?))
     }
 
     fn timer(&self, deadline: std::time::Instant) -> Pin<Box<dyn Future<Output = ()> + Send>> {

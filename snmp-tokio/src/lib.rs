@@ -37,28 +37,11 @@ pub struct Tokio;
 #[derive(Debug)]
 pub struct TokioUdp(tokio::net::UdpSocket);
 
-/// Receive buffer asked of the kernel: room for a burst of answers to thousands of requests.
-const RECV_BUFFER: usize = 4 << 20;
-
-/// Binds a non-blocking UDP socket with a large receive buffer.
-fn bind_std(addr: SocketAddr) -> io::Result<std::net::UdpSocket> {
-    let domain = socket2::Domain::for_address(addr);
-    let socket = socket2::Socket::new(domain, socket2::Type::DGRAM, Some(socket2::Protocol::UDP))?;
-    if addr.is_ipv6() {
-        socket.set_only_v6(true)?;
-    }
-    // Best effort: the kernel may cap it.
-    let _ = socket.set_recv_buffer_size(RECV_BUFFER);
-    socket.set_nonblocking(true)?;
-    socket.bind(&addr.into())?;
-    Ok(socket.into())
-}
-
 impl Runtime for Tokio {
     type Socket = TokioUdp;
 
     fn bind(&self, addr: SocketAddr) -> io::Result<TokioUdp> {
-        Ok(TokioUdp(tokio::net::UdpSocket::from_std(bind_std(addr)?)?))
+        Ok(TokioUdp(tokio::net::UdpSocket::from_std(bind_udp(addr)?)?))
     }
 
     fn timer(&self, deadline: std::time::Instant) -> Pin<Box<dyn Future<Output = ()> + Send>> {
