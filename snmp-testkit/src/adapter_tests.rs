@@ -42,6 +42,7 @@ fn agent_config() -> String {
     let mut c = String::new();
     for line in [
         "rocommunity public 127.0.0.1 -V static",
+        "rocommunity6 public ::1 -V static",
         "rwcommunity private 127.0.0.1",
         "view static included .1.3.6.1.2.1.1",
         "view static excluded .1.3.6.1.2.1.1.3",
@@ -116,6 +117,26 @@ pub async fn every_version_and_v3_combination<R: Runtime + Default>() {
             "{version:?}"
         );
     }
+    // A host name, and IPv6 (a literal in brackets), when the machine has it.
+    let by_name = Manager::<R>::builder("localhost")
+        .port(agent.addr().port())
+        .build()
+        .await
+        .unwrap();
+    let by_name_result = by_name.get(sys_descr).await;
+    if let Some(v6) = agent.addr6() {
+        let m = Manager::<R>::builder(&format!("[::1]:{}", v6.port()))
+            .build()
+            .await
+            .unwrap();
+        assert_eq!(
+            m.get(sys_descr).await.unwrap(),
+            Value::from(SYS_DESCR),
+            "IPv6"
+        );
+    }
+    // `localhost` may resolve to ::1 or 127.0.0.1; the agent listens on both.
+    assert_eq!(by_name_result.unwrap(), Value::from(SYS_DESCR), "host name");
     // One client (one socket, one driver) for all 42 users, all at once.
     let client = Client::<R>::with_defaults().unwrap();
     let mut tasks = Vec::new();

@@ -27,6 +27,7 @@ pub fn free_udp_port() -> io::Result<u16> {
 pub struct NetSnmpd {
     child: Child,
     addr: SocketAddr,
+    addr6: Option<SocketAddr>,
     dir: tempfile::TempDir,
 }
 
@@ -60,10 +61,14 @@ impl NetSnmpd {
         let persist = dir.path().join("persist");
         std::fs::create_dir_all(&persist)?;
         let conf = dir.path().join("snmpd.conf");
-        std::fs::write(
-            &conf,
-            format!("agentAddress udp:127.0.0.1:{port}\n{config}\n"),
-        )?;
+        // Also on [::1] when this machine has IPv6 loopback.
+        let v6 = UdpSocket::bind(("::1", port)).is_ok();
+        let listen = if v6 {
+            format!("udp:127.0.0.1:{port},udp6:[::1]:{port}")
+        } else {
+            format!("udp:127.0.0.1:{port}")
+        };
+        std::fs::write(&conf, format!("agentAddress {listen}\n{config}\n"))?;
         let child = Command::new(snmpd)
             .arg("-f")
             .arg("-C")
@@ -83,6 +88,7 @@ impl NetSnmpd {
         let mut agent = NetSnmpd {
             child,
             addr: SocketAddr::from(([127, 0, 0, 1], port)),
+            addr6: v6.then(|| SocketAddr::from(([0, 0, 0, 0, 0, 0, 0, 1], port))),
             dir,
         };
         agent.wait_ready()?;
@@ -129,6 +135,11 @@ impl NetSnmpd {
     /// Where the agent listens.
     pub fn addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// Its IPv6 address ([::1]), when the machine has IPv6 loopback.
+    pub fn addr6(&self) -> Option<SocketAddr> {
+        self.addr6
     }
 
     /// The agent's log so far.
