@@ -206,6 +206,9 @@ enum Command {
         /// Serve this `snmpwalk -On` output or `.snmprec` file instead.
         #[arg(long)]
         data: Option<std::path::PathBuf>,
+        /// A v3 user: NAME[:AUTH:AUTHPASS[:PRIV:PRIVPASS]] (Net-SNMP protocol names).
+        #[arg(long = "v3-user")]
+        v3_users: Vec<String>,
     },
     /// Start an embedded simulated agent and run every Manager operation against it.
     Demo,
@@ -288,13 +291,20 @@ async fn walk(agent: &Agent, oid: Option<String>, bulk: bool) -> Result<(), Erro
     let options = snmp_tokio::WalkOptions {
         allow_non_increasing: agent.app.iter().any(|a| a == "c"),
         max_results: None,
+        yield_end_of_mib: true,
     };
     let size = bulk.then(|| agent.app_number('r').unwrap_or(10));
     let mut stream = m.walk_with_options(root.as_str(), size, options);
     let mut count = 0usize;
     let progress = std::io::IsTerminal::is_terminal(&std::io::stderr()) && !agent.json;
+    let v1 = agent.version == "1";
     while let Some(item) = stream.next().await {
         let (oid, value) = item?;
+        if v1 && value == Value::EndOfMibView && !agent.json {
+            // snmpwalk -v1 says this when the agent answers noSuchName at the end.
+            println!("End of MIB");
+            continue;
+        }
         print_varbind(&VarBind::new(oid, value), agent.json);
         count += 1;
         if progress && count % 1000 == 0 {
@@ -571,7 +581,12 @@ async fn run(cli: Cli) -> Result<(), Error> {
             ports,
             interfaces,
             data,
+            v3_users,
         } => {
+            let mut users = Vec::new();
+            for spec in v3_users {
+                users.push(parse_user(&spec)?);
+            }
             let data = match data {
                 Some(path) => {
                     let text = std::fs::read_to_string(&path)?;
@@ -587,6 +602,7 @@ async fn run(cli: Cli) -> Result<(), Error> {
             let config = snmp_sim::SimConfig {
                 port,
                 agents: ports,
+                users,
                 ..Default::default()
             };
             let sim = snmp_sim::serve(&config, &data).await?;
@@ -611,6 +627,22 @@ impl Agent {
         }
         b.target_config()
     }
+}
+
+/// `NAME[:AUTH:AUTHPASS[:PRIV:PRIVPASS]]`.
+fn parse_user(spec: &str) -> Result<snmp_tokio::UsmUser, Error> {
+    let bad = || Error::Resolve(format!("bad --v3-user {spec}"));
+    let parts: Vec<&str> = spec.split(':').collect();
+    let mut user = snmp_tokio::UsmUser::new(parts.first().ok_or_else(bad)?);
+    if let [_, a, ap, rest @ ..] = parts.as_slice() {
+        let a = AuthProtocol::from_name(a).ok_or_else(bad)?;
+        user = user.with_auth(a, ap.as_bytes()).map_err(Error::Usm)?;
+        if let [x, xp] = rest {
+            let x = PrivProtocol::from_net_snmp_name(x).ok_or_else(bad)?;
+            user = user.with_privacy(x, xp.as_bytes()).map_err(Error::Usm)?;
+        }
+    }
+    Ok(user)
 }
 
 fn version_name(v: Version) -> &'static str {

@@ -196,6 +196,11 @@ pub struct WalkOptions {
     /// [`crate::Error::ResultLimit`] (default: unlimited unless non-increasing OIDs are
     /// allowed, then 1,000,000).
     pub max_results: Option<usize>,
+    /// Hand out what ended the walk as a last varbind, as `snmpwalk` prints it: the
+    /// endOfMibView exception (v2c/v3), or for v1's noSuchName end a varbind with the last OID
+    /// and the value `EndOfMibView` (which `snmpwalk -v1` prints as `End of MIB`). Off by
+    /// default: a walk normally ends without yielding an exception.
+    pub yield_end_of_mib: bool,
 }
 
 impl WalkOptions {

@@ -258,6 +258,8 @@ pub(crate) struct WalkOp {
     version: Version,
     /// The walk found nothing and fell back to a GET of the root (as `snmpwalk` does).
     tried_get: bool,
+    /// The end marker was handed out (see [`WalkOptions::yield_end_of_mib`]).
+    marker: bool,
 }
 
 impl WalkOp {
@@ -275,6 +277,7 @@ impl WalkOp {
             options,
             version,
             tried_get: false,
+            marker: false,
         }
     }
 
@@ -315,7 +318,14 @@ impl WalkOp {
         match g.error_status {
             ErrorStatus::NoError => {}
             // SNMPv1 ends a walk with noSuchName.
-            ErrorStatus::NoSuchName if self.version == Version::V1 => return self.end(),
+            ErrorStatus::NoSuchName if self.version == Version::V1 => {
+                if self.options.yield_end_of_mib && self.count > 0 {
+                    self.marker = true;
+                    let end = VarBind::new(self.last.clone(), Value::EndOfMibView);
+                    out.push(Output::Varbinds(alloc::vec![end]));
+                }
+                return self.end();
+            }
             ErrorStatus::TooBig => {
                 return match self.bulk {
                     Some(m) if m > 1 => {
@@ -337,6 +347,13 @@ impl WalkOp {
         let mut failure = None;
         for vb in g.varbinds {
             if matches!(vb.value, Value::EndOfMibView) || !self.in_subtree(&vb.oid) {
+                if self.options.yield_end_of_mib
+                    && matches!(vb.value, Value::EndOfMibView)
+                    && vb.oid.starts_with(&self.root)
+                {
+                    self.marker = true;
+                    batch.push(vb);
+                }
                 finished = true;
                 break;
             }
@@ -376,7 +393,7 @@ impl WalkOp {
     /// The walk reached its end: if it found nothing, try a GET of the root itself (the root
     /// may be an instance, which `snmpwalk` prints in that case).
     fn end(&mut self) -> Step {
-        if self.count == 0 && !self.tried_get {
+        if self.count == 0 && !self.tried_get && !self.marker {
             self.tried_get = true;
             return Step::Send;
         }

@@ -346,6 +346,7 @@ fn non_increasing_oids_are_an_error_after_the_good_data() {
     let opts = WalkOptions {
         allow_non_increasing: true,
         max_results: Some(100),
+        ..WalkOptions::default()
     };
     let op = sim.session.bulk_walk(t, root, 10, opts).unwrap();
     sim.run(&[op], 1000);

@@ -38,6 +38,10 @@ fn v3_name(auth: AuthProtocol, privacy: Option<&str>) -> String {
 
 /// An agent whose `public` view holds only data that does not change while a test runs, so
 /// that two walks of it can be compared value for value.
+pub fn static_agent_config() -> String {
+    agent_config()
+}
+
 fn agent_config() -> String {
     let mut c = String::new();
     for line in [
