@@ -379,7 +379,7 @@ async fn demo() -> Result<(), Error> {
         users: vec![user],
         ..Default::default()
     };
-    let sim = snmp_sim::serve(&config, &snmp_sim::data::synthetic(4)).await?;
+    let sim = snmp_sim::serve_agents(&config, || snmp_sim::Agent::synthetic_device(4)).await?;
     let host = sim.addrs[0].to_string();
     println!("simulated agents on {:?}\n", sim.addrs);
     let mgr = Manager::builder(&host).build().await?;
@@ -587,6 +587,12 @@ async fn run(cli: Cli) -> Result<(), Error> {
             for spec in v3_users {
                 users.push(parse_user(&spec)?);
             }
+            let config = snmp_sim::SimConfig {
+                port,
+                agents: ports,
+                users,
+                ..Default::default()
+            };
             let data = match data {
                 Some(path) => {
                     let text = std::fs::read_to_string(&path)?;
@@ -597,13 +603,17 @@ async fn run(cli: Cli) -> Result<(), Error> {
                     };
                     parsed.map_err(|e| Error::Resolve(format!("{}: {e}", path.display())))?
                 }
-                None => snmp_sim::data::synthetic(interfaces),
-            };
-            let config = snmp_sim::SimConfig {
-                port,
-                agents: ports,
-                users,
-                ..Default::default()
+                None => {
+                    let sim = snmp_sim::serve_agents(&config, || {
+                        snmp_sim::Agent::synthetic_device(interfaces)
+                    })
+                    .await?;
+                    for a in &sim.addrs {
+                        println!("agent on {a} (communities public, private)");
+                    }
+                    std::future::pending::<()>().await;
+                    return Ok(());
+                }
             };
             let sim = snmp_sim::serve(&config, &data).await?;
             for a in &sim.addrs {

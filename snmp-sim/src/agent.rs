@@ -54,6 +54,10 @@ pub struct Agent {
     served: usize,
     /// Requests handled, by PDU tag.
     pub requests_seen: usize,
+    /// Values that move with time: the value at time zero and its increase per second
+    /// (Counter32 and TimeTicks wrap at 2^32, Counter64 at 2^64).
+    pub rates: BTreeMap<Oid, u64>,
+    now: Instant,
 }
 
 impl Agent {
@@ -71,6 +75,8 @@ impl Agent {
             salts: SaltCounter::new(0xa9e7),
             served: 0,
             requests_seen: 0,
+            rates: BTreeMap::new(),
+            now: Instant::ZERO,
         }
     }
 
@@ -99,6 +105,24 @@ impl Agent {
     /// Reboots the engine at `now`: boots + 1, engine time from zero.
     pub fn reboot(&mut self, now: Instant) {
         self.engine = LocalEngine::new(self.engine.boots() + 1, now);
+    }
+
+    /// The agent of the synthetic device with `rows` interfaces whose counters move with time:
+    /// sysUpTime.0 by 100 ticks a second, ifInOctets (column 10) and ifOutOctets (16) by
+    /// 1,000 and 2,000 octets a second per interface number.
+    pub fn synthetic_device(rows: u32) -> Agent {
+        let mut data = Agent::synthetic(rows);
+        let entry = Oid::from_arcs(&[1, 3, 6, 1, 2, 1, 2, 2, 1]);
+        let mut rates = BTreeMap::new();
+        rates.insert(Oid::from_arcs(&[1, 3, 6, 1, 2, 1, 1, 3, 0]), 100);
+        for i in 1..=rows {
+            data.insert(entry.child(16).child(i), Value::Counter32(i * 500));
+            rates.insert(entry.child(10).child(i), 1000 * u64::from(i));
+            rates.insert(entry.child(16).child(i), 2000 * u64::from(i));
+        }
+        let mut agent = Agent::new(data);
+        agent.rates = rates;
+        agent
     }
 
     /// A synthetic device: `n` rows of an ifTable-like entry (columns 1..=10 under
@@ -133,6 +157,7 @@ impl Agent {
 
     /// Handles one datagram; returns the answer to send back, if any.
     pub fn handle(&mut self, now: Instant, datagram: &[u8]) -> Option<Vec<u8>> {
+        self.now = now;
         match snmp_codec::message_version(datagram).ok()? {
             0 | 1 => self.handle_community(datagram),
             3 => self.handle_v3(now, datagram),
@@ -282,6 +307,21 @@ impl Agent {
         Some(buf)
     }
 
+    /// A value as it is at the current time (see [`Agent::rates`]).
+    fn at_now(&self, oid: &Oid, v: &Value) -> Value {
+        let Some(rate) = self.rates.get(oid) else {
+            return v.clone();
+        };
+        let secs = self.now.as_micros() / 1_000_000;
+        let grown = rate.wrapping_mul(secs);
+        match *v {
+            Value::Counter32(b) => Value::Counter32(b.wrapping_add(grown as u32)),
+            Value::TimeTicks(b) => Value::TimeTicks(b.wrapping_add(grown as u32)),
+            Value::Counter64(b) => Value::Counter64(b.wrapping_add(grown)),
+            ref other => other.clone(),
+        }
+    }
+
     fn next_after(&mut self, oid: &Oid) -> Option<(Oid, Value)> {
         self.served += 1;
         if let Some(k) = self.faults.non_increasing_after {
@@ -294,7 +334,7 @@ impl Agent {
         self.data
             .range((Bound::Excluded(oid.clone()), Bound::Unbounded))
             .next()
-            .map(|(o, v)| (o.clone(), v.clone()))
+            .map(|(o, v)| (o.clone(), self.at_now(o, v)))
     }
 
     /// The answer PDU to a request PDU.
@@ -315,7 +355,7 @@ impl Agent {
             Pdu::GetRequest(g) => {
                 for (i, vb) in g.varbinds.iter().enumerate() {
                     match self.data.get(&vb.oid) {
-                        Some(v) => out.push(VarBind::new(vb.oid.clone(), v.clone())),
+                        Some(v) => out.push(VarBind::new(vb.oid.clone(), self.at_now(&vb.oid, v))),
                         None if v1 => {
                             return Some(err(ErrorStatus::NoSuchName, i + 1, g.varbinds.clone()))
                         }
@@ -416,5 +456,29 @@ impl Agent {
             }
         }
         Some(answer)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn synthetic_counters_move_with_time() {
+        let mut agent = Agent::synthetic_device(2);
+        let oid = Oid::from_arcs(&[1, 3, 6, 1, 2, 1, 2, 2, 1, 10, 2]);
+        let get =
+            CommunityMessage::new(Version::V2c, "public", Pdu::get_request(1, [oid])).to_vec();
+        let value_at = |agent: &mut Agent, secs: u64| {
+            let answer = agent
+                .handle(Instant::from_micros(secs * 1_000_000), &get)
+                .unwrap();
+            let Ok(Message::Community(m)) = Message::decode(&answer) else {
+                panic!()
+            };
+            m.pdu.varbinds()[0].value.clone()
+        };
+        assert_eq!(value_at(&mut agent, 0), Value::Counter32(2000));
+        assert_eq!(value_at(&mut agent, 10), Value::Counter32(22_000));
     }
 }

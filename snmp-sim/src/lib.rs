@@ -77,6 +77,11 @@ pub async fn serve(
     config: &SimConfig,
     data: &std::collections::BTreeMap<snmp_codec::Oid, snmp_codec::Value>,
 ) -> io::Result<RunningSim> {
+    serve_agents(config, || Agent::new(data.clone())).await
+}
+
+/// Starts `config.agents` agents made by `make` (for example [`Agent::synthetic_device`]).
+pub async fn serve_agents(config: &SimConfig, make: impl Fn() -> Agent) -> io::Result<RunningSim> {
     let mut addrs = Vec::new();
     let mut agents = Vec::new();
     let mut tasks = Vec::new();
@@ -91,7 +96,7 @@ pub async fn serve(
         addrs.push(socket.local_addr()?);
         let mut engine_id = vec![0x80, 0x00, 0x1f, 0x88, 0x04];
         engine_id.extend(format!("snmp-sim-{i}").bytes());
-        let mut agent = Agent::new(data.clone()).with_engine_id(&engine_id);
+        let mut agent = make().with_engine_id(&engine_id);
         agent.faults = config.faults.clone();
         for u in &config.users {
             agent.add_user(u);
