@@ -209,9 +209,43 @@ enum Command {
         /// A v3 user: NAME[:AUTH:AUTHPASS[:PRIV:PRIVPASS]] (Net-SNMP protocol names).
         #[arg(long = "v3-user")]
         v3_users: Vec<String>,
+        #[command(flatten)]
+        faults: SimFaults,
     },
     /// Start an embedded simulated agent and run every Manager operation against it.
     Demo,
+}
+
+/// Faults `snmp sim` injects.
+#[derive(Args, Clone, Default)]
+struct SimFaults {
+    /// Share of answers dropped (0 to 1).
+    #[arg(long, default_value = "0")]
+    drop: f64,
+    /// Delay of every answer, in milliseconds.
+    #[arg(long, default_value = "0")]
+    delay_ms: u64,
+    /// Share of answers sent twice.
+    #[arg(long, default_value = "0")]
+    duplicate: f64,
+    /// Share of answers sent after the next one.
+    #[arg(long, default_value = "0")]
+    reorder: f64,
+    /// Share of answers cut in half.
+    #[arg(long, default_value = "0")]
+    truncate: f64,
+    /// Share of answers with an octet flipped.
+    #[arg(long, default_value = "0")]
+    corrupt: f64,
+    /// Answer from another source port.
+    #[arg(long)]
+    other_source_port: bool,
+    /// Answer tooBig above this many octets.
+    #[arg(long)]
+    too_big_above: Option<usize>,
+    /// Stop increasing OIDs after this many GETNEXT/GETBULK varbinds.
+    #[arg(long)]
+    non_increasing_after: Option<usize>,
 }
 
 fn print_varbind(vb: &VarBind, json: bool) {
@@ -582,6 +616,7 @@ async fn run(cli: Cli) -> Result<(), Error> {
             interfaces,
             data,
             v3_users,
+            faults,
         } => {
             let mut users = Vec::new();
             for spec in v3_users {
@@ -591,6 +626,20 @@ async fn run(cli: Cli) -> Result<(), Error> {
                 port,
                 agents: ports,
                 users,
+                faults: snmp_sim::Faults {
+                    too_big_above: faults.too_big_above,
+                    non_increasing_after: faults.non_increasing_after,
+                    ..Default::default()
+                },
+                net: snmp_sim::NetFaults {
+                    drop: faults.drop,
+                    delay: Duration::from_millis(faults.delay_ms),
+                    duplicate: faults.duplicate,
+                    reorder: faults.reorder,
+                    truncate: faults.truncate,
+                    corrupt: faults.corrupt,
+                    other_source_port: faults.other_source_port,
+                },
                 ..Default::default()
             };
             let data = match data {

@@ -1090,12 +1090,15 @@ impl Session {
                 self.counters.dropped_security += 1;
                 return;
             };
-            if from_elsewhere || inc.usm.engine_id.is_empty() {
-                // Unauthenticated, so only from the agent's own address; and it must name
-                // an engine.
+            if inc.usm.engine_id.is_empty() {
+                // A discovery Report must name an engine.
                 self.counters.dropped_mismatch += 1;
                 return;
             }
+            // From another address only when the target opted in (checked above). The Report
+            // is unauthenticated either way: its engine ID, boots and time are used for sending
+            // only, and the first authenticated answer confirms them.
+            let _ = from_elsewhere;
             self.counters.responses += 1;
             let id = inc.usm.engine_id.clone();
             let p = v3.candidates.first().copied();

@@ -34,10 +34,27 @@ pub struct SimConfig {
     pub users: Vec<UsmUser>,
     /// Faults every agent has.
     pub faults: Faults,
-    /// Share of answers dropped (0.0 to 1.0), decided by a seeded generator.
+    /// Network faults of the answers (shares from 0.0 to 1.0, decided by a seeded generator).
+    pub net: NetFaults,
+}
+
+/// What the simulator does to its answers on the way out.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NetFaults {
+    /// Share of answers dropped.
     pub drop: f64,
     /// Delay added to every answer.
     pub delay: Duration,
+    /// Share of answers sent twice.
+    pub duplicate: f64,
+    /// Share of answers held back and sent after the next one.
+    pub reorder: f64,
+    /// Share of answers cut to half their length.
+    pub truncate: f64,
+    /// Share of answers with one octet flipped.
+    pub corrupt: f64,
+    /// Answer from another port than the one asked (an agent answering from another address).
+    pub other_source_port: bool,
 }
 
 impl Default for SimConfig {
@@ -48,8 +65,7 @@ impl Default for SimConfig {
             agents: 1,
             users: Vec::new(),
             faults: Faults::default(),
-            drop: 0.0,
-            delay: Duration::ZERO,
+            net: NetFaults::default(),
         }
     }
 }
@@ -103,11 +119,26 @@ pub async fn serve_agents(config: &SimConfig, make: impl Fn() -> Agent) -> io::R
         }
         let agent = Arc::new(Mutex::new(agent));
         agents.push(agent.clone());
-        let (drop, delay) = (config.drop, config.delay);
-        let mut rng = 0x9e37_79b9_7f4a_7c15u64 ^ (i as u64);
+        let net = config.net.clone();
+        let reply_socket = if net.other_source_port {
+            Some(Arc::new(
+                tokio::net::UdpSocket::bind(SocketAddr::new(config.bind, 0)).await?,
+            ))
+        } else {
+            None
+        };
+        let mut rng = 0x9e37_79b9_7f4a_7c15u64 ^ (i as u64 + 1);
         tasks.push(tokio::spawn(async move {
             let socket = Arc::new(socket);
+            let out = reply_socket.unwrap_or_else(|| socket.clone());
             let mut buf = vec![0u8; 65536];
+            let mut held: Option<(Vec<u8>, SocketAddr)> = None;
+            let mut chance = move |p: f64| {
+                rng ^= rng << 13;
+                rng ^= rng >> 7;
+                rng ^= rng << 17;
+                p > 0.0 && (rng % 10_000) as f64 / 10_000.0 < p
+            };
             loop {
                 let Ok((n, from)) = socket.recv_from(&mut buf).await else {
                     continue;
@@ -117,21 +148,40 @@ pub async fn serve_agents(config: &SimConfig, make: impl Fn() -> Agent) -> io::R
                     Ok(mut a) => a.handle(now, &buf[..n]),
                     Err(_) => None,
                 };
-                let Some(answer) = answer else { continue };
-                rng ^= rng << 13;
-                rng ^= rng >> 7;
-                rng ^= rng << 17;
-                if drop > 0.0 && (rng % 10_000) as f64 / 10_000.0 < drop {
+                let Some(mut answer) = answer else { continue };
+                if chance(net.drop) {
                     continue;
                 }
-                if delay.is_zero() {
-                    let _ = socket.send_to(&answer, from).await;
+                if chance(net.truncate) {
+                    answer.truncate(answer.len() / 2);
+                }
+                if chance(net.corrupt) {
+                    let k = answer.len() / 3;
+                    if let Some(b) = answer.get_mut(k) {
+                        *b ^= 0x5a;
+                    }
+                }
+                let copies = if chance(net.duplicate) { 2 } else { 1 };
+                let mut batch = Vec::new();
+                if chance(net.reorder) && held.is_none() {
+                    held = Some((answer, from));
                 } else {
-                    let s = socket.clone();
-                    tokio::spawn(async move {
-                        tokio::time::sleep(delay).await;
-                        let _ = s.send_to(&answer, from).await;
-                    });
+                    for _ in 0..copies {
+                        batch.push((answer.clone(), from));
+                    }
+                    batch.extend(held.take());
+                }
+                for (data, to) in batch {
+                    if net.delay.is_zero() {
+                        let _ = out.send_to(&data, to).await;
+                    } else {
+                        let s = out.clone();
+                        let delay = net.delay;
+                        tokio::spawn(async move {
+                            tokio::time::sleep(delay).await;
+                            let _ = s.send_to(&data, to).await;
+                        });
+                    }
                 }
             }
         }));
