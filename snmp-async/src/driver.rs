@@ -28,6 +28,7 @@ pub(crate) enum Command {
 /// An operation to start.
 pub(crate) enum Operation {
     Get(Vec<Oid>),
+    GetEach(Vec<Oid>),
     GetNext(Vec<Oid>),
     GetBulk(Vec<Oid>, u32, u32),
     Set(Vec<VarBind>),
@@ -129,6 +130,7 @@ impl<R: Runtime> Driver<R> {
         let s = &mut self.session;
         let started = match op {
             Operation::Get(oids) => s.get(target, oids),
+            Operation::GetEach(oids) => s.get_each(target, oids),
             Operation::GetNext(oids) => s.get_next(target, oids),
             Operation::GetBulk(oids, n, m) => s.get_bulk(target, oids, n, m),
             Operation::Set(vbs) => s.set(target, vbs),

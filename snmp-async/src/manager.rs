@@ -423,6 +423,15 @@ impl<R: Runtime> Manager<R> {
         self.varbinds(Operation::Get(oids(oids_in)?)).await
     }
 
+    /// GET of many OIDs where one missing OID fails only itself, in v1 too (its noSuchName
+    /// becomes a noSuchObject value and the other OIDs are asked again).
+    pub async fn get_each<I: IntoOid>(
+        &self,
+        oids_in: impl IntoIterator<Item = I>,
+    ) -> Result<Vec<VarBind>, Error> {
+        self.varbinds(Operation::GetEach(oids(oids_in)?)).await
+    }
+
     /// GETNEXT: the next OID and its value. endOfMibView is an error.
     pub async fn get_next(&self, oid: impl IntoOid) -> Result<(Oid, Value), Error> {
         let oid = oid.into_oid()?;

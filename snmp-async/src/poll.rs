@@ -9,7 +9,7 @@ use std::task::{Context, Poll};
 
 use futures_core::Stream;
 use futures_util::stream::FuturesUnordered;
-use snmp_codec::{ErrorStatus, Oid, Value, Version};
+use snmp_codec::{Oid, Value};
 use snmp_session::TargetConfig;
 
 use crate::error::Error;
@@ -141,9 +141,8 @@ impl Stream for PollMany {
     }
 }
 
-/// Polls one target: one GET for all OIDs; exceptions fail only their OID; in v1, where a
-/// missing OID fails the whole request with noSuchName, the OID is reported and the others
-/// asked again.
+/// Polls one target: one GET for all OIDs, where exceptions (and v1's noSuchName, which the
+/// session turns into noSuchObject for that OID) fail only their OID.
 async fn poll_one<R: Runtime>(
     client: Client<R>,
     index: usize,
@@ -165,45 +164,19 @@ async fn poll_one<R: Runtime>(
         Ok(m) => m,
         Err(e) => return fail_all(e, &oids),
     };
-    let mut results = Vec::with_capacity(oids.len());
-    let mut todo: Vec<Oid> = oids.to_vec();
-    while !todo.is_empty() {
-        match manager.get_varbinds(todo.iter()).await {
-            Ok(vbs) => {
-                for (oid, vb) in todo.iter().zip(vbs) {
-                    results.push(PollResult {
-                        index,
-                        target: addr,
-                        oid: oid.clone(),
-                        result: snmp_session::Error::value_of(vb).map_err(Error::from),
-                    });
-                }
-                break;
-            }
-            Err(Error::Generic {
-                status: ErrorStatus::NoSuchName,
-                index: i,
-                oid: Some(bad),
-            }) if manager.version() == Version::V1 && i >= 1 => {
-                results.push(PollResult {
-                    index,
-                    target: addr,
-                    oid: bad.clone(),
-                    result: Err(Error::Generic {
-                        status: ErrorStatus::NoSuchName,
-                        index: 1,
-                        oid: Some(bad.clone()),
-                    }),
-                });
-                todo.retain(|o| *o != bad);
-            }
-            Err(e) => {
-                results.extend(fail_all(e, &todo));
-                break;
-            }
-        }
+    match manager.get_each(oids.iter()).await {
+        Ok(vbs) => oids
+            .iter()
+            .zip(vbs)
+            .map(|(oid, vb)| PollResult {
+                index,
+                target: addr,
+                oid: oid.clone(),
+                result: snmp_session::Error::value_of(vb).map_err(Error::from),
+            })
+            .collect(),
+        Err(e) => fail_all(e, &oids),
     }
-    results
 }
 
 impl<R: Runtime> Client<R> {

@@ -23,23 +23,7 @@ fn snmp(args: &[&str]) -> String {
 }
 
 fn assert_same(ours: &str, theirs: &str, what: &str) {
-    if ours == theirs {
-        return;
-    }
-    let (a, b): (Vec<&str>, Vec<&str>) = (ours.lines().collect(), theirs.lines().collect());
-    let i = a
-        .iter()
-        .zip(&b)
-        .position(|(x, y)| x != y)
-        .unwrap_or(a.len().min(b.len()));
-    panic!(
-        "{what}: differ at line {} (ours {} lines, Net-SNMP {}):\n ours: {:?}\n them: {:?}",
-        i + 1,
-        a.len(),
-        b.len(),
-        a.get(i),
-        b.get(i)
-    );
+    snmp_testkit::adapter_tests::assert_same_output(ours, theirs, what);
 }
 
 #[test]

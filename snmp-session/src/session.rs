@@ -385,7 +385,16 @@ impl Session {
     pub fn get(&mut self, target: TargetId, oids: Vec<Oid>) -> Result<OpId, Error> {
         self.version_of(target)?;
         let chunk = self.config.max_oids_per_request;
-        Ok(self.start(target, Op::Get(GetOp::new(oids, chunk))))
+        Ok(self.start(target, Op::Get(GetOp::new(oids, chunk, false))))
+    }
+
+    /// GET of `oids` where one missing OID fails only itself, in every version: an SNMPv1
+    /// agent's noSuchName answer becomes a noSuchObject value for the OID it names (as RFC 3584
+    /// translates it) and the other OIDs are asked again. What `poll_many` uses.
+    pub fn get_each(&mut self, target: TargetId, oids: Vec<Oid>) -> Result<OpId, Error> {
+        self.version_of(target)?;
+        let chunk = self.config.max_oids_per_request;
+        Ok(self.start(target, Op::Get(GetOp::new(oids, chunk, true))))
     }
 
     /// GETNEXT of `oids`.

@@ -697,3 +697,52 @@ fn handle_timeout_early_late_and_twice_never_spins() {
     );
     assert_eq!(sim.session.poll_timeout(), None);
 }
+
+#[test]
+fn get_each_isolates_missing_oids_in_v1() {
+    let mut sim = Sim::new(Perfect(LATENCY));
+    sim.agents
+        .insert(agent_addr(0), FakeAgent::new(FakeAgent::synthetic(3)));
+    let t = sim
+        .session
+        .add_target(TargetConfig::v1(agent_addr(0), "public"));
+    let oids = vec![
+        oid("1.3.6.1.2.1.1.77.0"),
+        oid("1.3.6.1.2.1.1.5.0"),
+        oid("1.3.6.1.2.1.1.78.0"),
+        oid("1.3.6.1.2.1.2.2.1.2.2"),
+        oid("1.3.6.1.2.1.1.79.0"),
+    ];
+    let op = sim.session.get_each(t, oids.clone()).unwrap();
+    sim.run(&[op], 1000);
+    let out = sim.outcome(op);
+    assert_eq!(out.result, Some(Ok(())));
+    let values: Vec<_> = out.varbinds.iter().map(|vb| vb.value.clone()).collect();
+    assert_eq!(
+        values,
+        [
+            Value::NoSuchObject,
+            Value::from("fake"),
+            Value::NoSuchObject,
+            Value::from("eth2"),
+            Value::NoSuchObject
+        ]
+    );
+    let got: Vec<_> = out.varbinds.iter().map(|vb| vb.oid.clone()).collect();
+    assert_eq!(got, oids, "in the order asked");
+    // Every OID missing: all noSuchObject, no error.
+    let op = sim
+        .session
+        .get_each(
+            t,
+            vec![oid("1.3.6.1.2.1.1.90.0"), oid("1.3.6.1.2.1.1.91.0")],
+        )
+        .unwrap();
+    sim.run(&[op], 1000);
+    assert_eq!(sim.outcome(op).varbinds.len(), 2);
+    assert!(sim
+        .outcome(op)
+        .varbinds
+        .iter()
+        .all(|vb| vb.value == Value::NoSuchObject));
+}

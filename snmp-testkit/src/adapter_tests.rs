@@ -174,7 +174,7 @@ pub async fn every_version_and_v3_combination<R: Runtime + Default>() {
 }
 
 /// Asserts two outputs are identical, reporting the first line that differs.
-fn assert_same_output(ours: &str, theirs: &str, what: &str) {
+pub fn assert_same_output(ours: &str, theirs: &str, what: &str) {
     if ours == theirs {
         return;
     }
