@@ -76,6 +76,9 @@ pub enum Error {
     /// The OID text is not an OID.
     #[error("invalid OID: {0}")]
     InvalidOid(#[from] OidParseError),
+    /// An argument that is not valid (a protocol name, a value of the wrong form, ...).
+    #[error("{0}")]
+    InvalidArgument(String),
     /// The host name did not resolve.
     #[error("cannot resolve {0}")]
     Resolve(String),
@@ -159,7 +162,7 @@ fn alloc_free_eq(a: &Error, b: &Error) -> bool {
         (ResultLimit(x), ResultLimit(y)) => x == y,
         (MalformedResponse(x), MalformedResponse(y)) => x == y,
         (InvalidOid(x), InvalidOid(y)) => x == y,
-        (Resolve(x), Resolve(y)) => x == y,
+        (Resolve(x), Resolve(y)) | (InvalidArgument(x), InvalidArgument(y)) => x == y,
         (TooBig, TooBig) | (NotSupported, NotSupported) | (Closed, Closed) => true,
         _ => false,
     }

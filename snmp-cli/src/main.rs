@@ -84,13 +84,15 @@ impl Agent {
             "3" => {
                 let mut b = b.user(self.user.clone().unwrap_or_default());
                 if let Some(a) = &self.auth {
-                    let p = AuthProtocol::from_name(a)
-                        .ok_or_else(|| Error::Resolve(format!("unknown auth protocol {a}")))?;
+                    let p = AuthProtocol::from_name(a).ok_or_else(|| {
+                        Error::InvalidArgument(format!("unknown auth protocol {a}"))
+                    })?;
                     b = b.auth(p, self.auth_pass.clone().unwrap_or_default());
                 }
                 if let Some(x) = &self.privacy {
-                    let p = PrivProtocol::from_net_snmp_name(x)
-                        .ok_or_else(|| Error::Resolve(format!("unknown privacy protocol {x}")))?;
+                    let p = PrivProtocol::from_net_snmp_name(x).ok_or_else(|| {
+                        Error::InvalidArgument(format!("unknown privacy protocol {x}"))
+                    })?;
                     b = b.privacy(p, self.priv_pass.clone().unwrap_or_default());
                 }
                 if let Some(l) = &self.level {
@@ -105,7 +107,7 @@ impl Agent {
                 }
                 b.aes_key_extension(AesKeyExtension::Auto)
             }
-            v => return Err(Error::Resolve(format!("unknown SNMP version {v}"))),
+            v => return Err(Error::InvalidArgument(format!("unknown SNMP version {v}"))),
         };
         b.build().await
     }
@@ -277,7 +279,7 @@ fn parse_oids(list: &[String]) -> Result<Vec<Oid>, Error> {
 
 /// Parses snmpset-style `OID TYPE VALUE` triples.
 fn parse_triples(list: &[String]) -> Result<Vec<VarBind>, Error> {
-    let bad = |m: String| Error::Resolve(m);
+    let bad = Error::InvalidArgument;
     list.chunks(3)
         .map(|t| {
             let [oid, ty, v] = t else {
@@ -301,16 +303,24 @@ fn parse_triples(list: &[String]) -> Result<Vec<VarBind>, Error> {
                 ),
                 "o" => Value::ObjectIdentifier(v.parse()?),
                 "s" => Value::from(v.as_str()),
-                "x" => Value::from(
-                    v.split_whitespace()
-                        .flat_map(|h| {
-                            (0..h.len())
-                                .step_by(2)
-                                .map(move |k| &h[k..(k + 2).min(h.len())])
-                        })
-                        .map(|b| u8::from_str_radix(b, 16).map_err(|_| bad(format!("bad hex {v}"))))
-                        .collect::<Result<Vec<u8>, _>>()?,
-                ),
+                "x" => {
+                    // Hex digits in pairs, tokens separated by spaces (`00 15 99`, `001599`); a
+                    // token's odd last digit is an octet of its own.
+                    let mut out = Vec::new();
+                    for token in v.split_whitespace() {
+                        if !token.bytes().all(|b| b.is_ascii_hexdigit()) {
+                            return Err(bad(format!("bad hex {v}")));
+                        }
+                        for pair in token.as_bytes().chunks(2) {
+                            let text = std::str::from_utf8(pair).unwrap_or("");
+                            out.push(
+                                u8::from_str_radix(text, 16)
+                                    .map_err(|_| bad(format!("bad hex {v}")))?,
+                            );
+                        }
+                    }
+                    Value::from(out)
+                }
                 "n" => Value::Null,
                 t => return Err(bad(format!("unknown type {t}"))),
             };
@@ -650,7 +660,8 @@ async fn run(cli: Cli) -> Result<(), Error> {
                     } else {
                         snmp_sim::data::parse_walk(&text)
                     };
-                    parsed.map_err(|e| Error::Resolve(format!("{}: {e}", path.display())))?
+                    parsed
+                        .map_err(|e| Error::InvalidArgument(format!("{}: {e}", path.display())))?
                 }
                 None => {
                     let sim = snmp_sim::serve_agents(&config, || {
@@ -690,7 +701,7 @@ impl Agent {
 
 /// `NAME[:AUTH:AUTHPASS[:PRIV:PRIVPASS]]`.
 fn parse_user(spec: &str) -> Result<snmp_tokio::UsmUser, Error> {
-    let bad = || Error::Resolve(format!("bad --v3-user {spec}"));
+    let bad = || Error::InvalidArgument(format!("bad --v3-user {spec}"));
     let parts: Vec<&str> = spec.split(':').collect();
     let mut user = snmp_tokio::UsmUser::new(parts.first().ok_or_else(bad)?);
     if let [_, a, ap, rest @ ..] = parts.as_slice() {

@@ -486,11 +486,7 @@ impl Session {
         uptime: u32,
         varbinds: Vec<VarBind>,
     ) -> Result<OpId, Error> {
-        if self.version_of(target)? == Version::V1 {
-            return Err(Error::NotSupported);
-        }
-        let vbs = notification_varbinds(trap_oid, uptime, varbinds);
-        Ok(self.start(target, Op::Single(RequestPdu::Inform(vbs))))
+        self.notification(target, trap_oid, uptime, varbinds, true)
     }
 
     /// An SNMPv2-Trap (v2c, v3), fire and forget: done once it has been handed to
@@ -502,11 +498,28 @@ impl Session {
         uptime: u32,
         varbinds: Vec<VarBind>,
     ) -> Result<OpId, Error> {
+        self.notification(target, trap_oid, uptime, varbinds, false)
+    }
+
+    /// An InformRequest (`inform`) or SNMPv2-Trap with the two leading varbinds of RFC 3416.
+    fn notification(
+        &mut self,
+        target: TargetId,
+        trap_oid: Oid,
+        uptime: u32,
+        varbinds: Vec<VarBind>,
+        inform: bool,
+    ) -> Result<OpId, Error> {
         if self.version_of(target)? == Version::V1 {
             return Err(Error::NotSupported);
         }
         let vbs = notification_varbinds(trap_oid, uptime, varbinds);
-        Ok(self.start(target, Op::Trap(RequestPdu::TrapV2(vbs))))
+        let op = if inform {
+            Op::Single(RequestPdu::Inform(vbs))
+        } else {
+            Op::Trap(RequestPdu::TrapV2(vbs))
+        };
+        Ok(self.start(target, op))
     }
 
     /// An SNMPv1 Trap-PDU (v1 targets), fire and forget.

@@ -21,7 +21,9 @@ const AUTH_PW: &str = "adapter-auth-pw";
 const PRIV_PW: &str = "adapter-priv-pw";
 const SYS_DESCR: &str = "snmp-rs adapter test agent";
 
-const PRIVS: [(PrivProtocol, &str); 6] = [
+/// Every privacy protocol Net-SNMP offers, with its `createUser` / `-x` name (Debian's 5.9 has
+/// all of ours but 3DES).
+pub const NET_SNMP_PRIVS: [(PrivProtocol, &str); 6] = [
     (PrivProtocol::Des, "DES"),
     (PrivProtocol::Aes128, "AES"),
     (PrivProtocol::Aes192Blumenthal, "AES-192"),
@@ -30,7 +32,8 @@ const PRIVS: [(PrivProtocol, &str); 6] = [
     (PrivProtocol::Aes256Reeder, "AES256C"),
 ];
 
-fn v3_name(auth: AuthProtocol, privacy: Option<&str>) -> String {
+/// A user name for one auth x priv combination (`privacy` is the Net-SNMP name).
+pub fn v3_name(auth: AuthProtocol, privacy: Option<&str>) -> String {
     let a = auth.net_snmp_name().replace('-', "").to_lowercase();
     let p = privacy.map_or("none".to_owned(), |p| p.replace('-', "").to_lowercase());
     format!("a_{a}_{p}")
@@ -74,7 +77,7 @@ fn agent_config() -> String {
         let a = auth.net_snmp_name();
         let name = v3_name(auth, None);
         writeln!(c, "createUser {name} {a} {AUTH_PW}\nrouser {name} auth").unwrap();
-        for (_, p) in PRIVS {
+        for (_, p) in NET_SNMP_PRIVS {
             let name = v3_name(auth, Some(p));
             writeln!(
                 c,
@@ -146,7 +149,7 @@ pub async fn every_version_and_v3_combination<R: Runtime + Default>() {
     let mut tasks = Vec::new();
     for auth in AuthProtocol::ALL {
         let mut combos = vec![(None, None)];
-        combos.extend(PRIVS.iter().map(|(p, n)| (Some(*p), Some(*n))));
+        combos.extend(NET_SNMP_PRIVS.iter().map(|(p, n)| (Some(*p), Some(*n))));
         for (privacy, net) in combos {
             let name = v3_name(auth, net);
             let mut b = Manager::<R>::builder(&host)

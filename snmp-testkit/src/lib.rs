@@ -58,8 +58,6 @@ impl NetSnmpd {
 
     fn try_start(snmpd: &Path, config: &str, port: u16) -> io::Result<NetSnmpd> {
         let dir = tempfile::Builder::new().prefix("snmpd-test-").tempdir()?;
-        let persist = dir.path().join("persist");
-        std::fs::create_dir_all(&persist)?;
         let conf = dir.path().join("snmpd.conf");
         // Also on [::1] when this machine has IPv6 loopback.
         let v6 = UdpSocket::bind(("::1", port)).is_ok();
@@ -69,22 +67,7 @@ impl NetSnmpd {
             format!("udp:127.0.0.1:{port}")
         };
         std::fs::write(&conf, format!("agentAddress {listen}\n{config}\n"))?;
-        let child = Command::new(snmpd)
-            .arg("-f")
-            .arg("-C")
-            .arg("-c")
-            .arg(&conf)
-            .arg("-Lf")
-            .arg(dir.path().join("snmpd.log"))
-            .arg("-p")
-            .arg(dir.path().join("snmpd.pid"))
-            .args(["-m", ""])
-            .env("SNMP_PERSISTENT_DIR", &persist)
-            .env("MIBS", "")
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()?;
+        let child = spawn_daemon(snmpd, dir.path(), "snmpd", &[])?;
         let mut agent = NetSnmpd {
             child,
             addr: SocketAddr::from(([127, 0, 0, 1], port)),
@@ -161,6 +144,31 @@ impl Drop for NetSnmpd {
     }
 }
 
+/// Starts a Net-SNMP daemon in the foreground with only `dir/NAME.conf` (`-C`: no system
+/// configuration), logging to `dir/NAME.log`, its pid in `dir/NAME.pid`, persistent state in
+/// `dir/persist` and no MIBs loaded; `extra` arguments last.
+fn spawn_daemon(program: &Path, dir: &Path, name: &str, extra: &[&str]) -> io::Result<Child> {
+    let persist = dir.join("persist");
+    std::fs::create_dir_all(&persist)?;
+    Command::new(program)
+        .arg("-f")
+        .arg("-C")
+        .arg("-c")
+        .arg(dir.join(format!("{name}.conf")))
+        .arg("-Lf")
+        .arg(dir.join(format!("{name}.log")))
+        .arg("-p")
+        .arg(dir.join(format!("{name}.pid")))
+        .args(["-m", ""])
+        .args(extra)
+        .env("SNMP_PERSISTENT_DIR", &persist)
+        .env("MIBS", "")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+}
+
 /// The path of `program` on `PATH` (also looking in the sbin directories, where Debian puts
 /// daemons and which a non-root `PATH` may lack).
 pub fn which(program: &str) -> Option<PathBuf> {
@@ -192,30 +200,10 @@ impl NetSnmpTrapd {
         let dir = tempfile::Builder::new()
             .prefix("snmptrapd-test-")
             .tempdir()?;
-        let persist = dir.path().join("persist");
-        std::fs::create_dir_all(&persist)?;
-        let conf = dir.path().join("snmptrapd.conf");
-        std::fs::write(&conf, config)?;
+        std::fs::write(dir.path().join("snmptrapd.conf"), config)?;
         let port = free_udp_port()?;
-        let log = dir.path().join("snmptrapd.log");
-        let child = Command::new(trapd)
-            .arg("-f")
-            .arg("-C")
-            .arg("-c")
-            .arg(&conf)
-            .arg("-Lf")
-            .arg(&log)
-            .arg("-On")
-            .args(["-m", ""])
-            .arg("-p")
-            .arg(dir.path().join("snmptrapd.pid"))
-            .arg(format!("udp:127.0.0.1:{port}"))
-            .env("SNMP_PERSISTENT_DIR", &persist)
-            .env("MIBS", "")
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()?;
+        let listen = format!("udp:127.0.0.1:{port}");
+        let child = spawn_daemon(&trapd, dir.path(), "snmptrapd", &["-On", &listen])?;
         let mut trapd = NetSnmpTrapd {
             child,
             addr: SocketAddr::from(([127, 0, 0, 1], port)),

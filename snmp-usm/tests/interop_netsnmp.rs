@@ -8,6 +8,7 @@ use std::net::UdpSocket;
 use std::time::Duration;
 
 use snmp_codec::{Bytes, GenericPdu, Oid, Pdu, ScopedPdu, SecurityLevel, Value, VarBind};
+use snmp_testkit::adapter_tests::{v3_name, NET_SNMP_PRIVS};
 use snmp_testkit::NetSnmpd;
 use snmp_usm::{
     encode_outgoing, process_incoming, AuthProtocol, EngineClock, Incoming, Instant, LocalizedUser,
@@ -18,32 +19,14 @@ const SYS_DESCR: &str = "snmp-rs interop agent";
 const AUTH_PW: &str = "auth-pass-1234";
 const PRIV_PW: &str = "priv-pass-5678";
 
-/// Net-SNMP's privacy names for our protocols (Debian's 5.9 has all but 3DES).
-const PRIVS: [(PrivProtocol, &str); 6] = [
-    (PrivProtocol::Des, "DES"),
-    (PrivProtocol::Aes128, "AES"),
-    (PrivProtocol::Aes192Blumenthal, "AES-192"),
-    (PrivProtocol::Aes256Blumenthal, "AES-256"),
-    (PrivProtocol::Aes192Reeder, "AES192C"),
-    (PrivProtocol::Aes256Reeder, "AES256C"),
-];
-
-fn user_name(auth: AuthProtocol, privacy: Option<&str>) -> String {
-    let a = auth.net_snmp_name().replace('-', "").to_lowercase();
-    match privacy {
-        None => format!("u_{a}_none"),
-        Some(p) => format!("u_{a}_{}", p.replace('-', "").to_lowercase()),
-    }
-}
-
 fn agent_config() -> String {
     let mut conf = format!("rocommunity public 127.0.0.1\nsysdescr {SYS_DESCR}\n");
     for auth in AuthProtocol::ALL {
-        let name = user_name(auth, None);
+        let name = v3_name(auth, None);
         let a = auth.net_snmp_name();
         conf += &format!("createUser {name} {a} {AUTH_PW}\nrouser {name} auth\n");
-        for (_, p) in PRIVS {
-            let name = user_name(auth, Some(p));
+        for (_, p) in NET_SNMP_PRIVS {
+            let name = v3_name(auth, Some(p));
             conf += &format!("createUser {name} {a} {AUTH_PW} {p} {PRIV_PW}\nrouser {name} priv\n");
         }
     }
@@ -189,9 +172,9 @@ fn every_auth_and_priv_combination_against_net_snmp() {
     let mut tried = 0;
     for auth in AuthProtocol::ALL {
         let mut combos: Vec<(Option<PrivProtocol>, Option<&str>)> = vec![(None, None)];
-        combos.extend(PRIVS.iter().map(|(p, n)| (Some(*p), Some(*n))));
+        combos.extend(NET_SNMP_PRIVS.iter().map(|(p, n)| (Some(*p), Some(*n))));
         for (privacy, net_name) in combos {
-            let name = user_name(auth, net_name);
+            let name = v3_name(auth, net_name);
             let mut user = UsmUser::new(&name)
                 .with_auth(auth, AUTH_PW.as_bytes())
                 .unwrap();
