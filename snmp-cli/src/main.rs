@@ -652,36 +652,53 @@ async fn run(cli: Cli) -> Result<(), Error> {
                 },
                 ..Default::default()
             };
-            let data = match data {
-                Some(path) => {
-                    let text = std::fs::read_to_string(&path)?;
-                    let parsed = if path.extension().is_some_and(|e| e == "snmprec") {
-                        snmp_sim::data::parse_snmprec(&text)
-                    } else {
-                        snmp_sim::data::parse_walk(&text)
-                    };
-                    parsed
-                        .map_err(|e| Error::InvalidArgument(format!("{}: {e}", path.display())))?
-                }
-                None => {
-                    let sim = snmp_sim::serve_agents(&config, || {
-                        snmp_sim::Agent::synthetic_device(interfaces)
-                    })
-                    .await?;
-                    for a in &sim.addrs {
-                        println!("agent on {a} (communities public, private)");
+            let data =
+                match data {
+                    Some(path) => {
+                        let text = std::fs::read_to_string(&path)?;
+                        let parsed = if path.extension().is_some_and(|e| e == "snmprec") {
+                            snmp_sim::data::parse_snmprec(&text)
+                        } else {
+                            snmp_sim::data::parse_walk(&text)
+                        };
+                        Some(parsed.map_err(|e| {
+                            Error::InvalidArgument(format!("{}: {e}", path.display()))
+                        })?)
                     }
-                    std::future::pending::<()>().await;
-                    return Ok(());
-                }
+                    None => None,
+                };
+            let make = || match &data {
+                Some(d) => snmp_sim::Agent::new(d.clone()),
+                None => snmp_sim::Agent::synthetic_device(interfaces),
             };
-            let sim = snmp_sim::serve(&config, &data).await?;
-            for a in &sim.addrs {
-                println!("agent on {a} (communities public, private)");
-            }
-            std::future::pending::<()>().await;
+            run_sim(&config, make).await?;
         }
         Command::Demo => demo().await?,
+    }
+    Ok(())
+}
+
+/// Serves the simulated agents until the process is stopped: on Linux on this thread with
+/// batched system calls ([`snmp_sim::fast`]), elsewhere on the tokio runtime.
+async fn run_sim(
+    config: &snmp_sim::SimConfig,
+    make: impl Fn() -> snmp_sim::Agent,
+) -> Result<(), Error> {
+    let announce = |addrs: &[std::net::SocketAddr]| {
+        for a in addrs {
+            println!("agent on {a} (communities public, private)");
+        }
+    };
+    #[cfg(target_os = "linux")]
+    {
+        let never = std::sync::atomic::AtomicBool::new(false);
+        tokio::task::block_in_place(|| snmp_sim::fast::run(config, make, &never, announce))?;
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let sim = snmp_sim::serve_agents(config, make).await?;
+        announce(&sim.addrs);
+        std::future::pending::<()>().await;
     }
     Ok(())
 }

@@ -474,7 +474,9 @@ impl fmt::Display for Value {
                 write_c_float(f, f64::from(*v))
             }
             Value::OpaqueDouble(v) => {
-                f.write_str("Opaque: Double: ")?;
+                // Net-SNMP's sprint_realloc_double prints "Float" for doubles too; scripts
+                // written for its output expect exactly that.
+                f.write_str("Opaque: Float: ")?;
                 write_c_float(f, *v)
             }
             Value::Counter64(v) => write!(f, "Counter64: {v}"),
@@ -614,6 +616,11 @@ mod tests {
         assert_eq!(
             Value::OpaqueFloat(0.042969).to_string(),
             "Opaque: Float: 0.042969"
+        );
+        // Net-SNMP labels doubles "Float" as well (sprint_realloc_double).
+        assert_eq!(
+            Value::OpaqueDouble(2.5).to_string(),
+            "Opaque: Float: 2.500000"
         );
         assert_eq!(
             Value::ObjectIdentifier("1.3.6".parse().unwrap()).to_string(),

@@ -58,6 +58,8 @@ pub struct Agent {
     /// (Counter32 and TimeTicks wrap at 2^32, Counter64 at 2^64).
     pub rates: BTreeMap<Oid, u64>,
     now: Instant,
+    /// Where v3 answers are encoded (the largest UDP datagram), reused.
+    scratch: Vec<u8>,
 }
 
 impl Agent {
@@ -77,6 +79,7 @@ impl Agent {
             requests_seen: 0,
             rates: BTreeMap::new(),
             now: Instant::ZERO,
+            scratch: vec![0u8; 65507],
         }
     }
 
@@ -225,10 +228,8 @@ impl Agent {
         };
         let anonymous = LocalizedUser::without_keys("", &self.engine_id);
         let keys = user.unwrap_or(&anonymous);
-        let mut buf = vec![0u8; 65507];
-        let n = encode_outgoing(&header, keys, &scoped, &mut buf).unwrap_or(0);
-        buf.truncate(n);
-        buf
+        let n = encode_outgoing(&header, keys, &scoped, &mut self.scratch).unwrap_or(0);
+        self.scratch[..n].to_vec()
     }
 
     fn handle_v3(&mut self, now: Instant, datagram: &[u8]) -> Option<Vec<u8>> {
@@ -301,14 +302,18 @@ impl Agent {
             engine_time: self.engine.time(now),
             salt: self.salts.next_salt(),
         };
-        let mut buf = vec![0u8; 65507];
-        let n = encode_outgoing(&header, &user, &scoped, &mut buf).ok()?;
-        buf.truncate(n);
-        Some(buf)
+        let n = encode_outgoing(&header, &user, &scoped, &mut self.scratch).ok()?;
+        Some(self.scratch[..n].to_vec())
     }
 
     /// A value as it is at the current time (see [`Agent::rates`]).
     fn at_now(&self, oid: &Oid, v: &Value) -> Value {
+        if !matches!(
+            v,
+            Value::Counter32(_) | Value::TimeTicks(_) | Value::Counter64(_)
+        ) {
+            return v.clone();
+        }
         let Some(rate) = self.rates.get(oid) else {
             return v.clone();
         };
@@ -398,6 +403,10 @@ impl Agent {
                         .unwrap_or((vb.oid.clone(), Value::EndOfMibView));
                     out.push(VarBind::new(o, v));
                 }
+                if self.faults.non_increasing_after.is_none() {
+                    self.bulk_repeat(&b.varbinds[n..], m, &mut out);
+                    return Some(self.checked_size(err(ErrorStatus::NoError, 0, out), version));
+                }
                 let mut last: Vec<Oid> = b.varbinds[n..].iter().map(|vb| vb.oid.clone()).collect();
                 'reps: for _ in 0..m {
                     let mut all_end = true;
@@ -443,19 +452,59 @@ impl Agent {
             Pdu::InformRequest(g) => out = g.varbinds.clone(),
             _ => return None,
         }
-        let answer = err(ErrorStatus::NoError, 0, out);
-        if let Some(limit) = self.faults.too_big_above {
-            let size = CommunityMessage {
-                version,
-                community: Bytes::new(),
-                pdu: answer.clone(),
+        Some(self.checked_size(err(ErrorStatus::NoError, 0, out), version))
+    }
+
+    /// `answer`, or tooBig if it exceeds [`Faults::too_big_above`].
+    fn checked_size(&self, answer: Pdu, version: Version) -> Pdu {
+        let Some(limit) = self.faults.too_big_above else {
+            return answer;
+        };
+        let msg = CommunityMessage {
+            version,
+            community: Bytes::new(),
+            pdu: answer,
+        };
+        if msg.encoded_len() <= limit {
+            return msg.pdu;
+        }
+        Pdu::Response(GenericPdu {
+            request_id: msg.pdu.request_id().unwrap_or(0),
+            error_status: ErrorStatus::TooBig,
+            error_index: 0,
+            varbinds: Vec::new(),
+        })
+    }
+
+    /// The repeated part of a GETBULK answer: `m` rounds of the successors of `repeaters`,
+    /// walking the ordered data once per repeater instead of searching it for every varbind.
+    fn bulk_repeat(&mut self, repeaters: &[VarBind], m: usize, out: &mut Vec<VarBind>) {
+        let mut cursors: Vec<_> = repeaters
+            .iter()
+            .map(|vb| {
+                self.data
+                    .range::<Oid, _>((Bound::Excluded(&vb.oid), Bound::Unbounded))
+            })
+            .collect();
+        let mut last: Vec<&Oid> = repeaters.iter().map(|vb| &vb.oid).collect();
+        out.reserve(m.saturating_mul(repeaters.len()).min(10_000));
+        for _ in 0..m {
+            let mut all_end = true;
+            for (cursor, l) in cursors.iter_mut().zip(last.iter_mut()) {
+                match cursor.next() {
+                    Some((o, v)) => {
+                        *l = o;
+                        out.push(VarBind::new(o.clone(), self.at_now(o, v)));
+                        all_end = false;
+                    }
+                    None => out.push(VarBind::new((*l).clone(), Value::EndOfMibView)),
+                }
             }
-            .encoded_len();
-            if size > limit {
-                return Some(err(ErrorStatus::TooBig, 0, Vec::new()));
+            if all_end || out.len() > 10_000 {
+                break;
             }
         }
-        Some(answer)
+        self.served += out.len();
     }
 }
 

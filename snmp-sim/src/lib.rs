@@ -6,12 +6,16 @@
 //! (`snmpwalk -On` output) or an snmpsim `.snmprec` recording; many agents from one process
 //! (consecutive ports), and faults to inject.
 //!
-//! The agent itself ([`Agent`]) is sans-IO; [`serve`] runs agents on UDP sockets with tokio.
+//! The agent itself ([`Agent`]) is sans-IO; [`serve`] runs agents on UDP sockets with tokio
+//! (agents behind a mutex, to change while they run); on Linux, [`fast`] runs them all on one
+//! thread with batched system calls (the benchmarks' agent).
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 mod agent;
 pub mod data;
+#[cfg(target_os = "linux")]
+pub mod fast;
 
 use std::io;
 use std::net::{IpAddr, SocketAddr};
@@ -70,6 +74,70 @@ impl Default for SimConfig {
     }
 }
 
+/// Applies [`NetFaults`] to answers: one decision per answer and fault, from a generator
+/// seeded per agent (so a run is repeatable).
+#[derive(Debug)]
+struct Shaper<A> {
+    net: NetFaults,
+    rng: u64,
+    held: Option<(Vec<u8>, A)>,
+}
+
+impl<A: Clone> Shaper<A> {
+    fn new(net: NetFaults, agent: u64) -> Self {
+        Self {
+            net,
+            rng: 0x9e37_79b9_7f4a_7c15u64 ^ (agent + 1),
+            held: None,
+        }
+    }
+
+    fn chance(&mut self, p: f64) -> bool {
+        if p <= 0.0 {
+            return false;
+        }
+        self.rng ^= self.rng << 13;
+        self.rng ^= self.rng >> 7;
+        self.rng ^= self.rng << 17;
+        ((self.rng % 10_000) as f64 / 10_000.0) < p
+    }
+
+    /// Pushes onto `out` the datagrams to send for `answer` to `to`: none (dropped or held
+    /// back), one, two (duplicated), or also an answer held back before (reordered).
+    fn shape(&mut self, mut answer: Vec<u8>, to: A, out: &mut Vec<(Vec<u8>, A)>) {
+        let net = &self.net;
+        let (drop, truncate, corrupt, duplicate, reorder) = (
+            net.drop,
+            net.truncate,
+            net.corrupt,
+            net.duplicate,
+            net.reorder,
+        );
+        if self.chance(drop) {
+            return;
+        }
+        if self.chance(truncate) {
+            answer.truncate(answer.len() / 2);
+        }
+        if self.chance(corrupt) {
+            let k = answer.len() / 3;
+            if let Some(b) = answer.get_mut(k) {
+                *b ^= 0x5a;
+            }
+        }
+        let twice = self.chance(duplicate);
+        if self.held.is_none() && self.chance(reorder) {
+            self.held = Some((answer, to));
+            return;
+        }
+        if twice {
+            out.push((answer.clone(), to.clone()));
+        }
+        out.push((answer, to));
+        out.extend(self.held.take());
+    }
+}
+
 /// Running agents; dropping it stops them.
 #[derive(Debug)]
 pub struct RunningSim {
@@ -86,6 +154,19 @@ impl Drop for RunningSim {
             t.abort();
         }
     }
+}
+
+/// Agent number `i` of `config`: made by `make`, with its own engine ID, the configured faults
+/// and users.
+fn configured_agent(config: &SimConfig, make: &impl Fn() -> Agent, i: usize) -> Agent {
+    let mut engine_id = vec![0x80, 0x00, 0x1f, 0x88, 0x04];
+    engine_id.extend(format!("snmp-sim-{i}").bytes());
+    let mut agent = make().with_engine_id(&engine_id);
+    agent.faults = config.faults.clone();
+    for u in &config.users {
+        agent.add_user(u);
+    }
+    agent
 }
 
 /// Starts `config.agents` agents, each serving a copy of `data`, on the current tokio runtime.
@@ -110,13 +191,7 @@ pub async fn serve_agents(config: &SimConfig, make: impl Fn() -> Agent) -> io::R
         };
         let socket = tokio::net::UdpSocket::bind(SocketAddr::new(config.bind, port)).await?;
         addrs.push(socket.local_addr()?);
-        let mut engine_id = vec![0x80, 0x00, 0x1f, 0x88, 0x04];
-        engine_id.extend(format!("snmp-sim-{i}").bytes());
-        let mut agent = make().with_engine_id(&engine_id);
-        agent.faults = config.faults.clone();
-        for u in &config.users {
-            agent.add_user(u);
-        }
+        let agent = configured_agent(config, &make, i);
         let agent = Arc::new(Mutex::new(agent));
         agents.push(agent.clone());
         let net = config.net.clone();
@@ -127,18 +202,12 @@ pub async fn serve_agents(config: &SimConfig, make: impl Fn() -> Agent) -> io::R
         } else {
             None
         };
-        let mut rng = 0x9e37_79b9_7f4a_7c15u64 ^ (i as u64 + 1);
+        let mut shaper = Shaper::new(net.clone(), i as u64);
         tasks.push(tokio::spawn(async move {
             let socket = Arc::new(socket);
             let out = reply_socket.unwrap_or_else(|| socket.clone());
             let mut buf = vec![0u8; 65536];
-            let mut held: Option<(Vec<u8>, SocketAddr)> = None;
-            let mut chance = move |p: f64| {
-                rng ^= rng << 13;
-                rng ^= rng >> 7;
-                rng ^= rng << 17;
-                p > 0.0 && (rng % 10_000) as f64 / 10_000.0 < p
-            };
+            let mut batch = Vec::new();
             loop {
                 let Ok((n, from)) = socket.recv_from(&mut buf).await else {
                     continue;
@@ -148,30 +217,9 @@ pub async fn serve_agents(config: &SimConfig, make: impl Fn() -> Agent) -> io::R
                     Ok(mut a) => a.handle(now, &buf[..n]),
                     Err(_) => None,
                 };
-                let Some(mut answer) = answer else { continue };
-                if chance(net.drop) {
-                    continue;
-                }
-                if chance(net.truncate) {
-                    answer.truncate(answer.len() / 2);
-                }
-                if chance(net.corrupt) {
-                    let k = answer.len() / 3;
-                    if let Some(b) = answer.get_mut(k) {
-                        *b ^= 0x5a;
-                    }
-                }
-                let copies = if chance(net.duplicate) { 2 } else { 1 };
-                let mut batch = Vec::new();
-                if chance(net.reorder) && held.is_none() {
-                    held = Some((answer, from));
-                } else {
-                    for _ in 0..copies {
-                        batch.push((answer.clone(), from));
-                    }
-                    batch.extend(held.take());
-                }
-                for (data, to) in batch {
+                let Some(answer) = answer else { continue };
+                shaper.shape(answer, from, &mut batch);
+                for (data, to) in batch.drain(..) {
                     if net.delay.is_zero() {
                         let _ = out.send_to(&data, to).await;
                     } else {
