@@ -213,6 +213,10 @@ enum Command {
         v3_users: Vec<String>,
         #[command(flatten)]
         faults: SimFaults,
+        /// Keep polling this many microseconds after the last request before sleeping (0 when
+        /// a client shares the simulator's core).
+        #[arg(long, default_value = "500")]
+        busy_poll_us: u64,
     },
     /// Start an embedded simulated agent and run every Manager operation against it.
     Demo,
@@ -627,6 +631,7 @@ async fn run(cli: Cli) -> Result<(), Error> {
             data,
             v3_users,
             faults,
+            busy_poll_us,
         } => {
             let mut users = Vec::new();
             for spec in v3_users {
@@ -650,6 +655,7 @@ async fn run(cli: Cli) -> Result<(), Error> {
                     corrupt: faults.corrupt,
                     other_source_port: faults.other_source_port,
                 },
+                busy_poll: Duration::from_micros(busy_poll_us),
                 ..Default::default()
             };
             let data =

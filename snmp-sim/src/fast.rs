@@ -24,8 +24,6 @@ use crate::{Agent, NetFaults, Shaper, SimConfig};
 
 /// Datagrams per `recvmmsg`/`sendmmsg` call.
 const BATCH: usize = 32;
-/// How long the server keeps polling without sleeping after the last datagram.
-const SPIN: Duration = Duration::from_micros(500);
 /// Largest datagram read (requests larger than this are cut and so ignored as malformed).
 const MAX_DATAGRAM: usize = 65_536;
 
@@ -120,6 +118,7 @@ struct Slot {
 struct Server {
     slots: Vec<Slot>,
     net: NetFaults,
+    busy_poll: Duration,
     origin: std::time::Instant,
 }
 
@@ -149,6 +148,7 @@ impl Server {
         Ok(Server {
             slots,
             net: config.net.clone(),
+            busy_poll: config.busy_poll,
             origin: std::time::Instant::now(),
         })
     }
@@ -191,8 +191,8 @@ impl Server {
                 }
             }
             // Busy-poll while traffic flows (waking a sleeping thread costs more than the
-            // datagram on a VM), sleep once nothing came for SPIN.
-            let wait_ms = if now.saturating_sub(last_traffic) < SPIN {
+            // datagram on a VM), sleep once nothing came for `busy_poll`.
+            let wait_ms = if now.saturating_sub(last_traffic) < self.busy_poll {
                 0
             } else {
                 match delayed.front() {

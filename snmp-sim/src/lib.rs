@@ -40,6 +40,9 @@ pub struct SimConfig {
     pub faults: Faults,
     /// Network faults of the answers (shares from 0.0 to 1.0, decided by a seeded generator).
     pub net: NetFaults,
+    /// How long the [`fast`] server keeps polling without sleeping after the last datagram
+    /// (default 500 µs; zero sleeps at once, best when a client shares the core).
+    pub busy_poll: Duration,
 }
 
 /// What the simulator does to its answers on the way out.
@@ -70,6 +73,7 @@ impl Default for SimConfig {
             users: Vec::new(),
             faults: Faults::default(),
             net: NetFaults::default(),
+            busy_poll: Duration::from_micros(500),
         }
     }
 }

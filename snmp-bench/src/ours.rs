@@ -1,0 +1,273 @@
+//! The project's clients: the async Manager on tokio and on smol (one generic body), and the
+//! sans-IO engine driven by a hand loop over a blocking socket.
+
+use std::net::{SocketAddr, UdpSocket};
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use snmp_async::{Manager, PollTarget, Runtime};
+use snmp_codec::Oid;
+use snmp_session::{Event, Instant, Session, SessionConfig, TargetConfig, V3Security, WalkOptions};
+use snmp_usm::{AuthProtocol, PrivProtocol, UsmUser};
+
+use crate::{Measured, Meter, BULK_REPS, BULK_ROOT, GET_OID, NEXT_ROOT, POLL_OID, POLL_ROUNDS};
+
+/// The benchmark's v3 user (SHA-256 / AES-128).
+pub(crate) fn v3_user() -> UsmUser {
+    UsmUser::new(crate::V3_USER)
+        .with_auth(AuthProtocol::Sha256, crate::V3_AUTH.as_bytes())
+        .and_then(|u| u.with_privacy(PrivProtocol::Aes128, crate::V3_PRIV.as_bytes()))
+        .expect("valid passwords")
+}
+
+fn addr(port: u16) -> SocketAddr {
+    SocketAddr::from(([127, 0, 0, 1], port))
+}
+
+/// Runs `case` with the project's client `client`.
+pub(crate) fn run(
+    client: &str,
+    case: &str,
+    secs: f64,
+    port: u16,
+    count: usize,
+) -> Result<Measured, String> {
+    match client {
+        "snmp-rs-tokio" => {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| e.to_string())?;
+            rt.block_on(run_async::<snmp_tokio::Tokio>(case, secs, port, count))
+        }
+        "snmp-rs-smol" => smol::block_on(run_async::<snmp_smol::Smol>(case, secs, port, count)),
+        "snmp-rs-engine" => run_engine(case, secs, port, count),
+        other => Err(format!("unknown client {other}")),
+    }
+}
+
+async fn run_async<R: Runtime + Default>(
+    case: &str,
+    secs: f64,
+    port: u16,
+    count: usize,
+) -> Result<Measured, String> {
+    let v3 = case.ends_with("_v3");
+    let mut b = Manager::<R>::builder(&addr(port).to_string())
+        .timeout(Duration::from_secs(2))
+        .retries(1);
+    if v3 {
+        b = b.usm_user(v3_user());
+    }
+    let m = b.build().await.map_err(|e| e.to_string())?;
+    let get_oid: Oid = GET_OID.parse().map_err(|e| format!("{e:?}"))?;
+    if v3 {
+        // Discovery happens before the clock starts.
+        m.get(get_oid.clone()).await.map_err(|e| e.to_string())?;
+    }
+    let (mut ops, mut vbs, mut errors) = (0u64, 0u64, 0u64);
+    let meter = Meter::start();
+    match case {
+        "get_v2c" | "get_v3" => {
+            while ops == 0 || meter.elapsed() < secs {
+                for _ in 0..100 {
+                    match m.get(&get_oid).await {
+                        Ok(_) => vbs += 1,
+                        Err(_) => errors += 1,
+                    }
+                    ops += 1;
+                }
+            }
+        }
+        "walk_next_1k" | "bulk_10k" | "bulk_10k_v3" | "bulk_100k" | "bulk_100k_v3" => {
+            while ops == 0 || meter.elapsed() < secs {
+                let mut walk = if case == "walk_next_1k" {
+                    m.walk(NEXT_ROOT)
+                } else {
+                    m.bulk_walk(BULK_ROOT, BULK_REPS)
+                };
+                while let Some(item) = walk.next().await {
+                    match item {
+                        Ok(_) => vbs += 1,
+                        Err(_) => errors += 1,
+                    }
+                }
+                ops += 1;
+            }
+        }
+        "poll_200x20" | "poll_10k" => {
+            let oids: Vec<Oid> = vec![POLL_OID.parse().map_err(|e| format!("{e:?}"))?];
+            let targets: Vec<PollTarget> = (0..count)
+                .map(|i| PollTarget::v2c(addr(port + i as u16), "public"))
+                .collect();
+            let rounds = if case == "poll_10k" { 1 } else { POLL_ROUNDS };
+            while ops == 0 || meter.elapsed() < secs {
+                for _ in 0..rounds {
+                    let mut results = m.poll_many(targets.iter().cloned(), oids.clone(), count);
+                    while let Some(r) = results.next().await {
+                        match r.result {
+                            Ok(_) => vbs += 1,
+                            Err(_) => errors += 1,
+                        }
+                        ops += 1;
+                    }
+                }
+            }
+        }
+        other => return Err(format!("unknown case {other}")),
+    }
+    Ok(meter.finish(ops, vbs, errors))
+}
+
+/// The engine on a blocking socket: transmit what it has, wait for an answer or its timer.
+struct Engine {
+    session: Session,
+    socket: UdpSocket,
+    origin: std::time::Instant,
+    out: Vec<u8>,
+    inp: Vec<u8>,
+}
+
+impl Engine {
+    fn new() -> Result<Engine, String> {
+        // The adapters' socket: 4 MiB receive buffer, so a burst of answers is not dropped.
+        let socket = snmp_async::bind_udp("127.0.0.1:0".parse().map_err(|e| format!("{e:?}"))?)
+            .map_err(|e| e.to_string())?;
+        socket.set_nonblocking(false).map_err(|e| e.to_string())?;
+        socket
+            .set_read_timeout(Some(Duration::from_millis(10)))
+            .map_err(|e| e.to_string())?;
+        let mut seed = [7u8; 32];
+        seed[0] = std::process::id() as u8;
+        Ok(Engine {
+            session: Session::new(SessionConfig::default(), seed),
+            socket,
+            origin: std::time::Instant::now(),
+            out: vec![0; 65_535],
+            inp: vec![0; 65_535],
+        })
+    }
+
+    fn now(&self) -> Instant {
+        Instant::from_micros(self.origin.elapsed().as_micros() as u64)
+    }
+
+    /// Drives the session until `done` operations have ended; `on_event` sees every event.
+    fn drive(&mut self, mut pending: usize, mut on_event: impl FnMut(Event)) {
+        while pending > 0 {
+            let now = self.now();
+            while let Some(tx) = self.session.poll_transmit(now, &mut self.out) {
+                let _ = self.socket.send_to(&self.out[..tx.len], tx.destination);
+            }
+            while let Some(ev) = self.session.poll_event() {
+                if matches!(ev, Event::Done { .. }) {
+                    pending -= 1;
+                }
+                on_event(ev);
+            }
+            if pending == 0 {
+                break;
+            }
+            match self.socket.recv_from(&mut self.inp) {
+                Ok((n, from)) => {
+                    let now = self.now();
+                    self.session.handle_datagram(now, from, &self.inp[..n]);
+                }
+                Err(_) => {
+                    let now = self.now();
+                    self.session.handle_timeout(now);
+                }
+            }
+            if self.session.poll_timeout().is_some_and(|t| t <= self.now()) {
+                let now = self.now();
+                self.session.handle_timeout(now);
+            }
+        }
+    }
+}
+
+fn run_engine(case: &str, secs: f64, port: u16, count: usize) -> Result<Measured, String> {
+    let mut e = Engine::new()?;
+    let v3 = case.ends_with("_v3");
+    let mut config = if v3 {
+        TargetConfig::v3(addr(port), V3Security::new(v3_user()))
+    } else {
+        TargetConfig::v2c(addr(port), "public")
+    };
+    config.timeout = Duration::from_secs(2);
+    config.retries = 1;
+    let t = e.session.add_target(config);
+    let get_oid: Oid = GET_OID.parse().map_err(|e| format!("{e:?}"))?;
+    let (mut ops, mut vbs, mut errors) = (0u64, 0u64, 0u64);
+    let count_event = |ev: Event, vbs: &mut u64, errors: &mut u64| match ev {
+        Event::Varbinds { varbinds, .. } => *vbs += varbinds.len() as u64,
+        Event::Done { result: Err(_), .. } => *errors += 1,
+        _ => {}
+    };
+    if v3 {
+        e.session
+            .get(t, vec![get_oid.clone()])
+            .map_err(|e| e.to_string())?;
+        e.drive(1, |_| {});
+    }
+    let meter = Meter::start();
+    match case {
+        "get_v2c" | "get_v3" => {
+            while ops == 0 || meter.elapsed() < secs {
+                for _ in 0..100 {
+                    e.session
+                        .get(t, vec![get_oid.clone()])
+                        .map_err(|e| e.to_string())?;
+                    e.drive(1, |ev| count_event(ev, &mut vbs, &mut errors));
+                    ops += 1;
+                }
+            }
+        }
+        "walk_next_1k" | "bulk_10k" | "bulk_10k_v3" | "bulk_100k" | "bulk_100k_v3" => {
+            while ops == 0 || meter.elapsed() < secs {
+                let op = if case == "walk_next_1k" {
+                    e.session.walk(
+                        t,
+                        NEXT_ROOT.parse().map_err(|e| format!("{e:?}"))?,
+                        WalkOptions::default(),
+                    )
+                } else {
+                    e.session.bulk_walk(
+                        t,
+                        BULK_ROOT.parse().map_err(|e| format!("{e:?}"))?,
+                        BULK_REPS,
+                        WalkOptions::default(),
+                    )
+                };
+                op.map_err(|e| e.to_string())?;
+                e.drive(1, |ev| count_event(ev, &mut vbs, &mut errors));
+                ops += 1;
+            }
+        }
+        "poll_200x20" | "poll_10k" => {
+            let oid: Oid = POLL_OID.parse().map_err(|e| format!("{e:?}"))?;
+            let targets: Vec<_> = (0..count)
+                .map(|i| {
+                    let mut c = TargetConfig::v2c(addr(port + i as u16), "public");
+                    c.timeout = Duration::from_secs(2);
+                    c.retries = 1;
+                    e.session.add_target(c)
+                })
+                .collect();
+            let rounds = if case == "poll_10k" { 1 } else { POLL_ROUNDS };
+            while ops == 0 || meter.elapsed() < secs {
+                for _ in 0..rounds {
+                    for &t in &targets {
+                        e.session
+                            .get_each(t, vec![oid.clone()])
+                            .map_err(|e| e.to_string())?;
+                    }
+                    e.drive(targets.len(), |ev| count_event(ev, &mut vbs, &mut errors));
+                    ops += targets.len() as u64;
+                }
+            }
+        }
+        other => return Err(format!("unknown case {other}")),
+    }
+    Ok(meter.finish(ops, vbs, errors))
+}

@@ -1,0 +1,232 @@
+//! The Rust peers, driven the way their documentation shows: async-snmp (tokio, one client per
+//! agent) and snmp2 (its blocking `SyncSession`).
+
+use std::time::Duration;
+
+use crate::{Measured, Meter, BULK_REPS, BULK_ROOT, GET_OID, NEXT_ROOT, POLL_OID, POLL_ROUNDS};
+
+/// Runs `case` with the peer `client`.
+pub(crate) fn run(
+    client: &str,
+    case: &str,
+    secs: f64,
+    port: u16,
+    count: usize,
+) -> Result<Measured, String> {
+    match client {
+        "async-snmp" => {
+            raise_fd_limit(count + 64);
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| e.to_string())?;
+            rt.block_on(async_snmp_case(case, secs, port, count))
+        }
+        "snmp2" => snmp2_case(case, secs, port),
+        other => Err(format!("unknown client {other}")),
+    }
+}
+
+fn raise_fd_limit(want: usize) {
+    use nix::sys::resource::{getrlimit, setrlimit, Resource};
+    if let Ok((soft, hard)) = getrlimit(Resource::RLIMIT_NOFILE) {
+        let want = (want as u64).min(hard);
+        if soft < want {
+            let _ = setrlimit(Resource::RLIMIT_NOFILE, want, hard);
+        }
+    }
+}
+
+fn arcs(oid: &str) -> Vec<u32> {
+    oid.split('.').filter_map(|a| a.parse().ok()).collect()
+}
+
+async fn async_snmp_client(
+    port: u16,
+    v3: bool,
+) -> Result<async_snmp::Client<async_snmp::UdpHandle>, String> {
+    let auth: async_snmp::Auth = if v3 {
+        async_snmp::UsmConfig::new(crate::V3_USER)
+            .auth_priv(
+                async_snmp::AuthProtocol::Sha256,
+                crate::V3_AUTH,
+                async_snmp::PrivProtocol::Aes128,
+                crate::V3_PRIV,
+            )
+            .map_err(|e| e.to_string())?
+            .into()
+    } else {
+        async_snmp::Auth::v2c("public")
+    };
+    async_snmp::Client::builder(("127.0.0.1", port), auth)
+        .request_timeout(Duration::from_secs(2))
+        .connect()
+        .await
+        .map_err(|e| e.to_string())
+}
+
+async fn async_snmp_case(
+    case: &str,
+    secs: f64,
+    port: u16,
+    count: usize,
+) -> Result<Measured, String> {
+    use async_snmp::Oid;
+    let v3 = case.ends_with("_v3");
+    let get_oid = Oid::from_slice(&arcs(GET_OID));
+    let (mut ops, mut vbs, mut errors) = (0u64, 0u64, 0u64);
+    if case.starts_with("poll") {
+        let mut clients = Vec::with_capacity(count);
+        for i in 0..count {
+            clients.push(async_snmp_client(port + i as u16, false).await?);
+        }
+        let oid = Oid::from_slice(&arcs(POLL_OID));
+        let rounds = if case == "poll_10k" { 1 } else { POLL_ROUNDS };
+        let meter = Meter::start();
+        while ops == 0 || meter.elapsed() < secs {
+            for _ in 0..rounds {
+                let all = futures_util::future::join_all(clients.iter().map(|c| c.get(&oid))).await;
+                for r in all {
+                    match r {
+                        Ok(_) => vbs += 1,
+                        Err(_) => errors += 1,
+                    }
+                    ops += 1;
+                }
+            }
+        }
+        return Ok(meter.finish(ops, vbs, errors));
+    }
+    let c = async_snmp_client(port, v3).await?;
+    if v3 {
+        c.get(&get_oid).await.map_err(|e| e.to_string())?;
+    }
+    let meter = Meter::start();
+    match case {
+        "get_v2c" | "get_v3" => {
+            while ops == 0 || meter.elapsed() < secs {
+                for _ in 0..100 {
+                    match c.get(&get_oid).await {
+                        Ok(_) => vbs += 1,
+                        Err(_) => errors += 1,
+                    }
+                    ops += 1;
+                }
+            }
+        }
+        "walk_next_1k" | "bulk_10k" | "bulk_10k_v3" | "bulk_100k" | "bulk_100k_v3" => {
+            while ops == 0 || meter.elapsed() < secs {
+                let mut walk = if case == "walk_next_1k" {
+                    c.walk_getnext(Oid::from_slice(&arcs(NEXT_ROOT)))
+                } else {
+                    c.bulk_walk(Oid::from_slice(&arcs(BULK_ROOT)), BULK_REPS)
+                }
+                .map_err(|e| e.to_string())?;
+                while let Some(item) = walk.next().await {
+                    match item {
+                        Ok(_) => vbs += 1,
+                        Err(_) => errors += 1,
+                    }
+                }
+                ops += 1;
+            }
+        }
+        other => return Err(format!("unknown case {other}")),
+    }
+    Ok(meter.finish(ops, vbs, errors))
+}
+
+fn snmp2_case(case: &str, secs: f64, port: u16) -> Result<Measured, String> {
+    use snmp2::{Oid, SyncSession};
+    if case.starts_with("poll") {
+        return Err("blocking sessions only (no concurrency)".into());
+    }
+    let v3 = case.ends_with("_v3");
+    let target = format!("127.0.0.1:{port}");
+    let timeout = Some(Duration::from_secs(2));
+    let mut s = if v3 {
+        let security =
+            snmp2::v3::Security::new(crate::V3_USER.as_bytes(), crate::V3_AUTH.as_bytes())
+                .with_auth_protocol(snmp2::v3::AuthProtocol::Sha256)
+                .with_auth(snmp2::v3::Auth::AuthPriv {
+                    cipher: snmp2::v3::Cipher::Aes128,
+                    privacy_password: crate::V3_PRIV.as_bytes().to_vec(),
+                });
+        let mut s =
+            SyncSession::new_v3(&target, timeout, 1, security).map_err(|e| e.to_string())?;
+        s.init().map_err(|e| e.to_string())?;
+        s
+    } else {
+        SyncSession::new_v2c(&target, b"public", timeout, 1).map_err(|e| e.to_string())?
+    };
+    let to_u64 = |o: &str| -> Vec<u64> { arcs(o).into_iter().map(u64::from).collect() };
+    let get_arcs = to_u64(GET_OID);
+    let get_oid = Oid::from(&get_arcs[..]).map_err(|e| format!("{e:?}"))?;
+    if v3 {
+        // The first authenticated request learns boots/time (AuthUpdated), as its README says.
+        for _ in 0..3 {
+            match s.get(&get_oid) {
+                Err(snmp2::Error::AuthUpdated) => continue,
+                Err(e) => return Err(e.to_string()),
+                Ok(_) => break,
+            }
+        }
+    }
+    let (mut ops, mut vbs, mut errors) = (0u64, 0u64, 0u64);
+    let meter = Meter::start();
+    match case {
+        "get_v2c" | "get_v3" => {
+            while ops == 0 || meter.elapsed() < secs {
+                for _ in 0..100 {
+                    match s.get(&get_oid) {
+                        Ok(pdu) => vbs += pdu.varbinds.count() as u64,
+                        Err(_) => errors += 1,
+                    }
+                    ops += 1;
+                }
+            }
+        }
+        "walk_next_1k" | "bulk_10k" | "bulk_10k_v3" | "bulk_100k" | "bulk_100k_v3" => {
+            let bulk = case != "walk_next_1k";
+            let root = to_u64(if bulk { BULK_ROOT } else { NEXT_ROOT });
+            while ops == 0 || meter.elapsed() < secs {
+                // A walk by hand: the crate has no walk; ask from the last OID until the
+                // answer leaves the subtree.
+                let mut last = root.clone();
+                'walk: loop {
+                    let oid = Oid::from(&last[..]).map_err(|e| format!("{e:?}"))?;
+                    let pdu = if bulk {
+                        s.getbulk(&[&oid], 0, BULK_REPS)
+                    } else {
+                        s.getnext(&oid)
+                    };
+                    let pdu = match pdu {
+                        Ok(p) => p,
+                        Err(_) => {
+                            errors += 1;
+                            break 'walk;
+                        }
+                    };
+                    let mut got = 0;
+                    for (o, v) in pdu.varbinds {
+                        let Some(a) = o.iter().map(|i| i.collect::<Vec<u64>>()) else {
+                            break 'walk;
+                        };
+                        if !a.starts_with(&root) || matches!(v, snmp2::Value::EndOfMibView) {
+                            break 'walk;
+                        }
+                        vbs += 1;
+                        got += 1;
+                        last = a;
+                    }
+                    if got == 0 {
+                        break 'walk;
+                    }
+                }
+                ops += 1;
+            }
+        }
+        other => return Err(format!("unknown case {other}")),
+    }
+    Ok(meter.finish(ops, vbs, errors))
+}
