@@ -95,6 +95,9 @@ struct RunArgs {
     /// Also write the results as JSON lines here.
     #[arg(long)]
     json: Option<PathBuf>,
+    /// Print the table of an earlier run's `--json` file instead of running.
+    #[arg(long)]
+    from_json: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -358,6 +361,11 @@ pub(crate) struct Measured {
 }
 
 impl Measured {
+    /// Successful operations per second (a failed operation is not counted).
+    fn rate(&self) -> f64 {
+        self.ops.saturating_sub(self.errors) as f64 / self.wall.max(1e-9)
+    }
+
     fn to_json(&self) -> Json {
         json!({"ops": self.ops, "varbinds": self.varbinds, "errors": self.errors, "wall": self.wall,
                "user": self.user, "sys": self.sys, "maxrss_kb": self.maxrss_kb})
@@ -545,10 +553,7 @@ fn run_one(args: &RunArgs, client: &Client, case: &Case, secs: f64) -> Result<Me
         }
         Runner::Cli => return run_cli(args, case, secs),
     }
-    let out = cmd
-        .stderr(Stdio::piped())
-        .output()
-        .map_err(|e| format!("cannot start: {e}"))?;
+    let out = output_within(&mut cmd, Duration::from_secs_f64(30.0 + secs * 10.0))?;
     let stdout = String::from_utf8_lossy(&out.stdout);
     let Some(line) = stdout.lines().rev().find(|l| l.starts_with('{')) else {
         let err = String::from_utf8_lossy(&out.stderr);
@@ -560,6 +565,50 @@ fn run_one(args: &RunArgs, client: &Client, case: &Case, secs: f64) -> Result<Me
         return Err(why.to_owned());
     }
     Measured::from_json(&v).ok_or_else(|| format!("bad output: {line}"))
+}
+
+/// Runs `cmd` and collects its output; a client still running after `limit` is killed (a peer
+/// that hangs is reported, and the run goes on).
+fn output_within(cmd: &mut Command, limit: Duration) -> Result<std::process::Output, String> {
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot start: {e}"))?;
+    // Read the pipes on threads so a chatty child cannot block on a full pipe.
+    let mut stdout = child.stdout.take();
+    let mut stderr = child.stderr.take();
+    let out_t = std::thread::spawn(move || {
+        let mut b = Vec::new();
+        if let Some(s) = stdout.as_mut() {
+            let _ = std::io::Read::read_to_end(s, &mut b);
+        }
+        b
+    });
+    let err_t = std::thread::spawn(move || {
+        let mut b = Vec::new();
+        if let Some(s) = stderr.as_mut() {
+            let _ = std::io::Read::read_to_end(s, &mut b);
+        }
+        b
+    });
+    let start = Instant::now();
+    let status = loop {
+        if let Some(st) = child.try_wait().map_err(|e| e.to_string())? {
+            break st;
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(format!("hung: killed after {} s", limit.as_secs()));
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    Ok(std::process::Output {
+        status,
+        stdout: out_t.join().unwrap_or_default(),
+        stderr: err_t.join().unwrap_or_default(),
+    })
 }
 
 /// Net-SNMP's `snmpwalk`/`snmpbulkwalk`: one process per walk, timed from outside.
@@ -659,6 +708,33 @@ fn harness(mut args: RunArgs) {
         .into_iter()
         .filter(|c| args.clients.is_empty() || args.clients.iter().any(|x| x == c.id))
         .collect();
+    if let Some(path) = &args.from_json {
+        let text = std::fs::read_to_string(path).unwrap();
+        let mut results: BTreeMap<(usize, usize), Result<Vec<Measured>, String>> = BTreeMap::new();
+        let mut rounds = 0;
+        for line in text.lines() {
+            let Ok(v) = serde_json::from_str::<Json>(line) else {
+                continue;
+            };
+            let ci = cases.iter().position(|c| Some(c.id) == v["case"].as_str());
+            let li = clients
+                .iter()
+                .position(|c| Some(c.id) == v["client"].as_str());
+            let (Some(ci), Some(li)) = (ci, li) else {
+                continue;
+            };
+            rounds = rounds.max(v["round"].as_u64().unwrap_or(0) as usize + 1);
+            let entry = results.entry((ci, li)).or_insert_with(|| Ok(Vec::new()));
+            match (v.get("unsupported").and_then(Json::as_str), entry) {
+                (Some(why), e) => *e = Err(why.to_owned()),
+                (None, Ok(list)) => list.extend(Measured::from_json(&v)),
+                (None, Err(_)) => {}
+            }
+        }
+        args.rounds = rounds;
+        print_table(&args, &cases, &clients, &results);
+        return;
+    }
     let same_core = args.agent_cpu == args.client_cpu;
     let mut groups: Vec<usize> = cases.iter().map(|c| c.group).collect();
     groups.sort_unstable();
@@ -705,9 +781,12 @@ fn harness(mut args: RunArgs) {
                         Err(e) => e.clone(),
                     }
                 );
-                if let (Some(f), Ok(m)) = (json_out.as_mut(), &r) {
+                if let Some(f) = json_out.as_mut() {
                     use std::io::Write;
-                    let mut j = m.to_json();
+                    let mut j = match &r {
+                        Ok(m) => m.to_json(),
+                        Err(why) => json!({ "unsupported": why }),
+                    };
                     j["case"] = json!(case.id);
                     j["client"] = json!(client.id);
                     j["round"] = json!(round);
@@ -760,9 +839,9 @@ fn print_table(
         println!("| --- | --- | --- | --- | --- | --- | --- | --- |");
         let rate = |li: usize| -> Option<f64> {
             match results.get(&(ci, li)) {
-                Some(Ok(v)) if !v.is_empty() => Some(median(
-                    v.iter().map(|m| m.ops as f64 / m.wall.max(1e-9)).collect(),
-                )),
+                Some(Ok(v)) if !v.is_empty() => {
+                    Some(median(v.iter().map(Measured::rate).collect()))
+                }
                 _ => None,
             }
         };
@@ -770,8 +849,7 @@ fn print_table(
         for (li, client) in clients.iter().enumerate() {
             match results.get(&(ci, li)) {
                 Some(Ok(v)) if !v.is_empty() => {
-                    let rates: Vec<f64> =
-                        v.iter().map(|m| m.ops as f64 / m.wall.max(1e-9)).collect();
+                    let rates: Vec<f64> = v.iter().map(Measured::rate).collect();
                     let lo = rates.iter().copied().fold(f64::INFINITY, f64::min);
                     let hi = rates.iter().copied().fold(0.0, f64::max);
                     let vb = median(
@@ -825,7 +903,7 @@ fn print_table(
         }
     }
     println!(
-        "\n{} round(s) of {} s; rates are medians over rounds; CPU is user+system of the client's measured part (getrusage); peak RSS is the whole client process (interpreters included).",
+        "\n{} round(s) of {} s; rates are medians over rounds of successful operations per second; CPU is user+system of the client's measured part (getrusage); peak RSS is the whole client process (interpreters included).",
         args.rounds, args.secs
     );
 }
