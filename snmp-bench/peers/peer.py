@@ -49,6 +49,25 @@ def raise_fd_limit(want):
         resource.setrlimit(resource.RLIMIT_NOFILE, (min(want, hard), hard))
 
 
+async def poll_rounds(sessions, case, secs):
+    """Rounds of one GET of POLL_OID on every session at once (`.get` of gufo's and
+    snmpkit's sessions alike), for at least `secs`."""
+    rounds = 1 if case == "poll_10k" else POLL_ROUNDS
+    ops = vbs = errors = 0
+    m = Meter()
+    while ops == 0 or m.elapsed() < secs:
+        for _ in range(rounds):
+            res = await asyncio.gather(*(s.get(POLL_OID) for s in sessions),
+                                       return_exceptions=True)
+            for r in res:
+                if isinstance(r, Exception):
+                    errors += 1
+                else:
+                    vbs += 1
+                ops += 1
+    return m.finish(ops, vbs, errors)
+
+
 # ---------------------------------------------------------------- gufo-snmp
 def gufo_user():
     from gufo.snmp import User, Sha256Key, Aes128Key
@@ -96,24 +115,11 @@ async def gufo_poll(case, secs, port, count):
     from gufo.snmp.aio import SnmpSession
     from contextlib import AsyncExitStack
     raise_fd_limit(count + 64)
-    rounds = 1 if case == "poll_10k" else POLL_ROUNDS
-    ops = vbs = errors = 0
     async with AsyncExitStack() as stack:
         sessions = [await stack.enter_async_context(
             SnmpSession(addr="127.0.0.1", port=port + i, community="public",
                         version=SnmpVersion.v2c, timeout=2.0)) for i in range(count)]
-        m = Meter()
-        while ops == 0 or m.elapsed() < secs:
-            for _ in range(rounds):
-                res = await asyncio.gather(*(s.get(POLL_OID) for s in sessions),
-                                           return_exceptions=True)
-                for r in res:
-                    if isinstance(r, Exception):
-                        errors += 1
-                    else:
-                        vbs += 1
-                    ops += 1
-        return m.finish(ops, vbs, errors)
+        return await poll_rounds(sessions, case, secs)
 
 
 # ---------------------------------------------------------------- snmpkit
@@ -130,22 +136,10 @@ async def snmpkit_case(case, secs, port, count):
     ops = vbs = errors = 0
     if case.startswith("poll"):
         raise_fd_limit(count + 64)
-        rounds = 1 if case == "poll_10k" else POLL_ROUNDS
         managers = [snmpkit_manager(port + i, False) for i in range(count)]
         for mgr in managers:
             await mgr.connect()
-        m = Meter()
-        while ops == 0 or m.elapsed() < secs:
-            for _ in range(rounds):
-                res = await asyncio.gather(*(mg.get(POLL_OID) for mg in managers),
-                                           return_exceptions=True)
-                for r in res:
-                    if isinstance(r, Exception):
-                        errors += 1
-                    else:
-                        vbs += 1
-                    ops += 1
-        result = m.finish(ops, vbs, errors)
+        result = await poll_rounds(managers, case, secs)
         for mgr in managers:
             await mgr.close()
         return result
