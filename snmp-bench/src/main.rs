@@ -249,7 +249,7 @@ fn clients(peers_dir: &Path) -> Vec<Client> {
         None if c_bin.exists() => Runner::C(c_bin),
         None => Runner::Missing("not compiled: run snmp-bench/setup-peers.sh".into()),
     };
-    let cli = if which("snmpbulkwalk") {
+    let cli = if snmp_testkit::which("snmpbulkwalk").is_some() {
         Runner::Cli
     } else {
         Runner::Missing("snmpbulkwalk not found (Debian package snmp)".into())
@@ -301,11 +301,6 @@ fn clients(peers_dir: &Path) -> Vec<Client> {
             runner: cli,
         },
     ]
-}
-
-fn which(tool: &str) -> bool {
-    std::env::var_os("PATH")
-        .is_some_and(|p| std::env::split_paths(&p).any(|d| d.join(tool).is_file()))
 }
 
 fn main() {
@@ -528,7 +523,8 @@ fn start_agents(args: &RunArgs, groups: &[usize], busy_poll_us: u64) -> Agents {
     Agents(children)
 }
 
-/// Runs one client on one case; `None` when the client does not do this case (with why).
+/// Runs one client on one case; `Err` says why there is no measurement (not installed, no
+/// such operation, failed or hung).
 fn run_one(args: &RunArgs, client: &Client, case: &Case, secs: f64) -> Result<Measured, String> {
     let (off, count, ..) = GROUPS[case.group];
     let port = (args.base_port + off).to_string();

@@ -15,7 +15,7 @@ pub(crate) fn run(
 ) -> Result<Measured, String> {
     match client {
         "async-snmp" => {
-            raise_fd_limit(count + 64);
+            snmp_sim::fast::raise_fd_limit(count + 64);
             let rt = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
                 .build()
@@ -24,16 +24,6 @@ pub(crate) fn run(
         }
         "snmp2" => snmp2_case(case, secs, port),
         other => Err(format!("unknown client {other}")),
-    }
-}
-
-fn raise_fd_limit(want: usize) {
-    use nix::sys::resource::{getrlimit, setrlimit, Resource};
-    if let Ok((soft, hard)) = getrlimit(Resource::RLIMIT_NOFILE) {
-        let want = (want as u64).min(hard);
-        if soft < want {
-            let _ = setrlimit(Resource::RLIMIT_NOFILE, want, hard);
-        }
     }
 }
 

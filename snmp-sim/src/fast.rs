@@ -315,8 +315,9 @@ fn bind(addr: SocketAddr) -> io::Result<UdpSocket> {
     Ok(socket)
 }
 
-/// Raises the soft limit on open files towards `want` (many agents, a socket each).
-fn raise_fd_limit(want: usize) {
+/// Raises the soft limit on open files towards `want` (capped by the hard limit): many agents,
+/// or a client of many agents, need a socket each.
+pub fn raise_fd_limit(want: usize) {
     use nix::sys::resource::{getrlimit, setrlimit, Resource};
     if let Ok((soft, hard)) = getrlimit(Resource::RLIMIT_NOFILE) {
         let want = (want as u64).min(hard);
