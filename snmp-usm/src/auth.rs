@@ -3,7 +3,7 @@
 use core::fmt;
 
 use digest::Digest;
-use hmac::{Mac, SimpleHmac};
+use hmac::{Hmac, KeyInit, Mac};
 use subtle::ConstantTimeEq;
 use zeroize::Zeroize;
 
@@ -237,12 +237,9 @@ impl MasterKey {
         let ku = self.key.as_slice();
         let mut out = [0u8; MAX_DIGEST];
         let n = hash_parts(self.protocol, &[ku, engine_id, ku], &mut out);
-        let key = KeyBytes::new(&out[..n]);
+        let key = LocalizedKey::new(self.protocol, KeyBytes::new(&out[..n]));
         out.zeroize();
-        LocalizedKey {
-            protocol: self.protocol,
-            key,
-        }
+        key
     }
 }
 
@@ -251,13 +248,95 @@ impl MasterKey {
 ///
 /// People who keep localised keys in their configuration instead of passwords build it with
 /// [`LocalizedKey::from_bytes`].
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone)]
 pub struct LocalizedKey {
     protocol: AuthProtocol,
     key: KeyBytes,
+    /// The HMAC keyed once: the hash states after the inner and outer pad blocks, so that a
+    /// MAC costs the message's blocks and one more, not two more for the pads each time. The
+    /// states are as secret as the key; RustCrypto wipes them on drop (its `zeroize` feature).
+    keyed: KeyedHmac,
+}
+
+impl PartialEq for LocalizedKey {
+    fn eq(&self, other: &Self) -> bool {
+        // The keyed states follow from these two.
+        self.protocol == other.protocol && self.key == other.key
+    }
+}
+
+impl Eq for LocalizedKey {}
+
+impl fmt::Debug for LocalizedKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LocalizedKey")
+            .field("protocol", &self.protocol)
+            .field("key", &self.key)
+            .finish()
+    }
+}
+
+/// An HMAC keyed with a localised key, per hash.
+#[derive(Clone)]
+enum KeyedHmac {
+    Md5(Hmac<md5::Md5>),
+    Sha1(Hmac<sha1::Sha1>),
+    Sha224(Hmac<sha2::Sha224>),
+    Sha256(Hmac<sha2::Sha256>),
+    Sha384(Hmac<sha2::Sha384>),
+    Sha512(Hmac<sha2::Sha512>),
+}
+
+impl KeyedHmac {
+    fn new(protocol: AuthProtocol, key: &[u8]) -> KeyedHmac {
+        fn keyed<M: KeyInit>(key: &[u8]) -> M {
+            // HMAC takes keys of any length (longer ones are hashed), so this cannot fail;
+            // the fallback keeps the signature total.
+            M::new_from_slice(key).unwrap_or_else(|_| M::new(&Default::default()))
+        }
+        match protocol {
+            AuthProtocol::Md5 => KeyedHmac::Md5(keyed(key)),
+            AuthProtocol::Sha1 => KeyedHmac::Sha1(keyed(key)),
+            AuthProtocol::Sha224 => KeyedHmac::Sha224(keyed(key)),
+            AuthProtocol::Sha256 => KeyedHmac::Sha256(keyed(key)),
+            AuthProtocol::Sha384 => KeyedHmac::Sha384(keyed(key)),
+            AuthProtocol::Sha512 => KeyedHmac::Sha512(keyed(key)),
+        }
+    }
+
+    /// The full HMAC of the concatenation of `parts` into `out`; returns its length.
+    fn mac_into(&self, parts: &[&[u8]], out: &mut [u8; MAX_DIGEST]) -> usize {
+        fn run<M: Mac + Clone>(keyed: &M, parts: &[&[u8]], out: &mut [u8; MAX_DIGEST]) -> usize {
+            let mut mac = keyed.clone();
+            for p in parts {
+                mac.update(p);
+            }
+            let tag = mac.finalize().into_bytes();
+            let n = tag.len().min(MAX_DIGEST);
+            out[..n].copy_from_slice(&tag[..n]);
+            n
+        }
+        match self {
+            KeyedHmac::Md5(m) => run(m, parts, out),
+            KeyedHmac::Sha1(m) => run(m, parts, out),
+            KeyedHmac::Sha224(m) => run(m, parts, out),
+            KeyedHmac::Sha256(m) => run(m, parts, out),
+            KeyedHmac::Sha384(m) => run(m, parts, out),
+            KeyedHmac::Sha512(m) => run(m, parts, out),
+        }
+    }
 }
 
 impl LocalizedKey {
+    fn new(protocol: AuthProtocol, key: KeyBytes) -> LocalizedKey {
+        let keyed = KeyedHmac::new(protocol, key.as_slice());
+        LocalizedKey {
+            protocol,
+            key,
+            keyed,
+        }
+    }
+
     /// A localised key from stored bytes (its length must be the protocol's digest length).
     ///
     /// ```
@@ -270,8 +349,7 @@ impl LocalizedKey {
         if bytes.len() != protocol.digest_len() {
             return Err(UsmError::InvalidKeyLength);
         }
-        let key = KeyBytes::new(bytes);
-        Ok(LocalizedKey { protocol, key })
+        Ok(LocalizedKey::new(protocol, KeyBytes::new(bytes)))
     }
 
     /// The hash this key belongs to.
@@ -292,15 +370,7 @@ impl LocalizedKey {
     /// The truncated HMAC of the concatenation of `parts`.
     fn mac_parts(&self, parts: &[&[u8]]) -> ([u8; MAX_DIGEST], usize) {
         let mut out = [0u8; MAX_DIGEST];
-        let key = self.key.as_slice();
-        let n = match self.protocol {
-            AuthProtocol::Md5 => hmac_into::<md5::Md5>(key, parts, &mut out),
-            AuthProtocol::Sha1 => hmac_into::<sha1::Sha1>(key, parts, &mut out),
-            AuthProtocol::Sha224 => hmac_into::<sha2::Sha224>(key, parts, &mut out),
-            AuthProtocol::Sha256 => hmac_into::<sha2::Sha256>(key, parts, &mut out),
-            AuthProtocol::Sha384 => hmac_into::<sha2::Sha384>(key, parts, &mut out),
-            AuthProtocol::Sha512 => hmac_into::<sha2::Sha512>(key, parts, &mut out),
-        };
+        let n = self.keyed.mac_into(parts, &mut out);
         (out, n.min(self.protocol.mac_len()))
     }
 
@@ -343,23 +413,6 @@ impl LocalizedKey {
 
 /// Zeros standing in for the MAC while hashing (the longest MAC is 48 octets).
 static ZEROS: [u8; 48] = [0; 48];
-
-fn hmac_into<D>(key: &[u8], parts: &[&[u8]], out: &mut [u8; MAX_DIGEST]) -> usize
-where
-    D: Digest + digest::core_api::BlockSizeUser,
-{
-    // HMAC accepts keys of any length, so this cannot fail.
-    let Ok(mut mac) = <SimpleHmac<D> as digest::KeyInit>::new_from_slice(key) else {
-        return 0;
-    };
-    for p in parts {
-        Mac::update(&mut mac, p);
-    }
-    let tag = mac.finalize().into_bytes();
-    let n = tag.len().min(MAX_DIGEST);
-    out[..n].copy_from_slice(&tag[..n]);
-    n
-}
 
 /// The hash of the concatenation of `parts` under `protocol`'s hash; returns its length.
 pub(crate) fn hash_parts(
