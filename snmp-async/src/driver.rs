@@ -80,7 +80,12 @@ pub(crate) struct Driver<R: Runtime> {
     send_buf: Vec<u8>,
     /// A datagram in `send_buf` that the socket was not ready for.
     pending: Option<(SocketAddr, usize)>,
+    /// When the sinks were last checked for callers that went away.
+    last_scan: Instant,
 }
+
+/// How often the sinks are checked for callers that went away.
+const CANCEL_SCAN: std::time::Duration = std::time::Duration::from_millis(10);
 
 /// Datagrams handled per poll before yielding, so one busy driver cannot starve others.
 const BUDGET: usize = 256;
@@ -107,6 +112,7 @@ impl<R: Runtime> Driver<R> {
             recv_buf: vec![0; 65536],
             send_buf: vec![0; max],
             pending: None,
+            last_scan: Instant::ZERO,
         })
     }
 
@@ -173,7 +179,7 @@ impl<R: Runtime> Driver<R> {
     }
 
     /// Drains transmits; returns false if the socket is not ready (a datagram waits).
-    fn flush_transmits(&mut self, cx: &mut Context<'_>) -> bool {
+    fn flush_transmits(&mut self, cx: &mut Context<'_>, now: Instant) -> bool {
         loop {
             if let Some((dest, len)) = self.pending {
                 let buf = std::mem::take(&mut self.send_buf);
@@ -189,7 +195,6 @@ impl<R: Runtime> Driver<R> {
                 }
                 self.pending = None;
             }
-            let now = self.now();
             match self.session.poll_transmit(now, &mut self.send_buf) {
                 Some(t) => self.pending = Some((t.destination, t.len)),
                 None => return true,
@@ -197,7 +202,7 @@ impl<R: Runtime> Driver<R> {
         }
     }
 
-    fn receive(&mut self, cx: &mut Context<'_>) -> bool {
+    fn receive(&mut self, cx: &mut Context<'_>, now: Instant) -> bool {
         let mut work = false;
         for family in 0..2 {
             for _ in 0..BUDGET {
@@ -205,7 +210,6 @@ impl<R: Runtime> Driver<R> {
                 let Some(sock) = sock.as_ref() else { break };
                 match sock.poll_recv_from(cx, &mut self.recv_buf) {
                     Poll::Ready(Ok((n, from))) => {
-                        let now = self.now();
                         let data = self.recv_buf.get(..n).unwrap_or(&[]);
                         self.session.handle_datagram(now, from, data);
                         work = true;
@@ -268,46 +272,51 @@ impl<R: Runtime> Future for Driver<R> {
                     Poll::Pending => break,
                 }
             }
-            // Callers that went away cancel their operations.
-            let gone: Vec<OpId> = this
-                .sinks
-                .iter()
-                .filter(|(_, s)| s.is_closed())
-                .map(|(id, _)| *id)
-                .collect();
-            for op in gone {
-                this.sinks.remove(&op);
-                this.session.cancel(op);
+            // Callers that went away cancel their operations (looked for at most every
+            // CANCEL_SCAN: with thousands of operations in flight, a scan per poll would cost
+            // more than the polls).
+            let now = this.now();
+            if now.saturating_duration_since(this.last_scan) >= CANCEL_SCAN || this.sinks.len() < 8
+            {
+                this.last_scan = now;
+                let session = &mut this.session;
+                this.sinks.retain(|op, s| {
+                    let keep = !s.is_closed();
+                    if !keep {
+                        session.cancel(*op);
+                    }
+                    keep
+                });
             }
             // Input, then deadlines.
-            work |= this.receive(cx);
-            let now = this.now();
+            // One reading of the clock per pass: the session needs time to the millisecond
+            // (timeouts, engine time), not to the microsecond.
+            work |= this.receive(cx, now);
             if this.session.poll_timeout().is_some_and(|t| t <= now) {
                 this.session.handle_timeout(now);
                 work = true;
             }
             // The drain contract: transmits, events, next deadline.
-            let sent_all = this.flush_transmits(cx);
+            let sent_all = this.flush_transmits(cx, now);
             while let Some(ev) = this.session.poll_event() {
                 this.route(ev);
                 work = true;
             }
-            match this.session.poll_timeout() {
-                Some(deadline) => {
-                    let reset = this.timer.as_ref().is_none_or(|(t, _)| *t != deadline);
-                    if reset {
-                        let at =
-                            this.origin + std::time::Duration::from_micros(deadline.as_micros());
-                        this.timer = Some((deadline, this.rt.timer(at)));
-                    }
-                    if let Some((_, timer)) = this.timer.as_mut() {
-                        if timer.as_mut().poll(cx).is_ready() {
-                            this.timer = None;
-                            work = true;
-                        }
-                    }
+            // One timer at a time, re-armed only for an earlier deadline: a later deadline
+            // (every new request's) keeps the armed timer, which then fires early once and is
+            // armed again. No timer is made and dropped per request.
+            if let Some(deadline) = this.session.poll_timeout() {
+                let rearm = this.timer.as_ref().is_none_or(|(t, _)| deadline < *t);
+                if rearm {
+                    let at = this.origin + std::time::Duration::from_micros(deadline.as_micros());
+                    this.timer = Some((deadline, this.rt.timer(at)));
                 }
-                None => this.timer = None,
+            }
+            if let Some((_, timer)) = this.timer.as_mut() {
+                if timer.as_mut().poll(cx).is_ready() {
+                    this.timer = None;
+                    work = true;
+                }
             }
             if this.commands_closed && this.sinks.is_empty() && this.pending.is_none() {
                 return Poll::Ready(());

@@ -255,7 +255,7 @@ pub struct LocalizedKey {
     /// The HMAC keyed once: the hash states after the inner and outer pad blocks, so that a
     /// MAC costs the message's blocks and one more, not two more for the pads each time. The
     /// states are as secret as the key; RustCrypto wipes them on drop (its `zeroize` feature).
-    keyed: KeyedHmac,
+    keyed: alloc::boxed::Box<KeyedHmac>,
 }
 
 impl PartialEq for LocalizedKey {
@@ -329,7 +329,7 @@ impl KeyedHmac {
 
 impl LocalizedKey {
     fn new(protocol: AuthProtocol, key: KeyBytes) -> LocalizedKey {
-        let keyed = KeyedHmac::new(protocol, key.as_slice());
+        let keyed = alloc::boxed::Box::new(KeyedHmac::new(protocol, key.as_slice()));
         LocalizedKey {
             protocol,
             key,
