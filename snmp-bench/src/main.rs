@@ -20,6 +20,7 @@
 #![forbid(unsafe_code)]
 #![allow(clippy::unwrap_used)] // a benchmark harness: a failed setup step should stop it loudly
 
+mod floors;
 mod ours;
 mod peers;
 
@@ -300,6 +301,16 @@ fn clients(peers_dir: &Path) -> Vec<Client> {
             ours: false,
             runner: cli,
         },
+        Client {
+            id: "udp-floor-blocking",
+            ours: false,
+            runner: Runner::Builtin,
+        },
+        Client {
+            id: "udp-floor-tokio",
+            ours: false,
+            runner: Runner::Builtin,
+        },
     ]
 }
 
@@ -325,6 +336,7 @@ fn main() {
                     ours::run(&client, &case, secs, port, count)
                 }
                 "async-snmp" | "snmp2" => peers::run(&client, &case, secs, port, count),
+                "udp-floor-blocking" | "udp-floor-tokio" => floors::run(&client, &case, secs, port),
                 other => Err(format!("unknown client {other}")),
             };
             match result {
@@ -873,7 +885,13 @@ fn print_table(
                     println!(
                         "| {}{} | {} | {}-{} | {} | {:.1} | {:.3} | {} | {}{} |",
                         client.id,
-                        if client.ours { " (ours)" } else { "" },
+                        if client.ours {
+                            " (ours)"
+                        } else if client.id.starts_with("udp-floor") {
+                            " (floor: no SNMP work)"
+                        } else {
+                            ""
+                        },
                         human(r),
                         human(lo),
                         human(hi),
