@@ -854,6 +854,18 @@ fn print_table(
             }
         };
         let ref_rate = reference.and_then(rate);
+        // Floors resend one request, so they compare by varbinds/s, not by operations.
+        let vb_rate = |li: usize| -> Option<f64> {
+            match results.get(&(ci, li)) {
+                Some(Ok(v)) if !v.is_empty() => Some(median(
+                    v.iter()
+                        .map(|m| m.varbinds as f64 / m.wall.max(1e-9))
+                        .collect(),
+                )),
+                _ => None,
+            }
+        };
+        let ref_vb = reference.and_then(vb_rate);
         for (li, client) in clients.iter().enumerate() {
             match results.get(&(ci, li)) {
                 Some(Ok(v)) if !v.is_empty() => {
@@ -878,8 +890,10 @@ fn print_table(
                     let rss = v.iter().map(|m| m.maxrss_kb).max().unwrap_or(0);
                     let errors: u64 = v.iter().map(|m| m.errors).sum();
                     let r = rate(li).unwrap_or(0.0);
-                    let ratio = match ref_rate {
-                        Some(x) if r > 0.0 => format!("{:.2}x", x / r),
+                    let floor = client.id.starts_with("udp-floor");
+                    let ratio = match (floor, ref_rate, ref_vb) {
+                        (false, Some(x), _) if r > 0.0 => format!("{:.2}x", x / r),
+                        (true, _, Some(x)) if vb > 0.0 => format!("{:.2}x (varbinds/s)", x / vb),
                         _ => "-".into(),
                     };
                     println!(
@@ -888,7 +902,7 @@ fn print_table(
                         if client.ours {
                             " (ours)"
                         } else if client.id.starts_with("udp-floor") {
-                            " (floor: no SNMP work)"
+                            " (floor: no SNMP work; rate is requests/s)"
                         } else {
                             ""
                         },

@@ -38,22 +38,32 @@ pub(crate) fn run(
                 .enable_all()
                 .build()
                 .map_err(|e| e.to_string())?;
-            rt.block_on(run_async::<snmp_tokio::Tokio>(case, secs, port, count))
+            rt.block_on(run_async(snmp_tokio::Tokio, case, secs, port, count))
         }
-        "snmp-rs-smol" => smol::block_on(run_async::<snmp_smol::Smol>(case, secs, port, count)),
+        "snmp-rs-smol" => {
+            // As tokio's current-thread runtime: the driver runs on the calling thread (smol's
+            // global executor would put it on a thread of its own).
+            let ex = std::sync::Arc::new(smol::Executor::new());
+            let rt = snmp_smol::Smol::on(ex.clone());
+            smol::block_on(ex.run(run_async(rt, case, secs, port, count)))
+        }
         "snmp-rs-engine" => run_engine(case, secs, port, count),
         other => Err(format!("unknown client {other}")),
     }
 }
 
 async fn run_async<R: Runtime + Default>(
+    rt: R,
     case: &str,
     secs: f64,
     port: u16,
     count: usize,
 ) -> Result<Measured, String> {
     let v3 = case.ends_with("_v3");
+    let client = snmp_async::Client::new(rt, snmp_session::SessionConfig::default())
+        .map_err(|e| e.to_string())?;
     let mut b = Manager::<R>::builder(&addr(port).to_string())
+        .client(&client)
         .timeout(Duration::from_secs(2))
         .retries(1);
     if v3 {

@@ -20,14 +20,54 @@ use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use async_io::Async;
 pub use snmp_async::*;
 
-/// The smol binding: sockets and timers from `async-io`, tasks on smol's global executor.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Smol;
+/// The smol binding: sockets and timers from `async-io`; driver tasks on smol's global
+/// executor by default, or on an executor of yours ([`Smol::on`]).
+#[derive(Clone, Default)]
+pub struct Smol {
+    executor: Option<Arc<smol::Executor<'static>>>,
+}
+
+impl std::fmt::Debug for Smol {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Smol")
+            .field("own_executor", &self.executor.is_some())
+            .finish()
+    }
+}
+
+impl Smol {
+    /// Driver tasks go to `executor`, which you run (`block_on(executor.run(main))`).
+    ///
+    /// smol's global executor runs tasks on threads of its own, so with the default binding
+    /// every answer crosses threads (the driver on one, your task on another). On an executor
+    /// your thread runs, driver and callers share the thread: the sequential-GET benchmark
+    /// measures the difference (see the README).
+    ///
+    /// ```no_run
+    /// # fn main() -> Result<(), snmp_smol::Error> {
+    /// use std::sync::Arc;
+    /// let ex = Arc::new(smol::Executor::new());
+    /// let rt = snmp_smol::Smol::on(ex.clone());
+    /// smol::block_on(ex.run(async {
+    ///     let client = snmp_smol::Client::new(rt, Default::default())?;
+    ///     let mgr = snmp_smol::Manager::builder("127.0.0.1").client(&client).build().await?;
+    ///     println!("{}", mgr.get("1.3.6.1.2.1.1.1.0").await?);
+    ///     Ok(())
+    /// }))
+    /// # }
+    /// ```
+    pub fn on(executor: Arc<smol::Executor<'static>>) -> Smol {
+        Smol {
+            executor: Some(executor),
+        }
+    }
+}
 
 /// An `async-io` UDP socket.
 #[derive(Debug)]
@@ -47,7 +87,10 @@ impl Runtime for Smol {
     }
 
     fn spawn(&self, future: Pin<Box<dyn Future<Output = ()> + Send>>) {
-        smol::spawn(future).detach();
+        match &self.executor {
+            Some(ex) => ex.spawn(future).detach(),
+            None => smol::spawn(future).detach(),
+        }
     }
 }
 
