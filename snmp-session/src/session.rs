@@ -1318,6 +1318,7 @@ fn notification_varbinds(trap_oid: Oid, uptime: u32, varbinds: Vec<VarBind>) -> 
     vbs.extend(varbinds);
     vbs
 }
+
 #[cfg(test)]
 mod size_tests {
     /// Ten thousand targets in flight must fit in tens of MiB: a target's inline part (what a
