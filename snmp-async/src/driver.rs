@@ -1,10 +1,11 @@
 //! The driver: one task that owns a [`Session`] and its sockets, and runs the drain contract.
 //! Everything protocol-related is the session's; this only moves bytes, time and results.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
+use std::ops::Range;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
@@ -15,6 +16,7 @@ use snmp_session::{
     Event, Instant, OpId, Session, SessionConfig, TableRow, TargetConfig, TargetId, WalkOptions,
 };
 
+use crate::batch::MAX_BATCH;
 use crate::error::Error;
 use crate::{AsyncUdpSocket, Runtime};
 
@@ -77,15 +79,22 @@ pub(crate) struct Driver<R: Runtime> {
     origin: std::time::Instant,
     timer: Option<(Instant, Timer)>,
     recv_buf: Vec<u8>,
+    /// Datagrams the session made and the socket has not taken yet, packed one after the
+    /// other (room for one more of the largest size is kept at the end).
     send_buf: Vec<u8>,
-    /// A datagram in `send_buf` that the socket was not ready for.
-    pending: Option<(SocketAddr, usize)>,
+    /// Where each of them is in `send_buf`, and where it goes, oldest first.
+    queued: VecDeque<(SocketAddr, Range<usize>)>,
+    /// The largest datagram the session may make.
+    max: usize,
     /// When the sinks were last checked for callers that went away.
     last_scan: Instant,
 }
 
 /// How often the sinks are checked for callers that went away.
 const CANCEL_SCAN: std::time::Duration = std::time::Duration::from_millis(10);
+
+/// Room in `send_buf` beyond one largest datagram, for a batch of requests.
+const BATCH_ROOM: usize = 16 << 10;
 
 /// Datagrams handled per poll before yielding, so one busy driver cannot starve others.
 const BUDGET: usize = 256;
@@ -110,8 +119,9 @@ impl<R: Runtime> Driver<R> {
             origin: std::time::Instant::now(),
             timer: None,
             recv_buf: vec![0; 65536],
-            send_buf: vec![0; max],
-            pending: None,
+            send_buf: vec![0; max + BATCH_ROOM],
+            queued: VecDeque::with_capacity(MAX_BATCH),
+            max,
             last_scan: Instant::ZERO,
         })
     }
@@ -178,26 +188,60 @@ impl<R: Runtime> Driver<R> {
         }
     }
 
-    /// Drains transmits; returns false if the socket is not ready (a datagram waits).
+    /// Drains transmits, up to [`MAX_BATCH`] datagrams per system call where the socket can
+    /// (a `poll_many`'s requests); returns false if the socket is not ready (datagrams wait).
+    ///
+    /// A send error (unreachable network, ...) loses that datagram; the session retransmits
+    /// or times out as for any loss.
     fn flush_transmits(&mut self, cx: &mut Context<'_>, now: Instant) -> bool {
         loop {
-            if let Some((dest, len)) = self.pending {
-                let buf = std::mem::take(&mut self.send_buf);
-                // A send error (unreachable network, ...) loses this datagram; the session
-                // retransmits or times out as for any loss.
-                let ready = match self.socket_for(dest) {
-                    Ok(sock) => sock.poll_send_to(cx, &buf[..len], dest).is_ready(),
-                    Err(_) => true,
+            // Take what the session has to send while one more of the largest size fits.
+            let mut end = self.queued.back().map_or(0, |(_, r)| r.end);
+            while self.queued.len() < MAX_BATCH {
+                let Some(room) = self.send_buf.get_mut(end..) else {
+                    break;
                 };
-                self.send_buf = buf;
-                if !ready {
-                    return false;
+                if room.len() < self.max {
+                    break;
                 }
-                self.pending = None;
+                let Some(t) = self.session.poll_transmit(now, room) else {
+                    break;
+                };
+                self.queued.push_back((t.destination, end..end + t.len));
+                end += t.len;
             }
-            match self.session.poll_transmit(now, &mut self.send_buf) {
-                Some(t) => self.pending = Some((t.destination, t.len)),
-                None => return true,
+            let Some(&(first, _)) = self.queued.front() else {
+                return true;
+            };
+            // The leading datagrams of one address family go to one socket.
+            let run = self
+                .queued
+                .iter()
+                .take_while(|(d, _)| d.is_ipv4() == first.is_ipv4())
+                .count();
+            let sock = match self.socket_for(first) {
+                Ok(_) if first.is_ipv4() => self.v4.as_ref(),
+                Ok(_) => self.v6.as_ref(),
+                Err(_) => None,
+            };
+            let consumed = match sock {
+                None => Poll::Ready(run),
+                Some(sock) if run == 1 => {
+                    let bytes = self.send_buf.get(self.queued[0].1.clone()).unwrap_or(&[]);
+                    sock.poll_send_to(cx, bytes, first).map(|_| 1)
+                }
+                Some(sock) => {
+                    let mut batch = [(first, &[][..]); MAX_BATCH];
+                    for (slot, (dest, range)) in batch.iter_mut().zip(&self.queued) {
+                        *slot = (*dest, self.send_buf.get(range.clone()).unwrap_or(&[]));
+                    }
+                    sock.poll_send_batch(cx, &batch[..run])
+                }
+            };
+            match consumed {
+                // At least one, so that a socket that reports none cannot stall the driver.
+                Poll::Ready(n) => drop(self.queued.drain(..n.clamp(1, run))),
+                Poll::Pending => return false,
             }
         }
     }
@@ -318,7 +362,7 @@ impl<R: Runtime> Future for Driver<R> {
                     work = true;
                 }
             }
-            if this.commands_closed && this.sinks.is_empty() && this.pending.is_none() {
+            if this.commands_closed && this.sinks.is_empty() && this.queued.is_empty() {
                 return Poll::Ready(());
             }
             if !work || !sent_all {

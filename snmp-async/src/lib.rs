@@ -11,6 +11,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod batch;
 mod driver;
 mod error;
 mod manager;
@@ -68,6 +69,18 @@ pub trait AsyncUdpSocket: Send + Sync + 'static {
         buf: &[u8],
         target: SocketAddr,
     ) -> Poll<io::Result<usize>>;
+
+    /// Sends a run of datagrams (the requests of a `poll_many`, made in one pass of the
+    /// driver), or registers the waker.
+    ///
+    /// Returns `Ready(n)` with the number of leading datagrams consumed - sent, or failed with
+    /// an error, which loses that datagram as a single send's error would - at least one if
+    /// `batch` is not empty; `Pending` if the socket is not ready for the first. The default
+    /// sends them one [`poll_send_to`](Self::poll_send_to) at a time ([`batch::send_each`]);
+    /// the Linux bindings use one `sendmmsg(2)` per call ([`batch::sendmmsg`]).
+    fn poll_send_batch(&self, cx: &mut Context<'_>, batch: &[(SocketAddr, &[u8])]) -> Poll<usize> {
+        batch::send_each(self, cx, batch)
+    }
 
     /// The local address.
     fn local_addr(&self) -> io::Result<SocketAddr>;

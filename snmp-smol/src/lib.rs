@@ -132,6 +132,28 @@ impl AsyncUdpSocket for SmolUdp {
         }
     }
 
+    /// One `sendmmsg(2)` per call on Linux (the datagrams the driver made in one pass).
+    #[cfg(target_os = "linux")]
+    fn poll_send_batch(&self, cx: &mut Context<'_>, batch: &[(SocketAddr, &[u8])]) -> Poll<usize> {
+        use std::os::fd::AsFd;
+        if batch.len() < 2 {
+            return batch::send_each(self, cx, batch);
+        }
+        loop {
+            match batch::sendmmsg(self.0.get_ref().as_fd(), batch) {
+                Ok(n) => return Poll::Ready(n),
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
+                // As a single send's error: the first datagram is lost.
+                Err(_) => return Poll::Ready(1),
+            }
+            match self.0.poll_writable(cx) {
+                Poll::Ready(Ok(())) => continue,
+                Poll::Ready(Err(_)) => return Poll::Ready(1),
+                Poll::Pending => return Poll::Pending,
+            }
+        }
+    }
+
     fn local_addr(&self) -> io::Result<SocketAddr> {
         self.0.get_ref().local_addr()
     }

@@ -513,19 +513,26 @@ impl<S: snmp_async::AsyncUdpSocket + Unpin> std::future::Future for Responder<S>
     }
 }
 
-/// `poll_many` over 1,000 agents (fake agents on 1,000 loopback ports, every 50th silent): one
-/// result per (target, OID), typed errors for just the silent targets and just the missing OID.
+/// `poll_many` over 1,000 agents (fake agents on 1,000 loopback ports, every third on ::1 where
+/// the machine has IPv6, so that the driver's batches of requests mix address families; every
+/// 50th silent): one result per (target, OID), typed errors for just the silent targets and just
+/// the missing OID.
 pub async fn poll_many_thousand_agents<R: Runtime + Default>()
 where
     R::Socket: Unpin,
 {
     use std::collections::BTreeMap;
+    use std::net::{Ipv6Addr, SocketAddr};
     let rt = R::default();
+    let ipv6 = std::net::UdpSocket::bind((Ipv6Addr::LOCALHOST, 0)).is_ok();
     let mut targets = Vec::new();
     for i in 0..1000u32 {
-        let sock = rt
-            .bind(std::net::SocketAddr::from(([127, 0, 0, 1], 0)))
-            .unwrap();
+        let local = if ipv6 && i % 3 == 1 {
+            SocketAddr::from((Ipv6Addr::LOCALHOST, 0))
+        } else {
+            SocketAddr::from(([127, 0, 0, 1], 0))
+        };
+        let sock = rt.bind(local).unwrap();
         let addr = snmp_async::AsyncUdpSocket::local_addr(&sock).unwrap();
         let mut data = BTreeMap::new();
         data.insert(
@@ -569,6 +576,7 @@ where
             );
             let i = r.index as u32;
             assert_eq!(r.target, targets[r.index].addr());
+            assert_eq!(r.target.is_ipv6(), ipv6 && i % 3 == 1);
             if i % 50 == 7 {
                 assert_eq!(r.result, Err(Error::Timeout { attempts: 2 }), "{r:?}");
                 continue;

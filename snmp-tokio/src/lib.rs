@@ -76,6 +76,32 @@ impl AsyncUdpSocket for TokioUdp {
         self.0.poll_send_to(cx, buf, target)
     }
 
+    /// One `sendmmsg(2)` per call on Linux (the datagrams the driver made in one pass).
+    #[cfg(target_os = "linux")]
+    fn poll_send_batch(&self, cx: &mut Context<'_>, batch: &[(SocketAddr, &[u8])]) -> Poll<usize> {
+        use std::os::fd::AsFd;
+        if batch.len() < 2 {
+            return batch::send_each(self, cx, batch);
+        }
+        loop {
+            match self.0.poll_send_ready(cx) {
+                Poll::Pending => return Poll::Pending,
+                // As a single send's error: the first datagram is lost.
+                Poll::Ready(Err(_)) => return Poll::Ready(1),
+                Poll::Ready(Ok(())) => {}
+            }
+            let sent = self.0.try_io(tokio::io::Interest::WRITABLE, || {
+                batch::sendmmsg(self.0.as_fd(), batch)
+            });
+            match sent {
+                Ok(n) => return Poll::Ready(n),
+                // Readiness was cleared: poll again to register the waker.
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
+                Err(_) => return Poll::Ready(1),
+            }
+        }
+    }
+
     fn local_addr(&self) -> io::Result<SocketAddr> {
         self.0.local_addr()
     }

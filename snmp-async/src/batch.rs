@@ -1,0 +1,119 @@
+//! Sending a run of datagrams in one system call where the platform has one.
+//!
+//! A `poll_many` over thousands of agents makes thousands of requests at once; sending them
+//! with one `sendto` each pays the system-call entry for every datagram. On Linux,
+//! `sendmmsg(2)` sends up to [`MAX_BATCH`] of them per call (measured on the benchmark VM:
+//! 0.5-0.9 µs less CPU per datagram; see the README).
+
+use std::io;
+use std::net::SocketAddr;
+use std::task::{Context, Poll};
+
+use crate::AsyncUdpSocket;
+
+/// The most datagrams the driver hands to one [`AsyncUdpSocket::poll_send_batch`] call.
+pub const MAX_BATCH: usize = 64;
+
+/// Sends the datagrams of `batch` one [`AsyncUdpSocket::poll_send_to`] at a time: the
+/// portable [`AsyncUdpSocket::poll_send_batch`], and what a socket's own batch send falls
+/// back to for a single datagram.
+///
+/// Returns `Ready(n)` with the number of leading datagrams consumed (sent, or failed with an
+/// error, which loses that datagram as a single send's error would), at least one if `batch`
+/// is not empty; `Pending` (waker registered) if the socket is not ready for the first.
+pub fn send_each<S: AsyncUdpSocket + ?Sized>(
+    socket: &S,
+    cx: &mut Context<'_>,
+    batch: &[(SocketAddr, &[u8])],
+) -> Poll<usize> {
+    let mut n = 0;
+    for (dest, data) in batch {
+        if socket.poll_send_to(cx, data, *dest).is_pending() {
+            break;
+        }
+        n += 1;
+    }
+    if n == 0 && !batch.is_empty() {
+        Poll::Pending
+    } else {
+        Poll::Ready(n)
+    }
+}
+
+/// One `sendmmsg(2)` of (at most [`MAX_BATCH`] of) `batch` on the non-blocking socket `fd`.
+///
+/// Returns how many leading datagrams the kernel took (at least one), or the error of the
+/// first one (`WouldBlock` when the socket buffer is full).
+#[cfg(target_os = "linux")]
+pub fn sendmmsg(
+    fd: std::os::fd::BorrowedFd<'_>,
+    batch: &[(SocketAddr, &[u8])],
+) -> io::Result<usize> {
+    use nix::sys::socket::{ControlMessage, MsgFlags, MultiHeaders, SockaddrStorage};
+    use std::io::IoSlice;
+    use std::os::fd::AsRawFd;
+
+    let batch = batch.get(..MAX_BATCH).unwrap_or(batch);
+    if batch.is_empty() {
+        return Ok(0);
+    }
+    let iovs: Vec<[IoSlice<'_>; 1]> = batch.iter().map(|(_, d)| [IoSlice::new(d)]).collect();
+    let addrs: Vec<Option<SockaddrStorage>> = batch
+        .iter()
+        .map(|(a, _)| Some(SockaddrStorage::from(*a)))
+        .collect();
+    let mut headers = MultiHeaders::<SockaddrStorage>::preallocate(batch.len(), None);
+    let no_cmsgs: [ControlMessage<'_>; 0] = [];
+    let sent = nix::sys::socket::sendmmsg(
+        fd.as_raw_fd(),
+        &mut headers,
+        &iovs,
+        &addrs,
+        no_cmsgs,
+        MsgFlags::MSG_DONTWAIT,
+    )
+    .map_err(io::Error::from)?;
+    Ok(sent.count())
+}
+
+#[cfg(all(test, target_os = "linux"))]
+mod tests {
+    use super::*;
+    use std::net::UdpSocket;
+    use std::os::fd::AsFd;
+
+    #[test]
+    fn sendmmsg_sends_every_datagram_in_order_to_its_own_destination() {
+        let rx1 = UdpSocket::bind("127.0.0.1:0").unwrap();
+        let rx2 = UdpSocket::bind("127.0.0.1:0").unwrap();
+        let tx = UdpSocket::bind("127.0.0.1:0").unwrap();
+        let (a1, a2) = (rx1.local_addr().unwrap(), rx2.local_addr().unwrap());
+        let payloads: Vec<Vec<u8>> = (0u8..10).map(|i| vec![i; 1 + usize::from(i)]).collect();
+        let batch: Vec<(SocketAddr, &[u8])> = payloads
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (if i % 2 == 0 { a1 } else { a2 }, &p[..]))
+            .collect();
+        assert_eq!(sendmmsg(tx.as_fd(), &batch).unwrap(), 10);
+        let mut buf = [0u8; 64];
+        for i in 0..10u8 {
+            let rx = if i % 2 == 0 { &rx1 } else { &rx2 };
+            let (n, from) = rx.recv_from(&mut buf).unwrap();
+            assert_eq!(from, tx.local_addr().unwrap());
+            assert_eq!(&buf[..n], &payloads[usize::from(i)][..]);
+        }
+    }
+
+    #[test]
+    fn sendmmsg_takes_at_most_max_batch_and_reports_errors_of_the_first() {
+        let rx = UdpSocket::bind("127.0.0.1:0").unwrap();
+        let tx = UdpSocket::bind("127.0.0.1:0").unwrap();
+        let dest = rx.local_addr().unwrap();
+        let batch: Vec<(SocketAddr, &[u8])> = vec![(dest, &b"x"[..]); MAX_BATCH + 5];
+        assert_eq!(sendmmsg(tx.as_fd(), &batch).unwrap(), MAX_BATCH);
+        assert_eq!(sendmmsg(tx.as_fd(), &[]).unwrap(), 0);
+        // An IPv6 destination on an IPv4 socket fails at the first datagram.
+        let v6 = SocketAddr::from(([0u16, 0, 0, 0, 0, 0, 0, 1], dest.port()));
+        assert!(sendmmsg(tx.as_fd(), &[(v6, &b"y"[..]), (dest, &b"z"[..])]).is_err());
+    }
+}
