@@ -677,6 +677,25 @@ fn run_cli(args: &RunArgs, case: &Case, secs: f64) -> Result<Measured, String> {
     })
 }
 
+/// What one client did in one case over the rounds: the rounds it completed, and why it
+/// stopped if it did (a hung or failing client is not run again; the rounds it completed
+/// before still count and are shown).
+#[derive(Default)]
+struct Outcome {
+    runs: Vec<Measured>,
+    stopped: Option<String>,
+}
+
+impl Outcome {
+    fn stop(&mut self, round: usize, why: &str) {
+        self.stopped = Some(if self.runs.is_empty() {
+            why.to_owned()
+        } else {
+            format!("then {why} in round {round}; median of the rounds before")
+        });
+    }
+}
+
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);
     let n = v.len();
@@ -718,7 +737,7 @@ fn harness(mut args: RunArgs) {
         .collect();
     if let Some(path) = &args.from_json {
         let text = std::fs::read_to_string(path).unwrap();
-        let mut results: BTreeMap<(usize, usize), Result<Vec<Measured>, String>> = BTreeMap::new();
+        let mut results: BTreeMap<(usize, usize), Outcome> = BTreeMap::new();
         let mut rounds = 0;
         for line in text.lines() {
             let Ok(v) = serde_json::from_str::<Json>(line) else {
@@ -732,11 +751,12 @@ fn harness(mut args: RunArgs) {
                 continue;
             };
             rounds = rounds.max(v["round"].as_u64().unwrap_or(0) as usize + 1);
-            let entry = results.entry((ci, li)).or_insert_with(|| Ok(Vec::new()));
-            match (v.get("unsupported").and_then(Json::as_str), entry) {
-                (Some(why), e) => *e = Err(why.to_owned()),
-                (None, Ok(list)) => list.extend(Measured::from_json(&v)),
-                (None, Err(_)) => {}
+            let round = v["round"].as_u64().unwrap_or(0) as usize;
+            let entry = results.entry((ci, li)).or_default();
+            match v.get("unsupported").and_then(Json::as_str) {
+                Some(why) => entry.stop(round, why),
+                None if entry.stopped.is_none() => entry.runs.extend(Measured::from_json(&v)),
+                None => {}
             }
         }
         args.rounds = rounds;
@@ -763,14 +783,14 @@ fn harness(mut args: RunArgs) {
         .as_ref()
         .map(|p| std::fs::File::create(p).unwrap());
     // results[(case, client)] = measurements or the reason there are none.
-    let mut results: BTreeMap<(usize, usize), Result<Vec<Measured>, String>> = BTreeMap::new();
+    let mut results: BTreeMap<(usize, usize), Outcome> = BTreeMap::new();
     for round in 0..args.rounds {
         for (ci, case) in cases.iter().enumerate() {
             for k in 0..clients.len() {
                 let li = (k + round) % clients.len();
                 let client = &clients[li];
-                let entry = results.entry((ci, li)).or_insert_with(|| Ok(Vec::new()));
-                if entry.is_err() {
+                let entry = results.entry((ci, li)).or_default();
+                if entry.stopped.is_some() {
                     continue;
                 }
                 let r = run_one(&args, client, case, args.secs);
@@ -801,12 +821,8 @@ fn harness(mut args: RunArgs) {
                     let _ = writeln!(f, "{j}");
                 }
                 match r {
-                    Ok(m) => {
-                        if let Ok(v) = entry {
-                            v.push(m);
-                        }
-                    }
-                    Err(e) => *entry = Err(e),
+                    Ok(m) => entry.runs.push(m),
+                    Err(e) => entry.stop(round, &e),
                 }
             }
         }
@@ -818,7 +834,9 @@ fn harness(mut args: RunArgs) {
         let mut failed = false;
         for (ci, case) in cases.iter().enumerate() {
             for (li, client) in clients.iter().enumerate() {
-                let ok = matches!(results.get(&(ci, li)), Some(Ok(v)) if v.iter().all(|m| m.ops > 0 && m.errors == 0));
+                let ok = matches!(results.get(&(ci, li)), Some(o) if o.stopped.is_none()
+                    && !o.runs.is_empty()
+                    && o.runs.iter().all(|m| m.ops > 0 && m.errors == 0));
                 if client.ours && !ok {
                     eprintln!("smoke: {} failed {}", client.id, case.id);
                     failed = true;
@@ -835,7 +853,7 @@ fn print_table(
     args: &RunArgs,
     cases: &[Case],
     clients: &[Client],
-    results: &BTreeMap<(usize, usize), Result<Vec<Measured>, String>>,
+    results: &BTreeMap<(usize, usize), Outcome>,
 ) {
     let reference = clients.iter().position(|c| c.id == "snmp-rs-tokio");
     for (ci, case) in cases.iter().enumerate() {
@@ -847,8 +865,8 @@ fn print_table(
         println!("| --- | --- | --- | --- | --- | --- | --- | --- |");
         let rate = |li: usize| -> Option<f64> {
             match results.get(&(ci, li)) {
-                Some(Ok(v)) if !v.is_empty() => {
-                    Some(median(v.iter().map(Measured::rate).collect()))
+                Some(o) if !o.runs.is_empty() => {
+                    Some(median(o.runs.iter().map(Measured::rate).collect()))
                 }
                 _ => None,
             }
@@ -857,8 +875,9 @@ fn print_table(
         // Floors resend one request, so they compare by varbinds/s, not by operations.
         let vb_rate = |li: usize| -> Option<f64> {
             match results.get(&(ci, li)) {
-                Some(Ok(v)) if !v.is_empty() => Some(median(
-                    v.iter()
+                Some(o) if !o.runs.is_empty() => Some(median(
+                    o.runs
+                        .iter()
                         .map(|m| m.varbinds as f64 / m.wall.max(1e-9))
                         .collect(),
                 )),
@@ -868,7 +887,8 @@ fn print_table(
         let ref_vb = reference.and_then(vb_rate);
         for (li, client) in clients.iter().enumerate() {
             match results.get(&(ci, li)) {
-                Some(Ok(v)) if !v.is_empty() => {
+                Some(o) if !o.runs.is_empty() => {
+                    let v = &o.runs;
                     let rates: Vec<f64> = v.iter().map(Measured::rate).collect();
                     let lo = rates.iter().copied().fold(f64::INFINITY, f64::min);
                     let hi = rates.iter().copied().fold(0.0, f64::max);
@@ -918,14 +938,17 @@ fn print_table(
                             format!("{:.1} MiB", rss as f64 / 1024.0)
                         },
                         ratio,
-                        if errors > 0 {
-                            format!(" ({errors} errors)")
-                        } else {
-                            String::new()
+                        match (errors, &o.stopped) {
+                            (0, None) => String::new(),
+                            (0, Some(why)) => format!(" ({why})"),
+                            (n, None) => format!(" ({n} errors)"),
+                            (n, Some(why)) => format!(" ({n} errors; {why})"),
                         }
                     );
                 }
-                Some(Err(why)) => println!("| {} | - | - | - | - | - | - | {} |", client.id, why),
+                Some(Outcome {
+                    stopped: Some(why), ..
+                }) => println!("| {} | - | - | - | - | - | - | {} |", client.id, why),
                 _ => println!("| {} | - | - | - | - | - | - | no result |", client.id),
             }
         }
