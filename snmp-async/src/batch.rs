@@ -3,7 +3,8 @@
 //! A `poll_many` over thousands of agents makes thousands of requests at once; sending them
 //! with one `sendto` each pays the system-call entry for every datagram. On Linux,
 //! `sendmmsg(2)` sends up to [`MAX_BATCH`] of them per call (measured on the benchmark VM:
-//! 0.5-0.9 µs less CPU per datagram; see the README).
+//! 0.4-0.9 µs less CPU per datagram in a standalone test, ~4% of the client's CPU in a poll of
+//! 10,000 agents; see the README).
 
 use std::io;
 use std::net::SocketAddr;
@@ -74,6 +75,73 @@ pub fn sendmmsg(
     )
     .map_err(io::Error::from)?;
     Ok(sent.count())
+}
+
+#[cfg(test)]
+mod send_each_tests {
+    use super::*;
+    use std::sync::Mutex;
+
+    /// A socket that takes `room` datagrams, then is not ready; the second datagram it is
+    /// given fails with an error.
+    struct Fake {
+        room: Mutex<usize>,
+        seen: Mutex<Vec<u8>>,
+    }
+
+    impl AsyncUdpSocket for Fake {
+        fn poll_recv_from(
+            &self,
+            _: &mut Context<'_>,
+            _: &mut [u8],
+        ) -> Poll<io::Result<(usize, SocketAddr)>> {
+            Poll::Pending
+        }
+
+        fn poll_send_to(
+            &self,
+            _: &mut Context<'_>,
+            buf: &[u8],
+            _: SocketAddr,
+        ) -> Poll<io::Result<usize>> {
+            let mut room = self.room.lock().unwrap();
+            if *room == 0 {
+                return Poll::Pending;
+            }
+            *room -= 1;
+            let mut seen = self.seen.lock().unwrap();
+            seen.extend_from_slice(buf);
+            if seen.len() == 2 {
+                return Poll::Ready(Err(io::Error::other("unreachable")));
+            }
+            Poll::Ready(Ok(buf.len()))
+        }
+
+        fn local_addr(&self) -> io::Result<SocketAddr> {
+            Ok(SocketAddr::from(([127, 0, 0, 1], 1)))
+        }
+    }
+
+    #[test]
+    fn send_each_consumes_sent_and_failed_datagrams_and_stops_when_not_ready() {
+        let fake = Fake {
+            room: Mutex::new(3),
+            seen: Mutex::new(Vec::new()),
+        };
+        let dest = SocketAddr::from(([127, 0, 0, 1], 161));
+        let batch: Vec<(SocketAddr, &[u8])> =
+            vec![(dest, b"a"), (dest, b"b"), (dest, b"c"), (dest, b"d")];
+        let mut cx = Context::from_waker(std::task::Waker::noop());
+        // "b" fails but is consumed like the sent ones; "d" finds the socket full.
+        assert_eq!(send_each(&fake, &mut cx, &batch), Poll::Ready(3));
+        assert_eq!(*fake.seen.lock().unwrap(), b"abc");
+        assert_eq!(send_each(&fake, &mut cx, &batch[3..]), Poll::Pending);
+        assert_eq!(send_each(&fake, &mut cx, &[]), Poll::Ready(0));
+        // The trait's default is send_each.
+        *fake.room.lock().unwrap() = 1;
+        assert_eq!(fake.poll_send_batch(&mut cx, &batch[3..]), Poll::Ready(1));
+        assert_eq!(*fake.seen.lock().unwrap(), b"abcd");
+    }
 }
 
 #[cfg(all(test, target_os = "linux"))]
