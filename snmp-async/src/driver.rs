@@ -210,7 +210,7 @@ impl<R: Runtime> Driver<R> {
                 self.queued.push_back((t.destination, end..end + t.len));
                 end += t.len;
             }
-            let Some(&(first, _)) = self.queued.front() else {
+            let Some((first, first_range)) = self.queued.front().cloned() else {
                 return true;
             };
             // The leading datagrams of one address family go to one socket.
@@ -227,7 +227,7 @@ impl<R: Runtime> Driver<R> {
             let consumed = match sock {
                 None => Poll::Ready(run),
                 Some(sock) if run == 1 => {
-                    let bytes = self.send_buf.get(self.queued[0].1.clone()).unwrap_or(&[]);
+                    let bytes = self.send_buf.get(first_range).unwrap_or(&[]);
                     sock.poll_send_to(cx, bytes, first).map(|_| 1)
                 }
                 Some(sock) => {

@@ -750,8 +750,8 @@ fn harness(mut args: RunArgs) {
             let (Some(ci), Some(li)) = (ci, li) else {
                 continue;
             };
-            rounds = rounds.max(v["round"].as_u64().unwrap_or(0) as usize + 1);
             let round = v["round"].as_u64().unwrap_or(0) as usize;
+            rounds = rounds.max(round + 1);
             let entry = results.entry((ci, li)).or_default();
             match v.get("unsupported").and_then(Json::as_str) {
                 Some(why) => entry.stop(round, why),
@@ -782,7 +782,7 @@ fn harness(mut args: RunArgs) {
         .json
         .as_ref()
         .map(|p| std::fs::File::create(p).unwrap());
-    // results[(case, client)] = measurements or the reason there are none.
+    // results[(case, client)] = the rounds it completed, and why it stopped if it did.
     let mut results: BTreeMap<(usize, usize), Outcome> = BTreeMap::new();
     for round in 0..args.rounds {
         for (ci, case) in cases.iter().enumerate() {
