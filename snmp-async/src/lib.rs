@@ -14,6 +14,7 @@
 pub mod batch;
 mod driver;
 mod error;
+mod keys;
 mod manager;
 mod poll;
 mod receiver;

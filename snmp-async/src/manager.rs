@@ -277,15 +277,12 @@ impl<R: Runtime> ManagerBuilder<R> {
             let user = match &self.usm_user {
                 Some(u) => u.clone(),
                 None => {
-                    let name = self.user.clone().unwrap_or_default();
-                    let mut u = UsmUser::new(name);
-                    if let Some((p, pw)) = &self.auth {
-                        u = u.with_auth(*p, pw).map_err(Error::Usm)?;
-                    }
-                    if let Some((p, pw)) = &self.privacy {
-                        u = u.with_privacy(*p, pw).map_err(Error::Usm)?;
-                    }
-                    u
+                    // Keys derived once per (protocol, password) in the process: 5,000
+                    // targets with the same credentials derive them once.
+                    let name = self.user.as_deref().unwrap_or_default();
+                    let auth = self.auth.as_ref().map(|(p, pw)| (*p, pw.as_slice()));
+                    let privacy = self.privacy.as_ref().map(|(p, pw)| (*p, pw.as_slice()));
+                    crate::keys::user(name, auth, privacy).map_err(Error::Usm)?
                 }
             };
             let mut sec = V3Security::new(user);

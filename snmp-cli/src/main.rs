@@ -9,8 +9,8 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand};
 use futures_util::StreamExt;
 use snmp_tokio::{
-    AesKeyExtension, AuthProtocol, Client, Error, Manager, Oid, PollTarget, PrivProtocol,
-    SecurityLevel, Tokio, TrapReceiver, Value, VarBind, Version,
+    AesKeyExtension, AuthProtocol, Client, Error, Manager, ManagerBuilder, Oid, PollTarget,
+    PrivProtocol, SecurityLevel, Tokio, TrapReceiver, Value, VarBind, Version,
 };
 
 #[derive(Parser)]
@@ -74,11 +74,14 @@ impl Agent {
             .find_map(|a| a.strip_prefix(letter).and_then(|n| n.parse().ok()))
     }
 
-    async fn manager(&self) -> Result<Manager, Error> {
-        let mut b = Manager::builder(&self.host)
+    /// The builder for this agent: every option (version, community, the v3 user, levels,
+    /// protocols and context) goes into it. `manager` and the poll targets both come from
+    /// here, so no command can drop the v3 options and fall back to a community.
+    fn builder(&self) -> Result<ManagerBuilder, Error> {
+        let b = Manager::builder(&self.host)
             .timeout(Duration::from_secs_f64(self.timeout))
             .retries(self.retries);
-        b = match self.version.as_str() {
+        Ok(match self.version.as_str() {
             "1" => b.version(Version::V1).community(&self.community),
             "2c" | "2" => b.version(Version::V2c).community(&self.community),
             "3" => {
@@ -99,7 +102,12 @@ impl Agent {
                     b = b.security_level(match l.to_ascii_lowercase().as_str() {
                         "noauthnopriv" => SecurityLevel::NoAuthNoPriv,
                         "authnopriv" => SecurityLevel::AuthNoPriv,
-                        _ => SecurityLevel::AuthPriv,
+                        "authpriv" => SecurityLevel::AuthPriv,
+                        _ => {
+                            return Err(Error::InvalidArgument(format!(
+                                "invalid security level: {l}"
+                            )))
+                        }
                     });
                 }
                 if let Some(n) = &self.context {
@@ -108,8 +116,11 @@ impl Agent {
                 b.aes_key_extension(AesKeyExtension::Auto)
             }
             v => return Err(Error::InvalidArgument(format!("unknown SNMP version {v}"))),
-        };
-        b.build().await
+        })
+    }
+
+    async fn manager(&self) -> Result<Manager, Error> {
+        self.builder()?.build().await
     }
 }
 
@@ -578,7 +589,7 @@ async fn run(cli: Cli) -> Result<(), Error> {
                     host: h,
                     ..agent.clone()
                 };
-                let cfg = one.manager_builder_config()?;
+                let cfg = one.builder()?.target_config()?;
                 targets.push(PollTarget::new(cfg));
             }
             let mut results = client.poll_many(targets, parse_oids(&oids)?, concurrency);
@@ -707,19 +718,6 @@ async fn run_sim(
         std::future::pending::<()>().await;
     }
     Ok(())
-}
-
-impl Agent {
-    fn manager_builder_config(&self) -> Result<snmp_tokio::TargetConfig, Error> {
-        let mut b = Manager::builder(&self.host)
-            .timeout(Duration::from_secs_f64(self.timeout))
-            .retries(self.retries)
-            .community(&self.community);
-        if self.version == "1" {
-            b = b.version(Version::V1);
-        }
-        b.target_config()
-    }
 }
 
 /// `NAME[:AUTH:AUTHPASS[:PRIV:PRIVPASS]]`.
