@@ -9,7 +9,7 @@ use std::task::{Context, Poll};
 
 use futures_channel::mpsc;
 use futures_core::Stream;
-use snmp_codec::Bytes;
+use snmp_codec::{Bytes, SecurityLevel};
 use snmp_session::{Instant, Notification, Receiver, ReceiverConfig, ReceiverCounters, TrapFilter};
 use snmp_usm::UsmUser;
 
@@ -17,7 +17,7 @@ use crate::error::Error;
 use crate::{AsyncUdpSocket, Runtime};
 
 enum RxCommand {
-    AddUser(UsmUser),
+    AddUser(UsmUser, Option<SecurityLevel>),
     AddFilter(TrapFilter),
 }
 
@@ -54,7 +54,9 @@ impl TrapReceiver {
         let local_addr = socket.local_addr()?;
         let mut seed = [0u8; 32];
         getrandom::fill(&mut seed).map_err(|e| std::io::Error::other(e.to_string()))?;
-        let channel = config.queue_limit.clamp(1, 1024);
+        // A short channel: the receiver's own queue, bounded in count and bytes, holds what
+        // a slow application has not taken yet.
+        let channel = config.queue_limit.clamp(1, 16);
         let receiver = Receiver::new(config, seed);
         let engine_id = receiver.engine_id().clone();
         let (tx, rx) = mpsc::channel(channel);
@@ -99,9 +101,18 @@ impl TrapReceiver {
         &self.engine_id
     }
 
-    /// Adds a v3 user.
+    /// Adds a v3 user. Notifications in its name are accepted only at the security level its
+    /// keys allow (as `snmptrapd`'s `authUser`); see [`TrapReceiver::add_user_with_min_level`].
     pub fn add_user(&self, user: UsmUser) {
-        let _ = self.cmd.unbounded_send(RxCommand::AddUser(user));
+        let _ = self.cmd.unbounded_send(RxCommand::AddUser(user, None));
+    }
+
+    /// Adds a v3 user whose notifications are accepted at `min_level` or above (lower than
+    /// its keys allow only when you mean it).
+    pub fn add_user_with_min_level(&self, user: UsmUser, min_level: SecurityLevel) {
+        let _ = self
+            .cmd
+            .unbounded_send(RxCommand::AddUser(user, Some(min_level)));
     }
 
     /// Adds a filter (a notification must pass every filter).
@@ -147,7 +158,8 @@ impl<S: AsyncUdpSocket> Future for RxDriver<S> {
         }
         while let Poll::Ready(Some(c)) = Pin::new(&mut this.cmd).poll_next(cx) {
             match c {
-                RxCommand::AddUser(u) => this.receiver.add_user(u),
+                RxCommand::AddUser(u, None) => this.receiver.add_user(u),
+                RxCommand::AddUser(u, Some(l)) => this.receiver.add_user_with_min_level(u, l),
                 RxCommand::AddFilter(f) => this.receiver.add_filter(f),
             }
         }

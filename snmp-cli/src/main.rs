@@ -199,11 +199,15 @@ enum Command {
         trap_oid: String,
         triples: Vec<String>,
     },
-    /// Print received traps and informs.
+    /// Print received traps and informs (drop counters go to stderr when they change).
     Listen {
         /// Address to listen on.
         #[arg(default_value = "127.0.0.1:16200")]
         addr: String,
+        /// A v3 user: NAME[:AUTH:AUTHPASS[:PRIV:PRIVPASS]] (Net-SNMP protocol names);
+        /// notifications in its name are accepted only at the level its keys allow.
+        #[arg(long = "v3-user")]
+        v3_users: Vec<String>,
     },
     /// Run simulated agents (synthetic device, or a walk file / .snmprec recording).
     Sim {
@@ -618,20 +622,45 @@ async fn run(cli: Cli) -> Result<(), Error> {
             m.send_inform(trap_oid.as_str(), parse_triples(&triples)?, 0)
                 .await?;
         }
-        Command::Listen { addr } => {
+        Command::Listen { addr, v3_users } => {
             let addr = snmp_tokio::resolve(&addr, 162)?;
             let mut rx =
                 TrapReceiver::bind::<Tokio>(addr, snmp_tokio::ReceiverConfig::default()).await?;
+            for spec in v3_users {
+                rx.add_user(parse_user(&spec)?);
+            }
             eprintln!("listening on {}", rx.local_addr());
-            while let Some(n) = rx.next().await {
-                println!(
-                    "{} {} from {}",
-                    n.pdu_type_name(),
-                    version_name(n.version),
-                    n.source
-                );
-                for vb in &n.varbinds {
-                    println!("  {vb}");
+            let mut reported = snmp_tokio::ReceiverCounters::default();
+            let mut tick = tokio::time::interval(Duration::from_secs(1));
+            loop {
+                tokio::select! {
+                    n = rx.next() => {
+                        let Some(n) = n else { break };
+                        println!(
+                            "{} {} from {}",
+                            n.pdu_type_name(),
+                            version_name(n.version),
+                            n.source
+                        );
+                        for vb in &n.varbinds {
+                            println!("  {vb}");
+                        }
+                    }
+                    _ = tick.tick() => {
+                        // What was dropped, once a second when it changed.
+                        let c = rx.counters();
+                        if drops(&c) != drops(&reported) {
+                            eprintln!(
+                                "snmp listen: dropped malformed {}, filtered {}, queue full {}, \
+                                 security {}",
+                                c.dropped_malformed,
+                                c.dropped_filtered,
+                                c.dropped_queue_full,
+                                c.dropped_security
+                            );
+                            reported = c;
+                        }
+                    }
                 }
             }
         }
@@ -734,6 +763,16 @@ fn parse_user(spec: &str) -> Result<snmp_tokio::UsmUser, Error> {
         }
     }
     Ok(user)
+}
+
+/// The drop counters of a receiver.
+fn drops(c: &snmp_tokio::ReceiverCounters) -> [u64; 4] {
+    [
+        c.dropped_malformed,
+        c.dropped_filtered,
+        c.dropped_queue_full,
+        c.dropped_security,
+    ]
 }
 
 fn version_name(v: Version) -> &'static str {

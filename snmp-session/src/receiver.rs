@@ -124,7 +124,8 @@ pub struct ReceiverCounters {
     pub dropped_malformed: u64,
     /// Dropped: a filter refused them.
     pub dropped_filtered: u64,
-    /// Dropped: the queue was full (an inform then goes unacknowledged, so its sender retries).
+    /// Dropped: the queue was full, by count or by bytes (an inform then goes
+    /// unacknowledged, so its sender retries).
     pub dropped_queue_full: u64,
     /// Dropped: v3 security failed (unknown user, wrong digest, time window, decryption).
     pub dropped_security: u64,
@@ -142,6 +143,14 @@ pub struct ReceiverConfig {
     /// The most notifications held for the application (default 10,000); more are dropped
     /// and counted.
     pub queue_limit: usize,
+    /// The most bytes of notifications held for the application (default 32 MiB): each is
+    /// charged its datagram's size plus its decoded size, so maximum-size traps with a stalled
+    /// reader stay within this budget. More are dropped and counted (`dropped_queue_full`).
+    pub queue_bytes: usize,
+    /// Engines whose localised keys are kept per user (default 1,024; the oldest is dropped
+    /// beyond). Keys are cached only for engines whose messages authenticated, so messages
+    /// from new, unauthenticated engine IDs cost no memory.
+    pub max_engines_per_user: usize,
 }
 
 impl Default for ReceiverConfig {
@@ -151,13 +160,19 @@ impl Default for ReceiverConfig {
             engine_boots: 1,
             communities: Vec::new(),
             queue_limit: 10_000,
+            queue_bytes: 32 << 20,
+            max_engines_per_user: 1024,
         }
     }
 }
 
 struct User {
     user: UsmUser,
-    /// Keys per authoritative engine (the senders' for traps, ours for informs).
+    /// The lowest security level accepted in this user's name.
+    min_level: SecurityLevel,
+    /// Keys per authoritative engine (the senders' for traps, ours for informs), filled only
+    /// for engines whose messages authenticated, and bounded
+    /// ([`ReceiverConfig::max_engines_per_user`]).
     keys: BTreeMap<Bytes, LocalizedUser>,
 }
 
@@ -182,7 +197,12 @@ pub struct Receiver {
     users: Vec<User>,
     clocks: BTreeMap<Bytes, EngineClock>,
     filters: Vec<TrapFilter>,
-    queue: VecDeque<Notification>,
+    /// Notifications for the application, each with the bytes it is charged.
+    queue: VecDeque<(Notification, usize)>,
+    /// The sum of the charges in `queue`.
+    queued_bytes: usize,
+    /// The size of the datagram being handled (part of its notification's charge).
+    datagram_len: usize,
     transmits: VecDeque<(SocketAddr, Vec<u8>)>,
     salts: SaltCounter,
     counters: ReceiverCounters,
@@ -216,6 +236,8 @@ impl Receiver {
             clocks: BTreeMap::new(),
             filters: Vec::new(),
             queue: VecDeque::new(),
+            queued_bytes: 0,
+            datagram_len: 0,
             transmits: VecDeque::new(),
             salts: SaltCounter::new(u64::from_be_bytes(s)),
             counters: ReceiverCounters::default(),
@@ -228,9 +250,32 @@ impl Receiver {
     }
 
     /// Adds a v3 user (any number; traps from many engines with the same user are fine).
+    ///
+    /// Notifications in its name are accepted only at the security level its keys allow (a
+    /// user with authentication and privacy keys: authPriv only), as `snmptrapd`'s
+    /// `authUser` does: a noAuthNoPriv trap naming an authPriv user is dropped and counted in
+    /// `dropped_security`. [`Receiver::add_user_with_min_level`] lowers that on purpose.
     pub fn add_user(&mut self, user: UsmUser) {
+        let level = user.security_level();
+        self.add_user_with_min_level(user, level);
+    }
+
+    /// Adds a v3 user whose notifications are accepted at `min_level` or above (for senders
+    /// that use less than the user's keys allow).
+    ///
+    /// ```
+    /// use snmp_codec::SecurityLevel;
+    /// use snmp_session::{Receiver, ReceiverConfig};
+    /// use snmp_usm::{AuthProtocol, UsmUser};
+    /// let user = UsmUser::new("ops").with_auth(AuthProtocol::Sha256, b"a-password")?;
+    /// let mut rx = Receiver::new(ReceiverConfig::default(), [1; 32]);
+    /// rx.add_user_with_min_level(user, SecurityLevel::NoAuthNoPriv);
+    /// # Ok::<(), snmp_usm::UsmError>(())
+    /// ```
+    pub fn add_user_with_min_level(&mut self, user: UsmUser, min_level: SecurityLevel) {
         self.users.push(User {
             user,
+            min_level,
             keys: BTreeMap::new(),
         });
     }
@@ -246,11 +291,21 @@ impl Receiver {
     }
 
     /// The next notification.
+    #[must_use]
     pub fn poll_notification(&mut self) -> Option<Notification> {
-        self.queue.pop_front()
+        let (n, charge) = self.queue.pop_front()?;
+        self.queued_bytes = self.queued_bytes.saturating_sub(charge);
+        Some(n)
+    }
+
+    /// Bytes of notifications waiting for the application (what
+    /// [`ReceiverConfig::queue_bytes`] bounds).
+    pub fn queued_bytes(&self) -> usize {
+        self.queued_bytes
     }
 
     /// The next datagram to send (an acknowledgement or a Report), written into `buf`.
+    #[must_use]
     pub fn poll_transmit(&mut self, buf: &mut [u8]) -> Option<Transmit> {
         let (destination, data) = self.transmits.pop_front()?;
         let len = data.len().min(buf.len());
@@ -263,6 +318,7 @@ impl Receiver {
         if self.engine.is_none() {
             self.engine = Some(LocalEngine::new(self.config.engine_boots, now));
         }
+        self.datagram_len = data.len();
         match message_version(data) {
             Ok(0) | Ok(1) => self.handle_community(from, data),
             Ok(3) => self.handle_v3(now, from, data),
@@ -275,12 +331,16 @@ impl Receiver {
             self.counters.dropped_filtered += 1;
             return false;
         }
-        if self.queue.len() >= self.config.queue_limit {
+        let charge = self.datagram_len + n.footprint();
+        if self.queue.len() >= self.config.queue_limit
+            || self.queued_bytes.saturating_add(charge) > self.config.queue_bytes
+        {
             self.counters.dropped_queue_full += 1;
             return false;
         }
         self.counters.received += 1;
-        self.queue.push_back(n);
+        self.queued_bytes += charge;
+        self.queue.push_back((n, charge));
         true
     }
 
@@ -389,14 +449,45 @@ impl Receiver {
         }
     }
 
-    fn keys_for(&mut self, name: &[u8], engine_id: &Bytes) -> Option<LocalizedUser> {
-        let u = self.users.iter_mut().find(|u| &u.user.name()[..] == name)?;
-        Some(
-            u.keys
-                .entry(engine_id.clone())
-                .or_insert_with(|| u.user.localize(engine_id))
-                .clone(),
-        )
+    /// The keys of user `name` for `engine_id`: cached, or localised for this message only
+    /// (they are cached once a message with them authenticates: [`Receiver::remember_keys`]).
+    fn keys_for(&self, name: &[u8], engine_id: &Bytes) -> Option<LocalizedUser> {
+        let u = self.users.iter().find(|u| &u.user.name()[..] == name)?;
+        Some(match u.keys.get(engine_id) {
+            Some(k) => k.clone(),
+            None => u.user.localize(engine_id),
+        })
+    }
+
+    /// Caches keys that just authenticated a message, within the per-user bound.
+    fn remember_keys(&mut self, keys: &LocalizedUser) {
+        let limit = self.config.max_engines_per_user.max(1);
+        let Some(u) = self.users.iter_mut().find(|u| u.user.name() == keys.name()) else {
+            return;
+        };
+        if u.keys.contains_key(keys.engine_id()) {
+            return;
+        }
+        while u.keys.len() >= limit {
+            u.keys.pop_first();
+        }
+        u.keys.insert(keys.engine_id().clone(), keys.clone());
+    }
+
+    /// The most engine clocks kept (those of engines whose traps authenticated).
+    fn clock_limit(&self) -> usize {
+        self.config
+            .max_engines_per_user
+            .max(1)
+            .saturating_mul(self.users.len().max(1))
+    }
+
+    /// The lowest level accepted in the name of `user`; `None` for an unknown user.
+    fn min_level(&self, user: &[u8]) -> Option<SecurityLevel> {
+        self.users
+            .iter()
+            .find(|u| &u.user.name()[..] == user)
+            .map(|u| u.min_level)
     }
 
     fn handle_v3(&mut self, now: Instant, from: SocketAddr, data: &[u8]) {
@@ -481,27 +572,39 @@ impl Receiver {
                 return;
             }
         };
-        if inc.level != SecurityLevel::NoAuthNoPriv && !ours {
-            let c = clock.get_or_insert(EngineClock::new(
-                inc.usm.engine_boots,
-                inc.usm.engine_time,
-                now,
-            ));
-            c.update_from_authentic(now, inc.usm.engine_boots, inc.usm.engine_time);
-            self.clocks.insert(engine_id.clone(), *c);
-        }
-        if inc.level == SecurityLevel::NoAuthNoPriv
-            && !self
-                .users
-                .iter()
-                .any(|u| u.user.name() == &inc.usm.user_name)
-        {
+        // Unknown users, and known users below the level they were configured for, are
+        // refused before anything is remembered of the message.
+        let refused = match self.min_level(&inc.usm.user_name) {
+            None => Some(3),                         // usmStatsUnknownUserNames
+            Some(min) if inc.level < min => Some(1), // usmStatsUnsupportedSecLevels
+            Some(_) => None,
+        };
+        if let Some(n) = refused {
             self.counters.dropped_security += 1;
             if ours {
                 let rid = inc.scoped_pdu.pdu.request_id().unwrap_or(0);
-                self.report(now, from, msg_id, rid, 3);
+                self.report(now, from, msg_id, rid, n);
             }
             return;
+        }
+        if inc.level != SecurityLevel::NoAuthNoPriv {
+            if let Some(k) = &keys {
+                self.remember_keys(k);
+            }
+            if !ours {
+                let c = clock.get_or_insert(EngineClock::new(
+                    inc.usm.engine_boots,
+                    inc.usm.engine_time,
+                    now,
+                ));
+                c.update_from_authentic(now, inc.usm.engine_boots, inc.usm.engine_time);
+                if !self.clocks.contains_key(&engine_id) {
+                    while self.clocks.len() >= self.clock_limit() {
+                        self.clocks.pop_first();
+                    }
+                }
+                self.clocks.insert(engine_id.clone(), *c);
+            }
         }
         let scoped = inc.scoped_pdu;
         let v3 = V3Fields {
@@ -541,6 +644,33 @@ impl Receiver {
 }
 
 impl Notification {
+    /// An estimate of the memory this notification holds (its own size and what its fields
+    /// allocate), for the receiver's byte budget.
+    pub fn footprint(&self) -> usize {
+        fn oid(o: &Oid) -> usize {
+            o.len() * core::mem::size_of::<u32>()
+        }
+        let varbinds: usize = self
+            .varbinds
+            .iter()
+            .map(|vb| {
+                core::mem::size_of::<VarBind>()
+                    + oid(&vb.oid)
+                    + vb.value.as_bytes().map_or(0, <[u8]>::len)
+                    + vb.value.as_oid().map_or(0, oid)
+            })
+            .sum();
+        let v3 = self.v3.as_ref().map_or(0, |v| {
+            v.engine_id.len() + v.user_name.len() + v.context_engine_id.len() + v.context_name.len()
+        });
+        core::mem::size_of::<Notification>()
+            + varbinds
+            + self.community.as_ref().map_or(0, Bytes::len)
+            + self.trap_oid.as_ref().map_or(0, oid)
+            + self.v1.as_ref().map_or(0, |v| oid(&v.enterprise))
+            + v3
+    }
+
     /// `"TRAP"` (v1), `"SNMPv2-Trap"` or `"INFORM"`.
     pub fn pdu_type_name(&self) -> &'static str {
         match self.pdu_type {

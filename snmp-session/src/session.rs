@@ -186,6 +186,10 @@ struct Request {
     resynced: bool,
     rediscovered: bool,
     last_usm_error: Option<UsmError>,
+    /// An unauthenticated Report that arrived during the current attempt: anyone who saw the
+    /// plaintext msgID can forge one, so it ends the request only when the attempt's deadline
+    /// passes without a genuine answer.
+    unauthenticated_report: Option<ReportKind>,
 }
 
 #[derive(Debug)]
@@ -642,6 +646,7 @@ impl Session {
                 resynced: false,
                 rediscovered: false,
                 last_usm_error: None,
+                unauthenticated_report: None,
             },
         );
         rid
@@ -976,6 +981,18 @@ impl Session {
             req.deadline = None;
             let attempts = req.attempts;
             let target_id = req.target;
+            if let Some(kind) = req.unauthenticated_report.take() {
+                // The agent (or someone) reported a problem and no genuine answer came in the
+                // attempt's window. unknownEngineID the first time: the agent's engine may have
+                // changed, so discover it again and resend; otherwise the typed error, without
+                // further attempts.
+                if kind == ReportKind::UnknownEngineId && !req.rediscovered {
+                    self.rediscover(rid);
+                } else {
+                    self.fail_request(rid, Error::Report(kind));
+                }
+                continue;
+            }
             let retries = self.targets.get(&target_id).map_or(0, |t| t.config.retries);
             if attempts <= retries {
                 self.maybe_switch_privacy(target_id, rid);
@@ -1254,16 +1271,18 @@ impl Session {
                 }
                 true
             }
-            ReportKind::UnknownEngineId if !req.rediscovered => {
-                req.rediscovered = true;
-                if let Some(v3) = self.targets.get_mut(&target_id).and_then(|t| t.v3.as_mut()) {
-                    v3.engine = None;
-                }
-                req.deadline = None;
-                self.schedule(rid);
+            ReportKind::UnknownEngineId if authenticated && !req.rediscovered => {
+                self.rediscover(rid);
                 return;
             }
-            ReportKind::DecryptionError => self.maybe_switch_privacy(target_id, rid),
+            ReportKind::DecryptionError if self.maybe_switch_privacy(target_id, rid) => true,
+            _ if !authenticated => {
+                // Forgeable: remembered, and the request goes on waiting for its answer.
+                if let Some(req) = self.requests.get_mut(&rid) {
+                    req.unauthenticated_report = Some(kind);
+                }
+                return;
+            }
             _ => false,
         };
         if resend {
@@ -1274,6 +1293,22 @@ impl Session {
         } else {
             self.fail_request(rid, Error::Report(kind));
         }
+    }
+
+    /// Forgets the target's engine and sends request `rid` again after a new discovery (once
+    /// per request; a new engine may need its own time synchronisation).
+    fn rediscover(&mut self, rid: i32) {
+        let Some(req) = self.requests.get_mut(&rid) else {
+            return;
+        };
+        req.rediscovered = true;
+        req.resynced = false;
+        req.deadline = None;
+        let target_id = req.target;
+        if let Some(v3) = self.targets.get_mut(&target_id).and_then(|t| t.v3.as_mut()) {
+            v3.engine = None;
+        }
+        self.schedule(rid);
     }
 
     /// An answer for request `rid`: the operation takes its next step.

@@ -746,3 +746,98 @@ fn get_each_isolates_missing_oids_in_v1() {
         .iter()
         .all(|vb| vb.value == Value::NoSuchObject));
 }
+
+/// An unauthenticated Report, as anyone who saw a request's plaintext msgID can forge it.
+fn forged_report(msg_id: i32, engine_id: &[u8], user: &[u8], stat: u32) -> Vec<u8> {
+    use snmp_codec::{Bytes, GenericPdu, ScopedPdu, SecurityLevel};
+    let oid = if stat == 7 {
+        Oid::from_arcs(&[1, 3, 6, 1, 6, 3, 12, 1, 4, 0]) // snmpUnknownContexts
+    } else {
+        Oid::from_arcs(&[1, 3, 6, 1, 6, 3, 15, 1, 1, stat, 0])
+    };
+    let scoped = ScopedPdu {
+        context_engine_id: Bytes::copy_from_slice(engine_id),
+        context_name: Bytes::new(),
+        pdu: Pdu::Report(GenericPdu::new(
+            0,
+            vec![VarBind::new(oid, Value::Counter32(1))],
+        )),
+    };
+    let header = snmp_usm::OutgoingHeader {
+        msg_id,
+        msg_max_size: 65507,
+        level: SecurityLevel::NoAuthNoPriv,
+        reportable: false,
+        engine_boots: 0,
+        engine_time: 0,
+        salt: 0,
+    };
+    let keys = snmp_usm::LocalizedUser::without_keys(user, engine_id);
+    let mut buf = vec![0u8; 2048];
+    let n = snmp_usm::encode_outgoing(&header, &keys, &scoped, &mut buf).unwrap();
+    buf.truncate(n);
+    buf
+}
+
+/// One forged unauthenticated Report before every genuine answer (the discovery's included),
+/// of every kind in turn: the walk and the get still complete with exactly the agent's data.
+#[test]
+fn spoofed_unauthenticated_reports_at_every_step_end_nothing() {
+    let user = v3_user("grace", Some(PrivProtocol::Aes128));
+    let mut sim = v3_sim(&user);
+    let engine = sim.agents[&agent_addr(0)].engine_id().clone();
+    let mut kind = 0u32;
+    sim.tamper = Some(Box::new(move |from, answer| {
+        let bytes = snmp_codec::Bytes::from(answer.clone());
+        let msg_id = snmp_codec::V3Message::decode_with_layout(&bytes)
+            .unwrap()
+            .0
+            .msg_id;
+        kind = kind % 7 + 1;
+        let forged = forged_report(msg_id, &engine, b"grace", kind);
+        vec![(from, forged), (from, answer)]
+    }));
+    let t = sim
+        .session
+        .add_target(TargetConfig::v3(agent_addr(0), V3Security::new(user)));
+    let get = sim.session.get(t, vec![oid("1.3.6.1.2.1.1.5.0")]).unwrap();
+    let walk = sim
+        .session
+        .bulk_walk(t, oid("1.3.6.1.2.1.2.2.1.2"), 3, WalkOptions::default())
+        .unwrap();
+    sim.run(&[get, walk], 1000);
+    assert_eq!(sim.outcome(get).result, Some(Ok(())));
+    assert_eq!(sim.outcome(get).varbinds[0].value, Value::from("fake"));
+    assert_eq!(sim.outcome(walk).result, Some(Ok(())));
+    let expected = agent_data(&sim, &oid("1.3.6.1.2.1.2.2.1.2"));
+    assert_eq!(sim.outcome(walk).varbinds, expected);
+    assert_eq!(expected.len(), 20);
+    assert_eq!(sim.session.counters().timeouts, 0);
+}
+
+/// A misconfigured user still ends in its typed error, at the first attempt's deadline (not
+/// after every retry), though the agent's Reports are unauthenticated.
+#[test]
+fn misconfiguration_ends_by_the_attempts_deadline() {
+    let agent_user = v3_user("heidi", None);
+    let mut sim = v3_sim(&agent_user);
+    let wrong = UsmUser::new("heidi")
+        .with_auth(AuthProtocol::Sha256, b"wrong-password")
+        .unwrap();
+    let t = sim
+        .session
+        .add_target(TargetConfig::v3(agent_addr(0), V3Security::new(wrong)));
+    let start = sim.now;
+    let get = sim.session.get(t, vec![oid("1.3.6.1.2.1.1.5.0")]).unwrap();
+    sim.run(&[get], 1000);
+    assert_eq!(
+        sim.outcome(get).result,
+        Some(Err(Error::Report(ReportKind::WrongDigest)))
+    );
+    let took = sim.now.saturating_duration_since(start);
+    assert!(
+        took <= Duration::from_secs(5) + LATENCY * 4,
+        "took {took:?}"
+    );
+    assert_eq!(sim.session.counters().retransmits, 0);
+}
