@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use libfuzzer_sys::fuzz_target;
 use snmp_codec::{CommunityMessage, GenericPdu, Message, Pdu, Value, VarBind};
-use snmp_session::{Instant, Session, SessionConfig, TargetConfig, V3Security, WalkOptions};
+use snmp_session::{Instant, Request, Session, SessionConfig, TargetConfig, V3Security};
 use snmp_usm::{AuthProtocol, PrivProtocol, UsmUser};
 
 fn user() -> &'static UsmUser {
@@ -30,9 +30,12 @@ fuzz_target!(|data: &[u8]| {
     let t3 = s.add_target(TargetConfig::v3(agent3, V3Security::new(user().clone())));
     let root = "1.3.6.1.2.1".parse().expect("oid");
     let ops = [
-        s.walk(t, root, WalkOptions::default()).expect("op"),
-        s.get(t3, vec!["1.3.6.1.2.1.1.1.0".parse().expect("oid")])
-            .expect("op"),
+        s.start(t, Request::walk(root)).expect("op"),
+        s.start(
+            t3,
+            Request::Get(vec!["1.3.6.1.2.1.1.1.0".parse().expect("oid")]),
+        )
+        .expect("op"),
     ];
     let mut now = Instant::from_micros(1);
     let mut buf = vec![0u8; 65535];

@@ -11,9 +11,10 @@ use std::task::{Context, Poll};
 
 use futures_channel::{mpsc, oneshot};
 use futures_core::Stream;
-use snmp_codec::{Oid, TrapV1Pdu, VarBind};
+use snmp_codec::VarBind;
 use snmp_session::{
-    Event, Instant, OpId, Session, SessionConfig, TableRow, TargetConfig, TargetId, WalkOptions,
+    Event, Instant, OpId, Request, Session, SessionConfig, StartError, TableRow, TargetConfig,
+    TargetId,
 };
 
 use crate::batch::MAX_BATCH;
@@ -24,21 +25,7 @@ use crate::{AsyncUdpSocket, Runtime};
 pub(crate) enum Command {
     AddTarget(TargetConfig, oneshot::Sender<TargetId>),
     RemoveTarget(TargetId),
-    Start(TargetId, Operation, Sink),
-}
-
-/// An operation to start.
-pub(crate) enum Operation {
-    Get(Vec<Oid>),
-    GetEach(Vec<Oid>),
-    GetNext(Vec<Oid>),
-    GetBulk(Vec<Oid>, u32, u32),
-    Set(Vec<VarBind>),
-    Walk(Oid, Option<u32>, WalkOptions),
-    Table(Oid, Option<Vec<u32>>, u32, WalkOptions),
-    Inform(Oid, u32, Vec<VarBind>),
-    Trap(Oid, u32, Vec<VarBind>),
-    TrapV1(TrapV1Pdu),
+    Start(TargetId, Request, Sink),
 }
 
 /// Where an operation's results go.
@@ -75,7 +62,8 @@ pub(crate) struct Driver<R: Runtime> {
     v6: Option<R::Socket>,
     commands: mpsc::UnboundedReceiver<Command>,
     commands_closed: bool,
-    sinks: HashMap<OpId, Sink>,
+    /// Where each operation's results go, and its agent (which its errors name).
+    sinks: HashMap<OpId, (SocketAddr, Sink)>,
     origin: std::time::Instant,
     timer: Option<(Instant, Timer)>,
     recv_buf: Vec<u8>,
@@ -142,46 +130,46 @@ impl<R: Runtime> Driver<R> {
         slot.as_ref().ok_or_else(|| io::Error::other("no socket"))
     }
 
-    fn start(&mut self, target: TargetId, op: Operation, sink: Sink) {
-        let s = &mut self.session;
-        let started = match op {
-            Operation::Get(oids) => s.get(target, oids),
-            Operation::GetEach(oids) => s.get_each(target, oids),
-            Operation::GetNext(oids) => s.get_next(target, oids),
-            Operation::GetBulk(oids, n, m) => s.get_bulk(target, oids, n, m),
-            Operation::Set(vbs) => s.set(target, vbs),
-            Operation::Walk(root, None, o) => s.walk(target, root, o),
-            Operation::Walk(root, Some(b), o) => s.bulk_walk(target, root, b, o),
-            Operation::Table(entry, cols, b, o) => s.table(target, entry, cols.as_deref(), b, o),
-            Operation::Inform(oid, up, vbs) => s.inform(target, oid, up, vbs),
-            Operation::Trap(oid, up, vbs) => s.trap(target, oid, up, vbs),
-            Operation::TrapV1(t) => s.trap_v1(target, t),
+    fn start(&mut self, target: TargetId, request: Request, sink: Sink) {
+        let Some(addr) = self.session.target(target).map(|c| c.addr) else {
+            // The manager was closed (its target removed) before this call arrived.
+            return finish(sink, Err(Error::Closed));
         };
-        match started {
+        match self.session.start(target, request) {
             Ok(id) => {
-                self.sinks.insert(id, sink);
+                self.sinks.insert(id, (addr, sink));
             }
-            Err(e) => finish(sink, Err(e.into())),
+            Err(StartError::UnknownTarget) => finish(sink, Err(Error::Closed)),
+            Err(error) => finish(
+                sink,
+                Err(Error::Start {
+                    target: addr,
+                    error,
+                }),
+            ),
         }
     }
 
     fn route(&mut self, ev: Event) {
         match ev {
             Event::Varbinds { op, varbinds } => match self.sinks.get_mut(&op) {
-                Some(Sink::Varbinds(_, acc)) => acc.extend(varbinds),
-                Some(Sink::Stream(tx)) if tx.unbounded_send(Ok(varbinds)).is_err() => {
+                Some((_, Sink::Varbinds(_, acc))) => acc.extend(varbinds),
+                Some((_, Sink::Stream(tx))) if tx.unbounded_send(Ok(varbinds)).is_err() => {
                     self.session.cancel(op);
                 }
                 _ => {}
             },
             Event::Rows { op, rows } => {
-                if let Some(Sink::Table(_, acc)) = self.sinks.get_mut(&op) {
+                if let Some((_, Sink::Table(_, acc))) = self.sinks.get_mut(&op) {
                     acc.extend(rows);
                 }
             }
             Event::Done { op, result } => {
-                if let Some(sink) = self.sinks.remove(&op) {
-                    finish(sink, result.map_err(Error::from));
+                if let Some((target, sink)) = self.sinks.remove(&op) {
+                    finish(
+                        sink,
+                        result.map_err(|error| Error::Operation { target, error }),
+                    );
                 }
             }
             _ => {}
@@ -324,7 +312,7 @@ impl<R: Runtime> Future for Driver<R> {
             {
                 this.last_scan = now;
                 let session = &mut this.session;
-                this.sinks.retain(|op, s| {
+                this.sinks.retain(|op, (_, s)| {
                     let keep = !s.is_closed();
                     if !keep {
                         session.cancel(*op);

@@ -25,7 +25,7 @@ use std::net::SocketAddr;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-pub use error::Error;
+pub use error::{Error, IoError};
 pub use manager::{resolve, Client, IntoOid, Manager, ManagerBuilder, TableError, Walk};
 pub use poll::{PollMany, PollResult, PollTarget};
 pub use receiver::TrapReceiver;
@@ -35,7 +35,7 @@ pub use snmp_codec::{
 };
 pub use snmp_session::{
     self as session, AesKeyExtension, Notification, ReceiverConfig, ReceiverCounters, ReportKind,
-    SessionConfig, TableRow, TargetConfig, TrapFilter, WalkOptions,
+    Request, SessionConfig, StartError, TableRow, TargetConfig, TrapFilter, WalkOptions,
 };
 pub use snmp_usm::{AuthProtocol, PrivProtocol, UsmUser};
 

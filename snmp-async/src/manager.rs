@@ -10,11 +10,12 @@ use futures_channel::{mpsc, oneshot};
 use futures_core::Stream;
 use snmp_codec::{Bytes, Oid, SecurityLevel, TrapV1Pdu, Value, VarBind, Version};
 use snmp_session::{
-    AesKeyExtension, SessionConfig, TableRow, TargetConfig, TargetId, V3Security, WalkOptions,
+    AesKeyExtension, Request, SessionConfig, TableRow, TargetConfig, TargetId, V3Security,
+    WalkOptions,
 };
 use snmp_usm::{AuthProtocol, PrivProtocol, UsmUser};
 
-use crate::driver::{Command, Driver, Operation, Sink};
+use crate::driver::{Command, Driver, Sink};
 use crate::error::Error;
 use crate::Runtime;
 
@@ -110,7 +111,7 @@ impl<R: Runtime> Client<R> {
 
     /// Adds a target; the returned [`Manager`] talks to it.
     pub async fn add_target(&self, config: TargetConfig) -> Result<Manager<R>, Error> {
-        let version = config.version();
+        let (version, addr) = (config.version(), config.addr);
         let (reply, rx) = oneshot::channel();
         self.tx
             .unbounded_send(Command::AddTarget(config, reply))
@@ -120,10 +121,11 @@ impl<R: Runtime> Client<R> {
             client: self.clone(),
             target,
             version,
+            addr,
         })
     }
 
-    fn send(&self, target: TargetId, op: Operation, sink: Sink) -> Result<(), Error> {
+    fn send(&self, target: TargetId, op: Request, sink: Sink) -> Result<(), Error> {
         self.tx
             .unbounded_send(Command::Start(target, op, sink))
             .map_err(|_| Error::Closed)
@@ -282,7 +284,7 @@ impl<R: Runtime> ManagerBuilder<R> {
                     let name = self.user.as_deref().unwrap_or_default();
                     let auth = self.auth.as_ref().map(|(p, pw)| (*p, pw.as_slice()));
                     let privacy = self.privacy.as_ref().map(|(p, pw)| (*p, pw.as_slice()));
-                    crate::keys::user(name, auth, privacy).map_err(Error::Usm)?
+                    crate::keys::user(name, auth, privacy).map_err(Error::Credentials)?
                 }
             };
             let mut sec = V3Security::new(user);
@@ -349,6 +351,8 @@ pub struct Manager<R: Runtime> {
     client: Client<R>,
     target: TargetId,
     version: Version,
+    /// The agent's address (what errors name).
+    addr: SocketAddr,
 }
 
 impl<R: Runtime> Clone for Manager<R> {
@@ -357,6 +361,7 @@ impl<R: Runtime> Clone for Manager<R> {
             client: self.client.clone(),
             target: self.target,
             version: self.version,
+            addr: self.addr,
         }
     }
 }
@@ -366,6 +371,7 @@ impl<R: Runtime> std::fmt::Debug for Manager<R> {
         f.debug_struct("Manager")
             .field("target", &self.target)
             .field("version", &self.version)
+            .field("addr", &self.addr)
             .finish()
     }
 }
@@ -385,7 +391,31 @@ impl<R: Runtime> Manager<R> {
         self.version
     }
 
-    async fn varbinds(&self, op: Operation) -> Result<Vec<VarBind>, Error> {
+    /// The agent's address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// An error of this manager's agent.
+    fn error(&self, error: snmp_session::Error) -> Error {
+        Error::Operation {
+            target: self.addr,
+            error,
+        }
+    }
+
+    /// The value of a varbind of this agent's answer, exceptions as errors.
+    pub(crate) fn value_of(&self, vb: VarBind) -> Result<Value, Error> {
+        vb.into_value().map_err(|e| self.error(e.into()))
+    }
+
+    /// The only varbind of an answer.
+    fn only(&self, mut vbs: Vec<VarBind>) -> Result<VarBind, Error> {
+        vbs.pop()
+            .ok_or_else(|| self.error(snmp_session::Error::MalformedResponse("empty answer")))
+    }
+
+    async fn varbinds(&self, op: Request) -> Result<Vec<VarBind>, Error> {
         let (tx, rx) = oneshot::channel();
         self.client
             .send(self.target, op, Sink::Varbinds(tx, Vec::new()))?;
@@ -395,9 +425,8 @@ impl<R: Runtime> Manager<R> {
     /// GET of one OID. Exceptions (noSuchObject, ...) are errors.
     pub async fn get(&self, oid: impl IntoOid) -> Result<Value, Error> {
         let oid = oid.into_oid()?;
-        let mut vbs = self.varbinds(Operation::Get(vec![oid])).await?;
-        let vb = vbs.pop().ok_or(Error::MalformedResponse("empty answer"))?;
-        snmp_session::Error::value_of(vb).map_err(Error::from)
+        let vbs = self.varbinds(Request::Get(vec![oid])).await?;
+        self.value_of(self.only(vbs)?)
     }
 
     /// GET of many OIDs (split over several requests when they do not fit in one). The first
@@ -407,9 +436,7 @@ impl<R: Runtime> Manager<R> {
         oids_in: impl IntoIterator<Item = I>,
     ) -> Result<Vec<Value>, Error> {
         let vbs = self.get_varbinds(oids_in).await?;
-        vbs.into_iter()
-            .map(|vb| snmp_session::Error::value_of(vb).map_err(Error::from))
-            .collect()
+        vbs.into_iter().map(|vb| self.value_of(vb)).collect()
     }
 
     /// GET of many OIDs, exceptions kept as values.
@@ -417,7 +444,7 @@ impl<R: Runtime> Manager<R> {
         &self,
         oids_in: impl IntoIterator<Item = I>,
     ) -> Result<Vec<VarBind>, Error> {
-        self.varbinds(Operation::Get(oids(oids_in)?)).await
+        self.varbinds(Request::Get(oids(oids_in)?)).await
     }
 
     /// GET of many OIDs where one missing OID fails only itself, in v1 too (its noSuchName
@@ -426,16 +453,16 @@ impl<R: Runtime> Manager<R> {
         &self,
         oids_in: impl IntoIterator<Item = I>,
     ) -> Result<Vec<VarBind>, Error> {
-        self.varbinds(Operation::GetEach(oids(oids_in)?)).await
+        self.varbinds(Request::GetEach(oids(oids_in)?)).await
     }
 
     /// GETNEXT: the next OID and its value. endOfMibView is an error.
     pub async fn get_next(&self, oid: impl IntoOid) -> Result<(Oid, Value), Error> {
         let oid = oid.into_oid()?;
-        let mut vbs = self.varbinds(Operation::GetNext(vec![oid])).await?;
-        let vb = vbs.pop().ok_or(Error::MalformedResponse("empty answer"))?;
+        let vbs = self.varbinds(Request::GetNext(vec![oid])).await?;
+        let vb = self.only(vbs)?;
         let o = vb.oid.clone();
-        Ok((o, snmp_session::Error::value_of(vb)?))
+        Ok((o, self.value_of(vb)?))
     }
 
     /// GETBULK (v2c, v3).
@@ -445,7 +472,11 @@ impl<R: Runtime> Manager<R> {
         non_repeaters: u32,
         max_repetitions: u32,
     ) -> Result<Vec<(Oid, Value)>, Error> {
-        let op = Operation::GetBulk(oids(oids_in)?, non_repeaters, max_repetitions);
+        let op = Request::GetBulk {
+            oids: oids(oids_in)?,
+            non_repeaters,
+            max_repetitions,
+        };
         let vbs = self.varbinds(op).await?;
         Ok(vbs.into_iter().map(|vb| (vb.oid, vb.value)).collect())
     }
@@ -453,10 +484,8 @@ impl<R: Runtime> Manager<R> {
     /// SET of one OID; returns the value the agent echoed.
     pub async fn set(&self, oid: impl IntoOid, value: impl Into<Value>) -> Result<Value, Error> {
         let vb = VarBind::new(oid.into_oid()?, value.into());
-        let mut vbs = self.varbinds(Operation::Set(vec![vb])).await?;
-        vbs.pop()
-            .map(|vb| vb.value)
-            .ok_or(Error::MalformedResponse("empty answer"))
+        let vbs = self.varbinds(Request::Set(vec![vb])).await?;
+        Ok(self.only(vbs)?.value)
     }
 
     /// SET of several OIDs at once (atomic on the agent).
@@ -468,7 +497,7 @@ impl<R: Runtime> Manager<R> {
             .into_iter()
             .map(|(o, v)| Ok(VarBind::new(o.into_oid()?, v)))
             .collect::<Result<Vec<_>, Error>>()?;
-        self.varbinds(Operation::Set(vbs)).await
+        self.varbinds(Request::Set(vbs)).await
     }
 
     fn walk_with(&self, root: Result<Oid, Error>, bulk: Option<u32>, options: WalkOptions) -> Walk {
@@ -476,7 +505,11 @@ impl<R: Runtime> Manager<R> {
         let started = root.and_then(|root| {
             self.client.send(
                 self.target,
-                Operation::Walk(root, bulk, options),
+                Request::Walk {
+                    root,
+                    max_repetitions: bulk,
+                    options,
+                },
                 Sink::Stream(tx),
             )
         });
@@ -523,12 +556,12 @@ impl<R: Runtime> Manager<R> {
             rows: Vec::new(),
         })?;
         let (tx, rx) = oneshot::channel();
-        let op = Operation::Table(
-            base,
-            columns.map(<[u32]>::to_vec),
-            bulk_size,
-            WalkOptions::default(),
-        );
+        let op = Request::Table {
+            entry: base,
+            columns: columns.map(<[u32]>::to_vec),
+            max_repetitions: bulk_size,
+            options: WalkOptions::default(),
+        };
         let closed = |error| TableError {
             error,
             rows: Vec::new(),
@@ -551,13 +584,17 @@ impl<R: Runtime> Manager<R> {
         varbinds: Vec<VarBind>,
         uptime: u32,
     ) -> Result<(), Error> {
-        let op = Operation::Trap(trap_oid.into_oid()?, uptime, varbinds);
+        let op = Request::Trap {
+            trap_oid: trap_oid.into_oid()?,
+            uptime,
+            varbinds,
+        };
         self.varbinds(op).await.map(|_| ())
     }
 
     /// An SNMPv1 Trap-PDU (v1).
     pub async fn send_trap_v1(&self, trap: TrapV1Pdu) -> Result<(), Error> {
-        self.varbinds(Operation::TrapV1(trap)).await.map(|_| ())
+        self.varbinds(Request::TrapV1(trap)).await.map(|_| ())
     }
 
     /// An InformRequest (v2c, v3); returns once the receiver acknowledged it, with the varbinds
@@ -568,7 +605,11 @@ impl<R: Runtime> Manager<R> {
         varbinds: Vec<VarBind>,
         uptime: u32,
     ) -> Result<Vec<VarBind>, Error> {
-        let op = Operation::Inform(trap_oid.into_oid()?, uptime, varbinds);
+        let op = Request::Inform {
+            trap_oid: trap_oid.into_oid()?,
+            uptime,
+            varbinds,
+        };
         self.varbinds(op).await
     }
 

@@ -172,7 +172,7 @@ async fn poll_one<R: Runtime>(
                 index,
                 target: addr,
                 oid: oid.clone(),
-                result: snmp_session::Error::value_of(vb).map_err(Error::from),
+                result: manager.value_of(vb),
             })
             .collect(),
         Err(e) => fail_all(e, &oids),

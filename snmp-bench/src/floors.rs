@@ -7,7 +7,7 @@ use std::net::{SocketAddr, UdpSocket};
 use std::time::Duration;
 
 use snmp_codec::Oid;
-use snmp_session::{Instant, Session, SessionConfig, TargetConfig};
+use snmp_session::{Instant, Request, Session, SessionConfig, TargetConfig};
 
 use crate::{Measured, Meter, BULK_REPS, BULK_ROOT, GET_OID};
 
@@ -18,12 +18,20 @@ fn request(case: &str, dest: SocketAddr) -> Result<(Vec<u8>, u64), String> {
     let parse = |o: &str| o.parse::<Oid>().map_err(|e| format!("{e:?}"));
     let per_answer = match case {
         "get_v2c" => {
-            s.get(t, vec![parse(GET_OID)?]).map_err(|e| e.to_string())?;
+            s.start(t, Request::Get(vec![parse(GET_OID)?]))
+                .map_err(|e| e.to_string())?;
             1
         }
         "bulk_10k" | "bulk_100k" => {
-            s.get_bulk(t, vec![parse(BULK_ROOT)?], 0, BULK_REPS)
-                .map_err(|e| e.to_string())?;
+            s.start(
+                t,
+                Request::GetBulk {
+                    oids: vec![parse(BULK_ROOT)?],
+                    non_repeaters: 0,
+                    max_repetitions: BULK_REPS,
+                },
+            )
+            .map_err(|e| e.to_string())?;
             u64::from(BULK_REPS)
         }
         _ => return Err("floors are measured for sequential v2c GET and GETBULK only".into()),

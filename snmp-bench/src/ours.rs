@@ -7,7 +7,7 @@ use std::time::Duration;
 use futures_util::StreamExt;
 use snmp_async::{Manager, PollTarget, Runtime};
 use snmp_codec::Oid;
-use snmp_session::{Event, Instant, Session, SessionConfig, TargetConfig, V3Security, WalkOptions};
+use snmp_session::{Event, Instant, Request, Session, SessionConfig, TargetConfig, V3Security};
 use snmp_usm::{AuthProtocol, PrivProtocol, UsmUser};
 
 use crate::{Measured, Meter, BULK_REPS, BULK_ROOT, GET_OID, NEXT_ROOT, POLL_OID, POLL_ROUNDS};
@@ -216,7 +216,7 @@ fn run_engine(case: &str, secs: f64, port: u16, count: usize) -> Result<Measured
     };
     if v3 {
         e.session
-            .get(t, vec![get_oid.clone()])
+            .start(t, Request::Get(vec![get_oid.clone()]))
             .map_err(|e| e.to_string())?;
         e.drive(1, |_| {});
     }
@@ -226,7 +226,7 @@ fn run_engine(case: &str, secs: f64, port: u16, count: usize) -> Result<Measured
             while ops == 0 || meter.elapsed() < secs {
                 for _ in 0..100 {
                     e.session
-                        .get(t, vec![get_oid.clone()])
+                        .start(t, Request::Get(vec![get_oid.clone()]))
                         .map_err(|e| e.to_string())?;
                     e.drive(1, |ev| count_event(ev, &mut vbs, &mut errors));
                     ops += 1;
@@ -236,17 +236,17 @@ fn run_engine(case: &str, secs: f64, port: u16, count: usize) -> Result<Measured
         "walk_next_1k" | "bulk_10k" | "bulk_10k_v3" | "bulk_100k" | "bulk_100k_v3" => {
             while ops == 0 || meter.elapsed() < secs {
                 let op = if case == "walk_next_1k" {
-                    e.session.walk(
+                    e.session.start(
                         t,
-                        NEXT_ROOT.parse().map_err(|e| format!("{e:?}"))?,
-                        WalkOptions::default(),
+                        Request::walk(NEXT_ROOT.parse().map_err(|e| format!("{e:?}"))?),
                     )
                 } else {
-                    e.session.bulk_walk(
+                    e.session.start(
                         t,
-                        BULK_ROOT.parse().map_err(|e| format!("{e:?}"))?,
-                        BULK_REPS,
-                        WalkOptions::default(),
+                        Request::bulk_walk(
+                            BULK_ROOT.parse().map_err(|e| format!("{e:?}"))?,
+                            BULK_REPS,
+                        ),
                     )
                 };
                 op.map_err(|e| e.to_string())?;
@@ -269,7 +269,7 @@ fn run_engine(case: &str, secs: f64, port: u16, count: usize) -> Result<Measured
                 for _ in 0..rounds {
                     for &t in &targets {
                         e.session
-                            .get_each(t, vec![oid.clone()])
+                            .start(t, Request::GetEach(vec![oid.clone()]))
                             .map_err(|e| e.to_string())?;
                     }
                     e.drive(targets.len(), |ev| count_event(ev, &mut vbs, &mut errors));

@@ -20,6 +20,42 @@ struct Cli {
     command: Command,
 }
 
+/// What a command fails with: the library's errors, or a mistake in its arguments.
+#[derive(Debug)]
+enum Failure {
+    /// The library's error.
+    Snmp(Error),
+    /// An argument that is not valid (a protocol name, a value of the wrong form, ...).
+    Usage(String),
+}
+
+impl From<Error> for Failure {
+    fn from(e: Error) -> Self {
+        Failure::Snmp(e)
+    }
+}
+
+impl From<std::io::Error> for Failure {
+    fn from(e: std::io::Error) -> Self {
+        Failure::Snmp(e.into())
+    }
+}
+
+impl From<snmp_tokio::codec::OidParseError> for Failure {
+    fn from(e: snmp_tokio::codec::OidParseError) -> Self {
+        Failure::Snmp(e.into())
+    }
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Failure::Snmp(e) => e.fmt(f),
+            Failure::Usage(m) => f.write_str(m),
+        }
+    }
+}
+
 /// How to reach and authenticate to an agent, with Net-SNMP's option letters.
 #[derive(Args, Clone)]
 struct Agent {
@@ -77,7 +113,7 @@ impl Agent {
     /// The builder for this agent: every option (version, community, the v3 user, levels,
     /// protocols and context) goes into it. `manager` and the poll targets both come from
     /// here, so no command can drop the v3 options and fall back to a community.
-    fn builder(&self) -> Result<ManagerBuilder, Error> {
+    fn builder(&self) -> Result<ManagerBuilder, Failure> {
         let b = Manager::builder(&self.host)
             .timeout(Duration::from_secs_f64(self.timeout))
             .retries(self.retries);
@@ -87,15 +123,13 @@ impl Agent {
             "3" => {
                 let mut b = b.user(self.user.clone().unwrap_or_default());
                 if let Some(a) = &self.auth {
-                    let p = AuthProtocol::from_name(a).ok_or_else(|| {
-                        Error::InvalidArgument(format!("unknown auth protocol {a}"))
-                    })?;
+                    let p = AuthProtocol::from_name(a)
+                        .ok_or_else(|| Failure::Usage(format!("unknown auth protocol {a}")))?;
                     b = b.auth(p, self.auth_pass.clone().unwrap_or_default());
                 }
                 if let Some(x) = &self.privacy {
-                    let p = PrivProtocol::from_net_snmp_name(x).ok_or_else(|| {
-                        Error::InvalidArgument(format!("unknown privacy protocol {x}"))
-                    })?;
+                    let p = PrivProtocol::from_net_snmp_name(x)
+                        .ok_or_else(|| Failure::Usage(format!("unknown privacy protocol {x}")))?;
                     b = b.privacy(p, self.priv_pass.clone().unwrap_or_default());
                 }
                 if let Some(l) = &self.level {
@@ -103,11 +137,7 @@ impl Agent {
                         "noauthnopriv" => SecurityLevel::NoAuthNoPriv,
                         "authnopriv" => SecurityLevel::AuthNoPriv,
                         "authpriv" => SecurityLevel::AuthPriv,
-                        _ => {
-                            return Err(Error::InvalidArgument(format!(
-                                "invalid security level: {l}"
-                            )))
-                        }
+                        _ => return Err(Failure::Usage(format!("invalid security level: {l}"))),
                     });
                 }
                 if let Some(n) = &self.context {
@@ -115,12 +145,12 @@ impl Agent {
                 }
                 b.aes_key_extension(AesKeyExtension::Auto)
             }
-            v => return Err(Error::InvalidArgument(format!("unknown SNMP version {v}"))),
+            v => return Err(Failure::Usage(format!("unknown SNMP version {v}"))),
         })
     }
 
-    async fn manager(&self) -> Result<Manager, Error> {
-        self.builder()?.build().await
+    async fn manager(&self) -> Result<Manager, Failure> {
+        Ok(self.builder()?.build().await?)
     }
 }
 
@@ -292,13 +322,13 @@ fn print_varbind(vb: &VarBind, json: bool) {
     }
 }
 
-fn parse_oids(list: &[String]) -> Result<Vec<Oid>, Error> {
+fn parse_oids(list: &[String]) -> Result<Vec<Oid>, Failure> {
     list.iter().map(|s| Ok(s.parse::<Oid>()?)).collect()
 }
 
 /// Parses snmpset-style `OID TYPE VALUE` triples.
-fn parse_triples(list: &[String]) -> Result<Vec<VarBind>, Error> {
-    let bad = Error::InvalidArgument;
+fn parse_triples(list: &[String]) -> Result<Vec<VarBind>, Failure> {
+    let bad = Failure::Usage;
     list.chunks(3)
         .map(|t| {
             let [oid, ty, v] = t else {
@@ -348,7 +378,7 @@ fn parse_triples(list: &[String]) -> Result<Vec<VarBind>, Error> {
         .collect()
 }
 
-async fn walk(agent: &Agent, oid: Option<String>, bulk: bool) -> Result<(), Error> {
+async fn walk(agent: &Agent, oid: Option<String>, bulk: bool) -> Result<(), Failure> {
     let m = agent.manager().await?;
     let root = oid.unwrap_or_else(|| ".1.3.6.1.2.1".into());
     let options = snmp_tokio::WalkOptions {
@@ -380,7 +410,7 @@ async fn walk(agent: &Agent, oid: Option<String>, bulk: bool) -> Result<(), Erro
     Ok(())
 }
 
-async fn table(agent: &Agent, entry: &str, columns: &[u32]) -> Result<(), Error> {
+async fn table(agent: &Agent, entry: &str, columns: &[u32]) -> Result<(), Failure> {
     let m = agent.manager().await?;
     let cols = (!columns.is_empty()).then_some(columns);
     let rows = m
@@ -432,11 +462,11 @@ async fn table(agent: &Agent, entry: &str, columns: &[u32]) -> Result<(), Error>
     Ok(())
 }
 
-async fn demo() -> Result<(), Error> {
+async fn demo() -> Result<(), Failure> {
     let user = snmp_tokio::UsmUser::new("demo")
         .with_auth(AuthProtocol::Sha256, b"demo-auth-pass")
         .and_then(|u| u.with_privacy(PrivProtocol::Aes128, b"demo-priv-pass"))
-        .map_err(Error::Usm)?;
+        .map_err(Error::Credentials)?;
     let config = snmp_sim::SimConfig {
         agents: 4,
         users: vec![user],
@@ -532,7 +562,7 @@ async fn demo() -> Result<(), Error> {
     Ok(())
 }
 
-async fn run(cli: Cli) -> Result<(), Error> {
+async fn run(cli: Cli) -> Result<(), Failure> {
     match cli.command {
         Command::Get { agent, oids } => {
             let m = agent.manager().await?;
@@ -698,21 +728,18 @@ async fn run(cli: Cli) -> Result<(), Error> {
                 busy_poll: Duration::from_micros(busy_poll_us),
                 ..Default::default()
             };
-            let data =
-                match data {
-                    Some(path) => {
-                        let text = std::fs::read_to_string(&path)?;
-                        let parsed = if path.extension().is_some_and(|e| e == "snmprec") {
-                            snmp_sim::data::parse_snmprec(&text)
-                        } else {
-                            snmp_sim::data::parse_walk(&text)
-                        };
-                        Some(parsed.map_err(|e| {
-                            Error::InvalidArgument(format!("{}: {e}", path.display()))
-                        })?)
-                    }
-                    None => None,
-                };
+            let data = match data {
+                Some(path) => {
+                    let text = std::fs::read_to_string(&path)?;
+                    let parsed = if path.extension().is_some_and(|e| e == "snmprec") {
+                        snmp_sim::data::parse_snmprec(&text)
+                    } else {
+                        snmp_sim::data::parse_walk(&text)
+                    };
+                    Some(parsed.map_err(|e| Failure::Usage(format!("{}: {e}", path.display())))?)
+                }
+                None => None,
+            };
             let make = || match &data {
                 Some(d) => snmp_sim::Agent::new(d.clone()),
                 None => snmp_sim::Agent::synthetic_device(interfaces),
@@ -729,7 +756,7 @@ async fn run(cli: Cli) -> Result<(), Error> {
 async fn run_sim(
     config: &snmp_sim::SimConfig,
     make: impl Fn() -> snmp_sim::Agent,
-) -> Result<(), Error> {
+) -> Result<(), Failure> {
     let announce = |addrs: &[std::net::SocketAddr]| {
         for a in addrs {
             println!("agent on {a} (communities public, private)");
@@ -750,16 +777,20 @@ async fn run_sim(
 }
 
 /// `NAME[:AUTH:AUTHPASS[:PRIV:PRIVPASS]]`.
-fn parse_user(spec: &str) -> Result<snmp_tokio::UsmUser, Error> {
-    let bad = || Error::InvalidArgument(format!("bad --v3-user {spec}"));
+fn parse_user(spec: &str) -> Result<snmp_tokio::UsmUser, Failure> {
+    let bad = || Failure::Usage(format!("bad --v3-user {spec}"));
     let parts: Vec<&str> = spec.split(':').collect();
     let mut user = snmp_tokio::UsmUser::new(parts.first().ok_or_else(bad)?);
     if let [_, a, ap, rest @ ..] = parts.as_slice() {
         let a = AuthProtocol::from_name(a).ok_or_else(bad)?;
-        user = user.with_auth(a, ap.as_bytes()).map_err(Error::Usm)?;
+        user = user
+            .with_auth(a, ap.as_bytes())
+            .map_err(Error::Credentials)?;
         if let [x, xp] = rest {
             let x = PrivProtocol::from_net_snmp_name(x).ok_or_else(bad)?;
-            user = user.with_privacy(x, xp.as_bytes()).map_err(Error::Usm)?;
+            user = user
+                .with_privacy(x, xp.as_bytes())
+                .map_err(Error::Credentials)?;
         }
     }
     Ok(user)

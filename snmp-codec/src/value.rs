@@ -495,6 +495,36 @@ impl fmt::Display for Value {
     }
 }
 
+/// Which exception a varbind carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ExceptionKind {
+    /// noSuchObject.
+    NoSuchObject,
+    /// noSuchInstance.
+    NoSuchInstance,
+    /// endOfMibView.
+    EndOfMibView,
+}
+
+/// A varbind whose value is an exception, from [`VarBind::into_value`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exception {
+    /// The OID.
+    pub oid: Oid,
+    /// The exception.
+    pub kind: ExceptionKind,
+}
+
+impl core::fmt::Display for Exception {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self.kind {
+            ExceptionKind::NoSuchObject => write!(f, "no such object: {}", self.oid),
+            ExceptionKind::NoSuchInstance => write!(f, "no such instance: {}", self.oid),
+            ExceptionKind::EndOfMibView => write!(f, "end of MIB view after {}", self.oid),
+        }
+    }
+}
+
 /// A variable binding: an OID and its value.
 ///
 /// ```
@@ -516,6 +546,29 @@ impl VarBind {
     /// A binding of `oid` to `value`.
     pub fn new(oid: Oid, value: Value) -> Self {
         Self { oid, value }
+    }
+
+    /// The value, or the exception (noSuchObject, noSuchInstance, endOfMibView) with the OID
+    /// it came for: what a GET returns to its caller.
+    ///
+    /// ```
+    /// use snmp_codec::{Exception, ExceptionKind, Value, VarBind};
+    /// let oid: snmp_codec::Oid = "1.3.6.1.2.1.1.1.0".parse().unwrap();
+    /// assert_eq!(VarBind::new(oid.clone(), Value::Integer(5)).into_value(), Ok(Value::Integer(5)));
+    /// let missing = VarBind::new(oid.clone(), Value::NoSuchInstance).into_value();
+    /// assert_eq!(missing, Err(Exception { oid, kind: ExceptionKind::NoSuchInstance }));
+    /// ```
+    pub fn into_value(self) -> Result<Value, Exception> {
+        let kind = match self.value {
+            Value::NoSuchObject => ExceptionKind::NoSuchObject,
+            Value::NoSuchInstance => ExceptionKind::NoSuchInstance,
+            Value::EndOfMibView => ExceptionKind::EndOfMibView,
+            v => return Ok(v),
+        };
+        Err(Exception {
+            oid: self.oid,
+            kind,
+        })
     }
 
     /// A binding of `oid` to NULL, as requests carry.

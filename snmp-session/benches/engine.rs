@@ -8,7 +8,7 @@ use std::net::SocketAddr;
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
 use snmp_codec::{CommunityMessage, GenericPdu, Message, Oid, Pdu, Value, VarBind, Version};
-use snmp_session::{Event, Instant, Session, SessionConfig, TargetConfig, WalkOptions};
+use snmp_session::{Event, Instant, Request, Session, SessionConfig, TargetConfig};
 
 /// Answers a GET/GETBULK datagram like an agent with an endless sequence of Counter32s.
 fn answer(request: &[u8], bulk_rows: u32) -> Vec<u8> {
@@ -62,7 +62,7 @@ fn bench(c: &mut Criterion) {
 
     // The agent's side alone, to subtract.
     let probe = {
-        session.get(t, vec![oid.clone()]).unwrap();
+        session.start(t, Request::Get(vec![oid.clone()])).unwrap();
         let tx = session.poll_transmit(now, &mut buf).unwrap();
         let req = buf[..tx.len].to_vec();
         let resp = answer(&req, 0);
@@ -78,7 +78,7 @@ fn bench(c: &mut Criterion) {
     g.throughput(Throughput::Elements(1));
     g.bench_function("GET round trip (start, transmit, answer, event)", |b| {
         b.iter(|| {
-            session.get(t, vec![oid.clone()]).unwrap();
+            session.start(t, Request::Get(vec![oid.clone()])).unwrap();
             let tx = session.poll_transmit(now, &mut buf).unwrap();
             let resp = answer(&buf[..tx.len], 0);
             session.handle_datagram(now, agent, &resp);
@@ -100,7 +100,7 @@ fn bench(c: &mut Criterion) {
         let root: Oid = "1.3.6.1.2.1.2.2.1.10".parse().unwrap();
         b.iter(|| {
             session
-                .bulk_walk(t, root.clone(), 25, WalkOptions::default())
+                .start(t, Request::bulk_walk(root.clone(), 25))
                 .unwrap();
             let mut got = 0;
             loop {

@@ -1,6 +1,6 @@
 //! The errors an operation ends with.
 
-use snmp_codec::{ErrorStatus, Oid, Value, VarBind};
+use snmp_codec::{ErrorStatus, Exception, ExceptionKind, Oid, Version};
 use snmp_usm::UsmError;
 
 /// What a Report PDU from a v3 agent means.
@@ -124,35 +124,50 @@ pub enum Error {
     /// varbind or one repetition).
     #[error("message too big")]
     TooBig,
-    /// The operation does not exist in this SNMP version (GETBULK in v1).
-    #[error("not supported in this SNMP version")]
-    NotSupported,
     /// The operation was cancelled.
     #[error("cancelled")]
     Cancelled,
-    /// The target was removed.
-    #[error("unknown target")]
+    /// The target was removed while the operation ran.
+    #[error("target removed")]
     UnknownTarget,
     /// The agent's answer did not match the request (wrong number of varbinds, ...).
     #[error("malformed response: {0}")]
     MalformedResponse(&'static str),
 }
 
-impl Error {
-    /// The value of a varbind as a `get` returns it: exceptions become errors.
-    ///
-    /// ```
-    /// use snmp_codec::{Value, VarBind};
-    /// use snmp_session::Error;
-    /// let vb = VarBind::new("1.3.6.1.2.1.1.1.0".parse().unwrap(), Value::NoSuchInstance);
-    /// assert!(matches!(Error::value_of(vb), Err(Error::NoSuchInstance { .. })));
-    /// ```
-    pub fn value_of(vb: VarBind) -> Result<Value, Error> {
-        match vb.value {
-            Value::NoSuchObject => Err(Error::NoSuchObject { oid: vb.oid }),
-            Value::NoSuchInstance => Err(Error::NoSuchInstance { oid: vb.oid }),
-            Value::EndOfMibView => Err(Error::EndOfMibView { oid: vb.oid }),
-            v => Ok(v),
+impl From<Exception> for Error {
+    /// An exception value as `get` reports it.
+    fn from(e: Exception) -> Self {
+        match e.kind {
+            ExceptionKind::NoSuchObject => Error::NoSuchObject { oid: e.oid },
+            ExceptionKind::NoSuchInstance => Error::NoSuchInstance { oid: e.oid },
+            ExceptionKind::EndOfMibView => Error::EndOfMibView { oid: e.oid },
         }
+    }
+}
+
+/// Why an operation could not start ([`Session::start`](crate::Session::start)): nothing was
+/// sent. What happens after a start is an [`Error`] in the operation's `Done` event.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum StartError {
+    /// No such target in this session.
+    #[error("unknown target")]
+    UnknownTarget,
+    /// The operation does not exist in the target's SNMP version (GETBULK in v1, ...).
+    #[error("{request} does not exist in {}", version_name(*.version))]
+    NotInVersion {
+        /// The operation ([`Request::name`](crate::Request::name)).
+        request: &'static str,
+        /// The target's version.
+        version: Version,
+    },
+}
+
+fn version_name(v: Version) -> &'static str {
+    match v {
+        Version::V1 => "SNMPv1",
+        Version::V2c => "SNMPv2c",
+        Version::V3 => "SNMPv3",
     }
 }

@@ -37,13 +37,15 @@ mod config;
 mod error;
 mod op;
 mod receiver;
+mod request;
 mod session;
 
 pub use config::{AesKeyExtension, Security, SessionConfig, TargetConfig, V3Security, WalkOptions};
-pub use error::{Error, ReportKind};
+pub use error::{Error, ReportKind, StartError};
 pub use op::TableRow;
 pub use receiver::{
     Notification, Receiver, ReceiverConfig, ReceiverCounters, TrapFilter, TrapV1Fields, V3Fields,
 };
+pub use request::Request;
 pub use session::{Counters, Event, OpId, Session, TargetId, Transmit};
 pub use snmp_usm::Instant;

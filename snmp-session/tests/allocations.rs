@@ -7,7 +7,7 @@
 use std::net::SocketAddr;
 
 use snmp_codec::{CommunityMessage, GenericPdu, Message, Oid, Pdu, Value, VarBind, Version};
-use snmp_session::{Event, Instant, Session, SessionConfig, TargetConfig};
+use snmp_session::{Event, Instant, Request, Session, SessionConfig, TargetConfig};
 use stats_alloc::{Region, StatsAlloc, INSTRUMENTED_SYSTEM};
 use std::alloc::System;
 
@@ -25,7 +25,7 @@ fn steady_state_get_allocations() {
     let mut round = |session: &mut Session, count: bool| -> (usize, usize) {
         let oids = vec![oid.clone()];
         let region = Region::new(GLOBAL);
-        session.get(t, oids).unwrap();
+        session.start(t, Request::Get(oids)).unwrap();
         let tx = session.poll_transmit(now, &mut buf).unwrap();
         let sent = buf[..tx.len].to_vec();
         let before_answer = region.change();

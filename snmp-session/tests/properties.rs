@@ -13,7 +13,7 @@ use std::time::Duration;
 use common::{agent_addr, Fate, Sim};
 use proptest::prelude::*;
 use snmp_codec::{Oid, VarBind};
-use snmp_session::{Error, TargetConfig, WalkOptions};
+use snmp_session::{Error, Request, TargetConfig, WalkOptions};
 use snmp_testkit::FakeAgent;
 
 /// A scripted network: for each exchange, whether the request is lost, the answer is lost, or
@@ -117,8 +117,8 @@ proptest! {
         let (mut sim, t) = setup(fate, 30);
         let root: Oid = "1.3.6.1.2.1.2.2.1".parse().unwrap();
         let op = match bulk {
-            Some(b) => sim.session.bulk_walk(t, root.clone(), b, WalkOptions::default()).unwrap(),
-            None => sim.session.walk(t, root.clone(), WalkOptions::default()).unwrap(),
+            Some(b) => sim.session.start(t, Request::bulk_walk(root.clone(), b)).unwrap(),
+            None => sim.session.start(t, Request::walk(root.clone())).unwrap(),
         };
         sim.run(&[op], 200_000);
         let out = sim.outcome(op);
@@ -134,10 +134,10 @@ proptest! {
         let (mut sim, t) = setup(Chaos { script, pos: 0 }, 10);
         let root: Oid = "1.3.6.1.2.1.2.2.1".parse().unwrap();
         let ops = vec![
-            sim.session.walk(t, root.clone(), WalkOptions::default()).unwrap(),
-            sim.session.bulk_walk(t, root.clone(), 5, WalkOptions::default()).unwrap(),
-            sim.session.get(t, vec!["1.3.6.1.2.1.1.5.0".parse().unwrap()]).unwrap(),
-            sim.session.table(t, root.clone(), Some(&[2, 3]), 4, WalkOptions::default()).unwrap(),
+            sim.session.start(t, Request::walk(root.clone())).unwrap(),
+            sim.session.start(t, Request::bulk_walk(root.clone(), 5)).unwrap(),
+            sim.session.start(t, Request::Get(vec!["1.3.6.1.2.1.1.5.0".parse().unwrap()])).unwrap(),
+            sim.session.start(t, Request::Table { entry: root.clone(), columns: Some(vec![2, 3]), max_repetitions: 4, options: WalkOptions::default() }).unwrap(),
         ];
         // Bounded: 4 ops of at most ~30 requests each, 4 attempts each, a few wake-ups each.
         sim.run(&ops, 50_000);

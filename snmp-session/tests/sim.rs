@@ -8,7 +8,9 @@ use std::time::Duration;
 
 use common::{agent_addr, Lossy, Perfect, Rng, Sim};
 use snmp_codec::{ErrorStatus, Message, Oid, Pdu, Value, VarBind};
-use snmp_session::{AesKeyExtension, Error, ReportKind, TargetConfig, V3Security, WalkOptions};
+use snmp_session::{
+    AesKeyExtension, Error, ReportKind, Request, StartError, TargetConfig, V3Security, WalkOptions,
+};
 use snmp_testkit::{FakeAgent, Faults};
 use snmp_usm::{AuthProtocol, PrivProtocol, UsmUser};
 
@@ -44,7 +46,7 @@ fn get_many_and_split() {
         .map(|i| oid(&format!("1.3.6.1.2.1.2.2.1.2.{i}")))
         .chain([oid("1.3.6.1.2.1.99.0")])
         .collect();
-    let op = sim.session.get(t, oids.clone()).unwrap();
+    let op = sim.session.start(t, Request::Get(oids.clone())).unwrap();
     sim.run(&[op], 100);
     let out = sim.outcome(op);
     assert_eq!(out.result, Some(Ok(())));
@@ -67,7 +69,10 @@ fn retries_then_timeout() {
     cfg.retries = 3;
     let t = sim.session.add_target(cfg);
     let start = sim.now;
-    let op = sim.session.get(t, vec![oid("1.3.6.1.2.1.1.1.0")]).unwrap();
+    let op = sim
+        .session
+        .start(t, Request::Get(vec![oid("1.3.6.1.2.1.1.1.0")]))
+        .unwrap();
     sim.run(&[op], 100);
     assert_eq!(
         sim.outcome(op).result,
@@ -103,7 +108,10 @@ fn response_to_the_second_attempt() {
     let t = sim
         .session
         .add_target(TargetConfig::v2c(agent_addr(0), "public"));
-    let op = sim.session.get(t, vec![oid("1.3.6.1.2.1.1.5.0")]).unwrap();
+    let op = sim
+        .session
+        .start(t, Request::Get(vec![oid("1.3.6.1.2.1.1.5.0")]))
+        .unwrap();
     sim.run(&[op], 100);
     assert_eq!(sim.outcome(op).result, Some(Ok(())));
     assert_eq!(sim.outcome(op).varbinds[0].value, Value::from("fake"));
@@ -130,15 +138,24 @@ fn late_answer_to_the_first_attempt_completes_it_and_the_second_is_dropped() {
     let t = sim
         .session
         .add_target(TargetConfig::v2c(agent_addr(0), "public"));
-    let op = sim.session.get(t, vec![oid("1.3.6.1.2.1.1.5.0")]).unwrap();
+    let op = sim
+        .session
+        .start(t, Request::Get(vec![oid("1.3.6.1.2.1.1.5.0")]))
+        .unwrap();
     sim.run(&[op], 100);
     assert_eq!(sim.outcome(op).result, Some(Ok(())));
     // Let the slow answer arrive.
-    let op2 = sim.session.get(t, vec![oid("1.3.6.1.2.1.1.1.0")]).unwrap();
+    let op2 = sim
+        .session
+        .start(t, Request::Get(vec![oid("1.3.6.1.2.1.1.1.0")]))
+        .unwrap();
     sim.now = sim.now + Duration::from_secs(1);
     sim.run(&[op2], 100);
     sim.now = sim.now + Duration::from_secs(10);
-    let op3 = sim.session.get(t, vec![oid("1.3.6.1.2.1.1.1.0")]).unwrap();
+    let op3 = sim
+        .session
+        .start(t, Request::Get(vec![oid("1.3.6.1.2.1.1.1.0")]))
+        .unwrap();
     sim.run(&[op3], 100);
     assert_eq!(sim.session.counters().dropped_duplicate, 1);
 }
@@ -157,10 +174,7 @@ fn duplicates_are_counted_and_dropped() {
         .session
         .add_target(TargetConfig::v2c(agent_addr(0), "public"));
     let root = oid("1.3.6.1.2.1.2.2.1.2");
-    let op = sim
-        .session
-        .walk(t, root.clone(), WalkOptions::default())
-        .unwrap();
+    let op = sim.session.start(t, Request::walk(root.clone())).unwrap();
     sim.run(&[op], 10_000);
     assert_eq!(sim.outcome(op).result, Some(Ok(())));
     assert_eq!(sim.outcome(op).varbinds, agent_data(&sim, &root));
@@ -183,7 +197,10 @@ fn spoofed_answer_from_another_address_is_ignored() {
         let attacker = agent_addr(666);
         vec![(attacker, m.to_vec()), (agent, answer)]
     }));
-    let op = sim.session.get(t, vec![oid("1.3.6.1.2.1.1.5.0")]).unwrap();
+    let op = sim
+        .session
+        .start(t, Request::Get(vec![oid("1.3.6.1.2.1.1.5.0")]))
+        .unwrap();
     sim.run(&[op], 100);
     assert_eq!(sim.outcome(op).varbinds[0].value, Value::from("fake"));
     assert_eq!(sim.session.counters().dropped_wrong_source, 1);
@@ -199,7 +216,10 @@ fn answers_from_another_interface_when_allowed() {
     cfg.accept_any_source = true;
     cfg.retries = 0;
     let t = sim.session.add_target(cfg);
-    let op = sim.session.get(t, vec![oid("1.3.6.1.2.1.1.5.0")]).unwrap();
+    let op = sim
+        .session
+        .start(t, Request::Get(vec![oid("1.3.6.1.2.1.1.5.0")]))
+        .unwrap();
     sim.run(&[op], 100);
     assert_eq!(sim.outcome(op).result, Some(Ok(())));
 }
@@ -208,21 +228,34 @@ fn answers_from_another_interface_when_allowed() {
 fn walk_bulk_walk_and_table_return_exactly_the_agent_data() {
     let (mut sim, t) = perfect_sim(400); // 4,000 table cells
     let entry = oid("1.3.6.1.2.1.2.2.1");
-    let walk = sim
-        .session
-        .walk(t, entry.clone(), WalkOptions::default())
-        .unwrap();
+    let walk = sim.session.start(t, Request::walk(entry.clone())).unwrap();
     let bulk = sim
         .session
-        .bulk_walk(t, entry.clone(), 25, WalkOptions::default())
+        .start(t, Request::bulk_walk(entry.clone(), 25))
         .unwrap();
     let table = sim
         .session
-        .table(t, entry.clone(), None, 25, WalkOptions::default())
+        .start(
+            t,
+            Request::Table {
+                entry: entry.clone(),
+                columns: None,
+                max_repetitions: 25,
+                options: WalkOptions::default(),
+            },
+        )
         .unwrap();
     let cols = sim
         .session
-        .table(t, entry.clone(), Some(&[2, 10]), 50, WalkOptions::default())
+        .start(
+            t,
+            Request::Table {
+                entry: entry.clone(),
+                columns: Some(vec![2, 10]),
+                max_repetitions: 50,
+                options: WalkOptions::default(),
+            },
+        )
         .unwrap();
     sim.run(&[walk, bulk, table, cols], 100_000);
     let expected = agent_data(&sim, &entry);
@@ -251,7 +284,15 @@ fn column_table_sends_one_varbind_per_column() {
     let entry = oid("1.3.6.1.2.1.2.2.1");
     let op = sim
         .session
-        .table(t, entry, Some(&[2, 5, 10]), 30, WalkOptions::default())
+        .start(
+            t,
+            Request::Table {
+                entry: entry,
+                columns: Some(vec![2, 5, 10]),
+                max_repetitions: 30,
+                options: WalkOptions::default(),
+            },
+        )
         .unwrap();
     sim.run(&[op], 1000);
     assert_eq!(sim.outcome(op).rows.len(), 10);
@@ -280,18 +321,17 @@ fn v1_walk_ends_at_no_such_name_and_get_bulk_is_refused() {
         .add_target(TargetConfig::v1(agent_addr(0), "public"));
     // Walking the last subtree runs into the end of the MIB: v1 says noSuchName.
     let root = oid("1.3.6.1.2.1.2");
-    let op = sim
-        .session
-        .walk(t, root.clone(), WalkOptions::default())
-        .unwrap();
+    let op = sim.session.start(t, Request::walk(root.clone())).unwrap();
     let table = sim
         .session
-        .table(
+        .start(
             t,
-            oid("1.3.6.1.2.1.2.2.1"),
-            Some(&[2, 10]),
-            10,
-            WalkOptions::default(),
+            Request::Table {
+                entry: oid("1.3.6.1.2.1.2.2.1"),
+                columns: Some(vec![2, 10]),
+                max_repetitions: 10,
+                options: WalkOptions::default(),
+            },
         )
         .unwrap();
     sim.run(&[op, table], 10_000);
@@ -299,13 +339,26 @@ fn v1_walk_ends_at_no_such_name_and_get_bulk_is_refused() {
     assert_eq!(sim.outcome(op).varbinds, agent_data(&sim, &root));
     assert_eq!(sim.outcome(table).rows.len(), 5);
     assert_eq!(
-        sim.session.get_bulk(t, vec![root.clone()], 0, 10),
-        Err(Error::NotSupported)
+        sim.session.start(
+            t,
+            Request::GetBulk {
+                oids: vec![root.clone()],
+                non_repeaters: 0,
+                max_repetitions: 10
+            }
+        ),
+        Err(StartError::NotInVersion {
+            request: "GETBULK",
+            version: snmp_codec::Version::V1
+        })
     );
     // A v1 GET of a missing OID is an error-status with its index and OID.
     let op = sim
         .session
-        .get(t, vec![oid("1.3.6.1.2.1.1.5.0"), oid("1.3.6.1.2.1.1.77.0")])
+        .start(
+            t,
+            Request::Get(vec![oid("1.3.6.1.2.1.1.5.0"), oid("1.3.6.1.2.1.1.77.0")]),
+        )
         .unwrap();
     sim.run(&[op], 100);
     assert_eq!(
@@ -327,10 +380,7 @@ fn non_increasing_oids_are_an_error_after_the_good_data() {
         .faults
         .non_increasing_after = Some(30);
     let root = oid("1.3.6.1.2.1.2.2.1");
-    let op = sim
-        .session
-        .walk(t, root.clone(), WalkOptions::default())
-        .unwrap();
+    let op = sim.session.start(t, Request::walk(root.clone())).unwrap();
     sim.run(&[op], 1000);
     let out = sim.outcome(op);
     assert!(
@@ -348,7 +398,17 @@ fn non_increasing_oids_are_an_error_after_the_good_data() {
         max_results: Some(100),
         ..WalkOptions::default()
     };
-    let op = sim.session.bulk_walk(t, root, 10, opts).unwrap();
+    let op = sim
+        .session
+        .start(
+            t,
+            Request::Walk {
+                root: root,
+                max_repetitions: Some(10),
+                options: opts,
+            },
+        )
+        .unwrap();
     sim.run(&[op], 1000);
     assert_eq!(sim.outcome(op).result, Some(Err(Error::ResultLimit(100))));
     assert_eq!(sim.outcome(op).varbinds.len(), 100);
@@ -365,7 +425,7 @@ fn too_big_halves_the_repetitions() {
     let root = oid("1.3.6.1.2.1.2.2.1");
     let op = sim
         .session
-        .bulk_walk(t, root.clone(), 50, WalkOptions::default())
+        .start(t, Request::bulk_walk(root.clone(), 50))
         .unwrap();
     sim.run(&[op], 10_000);
     assert_eq!(sim.outcome(op).result, Some(Ok(())));
@@ -374,7 +434,7 @@ fn too_big_halves_the_repetitions() {
     let oids: Vec<Oid> = (1..=40)
         .map(|i| oid(&format!("1.3.6.1.2.1.2.2.1.2.{i}")))
         .collect();
-    let op = sim.session.get(t, oids).unwrap();
+    let op = sim.session.start(t, Request::Get(oids)).unwrap();
     sim.run(&[op], 1000);
     assert_eq!(sim.outcome(op).result, Some(Ok(())));
     assert_eq!(sim.outcome(op).varbinds.len(), 40);
@@ -384,10 +444,7 @@ fn too_big_halves_the_repetitions() {
         .unwrap()
         .faults
         .too_big_above = Some(10);
-    let op = sim
-        .session
-        .bulk_walk(t, root, 50, WalkOptions::default())
-        .unwrap();
+    let op = sim.session.start(t, Request::bulk_walk(root, 50)).unwrap();
     sim.run(&[op], 1000);
     assert_eq!(sim.outcome(op).result, Some(Err(Error::TooBig)));
 }
@@ -402,17 +459,23 @@ fn set_and_its_errors() {
     let name = oid("1.3.6.1.2.1.1.5.0");
     let op = sim
         .session
-        .set(rw, vec![VarBind::new(name.clone(), Value::from("renamed"))])
+        .start(
+            rw,
+            Request::Set(vec![VarBind::new(name.clone(), Value::from("renamed"))]),
+        )
         .unwrap();
     sim.run(&[op], 100);
     assert_eq!(sim.outcome(op).result, Some(Ok(())));
-    let op = sim.session.get(t, vec![name]).unwrap();
+    let op = sim.session.start(t, Request::Get(vec![name])).unwrap();
     sim.run(&[op], 100);
     assert_eq!(sim.outcome(op).varbinds[0].value, Value::from("renamed"));
     let descr = oid("1.3.6.1.2.1.1.1.0");
     let op = sim
         .session
-        .set(rw, vec![VarBind::new(descr.clone(), Value::from("x"))])
+        .start(
+            rw,
+            Request::Set(vec![VarBind::new(descr.clone(), Value::from("x"))]),
+        )
         .unwrap();
     sim.run(&[op], 100);
     assert_eq!(
@@ -428,13 +491,19 @@ fn set_and_its_errors() {
 #[test]
 fn cancel_ends_the_operation_and_late_answers_are_dropped() {
     let (mut sim, t) = perfect_sim(3);
-    let op = sim.session.get(t, vec![oid("1.3.6.1.2.1.1.5.0")]).unwrap();
+    let op = sim
+        .session
+        .start(t, Request::Get(vec![oid("1.3.6.1.2.1.1.5.0")]))
+        .unwrap();
     sim.drain();
     sim.session.cancel(op);
     sim.drain();
     assert_eq!(sim.outcome(op).result, Some(Err(Error::Cancelled)));
     assert_eq!(sim.session.poll_timeout(), None);
-    let other = sim.session.get(t, vec![oid("1.3.6.1.2.1.1.1.0")]).unwrap();
+    let other = sim
+        .session
+        .start(t, Request::Get(vec![oid("1.3.6.1.2.1.1.1.0")]))
+        .unwrap();
     sim.run(&[other], 100);
     assert_eq!(sim.session.counters().dropped_duplicate, 1);
 }
@@ -466,10 +535,13 @@ fn v3_discovery_then_get_walk_and_reboot() {
     let t = sim
         .session
         .add_target(TargetConfig::v3(agent_addr(0), V3Security::new(user)));
-    let get = sim.session.get(t, vec![oid("1.3.6.1.2.1.1.5.0")]).unwrap();
+    let get = sim
+        .session
+        .start(t, Request::Get(vec![oid("1.3.6.1.2.1.1.5.0")]))
+        .unwrap();
     let walk = sim
         .session
-        .bulk_walk(t, oid("1.3.6.1.2.1.2.2.1.2"), 7, WalkOptions::default())
+        .start(t, Request::bulk_walk(oid("1.3.6.1.2.1.2.2.1.2"), 7))
         .unwrap();
     sim.run(&[get, walk], 1000);
     assert_eq!(sim.outcome(get).result, Some(Ok(())));
@@ -491,7 +563,10 @@ fn v3_discovery_then_get_walk_and_reboot() {
     let now = sim.now;
     sim.agents.get_mut(&agent_addr(0)).unwrap().reboot(now);
     let sent_before = sim.session.counters().requests + sim.session.counters().retransmits;
-    let get = sim.session.get(t, vec![oid("1.3.6.1.2.1.1.1.0")]).unwrap();
+    let get = sim
+        .session
+        .start(t, Request::Get(vec![oid("1.3.6.1.2.1.1.1.0")]))
+        .unwrap();
     sim.run(&[get], 1000);
     assert_eq!(sim.outcome(get).result, Some(Ok(())));
     let sent = sim.session.counters().requests + sim.session.counters().retransmits;
@@ -515,7 +590,10 @@ fn v3_time_sync_after_a_skewed_discovery() {
     let t = sim
         .session
         .add_target(TargetConfig::v3(agent_addr(0), V3Security::new(user)));
-    let get = sim.session.get(t, vec![oid("1.3.6.1.2.1.1.5.0")]).unwrap();
+    let get = sim
+        .session
+        .start(t, Request::Get(vec![oid("1.3.6.1.2.1.1.5.0")]))
+        .unwrap();
     sim.run(&[get], 1000);
     assert_eq!(sim.outcome(get).result, Some(Ok(())));
     assert_eq!(sim.session.counters().requests, 2, "discovery + request");
@@ -536,7 +614,10 @@ fn v3_failure(
     let mut sec = V3Security::new(our_user);
     sec.aes_key_extension = AesKeyExtension::Fixed;
     let t = sim.session.add_target(TargetConfig::v3(agent_addr(0), sec));
-    let get = sim.session.get(t, vec![oid("1.3.6.1.2.1.1.5.0")]).unwrap();
+    let get = sim
+        .session
+        .start(t, Request::Get(vec![oid("1.3.6.1.2.1.1.5.0")]))
+        .unwrap();
     sim.run(&[get], 1000);
     sim.outcome(get).result.clone()
 }
@@ -608,12 +689,18 @@ fn v3_aes_auto_finds_the_agents_key_extension() {
     let mut sec = V3Security::new(ours.clone());
     sec.aes_key_extension = AesKeyExtension::Auto;
     let t = sim.session.add_target(TargetConfig::v3(agent_addr(0), sec));
-    let get = sim.session.get(t, vec![oid("1.3.6.1.2.1.1.5.0")]).unwrap();
+    let get = sim
+        .session
+        .start(t, Request::Get(vec![oid("1.3.6.1.2.1.1.5.0")]))
+        .unwrap();
     sim.run(&[get], 1000);
     assert_eq!(sim.outcome(get).result, Some(Ok(())));
     // Remembered: the next request goes straight through.
     let before = sim.session.counters();
-    let get = sim.session.get(t, vec![oid("1.3.6.1.2.1.1.1.0")]).unwrap();
+    let get = sim
+        .session
+        .start(t, Request::Get(vec![oid("1.3.6.1.2.1.1.1.0")]))
+        .unwrap();
     sim.run(&[get], 1000);
     assert_eq!(sim.outcome(get).result, Some(Ok(())));
     assert_eq!(sim.session.counters().requests - before.requests, 1);
@@ -643,7 +730,9 @@ fn thousand_targets_at_once() {
         let t = sim.session.add_target(cfg);
         ops.push((
             i,
-            sim.session.get(t, vec![oid("1.3.6.1.2.1.1.5.0")]).unwrap(),
+            sim.session
+                .start(t, Request::Get(vec![oid("1.3.6.1.2.1.1.5.0")]))
+                .unwrap(),
         ));
     }
     let ids: Vec<_> = ops.iter().map(|(_, o)| *o).collect();
@@ -663,7 +752,10 @@ fn handle_timeout_early_late_and_twice_never_spins() {
     let t = sim
         .session
         .add_target(TargetConfig::v2c(agent_addr(9), "public"));
-    let op = sim.session.get(t, vec![oid("1.3.6.1.2.1.1.5.0")]).unwrap();
+    let op = sim
+        .session
+        .start(t, Request::Get(vec![oid("1.3.6.1.2.1.1.5.0")]))
+        .unwrap();
     sim.drain();
     let deadline = sim.session.poll_timeout().unwrap();
     // Early: nothing happens, same deadline.
@@ -713,7 +805,10 @@ fn get_each_isolates_missing_oids_in_v1() {
         oid("1.3.6.1.2.1.2.2.1.2.2"),
         oid("1.3.6.1.2.1.1.79.0"),
     ];
-    let op = sim.session.get_each(t, oids.clone()).unwrap();
+    let op = sim
+        .session
+        .start(t, Request::GetEach(oids.clone()))
+        .unwrap();
     sim.run(&[op], 1000);
     let out = sim.outcome(op);
     assert_eq!(out.result, Some(Ok(())));
@@ -733,9 +828,9 @@ fn get_each_isolates_missing_oids_in_v1() {
     // Every OID missing: all noSuchObject, no error.
     let op = sim
         .session
-        .get_each(
+        .start(
             t,
-            vec![oid("1.3.6.1.2.1.1.90.0"), oid("1.3.6.1.2.1.1.91.0")],
+            Request::GetEach(vec![oid("1.3.6.1.2.1.1.90.0"), oid("1.3.6.1.2.1.1.91.0")]),
         )
         .unwrap();
     sim.run(&[op], 1000);
@@ -800,10 +895,13 @@ fn spoofed_unauthenticated_reports_at_every_step_end_nothing() {
     let t = sim
         .session
         .add_target(TargetConfig::v3(agent_addr(0), V3Security::new(user)));
-    let get = sim.session.get(t, vec![oid("1.3.6.1.2.1.1.5.0")]).unwrap();
+    let get = sim
+        .session
+        .start(t, Request::Get(vec![oid("1.3.6.1.2.1.1.5.0")]))
+        .unwrap();
     let walk = sim
         .session
-        .bulk_walk(t, oid("1.3.6.1.2.1.2.2.1.2"), 3, WalkOptions::default())
+        .start(t, Request::bulk_walk(oid("1.3.6.1.2.1.2.2.1.2"), 3))
         .unwrap();
     sim.run(&[get, walk], 1000);
     assert_eq!(sim.outcome(get).result, Some(Ok(())));
@@ -828,7 +926,10 @@ fn misconfiguration_ends_by_the_attempts_deadline() {
         .session
         .add_target(TargetConfig::v3(agent_addr(0), V3Security::new(wrong)));
     let start = sim.now;
-    let get = sim.session.get(t, vec![oid("1.3.6.1.2.1.1.5.0")]).unwrap();
+    let get = sim
+        .session
+        .start(t, Request::Get(vec![oid("1.3.6.1.2.1.1.5.0")]))
+        .unwrap();
     sim.run(&[get], 1000);
     assert_eq!(
         sim.outcome(get).result,

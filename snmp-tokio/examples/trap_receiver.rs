@@ -14,7 +14,7 @@ async fn main() -> Result<(), Error> {
         UsmUser::new("admin")
             .with_auth(AuthProtocol::Sha1, b"auth-password")
             .and_then(|u| u.with_privacy(PrivProtocol::Aes128, b"priv-password"))
-            .map_err(Error::Usm)?,
+            .map_err(Error::Credentials)?,
     );
     println!(
         "listening on {} (engine ID {:02x?})",

@@ -1,0 +1,226 @@
+//! A table fetch: the whole entry walked, or only the wanted columns side by side.
+
+use alloc::collections::BTreeMap;
+use alloc::vec::Vec;
+
+use snmp_codec::{ErrorStatus, GenericPdu, Oid, PduType, Value, VarBind, Version};
+
+use super::walk::WalkOp;
+use super::{status_error, Output, Step, View};
+use crate::config::WalkOptions;
+use crate::error::Error;
+
+/// One row of a table: its index arcs and its cells by column number.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableRow {
+    /// The index: the arcs after the column in each cell's OID.
+    pub index: Vec<u32>,
+    /// The cells: column number to value.
+    pub columns: BTreeMap<u32, Value>,
+}
+
+/// A table fetch: the whole entry, or only the wanted columns side by side.
+#[derive(Debug)]
+pub(crate) struct TableOp {
+    entry: Oid,
+    /// Columns still being fetched, each with the last OID received in it. Empty and `walk`
+    /// set: the whole entry is walked.
+    active: Vec<(u32, Oid)>,
+    walk: Option<WalkOp>,
+    /// The OIDs of the request in flight (the active columns' last OIDs).
+    current: Vec<Oid>,
+    bulk: u32,
+    version: Version,
+    rows: BTreeMap<Vec<u32>, BTreeMap<u32, Value>>,
+    options: WalkOptions,
+    count: usize,
+}
+
+impl TableOp {
+    pub(crate) fn new(
+        entry: Oid,
+        columns: Option<&[u32]>,
+        bulk: u32,
+        options: WalkOptions,
+        version: Version,
+    ) -> Self {
+        let bulk = bulk.max(1);
+        let (active, walk) = match columns {
+            Some(cols) => {
+                let mut cols: Vec<u32> = cols.to_vec();
+                cols.sort_unstable();
+                cols.dedup();
+                let active = cols.into_iter().map(|c| (c, entry.child(c))).collect();
+                (active, None)
+            }
+            None => {
+                let b = (version != Version::V1).then_some(bulk);
+                (
+                    Vec::new(),
+                    Some(WalkOp::new(entry.clone(), b, options, version)),
+                )
+            }
+        };
+        Self {
+            entry,
+            active,
+            walk,
+            current: Vec::new(),
+            bulk,
+            version,
+            rows: BTreeMap::new(),
+            options,
+            count: 0,
+        }
+    }
+
+    pub(super) fn start(&mut self) -> Step {
+        if self.walk.is_some() {
+            Step::Send
+        } else {
+            self.next_request()
+        }
+    }
+
+    fn next_request(&mut self) -> Step {
+        if self.active.is_empty() {
+            return Step::Finish(Ok(()));
+        }
+        self.current.clear();
+        self.current
+            .extend(self.active.iter().map(|(_, last)| last.clone()));
+        Step::Send
+    }
+
+    pub(super) fn view(&self) -> View<'_> {
+        if let Some(w) = &self.walk {
+            return w.view();
+        }
+        if self.version == Version::V1 {
+            return View::Oids(PduType::GetNextRequest, [0, 0], &self.current);
+        }
+        let n = u32::try_from(self.current.len().max(1)).unwrap_or(u32::MAX);
+        let reps = (self.bulk / n).max(1);
+        View::Oids(
+            PduType::GetBulkRequest,
+            [0, i32::try_from(reps).unwrap_or(i32::MAX)],
+            &self.current,
+        )
+    }
+
+    fn add_cell(&mut self, vb: VarBind) {
+        if let Some([col, index @ ..]) = vb.oid.strip_prefix(&self.entry) {
+            self.rows
+                .entry(index.to_vec())
+                .or_default()
+                .insert(*col, vb.value);
+        }
+    }
+
+    pub(super) fn on_response(&mut self, g: GenericPdu, out: &mut Vec<Output>) -> Step {
+        if let Some(w) = self.walk.as_mut() {
+            let mut walked = Vec::new();
+            let step = w.on_response(g, &mut walked);
+            for o in walked {
+                if let Output::Varbinds(vbs) = o {
+                    for vb in vbs {
+                        self.add_cell(vb);
+                    }
+                }
+            }
+            if let Step::Finish(result) = step {
+                self.flush(out);
+                return Step::Finish(result);
+            }
+            return step;
+        }
+        match g.error_status {
+            ErrorStatus::NoError => {}
+            ErrorStatus::NoSuchName if self.version == Version::V1 => {
+                // The column the error-index points at has ended.
+                let i = usize::try_from(g.error_index).unwrap_or(0);
+                if i == 0 || i > self.active.len() {
+                    return self.fail(Error::MalformedResponse("bad error-index"), out);
+                }
+                self.active.remove(i - 1);
+                return self.continue_or_finish(out);
+            }
+            ErrorStatus::TooBig if self.bulk > 1 && self.version != Version::V1 => {
+                self.bulk /= 2;
+                return Step::Send;
+            }
+            ErrorStatus::TooBig => return self.fail(Error::TooBig, out),
+            _ => {
+                let e = status_error(&g, self.view(), 0);
+                return self.fail(e, out);
+            }
+        }
+        let n = self.active.len();
+        if g.varbinds.is_empty() || n == 0 {
+            return self.fail(
+                Error::MalformedResponse("no varbinds in a table answer"),
+                out,
+            );
+        }
+        // GETBULK answers are repetition-major: column j of repetition r is at r * n + j.
+        let mut done = alloc::vec![false; n];
+        for (k, vb) in g.varbinds.into_iter().enumerate() {
+            let j = k % n;
+            if done[j] {
+                continue;
+            }
+            let (col, last) = &self.active[j];
+            let col_oid = self.entry.child(*col);
+            if matches!(vb.value, Value::EndOfMibView)
+                || !(vb.oid.starts_with(&col_oid) && vb.oid.len() > col_oid.len())
+            {
+                done[j] = true;
+                continue;
+            }
+            if !self.options.allow_non_increasing && vb.oid <= *last {
+                let e = Error::NonIncreasing {
+                    previous: last.clone(),
+                    received: vb.oid,
+                };
+                return self.fail(e, out);
+            }
+            if let Some(limit) = self.options.limit() {
+                if self.count >= limit {
+                    return self.fail(Error::ResultLimit(limit), out);
+                }
+            }
+            self.active[j].1 = vb.oid.clone();
+            self.count += 1;
+            self.add_cell(vb);
+        }
+        let mut keep = done.iter().map(|d| !d);
+        self.active.retain(|_| keep.next().unwrap_or(false));
+        self.continue_or_finish(out)
+    }
+
+    fn continue_or_finish(&mut self, out: &mut Vec<Output>) -> Step {
+        if self.active.is_empty() {
+            self.flush(out);
+            Step::Finish(Ok(()))
+        } else {
+            self.next_request()
+        }
+    }
+
+    fn fail(&mut self, e: Error, out: &mut Vec<Output>) -> Step {
+        self.flush(out);
+        Step::Finish(Err(e))
+    }
+
+    /// Hands out the rows collected so far (once).
+    pub(super) fn flush(&mut self, out: &mut Vec<Output>) {
+        let rows = core::mem::take(&mut self.rows);
+        if !rows.is_empty() {
+            out.push(Output::Rows(
+                rows.into_iter()
+                    .map(|(index, columns)| TableRow { index, columns })
+                    .collect(),
+            ));
+        }
+    }
+}

@@ -1,0 +1,164 @@
+//! A walk of a subtree with GETNEXT or GETBULK.
+
+use alloc::vec::Vec;
+
+use snmp_codec::{ErrorStatus, GenericPdu, Oid, PduType, Value, VarBind, Version};
+
+use super::{status_error, Output, Step, View};
+use crate::config::WalkOptions;
+use crate::error::Error;
+
+/// A walk of the subtree under `root`.
+#[derive(Debug)]
+pub(crate) struct WalkOp {
+    root: Oid,
+    last: Oid,
+    /// `Some(max_repetitions)` for GETBULK, `None` for GETNEXT.
+    bulk: Option<u32>,
+    count: usize,
+    options: WalkOptions,
+    version: Version,
+    /// The walk found nothing and fell back to a GET of the root (as `snmpwalk` does).
+    tried_get: bool,
+    /// The end marker was handed out (see [`WalkOptions::yield_end_of_mib`]).
+    marker: bool,
+}
+
+impl WalkOp {
+    pub(crate) fn new(
+        root: Oid,
+        bulk: Option<u32>,
+        options: WalkOptions,
+        version: Version,
+    ) -> Self {
+        Self {
+            last: root.clone(),
+            root,
+            bulk: bulk.map(|b| b.max(1)),
+            count: 0,
+            options,
+            version,
+            tried_get: false,
+            marker: false,
+        }
+    }
+
+    pub(super) fn view(&self) -> View<'_> {
+        if self.tried_get {
+            return View::Oids(
+                PduType::GetRequest,
+                [0, 0],
+                core::slice::from_ref(&self.root),
+            );
+        }
+        let last = core::slice::from_ref(&self.last);
+        match self.bulk {
+            Some(m) => View::Oids(
+                PduType::GetBulkRequest,
+                [0, i32::try_from(m).unwrap_or(i32::MAX)],
+                last,
+            ),
+            None => View::Oids(PduType::GetNextRequest, [0, 0], last),
+        }
+    }
+
+    pub(super) fn on_response(&mut self, g: GenericPdu, out: &mut Vec<Output>) -> Step {
+        if self.tried_get {
+            // The GET of the root after an empty walk.
+            if g.error_status == ErrorStatus::NoError {
+                let found: Vec<VarBind> = g
+                    .varbinds
+                    .into_iter()
+                    .filter(|vb| !vb.value.is_exception())
+                    .collect();
+                if !found.is_empty() {
+                    out.push(Output::Varbinds(found));
+                }
+            }
+            return Step::Finish(Ok(()));
+        }
+        match g.error_status {
+            ErrorStatus::NoError => {}
+            // SNMPv1 ends a walk with noSuchName.
+            ErrorStatus::NoSuchName if self.version == Version::V1 => {
+                if self.options.yield_end_of_mib && self.count > 0 {
+                    self.marker = true;
+                    let end = VarBind::new(self.last.clone(), Value::EndOfMibView);
+                    out.push(Output::Varbinds(alloc::vec![end]));
+                }
+                return self.end();
+            }
+            ErrorStatus::TooBig => {
+                return match self.bulk {
+                    Some(m) if m > 1 => {
+                        self.bulk = Some(m / 2);
+                        Step::Send
+                    }
+                    _ => Step::Finish(Err(Error::TooBig)),
+                }
+            }
+            _ => return Step::Finish(Err(status_error(&g, self.view(), 0))),
+        }
+        if g.varbinds.is_empty() {
+            return Step::Finish(Err(Error::MalformedResponse(
+                "no varbinds in a walk answer",
+            )));
+        }
+        let mut batch = Vec::with_capacity(g.varbinds.len());
+        let mut finished = false;
+        let mut failure = None;
+        for vb in g.varbinds {
+            if matches!(vb.value, Value::EndOfMibView) || !self.in_subtree(&vb.oid) {
+                if self.options.yield_end_of_mib
+                    && matches!(vb.value, Value::EndOfMibView)
+                    && vb.oid.starts_with(&self.root)
+                {
+                    self.marker = true;
+                    batch.push(vb);
+                }
+                finished = true;
+                break;
+            }
+            if !self.options.allow_non_increasing && vb.oid <= self.last {
+                failure = Some(Error::NonIncreasing {
+                    previous: self.last.clone(),
+                    received: vb.oid,
+                });
+                break;
+            }
+            if let Some(limit) = self.options.limit() {
+                if self.count >= limit {
+                    failure = Some(Error::ResultLimit(limit));
+                    break;
+                }
+            }
+            self.last = vb.oid.clone();
+            self.count += 1;
+            batch.push(vb);
+        }
+        if !batch.is_empty() {
+            out.push(Output::Varbinds(batch));
+        }
+        if let Some(e) = failure {
+            return Step::Finish(Err(e));
+        }
+        if finished {
+            return self.end();
+        }
+        Step::Send
+    }
+
+    fn in_subtree(&self, oid: &Oid) -> bool {
+        oid.starts_with(&self.root) && oid.len() > self.root.len()
+    }
+
+    /// The walk reached its end: if it found nothing, try a GET of the root itself (the root
+    /// may be an instance, which `snmpwalk` prints in that case).
+    fn end(&mut self) -> Step {
+        if self.count == 0 && !self.tried_get && !self.marker {
+            self.tried_get = true;
+            return Step::Send;
+        }
+        Step::Finish(Ok(()))
+    }
+}

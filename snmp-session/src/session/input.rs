@@ -1,0 +1,277 @@
+//! The input path: a datagram is matched to its request (by request-id or msgID, and source
+//! address), checked (version, community or v3 security), and handed to its operation; v3
+//! Reports drive discovery, time synchronisation and the typed misconfiguration errors.
+//! Anything unexpected is counted and dropped.
+
+use core::net::SocketAddr;
+
+use snmp_codec::{
+    message_version, Bytes, GenericPdu, Message, Oid, Pdu, SecurityLevel, UsmSecurityParameters,
+    V3Message,
+};
+use snmp_usm::{process_decoded, Instant, TimeCheck, UsmError};
+
+use super::ids::{MsgId, RequestId};
+use super::requests::Purpose;
+use super::Session;
+use crate::config::Security;
+use crate::error::{Error, ReportKind};
+
+impl Session {
+    /// Handles a datagram received from `from`. Anything that is not a valid, expected answer
+    /// is counted ([`Session::counters`]) and dropped; nothing here returns an error.
+    pub fn handle_datagram(&mut self, now: Instant, from: SocketAddr, data: &[u8]) {
+        self.counters.datagrams += 1;
+        match message_version(data) {
+            Ok(0) | Ok(1) => self.handle_community(from, data),
+            Ok(3) => self.handle_v3(now, from, data),
+            _ => self.counters.dropped_malformed += 1,
+        }
+        self.purge_timers();
+    }
+
+    /// An id no request in flight has: a late duplicate, or a stranger's.
+    fn classify_unknown(&mut self, id: i32) {
+        if self.requests.recently_completed(id) {
+            self.counters.dropped_duplicate += 1;
+        } else {
+            self.counters.dropped_unknown += 1;
+        }
+    }
+
+    fn handle_community(&mut self, from: SocketAddr, data: &[u8]) {
+        let Ok(Message::Community(m)) = Message::decode(data) else {
+            self.counters.dropped_malformed += 1;
+            return;
+        };
+        let Pdu::Response(g) = m.pdu else {
+            self.counters.dropped_mismatch += 1;
+            return;
+        };
+        let rid = RequestId(g.request_id);
+        let Some(req) = self.requests.get(rid) else {
+            self.classify_unknown(rid.0);
+            return;
+        };
+        let Some(target) = self.targets.get(&req.target) else {
+            self.counters.dropped_unknown += 1;
+            return;
+        };
+        let Security::Community { version, community } = &target.config.security else {
+            self.counters.dropped_mismatch += 1;
+            return;
+        };
+        if *version != m.version || *community != m.community || !req.waits() {
+            self.counters.dropped_mismatch += 1;
+            return;
+        }
+        if from != target.config.addr && !target.config.accept_any_source {
+            self.counters.dropped_wrong_source += 1;
+            return;
+        }
+        self.deliver(rid, g);
+    }
+
+    fn handle_v3(&mut self, now: Instant, from: SocketAddr, data: &[u8]) {
+        let bytes = Bytes::copy_from_slice(data);
+        let Ok((msg, layout)) = V3Message::decode_with_layout(&bytes) else {
+            self.counters.dropped_malformed += 1;
+            return;
+        };
+        let Some(rid) = self.requests.by_msg_id(MsgId(msg.msg_id)) else {
+            self.classify_unknown(msg.msg_id);
+            return;
+        };
+        let Some(req) = self.requests.get(rid) else {
+            self.counters.dropped_unknown += 1;
+            return;
+        };
+        let (purpose, target_id) = (req.purpose, req.target);
+        let Some(target) = self.targets.get_mut(&target_id) else {
+            self.counters.dropped_unknown += 1;
+            return;
+        };
+        // From another address only when the target opted in; then only authenticated
+        // answers count (checked below), and a discovery Report is unauthenticated anyway:
+        // its values are used for sending only until an authenticated answer confirms them.
+        let from_elsewhere = from != target.config.addr;
+        if from_elsewhere && !target.config.accept_any_source {
+            self.counters.dropped_wrong_source += 1;
+            return;
+        }
+        let Some(v3) = target.v3.as_deref_mut() else {
+            self.counters.dropped_mismatch += 1;
+            return;
+        };
+        let agent_max = usize::try_from(msg.msg_max_size).unwrap_or(usize::MAX);
+
+        if purpose == Purpose::Discovery {
+            let Ok(inc) = process_decoded(
+                &bytes,
+                msg,
+                &layout,
+                |_, _| Err(UsmError::UnknownUserName),
+                TimeCheck::Skip,
+                now,
+            ) else {
+                self.counters.dropped_security += 1;
+                return;
+            };
+            if inc.usm.engine_id.is_empty() {
+                // A discovery Report must name an engine.
+                self.counters.dropped_mismatch += 1;
+                return;
+            }
+            self.counters.responses += 1;
+            let u = &inc.usm;
+            let waiting = v3.learn(
+                u.engine_id.clone(),
+                u.engine_boots,
+                u.engine_time,
+                now,
+                agent_max,
+            );
+            self.drop_request(rid);
+            self.send_queue.extend(waiting);
+            return;
+        }
+
+        let Some(engine) = v3.engine.as_mut() else {
+            self.counters.dropped_mismatch += 1;
+            return;
+        };
+        let keys = &engine.keys;
+        let time = if engine.trusted {
+            TimeCheck::NonAuthoritative(&mut engine.clock)
+        } else {
+            TimeCheck::Skip
+        };
+        let result = process_decoded(
+            &bytes,
+            msg,
+            &layout,
+            |name, eid| {
+                if name != &keys.name()[..] {
+                    Err(UsmError::UnknownUserName)
+                } else if eid != &keys.engine_id()[..] {
+                    Err(UsmError::UnknownEngineId)
+                } else {
+                    Ok(keys)
+                }
+            },
+            time,
+            now,
+        );
+        let inc = match result {
+            Ok(inc) => inc,
+            Err(e) => {
+                self.counters.dropped_security += 1;
+                let retry_other =
+                    e == UsmError::DecryptionError && self.maybe_switch_privacy(target_id, rid);
+                if let Some(req) = self.requests.get_mut(rid) {
+                    req.last_usm_error = Some(e);
+                }
+                if retry_other {
+                    self.resend(rid);
+                }
+                return;
+            }
+        };
+        let authenticated = inc.level != SecurityLevel::NoAuthNoPriv;
+        if from_elsewhere && !authenticated {
+            self.counters.dropped_wrong_source += 1;
+            return;
+        }
+        if authenticated {
+            let u = &inc.usm;
+            v3.confirm(u.engine_boots, u.engine_time, now, agent_max);
+        }
+        match inc.scoped_pdu.pdu {
+            Pdu::Report(g) => {
+                self.counters.responses += 1;
+                let kind = g
+                    .varbinds
+                    .first()
+                    .map_or(ReportKind::Other(Oid::new()), |vb| {
+                        ReportKind::from_oid(&vb.oid)
+                    });
+                self.handle_report(rid, kind, authenticated, now, &inc.usm);
+            }
+            Pdu::Response(g) => {
+                let context = &inc.scoped_pdu.context_name;
+                if !v3.matches(inc.level, context, &inc.usm.user_name) {
+                    self.counters.dropped_mismatch += 1;
+                    return;
+                }
+                self.deliver(rid, g);
+            }
+            _ => self.counters.dropped_mismatch += 1,
+        }
+    }
+
+    /// A Report for request `rid`. Authenticated ones act at once (resynchronise and resend,
+    /// rediscover, or end the request with the typed error); an unauthenticated one can be
+    /// forged by anyone who saw the plaintext msgID, so it is only remembered (see
+    /// [`Session::handle_timeout`]).
+    fn handle_report(
+        &mut self,
+        rid: RequestId,
+        kind: ReportKind,
+        authenticated: bool,
+        now: Instant,
+        usm: &UsmSecurityParameters,
+    ) {
+        let Some(req) = self.requests.get(rid) else {
+            return;
+        };
+        let (target_id, resynced, rediscovered) = (req.target, req.resynced, req.rediscovered);
+        let resend = match kind {
+            ReportKind::NotInTimeWindow if authenticated && !resynced => {
+                if let Some(req) = self.requests.get_mut(rid) {
+                    req.resynced = true;
+                }
+                if let Some(v3) = self.v3_mut(target_id) {
+                    v3.resync(usm.engine_boots, usm.engine_time, now);
+                }
+                true
+            }
+            ReportKind::UnknownEngineId if authenticated && !rediscovered => {
+                self.rediscover(rid);
+                return;
+            }
+            ReportKind::DecryptionError if self.maybe_switch_privacy(target_id, rid) => true,
+            _ if !authenticated => {
+                // Forgeable: remembered, and the request goes on waiting for its answer.
+                if let Some(req) = self.requests.get_mut(rid) {
+                    req.unauthenticated_report = Some(kind);
+                }
+                return;
+            }
+            _ => false,
+        };
+        if resend {
+            self.resend(rid);
+        } else {
+            self.fail_request(rid, Error::Report(kind));
+        }
+    }
+
+    /// An answer for request `rid`: the operation takes its next step.
+    fn deliver(&mut self, rid: RequestId, g: GenericPdu) {
+        self.counters.responses += 1;
+        let Some(req) = self.drop_request(rid) else {
+            return;
+        };
+        let Some(op_id) = req.op else {
+            return;
+        };
+        let Some(o) = self.ops.get_mut(&op_id) else {
+            return;
+        };
+        o.request = None;
+        let mut out = self.events.take_buffer();
+        let step = o.op.on_response(g, &mut out);
+        self.events.emit(op_id, out);
+        self.step(op_id, step);
+    }
+}

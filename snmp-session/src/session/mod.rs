@@ -1,0 +1,587 @@
+//! The session: targets, operations, and the input/output calls. Its sub-states each have a
+//! file: request and msgID ids (`ids`), deadlines (`timer`), requests in flight (`requests`),
+//! v3 engines (`v3`), counters, events; the input path is in `input`. The operations'
+//! state machines are in [`crate::op`].
+
+use alloc::boxed::Box;
+use alloc::collections::{BTreeMap, VecDeque};
+use alloc::vec::Vec;
+
+use rand_chacha::ChaCha12Rng;
+use rand_core::{RngCore, SeedableRng};
+use snmp_codec::{Bytes, CommunityMessageRef, PduRef, PduType};
+use snmp_usm::{Instant, SaltCounter};
+
+use crate::config::{Security, SessionConfig, TargetConfig};
+use crate::error::{Error, StartError};
+use crate::op::{Op, Step};
+use crate::request::Request;
+
+mod counters;
+mod events;
+mod ids;
+mod input;
+mod requests;
+mod timer;
+mod v3;
+
+pub use counters::Counters;
+pub use events::{Event, Transmit};
+
+use events::Events;
+use ids::{IdMap, RequestId};
+use requests::{Purpose, Requests};
+use timer::TimerTable;
+use v3::{Attempt, Local, Role, V3State};
+
+/// Identifies a target of a [`Session`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TargetId(u32);
+
+/// Identifies an operation of a [`Session`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct OpId(u64);
+
+impl OpId {
+    /// The number (unique in its session, increasing).
+    pub fn value(self) -> u64 {
+        self.0
+    }
+}
+
+#[derive(Debug)]
+struct Target {
+    config: TargetConfig,
+    /// Boxed: most targets of a large poll are v1/v2c, and a v3 state (keys, engine) is
+    /// four times the size of the rest of a target.
+    v3: Option<Box<V3State>>,
+}
+
+/// An operation in progress: its state machine, target, and the request it has in flight.
+#[derive(Debug)]
+struct Operation {
+    op: Op,
+    target: TargetId,
+    request: Option<RequestId>,
+}
+
+/// The sans-IO SNMP manager engine.
+///
+/// One session serves any number of targets over one socket (per address family). It never
+/// touches a socket or a clock: the driver feeds it datagrams and time, and drains what it
+/// produces.
+///
+/// # The drain contract
+///
+/// After **every** call that changes the session ([`start`], [`cancel`],
+/// [`handle_datagram`], [`handle_timeout`]), the driver must:
+///
+/// 1. call [`poll_transmit`] until it returns `None`, sending each datagram;
+/// 2. call [`poll_event`] until it returns `None`, handing out each event;
+/// 3. call [`poll_timeout`] and arrange to call [`handle_timeout`] at that instant (or when a
+///    datagram arrives, whichever is first). `None` means nothing is pending.
+///
+/// `handle_timeout` is safe to call early, late or twice: it only acts on deadlines that have
+/// passed, and a deadline it acted on is never returned again by `poll_timeout`.
+///
+/// [`start`]: Session::start
+/// [`cancel`]: Session::cancel
+/// [`handle_datagram`]: Session::handle_datagram
+/// [`handle_timeout`]: Session::handle_timeout
+/// [`poll_transmit`]: Session::poll_transmit
+/// [`poll_event`]: Session::poll_event
+/// [`poll_timeout`]: Session::poll_timeout
+///
+/// ```
+/// use snmp_session::{Event, Request, Session, SessionConfig, TargetConfig};
+/// use snmp_usm::Instant;
+///
+/// let mut session = Session::new(SessionConfig::default(), [7; 32]);
+/// let agent = "127.0.0.1:161".parse().unwrap();
+/// let target = session.add_target(TargetConfig::v2c(agent, "public"));
+/// let oids = vec!["1.3.6.1.2.1.1.5.0".parse().unwrap()];
+/// let op = session.start(target, Request::Get(oids)).unwrap();
+///
+/// let now = Instant::ZERO;
+/// let mut buf = [0u8; 1500];
+/// let t = session.poll_transmit(now, &mut buf).unwrap();
+/// assert_eq!(t.destination, agent);
+/// // ... send &buf[..t.len], then feed the answer to handle_datagram ...
+/// assert!(session.poll_transmit(now, &mut buf).is_none());
+/// assert!(session.poll_event().is_none());
+/// assert_eq!(session.poll_timeout(), Some(now + core::time::Duration::from_secs(5)));
+/// # let _ = op;
+/// ```
+#[derive(Debug)]
+pub struct Session {
+    config: SessionConfig,
+    salts: SaltCounter,
+    targets: BTreeMap<TargetId, Target>,
+    next_target: u32,
+    ops: IdMap<OpId, Operation>,
+    next_op: u64,
+    requests: Requests,
+    timers: TimerTable,
+    /// Requests to send, oldest first (a request queued twice is sent once).
+    send_queue: VecDeque<RequestId>,
+    events: Events,
+    counters: Counters,
+    local_engine_id: Bytes,
+    started: Option<Instant>,
+}
+
+impl Session {
+    /// A session. `seed` (32 random bytes from the OS, in a driver) makes request-ids, msgIDs
+    /// and privacy salts unpredictable to an off-path attacker.
+    pub fn new(config: SessionConfig, seed: [u8; 32]) -> Session {
+        let mut rng = ChaCha12Rng::from_seed(seed);
+        let salts = SaltCounter::new(rng.next_u64());
+        let local_engine_id = config.local_engine_id.clone().unwrap_or_else(|| {
+            // RFC 3411 format 5 (octets) under Net-SNMP's enterprise 8072: 80 00 1f 88 05 ...
+            let mut id = alloc::vec![0x80, 0x00, 0x1f, 0x88, 0x05];
+            id.extend_from_slice(&rng.next_u64().to_be_bytes());
+            Bytes::from(id)
+        });
+        Session {
+            requests: Requests::new(rng, config.remember_completed),
+            config,
+            salts,
+            targets: BTreeMap::new(),
+            next_target: 0,
+            ops: IdMap::default(),
+            next_op: 0,
+            timers: TimerTable::default(),
+            send_queue: VecDeque::new(),
+            events: Events::default(),
+            counters: Counters::default(),
+            local_engine_id,
+            started: None,
+        }
+    }
+
+    /// The counters.
+    pub fn counters(&self) -> Counters {
+        self.counters
+    }
+
+    /// Our engine ID (authoritative for v3 traps).
+    pub fn local_engine_id(&self) -> &Bytes {
+        &self.local_engine_id
+    }
+
+    /// Adds a target.
+    pub fn add_target(&mut self, config: TargetConfig) -> TargetId {
+        let id = TargetId(self.next_target);
+        self.next_target = self.next_target.wrapping_add(1);
+        let v3 = match &config.security {
+            Security::V3(sec) => Some(Box::new(V3State::new(sec.clone()))),
+            Security::Community { .. } => None,
+        };
+        self.targets.insert(id, Target { config, v3 });
+        id
+    }
+
+    /// Removes a target; its operations end with [`Error::UnknownTarget`].
+    pub fn remove_target(&mut self, target: TargetId) {
+        let mut ops: Vec<OpId> = self
+            .ops
+            .iter()
+            .filter(|(_, o)| o.target == target)
+            .map(|(id, _)| *id)
+            .collect();
+        ops.sort_unstable();
+        for op in ops {
+            self.finish(op, Err(Error::UnknownTarget));
+        }
+        if let Some(rid) = self.v3(target).and_then(|v| v.discovery) {
+            self.drop_request(rid);
+        }
+        self.targets.remove(&target);
+    }
+
+    /// The configuration of a target.
+    pub fn target(&self, target: TargetId) -> Option<&TargetConfig> {
+        self.targets.get(&target).map(|t| &t.config)
+    }
+
+    /// The engine ID learned for a v3 target, once discovered.
+    pub fn engine_id(&self, target: TargetId) -> Option<&Bytes> {
+        self.targets
+            .get(&target)?
+            .v3
+            .as_ref()?
+            .engine
+            .as_ref()
+            .map(|e| &e.id)
+    }
+
+    /// Number of operations not yet done.
+    pub fn operations_in_progress(&self) -> usize {
+        self.ops.len()
+    }
+
+    fn v3(&self, target: TargetId) -> Option<&V3State> {
+        self.targets.get(&target)?.v3.as_deref()
+    }
+
+    fn v3_mut(&mut self, target: TargetId) -> Option<&mut V3State> {
+        self.targets.get_mut(&target)?.v3.as_deref_mut()
+    }
+
+    // ----- starting and ending operations --------------------------------------------------
+
+    /// Starts an operation on `target`. Its results come as [`Event`]s, ending with exactly
+    /// one [`Event::Done`]; follow the drain contract after this call.
+    ///
+    /// Fails, sending nothing, for an unknown target or an operation the target's SNMP
+    /// version does not have ([`StartError`]).
+    pub fn start(&mut self, target: TargetId, request: Request) -> Result<OpId, StartError> {
+        let version = self
+            .targets
+            .get(&target)
+            .map(|t| t.config.version())
+            .ok_or(StartError::UnknownTarget)?;
+        request.check_version(version)?;
+        let mut op = Op::new(request, version, self.config.max_oids_per_request);
+        let id = OpId(self.next_op);
+        self.next_op += 1;
+        let first = op.start();
+        self.ops.insert(
+            id,
+            Operation {
+                op,
+                target,
+                request: None,
+            },
+        );
+        self.step(id, first);
+        Ok(id)
+    }
+
+    /// Cancels an operation: it ends with [`Error::Cancelled`]. Answers that arrive later are
+    /// counted as duplicates and dropped.
+    pub fn cancel(&mut self, op: OpId) {
+        self.finish(op, Err(Error::Cancelled));
+    }
+
+    /// Carries out an operation's step.
+    fn step(&mut self, id: OpId, step: Step) {
+        match step {
+            Step::Send => {
+                let Some((target, fire_and_forget)) = self
+                    .ops
+                    .get(&id)
+                    .map(|o| (o.target, !o.op.view().expects_response()))
+                else {
+                    return;
+                };
+                let rid = self
+                    .requests
+                    .insert(Some(id), target, fire_and_forget, Purpose::User);
+                if let Some(o) = self.ops.get_mut(&id) {
+                    o.request = Some(rid);
+                }
+                self.schedule(rid);
+            }
+            Step::Finish(result) => self.finish(id, result),
+        }
+    }
+
+    fn finish(&mut self, id: OpId, result: Result<(), Error>) {
+        if let Some(mut o) = self.ops.remove(&id) {
+            if result.is_err() {
+                let mut out = self.events.take_buffer();
+                o.op.flush(&mut out);
+                self.events.emit(id, out);
+            }
+            if let Some(rid) = o.request {
+                self.drop_request(rid);
+            }
+            self.events.done(id, result);
+        }
+    }
+
+    // ----- requests ------------------------------------------------------------------------
+
+    /// Queues a request for sending, or parks it until its v3 target's engine is known (and
+    /// starts the discovery if none runs).
+    fn schedule(&mut self, rid: RequestId) {
+        let Some(req) = self.requests.get(rid) else {
+            return;
+        };
+        let target = req.target;
+        let needs_engine =
+            req.is_user_request() && self.v3(target).is_some_and(|v| v.engine.is_none());
+        if !needs_engine {
+            self.send_queue.push_back(rid);
+            return;
+        }
+        let start_discovery = match self.v3_mut(target) {
+            Some(v3) => {
+                v3.waiting.push(rid);
+                v3.discovery.is_none()
+            }
+            None => false,
+        };
+        if start_discovery {
+            self.counters.discoveries += 1;
+            let d = self
+                .requests
+                .insert(None, target, false, Purpose::Discovery);
+            if let Some(v3) = self.v3_mut(target) {
+                v3.discovery = Some(d);
+            }
+            self.send_queue.push_back(d);
+        }
+    }
+
+    /// Forgets a request (its timer, msgIDs), remembering its ids as completed.
+    fn drop_request(&mut self, rid: RequestId) -> Option<requests::Request> {
+        let req = self.requests.remove(rid)?;
+        self.purge_timers();
+        Some(req)
+    }
+
+    /// A request failed for good: its operation ends, or for a discovery every request that
+    /// waited for it.
+    fn fail_request(&mut self, rid: RequestId, e: Error) {
+        let Some(req) = self.drop_request(rid) else {
+            return;
+        };
+        match req.purpose {
+            Purpose::User => {
+                if let Some(op) = req.op {
+                    if let Some(o) = self.ops.get_mut(&op) {
+                        o.request = None;
+                    }
+                    self.finish(op, Err(e));
+                }
+            }
+            Purpose::Discovery => {
+                let waiting = match self.v3_mut(req.target) {
+                    Some(v3) => {
+                        v3.discovery = None;
+                        core::mem::take(&mut v3.waiting)
+                    }
+                    None => Vec::new(),
+                };
+                for w in waiting {
+                    self.fail_request(w, e.clone());
+                }
+            }
+        }
+    }
+
+    /// In AES `Auto` mode, while no answer has confirmed the key extension, every retry of a
+    /// user request tries the next candidate.
+    fn maybe_switch_privacy(&mut self, target: TargetId, rid: RequestId) -> bool {
+        let is_user = self.requests.get(rid).is_some_and(|r| r.is_user_request());
+        is_user && self.v3_mut(target).is_some_and(V3State::switch_privacy)
+    }
+
+    /// Sends request `rid` again now (after a resynchronisation or a key switch).
+    fn resend(&mut self, rid: RequestId) {
+        if let Some(req) = self.requests.get_mut(rid) {
+            req.deadline = None;
+            self.send_queue.push_back(rid);
+        }
+    }
+
+    /// Forgets the target's engine and sends request `rid` again after a new discovery (once
+    /// per request; a new engine may need its own time synchronisation).
+    fn rediscover(&mut self, rid: RequestId) {
+        let Some(req) = self.requests.get_mut(rid) else {
+            return;
+        };
+        req.rediscovered = true;
+        req.resynced = false;
+        req.deadline = None;
+        let target = req.target;
+        if let Some(v3) = self.v3_mut(target) {
+            v3.engine = None;
+        }
+        self.schedule(rid);
+    }
+
+    // ----- output --------------------------------------------------------------------------
+
+    /// Writes the next datagram to send into `buf` (which should hold
+    /// [`SessionConfig::max_message_size`] bytes). Messages are encoded here, at the time of
+    /// sending, so that v3 messages carry the current engine time.
+    #[must_use]
+    pub fn poll_transmit(&mut self, now: Instant, buf: &mut [u8]) -> Option<Transmit> {
+        self.started.get_or_insert(now);
+        while let Some(rid) = self.send_queue.pop_front() {
+            let Some(req) = self.requests.get(rid) else {
+                continue;
+            };
+            if req.waits() {
+                continue; // already sent and waiting (queued twice)
+            }
+            let Some(target) = self.targets.get(&req.target) else {
+                self.fail_request(rid, Error::UnknownTarget);
+                continue;
+            };
+            let (destination, timeout) = (target.config.addr, target.config.timeout);
+            let len = match self.encode_request(rid, now, buf) {
+                Ok(len) => len,
+                Err(e) => {
+                    self.fail_request(rid, e);
+                    continue;
+                }
+            };
+            let Some(req) = self.requests.get_mut(rid) else {
+                continue;
+            };
+            if req.attempts == 0 {
+                self.counters.requests += 1;
+            } else {
+                self.counters.retransmits += 1;
+            }
+            req.attempts += 1;
+            if !req.fire_and_forget {
+                let deadline = now + timeout;
+                req.deadline = Some(deadline);
+                self.timers.set(deadline, rid);
+            } else if let Some(op) = req.op {
+                // A trap is done once it is out.
+                self.drop_request(rid);
+                self.finish(op, Ok(()));
+            }
+            return Some(Transmit { destination, len });
+        }
+        None
+    }
+
+    /// Encodes one attempt of request `rid` into `buf`.
+    fn encode_request(
+        &mut self,
+        rid: RequestId,
+        now: Instant,
+        buf: &mut [u8],
+    ) -> Result<usize, Error> {
+        let max = self.config.max_message_size.min(buf.len());
+        let buf = &mut buf[..max];
+        let req = self.requests.get(rid).ok_or(Error::Cancelled)?;
+        let (op, target_id, purpose, trap) = (req.op, req.target, req.purpose, req.fire_and_forget);
+        let target = self
+            .targets
+            .get_mut(&target_id)
+            .ok_or(Error::UnknownTarget)?;
+        // The PDU of the operation's request in flight (a discovery probe has none).
+        let view = op.and_then(|o| self.ops.get(&o)).map(|o| o.op.view());
+        let Some(v3) = target.v3.as_deref_mut() else {
+            let Security::Community { version, community } = &target.config.security else {
+                return Err(Error::UnknownTarget);
+            };
+            let msg = CommunityMessageRef {
+                version: *version,
+                community,
+                pdu: view.ok_or(Error::Cancelled)?.pdu(rid.0),
+            };
+            return msg.encode(buf).map_err(|_| Error::TooBig);
+        };
+        let (role, pdu) = match purpose {
+            Purpose::Discovery => (
+                Role::Discovery,
+                PduRef::Request {
+                    pdu_type: PduType::GetRequest,
+                    request_id: rid.0,
+                    fields: [0, 0],
+                    oids: &[],
+                },
+            ),
+            Purpose::User => {
+                let role = if trap { Role::Trap } else { Role::Request };
+                (role, view.ok_or(Error::Cancelled)?.pdu(rid.0))
+            }
+        };
+        let msg_id = self.requests.fresh_msg_id();
+        let local = Local {
+            engine_id: &self.local_engine_id,
+            boots: self.config.local_engine_boots,
+            started: *self.started.get_or_insert(now),
+            max_size: i32::try_from(self.config.max_message_size).unwrap_or(i32::MAX),
+        };
+        let attempt = Attempt {
+            msg_id,
+            salt: self.salts.next_salt(),
+            now,
+        };
+        let n = v3.encode(role, pdu, local, attempt, buf)?;
+        self.requests.bind_msg_id(rid, msg_id);
+        Ok(n)
+    }
+
+    /// The next event, if any.
+    #[must_use]
+    pub fn poll_event(&mut self) -> Option<Event> {
+        self.events.pop()
+    }
+
+    /// When [`Session::handle_timeout`] should next be called (`None` when nothing waits).
+    #[must_use]
+    pub fn poll_timeout(&self) -> Option<Instant> {
+        // Stale entries are purged from the top after every change (`purge_timers`), so the top
+        // is a live deadline.
+        self.timers.next()
+    }
+
+    /// Drops deadlines at the top of the heap that no request waits for any more.
+    fn purge_timers(&mut self) {
+        let requests = &self.requests;
+        self.timers.purge(|rid, at| requests.waits_until(rid, at));
+    }
+
+    /// Acts on every deadline at or before `now`: retransmits, or ends requests that ran out
+    /// of attempts with [`Error::Timeout`]. Safe to call at any time.
+    pub fn handle_timeout(&mut self, now: Instant) {
+        while let Some((t, rid)) = self.timers.pop_due(now) {
+            let Some(req) = self.requests.get_mut(rid) else {
+                continue;
+            };
+            if req.deadline != Some(t) {
+                continue; // stale
+            }
+            req.deadline = None;
+            let attempts = req.attempts;
+            let target_id = req.target;
+            if let Some(kind) = req.unauthenticated_report.take() {
+                // The agent (or someone) reported a problem and no genuine answer came in the
+                // attempt's window. unknownEngineID the first time: the agent's engine may have
+                // changed, so discover it again and resend; otherwise the typed error, without
+                // further attempts.
+                if kind == crate::ReportKind::UnknownEngineId && !req.rediscovered {
+                    self.rediscover(rid);
+                } else {
+                    self.fail_request(rid, Error::Report(kind));
+                }
+                continue;
+            }
+            let retries = self.targets.get(&target_id).map_or(0, |t| t.config.retries);
+            if attempts <= retries {
+                self.maybe_switch_privacy(target_id, rid);
+                self.send_queue.push_back(rid);
+            } else {
+                self.counters.timeouts += 1;
+                let e = match req.last_usm_error.take() {
+                    Some(u) => Error::Usm(u),
+                    None => Error::Timeout { attempts },
+                };
+                self.fail_request(rid, e);
+            }
+        }
+        self.purge_timers();
+    }
+}
+
+#[cfg(test)]
+mod size_tests {
+    /// Ten thousand targets in flight must fit in tens of MiB: a target's inline part (what a
+    /// v2c target costs) stays small, v3 state is boxed.
+    #[test]
+    fn a_target_stays_small() {
+        let size = core::mem::size_of::<super::Target>();
+        assert!(size <= 400, "Target is {size} bytes");
+    }
+}
