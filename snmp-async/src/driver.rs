@@ -97,6 +97,7 @@ impl<R: Runtime> Driver<R> {
         getrandom::fill(&mut seed).map_err(|e| io::Error::other(e.to_string()))?;
         let max = config.max_message_size.max(1500);
         Ok(Driver {
+            origin: rt.now(),
             rt,
             session: Session::new(config, seed),
             v4: None,
@@ -104,7 +105,6 @@ impl<R: Runtime> Driver<R> {
             commands,
             commands_closed: false,
             sinks: HashMap::new(),
-            origin: std::time::Instant::now(),
             timer: None,
             recv_buf: vec![0; 65536],
             send_buf: vec![0; max + BATCH_ROOM],
@@ -115,7 +115,8 @@ impl<R: Runtime> Driver<R> {
     }
 
     fn now(&self) -> Instant {
-        Instant::from_micros(self.origin.elapsed().as_micros() as u64)
+        let elapsed = self.rt.now().saturating_duration_since(self.origin);
+        Instant::from_micros(elapsed.as_micros() as u64)
     }
 
     fn socket_for(&mut self, dest: SocketAddr) -> io::Result<&R::Socket> {
@@ -168,7 +169,7 @@ impl<R: Runtime> Driver<R> {
                 if let Some((target, sink)) = self.sinks.remove(&op) {
                     finish(
                         sink,
-                        result.map_err(|error| Error::Operation { target, error }),
+                        result.map_err(|error| Error::operation_failed(target, error)),
                     );
                 }
             }

@@ -16,10 +16,10 @@ use snmp_usm::UsmError;
 ///
 /// ```
 /// use snmp_async::{session, Error};
-/// let e = Error::Operation {
-///     target: "127.0.0.1:161".parse().unwrap(),
-///     error: session::Error::Timeout { attempts: 4 },
-/// };
+/// let e = Error::operation_failed(
+///     "127.0.0.1:161".parse().unwrap(),
+///     session::Error::Timeout { attempts: 4 },
+/// );
 /// assert_eq!(e.to_string(), "127.0.0.1:161: timeout after 4 attempts");
 /// assert!(e.is_timeout());
 /// assert_eq!(e.operation(), Some(&session::Error::Timeout { attempts: 4 }));
@@ -32,9 +32,9 @@ pub enum Error {
     Operation {
         /// The agent.
         target: SocketAddr,
-        /// What happened.
+        /// What happened (boxed: errors stay small on the success path's `Result`).
         #[source]
-        error: snmp_session::Error,
+        error: Box<snmp_session::Error>,
     },
     /// The operation could not start (GETBULK on a v1 agent, ...); nothing was sent.
     #[error("{target}: {error}")]
@@ -64,6 +64,14 @@ pub enum Error {
 }
 
 impl Error {
+    /// [`Error::Operation`] for `target`.
+    pub fn operation_failed(target: SocketAddr, error: snmp_session::Error) -> Self {
+        Error::Operation {
+            target,
+            error: Box::new(error),
+        }
+    }
+
     /// The session's error, when the operation ran and failed.
     pub fn operation(&self) -> Option<&snmp_session::Error> {
         match self {

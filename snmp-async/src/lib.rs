@@ -47,8 +47,14 @@ pub trait Runtime: Clone + Send + Sync + 'static {
     /// Binds a non-blocking UDP socket (called from inside the driver task).
     fn bind(&self, addr: SocketAddr) -> io::Result<Self::Socket>;
 
-    /// A future that completes at `deadline`.
+    /// A future that completes at `deadline` (of this runtime's clock, [`Runtime::now`]).
     fn timer(&self, deadline: std::time::Instant) -> Pin<Box<dyn Future<Output = ()> + Send>>;
+
+    /// The runtime's clock: the system's by default; a simulated runtime returns its own time,
+    /// so that the driver runs under simulated time (the test kit's `MemoryRuntime`).
+    fn now(&self) -> std::time::Instant {
+        std::time::Instant::now()
+    }
 
     /// Runs `future` in the background.
     fn spawn(&self, future: Pin<Box<dyn Future<Output = ()> + Send>>);

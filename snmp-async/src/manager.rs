@@ -398,10 +398,7 @@ impl<R: Runtime> Manager<R> {
 
     /// An error of this manager's agent.
     fn error(&self, error: snmp_session::Error) -> Error {
-        Error::Operation {
-            target: self.addr,
-            error,
-        }
+        Error::operation_failed(self.addr, error)
     }
 
     /// The value of a varbind of this agent's answer, exceptions as errors.

@@ -67,7 +67,11 @@ impl TrapReceiver {
             receiver,
             tx,
             cmd: cmd_rx,
-            origin: std::time::Instant::now(),
+            origin: rt.now(),
+            clock: {
+                let rt = rt.clone();
+                Box::new(move || rt.now())
+            },
             buf: vec![0; 65536],
             out: vec![0; 65536],
             pending: None,
@@ -140,6 +144,8 @@ struct RxDriver<S: AsyncUdpSocket> {
     tx: mpsc::Sender<Notification>,
     cmd: mpsc::UnboundedReceiver<RxCommand>,
     origin: std::time::Instant,
+    /// The runtime's clock.
+    clock: Box<dyn Fn() -> std::time::Instant + Send + Sync>,
     buf: Vec<u8>,
     out: Vec<u8>,
     pending: Option<(SocketAddr, usize)>,
@@ -194,7 +200,8 @@ impl<S: AsyncUdpSocket> Future for RxDriver<S> {
             }
             match this.socket.poll_recv_from(cx, &mut this.buf) {
                 Poll::Ready(Ok((n, from))) => {
-                    let now = Instant::from_micros(this.origin.elapsed().as_micros() as u64);
+                    let elapsed = (this.clock)().saturating_duration_since(this.origin);
+                    let now = Instant::from_micros(elapsed.as_micros() as u64);
                     let data = this.buf.get(..n).unwrap_or(&[]);
                     this.receiver.handle_datagram(now, from, data);
                 }

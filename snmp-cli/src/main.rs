@@ -3,6 +3,10 @@
 //! Output is what `snmpwalk -On` prints (`.1.3.6.1.2.1.1.5.0 = STRING: "router"`), so that
 //! scripts written for Net-SNMP keep working; `--json` prints one JSON object a line.
 
+// The doc comments of the argument types are clap's `--help` text, written as a user reads
+// it (`host[:port]`), not as rustdoc links.
+#![allow(rustdoc::broken_intra_doc_links)]
+
 use std::process::ExitCode;
 use std::time::Duration;
 

@@ -287,7 +287,7 @@ fn column_table_sends_one_varbind_per_column() {
         .start(
             t,
             Request::Table {
-                entry: entry,
+                entry,
                 columns: Some(vec![2, 5, 10]),
                 max_repetitions: 30,
                 options: WalkOptions::default(),
@@ -403,7 +403,7 @@ fn non_increasing_oids_are_an_error_after_the_good_data() {
         .start(
             t,
             Request::Walk {
-                root: root,
+                root,
                 max_repetitions: Some(10),
                 options: opts,
             },

@@ -11,7 +11,7 @@ use snmp_tokio::{AuthProtocol, Error, Manager, Oid, PrivProtocol, UsmUser, Value
 /// The session's error of a failed operation.
 fn operation_error<T: std::fmt::Debug>(r: Result<T, Error>) -> SessionError {
     match r {
-        Err(Error::Operation { error, .. }) => error,
+        Err(Error::Operation { error, .. }) => *error,
         other => panic!("expected an operation error, got {other:?}"),
     }
 }

@@ -22,7 +22,7 @@ use snmp_async::session::Error as SessionError;
 /// The session's error of a failed operation (panics on success or another kind of error).
 fn operation_error<T: std::fmt::Debug>(r: Result<T, Error>) -> SessionError {
     match r {
-        Err(Error::Operation { error, .. }) => error,
+        Err(Error::Operation { error, .. }) => *error,
         other => panic!("expected an operation error, got {other:?}"),
     }
 }

@@ -6,6 +6,7 @@
 //! system configuration files are read).
 
 pub mod adapter_tests;
+pub mod memory;
 
 pub use snmp_sim::{Agent as FakeAgent, Faults};
 
@@ -120,7 +121,7 @@ impl NetSnmpd {
         self.addr
     }
 
-    /// Its IPv6 address ([::1]), when the machine has IPv6 loopback.
+    /// Its IPv6 address (`[::1]`), when the machine has IPv6 loopback.
     pub fn addr6(&self) -> Option<SocketAddr> {
         self.addr6
     }
