@@ -1,7 +1,7 @@
 //! The errors an operation ends with.
 
 use snmp_codec::{ErrorStatus, Exception, ExceptionKind, Oid, Version};
-use snmp_usm::UsmError;
+use snmp_usm::{UsmError, UsmStat};
 
 /// What a Report PDU from a v3 agent means.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -26,24 +26,51 @@ pub enum ReportKind {
 }
 
 impl ReportKind {
+    /// snmpUnknownContexts (1.3.6.1.6.3.12.1.5.0).
+    const UNKNOWN_CONTEXTS: [u32; 10] = [1, 3, 6, 1, 6, 3, 12, 1, 5, 0];
+
     /// Classifies a Report by its first varbind's OID.
+    ///
+    /// ```
+    /// use snmp_session::ReportKind;
+    /// let k = ReportKind::from_oid(&"1.3.6.1.6.3.15.1.1.5.0".parse().unwrap());
+    /// assert_eq!(k, ReportKind::WrongDigest);
+    /// assert_eq!(k.oid().to_string(), "1.3.6.1.6.3.15.1.1.5.0");
+    /// ```
     pub fn from_oid(oid: &Oid) -> ReportKind {
-        const USM_STATS: [u32; 9] = [1, 3, 6, 1, 6, 3, 15, 1, 1];
-        let a = oid.arcs();
-        match (a.get(..9), a.get(9)) {
-            (Some(p), Some(1)) if p == USM_STATS => ReportKind::UnsupportedSecurityLevel,
-            (Some(p), Some(2)) if p == USM_STATS => ReportKind::NotInTimeWindow,
-            (Some(p), Some(3)) if p == USM_STATS => ReportKind::UnknownUserName,
-            (Some(p), Some(4)) if p == USM_STATS => ReportKind::UnknownEngineId,
-            (Some(p), Some(5)) if p == USM_STATS => ReportKind::WrongDigest,
-            (Some(p), Some(6)) if p == USM_STATS => ReportKind::DecryptionError,
-            _ if a.starts_with(&[1, 3, 6, 1, 6, 3, 12, 1, 4])
-                || a.starts_with(&[1, 3, 6, 1, 6, 3, 12, 1, 5]) =>
-            {
-                ReportKind::UnknownContext
-            }
-            _ => ReportKind::Other(oid.clone()),
+        if let Some(stat) = UsmStat::from_oid(oid) {
+            return match stat {
+                UsmStat::UnsupportedSecLevels => ReportKind::UnsupportedSecurityLevel,
+                UsmStat::NotInTimeWindows => ReportKind::NotInTimeWindow,
+                UsmStat::UnknownUserNames => ReportKind::UnknownUserName,
+                UsmStat::UnknownEngineIds => ReportKind::UnknownEngineId,
+                UsmStat::WrongDigests => ReportKind::WrongDigest,
+                UsmStat::DecryptionErrors => ReportKind::DecryptionError,
+            };
         }
+        let a = oid.arcs();
+        if a.starts_with(&[1, 3, 6, 1, 6, 3, 12, 1, 4])
+            || a.starts_with(&[1, 3, 6, 1, 6, 3, 12, 1, 5])
+        {
+            return ReportKind::UnknownContext;
+        }
+        ReportKind::Other(oid.clone())
+    }
+
+    /// The OID a Report of this kind carries (for [`ReportKind::UnknownContext`],
+    /// snmpUnknownContexts).
+    pub fn oid(&self) -> Oid {
+        let stat = match self {
+            ReportKind::UnsupportedSecurityLevel => UsmStat::UnsupportedSecLevels,
+            ReportKind::NotInTimeWindow => UsmStat::NotInTimeWindows,
+            ReportKind::UnknownUserName => UsmStat::UnknownUserNames,
+            ReportKind::UnknownEngineId => UsmStat::UnknownEngineIds,
+            ReportKind::WrongDigest => UsmStat::WrongDigests,
+            ReportKind::DecryptionError => UsmStat::DecryptionErrors,
+            ReportKind::UnknownContext => return Oid::from_arcs(&Self::UNKNOWN_CONTEXTS),
+            ReportKind::Other(oid) => return oid.clone(),
+        };
+        stat.oid()
     }
 }
 
@@ -57,6 +84,7 @@ impl core::fmt::Display for ReportKind {
             ReportKind::WrongDigest => f.write_str("wrong digest (authentication password?)"),
             ReportKind::DecryptionError => f.write_str("decryption error (privacy password?)"),
             ReportKind::UnknownContext => f.write_str("unknown context"),
+            ReportKind::Other(oid) if oid.is_empty() => f.write_str("a Report without varbinds"),
             ReportKind::Other(oid) => write!(f, "report {oid}"),
         }
     }

@@ -6,18 +6,13 @@ use std::collections::BTreeMap;
 use std::ops::Bound;
 
 use snmp_codec::{
-    Bytes, CommunityMessage, ErrorStatus, GenericPdu, Message, Oid, Pdu, ScopedPdu, SecurityLevel,
-    V3Message, Value, VarBind, Version,
+    Bytes, CommunityMessage, ErrorStatus, GenericPdu, Message, Oid, Pdu, ScopedPdu, V3Message,
+    Value, VarBind, Version,
 };
 use snmp_usm::{
-    encode_outgoing, process_decoded, Instant, LocalEngine, LocalizedUser, OutgoingHeader,
-    SaltCounter, TimeCheck, UsmError, UsmUser,
+    encode_outgoing, process_decoded, Authoritative, Instant, LocalizedUser, OutgoingHeader,
+    TimeCheck, UsmStat, UsmUser,
 };
-
-/// usmStats counters' OIDs (1.3.6.1.6.3.15.1.1.N.0).
-fn usm_stats(n: u32) -> Oid {
-    Oid::from_arcs(&[1, 3, 6, 1, 6, 3, 15, 1, 1, n, 0])
-}
 
 /// Ways the agent can misbehave.
 #[derive(Debug, Clone, Default)]
@@ -47,10 +42,10 @@ pub struct Agent {
     pub read_only: Vec<Oid>,
     /// Misbehaviour.
     pub faults: Faults,
-    engine_id: Bytes,
-    engine: LocalEngine,
+    /// Our engine: ID, boots, clock, usmStats counters and the Reports (shared with the
+    /// session's notification receiver).
+    authority: Authoritative,
     users: Vec<LocalizedUser>,
-    salts: SaltCounter,
     served: usize,
     /// Requests handled, by PDU tag.
     pub requests_seen: usize,
@@ -71,10 +66,13 @@ impl Agent {
             rw_communities: vec![Bytes::from_static(b"private")],
             read_only: Vec::new(),
             faults: Faults::default(),
-            engine_id: Bytes::from_static(b"\x80\x00\x1f\x88\x04fake-agent"),
-            engine: LocalEngine::new(1, Instant::ZERO),
+            authority: Authoritative::new(
+                Bytes::from_static(b"\x80\x00\x1f\x88\x04fake-agent"),
+                1,
+                Instant::ZERO,
+                0xa9e7,
+            ),
             users: Vec::new(),
-            salts: SaltCounter::new(0xa9e7),
             served: 0,
             requests_seen: 0,
             rates: BTreeMap::new(),
@@ -85,29 +83,31 @@ impl Agent {
 
     /// Sets the engine ID (before adding users: their keys are localised to it).
     pub fn with_engine_id(mut self, id: &[u8]) -> Self {
-        self.engine_id = Bytes::copy_from_slice(id);
+        let engine = self.authority.engine();
+        let (boots, started) = (engine.boots(), Instant::ZERO);
+        self.authority = Authoritative::new(Bytes::copy_from_slice(id), boots, started, 0xa9e7);
         self.users.clear();
         self
     }
 
     /// Adds a v3 user (its keys are localised to this agent's engine ID).
     pub fn add_user(&mut self, user: &UsmUser) {
-        self.users.push(user.localize(&self.engine_id));
+        self.users.push(user.localize(self.authority.engine_id()));
     }
 
     /// The engine ID.
     pub fn engine_id(&self) -> &Bytes {
-        &self.engine_id
+        self.authority.engine_id()
     }
 
     /// snmpEngineBoots.
     pub fn engine_boots(&self) -> u32 {
-        self.engine.boots()
+        self.authority.engine().boots()
     }
 
     /// Reboots the engine at `now`: boots + 1, engine time from zero.
     pub fn reboot(&mut self, now: Instant) {
-        self.engine = LocalEngine::new(self.engine.boots() + 1, now);
+        self.authority.reboot(now);
     }
 
     /// The agent of the synthetic device with `rows` interfaces whose counters move with time:
@@ -185,50 +185,21 @@ impl Agent {
         Some(out.to_vec())
     }
 
-    fn report(&mut self, now: Instant, msg: &V3Message, request_id: i32, n: u32) -> Vec<u8> {
-        self.report_at(
-            now,
-            msg.msg_id,
-            request_id,
-            n,
-            SecurityLevel::NoAuthNoPriv,
-            None,
-        )
-    }
-
-    fn report_at(
+    /// The Report for a message that failed with `stat` (notInTimeWindow signed with `user`).
+    fn report(
         &mut self,
         now: Instant,
-        msg_id: i32,
-        request_id: i32,
-        n: u32,
-        level: SecurityLevel,
+        ids: (i32, i32),
+        stat: UsmStat,
         user: Option<&LocalizedUser>,
     ) -> Vec<u8> {
-        let mut time = self.engine.time(now);
-        if n == 4 {
-            time = (i64::from(time) + self.faults.discovery_time_skew).max(0) as u32;
-        }
-        let scoped = ScopedPdu {
-            context_engine_id: self.engine_id.clone(),
-            context_name: Bytes::new(),
-            pdu: Pdu::Report(GenericPdu::new(
-                request_id,
-                vec![VarBind::new(usm_stats(n), Value::Counter32(1))],
-            )),
-        };
-        let header = OutgoingHeader {
-            msg_id,
-            msg_max_size: 65507,
-            level,
-            reportable: false,
-            engine_boots: self.engine.boots(),
-            engine_time: time,
-            salt: self.salts.next_salt(),
-        };
-        let anonymous = LocalizedUser::without_keys("", &self.engine_id);
-        let keys = user.unwrap_or(&anonymous);
-        let n = encode_outgoing(&header, keys, &scoped, &mut self.scratch).unwrap_or(0);
+        self.authority
+            .set_discovery_time_skew(self.faults.discovery_time_skew);
+        let (msg_id, request_id) = ids;
+        let n = self
+            .authority
+            .report(now, msg_id, request_id, stat, user, &mut self.scratch)
+            .unwrap_or(0);
         self.scratch[..n].to_vec()
     }
 
@@ -239,11 +210,12 @@ impl Agent {
             snmp_codec::ScopedPduData::Plaintext(s) => s.pdu.request_id().unwrap_or(0),
             snmp_codec::ScopedPduData::Encrypted(_) => 0,
         };
-        if msg.usm.engine_id.is_empty() || self.faults.always_unknown_engine {
-            return Some(self.report(now, &msg, request_id, 4));
-        }
-        if msg.usm.engine_id != self.engine_id {
-            return Some(self.report(now, &msg, request_id, 4));
+        let ids = (msg.msg_id, request_id);
+        if msg.usm.engine_id.is_empty()
+            || self.faults.always_unknown_engine
+            || msg.usm.engine_id != *self.authority.engine_id()
+        {
+            return Some(self.report(now, ids, UsmStat::UnknownEngineIds, None));
         }
         let Some(user) = self
             .users
@@ -251,14 +223,14 @@ impl Agent {
             .find(|u| u.name() == &msg.usm.user_name)
             .cloned()
         else {
-            return Some(self.report(now, &msg, request_id, 3));
+            return Some(self.report(now, ids, UsmStat::UnknownUserNames, None));
         };
         let level = msg.msg_flags.security_level()?;
         if level > user.security_level() {
-            return Some(self.report(now, &msg, request_id, 1));
+            return Some(self.report(now, ids, UsmStat::UnsupportedSecLevels, None));
         }
         let msg_id = msg.msg_id;
-        let engine = self.engine;
+        let engine = *self.authority.engine();
         let result = process_decoded(
             &bytes,
             msg,
@@ -269,27 +241,15 @@ impl Agent {
         );
         let inc = match result {
             Ok(inc) => inc,
-            Err(UsmError::WrongDigest) => {
-                return Some(self.report_at(now, msg_id, 0, 5, SecurityLevel::NoAuthNoPriv, None))
+            Err(e) => {
+                // Error Reports carry request-id 0 (the PDU may not have decrypted).
+                let stat = UsmStat::for_error(&e)?;
+                return Some(self.report(now, (msg_id, 0), stat, Some(&user)));
             }
-            Err(UsmError::NotInTimeWindow) => {
-                return Some(self.report_at(
-                    now,
-                    msg_id,
-                    0,
-                    2,
-                    SecurityLevel::AuthNoPriv,
-                    Some(&user),
-                ))
-            }
-            Err(UsmError::DecryptionError) => {
-                return Some(self.report_at(now, msg_id, 0, 6, SecurityLevel::NoAuthNoPriv, None))
-            }
-            Err(_) => return None,
         };
         let answer = self.answer(&inc.scoped_pdu.pdu, Version::V3, true)?;
         let scoped = ScopedPdu {
-            context_engine_id: self.engine_id.clone(),
+            context_engine_id: self.authority.engine_id().clone(),
             context_name: inc.scoped_pdu.context_name,
             pdu: answer,
         };
@@ -298,9 +258,9 @@ impl Agent {
             msg_max_size: 65507,
             level: inc.level,
             reportable: false,
-            engine_boots: self.engine.boots(),
-            engine_time: self.engine.time(now),
-            salt: self.salts.next_salt(),
+            engine_boots: engine.boots(),
+            engine_time: engine.time(now),
+            salt: self.authority.next_salt(),
         };
         let n = encode_outgoing(&header, &user, &scoped, &mut self.scratch).ok()?;
         Some(self.scratch[..n].to_vec())

@@ -6,9 +6,13 @@
 //! ```
 //! use snmp_testkit::memory::MemoryRuntime;
 //! let rt = MemoryRuntime::new(7);
-//! let agent = rt.add_agent("127.0.0.1:161".parse().unwrap(), snmp_testkit::FakeAgent::synthetic_device(4));
+//! let agent = rt.add_agent(
+//!     "127.0.0.1:161".parse().unwrap(),
+//!     snmp_testkit::FakeAgent::synthetic_device(4),
+//! );
+//! let r = rt.clone();
 //! let value = rt.block_on(async move {
-//!     let client = snmp_async::Client::new(rt.clone(), Default::default()).unwrap();
+//!     let client = snmp_async::Client::new(r, Default::default()).unwrap();
 //!     let m = client.add_target(snmp_async::TargetConfig::v2c(agent, "public")).await.unwrap();
 //!     m.get("1.3.6.1.2.1.1.5.0").await
 //! });

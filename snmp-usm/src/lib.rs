@@ -60,6 +60,7 @@ extern crate alloc;
 extern crate std;
 
 mod auth;
+mod authoritative;
 mod error;
 mod privacy;
 mod process;
@@ -67,6 +68,7 @@ mod time;
 mod user;
 
 pub use auth::{AuthProtocol, LocalizedKey, MasterKey};
+pub use authoritative::{Authoritative, UsmStat};
 pub use error::UsmError;
 pub use privacy::{KeyExtension, PrivKey, PrivProtocol, SaltCounter};
 pub use process::{
