@@ -34,8 +34,9 @@ pub use snmp_codec::{
     Version,
 };
 pub use snmp_session::{
-    self as session, AesKeyExtension, Notification, ReceiverConfig, ReceiverCounters, ReportKind,
-    Request, SessionConfig, StartError, TableRow, TargetConfig, TrapFilter, WalkOptions,
+    self as session, AesKeyExtension, Notification, OidCheck, ReceiverConfig, ReceiverCounters,
+    ReportKind, Request, SessionConfig, StartError, TableRow, TargetConfig, TrapFilter,
+    WalkOptions,
 };
 pub use snmp_usm::{AuthProtocol, PrivProtocol, UsmUser};
 

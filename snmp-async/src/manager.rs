@@ -406,9 +406,11 @@ impl<R: Runtime> Manager<R> {
         vb.into_value().map_err(|e| self.error(e.into()))
     }
 
-    /// The only varbind of an answer.
-    fn only(&self, mut vbs: Vec<VarBind>) -> Result<VarBind, Error> {
-        vbs.pop()
+    /// The varbind of a one-OID answer: the first (an agent that answers with more varbinds
+    /// than asked for does not get its extra ones taken for the answer).
+    fn only(&self, vbs: Vec<VarBind>) -> Result<VarBind, Error> {
+        vbs.into_iter()
+            .next()
             .ok_or_else(|| self.error(snmp_session::Error::MalformedResponse("empty answer")))
     }
 

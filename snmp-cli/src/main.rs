@@ -31,6 +31,8 @@ enum Failure {
     Snmp(Error),
     /// An argument that is not valid (a protocol name, a value of the wrong form, ...).
     Usage(String),
+    /// The command already said what went wrong (as Net-SNMP's tool would); exit 1.
+    Reported,
 }
 
 impl From<Error> for Failure {
@@ -56,6 +58,7 @@ impl std::fmt::Display for Failure {
         match self {
             Failure::Snmp(e) => e.fmt(f),
             Failure::Usage(m) => f.write_str(m),
+            Failure::Reported => Ok(()),
         }
     }
 }
@@ -301,6 +304,9 @@ struct SimFaults {
     /// Stop increasing OIDs after this many GETNEXT/GETBULK varbinds.
     #[arg(long)]
     non_increasing_after: Option<usize>,
+    /// Answer GETBULK with varbinds out of order inside each answer.
+    #[arg(long)]
+    unsorted_bulk: bool,
 }
 
 fn print_varbind(vb: &VarBind, json: bool) {
@@ -385,18 +391,41 @@ fn parse_triples(list: &[String]) -> Result<Vec<VarBind>, Failure> {
 async fn walk(agent: &Agent, oid: Option<String>, bulk: bool) -> Result<(), Failure> {
     let m = agent.manager().await?;
     let root = oid.unwrap_or_else(|| ".1.3.6.1.2.1".into());
-    let options = snmp_tokio::WalkOptions {
-        allow_non_increasing: agent.app.iter().any(|a| a == "c"),
-        max_results: None,
-        yield_end_of_mib: true,
+    // Net-SNMP's check by default (each varbind against the OID its request asked for);
+    // -Cc: none.
+    let check = if agent.app.iter().any(|a| a == "c") {
+        snmp_tokio::OidCheck::None
+    } else {
+        snmp_tokio::OidCheck::Request
     };
+    let options = snmp_tokio::WalkOptions::default()
+        .with_check(check)
+        .with_end_marker(true);
     let size = bulk.then(|| agent.app_number('r').unwrap_or(10));
     let mut stream = m.walk_with_options(root.as_str(), size, options);
     let mut count = 0usize;
     let progress = std::io::IsTerminal::is_terminal(&std::io::stderr()) && !agent.json;
     let v1 = agent.version == "1";
     while let Some(item) = stream.next().await {
-        let (oid, value) = item?;
+        let (oid, value) = match item {
+            Ok(x) => x,
+            Err(e) => {
+                if let Some(snmp_tokio::session::Error::NonIncreasing {
+                    previous,
+                    received,
+                    also,
+                }) = e.operation()
+                {
+                    // As snmpwalk and snmpbulkwalk print it, once per offending varbind (the
+                    // varbinds themselves were printed first).
+                    for r in std::iter::once(received).chain(also) {
+                        eprintln!("Error: OID not increasing: {previous:#}\n >= {r:#}\n");
+                    }
+                    return Err(Failure::Reported);
+                }
+                return Err(e.into());
+            }
+        };
         if v1 && value == Value::EndOfMibView && !agent.json {
             // snmpwalk -v1 says this when the agent answers noSuchName at the end.
             println!("End of MIB");
@@ -718,6 +747,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 faults: snmp_sim::Faults {
                     too_big_above: faults.too_big_above,
                     non_increasing_after: faults.non_increasing_after,
+                    unsorted_bulk: faults.unsorted_bulk,
                     ..Default::default()
                 },
                 net: snmp_sim::NetFaults {
@@ -833,6 +863,7 @@ fn main() -> ExitCode {
     };
     match rt.block_on(run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Reported) => ExitCode::FAILURE,
         Err(e) => {
             eprintln!("snmp: {e}");
             ExitCode::FAILURE

@@ -201,3 +201,107 @@ fn net_snmp_tools_read_back_what_snmp_sim_serves() {
     ]);
     assert_same(&ours, &walk, "snmp walk of snmp-sim");
 }
+
+/// stdout, stderr and exit code of a command.
+fn run_all(program: &str, args: &[&str]) -> (String, String, Option<i32>) {
+    let out = Command::new(program)
+        .args(args)
+        .env("MIBS", "")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+        out.status.code(),
+    )
+}
+
+/// Sloppy agents (GETBULK answers out of order inside each answer; an agent that stops
+/// advancing and repeats the OID asked for), walked by `snmp walk` / `snmp bulkwalk` and by
+/// Net-SNMP's `snmpwalk` / `snmpbulkwalk`, each against a fresh simulator: the same stdout,
+/// the same stderr (`Error: OID not increasing` once per offending varbind) and the same exit
+/// code.
+#[test]
+fn sloppy_agents_are_walked_as_net_snmp_walks_them() {
+    let root = ".1.3.6.1.2.1.2.2.1";
+    // (simulator faults, our command, its options, Net-SNMP's tool, its options)
+    type Case<'a> = (
+        &'a [&'a str],
+        &'a str,
+        &'a [&'a str],
+        &'a str,
+        &'a [&'a str],
+    );
+    let cases: [Case<'_>; 5] = [
+        (
+            &["--unsorted-bulk"],
+            "bulkwalk",
+            &["-Cr7"],
+            "snmpbulkwalk",
+            &["-Cr7"],
+        ),
+        (
+            &["--unsorted-bulk"],
+            "bulkwalk",
+            &["-Cr7", "-Cc"],
+            "snmpbulkwalk",
+            &["-Cr7", "-Cc"],
+        ),
+        (
+            &["--non-increasing-after", "12"],
+            "bulkwalk",
+            &["-Cr5"],
+            "snmpbulkwalk",
+            &["-Cr5"],
+        ),
+        (
+            &["--non-increasing-after", "12"],
+            "walk",
+            &[],
+            "snmpwalk",
+            &[],
+        ),
+        (
+            &["--non-increasing-after", "0"],
+            "walk",
+            &[],
+            "snmpwalk",
+            &[],
+        ),
+    ];
+    for (faults, ours_cmd, ours_opts, theirs_cmd, theirs_opts) in cases {
+        let mut sim_args = vec!["--interfaces", "30", "--busy-poll-us", "0"];
+        sim_args.extend_from_slice(faults);
+        let sim = Sim::start(&sim_args);
+        let host = format!("127.0.0.1:{}", sim.1);
+        let mut args = vec![ours_cmd, "-v2c", "-c", "public"];
+        args.extend_from_slice(ours_opts);
+        args.extend_from_slice(&[&host, root]);
+        let ours = run_all(env!("CARGO_BIN_EXE_snmp"), &args);
+        drop(sim);
+        let sim = Sim::start(&sim_args);
+        let udp = format!("udp:127.0.0.1:{}", sim.1);
+        let mut args = vec!["-On", "-v2c", "-c", "public"];
+        args.extend_from_slice(theirs_opts);
+        args.extend_from_slice(&[&udp, root]);
+        let theirs = run_all(theirs_cmd, &args);
+        let what = format!("{faults:?} {ours_cmd} {ours_opts:?}");
+        assert!(!theirs.0.is_empty(), "{what}: Net-SNMP printed nothing");
+        assert_eq!(ours.0, theirs.0, "{what}: stdout");
+        assert_eq!(ours.1, theirs.1, "{what}: stderr");
+        assert_eq!(ours.2, theirs.2, "{what}: exit code");
+        if faults == ["--unsorted-bulk"] {
+            // Every varbind of the entry, each once: nothing lost to the disorder.
+            let clean = Sim::start(&["--interfaces", "30", "--busy-poll-us", "0"]);
+            let udp = format!("udp:127.0.0.1:{}", clean.1);
+            let sorted = run_all("snmpbulkwalk", &["-On", "-v2c", "-c", "public", &udp, root]);
+            let mut got: Vec<&str> = ours.0.lines().collect();
+            got.sort_unstable();
+            let mut want: Vec<&str> = sorted.0.lines().collect();
+            want.sort_unstable();
+            assert!(want.len() > 300, "{}", want.len());
+            assert_eq!(got, want, "{what}");
+        }
+    }
+}

@@ -9,6 +9,7 @@ use snmp_usm::{PrivProtocol, UsmUser};
 
 /// Session-wide settings.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct SessionConfig {
     /// msgMaxSize we advertise in v3, and the largest datagram we build (default 65507, the
     /// largest UDP payload over IPv4; receive buffers must be at least this large).
@@ -55,6 +56,7 @@ pub enum AesKeyExtension {
 
 /// SNMPv3 credentials of a target.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct V3Security {
     /// The user (its master keys are derived once, when it is built).
     pub user: UsmUser,
@@ -125,6 +127,7 @@ pub enum Security {
 /// assert_eq!(t.timeout.as_secs(), 5);
 /// ```
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct TargetConfig {
     /// The agent's address.
     pub addr: SocketAddr,
@@ -185,16 +188,43 @@ impl TargetConfig {
     }
 }
 
-/// Options of a walk.
+/// How a walk checks that the agent's OIDs move forward.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct WalkOptions {
-    /// Accept answers whose OID is not greater than the previous one (Net-SNMP's `-Cc`). A
-    /// walk that allows this still stops after `max_results` varbinds, so a looping agent
+#[non_exhaustive]
+pub enum OidCheck {
+    /// Net-SNMP's rule (the default): every varbind of an answer must be greater than the OID
+    /// its request asked for; varbinds out of order inside one answer are fine (H3C, Brocade
+    /// and other agents answer GETBULK that way), every one of them is handed out, and the
+    /// answer's last varbind is the next request's OID. A varbind not greater than the request's
+    /// OID is handed out, and then the walk ends with [`crate::Error::NonIncreasing`] (as
+    /// `snmpwalk` prints it, then `Error: OID not increasing`).
+    #[default]
+    Request,
+    /// Strict: every varbind must be greater than the one before it, even inside one answer;
+    /// the walk ends before one that is not.
+    Previous,
+    /// No check (Net-SNMP's `-Cc`); the walk still stops after
+    /// [`WalkOptions::max_results`] varbinds (1,000,000 unless set), so that a looping agent
     /// cannot keep it running forever.
-    pub allow_non_increasing: bool,
+    None,
+}
+
+/// Options of a walk (and of a table fetch).
+///
+/// ```
+/// use snmp_session::{OidCheck, WalkOptions};
+/// let o = WalkOptions::default().with_check(OidCheck::None).with_max_results(10_000);
+/// assert_eq!(o.check, OidCheck::None);
+/// assert_eq!(o.max_results, Some(10_000));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct WalkOptions {
+    /// How OIDs must move forward (default: Net-SNMP's rule, [`OidCheck::Request`]).
+    pub check: OidCheck,
     /// The most varbinds a walk returns before it stops with
-    /// [`crate::Error::ResultLimit`] (default: unlimited unless non-increasing OIDs are
-    /// allowed, then 1,000,000).
+    /// [`crate::Error::ResultLimit`] (default: unlimited, unless the check is
+    /// [`OidCheck::None`]: then 1,000,000).
     pub max_results: Option<usize>,
     /// Hand out what ended the walk as a last varbind, as `snmpwalk` prints it: the
     /// endOfMibView exception (v2c/v3), or for v1's noSuchName end a varbind with the last OID
@@ -204,11 +234,29 @@ pub struct WalkOptions {
 }
 
 impl WalkOptions {
+    /// These options with `check`.
+    pub fn with_check(mut self, check: OidCheck) -> Self {
+        self.check = check;
+        self
+    }
+
+    /// These options with a result limit.
+    pub fn with_max_results(mut self, max: usize) -> Self {
+        self.max_results = Some(max);
+        self
+    }
+
+    /// These options, handing out the end-of-walk marker or not.
+    pub fn with_end_marker(mut self, yes: bool) -> Self {
+        self.yield_end_of_mib = yes;
+        self
+    }
+
     pub(crate) fn limit(&self) -> Option<usize> {
-        match (self.max_results, self.allow_non_increasing) {
+        match (self.max_results, self.check) {
             (Some(n), _) => Some(n),
-            (None, true) => Some(1_000_000),
-            (None, false) => None,
+            (None, OidCheck::None) => Some(1_000_000),
+            (None, _) => None,
         }
     }
 }

@@ -1,5 +1,7 @@
 //! The errors an operation ends with.
 
+use alloc::vec::Vec;
+
 use snmp_codec::{ErrorStatus, Exception, ExceptionKind, Oid, Version};
 use snmp_usm::{UsmError, UsmStat};
 
@@ -103,6 +105,15 @@ pub enum Error {
         /// Attempts made.
         attempts: u32,
     },
+    /// No valid answer after every attempt, and datagrams that did not decode came from the
+    /// agent's address meanwhile (a broken agent, or something else on its port).
+    #[error("no valid answer after {attempts} attempts: {datagrams} datagrams from the agent did not decode")]
+    Malformed {
+        /// Attempts made.
+        attempts: u32,
+        /// Datagrams from the agent's address that did not decode.
+        datagrams: u32,
+    },
     /// The agent answered noSuchObject for this OID.
     #[error("no such object: {oid}")]
     NoSuchObject {
@@ -137,13 +148,17 @@ pub enum Error {
     /// An answer failed our own v3 checks for every attempt (wrong password on our side, ...).
     #[error("SNMPv3: {0}")]
     Usm(UsmError),
-    /// A walk got an OID not greater than the previous one (and did not allow it).
+    /// A walk got an OID not greater than the one it had to follow (see
+    /// [`OidCheck`](crate::OidCheck)): the OID its request asked for, or with the strict
+    /// check the previous varbind's.
     #[error("OID not increasing: {received} after {previous}")]
     NonIncreasing {
-        /// The previous OID.
+        /// The OID it had to follow.
         previous: Oid,
-        /// The OID received after it.
+        /// The first OID that did not.
         received: Oid,
+        /// Later OIDs of the same answer that did not either (Net-SNMP reports each).
+        also: Vec<Oid>,
     },
     /// A walk reached its result limit.
     #[error("result limit of {0} varbinds reached")]

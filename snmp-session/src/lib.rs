@@ -40,7 +40,9 @@ mod receiver;
 mod request;
 mod session;
 
-pub use config::{AesKeyExtension, Security, SessionConfig, TargetConfig, V3Security, WalkOptions};
+pub use config::{
+    AesKeyExtension, OidCheck, Security, SessionConfig, TargetConfig, V3Security, WalkOptions,
+};
 pub use error::{Error, ReportKind, StartError};
 pub use op::TableRow;
 pub use receiver::{

@@ -207,13 +207,9 @@ fn new_engine_ids_that_do_not_authenticate_cost_no_memory() {
     );
 
     // What authenticates is still accepted, and its keys are remembered (bounded).
-    let mut small = Receiver::new(
-        ReceiverConfig {
-            max_engines_per_user: 4,
-            ..ReceiverConfig::default()
-        },
-        [9; 32],
-    );
+    let mut config = ReceiverConfig::default();
+    config.max_engines_per_user = 4;
+    let mut small = Receiver::new(config, [9; 32]);
     small.add_user(user());
     for i in 0..10u32 {
         let e = [0x80, 0, 0x1f, 0x88, 5, 1, 2, 3, 0, 0, 0, i as u8];
@@ -230,13 +226,9 @@ fn maximum_size_traps_with_a_stalled_reader_stay_within_the_byte_budget() {
     let _serial = serial();
     let now = Instant::from_micros(1_000);
     let budget = 8 << 20;
-    let mut rx = Receiver::new(
-        ReceiverConfig {
-            queue_bytes: budget,
-            ..ReceiverConfig::default()
-        },
-        [9; 32],
-    );
+    let mut config = ReceiverConfig::default();
+    config.queue_bytes = budget;
+    let mut rx = Receiver::new(config, [9; 32]);
     let mut varbinds = trap_varbinds("big");
     varbinds.push(VarBind::new(
         "1.3.6.1.4.1.8072.2.3.2.2".parse().unwrap(),

@@ -9,7 +9,8 @@ use std::time::Duration;
 use common::{agent_addr, Lossy, Perfect, Rng, Sim};
 use snmp_codec::{ErrorStatus, Message, Oid, Pdu, Value, VarBind};
 use snmp_session::{
-    AesKeyExtension, Error, ReportKind, Request, StartError, TargetConfig, V3Security, WalkOptions,
+    AesKeyExtension, Error, OidCheck, ReportKind, Request, StartError, TargetConfig, V3Security,
+    WalkOptions,
 };
 use snmp_testkit::{FakeAgent, Faults};
 use snmp_usm::{AuthProtocol, PrivProtocol, UsmUser};
@@ -380,7 +381,13 @@ fn non_increasing_oids_are_an_error_after_the_good_data() {
         .faults
         .non_increasing_after = Some(30);
     let root = oid("1.3.6.1.2.1.2.2.1");
-    let op = sim.session.start(t, Request::walk(root.clone())).unwrap();
+    // The strict check stops before the offending varbind.
+    let strict = Request::Walk {
+        root: root.clone(),
+        max_repetitions: None,
+        options: WalkOptions::default().with_check(OidCheck::Previous),
+    };
+    let op = sim.session.start(t, strict).unwrap();
     sim.run(&[op], 1000);
     let out = sim.outcome(op);
     assert!(
@@ -393,11 +400,9 @@ fn non_increasing_oids_are_an_error_after_the_good_data() {
     let mut looping = FakeAgent::new(FakeAgent::synthetic(50));
     looping.faults.non_increasing_after = Some(5);
     sim.agents.insert(agent_addr(0), looping);
-    let opts = WalkOptions {
-        allow_non_increasing: true,
-        max_results: Some(100),
-        ..WalkOptions::default()
-    };
+    let opts = WalkOptions::default()
+        .with_check(OidCheck::None)
+        .with_max_results(100);
     let op = sim
         .session
         .start(
@@ -941,4 +946,111 @@ fn misconfiguration_ends_by_the_attempts_deadline() {
         "took {took:?}"
     );
     assert_eq!(sim.session.counters().retransmits, 0);
+}
+
+/// An agent whose GETBULK answers are out of order inside each answer (pairs swapped, the
+/// last in place, as some H3C and Brocade agents answer): under Net-SNMP's rule (the default)
+/// the walk hands out every varbind, in the agent's order, as `snmpbulkwalk` prints them; the
+/// strict check stops at the first disorder; a table gets every row.
+#[test]
+fn unsorted_bulk_answers_are_walked_as_net_snmp_walks_them() {
+    let (mut sim, t) = perfect_sim(30);
+    sim.agents
+        .get_mut(&agent_addr(0))
+        .unwrap()
+        .faults
+        .unsorted_bulk = true;
+    let root = oid("1.3.6.1.2.1.2.2.1");
+    let data = agent_data(&sim, &root);
+    // What snmpbulkwalk -Cr7 prints: each answer of 7 with its pairs swapped, last in place.
+    let mut expected = Vec::new();
+    for chunk in data.chunks(7) {
+        let mut c = chunk.to_vec();
+        let keep = c.len() - 1;
+        for pair in c[..keep].chunks_mut(2) {
+            if let [a, b] = pair {
+                std::mem::swap(a, b);
+            }
+        }
+        expected.extend(c);
+    }
+    let op = sim
+        .session
+        .start(t, Request::bulk_walk(root.clone(), 7))
+        .unwrap();
+    sim.run(&[op], 1000);
+    assert_eq!(sim.outcome(op).result, Some(Ok(())));
+    let got = &sim.outcome(op).varbinds;
+    // The answers inside the subtree, in the agent's order (the last one also holds what
+    // follows the subtree, so it is compared as a set below).
+    let whole = data.len() / 7 * 7;
+    assert!(got[..whole] == expected[..whole], "not the agent's order");
+    let mut sorted = got.clone();
+    sorted.sort_by(|a, b| a.oid.cmp(&b.oid));
+    assert!(sorted == data, "{} varbinds for {}", got.len(), data.len());
+
+    let strict = Request::Walk {
+        root: root.clone(),
+        max_repetitions: Some(7),
+        options: WalkOptions::default().with_check(OidCheck::Previous),
+    };
+    let op = sim.session.start(t, strict).unwrap();
+    sim.run(&[op], 1000);
+    assert!(matches!(
+        sim.outcome(op).result,
+        Some(Err(Error::NonIncreasing { .. }))
+    ));
+    assert_eq!(
+        sim.outcome(op).varbinds.len(),
+        1,
+        "stops at the first swapped pair"
+    );
+
+    let table = Request::Table {
+        entry: root.clone(),
+        columns: Some(vec![2, 10]),
+        max_repetitions: 8,
+        options: WalkOptions::default(),
+    };
+    let op = sim.session.start(t, table).unwrap();
+    sim.run(&[op], 1000);
+    assert_eq!(sim.outcome(op).result, Some(Ok(())));
+    assert_eq!(sim.outcome(op).rows.len(), 30);
+    assert!(sim.outcome(op).rows.iter().all(|r| r.columns.len() == 2));
+}
+
+/// An agent that stops advancing and answers with the OID asked for: the walk hands out the
+/// repeated varbind, then ends with `NonIncreasing` naming the OID asked for and every
+/// offending varbind of the answer (as `snmpbulkwalk` prints one error line each).
+#[test]
+fn a_repeating_agent_ends_the_walk_after_the_repeated_varbinds() {
+    let (mut sim, t) = perfect_sim(30);
+    sim.agents
+        .get_mut(&agent_addr(0))
+        .unwrap()
+        .faults
+        .non_increasing_after = Some(12);
+    let root = oid("1.3.6.1.2.1.2.2.1.2");
+    let op = sim
+        .session
+        .start(t, Request::bulk_walk(root.clone(), 5))
+        .unwrap();
+    sim.run(&[op], 1000);
+    let out = sim.outcome(op);
+    let twelfth = oid("1.3.6.1.2.1.2.2.1.2.12");
+    match &out.result {
+        Some(Err(Error::NonIncreasing {
+            previous,
+            received,
+            also,
+        })) => {
+            assert_eq!(previous, &twelfth);
+            assert_eq!(received, &twelfth);
+            assert_eq!(also.len(), 4);
+        }
+        other => panic!("{other:?}"),
+    }
+    // 12 good varbinds (answers of 5, 5, then 2 good and 3 repeats), then 5 repeats.
+    assert_eq!(out.varbinds.len(), 20);
+    assert_eq!(out.varbinds[..12], agent_data(&sim, &root)[..12]);
 }

@@ -27,6 +27,19 @@ pub struct Faults {
     pub discovery_time_skew: i64,
     /// Report usmStatsUnknownEngineIDs to everything (an agent whose engine ID keeps changing).
     pub always_unknown_engine: bool,
+    /// Answer GETBULK with its varbinds out of order inside each answer (neighbours swapped
+    /// in pairs, the last left in place), as some H3C and Brocade agents do.
+    pub unsorted_bulk: bool,
+}
+
+/// Swaps neighbours in pairs, leaving the last varbind where it is.
+fn unsort(vbs: &mut [VarBind]) {
+    let keep_last = vbs.len().saturating_sub(1);
+    for pair in vbs[..keep_last].chunks_mut(2) {
+        if let [a, b] = pair {
+            std::mem::swap(a, b);
+        }
+    }
 }
 
 /// A simulated agent.
@@ -365,6 +378,9 @@ impl Agent {
                 }
                 if self.faults.non_increasing_after.is_none() {
                     self.bulk_repeat(&b.varbinds[n..], m, &mut out);
+                    if self.faults.unsorted_bulk {
+                        unsort(&mut out[n..]);
+                    }
                     return Some(self.checked_size(err(ErrorStatus::NoError, 0, out), version));
                 }
                 let mut last: Vec<Oid> = b.varbinds[n..].iter().map(|vb| vb.oid.clone()).collect();

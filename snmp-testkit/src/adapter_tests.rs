@@ -436,10 +436,8 @@ pub async fn traps_and_informs_reach_snmptrapd<R: Runtime + Default>() {
     );
     let trapd = NetSnmpTrapd::start(&conf).unwrap();
     let host = trapd.addr().to_string();
-    let config = SessionConfig {
-        local_engine_id: Some(snmp_async::codec::Bytes::from_static(TRAP_ENGINE)),
-        ..SessionConfig::default()
-    };
+    let mut config = SessionConfig::default();
+    config.local_engine_id = Some(snmp_async::codec::Bytes::from_static(TRAP_ENGINE));
     let client = Client::<R>::new(R::default(), config).unwrap();
     let marker = |s: &str| VarBind::new("1.3.6.1.4.1.99999.7.0".parse().unwrap(), Value::from(s));
     let trap_oid = "1.3.6.1.4.1.99999.0.1";
@@ -822,10 +820,9 @@ pub async fn trap_receiver_gets_net_snmp_notifications<R: Runtime + Default>() {
     }
     assert_eq!(rx.counters().acknowledged, 2);
     // A filter that denies the sender: nothing comes through, and it is counted.
-    rx.add_filter(snmp_async::TrapFilter {
-        denied_sources: vec![std::net::IpAddr::from([127, 0, 0, 1])],
-        ..Default::default()
-    });
+    let mut deny = snmp_async::TrapFilter::default();
+    deny.denied_sources = vec![std::net::IpAddr::from([127, 0, 0, 1])];
+    rx.add_filter(deny);
     let (ok, _) = run_tool("snmptrap", s(&["-v2c", "-c", "public", &host, "", trap])).await;
     assert!(ok);
     assert!(next_within::<R>(&mut rx, Duration::from_millis(500))

@@ -7,11 +7,12 @@ use snmp_codec::{ErrorStatus, GenericPdu, Oid, PduType, Value, VarBind, Version}
 
 use super::walk::WalkOp;
 use super::{status_error, Output, Step, View};
-use crate::config::WalkOptions;
+use crate::config::{OidCheck, WalkOptions};
 use crate::error::Error;
 
 /// One row of a table: its index arcs and its cells by column number.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct TableRow {
     /// The index: the arcs after the column in each cell's OID.
     pub index: Vec<u32>,
@@ -164,25 +165,42 @@ impl TableOp {
         }
         // GETBULK answers are repetition-major: column j of repetition r is at r * n + j.
         let mut done = alloc::vec![false; n];
+        let mut failure = None;
+        let strict = self.options.check == OidCheck::Previous;
+        let mut matched = alloc::vec![0usize; n];
         for (k, vb) in g.varbinds.into_iter().enumerate() {
-            let j = k % n;
+            let Some(j) = self.column_of(&vb, k % n) else {
+                // Past the end of the column at this position (or, by OID, spilled over into
+                // another column's rows).
+                if strict {
+                    done[k % n] = true;
+                }
+                continue;
+            };
             if done[j] {
                 continue;
             }
-            let (col, last) = &self.active[j];
-            let col_oid = self.entry.child(*col);
-            if matches!(vb.value, Value::EndOfMibView)
-                || !(vb.oid.starts_with(&col_oid) && vb.oid.len() > col_oid.len())
-            {
-                done[j] = true;
-                continue;
-            }
-            if !self.options.allow_non_increasing && vb.oid <= *last {
+            matched[j] += 1;
+            let last = &self.active[j].1;
+            // Net-SNMP's rule by default: against the OID this request asked for the column.
+            let before = match self.options.check {
+                OidCheck::Request => self.current.get(j),
+                OidCheck::Previous => Some(last),
+                OidCheck::None => None,
+            };
+            if let Some(before) = before.filter(|b| vb.oid <= **b) {
                 let e = Error::NonIncreasing {
-                    previous: last.clone(),
-                    received: vb.oid,
+                    previous: before.clone(),
+                    received: vb.oid.clone(),
+                    also: Vec::new(),
                 };
-                return self.fail(e, out);
+                if self.options.check == OidCheck::Previous {
+                    return self.fail(e, out);
+                }
+                match &mut failure {
+                    Some(Error::NonIncreasing { also, .. }) => also.push(vb.oid.clone()),
+                    _ => failure = Some(e),
+                }
             }
             if let Some(limit) = self.options.limit() {
                 if self.count >= limit {
@@ -193,9 +211,47 @@ impl TableOp {
             self.count += 1;
             self.add_cell(vb);
         }
+        if let Some(e) = failure {
+            return self.fail(e, out);
+        }
+        if !strict {
+            // By OID: a column that got no cell of its own in this answer has ended.
+            for (d, m) in done.iter_mut().zip(&matched) {
+                *d |= *m == 0;
+            }
+        }
         let mut keep = done.iter().map(|d| !d);
         self.active.retain(|_| keep.next().unwrap_or(false));
         self.continue_or_finish(out)
+    }
+
+    /// The active column a varbind of an answer belongs to: the column at its position (`pos`:
+    /// answers are repetition-major) when it is in it; else, except with the strict check, the
+    /// column its OID moves forward (some agents answer out of order inside one answer, and
+    /// `snmptable` matches cells by OID). `None` when it belongs to none (the column at this
+    /// position has ended) or is endOfMibView.
+    fn column_of(&self, vb: &VarBind, pos: usize) -> Option<usize> {
+        if matches!(vb.value, Value::EndOfMibView) {
+            return None;
+        }
+        let in_column = |col: u32| {
+            let col_oid = self.entry.child(col);
+            vb.oid.starts_with(&col_oid) && vb.oid.len() > col_oid.len()
+        };
+        let at_pos = self
+            .active
+            .get(pos)
+            .filter(|(c, _)| in_column(*c))
+            .map(|_| pos);
+        if self.options.check == OidCheck::Previous || at_pos.is_some() {
+            return at_pos;
+        }
+        // Another column's OID at this position: its cell (out of order) if it moves that
+        // column forward; else this position's column spilled over into it.
+        self.active
+            .iter()
+            .zip(&self.current)
+            .position(|((c, _), asked)| in_column(*c) && vb.oid > *asked)
     }
 
     fn continue_or_finish(&mut self, out: &mut Vec<Output>) -> Step {

@@ -5,7 +5,7 @@ use alloc::vec::Vec;
 use snmp_codec::{ErrorStatus, GenericPdu, Oid, PduType, Value, VarBind, Version};
 
 use super::{status_error, Output, Step, View};
-use crate::config::WalkOptions;
+use crate::config::{OidCheck, WalkOptions};
 use crate::error::Error;
 
 /// A walk of the subtree under `root`.
@@ -104,38 +104,7 @@ impl WalkOp {
                 "no varbinds in a walk answer",
             )));
         }
-        let mut batch = Vec::with_capacity(g.varbinds.len());
-        let mut finished = false;
-        let mut failure = None;
-        for vb in g.varbinds {
-            if matches!(vb.value, Value::EndOfMibView) || !self.in_subtree(&vb.oid) {
-                if self.options.yield_end_of_mib
-                    && matches!(vb.value, Value::EndOfMibView)
-                    && vb.oid.starts_with(&self.root)
-                {
-                    self.marker = true;
-                    batch.push(vb);
-                }
-                finished = true;
-                break;
-            }
-            if !self.options.allow_non_increasing && vb.oid <= self.last {
-                failure = Some(Error::NonIncreasing {
-                    previous: self.last.clone(),
-                    received: vb.oid,
-                });
-                break;
-            }
-            if let Some(limit) = self.options.limit() {
-                if self.count >= limit {
-                    failure = Some(Error::ResultLimit(limit));
-                    break;
-                }
-            }
-            self.last = vb.oid.clone();
-            self.count += 1;
-            batch.push(vb);
-        }
+        let (batch, finished, failure) = self.take(g.varbinds);
         if !batch.is_empty() {
             out.push(Output::Varbinds(batch));
         }
@@ -148,8 +117,84 @@ impl WalkOp {
         Step::Send
     }
 
+    /// Takes the varbinds of one answer: what to hand out, whether the walk reached its end,
+    /// and the error that ends it.
+    ///
+    /// With [`OidCheck::Request`] (Net-SNMP's rule, the default) every varbind of the answer
+    /// inside the subtree is handed out, each must be greater than the OID the request asked
+    /// for (not than its neighbour: some agents answer out of order inside one answer), and
+    /// the answer's last varbind is the next request's OID; that still guarantees progress.
+    /// With [`OidCheck::Previous`] each varbind must be greater than the one before it, and
+    /// the walk stops before one that is not; with [`OidCheck::None`] nothing is checked
+    /// (the result limit still ends a looping agent's walk).
+    fn take(&mut self, varbinds: Vec<VarBind>) -> (Vec<VarBind>, bool, Option<Error>) {
+        let mut batch = Vec::with_capacity(varbinds.len());
+        let mut finished = false;
+        let mut failure = None;
+        let check = self.options.check;
+        let asked = self.last.clone();
+        let n = varbinds.len();
+        for (i, vb) in varbinds.into_iter().enumerate() {
+            if matches!(vb.value, Value::EndOfMibView) || !self.in_subtree(&vb.oid) {
+                if self.options.yield_end_of_mib
+                    && matches!(vb.value, Value::EndOfMibView)
+                    && vb.oid.starts_with(&self.root)
+                {
+                    self.marker = true;
+                    batch.push(vb);
+                }
+                finished = true;
+                if check == OidCheck::Request {
+                    continue; // as snmpbulkwalk: the rest of the answer is still shown
+                }
+                break;
+            }
+            if let Some(limit) = self.options.limit() {
+                if self.count >= limit {
+                    failure = Some(Error::ResultLimit(limit));
+                    break;
+                }
+            }
+            match check {
+                OidCheck::Request => {
+                    if vb.oid <= asked {
+                        match &mut failure {
+                            Some(Error::NonIncreasing { also, .. }) => also.push(vb.oid.clone()),
+                            _ => {
+                                failure = Some(Error::NonIncreasing {
+                                    previous: asked.clone(),
+                                    received: vb.oid.clone(),
+                                    also: Vec::new(),
+                                })
+                            }
+                        }
+                    }
+                    if i + 1 == n && !vb.value.is_exception() {
+                        self.last = vb.oid.clone();
+                    }
+                }
+                OidCheck::Previous if vb.oid <= self.last => {
+                    failure = Some(Error::NonIncreasing {
+                        previous: self.last.clone(),
+                        received: vb.oid,
+                        also: Vec::new(),
+                    });
+                    break;
+                }
+                OidCheck::Previous | OidCheck::None => self.last = vb.oid.clone(),
+            }
+            self.count += 1;
+            batch.push(vb);
+        }
+        (batch, finished, failure)
+    }
+
+    /// Whether `oid` is in the walked subtree. Under Net-SNMP's rule the root itself counts
+    /// (an agent answering GETNEXT of the root with the root: handed out, then not increasing,
+    /// as `snmpwalk` does); otherwise only OIDs below it.
     fn in_subtree(&self, oid: &Oid) -> bool {
-        oid.starts_with(&self.root) && oid.len() > self.root.len()
+        oid.starts_with(&self.root)
+            && (oid.len() > self.root.len() || self.options.check == OidCheck::Request)
     }
 
     /// The walk reached its end: if it found nothing, try a GET of the root itself (the root

@@ -20,6 +20,7 @@ pub use notification::{Notification, TrapFilter, TrapV1Fields, V3Fields};
 
 /// Counters of a [`Receiver`].
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ReceiverCounters {
     /// Notifications queued for the application.
     pub received: u64,
@@ -43,6 +44,7 @@ pub struct ReceiverCounters {
 
 /// Configuration of a [`Receiver`].
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct ReceiverConfig {
     /// Our engine ID (authoritative for informs). Default: random, Net-SNMP style.
     pub engine_id: Option<Bytes>,

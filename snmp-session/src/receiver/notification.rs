@@ -13,6 +13,7 @@ const SNMP_TRAP_OID: [u32; 11] = [1, 3, 6, 1, 6, 3, 1, 1, 4, 1, 0];
 
 /// The SNMPv1 fields of a Trap-PDU.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct TrapV1Fields {
     /// enterprise.
     pub enterprise: Oid,
@@ -26,6 +27,7 @@ pub struct TrapV1Fields {
 
 /// The SNMPv3 fields of a notification.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct V3Fields {
     /// msgAuthoritativeEngineID (the sender's for traps, ours for informs).
     pub engine_id: Bytes,
@@ -41,6 +43,7 @@ pub struct V3Fields {
 
 /// A received trap or inform.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Notification {
     /// Where it came from.
     pub source: SocketAddr,
@@ -66,6 +69,7 @@ pub struct Notification {
 
 /// Which notifications to accept (all conditions must hold; an empty list allows anything).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct TrapFilter {
     /// Accept only from these addresses.
     pub allowed_sources: Vec<IpAddr>,

@@ -2,6 +2,7 @@
 
 /// Counters a user can read ([`Session::counters`](super::Session::counters)).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Counters {
     /// Requests sent (first attempts).
     pub requests: u64,

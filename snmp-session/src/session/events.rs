@@ -15,6 +15,7 @@ use crate::TableRow;
 /// A datagram to send, written by
 /// [`Session::poll_transmit`](super::Session::poll_transmit) into the caller's buffer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Transmit {
     /// Where to send it.
     pub destination: SocketAddr,

@@ -25,9 +25,22 @@ impl Session {
         match message_version(data) {
             Ok(0) | Ok(1) => self.handle_community(from, data),
             Ok(3) => self.handle_v3(now, from, data),
-            _ => self.counters.dropped_malformed += 1,
+            _ => self.malformed(from),
         }
         self.purge_timers();
+    }
+
+    /// A datagram that does not decode: counted, and counted for the target at that address
+    /// (so that a request that gets only such answers says so when it runs out of attempts).
+    fn malformed(&mut self, from: SocketAddr) {
+        self.counters.dropped_malformed += 1;
+        if let Some(t) = self
+            .by_addr
+            .get(&from)
+            .and_then(|id| self.targets.get_mut(id))
+        {
+            t.malformed = t.malformed.wrapping_add(1);
+        }
     }
 
     /// An id no request in flight has: a late duplicate, or a stranger's.
@@ -41,7 +54,7 @@ impl Session {
 
     fn handle_community(&mut self, from: SocketAddr, data: &[u8]) {
         let Ok(Message::Community(m)) = Message::decode(data) else {
-            self.counters.dropped_malformed += 1;
+            self.malformed(from);
             return;
         };
         let Pdu::Response(g) = m.pdu else {
@@ -75,7 +88,7 @@ impl Session {
     fn handle_v3(&mut self, now: Instant, from: SocketAddr, data: &[u8]) {
         let bytes = Bytes::copy_from_slice(data);
         let Ok((msg, layout)) = V3Message::decode_with_layout(&bytes) else {
-            self.counters.dropped_malformed += 1;
+            self.malformed(from);
             return;
         };
         let Some(rid) = self.requests.by_msg_id(MsgId(msg.msg_id)) else {

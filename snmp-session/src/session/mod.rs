@@ -6,6 +6,7 @@
 use alloc::boxed::Box;
 use alloc::collections::{BTreeMap, VecDeque};
 use alloc::vec::Vec;
+use core::net::SocketAddr;
 
 use rand_chacha::ChaCha12Rng;
 use rand_core::{RngCore, SeedableRng};
@@ -52,6 +53,8 @@ impl OpId {
 #[derive(Debug)]
 struct Target {
     config: TargetConfig,
+    /// Datagrams from its address that did not decode (wrapping).
+    malformed: u32,
     /// Boxed: most targets of a large poll are v1/v2c, and a v3 state (keys, engine) is
     /// four times the size of the rest of a target.
     v3: Option<Box<V3State>>,
@@ -117,6 +120,8 @@ pub struct Session {
     config: SessionConfig,
     salts: SaltCounter,
     targets: BTreeMap<TargetId, Target>,
+    /// The target at each address (the last one added), for what arrives from it.
+    by_addr: BTreeMap<SocketAddr, TargetId>,
     next_target: u32,
     ops: IdMap<OpId, Operation>,
     next_op: u64,
@@ -147,6 +152,7 @@ impl Session {
             config,
             salts,
             targets: BTreeMap::new(),
+            by_addr: BTreeMap::new(),
             next_target: 0,
             ops: IdMap::default(),
             next_op: 0,
@@ -177,7 +183,15 @@ impl Session {
             Security::V3(sec) => Some(Box::new(V3State::new(sec.clone()))),
             Security::Community { .. } => None,
         };
-        self.targets.insert(id, Target { config, v3 });
+        self.by_addr.insert(config.addr, id);
+        self.targets.insert(
+            id,
+            Target {
+                config,
+                malformed: 0,
+                v3,
+            },
+        );
         id
     }
 
@@ -196,7 +210,11 @@ impl Session {
         if let Some(rid) = self.v3(target).and_then(|v| v.discovery) {
             self.drop_request(rid);
         }
-        self.targets.remove(&target);
+        if let Some(t) = self.targets.remove(&target) {
+            if self.by_addr.get(&t.config.addr) == Some(&target) {
+                self.by_addr.remove(&t.config.addr);
+            }
+        }
     }
 
     /// The configuration of a target.
@@ -275,9 +293,14 @@ impl Session {
                 else {
                     return;
                 };
-                let rid = self
-                    .requests
-                    .insert(Some(id), target, fire_and_forget, Purpose::User);
+                let malformed = self.targets.get(&target).map_or(0, |t| t.malformed);
+                let rid = self.requests.insert(
+                    Some(id),
+                    target,
+                    fire_and_forget,
+                    Purpose::User,
+                    malformed,
+                );
                 if let Some(o) = self.ops.get_mut(&id) {
                     o.request = Some(rid);
                 }
@@ -325,9 +348,10 @@ impl Session {
         };
         if start_discovery {
             self.counters.discoveries += 1;
+            let malformed = self.targets.get(&target).map_or(0, |t| t.malformed);
             let d = self
                 .requests
-                .insert(None, target, false, Purpose::Discovery);
+                .insert(None, target, false, Purpose::Discovery, malformed);
             if let Some(v3) = self.v3_mut(target) {
                 v3.discovery = Some(d);
             }
@@ -454,6 +478,9 @@ impl Session {
     }
 
     /// Encodes one attempt of request `rid` into `buf`.
+    // The session's one error type is large (a walk's error holds OIDs); this runs once per
+    // datagram and fails only when a message cannot be made, so boxing would buy nothing.
+    #[allow(clippy::result_large_err)]
     fn encode_request(
         &mut self,
         rid: RequestId,
@@ -564,8 +591,14 @@ impl Session {
                 self.send_queue.push_back(rid);
             } else {
                 self.counters.timeouts += 1;
+                let seen = self.targets.get(&target_id).map_or(0, |t| t.malformed);
+                let datagrams = seen.wrapping_sub(req.malformed_before);
                 let e = match req.last_usm_error.take() {
                     Some(u) => Error::Usm(u),
+                    None if datagrams > 0 => Error::Malformed {
+                        attempts,
+                        datagrams,
+                    },
                     None => Error::Timeout { attempts },
                 };
                 self.fail_request(rid, e);

@@ -42,6 +42,8 @@ pub(crate) struct Request {
     /// plaintext msgID can forge one, so it ends the request only when the attempt's deadline
     /// passes without a genuine answer.
     pub(crate) unauthenticated_report: Option<ReportKind>,
+    /// The target's count of undecodable datagrams when the request was made.
+    pub(crate) malformed_before: u32,
 }
 
 impl Request {
@@ -88,6 +90,7 @@ impl Requests {
         target: TargetId,
         fire_and_forget: bool,
         purpose: Purpose,
+        malformed_before: u32,
     ) -> RequestId {
         let rid = RequestId(self.fresh());
         self.map.insert(
@@ -104,6 +107,7 @@ impl Requests {
                 rediscovered: false,
                 last_usm_error: None,
                 unauthenticated_report: None,
+                malformed_before,
             },
         );
         rid
