@@ -9,20 +9,22 @@ use std::time::Duration;
 use snmp_codec::Oid;
 use snmp_session::{Instant, Request, Session, SessionConfig, TargetConfig};
 
-use crate::{Measured, Meter, BULK_REPS, BULK_ROOT, GET_OID};
+use crate::cases::{CaseId, BULK_REPS, BULK_ROOT, GET_OID};
+use crate::clients::ClientId;
+use crate::measure::{Measured, Meter};
 
 /// One encoded request for `case` and the varbinds its answer carries.
-fn request(case: &str, dest: SocketAddr) -> Result<(Vec<u8>, u64), String> {
+fn request(case: CaseId, dest: SocketAddr) -> Result<(Vec<u8>, u64), String> {
     let mut s = Session::new(SessionConfig::default(), [3; 32]);
     let t = s.add_target(TargetConfig::v2c(dest, "public"));
     let parse = |o: &str| o.parse::<Oid>().map_err(|e| format!("{e:?}"));
     let per_answer = match case {
-        "get_v2c" => {
+        CaseId::GetV2c => {
             s.start(t, Request::Get(vec![parse(GET_OID)?]))
                 .map_err(|e| e.to_string())?;
             1
         }
-        "bulk_10k" | "bulk_100k" => {
+        CaseId::Bulk10k | CaseId::Bulk100k => {
             s.start(
                 t,
                 Request::GetBulk {
@@ -45,11 +47,16 @@ fn request(case: &str, dest: SocketAddr) -> Result<(Vec<u8>, u64), String> {
 }
 
 /// Runs `case` with the floor `client`: one request in flight, as the sequential clients.
-pub(crate) fn run(client: &str, case: &str, secs: f64, port: u16) -> Result<Measured, String> {
+pub(crate) fn run(
+    client: ClientId,
+    case: CaseId,
+    secs: f64,
+    port: u16,
+) -> Result<Measured, String> {
     let dest = SocketAddr::from(([127, 0, 0, 1], port));
     let (req, per_answer) = request(case, dest)?;
     match client {
-        "udp-floor-blocking" => {
+        ClientId::UdpFloorBlocking => {
             let s = UdpSocket::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
             s.set_read_timeout(Some(Duration::from_secs(2)))
                 .map_err(|e| e.to_string())?;
@@ -65,7 +72,7 @@ pub(crate) fn run(client: &str, case: &str, secs: f64, port: u16) -> Result<Meas
             }
             Ok(meter.finish(ops, (ops - errors) * per_answer, errors))
         }
-        "udp-floor-tokio" => {
+        ClientId::UdpFloorTokio => {
             let rt = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
                 .build()

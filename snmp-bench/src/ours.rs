@@ -10,13 +10,15 @@ use snmp_codec::Oid;
 use snmp_session::{Event, Instant, Request, Session, SessionConfig, TargetConfig, V3Security};
 use snmp_usm::{AuthProtocol, PrivProtocol, UsmUser};
 
-use crate::{Measured, Meter, BULK_REPS, BULK_ROOT, GET_OID, NEXT_ROOT, POLL_OID, POLL_ROUNDS};
+use crate::cases::{CaseId, Work, BULK_REPS, BULK_ROOT, GET_OID, NEXT_ROOT, POLL_OID};
+use crate::clients::ClientId;
+use crate::measure::{Measured, Meter};
 
 /// The benchmark's v3 user (SHA-256 / AES-128).
 pub(crate) fn v3_user() -> UsmUser {
-    UsmUser::new(crate::V3_USER)
-        .with_auth(AuthProtocol::Sha256, crate::V3_AUTH.as_bytes())
-        .and_then(|u| u.with_privacy(PrivProtocol::Aes128, crate::V3_PRIV.as_bytes()))
+    UsmUser::new(crate::cases::V3_USER)
+        .with_auth(AuthProtocol::Sha256, crate::cases::V3_AUTH.as_bytes())
+        .and_then(|u| u.with_privacy(PrivProtocol::Aes128, crate::cases::V3_PRIV.as_bytes()))
         .expect("valid passwords")
 }
 
@@ -26,40 +28,40 @@ fn addr(port: u16) -> SocketAddr {
 
 /// Runs `case` with the project's client `client`.
 pub(crate) fn run(
-    client: &str,
-    case: &str,
+    client: ClientId,
+    case: CaseId,
     secs: f64,
     port: u16,
     count: usize,
 ) -> Result<Measured, String> {
     match client {
-        "snmp-rs-tokio" => {
+        ClientId::SnmpRsTokio => {
             let rt = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
                 .build()
                 .map_err(|e| e.to_string())?;
             rt.block_on(run_async(snmp_tokio::Tokio, case, secs, port, count))
         }
-        "snmp-rs-smol" => {
+        ClientId::SnmpRsSmol => {
             // As tokio's current-thread runtime: the driver runs on the calling thread (smol's
             // global executor would put it on a thread of its own).
             let ex = std::sync::Arc::new(smol::Executor::new());
             let rt = snmp_smol::Smol::on(ex.clone());
             smol::block_on(ex.run(run_async(rt, case, secs, port, count)))
         }
-        "snmp-rs-engine" => run_engine(case, secs, port, count),
-        other => Err(format!("unknown client {other}")),
+        ClientId::SnmpRsEngine => run_engine(case, secs, port, count),
+        other => Err(format!("{other} is not one of ours")),
     }
 }
 
 async fn run_async<R: Runtime + Default>(
     rt: R,
-    case: &str,
+    case: CaseId,
     secs: f64,
     port: u16,
     count: usize,
 ) -> Result<Measured, String> {
-    let v3 = case.ends_with("_v3");
+    let v3 = case.v3();
     let client = snmp_async::Client::new(rt, snmp_session::SessionConfig::default())
         .map_err(|e| e.to_string())?;
     let mut b = Manager::<R>::builder(&addr(port).to_string())
@@ -77,8 +79,8 @@ async fn run_async<R: Runtime + Default>(
     }
     let (mut ops, mut vbs, mut errors) = (0u64, 0u64, 0u64);
     let meter = Meter::start();
-    match case {
-        "get_v2c" | "get_v3" => {
+    match case.work() {
+        Work::Get => {
             while ops == 0 || meter.elapsed() < secs {
                 for _ in 0..100 {
                     match m.get(&get_oid).await {
@@ -89,12 +91,12 @@ async fn run_async<R: Runtime + Default>(
                 }
             }
         }
-        "walk_next_1k" | "bulk_10k" | "bulk_10k_v3" | "bulk_100k" | "bulk_100k_v3" => {
+        Work::Walk { bulk } => {
             while ops == 0 || meter.elapsed() < secs {
-                let mut walk = if case == "walk_next_1k" {
-                    m.walk(NEXT_ROOT)
-                } else {
+                let mut walk = if bulk {
                     m.bulk_walk(BULK_ROOT, BULK_REPS)
+                } else {
+                    m.walk(NEXT_ROOT)
                 };
                 while let Some(item) = walk.next().await {
                     match item {
@@ -105,12 +107,11 @@ async fn run_async<R: Runtime + Default>(
                 ops += 1;
             }
         }
-        "poll_200x20" | "poll_10k" => {
+        Work::Poll { rounds } => {
             let oids: Vec<Oid> = vec![POLL_OID.parse().map_err(|e| format!("{e:?}"))?];
             let targets: Vec<PollTarget> = (0..count)
                 .map(|i| PollTarget::v2c(addr(port + i as u16), "public"))
                 .collect();
-            let rounds = if case == "poll_10k" { 1 } else { POLL_ROUNDS };
             while ops == 0 || meter.elapsed() < secs {
                 for _ in 0..rounds {
                     let mut results = m.poll_many(targets.iter().cloned(), oids.clone(), count);
@@ -124,7 +125,6 @@ async fn run_async<R: Runtime + Default>(
                 }
             }
         }
-        other => return Err(format!("unknown case {other}")),
     }
     Ok(meter.finish(ops, vbs, errors))
 }
@@ -196,9 +196,9 @@ impl Engine {
     }
 }
 
-fn run_engine(case: &str, secs: f64, port: u16, count: usize) -> Result<Measured, String> {
+fn run_engine(case: CaseId, secs: f64, port: u16, count: usize) -> Result<Measured, String> {
     let mut e = Engine::new()?;
-    let v3 = case.ends_with("_v3");
+    let v3 = case.v3();
     let mut config = if v3 {
         TargetConfig::v3(addr(port), V3Security::new(v3_user()))
     } else {
@@ -221,8 +221,8 @@ fn run_engine(case: &str, secs: f64, port: u16, count: usize) -> Result<Measured
         e.drive(1, |_| {});
     }
     let meter = Meter::start();
-    match case {
-        "get_v2c" | "get_v3" => {
+    match case.work() {
+        Work::Get => {
             while ops == 0 || meter.elapsed() < secs {
                 for _ in 0..100 {
                     e.session
@@ -233,9 +233,9 @@ fn run_engine(case: &str, secs: f64, port: u16, count: usize) -> Result<Measured
                 }
             }
         }
-        "walk_next_1k" | "bulk_10k" | "bulk_10k_v3" | "bulk_100k" | "bulk_100k_v3" => {
+        Work::Walk { bulk } => {
             while ops == 0 || meter.elapsed() < secs {
-                let op = if case == "walk_next_1k" {
+                let op = if !bulk {
                     e.session.start(
                         t,
                         Request::walk(NEXT_ROOT.parse().map_err(|e| format!("{e:?}"))?),
@@ -254,7 +254,7 @@ fn run_engine(case: &str, secs: f64, port: u16, count: usize) -> Result<Measured
                 ops += 1;
             }
         }
-        "poll_200x20" | "poll_10k" => {
+        Work::Poll { rounds } => {
             let oid: Oid = POLL_OID.parse().map_err(|e| format!("{e:?}"))?;
             let targets: Vec<_> = (0..count)
                 .map(|i| {
@@ -264,7 +264,6 @@ fn run_engine(case: &str, secs: f64, port: u16, count: usize) -> Result<Measured
                     e.session.add_target(c)
                 })
                 .collect();
-            let rounds = if case == "poll_10k" { 1 } else { POLL_ROUNDS };
             while ops == 0 || meter.elapsed() < secs {
                 for _ in 0..rounds {
                     for &t in &targets {
@@ -277,7 +276,6 @@ fn run_engine(case: &str, secs: f64, port: u16, count: usize) -> Result<Measured
                 }
             }
         }
-        other => return Err(format!("unknown case {other}")),
     }
     Ok(meter.finish(ops, vbs, errors))
 }

@@ -3,18 +3,20 @@
 
 use std::time::Duration;
 
-use crate::{Measured, Meter, BULK_REPS, BULK_ROOT, GET_OID, NEXT_ROOT, POLL_OID, POLL_ROUNDS};
+use crate::cases::{CaseId, Work, BULK_REPS, BULK_ROOT, GET_OID, NEXT_ROOT, POLL_OID};
+use crate::clients::ClientId;
+use crate::measure::{Measured, Meter};
 
 /// Runs `case` with the peer `client`.
 pub(crate) fn run(
-    client: &str,
-    case: &str,
+    client: ClientId,
+    case: CaseId,
     secs: f64,
     port: u16,
     count: usize,
 ) -> Result<Measured, String> {
     match client {
-        "async-snmp" => {
+        ClientId::AsyncSnmp => {
             snmp_sim::fast::raise_fd_limit(count + 64);
             let rt = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
@@ -22,8 +24,8 @@ pub(crate) fn run(
                 .map_err(|e| e.to_string())?;
             rt.block_on(async_snmp_case(case, secs, port, count))
         }
-        "snmp2" => snmp2_case(case, secs, port),
-        other => Err(format!("unknown client {other}")),
+        ClientId::Snmp2 => snmp2_case(case, secs, port),
+        other => Err(format!("{other} is not a Rust peer")),
     }
 }
 
@@ -36,12 +38,12 @@ async fn async_snmp_client(
     v3: bool,
 ) -> Result<async_snmp::Client<async_snmp::UdpHandle>, String> {
     let auth: async_snmp::Auth = if v3 {
-        async_snmp::UsmConfig::new(crate::V3_USER)
+        async_snmp::UsmConfig::new(crate::cases::V3_USER)
             .auth_priv(
                 async_snmp::AuthProtocol::Sha256,
-                crate::V3_AUTH,
+                crate::cases::V3_AUTH,
                 async_snmp::PrivProtocol::Aes128,
-                crate::V3_PRIV,
+                crate::cases::V3_PRIV,
             )
             .map_err(|e| e.to_string())?
             .into()
@@ -56,22 +58,21 @@ async fn async_snmp_client(
 }
 
 async fn async_snmp_case(
-    case: &str,
+    case: CaseId,
     secs: f64,
     port: u16,
     count: usize,
 ) -> Result<Measured, String> {
     use async_snmp::Oid;
-    let v3 = case.ends_with("_v3");
+    let v3 = case.v3();
     let get_oid = Oid::from_slice(&arcs(GET_OID));
     let (mut ops, mut vbs, mut errors) = (0u64, 0u64, 0u64);
-    if case.starts_with("poll") {
+    if let Work::Poll { rounds } = case.work() {
         let mut clients = Vec::with_capacity(count);
         for i in 0..count {
             clients.push(async_snmp_client(port + i as u16, false).await?);
         }
         let oid = Oid::from_slice(&arcs(POLL_OID));
-        let rounds = if case == "poll_10k" { 1 } else { POLL_ROUNDS };
         let meter = Meter::start();
         while ops == 0 || meter.elapsed() < secs {
             for _ in 0..rounds {
@@ -92,8 +93,8 @@ async fn async_snmp_case(
         c.get(&get_oid).await.map_err(|e| e.to_string())?;
     }
     let meter = Meter::start();
-    match case {
-        "get_v2c" | "get_v3" => {
+    match case.work() {
+        Work::Get => {
             while ops == 0 || meter.elapsed() < secs {
                 for _ in 0..100 {
                     match c.get(&get_oid).await {
@@ -104,9 +105,9 @@ async fn async_snmp_case(
                 }
             }
         }
-        "walk_next_1k" | "bulk_10k" | "bulk_10k_v3" | "bulk_100k" | "bulk_100k_v3" => {
+        Work::Walk { bulk } => {
             while ops == 0 || meter.elapsed() < secs {
-                let mut walk = if case == "walk_next_1k" {
+                let mut walk = if !bulk {
                     c.walk_getnext(Oid::from_slice(&arcs(NEXT_ROOT)))
                 } else {
                     c.bulk_walk(Oid::from_slice(&arcs(BULK_ROOT)), BULK_REPS)
@@ -121,27 +122,29 @@ async fn async_snmp_case(
                 ops += 1;
             }
         }
-        other => return Err(format!("unknown case {other}")),
+        Work::Poll { .. } => return Err("polls are run above".into()),
     }
     Ok(meter.finish(ops, vbs, errors))
 }
 
-fn snmp2_case(case: &str, secs: f64, port: u16) -> Result<Measured, String> {
+fn snmp2_case(case: CaseId, secs: f64, port: u16) -> Result<Measured, String> {
     use snmp2::{Oid, SyncSession};
-    if case.starts_with("poll") {
+    if matches!(case.work(), Work::Poll { .. }) {
         return Err("blocking sessions only (no concurrency)".into());
     }
-    let v3 = case.ends_with("_v3");
+    let v3 = case.v3();
     let target = format!("127.0.0.1:{port}");
     let timeout = Some(Duration::from_secs(2));
     let mut s = if v3 {
-        let security =
-            snmp2::v3::Security::new(crate::V3_USER.as_bytes(), crate::V3_AUTH.as_bytes())
-                .with_auth_protocol(snmp2::v3::AuthProtocol::Sha256)
-                .with_auth(snmp2::v3::Auth::AuthPriv {
-                    cipher: snmp2::v3::Cipher::Aes128,
-                    privacy_password: crate::V3_PRIV.as_bytes().to_vec(),
-                });
+        let security = snmp2::v3::Security::new(
+            crate::cases::V3_USER.as_bytes(),
+            crate::cases::V3_AUTH.as_bytes(),
+        )
+        .with_auth_protocol(snmp2::v3::AuthProtocol::Sha256)
+        .with_auth(snmp2::v3::Auth::AuthPriv {
+            cipher: snmp2::v3::Cipher::Aes128,
+            privacy_password: crate::cases::V3_PRIV.as_bytes().to_vec(),
+        });
         let mut s =
             SyncSession::new_v3(&target, timeout, 1, security).map_err(|e| e.to_string())?;
         s.init().map_err(|e| e.to_string())?;
@@ -164,8 +167,8 @@ fn snmp2_case(case: &str, secs: f64, port: u16) -> Result<Measured, String> {
     }
     let (mut ops, mut vbs, mut errors) = (0u64, 0u64, 0u64);
     let meter = Meter::start();
-    match case {
-        "get_v2c" | "get_v3" => {
+    match case.work() {
+        Work::Get => {
             while ops == 0 || meter.elapsed() < secs {
                 for _ in 0..100 {
                     match s.get(&get_oid) {
@@ -176,8 +179,7 @@ fn snmp2_case(case: &str, secs: f64, port: u16) -> Result<Measured, String> {
                 }
             }
         }
-        "walk_next_1k" | "bulk_10k" | "bulk_10k_v3" | "bulk_100k" | "bulk_100k_v3" => {
-            let bulk = case != "walk_next_1k";
+        Work::Walk { bulk } => {
             let root = to_u64(if bulk { BULK_ROOT } else { NEXT_ROOT });
             while ops == 0 || meter.elapsed() < secs {
                 // A walk by hand: the crate has no walk; ask from the last OID until the
@@ -216,7 +218,7 @@ fn snmp2_case(case: &str, secs: f64, port: u16) -> Result<Measured, String> {
                 ops += 1;
             }
         }
-        other => return Err(format!("unknown case {other}")),
+        Work::Poll { .. } => return Err("polls are run above".into()),
     }
     Ok(meter.finish(ops, vbs, errors))
 }

@@ -1,0 +1,190 @@
+//! The clients, typed: the project's three, the peers, and the floors, and how each is run.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+/// A client's id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub(crate) enum ClientId {
+    /// The async Manager on tokio (ours, the reference of the ratios).
+    #[serde(rename = "snmp-rs-tokio")]
+    SnmpRsTokio,
+    /// The async Manager on smol (ours).
+    #[serde(rename = "snmp-rs-smol")]
+    SnmpRsSmol,
+    /// The sans-IO engine with a hand loop (ours).
+    #[serde(rename = "snmp-rs-engine")]
+    SnmpRsEngine,
+    /// async-snmp (Rust).
+    #[serde(rename = "async-snmp")]
+    AsyncSnmp,
+    /// snmp2 (Rust).
+    #[serde(rename = "snmp2")]
+    Snmp2,
+    /// gufo-snmp (Python).
+    #[serde(rename = "gufo-snmp")]
+    GufoSnmp,
+    /// snmpkit (Python).
+    #[serde(rename = "snmpkit")]
+    Snmpkit,
+    /// A libnetsnmp C client.
+    #[serde(rename = "libnetsnmp-c")]
+    LibnetsnmpC,
+    /// Net-SNMP's command-line tools.
+    #[serde(rename = "net-snmp-cli")]
+    NetSnmpCli,
+    /// The blocking-socket floor.
+    #[serde(rename = "udp-floor-blocking")]
+    UdpFloorBlocking,
+    /// The tokio-socket floor.
+    #[serde(rename = "udp-floor-tokio")]
+    UdpFloorTokio,
+}
+
+impl ClientId {
+    /// Every client, in the table's order.
+    pub(crate) const ALL: [ClientId; 11] = [
+        ClientId::SnmpRsTokio,
+        ClientId::SnmpRsSmol,
+        ClientId::SnmpRsEngine,
+        ClientId::AsyncSnmp,
+        ClientId::Snmp2,
+        ClientId::GufoSnmp,
+        ClientId::Snmpkit,
+        ClientId::LibnetsnmpC,
+        ClientId::NetSnmpCli,
+        ClientId::UdpFloorBlocking,
+        ClientId::UdpFloorTokio,
+    ];
+
+    /// The id as text.
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            ClientId::SnmpRsTokio => "snmp-rs-tokio",
+            ClientId::SnmpRsSmol => "snmp-rs-smol",
+            ClientId::SnmpRsEngine => "snmp-rs-engine",
+            ClientId::AsyncSnmp => "async-snmp",
+            ClientId::Snmp2 => "snmp2",
+            ClientId::GufoSnmp => "gufo-snmp",
+            ClientId::Snmpkit => "snmpkit",
+            ClientId::LibnetsnmpC => "libnetsnmp-c",
+            ClientId::NetSnmpCli => "net-snmp-cli",
+            ClientId::UdpFloorBlocking => "udp-floor-blocking",
+            ClientId::UdpFloorTokio => "udp-floor-tokio",
+        }
+    }
+
+    /// The client with this id.
+    pub(crate) fn parse(s: &str) -> Option<ClientId> {
+        ClientId::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+
+    /// One of the project's.
+    pub(crate) fn ours(self) -> bool {
+        matches!(
+            self,
+            ClientId::SnmpRsTokio | ClientId::SnmpRsSmol | ClientId::SnmpRsEngine
+        )
+    }
+
+    /// A floor (no SNMP work; compared by varbinds/s).
+    pub(crate) fn floor(self) -> bool {
+        matches!(self, ClientId::UdpFloorBlocking | ClientId::UdpFloorTokio)
+    }
+}
+
+impl std::fmt::Display for ClientId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// How a client is run.
+#[derive(Debug, Clone)]
+pub(crate) enum Runner {
+    /// Built into this binary.
+    Builtin,
+    /// The Python runner with this interpreter.
+    Python(PathBuf),
+    /// The compiled libnetsnmp client.
+    C(PathBuf),
+    /// Net-SNMP's command-line tools, one process per walk.
+    Cli,
+    /// Not installed: why.
+    Missing(String),
+}
+
+/// A client and how to run it.
+#[derive(Debug, Clone)]
+pub(crate) struct Client {
+    pub(crate) id: ClientId,
+    pub(crate) runner: Runner,
+}
+
+/// Every client, with what is installed of the peers in `peers_dir`.
+pub(crate) fn clients(peers_dir: &Path) -> Vec<Client> {
+    let status = |name: &str| {
+        std::fs::read_to_string(peers_dir.join(format!("{name}.missing")))
+            .ok()
+            .map(|s| s.trim().to_owned())
+    };
+    let python = peers_dir.join("venv/bin/python");
+    let py = |module: &str| -> Runner {
+        if let Some(why) = status(module) {
+            return Runner::Missing(why);
+        }
+        if !python.exists() {
+            return Runner::Missing("no venv: run snmp-bench/setup-peers.sh".into());
+        }
+        Runner::Python(python.clone())
+    };
+    let c_bin = peers_dir.join("netsnmp-client");
+    let c = match status("netsnmp-client") {
+        Some(why) => Runner::Missing(why),
+        None if c_bin.exists() => Runner::C(c_bin),
+        None => Runner::Missing("not compiled: run snmp-bench/setup-peers.sh".into()),
+    };
+    let cli = if snmp_testkit::which("snmpbulkwalk").is_some() {
+        Runner::Cli
+    } else {
+        Runner::Missing("snmpbulkwalk not found (Debian package snmp)".into())
+    };
+    ClientId::ALL
+        .into_iter()
+        .map(|id| {
+            let runner = match id {
+                ClientId::GufoSnmp => py("gufo_snmp"),
+                ClientId::Snmpkit => py("snmpkit"),
+                ClientId::LibnetsnmpC => c.clone(),
+                ClientId::NetSnmpCli => cli.clone(),
+                _ => Runner::Builtin,
+            };
+            Client { id, runner }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_round_trip_and_missing_peers_say_why() {
+        for c in ClientId::ALL {
+            assert_eq!(ClientId::parse(c.as_str()), Some(c));
+        }
+        let dir = std::env::temp_dir().join("snmp-bench-no-peers");
+        let all = clients(&dir);
+        assert_eq!(all.len(), ClientId::ALL.len());
+        for c in &all {
+            match c.id {
+                ClientId::GufoSnmp | ClientId::Snmpkit | ClientId::LibnetsnmpC => {
+                    assert!(matches!(c.runner, Runner::Missing(_)), "{:?}", c)
+                }
+                id if id.ours() || id.floor() => assert!(matches!(c.runner, Runner::Builtin)),
+                _ => {}
+            }
+        }
+    }
+}
