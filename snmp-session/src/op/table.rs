@@ -156,8 +156,13 @@ impl TableOp {
                 return self.fail(e, out);
             }
         }
+        self.take_columns(g.varbinds, out)
+    }
+
+    /// Takes the varbinds of a columns answer into cells and ends the columns that ended.
+    fn take_columns(&mut self, varbinds: Vec<VarBind>, out: &mut Vec<Output>) -> Step {
         let n = self.active.len();
-        if g.varbinds.is_empty() || n == 0 {
+        if varbinds.is_empty() || n == 0 {
             return self.fail(
                 Error::MalformedResponse("no varbinds in a table answer"),
                 out,
@@ -168,7 +173,7 @@ impl TableOp {
         let mut failure = None;
         let strict = self.options.check == OidCheck::Previous;
         let mut matched = alloc::vec![0usize; n];
-        for (k, vb) in g.varbinds.into_iter().enumerate() {
+        for (k, vb) in varbinds.into_iter().enumerate() {
             let Some(j) = self.column_of(&vb, k % n) else {
                 // Past the end of the column at this position (or, by OID, spilled over into
                 // another column's rows).

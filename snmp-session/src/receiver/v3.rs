@@ -190,20 +190,42 @@ impl Receiver {
                 self.remember_keys(k);
             }
             if !ours {
-                let c = clock.get_or_insert(EngineClock::new(
-                    inc.usm.engine_boots,
-                    inc.usm.engine_time,
-                    now,
-                ));
-                c.update_from_authentic(now, inc.usm.engine_boots, inc.usm.engine_time);
-                if !self.clocks.contains_key(&engine_id) {
-                    while self.clocks.len() >= self.clock_limit() {
-                        self.clocks.pop_first();
-                    }
-                }
-                self.clocks.insert(engine_id.clone(), *c);
+                self.remember_clock(&engine_id, clock, now, &inc.usm);
             }
         }
+        self.deliver_v3(now, from, msg_id, engine_id, keys.as_ref(), inc);
+    }
+
+    /// Remembers the clock of an engine whose trap authenticated (within the bound).
+    fn remember_clock(
+        &mut self,
+        engine_id: &Bytes,
+        clock: Option<EngineClock>,
+        now: Instant,
+        usm: &snmp_codec::UsmSecurityParameters,
+    ) {
+        let mut c =
+            clock.unwrap_or_else(|| EngineClock::new(usm.engine_boots, usm.engine_time, now));
+        c.update_from_authentic(now, usm.engine_boots, usm.engine_time);
+        if !self.clocks.contains_key(engine_id) {
+            while self.clocks.len() >= self.clock_limit() {
+                self.clocks.pop_first();
+            }
+        }
+        self.clocks.insert(engine_id.clone(), c);
+    }
+
+    /// Queues a v3 notification that passed every check, and acknowledges it if it is an
+    /// inform.
+    fn deliver_v3(
+        &mut self,
+        now: Instant,
+        from: SocketAddr,
+        msg_id: i32,
+        engine_id: Bytes,
+        keys: Option<&LocalizedUser>,
+        inc: snmp_usm::Incoming,
+    ) {
         let scoped = inc.scoped_pdu;
         let v3 = V3Fields {
             engine_id,
@@ -222,7 +244,7 @@ impl Receiver {
         let n = v2_notification(from, Version::V3, None, &scoped.pdu, g, Some(v3));
         let inform = n.pdu_type == PduType::InformRequest;
         if self.accept(n) && inform {
-            let Some(keys) = keys.as_ref() else {
+            let Some(keys) = keys else {
                 return;
             };
             let ack = ScopedPdu {

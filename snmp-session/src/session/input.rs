@@ -7,15 +7,28 @@ use core::net::SocketAddr;
 
 use snmp_codec::{
     message_version, Bytes, GenericPdu, Message, Oid, Pdu, SecurityLevel, UsmSecurityParameters,
-    V3Message,
+    V3Layout, V3Message,
 };
 use snmp_usm::{process_decoded, Instant, TimeCheck, UsmError};
 
 use super::ids::{MsgId, RequestId};
 use super::requests::Purpose;
-use super::Session;
+use super::{Session, TargetId};
 use crate::config::Security;
 use crate::error::{Error, ReportKind};
+
+/// A v3 answer on its way in: what its handlers need besides the message itself.
+struct Arrival<'a> {
+    now: Instant,
+    rid: RequestId,
+    target: TargetId,
+    /// It came from another address than the target's (which the target allows).
+    from_elsewhere: bool,
+    bytes: &'a Bytes,
+    layout: &'a V3Layout,
+    /// The agent's msgMaxSize.
+    agent_max: usize,
+}
 
 impl Session {
     /// Handles a datagram received from `from`. Anything that is not a valid, expected answer
@@ -100,7 +113,7 @@ impl Session {
             return;
         };
         let (purpose, target_id) = (req.purpose, req.target);
-        let Some(target) = self.targets.get_mut(&target_id) else {
+        let Some(target) = self.targets.get(&target_id) else {
             self.counters.dropped_unknown += 1;
             return;
         };
@@ -112,43 +125,70 @@ impl Session {
             self.counters.dropped_wrong_source += 1;
             return;
         }
-        let Some(v3) = target.v3.as_deref_mut() else {
+        if target.v3.is_none() {
             self.counters.dropped_mismatch += 1;
             return;
+        }
+        let arrival = Arrival {
+            now,
+            rid,
+            target: target_id,
+            from_elsewhere,
+            bytes: &bytes,
+            layout: &layout,
+            agent_max: usize::try_from(msg.msg_max_size).unwrap_or(usize::MAX),
         };
-        let agent_max = usize::try_from(msg.msg_max_size).unwrap_or(usize::MAX);
+        match purpose {
+            Purpose::Discovery => self.handle_discovery_report(arrival, msg),
+            Purpose::User => self.handle_v3_answer(arrival, msg),
+        }
+    }
 
-        if purpose == Purpose::Discovery {
-            let Ok(inc) = process_decoded(
-                &bytes,
-                msg,
-                &layout,
-                |_, _| Err(UsmError::UnknownUserName),
-                TimeCheck::Skip,
-                now,
-            ) else {
-                self.counters.dropped_security += 1;
-                return;
-            };
-            if inc.usm.engine_id.is_empty() {
-                // A discovery Report must name an engine.
-                self.counters.dropped_mismatch += 1;
-                return;
-            }
-            self.counters.responses += 1;
-            let u = &inc.usm;
-            let waiting = v3.learn(
-                u.engine_id.clone(),
-                u.engine_boots,
-                u.engine_time,
-                now,
-                agent_max,
-            );
-            self.drop_request(rid);
-            self.send_queue.extend(waiting);
+    /// The answer to a discovery probe: a Report that names the agent's engine (its values
+    /// unauthenticated, so used for sending only until an authenticated answer confirms them).
+    fn handle_discovery_report(&mut self, a: Arrival<'_>, msg: V3Message) {
+        let Ok(inc) = process_decoded(
+            a.bytes,
+            msg,
+            a.layout,
+            |_, _| Err(UsmError::UnknownUserName),
+            TimeCheck::Skip,
+            a.now,
+        ) else {
+            self.counters.dropped_security += 1;
+            return;
+        };
+        if inc.usm.engine_id.is_empty() {
+            // A discovery Report must name an engine.
+            self.counters.dropped_mismatch += 1;
             return;
         }
+        let Some(v3) = self.v3_mut(a.target) else {
+            return;
+        };
+        let u = &inc.usm;
+        let waiting = v3.learn(
+            u.engine_id.clone(),
+            u.engine_boots,
+            u.engine_time,
+            a.now,
+            a.agent_max,
+        );
+        self.counters.responses += 1;
+        self.drop_request(a.rid);
+        self.send_queue.extend(waiting);
+    }
 
+    /// The answer to a request: checked against the engine's keys and clock (only an
+    /// authenticated message moves the clock), then a Report or the Response.
+    fn handle_v3_answer(&mut self, a: Arrival<'_>, msg: V3Message) {
+        let Some(v3) = self
+            .targets
+            .get_mut(&a.target)
+            .and_then(|t| t.v3.as_deref_mut())
+        else {
+            return;
+        };
         let Some(engine) = v3.engine.as_mut() else {
             self.counters.dropped_mismatch += 1;
             return;
@@ -160,9 +200,9 @@ impl Session {
             TimeCheck::Skip
         };
         let result = process_decoded(
-            &bytes,
+            a.bytes,
             msg,
-            &layout,
+            a.layout,
             |name, eid| {
                 if name != &keys.name()[..] {
                     Err(UsmError::UnknownUserName)
@@ -173,31 +213,31 @@ impl Session {
                 }
             },
             time,
-            now,
+            a.now,
         );
         let inc = match result {
             Ok(inc) => inc,
             Err(e) => {
                 self.counters.dropped_security += 1;
                 let retry_other =
-                    e == UsmError::DecryptionError && self.maybe_switch_privacy(target_id, rid);
-                if let Some(req) = self.requests.get_mut(rid) {
+                    e == UsmError::DecryptionError && self.maybe_switch_privacy(a.target, a.rid);
+                if let Some(req) = self.requests.get_mut(a.rid) {
                     req.last_usm_error = Some(e);
                 }
                 if retry_other {
-                    self.resend(rid);
+                    self.resend(a.rid);
                 }
                 return;
             }
         };
         let authenticated = inc.level != SecurityLevel::NoAuthNoPriv;
-        if from_elsewhere && !authenticated {
+        if a.from_elsewhere && !authenticated {
             self.counters.dropped_wrong_source += 1;
             return;
         }
         if authenticated {
             let u = &inc.usm;
-            v3.confirm(u.engine_boots, u.engine_time, now, agent_max);
+            v3.confirm(u.engine_boots, u.engine_time, a.now, a.agent_max);
         }
         match inc.scoped_pdu.pdu {
             Pdu::Report(g) => {
@@ -208,7 +248,7 @@ impl Session {
                     .map_or(ReportKind::Other(Oid::new()), |vb| {
                         ReportKind::from_oid(&vb.oid)
                     });
-                self.handle_report(rid, kind, authenticated, now, &inc.usm);
+                self.handle_report(a.rid, kind, authenticated, a.now, &inc.usm);
             }
             Pdu::Response(g) => {
                 let context = &inc.scoped_pdu.context_name;
@@ -216,7 +256,7 @@ impl Session {
                     self.counters.dropped_mismatch += 1;
                     return;
                 }
-                self.deliver(rid, g);
+                self.deliver(a.rid, g);
             }
             _ => self.counters.dropped_mismatch += 1,
         }
