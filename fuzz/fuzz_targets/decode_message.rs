@@ -11,5 +11,5 @@ fuzz_target!(|data: &[u8]| {
         let again = Message::decode(&msg.to_vec()).expect("re-encoded message must decode");
         assert_eq!(again, msg);
     }
-    let _ = ScopedPdu::decode(&input);
+    let _ = ScopedPdu::decode_bytes(&input);
 });

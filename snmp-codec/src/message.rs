@@ -339,11 +339,16 @@ impl ScopedPdu {
         })
     }
 
-    /// Decodes a ScopedPDU, as found in plaintext or after decryption. Bytes after the SEQUENCE
-    /// are ignored: block ciphers pad the plaintext (RFC 3414 section 8.1.1.2).
-    ///
-    /// Octet strings in the result share `input`'s memory.
-    pub fn decode(input: &Bytes) -> Result<Self, DecodeError> {
+    /// Decodes a ScopedPDU, as found in plaintext or after decryption, from a slice (copied
+    /// once into a shared buffer). Bytes after the SEQUENCE are ignored: block ciphers pad the
+    /// plaintext (RFC 3414 section 8.1.1.2).
+    pub fn decode(input: &[u8]) -> Result<Self, DecodeError> {
+        Self::decode_bytes(&Bytes::copy_from_slice(input))
+    }
+
+    /// [`ScopedPdu::decode`] without copying: octet strings in the result share `input`'s
+    /// memory.
+    pub fn decode_bytes(input: &Bytes) -> Result<Self, DecodeError> {
         let mut r = Reader::new(input);
         Self::read(&mut r)
     }
@@ -563,7 +568,18 @@ impl V3Message {
         (v, auth)
     }
 
-    /// Decodes a v3 message and reports its layout. Octet strings share `input`'s memory.
+    /// Decodes a v3 message from a slice (copied once into a shared buffer).
+    pub fn decode(input: &[u8]) -> Result<V3Message, DecodeError> {
+        Self::decode_bytes(&Bytes::copy_from_slice(input))
+    }
+
+    /// Decodes a v3 message without copying: octet strings share `input`'s memory.
+    pub fn decode_bytes(input: &Bytes) -> Result<V3Message, DecodeError> {
+        Self::decode_with_layout(input).map(|(m, _)| m)
+    }
+
+    /// Decodes a v3 message and reports its layout (where the authentication parameters are,
+    /// for checking the digest). Octet strings share `input`'s memory.
     pub fn decode_with_layout(input: &Bytes) -> Result<(V3Message, V3Layout), DecodeError> {
         let mut r = Reader::new(input);
         let mut msg = r.nested(tag::SEQUENCE)?;

@@ -266,14 +266,14 @@ proptest! {
         let mut enc = s.to_vec();
         prop_assert_eq!(enc.len(), s.encoded_len());
         enc.extend(std::iter::repeat_n(0u8, pad));
-        prop_assert_eq!(ScopedPdu::decode(&Bytes::from(enc)).unwrap(), s);
+        prop_assert_eq!(ScopedPdu::decode_bytes(&Bytes::from(enc)).unwrap(), s);
     }
 
     #[test]
     fn arbitrary_bytes_never_panic(data in prop::collection::vec(any::<u8>(), 0..600)) {
         let b = Bytes::from(data);
         let _ = Message::decode_bytes(&b);
-        let _ = ScopedPdu::decode(&b);
+        let _ = ScopedPdu::decode_bytes(&b);
         let _ = Value::decode(&b);
         let _ = V3Message::decode_with_layout(&b);
     }

@@ -131,9 +131,7 @@ fn notifications_below_the_users_level_are_dropped() {
     rx.handle_datagram(now, sender(), &inform);
     let mut buf = vec![0u8; 65536];
     let t = rx.poll_transmit(&mut buf).unwrap();
-    let reply = snmp_codec::V3Message::decode_with_layout(&Bytes::copy_from_slice(&buf[..t.len]))
-        .unwrap()
-        .0;
+    let reply = snmp_codec::V3Message::decode(&buf[..t.len]).unwrap();
     let snmp_codec::ScopedPduData::Plaintext(scoped) = reply.data else {
         panic!("a Report is plaintext")
     };

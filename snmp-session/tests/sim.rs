@@ -888,11 +888,7 @@ fn spoofed_unauthenticated_reports_at_every_step_end_nothing() {
     let engine = sim.agents[&agent_addr(0)].engine_id().clone();
     let mut kind = 0u32;
     sim.tamper = Some(Box::new(move |from, answer| {
-        let bytes = snmp_codec::Bytes::from(answer.clone());
-        let msg_id = snmp_codec::V3Message::decode_with_layout(&bytes)
-            .unwrap()
-            .0
-            .msg_id;
+        let msg_id = snmp_codec::V3Message::decode(&answer).unwrap().msg_id;
         kind = kind % 7 + 1;
         let forged = forged_report(msg_id, &engine, b"grace", kind);
         vec![(from, forged), (from, answer)]

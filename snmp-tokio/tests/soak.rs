@@ -177,8 +177,8 @@ fn the_receiver_under_a_flood_stays_in_budget_and_still_delivers() {
                 .expect("a genuine notification was lost")
                 .unwrap();
             if let Some(s) = n.varbinds.last().and_then(|vb| vb.value.as_str()) {
-                if n.v3.is_some() {
-                    assert_eq!(n.v3.as_ref().unwrap().level, SecurityLevel::AuthPriv);
+                if let Some(v3) = &n.v3 {
+                    assert_eq!(v3.level, SecurityLevel::AuthPriv);
                 }
                 genuine.insert(s.to_owned());
             }

@@ -232,7 +232,7 @@ pub fn process_decoded<'u>(
                 .privacy_key()
                 .ok_or(UsmError::UnsupportedSecurityLevel)?;
             let plain = key.decrypt(&ct, &usm.priv_params, usm.engine_boots, usm.engine_time)?;
-            ScopedPdu::decode(&Bytes::from(plain)).map_err(|_| UsmError::DecryptionError)?
+            ScopedPdu::decode_bytes(&Bytes::from(plain)).map_err(|_| UsmError::DecryptionError)?
         }
         (SecurityLevel::AuthNoPriv, ScopedPduData::Plaintext(s)) => s,
         // Flags and msgData disagree.

@@ -1,4 +1,4 @@
-//! `cargo run -p snmp-smol --example walk -- HOST[:PORT] [OID]`: a bulk walk on smol.
+//! `cargo run -p snmp-smol --example smol_walk -- HOST[:PORT] [OID]`: a bulk walk on smol.
 use futures_util::StreamExt;
 use snmp_smol::{Error, Manager};
 
