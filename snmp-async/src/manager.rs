@@ -164,6 +164,12 @@ impl<R: Runtime> std::fmt::Debug for ManagerBuilder<R> {
 }
 
 impl<R: Runtime> ManagerBuilder<R> {
+    /// A builder on the runtime `rt` (for a runtime without a `Default`, such as the test
+    /// kit's in-memory one; otherwise `Manager::builder(host)`).
+    pub fn with_runtime(rt: R, host: &str) -> Self {
+        Self::new(rt, host)
+    }
+
     pub(crate) fn new(rt: R, host: &str) -> Self {
         ManagerBuilder {
             rt,

@@ -31,13 +31,16 @@ impl ReportKind {
     /// snmpUnknownContexts (1.3.6.1.6.3.12.1.5.0).
     const UNKNOWN_CONTEXTS: [u32; 10] = [1, 3, 6, 1, 6, 3, 12, 1, 5, 0];
 
-    /// Classifies a Report by its first varbind's OID.
+    /// Classifies a Report by its first varbind's OID (a Report without varbinds is
+    /// `Other` of the empty OID, and says so).
     ///
     /// ```
-    /// use snmp_session::ReportKind;
+    /// use snmp_session::{Error, ReportKind};
     /// let k = ReportKind::from_oid(&"1.3.6.1.6.3.15.1.1.5.0".parse().unwrap());
     /// assert_eq!(k, ReportKind::WrongDigest);
     /// assert_eq!(k.oid().to_string(), "1.3.6.1.6.3.15.1.1.5.0");
+    /// let empty = Error::Report(ReportKind::Other(snmp_codec::Oid::new()));
+    /// assert_eq!(empty.to_string(), "SNMPv3 report: a Report without varbinds");
     /// ```
     pub fn from_oid(oid: &Oid) -> ReportKind {
         if let Some(stat) = UsmStat::from_oid(oid) {

@@ -27,6 +27,8 @@ pub struct Faults {
     pub discovery_time_skew: i64,
     /// Report usmStatsUnknownEngineIDs to everything (an agent whose engine ID keeps changing).
     pub always_unknown_engine: bool,
+    /// Answer GETNEXT with one varbind more than asked for.
+    pub extra_varbind: bool,
     /// Answer GETBULK with its varbinds out of order inside each answer (neighbours swapped
     /// in pairs, the last left in place), as some H3C and Brocade agents do.
     pub unsorted_bulk: bool,
@@ -362,6 +364,12 @@ impl Agent {
                             return Some(err(ErrorStatus::NoSuchName, i + 1, g.varbinds.clone()))
                         }
                         None => out.push(VarBind::new(vb.oid.clone(), Value::EndOfMibView)),
+                    }
+                }
+                if self.faults.extra_varbind {
+                    // One more than asked: the next varbind after the last one.
+                    if let Some((o, v)) = out.last().and_then(|l| self.next_after(&l.oid.clone())) {
+                        out.push(VarBind::new(o, v));
                     }
                 }
             }
