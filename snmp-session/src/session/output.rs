@@ -14,7 +14,7 @@ use crate::error::Error;
 
 impl Session {
     /// Writes the next datagram to send into `buf` (which should hold
-    /// [`SessionConfig::max_message_size`] bytes). Messages are encoded here, at the time of
+    /// [`SessionConfig::max_message_size`](crate::SessionConfig::max_message_size) bytes). Messages are encoded here, at the time of
     /// sending, so that v3 messages carry the current engine time.
     #[must_use]
     pub fn poll_transmit(&mut self, now: Instant, buf: &mut [u8]) -> Option<Transmit> {
