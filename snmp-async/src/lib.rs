@@ -35,8 +35,8 @@ pub use snmp_codec::{
 };
 pub use snmp_session::{
     self as session, AesKeyExtension, Notification, OidCheck, ReceiverConfig, ReceiverCounters,
-    ReportKind, Request, SessionConfig, StartError, TableRow, TargetConfig, TrapFilter,
-    WalkOptions,
+    Repetitions, ReportKind, Request, SessionConfig, StartError, TableRow, TargetConfig,
+    TrapFilter, WalkOptions,
 };
 pub use snmp_usm::{AuthProtocol, PrivProtocol, UsmUser};
 

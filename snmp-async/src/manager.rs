@@ -556,6 +556,19 @@ impl<R: Runtime> Manager<R> {
         columns: Option<&[u32]>,
         bulk_size: u32,
     ) -> Result<Vec<TableRow>, TableError> {
+        self.get_table_with_options(base, columns, bulk_size, WalkOptions::default())
+            .await
+    }
+
+    /// [`Manager::get_table`] with walk options (adaptive repetitions, the OID check, a result
+    /// limit).
+    pub async fn get_table_with_options(
+        &self,
+        base: impl IntoOid,
+        columns: Option<&[u32]>,
+        bulk_size: u32,
+        options: WalkOptions,
+    ) -> Result<Vec<TableRow>, TableError> {
         let base = base.into_oid().map_err(|error| TableError {
             error,
             rows: Vec::new(),
@@ -565,7 +578,7 @@ impl<R: Runtime> Manager<R> {
             entry: base,
             columns: columns.map(<[u32]>::to_vec),
             max_repetitions: bulk_size,
-            options: WalkOptions::default(),
+            options,
         };
         let closed = |error| TableError {
             error,

@@ -161,6 +161,25 @@ impl Agent {
     }
 }
 
+/// How a GETBULK walk or table sizes its requests (not Net-SNMP options: no `-C` letter).
+#[derive(Args, Clone, Default)]
+struct WalkFlags {
+    /// Adapt max-repetitions to the agent: start at -Cr, double while answers come back
+    /// complete (up to 256), shrink on tooBig, cut-short answers and timeouts.
+    #[arg(long)]
+    adaptive: bool,
+}
+
+impl WalkFlags {
+    fn repetitions(&self) -> snmp_tokio::Repetitions {
+        if self.adaptive {
+            snmp_tokio::Repetitions::adaptive()
+        } else {
+            snmp_tokio::Repetitions::Fixed
+        }
+    }
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// GET (snmpget).
@@ -196,6 +215,8 @@ enum Command {
     Bulkwalk {
         #[command(flatten)]
         agent: Agent,
+        #[command(flatten)]
+        walk: WalkFlags,
         oid: Option<String>,
     },
     /// SET (snmpset): OID TYPE VALUE triples; TYPE one of i u t a o s x c C (as snmpset).
@@ -209,6 +230,8 @@ enum Command {
     Table {
         #[command(flatten)]
         agent: Agent,
+        #[command(flatten)]
+        walk: WalkFlags,
         entry: String,
         columns: Vec<u32>,
     },
@@ -388,7 +411,12 @@ fn parse_triples(list: &[String]) -> Result<Vec<VarBind>, Failure> {
         .collect()
 }
 
-async fn walk(agent: &Agent, oid: Option<String>, bulk: bool) -> Result<(), Failure> {
+async fn walk(
+    agent: &Agent,
+    oid: Option<String>,
+    bulk: bool,
+    flags: &WalkFlags,
+) -> Result<(), Failure> {
     let m = agent.manager().await?;
     let root = oid.unwrap_or_else(|| ".1.3.6.1.2.1".into());
     // Net-SNMP's check by default (each varbind against the OID its request asked for);
@@ -400,7 +428,8 @@ async fn walk(agent: &Agent, oid: Option<String>, bulk: bool) -> Result<(), Fail
     };
     let options = snmp_tokio::WalkOptions::default()
         .with_check(check)
-        .with_end_marker(true);
+        .with_end_marker(true)
+        .with_repetitions(flags.repetitions());
     let size = bulk.then(|| agent.app_number('r').unwrap_or(10));
     let mut stream = m.walk_with_options(root.as_str(), size, options);
     let mut count = 0usize;
@@ -443,11 +472,17 @@ async fn walk(agent: &Agent, oid: Option<String>, bulk: bool) -> Result<(), Fail
     Ok(())
 }
 
-async fn table(agent: &Agent, entry: &str, columns: &[u32]) -> Result<(), Failure> {
+async fn table(
+    agent: &Agent,
+    entry: &str,
+    columns: &[u32],
+    flags: &WalkFlags,
+) -> Result<(), Failure> {
     let m = agent.manager().await?;
     let cols = (!columns.is_empty()).then_some(columns);
+    let options = snmp_tokio::WalkOptions::default().with_repetitions(flags.repetitions());
     let rows = m
-        .get_table(entry, cols, agent.app_number('r').unwrap_or(25))
+        .get_table_with_options(entry, cols, agent.app_number('r').unwrap_or(25), options)
         .await
         .map_err(|e| e.error)?;
     let mut headers: Vec<u32> = rows
@@ -618,8 +653,12 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 print_varbind(&VarBind::new(o, v), agent.json);
             }
         }
-        Command::Walk { agent, oid } => walk(&agent, oid, false).await?,
-        Command::Bulkwalk { agent, oid } => walk(&agent, oid, true).await?,
+        Command::Walk { agent, oid } => walk(&agent, oid, false, &WalkFlags::default()).await?,
+        Command::Bulkwalk {
+            agent,
+            walk: w,
+            oid,
+        } => walk(&agent, oid, true, &w).await?,
         Command::Set { agent, triples } => {
             let m = agent.manager().await?;
             let vbs = parse_triples(&triples)?;
@@ -632,9 +671,10 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         }
         Command::Table {
             agent,
+            walk: w,
             entry,
             columns,
-        } => table(&agent, &entry, &columns).await?,
+        } => table(&agent, &entry, &columns, &w).await?,
         Command::Poll {
             agent,
             oids,

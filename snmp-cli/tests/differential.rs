@@ -47,6 +47,24 @@ fn snmp_walk_prints_what_snmpwalk_prints() {
             "bulkwalk -Cr10 .1",
         ),
         (
+            snmp(&[
+                "bulkwalk",
+                "-v2c",
+                "-c",
+                "public",
+                "-Cr10",
+                "--adaptive",
+                &host,
+                ".1",
+            ]),
+            net_snmp_tool(
+                "snmpbulkwalk",
+                &["-On", "-v2c", "-c", "public", "-Cr10", &udp, ".1"],
+            )
+            .unwrap(),
+            "bulkwalk --adaptive .1 (the real agent's whole tree)",
+        ),
+        (
             snmp(&["walk", "-v1", "-c", "public", &host, ".1"]),
             net_snmp_tool("snmpwalk", &["-On", "-v1", "-c", "public", &udp, ".1"]).unwrap(),
             "walk -v1 .1",

@@ -140,6 +140,9 @@ pub struct TargetConfig {
     /// Accept answers from another address than `addr` (agents that answer from another
     /// interface). For v3, only answers that authenticate are accepted from elsewhere.
     pub accept_any_source: bool,
+    /// The largest answer an adaptive walk grows its requests towards, in bytes (default
+    /// 65,507, the largest UDP payload; for v3 the agent's msgMaxSize also bounds it).
+    pub max_answer_size: usize,
 }
 
 impl TargetConfig {
@@ -176,6 +179,7 @@ impl TargetConfig {
             timeout: Duration::from_secs(5),
             retries: 3,
             accept_any_source: false,
+            max_answer_size: 65507,
         }
     }
 
@@ -209,6 +213,32 @@ pub enum OidCheck {
     None,
 }
 
+/// How a GETBULK walk or table chooses its max-repetitions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum Repetitions {
+    /// Always the max-repetitions asked for (halved on `tooBig`). The default.
+    #[default]
+    Fixed,
+    /// Start from what worked last time for the target (else from the max-repetitions asked
+    /// for), double while answers come back complete and under half the size limit (the
+    /// agent's msgMaxSize for v3, the target's
+    /// [`max_answer_size`](TargetConfig::max_answer_size) otherwise), up to `max`; take what
+    /// the agent gave when it cuts an answer short; halve on `tooBig` and for the retry after
+    /// a timeout. What it ends with is remembered for the target.
+    Adaptive {
+        /// The most repetitions it grows to.
+        max: u32,
+    },
+}
+
+impl Repetitions {
+    /// Adaptive, up to 256 repetitions.
+    pub const fn adaptive() -> Self {
+        Repetitions::Adaptive { max: 256 }
+    }
+}
+
 /// Options of a walk (and of a table fetch).
 ///
 /// ```
@@ -226,6 +256,8 @@ pub struct WalkOptions {
     /// [`crate::Error::ResultLimit`] (default: unlimited, unless the check is
     /// [`OidCheck::None`]: then 1,000,000).
     pub max_results: Option<usize>,
+    /// How GETBULK's max-repetitions is chosen (default: fixed).
+    pub repetitions: Repetitions,
     /// Hand out what ended the walk as a last varbind, as `snmpwalk` prints it: the
     /// endOfMibView exception (v2c/v3), or for v1's noSuchName end a varbind with the last OID
     /// and the value `EndOfMibView` (which `snmpwalk -v1` prints as `End of MIB`). Off by
@@ -237,6 +269,12 @@ impl WalkOptions {
     /// These options with `check`.
     pub fn with_check(mut self, check: OidCheck) -> Self {
         self.check = check;
+        self
+    }
+
+    /// These options with a max-repetitions policy.
+    pub fn with_repetitions(mut self, repetitions: Repetitions) -> Self {
+        self.repetitions = repetitions;
         self
     }
 

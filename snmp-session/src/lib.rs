@@ -41,7 +41,8 @@ mod request;
 mod session;
 
 pub use config::{
-    AesKeyExtension, OidCheck, Security, SessionConfig, TargetConfig, V3Security, WalkOptions,
+    AesKeyExtension, OidCheck, Repetitions, Security, SessionConfig, TargetConfig, V3Security,
+    WalkOptions,
 };
 pub use error::{Error, ReportKind, StartError};
 pub use op::TableRow;

@@ -13,7 +13,7 @@ use std::time::Duration;
 use common::{agent_addr, Fate, Sim};
 use proptest::prelude::*;
 use snmp_codec::{Oid, VarBind};
-use snmp_session::{Error, Request, TargetConfig, WalkOptions};
+use snmp_session::{Error, Repetitions, Request, TargetConfig, WalkOptions};
 use snmp_testkit::FakeAgent;
 
 /// A scripted network: for each exchange, whether the request is lost, the answer is lost, or
@@ -125,6 +125,34 @@ proptest! {
         prop_assert_eq!(out.result.clone(), Some(Ok(())));
         prop_assert_eq!(&out.varbinds, &expected(&sim, &root));
         prop_assert_eq!(out.after_done, 0);
+    }
+
+    /// Adaptive repetitions, under any loss that leaves an attempt through, duplication and
+    /// delays (which reorder): exactly the sequential walk's sequence, and a table's rows.
+    #[test]
+    fn adaptive_walks_yield_exactly_the_sequential_sequence(
+        script in prop::collection::vec(any::<u8>(), 1..64),
+        start in 1u32..40,
+        max in 1u32..300,
+    ) {
+        let fate = Scripted { script, pos: 0, failed_in_a_row: 0, max_failures: 3, lose_answer: false };
+        let (mut sim, t) = setup(fate, 60);
+        let root: Oid = "1.3.6.1.2.1.2.2.1".parse().unwrap();
+        let options = WalkOptions::default().with_repetitions(Repetitions::Adaptive { max });
+        let walk = Request::Walk { root: root.clone(), max_repetitions: Some(start), options };
+        let table = Request::Table { entry: root.clone(), columns: Some(vec![2, 5, 10]), max_repetitions: start, options };
+        // One at a time: the script's promise (an attempt of every request gets through)
+        // holds for one request in flight.
+        let w = sim.session.start(t, walk).unwrap();
+        sim.run(&[w], 200_000);
+        let tb = sim.session.start(t, table).unwrap();
+        sim.run(&[tb], 200_000);
+        let out = sim.outcome(w);
+        prop_assert_eq!(out.result.clone(), Some(Ok(())));
+        prop_assert_eq!(&out.varbinds, &expected(&sim, &root));
+        prop_assert_eq!(sim.outcome(tb).result.clone(), Some(Ok(())));
+        prop_assert_eq!(sim.outcome(tb).rows.len(), 60);
+        prop_assert!(sim.outcome(tb).rows.iter().all(|r| r.columns.len() == 3));
     }
 
     #[test]

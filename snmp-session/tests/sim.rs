@@ -9,8 +9,8 @@ use std::time::Duration;
 use common::{agent_addr, Lossy, Perfect, Rng, Sim};
 use snmp_codec::{ErrorStatus, Message, Oid, Pdu, Value, VarBind};
 use snmp_session::{
-    AesKeyExtension, Error, OidCheck, ReportKind, Request, StartError, TargetConfig, V3Security,
-    WalkOptions,
+    AesKeyExtension, Error, OidCheck, Repetitions, ReportKind, Request, StartError, TargetConfig,
+    V3Security, WalkOptions,
 };
 use snmp_testkit::{FakeAgent, Faults};
 use snmp_usm::{AuthProtocol, PrivProtocol, UsmUser};
@@ -1049,4 +1049,91 @@ fn a_repeating_agent_ends_the_walk_after_the_repeated_varbinds() {
     // 12 good varbinds (answers of 5, 5, then 2 good and 3 repeats), then 5 repeats.
     assert_eq!(out.varbinds.len(), 20);
     assert_eq!(out.varbinds[..12], agent_data(&sim, &root)[..12]);
+}
+
+fn adaptive_walk(root: &Oid, start: u32) -> Request {
+    Request::Walk {
+        root: root.clone(),
+        max_repetitions: Some(start),
+        options: WalkOptions::default().with_repetitions(Repetitions::Adaptive { max: 200 }),
+    }
+}
+
+/// An adaptive bulk walk returns exactly the agent's data, in fewer requests than a fixed
+/// one, and the next walk of the target starts from what worked.
+#[test]
+fn adaptive_repetitions_grow_and_are_remembered() {
+    let (mut sim, t) = perfect_sim(1000);
+    let root = oid("1.3.6.1.2.1.2.2.1");
+    let expected = agent_data(&sim, &root);
+    let requests = |sim: &Sim<Perfect>| sim.session.counters().requests;
+
+    let before = requests(&sim);
+    let fixed = sim
+        .session
+        .start(t, Request::bulk_walk(root.clone(), 10))
+        .unwrap();
+    sim.run(&[fixed], 10_000);
+    assert_eq!(sim.outcome(fixed).varbinds, expected);
+    let fixed_requests = requests(&sim) - before;
+
+    let before = requests(&sim);
+    let op = sim.session.start(t, adaptive_walk(&root, 10)).unwrap();
+    sim.run(&[op], 10_000);
+    assert_eq!(sim.outcome(op).result, Some(Ok(())));
+    assert_eq!(sim.outcome(op).varbinds, expected);
+    let adaptive_requests = requests(&sim) - before;
+    assert!(
+        adaptive_requests * 3 < fixed_requests,
+        "adaptive {adaptive_requests} requests, fixed {fixed_requests}"
+    );
+
+    let before = requests(&sim);
+    let again = sim.session.start(t, adaptive_walk(&root, 10)).unwrap();
+    sim.run(&[again], 10_000);
+    assert_eq!(sim.outcome(again).varbinds, expected);
+    let remembered = requests(&sim) - before;
+    assert!(
+        remembered < adaptive_requests,
+        "{remembered} >= {adaptive_requests}"
+    );
+    assert_eq!(remembered as usize, expected.len().div_ceil(200) + 1);
+}
+
+/// An agent that answers tooBig above a size, and one too slow for big requests (they time
+/// out): the adaptive walk shrinks and completes with exactly the agent's data; the fixed one
+/// asking for as much fails on the slow agent.
+#[test]
+fn adaptive_repetitions_shrink_on_too_big_and_on_timeouts() {
+    let root = oid("1.3.6.1.2.1.2.2.1");
+    let (mut sim, t) = perfect_sim(300);
+    sim.agents
+        .get_mut(&agent_addr(0))
+        .unwrap()
+        .faults
+        .too_big_above = Some(1200);
+    let op = sim.session.start(t, adaptive_walk(&root, 100)).unwrap();
+    sim.run(&[op], 10_000);
+    assert_eq!(sim.outcome(op).result, Some(Ok(())));
+    assert_eq!(sim.outcome(op).varbinds, agent_data(&sim, &root));
+
+    let (mut sim, t) = perfect_sim(300);
+    sim.agents
+        .get_mut(&agent_addr(0))
+        .unwrap()
+        .faults
+        .silent_above_repetitions = Some(20);
+    let fixed = sim
+        .session
+        .start(t, Request::bulk_walk(root.clone(), 64))
+        .unwrap();
+    sim.run(&[fixed], 10_000);
+    assert!(matches!(
+        sim.outcome(fixed).result,
+        Some(Err(Error::Timeout { .. }))
+    ));
+    let op = sim.session.start(t, adaptive_walk(&root, 64)).unwrap();
+    sim.run(&[op], 10_000);
+    assert_eq!(sim.outcome(op).result, Some(Ok(())));
+    assert_eq!(sim.outcome(op).varbinds, agent_data(&sim, &root));
 }

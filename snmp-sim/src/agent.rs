@@ -29,6 +29,9 @@ pub struct Faults {
     pub always_unknown_engine: bool,
     /// Answer GETNEXT with one varbind more than asked for.
     pub extra_varbind: bool,
+    /// Never answer a GETBULK asking for more repetitions than this (an agent too slow for
+    /// big requests: they time out).
+    pub silent_above_repetitions: Option<i32>,
     /// Answer GETBULK with its varbinds out of order inside each answer (neighbours swapped
     /// in pairs, the last left in place), as some H3C and Brocade agents do.
     pub unsorted_bulk: bool,
@@ -374,6 +377,14 @@ impl Agent {
                 }
             }
             Pdu::GetBulkRequest(b) => {
+                if self
+                    .faults
+                    .silent_above_repetitions
+                    .is_some_and(|n| b.max_repetitions > n)
+                {
+                    // A slow agent: big requests take longer than the manager waits.
+                    return None;
+                }
                 let n = usize::try_from(b.non_repeaters.max(0))
                     .unwrap_or(0)
                     .min(b.varbinds.len());

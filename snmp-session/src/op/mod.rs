@@ -8,8 +8,11 @@ use crate::error::Error;
 use crate::request::Request;
 
 mod get;
+mod repetitions;
 mod table;
 mod walk;
+
+pub(crate) use repetitions::AnswerSize;
 
 use get::GetOp;
 use table::TableOp;
@@ -152,7 +155,17 @@ pub(crate) enum Op {
 impl Op {
     /// The state machine of `request` (already checked against the target's version), for a
     /// target of `version`; GETs carry at most `max_oids` OIDs per request.
-    pub(crate) fn new(request: Request, version: Version, max_oids: usize) -> Op {
+    pub(crate) fn new(
+        request: Request,
+        version: Version,
+        max_oids: usize,
+        hint: Option<u32>,
+    ) -> Op {
+        // An adaptive walk or table starts from what worked last time for the target.
+        let start = |asked: u32, options: &crate::WalkOptions| match (options.repetitions, hint) {
+            (crate::Repetitions::Adaptive { .. }, Some(h)) => h,
+            _ => asked,
+        };
         match request {
             Request::Get(oids) => Op::Get(GetOp::new(oids, max_oids, false)),
             Request::GetEach(oids) => Op::Get(GetOp::new(oids, max_oids, true)),
@@ -171,19 +184,31 @@ impl Op {
                 root,
                 max_repetitions,
                 options,
-            } => Op::Walk(WalkOp::new(root, max_repetitions, options, version)),
+            } => {
+                let reps = max_repetitions.map(|m| start(m, &options));
+                Op::Walk(WalkOp::new(root, reps, options, version))
+            }
             Request::Table {
                 entry,
                 columns,
                 max_repetitions,
                 options,
-            } => Op::Table(TableOp::new(
-                entry,
-                columns.as_deref(),
-                max_repetitions,
-                options,
-                version,
-            )),
+            } => {
+                // The hint is per column for columns, the walk's for a whole entry.
+                let n = columns.as_ref().map_or(1, |c| c.len().max(1));
+                let per = |h: u32| h.saturating_mul(u32::try_from(n).unwrap_or(u32::MAX));
+                let asked = match (options.repetitions, hint) {
+                    (crate::Repetitions::Adaptive { .. }, Some(h)) => per(h),
+                    _ => max_repetitions,
+                };
+                Op::Table(TableOp::new(
+                    entry,
+                    columns.as_deref(),
+                    asked,
+                    options,
+                    version,
+                ))
+            }
             Request::Inform {
                 trap_oid,
                 uptime,
@@ -220,8 +245,14 @@ impl Op {
         }
     }
 
-    /// Handles the answer to the request in flight.
-    pub(crate) fn on_response(&mut self, g: GenericPdu, out: &mut Vec<Output>) -> Step {
+    /// Handles the answer to the request in flight (`size`: how big it was, against the
+    /// limit, for adaptive repetitions).
+    pub(crate) fn on_response(
+        &mut self,
+        g: GenericPdu,
+        out: &mut Vec<Output>,
+        size: AnswerSize,
+    ) -> Step {
         match self {
             Op::Get(op) => op.on_response(g, out),
             Op::Single(p) | Op::Trap(p) => {
@@ -231,8 +262,26 @@ impl Op {
                 out.push(Output::Varbinds(g.varbinds));
                 Step::Finish(Ok(()))
             }
-            Op::Walk(w) => w.on_response(g, out),
-            Op::Table(t) => t.on_response(g, out),
+            Op::Walk(w) => w.on_response(g, out, size),
+            Op::Table(t) => t.on_response(g, out, size),
+        }
+    }
+
+    /// An attempt of the request in flight went unanswered and it will be sent again.
+    pub(crate) fn on_attempt_timeout(&mut self) {
+        match self {
+            Op::Walk(w) => w.on_attempt_timeout(),
+            Op::Table(t) => t.on_attempt_timeout(),
+            _ => {}
+        }
+    }
+
+    /// The max-repetitions an adaptive walk or table ended with (to start from next time).
+    pub(crate) fn learned_repetitions(&self) -> Option<u32> {
+        match self {
+            Op::Walk(w) => w.learned_repetitions(),
+            Op::Table(t) => t.learned_repetitions(),
+            _ => None,
         }
     }
 

@@ -5,9 +5,10 @@ use alloc::vec::Vec;
 
 use snmp_codec::{ErrorStatus, GenericPdu, Oid, PduType, Value, VarBind, Version};
 
+use super::repetitions::{AnswerSize, RepetitionControl};
 use super::walk::WalkOp;
 use super::{status_error, Output, Step, View};
-use crate::config::{OidCheck, WalkOptions};
+use crate::config::{OidCheck, Repetitions, WalkOptions};
 use crate::error::Error;
 
 /// One row of a table: its index arcs and its cells by column number.
@@ -30,7 +31,10 @@ pub(crate) struct TableOp {
     walk: Option<WalkOp>,
     /// The OIDs of the request in flight (the active columns' last OIDs).
     current: Vec<Oid>,
+    /// Varbinds per GETBULK, shared by the active columns (fixed repetitions).
     bulk: u32,
+    /// Repetitions per column, when they adapt.
+    adaptive: Option<RepetitionControl>,
     version: Version,
     rows: BTreeMap<Vec<u32>, BTreeMap<u32, Value>>,
     options: WalkOptions,
@@ -62,12 +66,20 @@ impl TableOp {
                 )
             }
         };
+        let per_column = bulk / u32::try_from(active.len().max(1)).unwrap_or(u32::MAX);
+        let adaptive = match options.repetitions {
+            Repetitions::Adaptive { .. } => {
+                Some(RepetitionControl::new(per_column, options.repetitions))
+            }
+            _ => None,
+        };
         Self {
             entry,
             active,
             walk,
             current: Vec::new(),
             bulk,
+            adaptive,
             version,
             rows: BTreeMap::new(),
             options,
@@ -101,7 +113,10 @@ impl TableOp {
             return View::Oids(PduType::GetNextRequest, [0, 0], &self.current);
         }
         let n = u32::try_from(self.current.len().max(1)).unwrap_or(u32::MAX);
-        let reps = (self.bulk / n).max(1);
+        let reps = match &self.adaptive {
+            Some(r) => r.current(),
+            None => (self.bulk / n).max(1),
+        };
         View::Oids(
             PduType::GetBulkRequest,
             [0, i32::try_from(reps).unwrap_or(i32::MAX)],
@@ -118,10 +133,15 @@ impl TableOp {
         }
     }
 
-    pub(super) fn on_response(&mut self, g: GenericPdu, out: &mut Vec<Output>) -> Step {
+    pub(super) fn on_response(
+        &mut self,
+        g: GenericPdu,
+        out: &mut Vec<Output>,
+        size: AnswerSize,
+    ) -> Step {
         if let Some(w) = self.walk.as_mut() {
             let mut walked = Vec::new();
-            let step = w.on_response(g, &mut walked);
+            let step = w.on_response(g, &mut walked, size);
             for o in walked {
                 if let Output::Varbinds(vbs) = o {
                     for vb in vbs {
@@ -146,9 +166,19 @@ impl TableOp {
                 self.active.remove(i - 1);
                 return self.continue_or_finish(out);
             }
-            ErrorStatus::TooBig if self.bulk > 1 && self.version != Version::V1 => {
-                self.bulk /= 2;
-                return Step::Send;
+            ErrorStatus::TooBig if self.version != Version::V1 => {
+                let smaller = match self.adaptive.as_mut() {
+                    Some(r) => r.on_too_big(),
+                    None if self.bulk > 1 => {
+                        self.bulk /= 2;
+                        true
+                    }
+                    None => false,
+                };
+                if smaller {
+                    return Step::Send;
+                }
+                return self.fail(Error::TooBig, out);
             }
             ErrorStatus::TooBig => return self.fail(Error::TooBig, out),
             _ => {
@@ -156,12 +186,18 @@ impl TableOp {
                 return self.fail(e, out);
             }
         }
-        self.take_columns(g.varbinds, out)
+        self.take_columns(g.varbinds, out, size)
     }
 
     /// Takes the varbinds of a columns answer into cells and ends the columns that ended.
-    fn take_columns(&mut self, varbinds: Vec<VarBind>, out: &mut Vec<Output>) -> Step {
+    fn take_columns(
+        &mut self,
+        varbinds: Vec<VarBind>,
+        out: &mut Vec<Output>,
+        size: AnswerSize,
+    ) -> Step {
         let n = self.active.len();
+        let received = varbinds.len();
         if varbinds.is_empty() || n == 0 {
             return self.fail(
                 Error::MalformedResponse("no varbinds in a table answer"),
@@ -225,6 +261,9 @@ impl TableOp {
                 *d |= *m == 0;
             }
         }
+        if let Some(r) = self.adaptive.as_mut() {
+            r.on_answer(received, n, size, done.iter().any(|d| *d));
+        }
         let mut keep = done.iter().map(|d| !d);
         self.active.retain(|_| keep.next().unwrap_or(false));
         self.continue_or_finish(out)
@@ -257,6 +296,23 @@ impl TableOp {
             .iter()
             .zip(&self.current)
             .position(|((c, _), asked)| in_column(*c) && vb.oid > *asked)
+    }
+
+    /// An attempt went unanswered (the next one may ask for less).
+    pub(super) fn on_attempt_timeout(&mut self) {
+        match (self.walk.as_mut(), self.adaptive.as_mut()) {
+            (Some(w), _) => w.on_attempt_timeout(),
+            (None, Some(r)) => r.on_timeout(),
+            (None, None) => {}
+        }
+    }
+
+    /// The repetitions an adaptive fetch ended with (per column, or the walk's).
+    pub(super) fn learned_repetitions(&self) -> Option<u32> {
+        match &self.walk {
+            Some(w) => w.learned_repetitions(),
+            None => self.adaptive.map(|r| r.current()),
+        }
     }
 
     fn continue_or_finish(&mut self, out: &mut Vec<Output>) -> Step {

@@ -4,6 +4,7 @@ use alloc::vec::Vec;
 
 use snmp_codec::{ErrorStatus, GenericPdu, Oid, PduType, Value, VarBind, Version};
 
+use super::repetitions::{AnswerSize, RepetitionControl};
 use super::{status_error, Output, Step, View};
 use crate::config::{OidCheck, WalkOptions};
 use crate::error::Error;
@@ -13,8 +14,8 @@ use crate::error::Error;
 pub(crate) struct WalkOp {
     root: Oid,
     last: Oid,
-    /// `Some(max_repetitions)` for GETBULK, `None` for GETNEXT.
-    bulk: Option<u32>,
+    /// GETBULK's max-repetitions, `None` for GETNEXT.
+    bulk: Option<RepetitionControl>,
     count: usize,
     options: WalkOptions,
     version: Version,
@@ -34,7 +35,7 @@ impl WalkOp {
         Self {
             last: root.clone(),
             root,
-            bulk: bulk.map(|b| b.max(1)),
+            bulk: bulk.map(|b| RepetitionControl::new(b, options.repetitions)),
             count: 0,
             options,
             version,
@@ -53,16 +54,21 @@ impl WalkOp {
         }
         let last = core::slice::from_ref(&self.last);
         match self.bulk {
-            Some(m) => View::Oids(
+            Some(r) => View::Oids(
                 PduType::GetBulkRequest,
-                [0, i32::try_from(m).unwrap_or(i32::MAX)],
+                [0, i32::try_from(r.current()).unwrap_or(i32::MAX)],
                 last,
             ),
             None => View::Oids(PduType::GetNextRequest, [0, 0], last),
         }
     }
 
-    pub(super) fn on_response(&mut self, g: GenericPdu, out: &mut Vec<Output>) -> Step {
+    pub(super) fn on_response(
+        &mut self,
+        g: GenericPdu,
+        out: &mut Vec<Output>,
+        size: AnswerSize,
+    ) -> Step {
         if self.tried_get {
             // The GET of the root after an empty walk.
             if g.error_status == ErrorStatus::NoError {
@@ -89,13 +95,15 @@ impl WalkOp {
                 return self.end();
             }
             ErrorStatus::TooBig => {
-                return match self.bulk {
-                    Some(m) if m > 1 => {
-                        self.bulk = Some(m / 2);
-                        Step::Send
-                    }
-                    _ => Step::Finish(Err(Error::TooBig)),
-                }
+                let smaller = self
+                    .bulk
+                    .as_mut()
+                    .is_some_and(RepetitionControl::on_too_big);
+                return if smaller {
+                    Step::Send
+                } else {
+                    Step::Finish(Err(Error::TooBig))
+                };
             }
             _ => return Step::Finish(Err(status_error(&g, self.view(), 0))),
         }
@@ -104,7 +112,11 @@ impl WalkOp {
                 "no varbinds in a walk answer",
             )));
         }
+        let received = g.varbinds.len();
         let (batch, finished, failure) = self.take(g.varbinds);
+        if let Some(r) = self.bulk.as_mut() {
+            r.on_answer(received, 1, size, finished || failure.is_some());
+        }
         if !batch.is_empty() {
             out.push(Output::Varbinds(batch));
         }
@@ -192,6 +204,20 @@ impl WalkOp {
     /// Whether `oid` is in the walked subtree. Under Net-SNMP's rule the root itself counts
     /// (an agent answering GETNEXT of the root with the root: handed out, then not increasing,
     /// as `snmpwalk` does); otherwise only OIDs below it.
+    /// An attempt went unanswered (the next one may ask for less).
+    pub(super) fn on_attempt_timeout(&mut self) {
+        if let Some(r) = self.bulk.as_mut() {
+            r.on_timeout();
+        }
+    }
+
+    /// The max-repetitions an adaptive walk ended with, to remember for the target.
+    pub(super) fn learned_repetitions(&self) -> Option<u32> {
+        self.bulk
+            .filter(RepetitionControl::adaptive)
+            .map(|r| r.current())
+    }
+
     fn in_subtree(&self, oid: &Oid) -> bool {
         oid.starts_with(&self.root)
             && (oid.len() > self.root.len() || self.options.check == OidCheck::Request)

@@ -16,6 +16,7 @@ use super::requests::Purpose;
 use super::{Session, TargetId};
 use crate::config::Security;
 use crate::error::{Error, ReportKind};
+use crate::op::AnswerSize;
 
 /// A v3 answer on its way in: what its handlers need besides the message itself.
 struct Arrival<'a> {
@@ -95,7 +96,7 @@ impl Session {
             self.counters.dropped_wrong_source += 1;
             return;
         }
-        self.deliver(rid, g);
+        self.deliver(rid, g, data.len());
     }
 
     fn handle_v3(&mut self, now: Instant, from: SocketAddr, data: &[u8]) {
@@ -256,7 +257,7 @@ impl Session {
                     self.counters.dropped_mismatch += 1;
                     return;
                 }
-                self.deliver(a.rid, g);
+                self.deliver(a.rid, g, a.bytes.len());
             }
             _ => self.counters.dropped_mismatch += 1,
         }
@@ -309,9 +310,24 @@ impl Session {
         }
     }
 
+    /// The largest answer wanted from request `rid`'s target: its `max_answer_size`, and for
+    /// v3 the agent's msgMaxSize.
+    fn answer_limit(&self, rid: RequestId) -> usize {
+        let Some(t) = self
+            .requests
+            .get(rid)
+            .and_then(|r| self.targets.get(&r.target))
+        else {
+            return usize::MAX;
+        };
+        let agent = t.v3.as_ref().map_or(usize::MAX, |v| v.agent_max_size());
+        t.config.max_answer_size.min(agent)
+    }
+
     /// An answer for request `rid`: the operation takes its next step.
-    fn deliver(&mut self, rid: RequestId, g: GenericPdu) {
+    fn deliver(&mut self, rid: RequestId, g: GenericPdu, len: usize) {
         self.counters.responses += 1;
+        let limit = self.answer_limit(rid);
         let Some(req) = self.drop_request(rid) else {
             return;
         };
@@ -323,7 +339,7 @@ impl Session {
         };
         o.request = None;
         let mut out = self.events.take_buffer();
-        let step = o.op.on_response(g, &mut out);
+        let step = o.op.on_response(g, &mut out, AnswerSize { len, limit });
         self.events.emit(op_id, out);
         self.step(op_id, step);
     }

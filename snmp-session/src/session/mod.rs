@@ -56,6 +56,8 @@ struct Target {
     config: TargetConfig,
     /// Datagrams from its address that did not decode (wrapping).
     malformed: u32,
+    /// The max-repetitions an adaptive walk or table of this target last ended with.
+    repetitions_hint: Option<u32>,
     /// Boxed: most targets of a large poll are v1/v2c, and a v3 state (keys, engine) is
     /// four times the size of the rest of a target.
     v3: Option<Box<V3State>>,
@@ -190,6 +192,7 @@ impl Session {
             Target {
                 config,
                 malformed: 0,
+                repetitions_hint: None,
                 v3,
             },
         );
@@ -255,13 +258,13 @@ impl Session {
     /// Fails, sending nothing, for an unknown target or an operation the target's SNMP
     /// version does not have ([`StartError`]).
     pub fn start(&mut self, target: TargetId, request: Request) -> Result<OpId, StartError> {
-        let version = self
+        let (version, hint) = self
             .targets
             .get(&target)
-            .map(|t| t.config.version())
+            .map(|t| (t.config.version(), t.repetitions_hint))
             .ok_or(StartError::UnknownTarget)?;
         request.check_version(version)?;
-        let mut op = Op::new(request, version, self.config.max_oids_per_request);
+        let mut op = Op::new(request, version, self.config.max_oids_per_request, hint);
         let id = OpId(self.next_op);
         self.next_op += 1;
         let first = op.start();
@@ -313,6 +316,11 @@ impl Session {
 
     fn finish(&mut self, id: OpId, result: Result<(), Error>) {
         if let Some(mut o) = self.ops.remove(&id) {
+            if let Some(reps) = o.op.learned_repetitions() {
+                if let Some(t) = self.targets.get_mut(&o.target) {
+                    t.repetitions_hint = Some(reps);
+                }
+            }
             if result.is_err() {
                 let mut out = self.events.take_buffer();
                 o.op.flush(&mut out);
@@ -459,8 +467,7 @@ impl Session {
                 continue; // stale
             }
             req.deadline = None;
-            let attempts = req.attempts;
-            let target_id = req.target;
+            let (attempts, target_id, op) = (req.attempts, req.target, req.op);
             if let Some(kind) = req.unauthenticated_report.take() {
                 // The agent (or someone) reported a problem and no genuine answer came in the
                 // attempt's window. unknownEngineID the first time: the agent's engine may have
@@ -476,6 +483,9 @@ impl Session {
             let retries = self.targets.get(&target_id).map_or(0, |t| t.config.retries);
             if attempts <= retries {
                 self.maybe_switch_privacy(target_id, rid);
+                if let Some(o) = op.and_then(|op| self.ops.get_mut(&op)) {
+                    o.op.on_attempt_timeout();
+                }
                 self.send_queue.push_back(rid);
             } else {
                 self.counters.timeouts += 1;

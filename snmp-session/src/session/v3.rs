@@ -236,6 +236,11 @@ impl V3State {
         })
     }
 
+    /// The agent's msgMaxSize, once known.
+    pub(crate) fn agent_max_size(&self) -> usize {
+        self.engine.as_ref().map_or(usize::MAX, |e| e.max_size)
+    }
+
     /// Whether a Response's security matches what we asked for (level, context, user).
     pub(crate) fn matches(&self, level: SecurityLevel, context: &[u8], user: &[u8]) -> bool {
         level == self.security.level
