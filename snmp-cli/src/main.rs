@@ -165,9 +165,13 @@ impl Agent {
 #[derive(Args, Clone, Default)]
 struct WalkFlags {
     /// Adapt max-repetitions to the agent: start at -Cr, double while answers come back
-    /// complete (up to 256), shrink on tooBig, cut-short answers and timeouts.
+    /// complete (up to 256), shrink on tooBig, cut-short answers and timeouts (GETBULK only).
     #[arg(long)]
     adaptive: bool,
+    /// Walk N stripes of the subtree at once (split at its children); the output is the
+    /// same as a sequential walk's.
+    #[arg(long, value_name = "N", default_value = "1")]
+    parallel: u16,
 }
 
 impl WalkFlags {
@@ -208,6 +212,8 @@ enum Command {
     Walk {
         #[command(flatten)]
         agent: Agent,
+        #[command(flatten)]
+        walk: WalkFlags,
         /// The subtree (default .1.3.6.1.2.1, as snmpwalk).
         oid: Option<String>,
     },
@@ -429,7 +435,8 @@ async fn walk(
     let options = snmp_tokio::WalkOptions::default()
         .with_check(check)
         .with_end_marker(true)
-        .with_repetitions(flags.repetitions());
+        .with_repetitions(flags.repetitions())
+        .with_parallel(flags.parallel);
     let size = bulk.then(|| agent.app_number('r').unwrap_or(10));
     let mut stream = m.walk_with_options(root.as_str(), size, options);
     let mut count = 0usize;
@@ -653,7 +660,11 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 print_varbind(&VarBind::new(o, v), agent.json);
             }
         }
-        Command::Walk { agent, oid } => walk(&agent, oid, false, &WalkFlags::default()).await?,
+        Command::Walk {
+            agent,
+            walk: w,
+            oid,
+        } => walk(&agent, oid, false, &w).await?,
         Command::Bulkwalk {
             agent,
             walk: w,

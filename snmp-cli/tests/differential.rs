@@ -65,6 +65,44 @@ fn snmp_walk_prints_what_snmpwalk_prints() {
             "bulkwalk --adaptive .1 (the real agent's whole tree)",
         ),
         (
+            snmp(&[
+                "bulkwalk",
+                "-v2c",
+                "-c",
+                "public",
+                "-Cr10",
+                "--parallel",
+                "8",
+                "--adaptive",
+                &host,
+                ".1",
+            ]),
+            net_snmp_tool(
+                "snmpbulkwalk",
+                &["-On", "-v2c", "-c", "public", "-Cr10", &udp, ".1"],
+            )
+            .unwrap(),
+            "bulkwalk --parallel 8 --adaptive .1 (the real agent's whole tree)",
+        ),
+        (
+            snmp(&[
+                "walk",
+                "-v2c",
+                "-c",
+                "public",
+                "--parallel",
+                "4",
+                &host,
+                ".1.3.6.1.2.1",
+            ]),
+            net_snmp_tool(
+                "snmpwalk",
+                &["-On", "-v2c", "-c", "public", &udp, ".1.3.6.1.2.1"],
+            )
+            .unwrap(),
+            "walk --parallel 4 .1.3.6.1.2.1",
+        ),
+        (
             snmp(&["walk", "-v1", "-c", "public", &host, ".1"]),
             net_snmp_tool("snmpwalk", &["-On", "-v1", "-c", "public", &udp, ".1"]).unwrap(),
             "walk -v1 .1",

@@ -1137,3 +1137,74 @@ fn adaptive_repetitions_shrink_on_too_big_and_on_timeouts() {
     assert_eq!(sim.outcome(op).result, Some(Ok(())));
     assert_eq!(sim.outcome(op).varbinds, agent_data(&sim, &root));
 }
+
+/// A parallel walk splits the subtree at its root's children and walks them at once: the same
+/// sequence as the sequential walk, in a fraction of the round trips' time.
+#[test]
+fn parallel_walks_match_the_sequential_walk_in_less_time() {
+    let root = oid("1.3.6.1.2.1.2.2.1");
+    let mut times = Vec::new();
+    let mut results = Vec::new();
+    for stripes in [1u16, 4, 8] {
+        let (mut sim, t) = perfect_sim(300);
+        let start = sim.now;
+        let walk = Request::Walk {
+            root: root.clone(),
+            max_repetitions: Some(10),
+            options: WalkOptions::default().with_parallel(stripes),
+        };
+        let op = sim.session.start(t, walk).unwrap();
+        sim.run(&[op], 100_000);
+        assert_eq!(sim.outcome(op).result, Some(Ok(())), "{stripes} stripes");
+        assert_eq!(sim.outcome(op).varbinds, agent_data(&sim, &root));
+        times.push(sim.now.saturating_duration_since(start));
+        results.push(sim.outcome(op).varbinds.clone());
+    }
+    // 11 columns in 4 stripes of 3, 3, 3 and 2 columns, after 11 probes: about 3x.
+    assert!(
+        times[1] * 5 < times[0] * 2,
+        "4 stripes: {:?} against {:?}",
+        times[1],
+        times[0]
+    );
+    assert!(
+        times[2] < times[1],
+        "8 stripes: {:?} against {:?}",
+        times[2],
+        times[1]
+    );
+}
+
+/// A stripe that fails ends the parallel walk exactly where the sequential walk ends: the
+/// same varbinds before the error, then the same error.
+#[test]
+fn a_failing_stripe_ends_the_walk_where_the_sequential_walk_ends() {
+    let root = oid("1.3.6.1.2.1.2.2.1");
+    let mut outcomes = Vec::new();
+    for stripes in [1u16, 6] {
+        let (mut sim, t) = perfect_sim(40);
+        let agent = sim.agents.get_mut(&agent_addr(0)).unwrap();
+        // One value too big to travel: a GETNEXT cannot be made smaller, so the walk fails
+        // there (in the 6th column, a middle stripe).
+        agent.data.insert(
+            oid("1.3.6.1.2.1.2.2.1.6.17"),
+            Value::OctetString(vec![b'x'; 2000].into()),
+        );
+        agent.faults.too_big_above = Some(1500);
+        let walk = Request::Walk {
+            root: root.clone(),
+            max_repetitions: None,
+            options: WalkOptions::default().with_parallel(stripes),
+        };
+        let op = sim.session.start(t, walk).unwrap();
+        sim.run(&[op], 100_000);
+        outcomes.push(sim.outcome(op).clone());
+    }
+    assert_eq!(outcomes[0].result, Some(Err(Error::TooBig)));
+    assert_eq!(outcomes[1].result, outcomes[0].result);
+    assert_eq!(outcomes[1].varbinds, outcomes[0].varbinds);
+    assert_eq!(
+        outcomes[0].varbinds.last().map(|vb| vb.oid.clone()),
+        Some(oid("1.3.6.1.2.1.2.2.1.6.16"))
+    );
+}

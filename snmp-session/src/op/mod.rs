@@ -8,6 +8,7 @@ use crate::error::Error;
 use crate::request::Request;
 
 mod get;
+mod parallel;
 mod repetitions;
 mod table;
 mod walk;
@@ -15,6 +16,7 @@ mod walk;
 pub(crate) use repetitions::AnswerSize;
 
 use get::GetOp;
+use parallel::ParallelWalk;
 use table::TableOp;
 pub use table::TableRow;
 use walk::WalkOp;
@@ -108,11 +110,18 @@ impl<'a> View<'a> {
     }
 }
 
+/// Which of an operation's requests: 0, except for the stripes of a parallel walk.
+pub(crate) type Slot = u16;
+
 /// What an operation wants after an answer.
 #[derive(Debug)]
 pub(crate) enum Step {
-    /// Send the request [`Op::view`] now shows.
+    /// Send the request [`Op::view`] now shows for slot 0.
     Send,
+    /// Send the requests these slots now show.
+    SendSlots(Vec<Slot>),
+    /// Nothing to send now: other requests of the operation are in flight.
+    Wait,
     /// The operation is over.
     Finish(Result<(), Error>),
 }
@@ -146,6 +155,8 @@ pub(crate) enum Op {
     Single(RequestPdu),
     /// A walk with GETNEXT or GETBULK.
     Walk(WalkOp),
+    /// A walk in parallel stripes.
+    Parallel(ParallelWalk),
     /// A table fetch.
     Table(TableOp),
     /// A trap: no answer.
@@ -186,7 +197,11 @@ impl Op {
                 options,
             } => {
                 let reps = max_repetitions.map(|m| start(m, &options));
-                Op::Walk(WalkOp::new(root, reps, options, version))
+                if options.parallel > 1 {
+                    Op::Parallel(ParallelWalk::new(root, reps, options, version))
+                } else {
+                    Op::Walk(WalkOp::new(root, reps, options, version))
+                }
             }
             Request::Table {
                 entry,
@@ -235,12 +250,13 @@ impl Op {
         }
     }
 
-    /// The request in flight.
-    pub(crate) fn view(&self) -> View<'_> {
+    /// The request in flight in `slot`.
+    pub(crate) fn view(&self, slot: Slot) -> View<'_> {
         match self {
             Op::Get(g) => g.view(),
             Op::Single(p) | Op::Trap(p) => p.view(),
             Op::Walk(w) => w.view(),
+            Op::Parallel(p) => p.view(slot),
             Op::Table(t) => t.view(),
         }
     }
@@ -249,6 +265,7 @@ impl Op {
     /// limit, for adaptive repetitions).
     pub(crate) fn on_response(
         &mut self,
+        slot: Slot,
         g: GenericPdu,
         out: &mut Vec<Output>,
         size: AnswerSize,
@@ -263,14 +280,25 @@ impl Op {
                 Step::Finish(Ok(()))
             }
             Op::Walk(w) => w.on_response(g, out, size),
+            Op::Parallel(p) => p.on_response(slot, g, out, size),
             Op::Table(t) => t.on_response(g, out, size),
         }
     }
 
-    /// An attempt of the request in flight went unanswered and it will be sent again.
-    pub(crate) fn on_attempt_timeout(&mut self) {
+    /// The request in `slot` failed for good (timeout, Report, ...): most operations end with
+    /// the error; a parallel walk ends that stripe.
+    pub(crate) fn on_failure(&mut self, slot: Slot, e: Error, out: &mut Vec<Output>) -> Step {
+        match self {
+            Op::Parallel(p) => p.on_failure(slot, e, out),
+            _ => Step::Finish(Err(e)),
+        }
+    }
+
+    /// An attempt of the request in `slot` went unanswered and it will be sent again.
+    pub(crate) fn on_attempt_timeout(&mut self, slot: Slot) {
         match self {
             Op::Walk(w) => w.on_attempt_timeout(),
+            Op::Parallel(p) => p.on_attempt_timeout(slot),
             Op::Table(t) => t.on_attempt_timeout(),
             _ => {}
         }

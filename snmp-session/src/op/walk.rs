@@ -23,6 +23,10 @@ pub(crate) struct WalkOp {
     tried_get: bool,
     /// The end marker was handed out (see [`WalkOptions::yield_end_of_mib`]).
     marker: bool,
+    /// A stripe of a parallel walk: it ends after this OID (the next stripe's start), and does
+    /// not fall back to a GET of the root.
+    upper: Option<Oid>,
+    stripe: bool,
 }
 
 impl WalkOp {
@@ -41,7 +45,26 @@ impl WalkOp {
             version,
             tried_get: false,
             marker: false,
+            upper: None,
+            stripe: false,
         }
+    }
+
+    /// A stripe of a parallel walk of `root`: the OIDs after `start`, up to and including
+    /// `upper` (to the end of the subtree without).
+    pub(crate) fn stripe(
+        root: Oid,
+        start: Oid,
+        upper: Option<Oid>,
+        bulk: Option<u32>,
+        options: WalkOptions,
+        version: Version,
+    ) -> Self {
+        let mut w = WalkOp::new(root, bulk, options, version);
+        w.last = start;
+        w.upper = upper;
+        w.stripe = true;
+        w
     }
 
     pub(super) fn view(&self) -> View<'_> {
@@ -147,6 +170,14 @@ impl WalkOp {
         let asked = self.last.clone();
         let n = varbinds.len();
         for (i, vb) in varbinds.into_iter().enumerate() {
+            if self.upper.as_ref().is_some_and(|u| vb.oid > *u) {
+                // The next stripe's: this one has ended.
+                finished = true;
+                if check == OidCheck::Request {
+                    continue;
+                }
+                break;
+            }
             if matches!(vb.value, Value::EndOfMibView) || !self.in_subtree(&vb.oid) {
                 if self.options.yield_end_of_mib
                     && matches!(vb.value, Value::EndOfMibView)
@@ -226,7 +257,7 @@ impl WalkOp {
     /// The walk reached its end: if it found nothing, try a GET of the root itself (the root
     /// may be an instance, which `snmpwalk` prints in that case).
     fn end(&mut self) -> Step {
-        if self.count == 0 && !self.tried_get && !self.marker {
+        if self.count == 0 && !self.tried_get && !self.marker && !self.stripe {
             self.tried_get = true;
             return Step::Send;
         }

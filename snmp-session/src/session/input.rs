@@ -337,9 +337,10 @@ impl Session {
         let Some(o) = self.ops.get_mut(&op_id) else {
             return;
         };
-        o.request = None;
+        let slot = o.take_request(rid).unwrap_or(req.slot);
         let mut out = self.events.take_buffer();
-        let step = o.op.on_response(g, &mut out, AnswerSize { len, limit });
+        let step =
+            o.op.on_response(slot, g, &mut out, AnswerSize { len, limit });
         self.events.emit(op_id, out);
         self.step(op_id, step);
     }

@@ -10,12 +10,13 @@ use core::net::SocketAddr;
 
 use rand_chacha::ChaCha12Rng;
 use rand_core::{RngCore, SeedableRng};
+use smallvec::SmallVec;
 use snmp_codec::Bytes;
 use snmp_usm::{Instant, SaltCounter};
 
 use crate::config::{Security, SessionConfig, TargetConfig};
 use crate::error::{Error, StartError};
-use crate::op::{Op, Step};
+use crate::op::{Op, Slot, Step};
 use crate::request::Request;
 
 mod counters;
@@ -63,12 +64,22 @@ struct Target {
     v3: Option<Box<V3State>>,
 }
 
-/// An operation in progress: its state machine, target, and the request it has in flight.
+/// An operation in progress: its state machine, target, and the requests it has in flight
+/// (one, except for a parallel walk's stripes), each with its slot.
 #[derive(Debug)]
 struct Operation {
     op: Op,
     target: TargetId,
-    request: Option<RequestId>,
+    /// Inline for one request (the steady-state GET allocates nothing for it).
+    requests: SmallVec<[(Slot, RequestId); 1]>,
+}
+
+impl Operation {
+    /// Forgets request `rid` (answered or failed); returns its slot.
+    fn take_request(&mut self, rid: RequestId) -> Option<Slot> {
+        let i = self.requests.iter().position(|(_, r)| *r == rid)?;
+        Some(self.requests.swap_remove(i).0)
+    }
 }
 
 /// The sans-IO SNMP manager engine.
@@ -273,7 +284,7 @@ impl Session {
             Operation {
                 op,
                 target,
-                request: None,
+                requests: SmallVec::new(),
             },
         );
         self.step(id, first);
@@ -289,29 +300,38 @@ impl Session {
     /// Carries out an operation's step.
     fn step(&mut self, id: OpId, step: Step) {
         match step {
-            Step::Send => {
-                let Some((target, fire_and_forget)) = self
-                    .ops
-                    .get(&id)
-                    .map(|o| (o.target, !o.op.view().expects_response()))
-                else {
-                    return;
-                };
-                let malformed = self.targets.get(&target).map_or(0, |t| t.malformed);
-                let rid = self.requests.insert(
-                    Some(id),
-                    target,
-                    fire_and_forget,
-                    Purpose::User,
-                    malformed,
-                );
-                if let Some(o) = self.ops.get_mut(&id) {
-                    o.request = Some(rid);
+            Step::Send => self.send_slot(id, 0),
+            Step::SendSlots(slots) => {
+                for slot in slots {
+                    self.send_slot(id, slot);
                 }
-                self.schedule(rid);
             }
+            Step::Wait => {}
             Step::Finish(result) => self.finish(id, result),
         }
+    }
+
+    /// Makes the request an operation's `slot` shows now, and schedules it.
+    fn send_slot(&mut self, id: OpId, slot: Slot) {
+        let Some((target, fire_and_forget)) = self
+            .ops
+            .get(&id)
+            .map(|o| (o.target, !o.op.view(slot).expects_response()))
+        else {
+            return;
+        };
+        let malformed = self.targets.get(&target).map_or(0, |t| t.malformed);
+        let rid = self.requests.insert(
+            Some((id, slot)),
+            target,
+            fire_and_forget,
+            Purpose::User,
+            malformed,
+        );
+        if let Some(o) = self.ops.get_mut(&id) {
+            o.requests.push((slot, rid));
+        }
+        self.schedule(rid);
     }
 
     fn finish(&mut self, id: OpId, result: Result<(), Error>) {
@@ -326,7 +346,7 @@ impl Session {
                 o.op.flush(&mut out);
                 self.events.emit(id, out);
             }
-            if let Some(rid) = o.request {
+            for (_, rid) in o.requests {
                 self.drop_request(rid);
             }
             self.events.done(id, result);
@@ -383,12 +403,19 @@ impl Session {
         };
         match req.purpose {
             Purpose::User => {
-                if let Some(op) = req.op {
-                    if let Some(o) = self.ops.get_mut(&op) {
-                        o.request = None;
-                    }
-                    self.finish(op, Err(e));
-                }
+                let Some(op) = req.op else {
+                    return;
+                };
+                let Some(o) = self.ops.get_mut(&op) else {
+                    return;
+                };
+                // The operation decides: most end with the error; a parallel walk ends the
+                // stripe and hands out what comes before it.
+                let slot = o.take_request(rid).unwrap_or(req.slot);
+                let mut out = self.events.take_buffer();
+                let step = o.op.on_failure(slot, e, &mut out);
+                self.events.emit(op, out);
+                self.step(op, step);
             }
             Purpose::Discovery => {
                 let waiting = match self.v3_mut(req.target) {
@@ -467,7 +494,7 @@ impl Session {
                 continue; // stale
             }
             req.deadline = None;
-            let (attempts, target_id, op) = (req.attempts, req.target, req.op);
+            let (attempts, target_id, op, slot) = (req.attempts, req.target, req.op, req.slot);
             if let Some(kind) = req.unauthenticated_report.take() {
                 // The agent (or someone) reported a problem and no genuine answer came in the
                 // attempt's window. unknownEngineID the first time: the agent's engine may have
@@ -484,7 +511,7 @@ impl Session {
             if attempts <= retries {
                 self.maybe_switch_privacy(target_id, rid);
                 if let Some(o) = op.and_then(|op| self.ops.get_mut(&op)) {
-                    o.op.on_attempt_timeout();
+                    o.op.on_attempt_timeout(slot);
                 }
                 self.send_queue.push_back(rid);
             } else {

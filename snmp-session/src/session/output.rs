@@ -74,13 +74,14 @@ impl Session {
         let max = self.config.max_message_size.min(buf.len());
         let buf = &mut buf[..max];
         let req = self.requests.get(rid).ok_or(Error::Cancelled)?;
-        let (op, target_id, purpose, trap) = (req.op, req.target, req.purpose, req.fire_and_forget);
+        let (op, slot) = (req.op, req.slot);
+        let (target_id, purpose, trap) = (req.target, req.purpose, req.fire_and_forget);
         let target = self
             .targets
             .get_mut(&target_id)
             .ok_or(Error::UnknownTarget)?;
         // The PDU of the operation's request in flight (a discovery probe has none).
-        let view = op.and_then(|o| self.ops.get(&o)).map(|o| o.op.view());
+        let view = op.and_then(|o| self.ops.get(&o)).map(|o| o.op.view(slot));
         let Some(v3) = target.v3.as_deref_mut() else {
             let Security::Community { version, community } = &target.config.security else {
                 return Err(Error::UnknownTarget);

@@ -9,6 +9,7 @@ use snmp_usm::{Instant, UsmError};
 use super::ids::{IdMap, Ids, MsgId, RequestId};
 use super::{OpId, TargetId};
 use crate::error::ReportKind;
+use crate::op::Slot;
 
 /// Why a request exists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,6 +25,8 @@ pub(crate) enum Purpose {
 pub(crate) struct Request {
     /// The operation it belongs to (none for a discovery).
     pub(crate) op: Option<OpId>,
+    /// Which of the operation's requests it is (a parallel walk has one per stripe).
+    pub(crate) slot: Slot,
     pub(crate) target: TargetId,
     /// A trap: sent once, no answer.
     pub(crate) fire_and_forget: bool,
@@ -86,7 +89,7 @@ impl Requests {
     /// Registers a new request (not yet sent).
     pub(crate) fn insert(
         &mut self,
-        op: Option<OpId>,
+        op: Option<(OpId, Slot)>,
         target: TargetId,
         fire_and_forget: bool,
         purpose: Purpose,
@@ -96,7 +99,8 @@ impl Requests {
         self.map.insert(
             rid,
             Request {
-                op,
+                op: op.map(|(o, _)| o),
+                slot: op.map_or(0, |(_, s)| s),
                 target,
                 fire_and_forget,
                 purpose,

@@ -1,0 +1,279 @@
+//! A walk in parallel stripes: the subtree is split at its root's children (found with
+//! GETNEXT probes, one after the other), each stripe is walked by its own [`WalkOp`] with its
+//! own request in flight, and the varbinds are handed out in OID order: the first stripe's as
+//! they come, each later stripe's once every stripe before it has ended (held until then).
+//! The sequence is exactly a sequential walk's.
+//!
+//! Stripe `k` covers the OIDs after its start `b[k]` up to and including `b[k + 1]` (the next
+//! stripe's start), the last one to the end of the subtree: together they cover the subtree
+//! once, whatever the boundaries are.
+
+use alloc::vec::Vec;
+
+use snmp_codec::{ErrorStatus, GenericPdu, Oid, PduType, VarBind, Version};
+
+use super::repetitions::AnswerSize;
+use super::walk::WalkOp;
+use super::{Output, Slot, Step, View};
+use crate::config::WalkOptions;
+use crate::error::Error;
+
+/// One stripe: its walk, what it handed out before its turn, and how it ended.
+#[derive(Debug)]
+struct Stripe {
+    walk: WalkOp,
+    held: Vec<VarBind>,
+    result: Option<Result<(), Error>>,
+}
+
+#[derive(Debug)]
+enum Phase {
+    /// Finding the boundaries: the OID the probe in flight asks after.
+    Probe { next: Oid, bounds: Vec<Oid> },
+    /// Too few children to split: one walk, as sequential.
+    Sequential(WalkOp),
+    /// Walking the stripes; `head` is the one whose varbinds go out as they come.
+    Stripes { stripes: Vec<Stripe>, head: usize },
+}
+
+/// A walk of the subtree under `root` in up to `options.parallel` stripes.
+#[derive(Debug)]
+pub(crate) struct ParallelWalk {
+    root: Oid,
+    bulk: Option<u32>,
+    options: WalkOptions,
+    version: Version,
+    phase: Phase,
+    /// Where the subtree is split: the root, or its only child (and so on).
+    split: Oid,
+    /// How often the split point went one level down.
+    descents: u32,
+}
+
+/// The most children probed at one level (each probe is one round trip).
+const MAX_PROBES: usize = 64;
+/// The most levels the split point goes down from the root.
+const MAX_DESCENTS: u32 = 8;
+
+impl ParallelWalk {
+    pub(crate) fn new(
+        root: Oid,
+        bulk: Option<u32>,
+        options: WalkOptions,
+        version: Version,
+    ) -> Self {
+        ParallelWalk {
+            phase: Phase::Probe {
+                next: root.clone(),
+                bounds: Vec::new(),
+            },
+            split: root.clone(),
+            root,
+            bulk,
+            options,
+            version,
+            descents: 0,
+        }
+    }
+
+    fn wanted(&self) -> usize {
+        usize::from(self.options.parallel.clamp(1, 64))
+    }
+
+    pub(super) fn view(&self, slot: Slot) -> View<'_> {
+        match &self.phase {
+            Phase::Probe { next, .. } => {
+                View::Oids(PduType::GetNextRequest, [0, 0], core::slice::from_ref(next))
+            }
+            Phase::Sequential(w) => w.view(),
+            Phase::Stripes { stripes, .. } => match stripes.get(usize::from(slot)) {
+                Some(s) => s.walk.view(),
+                // Cannot happen (slots are the stripes'); an empty GETNEXT of the root.
+                None => View::Oids(
+                    PduType::GetNextRequest,
+                    [0, 0],
+                    core::slice::from_ref(&self.root),
+                ),
+            },
+        }
+    }
+
+    pub(super) fn on_response(
+        &mut self,
+        slot: Slot,
+        g: GenericPdu,
+        out: &mut Vec<Output>,
+        size: AnswerSize,
+    ) -> Step {
+        match &mut self.phase {
+            Phase::Probe { .. } => self.on_probe(g),
+            Phase::Sequential(w) => w.on_response(g, out, size),
+            Phase::Stripes { stripes, .. } => {
+                let Some(s) = stripes.get_mut(usize::from(slot)) else {
+                    return Step::Wait;
+                };
+                let mut got = Vec::new();
+                let step = s.walk.on_response(g, &mut got, size);
+                for o in got {
+                    if let Output::Varbinds(vbs) = o {
+                        s.held.extend(vbs);
+                    }
+                }
+                match step {
+                    Step::Finish(result) => {
+                        s.result = Some(result);
+                        self.advance(out)
+                    }
+                    Step::Send => {
+                        // The head stripe's varbinds go out as they come.
+                        let flushed = self.advance(out);
+                        if matches!(flushed, Step::Finish(_)) {
+                            return flushed;
+                        }
+                        Step::SendSlots(alloc::vec![slot])
+                    }
+                    other => other,
+                }
+            }
+        }
+    }
+
+    /// A probe's answer: the next child of the split point, or the end of its children.
+    ///
+    /// The children found (up to [`MAX_PROBES`]) become candidate boundaries; when probing
+    /// ends, the stripes' starts are spread evenly over them. A root with a single child is
+    /// split at that child's children instead (again while there is only one).
+    fn on_probe(&mut self, g: GenericPdu) -> Step {
+        let Phase::Probe { bounds, .. } = &mut self.phase else {
+            return Step::Wait;
+        };
+        let base = &self.split;
+        let child = match g.varbinds.first() {
+            Some(vb)
+                if g.error_status == ErrorStatus::NoError
+                    && !vb.value.is_exception()
+                    && vb.oid.starts_with(base)
+                    && vb.oid.len() > base.len() =>
+            {
+                vb.oid.arcs().get(base.len()).copied()
+            }
+            _ => None,
+        };
+        let mut children = core::mem::take(bounds);
+        if let Some(c) = child {
+            children.push(base.child(c));
+            if children.len() < MAX_PROBES && c < u32::MAX {
+                let next = base.child(c + 1);
+                self.phase = Phase::Probe {
+                    next,
+                    bounds: children,
+                };
+                return Step::Send;
+            }
+        }
+        if children.len() == 1 && self.descents < MAX_DESCENTS {
+            // One child: split below it.
+            self.descents += 1;
+            self.split = children.remove(0);
+            self.phase = Phase::Probe {
+                next: self.split.clone(),
+                bounds: Vec::new(),
+            };
+            return Step::Send;
+        }
+        // The first child needs no boundary (the first stripe starts at the root); spread the
+        // other stripes' starts evenly over the rest.
+        let candidates = children.get(1..).unwrap_or(&[]);
+        let stripes = self.wanted().min(candidates.len() + 1);
+        let chosen: Vec<Oid> = (1..stripes)
+            .filter_map(|k| {
+                candidates
+                    .get(k * (candidates.len() + 1) / stripes - 1)
+                    .cloned()
+            })
+            .collect();
+        self.start_stripes(chosen)
+    }
+
+    /// Probing is over: walk the stripes (or, with no boundary, one sequential walk).
+    fn start_stripes(&mut self, bounds: Vec<Oid>) -> Step {
+        if bounds.is_empty() {
+            let w = WalkOp::new(self.root.clone(), self.bulk, self.options, self.version);
+            self.phase = Phase::Sequential(w);
+            return Step::Send;
+        }
+        let mut starts = Vec::with_capacity(bounds.len() + 1);
+        starts.push(self.root.clone());
+        starts.extend(bounds.iter().cloned());
+        let mut uppers: Vec<Option<Oid>> = bounds.into_iter().map(Some).collect();
+        uppers.push(None);
+        let stripes: Vec<Stripe> = starts
+            .into_iter()
+            .zip(uppers)
+            .map(|(start, upper)| Stripe {
+                walk: WalkOp::stripe(
+                    self.root.clone(),
+                    start,
+                    upper,
+                    self.bulk,
+                    self.options,
+                    self.version,
+                ),
+                held: Vec::new(),
+                result: None,
+            })
+            .collect();
+        let slots = (0..stripes.len())
+            .map(|i| Slot::try_from(i).unwrap_or(Slot::MAX))
+            .collect();
+        self.phase = Phase::Stripes { stripes, head: 0 };
+        Step::SendSlots(slots)
+    }
+
+    /// Hands out what is due in OID order: the head stripe's varbinds, and each finished
+    /// stripe's in turn. Ends the walk when every stripe has ended, or with the first failure
+    /// in OID order (after everything before it).
+    fn advance(&mut self, out: &mut Vec<Output>) -> Step {
+        let Phase::Stripes { stripes, head } = &mut self.phase else {
+            return Step::Wait;
+        };
+        loop {
+            let Some(s) = stripes.get_mut(*head) else {
+                return Step::Finish(Ok(()));
+            };
+            if !s.held.is_empty() {
+                out.push(Output::Varbinds(core::mem::take(&mut s.held)));
+            }
+            match s.result.take() {
+                None => return Step::Wait,
+                Some(Err(e)) => return Step::Finish(Err(e)),
+                Some(Ok(())) => *head += 1,
+            }
+        }
+    }
+
+    /// A stripe's request failed for good: the stripe ends with the error.
+    pub(super) fn on_failure(&mut self, slot: Slot, e: Error, out: &mut Vec<Output>) -> Step {
+        match &mut self.phase {
+            Phase::Stripes { stripes, .. } => {
+                if let Some(s) = stripes.get_mut(usize::from(slot)) {
+                    s.result = Some(Err(e));
+                }
+                self.advance(out)
+            }
+            _ => Step::Finish(Err(e)),
+        }
+    }
+
+    pub(super) fn on_attempt_timeout(&mut self, slot: Slot) {
+        match &mut self.phase {
+            Phase::Sequential(w) => w.on_attempt_timeout(),
+            Phase::Stripes { stripes, .. } => {
+                if let Some(s) = stripes.get_mut(usize::from(slot)) {
+                    s.walk.on_attempt_timeout();
+                }
+            }
+            Phase::Probe { .. } => {}
+        }
+    }
+}
