@@ -48,6 +48,10 @@ pub(crate) struct ParallelWalk {
     split: Oid,
     /// How often the split point went one level down.
     descents: u32,
+    /// Children found at the current split point so far.
+    probes_at_level: u32,
+    /// Stripe starts found at the levels above (in OID order).
+    candidates: Vec<Oid>,
 }
 
 /// The most children probed at one level (each probe is one round trip).
@@ -73,6 +77,8 @@ impl ParallelWalk {
             options,
             version,
             descents: 0,
+            probes_at_level: 0,
+            candidates: Vec::new(),
         }
     }
 
@@ -140,9 +146,10 @@ impl ParallelWalk {
 
     /// A probe's answer: the next child of the split point, or the end of its children.
     ///
-    /// The children found (up to [`MAX_PROBES`]) become candidate boundaries; when probing
-    /// ends, the stripes' starts are spread evenly over them. A root with a single child is
-    /// split at that child's children instead (again while there is only one).
+    /// The children found (up to [`MAX_PROBES`]) become candidate boundaries; while they are
+    /// fewer than the stripes wanted, the last child is split at its own children too (a
+    /// single child likewise); when probing ends, the stripes' starts are spread evenly over
+    /// the candidates.
     fn on_probe(&mut self, g: GenericPdu) -> Step {
         let Phase::Probe { bounds, .. } = &mut self.phase else {
             return Step::Wait;
@@ -161,6 +168,7 @@ impl ParallelWalk {
         };
         let mut children = core::mem::take(bounds);
         if let Some(c) = child {
+            self.probes_at_level += 1;
             children.push(base.child(c));
             if children.len() < MAX_PROBES && c < u32::MAX {
                 let next = base.child(c + 1);
@@ -171,19 +179,36 @@ impl ParallelWalk {
                 return Step::Send;
             }
         }
-        if children.len() == 1 && self.descents < MAX_DESCENTS {
-            // One child: split below it.
-            self.descents += 1;
-            self.split = children.remove(0);
-            self.phase = Phase::Probe {
-                next: self.split.clone(),
-                bounds: Vec::new(),
-            };
-            return Step::Send;
+        // The first child of a split point needs no boundary (its stripe starts where the
+        // split point's does); the others' starts are candidates.
+        let last = children.pop();
+        if let Some(last) = last {
+            // Stripes this level would give: one more than the starts found.
+            let found = usize::try_from(self.probes_at_level.saturating_sub(1)).unwrap_or(0);
+            let stripes = self.candidates.len() + found + 1;
+            if stripes < self.wanted() && self.descents < MAX_DESCENTS {
+                // Too few: split the last child too (a device's big tables come late in its
+                // tree more often than not), below a single child likewise.
+                self.candidates.extend(children.into_iter().skip(1));
+                if self.probes_at_level > 1 {
+                    self.candidates.push(last.clone());
+                }
+                self.descents += 1;
+                self.probes_at_level = 0;
+                self.split = last.clone();
+                self.phase = Phase::Probe {
+                    next: last,
+                    bounds: Vec::new(),
+                };
+                return Step::Send;
+            }
+            self.candidates.extend(children.into_iter().skip(1));
+            if self.probes_at_level > 1 {
+                self.candidates.push(last);
+            }
         }
-        // The first child needs no boundary (the first stripe starts at the root); spread the
-        // other stripes' starts evenly over the rest.
-        let candidates = children.get(1..).unwrap_or(&[]);
+        // Spread the stripes' starts evenly over the candidates.
+        let candidates = core::mem::take(&mut self.candidates);
         let stripes = self.wanted().min(candidates.len() + 1);
         let chosen: Vec<Oid> = (1..stripes)
             .filter_map(|k| {
