@@ -485,6 +485,11 @@ async fn table(
     columns: &[u32],
     flags: &WalkFlags,
 ) -> Result<(), Failure> {
+    if flags.parallel > 1 {
+        return Err(Failure::Usage(
+            "--parallel is for walk and bulkwalk; a table fetch does not stripe yet".into(),
+        ));
+    }
     let m = agent.manager().await?;
     let cols = (!columns.is_empty()).then_some(columns);
     let options = snmp_tokio::WalkOptions::default().with_repetitions(flags.repetitions());
