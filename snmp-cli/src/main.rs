@@ -312,6 +312,9 @@ struct SimFaults {
     /// Delay of every answer, in milliseconds.
     #[arg(long, default_value = "0")]
     delay_ms: u64,
+    /// Time each agent takes per request, one at a time, in microseconds (a CPU-bound agent).
+    #[arg(long, default_value = "0")]
+    processing_us: u64,
     /// Share of answers sent twice.
     #[arg(long, default_value = "0")]
     duplicate: f64,
@@ -809,6 +812,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 net: snmp_sim::NetFaults {
                     drop: faults.drop,
                     delay: Duration::from_millis(faults.delay_ms),
+                    processing: Duration::from_micros(faults.processing_us),
                     duplicate: faults.duplicate,
                     reorder: faults.reorder,
                     truncate: faults.truncate,

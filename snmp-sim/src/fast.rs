@@ -113,6 +113,8 @@ struct Slot {
     reply: Option<UdpSocket>,
     agent: Agent,
     shaper: Shaper<SockaddrStorage>,
+    /// When the agent is done with the requests it has (the `processing` model).
+    busy_until: Duration,
 }
 
 struct Server {
@@ -143,6 +145,7 @@ impl Server {
                 reply,
                 agent: crate::configured_agent(config, &make, i),
                 shaper: Shaper::new(config.net.clone(), i as u64),
+                busy_until: Duration::ZERO,
             });
         }
         Ok(Server {
@@ -245,6 +248,7 @@ impl Server {
                 let now = Instant::from_micros(
                     self.origin.elapsed().as_micros().min(u64::MAX.into()) as u64,
                 );
+                let timed = !self.net.processing.is_zero();
                 for (k, &(len, from)) in received.iter().enumerate() {
                     let (Some(from), Some(buf)) = (from, bufs.get(k)) else {
                         continue;
@@ -253,6 +257,22 @@ impl Server {
                         continue;
                     };
                     slot.shaper.shape(answer, from, &mut out);
+                    if timed {
+                        // One request at a time: this one is done `processing` after the agent
+                        // is free, and its answer leaves `delay` after that.
+                        let start = slot.busy_until.max(self.origin.elapsed());
+                        slot.busy_until = start + self.net.processing;
+                        let due = slot.busy_until + self.net.delay;
+                        for (d, to) in out.drain(..) {
+                            let at = delayed.partition_point(
+                                |(t, ..): &(Duration, usize, Vec<u8>, SockaddrStorage)| *t <= due,
+                            );
+                            delayed.insert(at, (due, i, d, to));
+                        }
+                    }
+                }
+                if timed {
+                    continue;
                 }
                 if self.net.delay.is_zero() {
                     stats.sent += send_all(

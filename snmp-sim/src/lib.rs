@@ -50,8 +50,11 @@ pub struct SimConfig {
 pub struct NetFaults {
     /// Share of answers dropped.
     pub drop: f64,
-    /// Delay added to every answer.
+    /// Delay added to every answer (half of it is a round trip's worth of network).
     pub delay: Duration,
+    /// Time the agent takes per request, one request at a time (a CPU-bound, single-threaded
+    /// agent: requests that arrive together wait their turn).
+    pub processing: Duration,
     /// Share of answers sent twice.
     pub duplicate: f64,
     /// Share of answers held back and sent after the next one.
@@ -216,6 +219,10 @@ pub async fn serve_agents(config: &SimConfig, make: impl Fn() -> Agent) -> io::R
                 let Ok((n, from)) = socket.recv_from(&mut buf).await else {
                     continue;
                 };
+                if !net.processing.is_zero() {
+                    // One request at a time: the next waits in the socket meanwhile.
+                    tokio::time::sleep(net.processing).await;
+                }
                 let now = Instant::from_micros(origin.elapsed().as_micros() as u64);
                 let answer = match agent.lock() {
                     Ok(mut a) => a.handle(now, &buf[..n]),

@@ -168,3 +168,47 @@ fn network_faults_apply_on_the_fast_path_too() {
     assert_ne!(from, sim.addrs[0]);
     assert!(Message::decode(&buf[..n]).is_ok());
 }
+
+/// The processing-time model: one request at a time, each taking `processing`. Ten GETs sent
+/// at once from ten sockets are answered in turn: the last answer comes no sooner than ten
+/// processing times after they were sent, and every one is answered.
+#[test]
+fn a_cpu_bound_agent_answers_one_request_at_a_time() {
+    let processing = Duration::from_millis(15);
+    let sim = spawn(
+        1,
+        NetFaults {
+            processing,
+            ..NetFaults::default()
+        },
+    );
+    let agent = sim.addrs[0];
+    let request = CommunityMessage {
+        version: Version::V2c,
+        community: snmp_codec::Bytes::from_static(b"public"),
+        pdu: Pdu::get_request(7, ["1.3.6.1.2.1.1.5.0".parse::<Oid>().unwrap()]),
+    }
+    .to_vec();
+    let sockets: Vec<UdpSocket> = (0..10)
+        .map(|_| {
+            let s = UdpSocket::bind("127.0.0.1:0").unwrap();
+            s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+            s
+        })
+        .collect();
+    let sent = Instant::now();
+    for s in &sockets {
+        s.send_to(&request, agent).unwrap();
+    }
+    let mut buf = [0u8; 1500];
+    let mut last = Duration::ZERO;
+    for s in &sockets {
+        let (n, _) = s.recv_from(&mut buf).unwrap();
+        assert!(matches!(
+            Message::decode(&buf[..n]),
+            Ok(Message::Community(_))
+        ));
+        last = last.max(sent.elapsed());
+    }
+    assert!(last >= processing * 10, "all answered after {last:?}");
+}
