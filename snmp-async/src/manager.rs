@@ -149,6 +149,7 @@ pub struct ManagerBuilder<R: Runtime> {
     context_name: Vec<u8>,
     aes: AesKeyExtension,
     accept_any_source: bool,
+    max_in_flight: u16,
     client: Option<Client<R>>,
     usm_user: Option<UsmUser>,
 }
@@ -186,6 +187,7 @@ impl<R: Runtime> ManagerBuilder<R> {
             context_name: Vec::new(),
             aes: AesKeyExtension::Fixed,
             accept_any_source: false,
+            max_in_flight: 1,
             client: None,
             usm_user: None,
         }
@@ -272,6 +274,13 @@ impl<R: Runtime> ManagerBuilder<R> {
         self
     }
 
+    /// Requests of one call in flight at once (default 1): the chunks of a `get_many` of
+    /// more OIDs than fit in one request are then pipelined.
+    pub fn max_in_flight(mut self, n: u16) -> Self {
+        self.max_in_flight = n.max(1);
+        self
+    }
+
     /// Share an existing client (its socket and driver) instead of starting a new one.
     pub fn client(mut self, client: &Client<R>) -> Self {
         self.client = Some(client.clone());
@@ -306,6 +315,7 @@ impl<R: Runtime> ManagerBuilder<R> {
         cfg.timeout = self.timeout;
         cfg.retries = self.retries;
         cfg.accept_any_source = self.accept_any_source;
+        cfg.max_in_flight = self.max_in_flight;
         Ok(cfg)
     }
 

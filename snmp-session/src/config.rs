@@ -140,6 +140,10 @@ pub struct TargetConfig {
     /// Accept answers from another address than `addr` (agents that answer from another
     /// interface). For v3, only answers that authenticate are accepted from elsewhere.
     pub accept_any_source: bool,
+    /// Requests of one operation in flight at once (default 1): with more, the chunks of a
+    /// GET of many OIDs (a `get_many` split, a `poll_many` target with many OIDs) are
+    /// pipelined. Device guides advise two or more for the best collection rate.
+    pub max_in_flight: u16,
     /// The largest answer an adaptive walk grows its requests towards, in bytes (default
     /// 65,507, the largest UDP payload; for v3 the agent's msgMaxSize also bounds it).
     pub max_answer_size: usize,
@@ -179,6 +183,7 @@ impl TargetConfig {
             timeout: Duration::from_secs(5),
             retries: 3,
             accept_any_source: false,
+            max_in_flight: 1,
             max_answer_size: 65507,
         }
     }

@@ -165,12 +165,14 @@ pub(crate) enum Op {
 
 impl Op {
     /// The state machine of `request` (already checked against the target's version), for a
-    /// target of `version`; GETs carry at most `max_oids` OIDs per request.
+    /// target of `version`; GETs carry at most `max_oids` OIDs per request, up to `in_flight`
+    /// requests at once; `hint` is the max-repetitions an adaptive walk last ended with.
     pub(crate) fn new(
         request: Request,
         version: Version,
         max_oids: usize,
         hint: Option<u32>,
+        in_flight: usize,
     ) -> Op {
         // An adaptive walk or table starts from what worked last time for the target.
         let start = |asked: u32, options: &crate::WalkOptions| match (options.repetitions, hint) {
@@ -178,8 +180,8 @@ impl Op {
             _ => asked,
         };
         match request {
-            Request::Get(oids) => Op::Get(GetOp::new(oids, max_oids, false)),
-            Request::GetEach(oids) => Op::Get(GetOp::new(oids, max_oids, true)),
+            Request::Get(oids) => Op::Get(GetOp::new(oids, max_oids, false, in_flight)),
+            Request::GetEach(oids) => Op::Get(GetOp::new(oids, max_oids, true, in_flight)),
             Request::GetNext(oids) => Op::Single(RequestPdu::GetNext(oids)),
             Request::GetBulk {
                 oids,
@@ -245,6 +247,7 @@ impl Op {
     /// The first request.
     pub(crate) fn start(&mut self) -> Step {
         match self {
+            Op::Get(g) => g.start(),
             Op::Table(t) => t.start(),
             _ => Step::Send,
         }
@@ -253,7 +256,7 @@ impl Op {
     /// The request in flight in `slot`.
     pub(crate) fn view(&self, slot: Slot) -> View<'_> {
         match self {
-            Op::Get(g) => g.view(),
+            Op::Get(g) => g.view(slot),
             Op::Single(p) | Op::Trap(p) => p.view(),
             Op::Walk(w) => w.view(),
             Op::Parallel(p) => p.view(slot),
@@ -271,7 +274,7 @@ impl Op {
         size: AnswerSize,
     ) -> Step {
         match self {
-            Op::Get(op) => op.on_response(g, out),
+            Op::Get(op) => op.on_response(slot, g, out),
             Op::Single(p) | Op::Trap(p) => {
                 if g.error_status != ErrorStatus::NoError {
                     return Step::Finish(Err(status_error(&g, p.view(), 0)));

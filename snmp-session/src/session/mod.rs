@@ -269,13 +269,21 @@ impl Session {
     /// Fails, sending nothing, for an unknown target or an operation the target's SNMP
     /// version does not have ([`StartError`]).
     pub fn start(&mut self, target: TargetId, request: Request) -> Result<OpId, StartError> {
-        let (version, hint) = self
+        let (version, hint, in_flight) = self
             .targets
             .get(&target)
-            .map(|t| (t.config.version(), t.repetitions_hint))
+            .map(|t| {
+                let c = &t.config;
+                (
+                    c.version(),
+                    t.repetitions_hint,
+                    usize::from(c.max_in_flight),
+                )
+            })
             .ok_or(StartError::UnknownTarget)?;
         request.check_version(version)?;
-        let mut op = Op::new(request, version, self.config.max_oids_per_request, hint);
+        let max_oids = self.config.max_oids_per_request;
+        let mut op = Op::new(request, version, max_oids, hint, in_flight);
         let id = OpId(self.next_op);
         self.next_op += 1;
         let first = op.start();
