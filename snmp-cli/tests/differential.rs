@@ -361,3 +361,57 @@ fn sloppy_agents_are_walked_as_net_snmp_walks_them() {
         }
     }
 }
+
+/// `Value::bare` prints what `snmpwalk -Oqv` prints, for every value of the real agent's walk
+/// (served unchanging by `snmp sim --data`).
+#[test]
+fn bare_values_print_as_snmpwalk_oqv_prints_them() {
+    let agent = NetSnmpd::start(&static_agent_config()).unwrap();
+    let walk = net_snmp_tool(
+        "snmpwalk",
+        &[
+            "-On",
+            "-v2c",
+            "-c",
+            "public",
+            &format!("udp:{}", agent.addr()),
+            ".1",
+        ],
+    )
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("agent.walk");
+    std::fs::write(&file, &walk).unwrap();
+    let sim = Sim::start(&["--data", file.to_str().unwrap()]);
+    let udp = format!("udp:127.0.0.1:{}", sim.1);
+    let theirs = net_snmp_tool(
+        "snmpwalk",
+        &["-On", "-Oqv", "-v2c", "-c", "public", &udp, ".1"],
+    )
+    .unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let ours = rt.block_on(async {
+        let m = snmp_tokio::Manager::builder(&format!("127.0.0.1:{}", sim.1))
+            .build()
+            .await
+            .unwrap();
+        let rows = m.walk(".1").collect_all().await.unwrap();
+        let mut out = String::new();
+        for (_, v) in &rows {
+            out.push_str(&v.bare().to_string());
+            out.push('\n');
+        }
+        out
+    });
+    // snmpwalk also prints the endOfMibView that ends a walk of the whole tree.
+    let theirs = theirs
+        .strip_suffix(
+            "No more variables left in this MIB View (It is past the end of the MIB tree)\n",
+        )
+        .unwrap_or(&theirs);
+    assert!(ours.lines().count() > 50);
+    assert_same(&ours, theirs, "bare values against snmpwalk -Oqv");
+}

@@ -73,4 +73,4 @@ pub use message::{
 };
 pub use oid::{Oid, OidParseError, MAX_OID_ARCS};
 pub use pdu::{BulkPdu, ErrorStatus, GenericPdu, GenericTrap, Pdu, PduRef, PduType, TrapV1Pdu};
-pub use value::{Exception, ExceptionKind, Value, VarBind};
+pub use value::{Bare, Exception, ExceptionKind, Value, VarBind, WrongType};

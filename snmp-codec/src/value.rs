@@ -380,6 +380,137 @@ impl From<Ipv4Addr> for Value {
     }
 }
 
+impl From<u32> for Value {
+    /// Unsigned32 (Gauge32 on the wire), as snmpset's type `u`.
+    fn from(v: u32) -> Self {
+        Value::Gauge32(v)
+    }
+}
+
+impl From<u64> for Value {
+    /// Counter64, as snmpset's type `C` would be.
+    fn from(v: u64) -> Self {
+        Value::Counter64(v)
+    }
+}
+
+/// A value is not of the type asked for ([`TryFrom`] of a [`Value`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WrongType {
+    /// What was asked for.
+    pub wanted: &'static str,
+    /// The value's type ([`Value::type_name`]).
+    pub found: &'static str,
+}
+
+impl fmt::Display for WrongType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "a {} value where {} was wanted", self.found, self.wanted)
+    }
+}
+
+#[cfg(feature = "std")]
+impl std::error::Error for WrongType {}
+
+impl Value {
+    fn wrong(&self, wanted: &'static str) -> WrongType {
+        WrongType {
+            wanted,
+            found: self.type_name(),
+        }
+    }
+
+    /// The value alone, as Net-SNMP prints it with `-Oqv`: `5`, `"text"`, `"00 15 99 "`,
+    /// `.1.3.6.1`, `0:0:02:03.45`, `10.0.0.1` (exceptions as their text).
+    ///
+    /// ```
+    /// use snmp_codec::Value;
+    /// assert_eq!(Value::TimeTicks(12345).bare().to_string(), "0:0:02:03.45");
+    /// assert_eq!(Value::from("fake agent").bare().to_string(), "\"fake agent\"");
+    /// assert_eq!(Value::Gauge32(7).bare().to_string(), "7");
+    /// ```
+    pub fn bare(&self) -> Bare<'_> {
+        Bare(self)
+    }
+}
+
+/// A [`Value`] printed without its type ([`Value::bare`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Bare<'a>(&'a Value);
+
+impl fmt::Display for Bare<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Value::Integer(v) => write!(f, "{v}"),
+            Value::OctetString(b) if b.iter().all(|&c| is_text_byte(c)) => {
+                f.write_str("\"")?;
+                for &c in b.iter() {
+                    if c == b'"' || c == b'\\' {
+                        f.write_str("\\")?;
+                    }
+                    write!(f, "{}", char::from(c))?;
+                }
+                f.write_str("\"")
+            }
+            Value::OctetString(b) => {
+                f.write_str("\"")?;
+                write_hex(f, b)?;
+                f.write_str("\"")
+            }
+            Value::ObjectIdentifier(o) => write!(f, "{o:#}"),
+            Value::IpAddress([a, b, c, d]) => write!(f, "{a}.{b}.{c}.{d}"),
+            Value::Counter32(v) | Value::Gauge32(v) => write!(f, "{v}"),
+            Value::Counter64(v) => write!(f, "{v}"),
+            Value::TimeTicks(t) => {
+                // `-Oq` prints days:hours:minutes:seconds.centiseconds.
+                let (centis, secs) = (t % 100, t / 100);
+                let (days, rem) = (secs / 86_400, secs % 86_400);
+                let (h, m, s) = (rem / 3600, (rem % 3600) / 60, rem % 60);
+                write!(f, "{days}:{h}:{m:02}:{s:02}.{centis:02}")
+            }
+            Value::Opaque(b) => write_hex(f, b),
+            Value::OpaqueFloat(v) => write_c_float(f, f64::from(*v)),
+            Value::OpaqueDouble(v) => write_c_float(f, *v),
+            other => other.fmt(f),
+        }
+    }
+}
+
+macro_rules! try_from_value {
+    ($t:ty, $wanted:literal, |$v:ident| $body:expr) => {
+        impl TryFrom<&Value> for $t {
+            type Error = WrongType;
+            fn try_from($v: &Value) -> Result<$t, WrongType> {
+                $body.ok_or_else(|| $v.wrong($wanted))
+            }
+        }
+
+        impl TryFrom<Value> for $t {
+            type Error = WrongType;
+            fn try_from(v: Value) -> Result<$t, WrongType> {
+                <$t>::try_from(&v)
+            }
+        }
+    };
+}
+
+try_from_value!(i64, "an integer", |v| v.as_i64());
+try_from_value!(u64, "an unsigned integer", |v| v.as_u64());
+try_from_value!(i32, "a 32-bit integer", |v| v
+    .as_i64()
+    .and_then(|x| i32::try_from(x).ok()));
+try_from_value!(u32, "a 32-bit unsigned integer", |v| v
+    .as_u64()
+    .and_then(|x| u32::try_from(x).ok()));
+try_from_value!(f64, "a number", |v| v.as_f64());
+try_from_value!(String, "text", |v| v.as_str().map(String::from));
+try_from_value!(Vec<u8>, "octets", |v| v.as_bytes().map(<[u8]>::to_vec));
+try_from_value!(Oid, "an OID", |v| v.as_oid().cloned());
+try_from_value!(Ipv4Addr, "an IpAddress", |v| match v {
+    Value::IpAddress(a) => Some(Ipv4Addr::from(*a)),
+    _ => None,
+});
+
 impl From<f32> for Value {
     fn from(v: f32) -> Self {
         Value::OpaqueFloat(v)
