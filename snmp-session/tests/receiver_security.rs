@@ -265,3 +265,29 @@ fn maximum_size_traps_with_a_stalled_reader_stay_within_the_byte_budget() {
     rx.handle_datagram(now, sender(), &small);
     assert_eq!(drain(&mut rx), ["after"]);
 }
+
+/// A notification's community and user name come as text.
+#[test]
+fn community_and_user_name_as_text() {
+    let _serial = serial();
+    let now = Instant::from_micros(1_000);
+    let mut rx = Receiver::new(ReceiverConfig::default(), [9; 32]);
+    rx.add_user(user());
+    let engine = b"\x80\x00\x1f\x88\x05sender-9";
+    rx.handle_datagram(
+        now,
+        sender(),
+        &v3_notification(&user(), engine, SecurityLevel::AuthPriv, false, "x"),
+    );
+    let v2c = CommunityMessage {
+        version: Version::V2c,
+        community: Bytes::from_static(b"public"),
+        pdu: Pdu::SnmpV2Trap(GenericPdu::new(3, trap_varbinds("y"))),
+    }
+    .to_vec();
+    rx.handle_datagram(now, sender(), &v2c);
+    let v3 = rx.poll_notification().unwrap();
+    assert_eq!((v3.user_name(), v3.community_str()), (Some("u1"), None));
+    let v2 = rx.poll_notification().unwrap();
+    assert_eq!((v2.user_name(), v2.community_str()), (None, Some("public")));
+}

@@ -816,6 +816,7 @@ pub async fn trap_receiver_gets_net_snmp_notifications<R: Runtime + Default>() {
             }
         } else {
             assert_eq!(n.community.as_deref(), Some(&b"public"[..]));
+            assert_eq!(n.community_str(), Some("public"));
         }
     }
     assert_eq!(rx.counters().acknowledged, 2);

@@ -123,6 +123,35 @@ impl AuthProtocol {
     }
 }
 
+impl core::str::FromStr for AuthProtocol {
+    type Err = UnknownProtocol;
+
+    /// [`AuthProtocol::from_name`]: `"SHA".parse()` is SHA-1, as every Net-SNMP user types it.
+    ///
+    /// ```
+    /// use snmp_usm::AuthProtocol;
+    /// assert_eq!("SHA".parse::<AuthProtocol>(), Ok(AuthProtocol::Sha1));
+    /// assert_eq!("sha-256".parse::<AuthProtocol>(), Ok(AuthProtocol::Sha256));
+    /// assert!("SHA3".parse::<AuthProtocol>().is_err());
+    /// ```
+    fn from_str(s: &str) -> Result<Self, UnknownProtocol> {
+        AuthProtocol::from_name(s).ok_or(UnknownProtocol)
+    }
+}
+
+/// A protocol name that is none of the known ones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UnknownProtocol;
+
+impl fmt::Display for UnknownProtocol {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("unknown protocol name")
+    }
+}
+
+#[cfg(feature = "std")]
+impl std::error::Error for UnknownProtocol {}
+
 /// Upper-cases `name` into `buf` without `-` and `_`; `None` if it does not fit.
 pub(crate) fn normalize(name: &str, buf: &mut [u8]) -> Option<usize> {
     let mut n = 0;

@@ -67,7 +67,7 @@ mod process;
 mod time;
 mod user;
 
-pub use auth::{AuthProtocol, LocalizedKey, MasterKey};
+pub use auth::{AuthProtocol, LocalizedKey, MasterKey, UnknownProtocol};
 pub use authoritative::{Authoritative, UsmStat};
 pub use error::UsmError;
 pub use privacy::{KeyExtension, PrivKey, PrivProtocol, SaltCounter};

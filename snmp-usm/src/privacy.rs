@@ -421,3 +421,19 @@ impl SaltCounter {
         s
     }
 }
+
+impl core::str::FromStr for PrivProtocol {
+    type Err = crate::auth::UnknownProtocol;
+
+    /// [`PrivProtocol::from_net_snmp_name`] (Net-SNMP's names: `AES` is AES-128, `AES-256`
+    /// the Blumenthal extension, `AES256C` the Reeder one).
+    ///
+    /// ```
+    /// use snmp_usm::PrivProtocol;
+    /// assert_eq!("AES".parse::<PrivProtocol>(), Ok(PrivProtocol::Aes128));
+    /// assert_eq!("AES256C".parse::<PrivProtocol>(), Ok(PrivProtocol::Aes256Reeder));
+    /// ```
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        PrivProtocol::from_net_snmp_name(s).ok_or(crate::auth::UnknownProtocol)
+    }
+}

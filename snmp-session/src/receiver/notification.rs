@@ -108,6 +108,27 @@ impl TrapFilter {
 }
 
 impl Notification {
+    /// The community as text (v1/v2c; `None` for v3 or a community that is not UTF-8).
+    ///
+    /// ```
+    /// # use snmp_session::Notification;
+    /// # fn show(n: &Notification) {
+    /// println!("community {}", n.community_str().unwrap_or("?"));
+    /// # }
+    /// ```
+    pub fn community_str(&self) -> Option<&str> {
+        self.community
+            .as_deref()
+            .and_then(|c| core::str::from_utf8(c).ok())
+    }
+
+    /// The v3 user name as text (`None` for v1/v2c or a name that is not UTF-8).
+    pub fn user_name(&self) -> Option<&str> {
+        self.v3
+            .as_ref()
+            .and_then(|v| core::str::from_utf8(&v.user_name).ok())
+    }
+
     /// An estimate of the memory this notification holds (its own size and what its fields
     /// allocate), for the receiver's byte budget.
     pub fn footprint(&self) -> usize {
