@@ -189,26 +189,23 @@ impl Drop for Sim {
     }
 }
 
+/// The real agent's walk (`snmpwalk -On` of a fresh `snmpd`) in a file (in the returned
+/// directory), for `snmp sim --data` to serve unchanging.
+fn real_agent_walk() -> (String, tempfile::TempDir, std::path::PathBuf) {
+    let agent = NetSnmpd::start(&static_agent_config()).unwrap();
+    let udp = format!("udp:{}", agent.addr());
+    let walk = net_snmp_tool("snmpwalk", &["-On", "-v2c", "-c", "public", &udp, ".1"]).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("agent.walk");
+    std::fs::write(&file, &walk).unwrap();
+    (walk, dir, file)
+}
+
 #[test]
 fn net_snmp_tools_read_back_what_snmp_sim_serves() {
     // Serve the real agent's walk from a file, then walk the simulator with Net-SNMP's tools
     // (v2c and v3 authPriv) and with ours.
-    let agent = NetSnmpd::start(&static_agent_config()).unwrap();
-    let walk = net_snmp_tool(
-        "snmpwalk",
-        &[
-            "-On",
-            "-v2c",
-            "-c",
-            "public",
-            &format!("udp:{}", agent.addr()),
-            ".1",
-        ],
-    )
-    .unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("agent.walk");
-    std::fs::write(&file, &walk).unwrap();
+    let (walk, _dir, file) = real_agent_walk();
     let sim = Sim::start(&[
         "--data",
         file.to_str().unwrap(),
@@ -366,22 +363,7 @@ fn sloppy_agents_are_walked_as_net_snmp_walks_them() {
 /// (served unchanging by `snmp sim --data`).
 #[test]
 fn bare_values_print_as_snmpwalk_oqv_prints_them() {
-    let agent = NetSnmpd::start(&static_agent_config()).unwrap();
-    let walk = net_snmp_tool(
-        "snmpwalk",
-        &[
-            "-On",
-            "-v2c",
-            "-c",
-            "public",
-            &format!("udp:{}", agent.addr()),
-            ".1",
-        ],
-    )
-    .unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("agent.walk");
-    std::fs::write(&file, &walk).unwrap();
+    let (_, _dir, file) = real_agent_walk();
     let sim = Sim::start(&["--data", file.to_str().unwrap()]);
     let udp = format!("udp:127.0.0.1:{}", sim.1);
     let theirs = net_snmp_tool(

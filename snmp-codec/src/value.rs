@@ -442,16 +442,7 @@ impl fmt::Display for Bare<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.0 {
             Value::Integer(v) => write!(f, "{v}"),
-            Value::OctetString(b) if b.iter().all(|&c| is_text_byte(c)) => {
-                f.write_str("\"")?;
-                for &c in b.iter() {
-                    if c == b'"' || c == b'\\' {
-                        f.write_str("\\")?;
-                    }
-                    write!(f, "{}", char::from(c))?;
-                }
-                f.write_str("\"")
-            }
+            Value::OctetString(b) if b.iter().all(|&c| is_text_byte(c)) => write_quoted(f, b),
             Value::OctetString(b) => {
                 f.write_str("\"")?;
                 write_hex(f, b)?;
@@ -463,9 +454,7 @@ impl fmt::Display for Bare<'_> {
             Value::Counter64(v) => write!(f, "{v}"),
             Value::TimeTicks(t) => {
                 // `-Oq` prints days:hours:minutes:seconds.centiseconds.
-                let (centis, secs) = (t % 100, t / 100);
-                let (days, rem) = (secs / 86_400, secs % 86_400);
-                let (h, m, s) = (rem / 3600, (rem % 3600) / 60, rem % 60);
+                let (days, h, m, s, centis) = uptime_parts(*t);
                 write!(f, "{days}:{h}:{m:02}:{s:02}.{centis:02}")
             }
             Value::Opaque(b) => write_hex(f, b),
@@ -535,6 +524,25 @@ pub(crate) fn write_hex(f: &mut fmt::Formatter<'_>, b: &[u8]) -> fmt::Result {
     Ok(())
 }
 
+/// Text in double quotes, `"` and `\` escaped, as Net-SNMP prints a printable string.
+fn write_quoted(f: &mut fmt::Formatter<'_>, b: &[u8]) -> fmt::Result {
+    f.write_str("\"")?;
+    for &c in b {
+        if c == b'"' || c == b'\\' {
+            f.write_str("\\")?;
+        }
+        write!(f, "{}", char::from(c))?;
+    }
+    f.write_str("\"")
+}
+
+/// TimeTicks as (days, hours, minutes, seconds, centiseconds).
+fn uptime_parts(ticks: u32) -> (u32, u32, u32, u32, u32) {
+    let (centis, secs) = (ticks % 100, ticks / 100);
+    let (days, rem) = (secs / 86_400, secs % 86_400);
+    (days, rem / 3600, (rem % 3600) / 60, rem % 60, centis)
+}
+
 /// C's `isprint || isspace` in the "C" locale: what Net-SNMP prints as text.
 fn is_text_byte(b: u8) -> bool {
     (0x20..=0x7e).contains(&b) || (0x09..=0x0d).contains(&b)
@@ -553,11 +561,7 @@ fn write_c_float(f: &mut fmt::Formatter<'_>, v: f64) -> fmt::Result {
 
 /// Formats TimeTicks as Net-SNMP's `uptimeString`: `13 days, 22:25:49.00`.
 pub(crate) fn write_uptime(f: &mut fmt::Formatter<'_>, ticks: u32) -> fmt::Result {
-    let centis = ticks % 100;
-    let secs = ticks / 100;
-    let days = secs / 86_400;
-    let rem = secs % 86_400;
-    let (h, m, s) = (rem / 3600, (rem % 3600) / 60, rem % 60);
+    let (days, h, m, s, centis) = uptime_parts(ticks);
     match days {
         0 => write!(f, "{h}:{m:02}:{s:02}.{centis:02}"),
         1 => write!(f, "1 day, {h}:{m:02}:{s:02}.{centis:02}"),
@@ -574,14 +578,8 @@ impl fmt::Display for Value {
             Value::Integer(v) => write!(f, "INTEGER: {v}"),
             Value::OctetString(b) if b.is_empty() => f.write_str("\"\""),
             Value::OctetString(b) if b.iter().all(|&c| is_text_byte(c)) => {
-                f.write_str("STRING: \"")?;
-                for &c in b.iter() {
-                    if c == b'"' || c == b'\\' {
-                        f.write_str("\\")?;
-                    }
-                    write!(f, "{}", char::from(c))?;
-                }
-                f.write_str("\"")
+                f.write_str("STRING: ")?;
+                write_quoted(f, b)
             }
             Value::OctetString(b) => {
                 f.write_str("Hex-STRING: ")?;

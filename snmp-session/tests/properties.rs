@@ -96,6 +96,38 @@ fn setup<F: Fate>(fate: F, rows: u32) -> (Sim<F>, snmp_session::TargetId) {
     (sim, t)
 }
 
+/// A lossy network and an agent of `rows` rows: each datagram lost with odds of 1 in 5,
+/// duplicated with 1 in 10, delayed up to 40 ms (which reorders), independently; with 16
+/// attempts a request is lost for good with odds of 0.36^16 (1 in 12 million). `chunk`: the
+/// session's most OIDs per GET.
+fn lossy_setup(
+    seed: u64,
+    rows: u32,
+    chunk: Option<usize>,
+    target: impl FnOnce(&mut TargetConfig),
+) -> (Sim<Lossy>, snmp_session::TargetId) {
+    let fate = Lossy {
+        rng: Rng::new(seed),
+        loss: 0.2,
+        duplicate: 0.1,
+        max_delay: Duration::from_millis(40),
+    };
+    let mut sim = Sim::new(fate);
+    if let Some(chunk) = chunk {
+        let mut c = snmp_session::SessionConfig::default();
+        c.max_oids_per_request = chunk;
+        sim.session = snmp_session::Session::new(c, [5; 32]);
+    }
+    sim.agents
+        .insert(agent_addr(0), FakeAgent::new(FakeAgent::synthetic(rows)));
+    let mut cfg = TargetConfig::v2c(agent_addr(0), "public");
+    cfg.timeout = Duration::from_millis(500);
+    cfg.retries = 15;
+    target(&mut cfg);
+    let t = sim.session.add_target(cfg);
+    (sim, t)
+}
+
 fn expected(sim: &Sim<impl Fate>, root: &Oid) -> Vec<VarBind> {
     sim.agents[&agent_addr(0)]
         .data
@@ -197,17 +229,8 @@ proptest! {
         adaptive in any::<bool>(),
         whole_tree in any::<bool>(),
     ) {
-        // Each datagram lost with odds of 1 in 5, duplicated with 1 in 10, delayed up to
-        // 40 ms (which reorders), independently: with 16 attempts a request is lost for good
-        // with odds of 0.36^16 (1 in 12 million).
         let seed = script.iter().fold(7u64, |h, b| h.wrapping_mul(31).wrapping_add(u64::from(*b)));
-        let fate = Lossy { rng: Rng::new(seed), loss: 0.2, duplicate: 0.1, max_delay: Duration::from_millis(40) };
-        let mut sim = Sim::new(fate);
-        sim.agents.insert(agent_addr(0), FakeAgent::new(FakeAgent::synthetic(25)));
-        let mut cfg = TargetConfig::v2c(agent_addr(0), "public");
-        cfg.timeout = Duration::from_millis(500);
-        cfg.retries = 15;
-        let t = sim.session.add_target(cfg);
+        let (mut sim, t) = lossy_setup(seed, 25, None, |_| {});
         let root: Oid = if whole_tree { "1.3.6.1.2.1".parse().unwrap() } else { "1.3.6.1.2.1.2.2.1".parse().unwrap() };
         let mut options = WalkOptions::default().with_parallel(stripes);
         if adaptive {
@@ -236,18 +259,7 @@ proptest! {
         chunk in 1usize..60,
         missing in 0usize..10,
     ) {
-        let fate = Lossy { rng: Rng::new(seed), loss: 0.2, duplicate: 0.1, max_delay: Duration::from_millis(40) };
-        let mut sim = Sim::new(fate);
-        sim.session = snmp_session::Session::new(
-            { let mut c = snmp_session::SessionConfig::default(); c.max_oids_per_request = chunk; c },
-            [5; 32],
-        );
-        sim.agents.insert(agent_addr(0), FakeAgent::new(FakeAgent::synthetic(60)));
-        let mut cfg = TargetConfig::v2c(agent_addr(0), "public");
-        cfg.timeout = Duration::from_millis(500);
-        cfg.retries = 15;
-        cfg.max_in_flight = in_flight;
-        let t = sim.session.add_target(cfg);
+        let (mut sim, t) = lossy_setup(seed, 60, Some(chunk), |cfg| cfg.max_in_flight = in_flight);
         let oids: Vec<Oid> = (1..=120u32)
             .map(|i| format!("1.3.6.1.2.1.2.2.1.{}.{}", 2 + i % 2, 1 + i / 2).parse().unwrap())
             .chain((0..missing).map(|i| format!("1.3.6.1.2.1.1.{}.0", 80 + i).parse().unwrap()))

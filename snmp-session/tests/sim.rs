@@ -533,10 +533,17 @@ fn v3_sim(agent_user: &UsmUser) -> Sim<Perfect> {
     sim
 }
 
-#[test]
-fn v3_discovery_then_get_walk_and_reboot() {
-    let user = v3_user("alice", Some(PrivProtocol::Aes128));
-    let mut sim = v3_sim(&user);
+/// Adds a v3 target for `user`, GETs sysName.0 and bulk-walks ifDescr with `reps` at once,
+/// and runs both to their end.
+fn v3_get_and_walk(
+    sim: &mut Sim<Perfect>,
+    user: UsmUser,
+    reps: u32,
+) -> (
+    snmp_session::TargetId,
+    snmp_session::OpId,
+    snmp_session::OpId,
+) {
     let t = sim
         .session
         .add_target(TargetConfig::v3(agent_addr(0), V3Security::new(user)));
@@ -546,9 +553,17 @@ fn v3_discovery_then_get_walk_and_reboot() {
         .unwrap();
     let walk = sim
         .session
-        .start(t, Request::bulk_walk(oid("1.3.6.1.2.1.2.2.1.2"), 7))
+        .start(t, Request::bulk_walk(oid("1.3.6.1.2.1.2.2.1.2"), reps))
         .unwrap();
     sim.run(&[get, walk], 1000);
+    (t, get, walk)
+}
+
+#[test]
+fn v3_discovery_then_get_walk_and_reboot() {
+    let user = v3_user("alice", Some(PrivProtocol::Aes128));
+    let mut sim = v3_sim(&user);
+    let (t, get, walk) = v3_get_and_walk(&mut sim, user, 7);
     assert_eq!(sim.outcome(get).result, Some(Ok(())));
     assert_eq!(sim.outcome(get).varbinds[0].value, Value::from("fake"));
     assert_eq!(sim.outcome(walk).varbinds.len(), 20);
@@ -893,18 +908,7 @@ fn spoofed_unauthenticated_reports_at_every_step_end_nothing() {
         let forged = forged_report(msg_id, &engine, b"grace", kind);
         vec![(from, forged), (from, answer)]
     }));
-    let t = sim
-        .session
-        .add_target(TargetConfig::v3(agent_addr(0), V3Security::new(user)));
-    let get = sim
-        .session
-        .start(t, Request::Get(vec![oid("1.3.6.1.2.1.1.5.0")]))
-        .unwrap();
-    let walk = sim
-        .session
-        .start(t, Request::bulk_walk(oid("1.3.6.1.2.1.2.2.1.2"), 3))
-        .unwrap();
-    sim.run(&[get, walk], 1000);
+    let (_, get, walk) = v3_get_and_walk(&mut sim, user, 3);
     assert_eq!(sim.outcome(get).result, Some(Ok(())));
     assert_eq!(sim.outcome(get).varbinds[0].value, Value::from("fake"));
     assert_eq!(sim.outcome(walk).result, Some(Ok(())));

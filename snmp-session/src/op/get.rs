@@ -19,9 +19,9 @@ struct Chunk {
     /// With `isolate` (OIDs may be taken out), the position of each OID; empty otherwise
     /// (they are contiguous from `first`).
     positions: Vec<usize>,
-    /// The answer's varbinds, once it came.
+    /// The answer's varbinds, once it came (until then the chunk is in flight: it is made
+    /// when it is sent).
     answer: Option<Vec<VarBind>>,
-    in_flight: bool,
 }
 
 /// GET of many OIDs, in chunks of at most `chunk` OIDs, up to `in_flight` of them in flight at
@@ -66,7 +66,7 @@ impl GetOp {
     /// Makes new chunks while fewer than `in_flight` are out; what to send.
     fn fill(&mut self) -> Step {
         let mut out = 0usize;
-        let flying = self.chunks.iter().filter(|c| c.in_flight).count();
+        let flying = self.chunks.iter().filter(|c| c.answer.is_none()).count();
         // Inline: the usual single request allocates nothing here.
         let mut slots: SmallVec<[Slot; 4]> = SmallVec::new();
         while flying + out < self.in_flight {
@@ -97,7 +97,6 @@ impl GetOp {
                 first,
                 positions,
                 answer: None,
-                in_flight: true,
             });
             slots.push(slot);
             out += 1;
@@ -174,7 +173,6 @@ impl GetOp {
                 self.missing.push((original, oid));
                 if c.oids.is_empty() {
                     c.answer = Some(Vec::new());
-                    c.in_flight = false;
                     return self.next(out);
                 }
                 return self.resend(slot);
@@ -190,7 +188,6 @@ impl GetOp {
             )));
         }
         c.answer = Some(g.varbinds);
-        c.in_flight = false;
         self.next(out)
     }
 
