@@ -1,0 +1,385 @@
+//! From a set resolved by mib-rs to the compiled form.
+
+use crate::blob::{sec, Rec, Writer, NONE};
+use crate::model::{Access, BaseType, Kind, Status, TF_TC};
+use std::collections::HashMap;
+
+fn kind(k: mib_rs::Kind) -> Kind {
+    use mib_rs::Kind as K;
+    match k {
+        K::Node => Kind::Node,
+        K::Scalar => Kind::Scalar,
+        K::Table => Kind::Table,
+        K::Row => Kind::Row,
+        K::Column => Kind::Column,
+        K::Notification => Kind::Notification,
+        K::Group => Kind::Group,
+        K::Compliance => Kind::Compliance,
+        K::Capability => Kind::Capability,
+        K::ModuleIdentity => Kind::ModuleIdentity,
+        K::ObjectIdentity => Kind::ObjectIdentity,
+        _ => Kind::Unknown,
+    }
+}
+
+fn access(a: mib_rs::Access) -> Access {
+    use mib_rs::Access as A;
+    match a {
+        A::NotAccessible => Access::NotAccessible,
+        A::AccessibleForNotify => Access::AccessibleForNotify,
+        A::ReadOnly => Access::ReadOnly,
+        A::ReadWrite => Access::ReadWrite,
+        A::ReadCreate => Access::ReadCreate,
+        A::WriteOnly => Access::WriteOnly,
+        _ => Access::None,
+    }
+}
+
+fn status(s: mib_rs::Status) -> Status {
+    use mib_rs::Status as S;
+    match s {
+        S::Current => Status::Current,
+        S::Deprecated => Status::Deprecated,
+        S::Obsolete => Status::Obsolete,
+        S::Mandatory => Status::Mandatory,
+        S::Optional => Status::Optional,
+    }
+}
+
+fn base(b: mib_rs::BaseType) -> BaseType {
+    use mib_rs::BaseType as B;
+    match b {
+        B::Integer32 => BaseType::Integer32,
+        B::Unsigned32 => BaseType::Unsigned32,
+        B::Counter32 => BaseType::Counter32,
+        B::Counter64 | B::Unsigned64 => BaseType::Counter64,
+        B::Gauge32 => BaseType::Gauge32,
+        B::TimeTicks => BaseType::TimeTicks,
+        B::IpAddress => BaseType::IpAddress,
+        B::OctetString => BaseType::OctetString,
+        B::ObjectIdentifier => BaseType::ObjectIdentifier,
+        B::Bits => BaseType::Bits,
+        B::Opaque => BaseType::Opaque,
+        B::Integer64 => BaseType::Integer32,
+        _ => BaseType::Unknown,
+    }
+}
+
+fn bound(b: &mib_rs::mib::RangeBound, max: bool) -> i64 {
+    use mib_rs::mib::RangeBound as R;
+    match b {
+        R::Signed(v) => *v,
+        R::Unsigned(v) => i64::try_from(*v).unwrap_or(i64::MAX),
+        R::Min => i64::MIN,
+        R::Max => i64::MAX,
+        R::Raw(_) if max => i64::MAX,
+        R::Raw(_) => i64::MIN,
+    }
+}
+
+/// What a type record holds, as a key for interning.
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct TypeKey {
+    name: String,
+    module: u32,
+    base: u8,
+    flags: u8,
+    hint: String,
+    enums: Vec<(i64, String)>,
+    sizes: Vec<(i64, i64)>,
+    ranges: Vec<(i64, i64)>,
+    descr: String,
+    parent: u32,
+}
+
+struct Compiler<'m> {
+    mib: &'m mib_rs::Mib,
+    w: Writer,
+    modules: HashMap<mib_rs::raw::ModuleId, u32>,
+    types: HashMap<mib_rs::raw::TypeId, u32>,
+    interned: HashMap<TypeKey, u32>,
+}
+
+impl Compiler<'_> {
+    fn module(&self, m: Option<mib_rs::Module<'_>>) -> u32 {
+        m.and_then(|m| self.modules.get(&m.id()).copied()).unwrap_or(NONE)
+    }
+
+    fn intern(&mut self, key: TypeKey) -> u32 {
+        if let Some(&i) = self.interned.get(&key) {
+            return i;
+        }
+        let i = self.w.next(sec::TYPES);
+        let enums_start = self.w.next(sec::ENUMS);
+        for (v, l) in &key.enums {
+            let l = self.w.string(l);
+            let r = Rec::default().i64(*v).s(l);
+            self.w.sections[sec::ENUMS].extend_from_slice(&r.0);
+        }
+        let bounds = |w: &mut Writer, list: &[(i64, i64)]| {
+            let start = w.next(sec::RANGES);
+            for (lo, hi) in list {
+                let r = Rec::default().i64(*lo).i64(*hi);
+                w.sections[sec::RANGES].extend_from_slice(&r.0);
+            }
+            start
+        };
+        let sizes_start = bounds(&mut self.w, &key.sizes);
+        let ranges_start = bounds(&mut self.w, &key.ranges);
+        let name = self.w.string(&key.name);
+        let hint = self.w.string(&key.hint);
+        let descr = self.w.string(&key.descr);
+        let r = Rec::default()
+            .s(name)
+            .u32(key.module)
+            .u8(key.base)
+            .u8(key.flags)
+            .u8(0)
+            .u8(0)
+            .s(hint)
+            .u32(enums_start)
+            .u32(key.enums.len() as u32)
+            .u32(sizes_start)
+            .u32(key.sizes.len() as u32)
+            .u32(ranges_start)
+            .u32(key.ranges.len() as u32)
+            .s(descr)
+            .u32(key.parent);
+        self.w.sections[sec::TYPES].extend_from_slice(&r.0);
+        self.interned.insert(key, i);
+        i
+    }
+
+    fn ty(&mut self, t: mib_rs::Type<'_>, depth: usize) -> u32 {
+        if let Some(&i) = self.types.get(&t.id()) {
+            return i;
+        }
+        let parent = match t.parent() {
+            Some(p) if depth < 16 => self.ty(p, depth + 1),
+            _ => NONE,
+        };
+        let b = base(t.effective_base());
+        let enums = if b == BaseType::Bits {
+            t.effective_bits()
+        } else {
+            t.effective_enums()
+        };
+        let key = TypeKey {
+            name: t.name().to_owned(),
+            module: self.module(t.module()),
+            base: b.to_u8(),
+            flags: if t.is_textual_convention() { TF_TC } else { 0 },
+            hint: t.effective_display_hint().to_owned(),
+            enums: enums.iter().map(|e| (e.value, e.label.clone())).collect(),
+            sizes: t
+                .effective_sizes()
+                .iter()
+                .map(|r| (bound(&r.min, false), bound(&r.max, true)))
+                .collect(),
+            ranges: t
+                .effective_ranges()
+                .iter()
+                .map(|r| (bound(&r.min, false), bound(&r.max, true)))
+                .collect(),
+            descr: t.description().to_owned(),
+            parent,
+        };
+        let i = self.intern(key);
+        self.types.insert(t.id(), i);
+        i
+    }
+
+    /// The object's effective syntax: its type, or an anonymous refinement when the
+    /// object's own clauses (an inline enumeration, a SIZE) differ from the type's.
+    fn object_type(&mut self, o: mib_rs::Object<'_>) -> u32 {
+        let Some(t) = o.ty() else { return NONE };
+        let ti = self.ty(t, 0);
+        let b = base(t.effective_base());
+        let enums = if b == BaseType::Bits {
+            o.effective_bits()
+        } else {
+            o.effective_enums()
+        };
+        let enums: Vec<(i64, String)> = enums.iter().map(|e| (e.value, e.label.clone())).collect();
+        let sizes: Vec<(i64, i64)> = o
+            .effective_sizes()
+            .iter()
+            .map(|r| (bound(&r.min, false), bound(&r.max, true)))
+            .collect();
+        let ranges: Vec<(i64, i64)> = o
+            .effective_ranges()
+            .iter()
+            .map(|r| (bound(&r.min, false), bound(&r.max, true)))
+            .collect();
+        let hint = o.effective_display_hint().to_owned();
+        let same = {
+            let key = self
+                .interned
+                .iter()
+                .find(|(_, &i)| i == ti)
+                .map(|(k, _)| k);
+            key.is_some_and(|k| {
+                k.enums == enums && k.sizes == sizes && k.ranges == ranges && k.hint == hint
+            })
+        };
+        if same {
+            return ti;
+        }
+        self.intern(TypeKey {
+            name: String::new(),
+            module: NONE,
+            base: b.to_u8(),
+            flags: 0,
+            hint,
+            enums,
+            sizes,
+            ranges,
+            descr: String::new(),
+            parent: ti,
+        })
+    }
+}
+
+/// Compiles a resolved set.
+pub(crate) fn compile(mib: &mib_rs::Mib) -> Vec<u8> {
+    let mut c = Compiler {
+        mib,
+        w: Writer::default(),
+        modules: HashMap::new(),
+        types: HashMap::new(),
+        interned: HashMap::new(),
+    };
+    // Modules, in load order.
+    let mut mods: Vec<mib_rs::Module<'_>> = mib.modules().collect();
+    mods.sort_by(|a, b| a.name().cmp(b.name()));
+    for (i, m) in mods.iter().enumerate() {
+        c.modules.insert(m.id(), i as u32);
+    }
+    // Nodes, in OID order (the root has no arcs and is left out).
+    let mut nodes: Vec<mib_rs::Node<'_>> = mib.nodes().filter(|n| !n.oid().is_empty()).collect();
+    nodes.sort_by(|a, b| a.oid().as_ref().cmp(b.oid().as_ref()));
+    nodes.dedup_by(|a, b| a.oid().as_ref() == b.oid().as_ref());
+    let index: HashMap<mib_rs::raw::NodeId, u32> = nodes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.id(), i as u32))
+        .collect();
+    let node_of = |n: Option<mib_rs::Node<'_>>| n.and_then(|n| index.get(&n.id()).copied()).unwrap_or(NONE);
+
+    for m in &mods {
+        let name = c.w.string(m.name());
+        let file = c.w.string(m.source_label().unwrap_or(""));
+        let identity = m
+            .oid()
+            .and_then(|o| mib.exact_node_by_oid(o))
+            .map(|n| node_of(Some(n)))
+            .unwrap_or(NONE);
+        let r = Rec::default().s(name).u32(identity).u32(0).s(file);
+        c.w.sections[sec::MODULES].extend_from_slice(&r.0);
+    }
+
+    // Parent = the nearest ancestor present (a stack over the OID-ordered list).
+    let mut parents = vec![NONE; nodes.len()];
+    let mut stack: Vec<usize> = Vec::new();
+    for (i, n) in nodes.iter().enumerate() {
+        let arcs = n.oid().as_ref();
+        while let Some(&top) = stack.last() {
+            let t = nodes[top].oid().as_ref();
+            if t.len() < arcs.len() && arcs.starts_with(t) {
+                break;
+            }
+            stack.pop();
+        }
+        parents[i] = stack.last().map(|&t| t as u32).unwrap_or(NONE);
+        stack.push(i);
+    }
+
+    for (i, n) in nodes.iter().enumerate() {
+        let oid_start = c.w.arcs(n.oid().as_ref());
+        let name = c.w.string(n.name());
+        let module = c.module(n.module());
+        let obj = n.object();
+        let (acc, ty, units, defval) = match obj {
+            Some(o) => (
+                access(o.access()),
+                c.object_type(o),
+                o.units().to_owned(),
+                o.default_value().map(|d| d.raw().to_owned()).unwrap_or_default(),
+            ),
+            None => (Access::None, NONE, String::new(), String::new()),
+        };
+        let st = n.status().map(status).unwrap_or(Status::None);
+        let units = c.w.string(&units);
+        let descr = c.w.string(n.description());
+        let reference = c.w.string(n.reference());
+        let defval = c.w.string(&defval);
+        let idx_start = c.w.next(sec::INDEXES);
+        let mut idx_len = 0u32;
+        let mut augments = NONE;
+        if let Some(o) = obj.filter(|o| o.is_row()) {
+            for ix in o.index() {
+                let target = ix.object().and_then(|io| io.node()).map(|n| node_of(Some(n)));
+                if let Some(t) = target {
+                    let r = Rec::default().u32(t).u32(ix.implied() as u32);
+                    c.w.sections[sec::INDEXES].extend_from_slice(&r.0);
+                    idx_len += 1;
+                }
+            }
+            augments = o.augments().and_then(|a| a.node()).map(|a| node_of(Some(a))).unwrap_or(NONE);
+        }
+        let members_start = c.w.next(sec::MEMBERS);
+        let mut members: Vec<u32> = Vec::new();
+        if let Some(nt) = n.notification() {
+            members.extend(nt.objects().filter_map(|o| o.node()).map(|m| node_of(Some(m))));
+        } else if let Some(g) = n.group() {
+            members.extend(g.members().map(|m| node_of(Some(m))));
+        }
+        for m in &members {
+            c.w.sections[sec::MEMBERS].extend_from_slice(&m.to_le_bytes());
+        }
+        let r = Rec::default()
+            .u32(oid_start)
+            .u32(n.oid().len() as u32)
+            .s(name)
+            .u32(module)
+            .u8(kind(n.kind()).to_u8())
+            .u8(acc.to_u8())
+            .u8(st.to_u8())
+            .u8(0)
+            .u32(ty)
+            .s(units)
+            .s(descr)
+            .u32(idx_start)
+            .u32(idx_len)
+            .u32(augments)
+            .u32(members_start)
+            .u32(members.len() as u32)
+            .s(reference)
+            .s(defval)
+            .u32(parents[i])
+            .u32(0);
+        c.w.sections[sec::NODES].extend_from_slice(&r.0);
+    }
+
+    // The name index: every (node, module) a name is visible under.
+    let mut by_name: Vec<(String, u32, u32)> = Vec::new();
+    for (i, n) in nodes.iter().enumerate() {
+        by_name.push((n.name().to_owned(), i as u32, c.module(n.module())));
+    }
+    for m in &mods {
+        let mi = c.modules[&m.id()];
+        for n in m.nodes() {
+            if let Some(&ni) = index.get(&n.id()) {
+                by_name.push((n.name().to_owned(), ni, mi));
+            }
+        }
+    }
+    by_name.sort();
+    by_name.dedup();
+    for (_, n, m) in &by_name {
+        let r = Rec::default().u32(*n).u32(*m);
+        c.w.sections[sec::BY_NAME].extend_from_slice(&r.0);
+    }
+    let _ = c.mib;
+    c.w.finish()
+}

@@ -1,0 +1,45 @@
+//! MIB names for SNMP.
+//!
+//! - [`Mib`]: a compiled set of modules. [`Mib::standard`] and [`Mib::default_set`] are
+//!   embedded, precompiled: no files and no parse at run time.
+//! - [`Loader`]: loads the user's own folders with Net-SNMP's search habits (`-M`, `-m`,
+//!   `MIBDIRS`, `MIBS`, `~/.snmp/mibs`), leniently (problems become [`Diagnostic`]s), and
+//!   caches the compiled result keyed by the files' contents.
+//! - [`Mib::resolve`]: names to OIDs in every form Net-SNMP accepts.
+//! - [`Format`]: OIDs and values printed as Net-SNMP prints them, for each `-O` flag.
+//! - [`Mib::decode_index`]: a row's index as typed values.
+//!
+//! The sans-IO core stays numeric; this crate sits beside it.
+//!
+//! ```
+//! use snmp_mib::{Format, Mib};
+//! use snmp_codec::Value;
+//!
+//! let mib = Mib::default_set();
+//! let oid = mib.resolve("IF-MIB::ifOperStatus.3").unwrap();
+//! let line = Format::default().varbind(&mib, &oid, &Value::Integer(1));
+//! assert_eq!(line, "IF-MIB::ifOperStatus.3 = INTEGER: up(1)");
+//! ```
+#![forbid(unsafe_code)]
+
+mod blob;
+#[cfg(feature = "load")]
+mod compile;
+mod format;
+mod index;
+#[cfg(feature = "load")]
+mod load;
+mod model;
+mod resolve;
+mod standard;
+#[cfg(feature = "load")]
+mod standard_files;
+
+pub use blob::BlobError;
+pub use format::{Format, OidStyle, Description};
+pub use index::{IndexError, IndexValue};
+#[cfg(feature = "load")]
+pub use load::{module_names, Diagnostic, LoadError, Loaded, Loader, MibDir, Modules};
+pub use standard::DEFAULT_MODULES;
+pub use model::{Access, BaseType, Kind, Mib, Module, Node, Status, Type};
+pub use resolve::ResolveError;

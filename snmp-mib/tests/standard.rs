@@ -1,0 +1,60 @@
+//! The embedded standard set is what this crate's loader makes of `mibs/`.
+//!
+//! Regenerates `data/default.mibc` and `data/standard.mibc` from the text and fails when the
+//! bytes differ; `SNMP_MIB_BLESS=1` rewrites them instead.
+
+use snmp_mib::{Loader, Mib, DEFAULT_MODULES};
+use std::path::Path;
+
+fn check(name: &str, loader: Loader, embedded: Mib) {
+    let loaded = loader.cache_dir(None).load_uncached().expect("the standard set loads");
+    let fresh = loaded.mib.to_bytes();
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("data").join(name);
+    if std::env::var_os("SNMP_MIB_BLESS").is_some() {
+        std::fs::write(&path, &fresh).unwrap();
+        return;
+    }
+    assert!(
+        fresh == embedded.to_bytes(),
+        "{name} is stale: run `SNMP_MIB_BLESS=1 cargo test -p snmp-mib --test standard`"
+    );
+}
+
+#[test]
+fn embedded_default_set_is_current() {
+    let l = Loader::new().dirs("builtin").modules(&DEFAULT_MODULES.join(":"));
+    check("default.mibc", l, Mib::default_set());
+}
+
+#[test]
+fn embedded_standard_set_is_current() {
+    let l = Loader::new().dirs("builtin").modules("ALL");
+    check("standard.mibc", l, Mib::standard());
+}
+
+#[test]
+fn embedded_file_list_matches_the_folder() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("mibs");
+    let mut on_disk = Vec::new();
+    for d in std::fs::read_dir(&root).unwrap() {
+        let d = d.unwrap().path();
+        if d.is_dir() {
+            for f in std::fs::read_dir(&d).unwrap() {
+                let f = f.unwrap().path();
+                on_disk.push(format!(
+                    "{}/{}",
+                    d.file_name().unwrap().to_str().unwrap(),
+                    f.file_name().unwrap().to_str().unwrap()
+                ));
+            }
+        }
+    }
+    on_disk.sort();
+    let list = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("src/standard_files.rs")).unwrap();
+    let listed: Vec<String> = list
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("(\""))
+        .map(|l| l.split('"').next().unwrap().to_owned())
+        .collect();
+    assert_eq!(listed, on_disk);
+}
