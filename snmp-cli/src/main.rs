@@ -11,6 +11,9 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
+
+mod names;
+use names::{MibOpts, Names, Out};
 use futures_util::StreamExt;
 use snmp_tokio::{
     AesKeyExtension, AuthProtocol, Client, Error, Manager, ManagerBuilder, Oid, PollTarget,
@@ -106,6 +109,8 @@ struct Agent {
     /// One JSON object a line instead of Net-SNMP's text.
     #[arg(long)]
     json: bool,
+    #[command(flatten)]
+    names: MibOpts,
     /// The agent: host[:port], IPv6 in brackets ([::1]:161).
     host: String,
 }
@@ -274,7 +279,11 @@ enum Command {
         /// notifications in its name are accepted only at the level its keys allow.
         #[arg(long = "v3-user")]
         v3_users: Vec<String>,
+        #[command(flatten)]
+        names: MibOpts,
     },
+    /// Translate names to OIDs and back (snmptranslate).
+    Translate(names::Translate),
     /// Run simulated agents (synthetic device, or a walk file / .snmprec recording).
     Sim {
         /// First port (0: any).
@@ -341,7 +350,7 @@ struct SimFaults {
     unsorted_bulk: bool,
 }
 
-fn print_varbind(vb: &VarBind, json: bool) {
+fn print_varbind(out: &mut Out, names: &Names, vb: &VarBind, json: bool) -> bool {
     if json {
         let value = match &vb.value {
             Value::Integer(i) => serde_json::json!(i),
@@ -355,70 +364,16 @@ fn print_varbind(vb: &VarBind, json: bool) {
         };
         let obj = serde_json::json!({
             "oid": format!("{:#}", vb.oid),
+            "name": names.oid(&vb.oid),
             "type": vb.value.type_name(),
             "value": value,
         });
-        println!("{obj}");
+        out.line(&obj.to_string())
     } else {
-        println!("{vb}");
+        out.line(&names.line(&vb.oid, &vb.value))
     }
 }
 
-fn parse_oids(list: &[String]) -> Result<Vec<Oid>, Failure> {
-    list.iter().map(|s| Ok(s.parse::<Oid>()?)).collect()
-}
-
-/// Parses snmpset-style `OID TYPE VALUE` triples.
-fn parse_triples(list: &[String]) -> Result<Vec<VarBind>, Failure> {
-    let bad = Failure::Usage;
-    list.chunks(3)
-        .map(|t| {
-            let [oid, ty, v] = t else {
-                return Err(bad("values come as OID TYPE VALUE".into()));
-            };
-            let oid: Oid = oid.parse()?;
-            let num = |v: &str| {
-                v.parse::<u64>()
-                    .map_err(|_| bad(format!("not a number: {v}")))
-            };
-            let value = match ty.as_str() {
-                "i" => Value::Integer(v.parse().map_err(|_| bad(format!("not an integer: {v}")))?),
-                "u" => Value::Gauge32(num(v)? as u32),
-                "c" => Value::Counter32(num(v)? as u32),
-                "C" => Value::Counter64(num(v)?),
-                "t" => Value::TimeTicks(num(v)? as u32),
-                "a" => Value::IpAddress(
-                    v.parse::<std::net::Ipv4Addr>()
-                        .map_err(|_| bad(format!("not an address: {v}")))?
-                        .octets(),
-                ),
-                "o" => Value::ObjectIdentifier(v.parse()?),
-                "s" => Value::from(v.as_str()),
-                "x" => {
-                    // Hex digits in pairs, tokens separated by spaces (`00 15 99`, `001599`); a
-                    // token's odd last digit is an octet of its own.
-                    let mut out = Vec::new();
-                    for token in v.split_whitespace() {
-                        if !token.bytes().all(|b| b.is_ascii_hexdigit()) {
-                            return Err(bad(format!("bad hex {v}")));
-                        }
-                        for pair in token.as_bytes().chunks(2) {
-                            let text = std::str::from_utf8(pair).unwrap_or("");
-                            out.push(
-                                u8::from_str_radix(text, 16)
-                                    .map_err(|_| bad(format!("bad hex {v}")))?,
-                            );
-                        }
-                    }
-                    Value::from(out)
-                }
-                "n" => Value::Null,
-                t => return Err(bad(format!("unknown type {t}"))),
-            };
-            Ok(VarBind::new(oid, value))
-        })
-        .collect()
-}
 
 async fn walk(
     agent: &Agent,
@@ -427,7 +382,8 @@ async fn walk(
     flags: &WalkFlags,
 ) -> Result<(), Failure> {
     let m = agent.manager().await?;
-    let root = oid.unwrap_or_else(|| ".1.3.6.1.2.1".into());
+    let names = agent.names.load()?;
+    let root = names.resolve(oid.as_deref().unwrap_or(".1.3.6.1.2.1"))?;
     // Net-SNMP's check by default (each varbind against the OID its request asked for);
     // -Cc: none.
     let check = if agent.app.iter().any(|a| a == "c") {
@@ -441,7 +397,8 @@ async fn walk(
         .with_repetitions(flags.repetitions())
         .with_parallel(flags.parallel);
     let size = bulk.then(|| agent.app_number('r').unwrap_or(10));
-    let mut stream = m.walk_with_options(root.as_str(), size, options);
+    let mut stream = m.walk_with_options(root, size, options);
+    let mut out = Out::new();
     let mut count = 0usize;
     let progress = std::io::IsTerminal::is_terminal(&std::io::stderr()) && !agent.json;
     let v1 = agent.version == "1";
@@ -457,20 +414,29 @@ async fn walk(
                 {
                     // As snmpwalk and snmpbulkwalk print it, once per offending varbind (the
                     // varbinds themselves were printed first).
+                    out.flush();
                     for r in std::iter::once(received).chain(also) {
-                        eprintln!("Error: OID not increasing: {previous:#}\n >= {r:#}\n");
+                        eprintln!(
+                            "Error: OID not increasing: {}\n >= {}\n",
+                            names.oid(previous),
+                            names.oid(r)
+                        );
                     }
                     return Err(Failure::Reported);
                 }
+                out.flush();
                 return Err(e.into());
             }
         };
         if v1 && value == Value::EndOfMibView && !agent.json {
             // snmpwalk -v1 says this when the agent answers noSuchName at the end.
-            println!("End of MIB");
+            out.line("End of MIB");
             continue;
         }
-        print_varbind(&VarBind::new(oid, value), agent.json);
+        if !print_varbind(&mut out, &names, &VarBind::new(oid, value), agent.json) {
+            // The reader went away (`| head`): stop quietly, as Net-SNMP's tools do.
+            return Ok(());
+        }
         count += 1;
         if progress && count % 1000 == 0 {
             eprint!("\r{count} varbinds...");
@@ -631,7 +597,7 @@ async fn demo() -> Result<(), Failure> {
         .iter()
         .map(|a| PollTarget::v2c(*a, "public"))
         .collect();
-    let oids = parse_oids(&["1.3.6.1.2.1.1.5.0".into(), "1.3.6.1.2.1.1.3.0".into()])?;
+    let oids: Vec<Oid> = vec!["1.3.6.1.2.1.1.5.0".parse()?, "1.3.6.1.2.1.1.3.0".parse()?];
     let mut results = client.poll_many(targets, oids, 10);
     let mut n = 0;
     while let Some(r) = results.next().await {
@@ -648,26 +614,36 @@ async fn demo() -> Result<(), Failure> {
 async fn run(cli: Cli) -> Result<(), Failure> {
     match cli.command {
         Command::Get { agent, oids } => {
+            let names = agent.names.load()?;
+            let oids = names.resolve_all(&oids)?;
             let m = agent.manager().await?;
-            for vb in m.get_varbinds(parse_oids(&oids)?).await? {
-                print_varbind(&vb, agent.json);
+            let mut out = Out::new();
+            for vb in m.get_varbinds(oids).await? {
+                print_varbind(&mut out, &names, &vb, agent.json);
             }
         }
         Command::Getnext { agent, oids } => {
+            let names = agent.names.load()?;
+            let oids = names.resolve_all(&oids)?;
             let m = agent.manager().await?;
-            for oid in parse_oids(&oids)? {
+            let mut out = Out::new();
+            for oid in oids {
                 let (o, v) = m.get_next(oid).await?;
-                print_varbind(&VarBind::new(o, v), agent.json);
+                print_varbind(&mut out, &names, &VarBind::new(o, v), agent.json);
             }
         }
         Command::Bulkget { agent, oids } => {
+            let names = agent.names.load()?;
+            let oids = names.resolve_all(&oids)?;
             let m = agent.manager().await?;
             let n = agent.app_number('n').unwrap_or(0);
             let r = agent.app_number('r').unwrap_or(10);
-            for (o, v) in m.get_bulk(parse_oids(&oids)?, n, r).await? {
-                print_varbind(&VarBind::new(o, v), agent.json);
+            let mut out = Out::new();
+            for (o, v) in m.get_bulk(oids, n, r).await? {
+                print_varbind(&mut out, &names, &VarBind::new(o, v), agent.json);
             }
         }
+        Command::Translate(t) => t.run()?,
         Command::Walk {
             agent,
             walk: w,
@@ -679,13 +655,15 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             oid,
         } => walk(&agent, oid, true, &w).await?,
         Command::Set { agent, triples } => {
+            let names = agent.names.load()?;
+            let vbs = names::parse_triples(&names, &triples)?;
             let m = agent.manager().await?;
-            let vbs = parse_triples(&triples)?;
+            let mut out = Out::new();
             for vb in m
                 .set_many(vbs.into_iter().map(|vb| (vb.oid, vb.value)))
                 .await?
             {
-                print_varbind(&vb, agent.json);
+                print_varbind(&mut out, &names, &vb, agent.json);
             }
         }
         Command::Table {
@@ -718,11 +696,17 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 let cfg = one.builder()?.target_config()?;
                 targets.push(PollTarget::new(cfg));
             }
-            let mut results = client.poll_many(targets, parse_oids(&oids)?, concurrency);
+            let names = agent.names.load()?;
+            let oids = names.resolve_all(&oids)?;
+            let mut results = client.poll_many(targets, oids, concurrency);
+            let mut out = Out::new();
             while let Some(r) = results.next().await {
-                match r.result {
-                    Ok(v) => println!("{} {}", r.target, VarBind::new(r.oid, v)),
-                    Err(e) => println!("{} {:#}: {e}", r.target, r.oid),
+                let line = match r.result {
+                    Ok(v) => format!("{} {}", r.target, names.line(&r.oid, &v)),
+                    Err(e) => format!("{} {}: {e}", r.target, names.oid(&r.oid)),
+                };
+                if !out.line(&line) {
+                    break;
                 }
             }
         }
@@ -731,20 +715,29 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             trap_oid,
             triples,
         } => {
+            let names = agent.names.load()?;
+            let trap_oid = names.resolve(&trap_oid)?;
+            let vbs = names::parse_triples(&names, &triples)?;
             let m = agent.manager().await?;
-            m.send_trap(trap_oid.as_str(), parse_triples(&triples)?, 0)
-                .await?;
+            m.send_trap(trap_oid, vbs, 0).await?;
         }
         Command::Inform {
             agent,
             trap_oid,
             triples,
         } => {
+            let names = agent.names.load()?;
+            let trap_oid = names.resolve(&trap_oid)?;
+            let vbs = names::parse_triples(&names, &triples)?;
             let m = agent.manager().await?;
-            m.send_inform(trap_oid.as_str(), parse_triples(&triples)?, 0)
-                .await?;
+            m.send_inform(trap_oid, vbs, 0).await?;
         }
-        Command::Listen { addr, v3_users } => {
+        Command::Listen {
+            addr,
+            v3_users,
+            names,
+        } => {
+            let names = names.load()?;
             let addr = snmp_tokio::resolve(&addr, 162)?;
             let mut rx =
                 TrapReceiver::bind::<Tokio>(addr, snmp_tokio::ReceiverConfig::default()).await?;
@@ -765,7 +758,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                             n.source
                         );
                         for vb in &n.varbinds {
-                            println!("  {vb}");
+                            println!("  {}", names.line(&vb.oid, &vb.value));
                         }
                     }
                     _ = tick.tick() => {

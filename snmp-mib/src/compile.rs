@@ -240,8 +240,80 @@ impl Compiler<'_> {
     }
 }
 
+/// Module names in Net-SNMP's load order: the requested ones in order, each after its
+/// imports (depth first), then the rest by name.
+fn load_order(mib: &mib_rs::Mib, requested: &[String]) -> HashMap<String, usize> {
+    fn visit(
+        mib: &mib_rs::Mib,
+        name: &str,
+        rank: &mut HashMap<String, usize>,
+        seen: &mut std::collections::HashSet<String>,
+    ) {
+        if !seen.insert(name.to_owned()) {
+            return;
+        }
+        if let Some(m) = mib.module(name) {
+            for imp in m.imports() {
+                visit(mib, &imp.module, rank, seen);
+            }
+        }
+        let next = rank.len();
+        rank.insert(name.to_owned(), next);
+    }
+    let mut rank = HashMap::new();
+    let mut seen = std::collections::HashSet::new();
+    for r in requested {
+        visit(mib, r, &mut rank, &mut seen);
+    }
+    let mut rest: Vec<&str> = mib.modules().map(|m| m.name()).collect();
+    rest.sort_unstable();
+    for r in rest {
+        visit(mib, r, &mut rank, &mut seen);
+    }
+    rank
+}
+
+const ROOTS: [(u32, &str); 3] = [(0, "ccitt"), (1, "iso"), (2, "joint-iso-ccitt")];
+const ROOT_ARCS: [&[u32]; 3] = [&[0], &[1], &[2]];
+
+/// A node to write: one of the set's, or a root Net-SNMP always has.
+enum Entry<'m> {
+    Real(mib_rs::Node<'m>),
+    Root(&'static str, &'static [u32]),
+}
+
+impl<'m> Entry<'m> {
+    fn arcs(&self) -> &[u32] {
+        match self {
+            Entry::Real(n) => n.oid().as_ref(),
+            Entry::Root(_, a) => a,
+        }
+    }
+    fn name(&self) -> &str {
+        match self {
+            Entry::Real(n) if n.name().is_empty() && n.oid().len() == 1 => ROOTS
+                .iter()
+                .find(|(a, _)| n.oid().as_ref() == [*a])
+                .map(|(_, name)| *name)
+                .unwrap_or(""),
+            Entry::Real(n) => n.name(),
+            Entry::Root(name, _) => name,
+        }
+    }
+    fn real(&self) -> Option<mib_rs::Node<'m>> {
+        match self {
+            Entry::Real(n) => Some(*n),
+            Entry::Root(..) => None,
+        }
+    }
+}
+
 /// Compiles a resolved set.
-pub(crate) fn compile(mib: &mib_rs::Mib) -> Vec<u8> {
+///
+/// `requested` is the module list asked for (empty for all): where several loaded modules
+/// define the same node, the one Net-SNMP would load first names it (the requested
+/// modules in order, each after what it imports).
+pub(crate) fn compile(mib: &mib_rs::Mib, requested: &[String]) -> Vec<u8> {
     let mut c = Compiler {
         mib,
         w: Writer::default(),
@@ -256,14 +328,51 @@ pub(crate) fn compile(mib: &mib_rs::Mib) -> Vec<u8> {
         c.modules.insert(m.id(), i as u32);
     }
     // Nodes, in OID order (the root has no arcs and is left out).
-    let mut nodes: Vec<mib_rs::Node<'_>> = mib.nodes().filter(|n| !n.oid().is_empty()).collect();
-    nodes.sort_by(|a, b| a.oid().as_ref().cmp(b.oid().as_ref()));
-    nodes.dedup_by(|a, b| a.oid().as_ref() == b.oid().as_ref());
+    let mut real: Vec<mib_rs::Node<'_>> = mib.nodes().filter(|n| !n.oid().is_empty()).collect();
+    real.sort_by(|a, b| a.oid().as_ref().cmp(b.oid().as_ref()));
+    real.dedup_by(|a, b| a.oid().as_ref() == b.oid().as_ref());
+    // Net-SNMP's tree always has the three roots; a set that does not define them gets them
+    // (with no module), so that `.0.0` prints as `ccitt.0` (or zeroDotZero) as there.
+    let mut nodes: Vec<Entry<'_>> = Vec::with_capacity(real.len() + 3);
+    let mut have = [false; 3];
+    for n in real {
+        let arcs = n.oid().as_ref();
+        for (arc, name) in ROOTS {
+            let a = arc as usize;
+            if arcs[0] >= arc && !have[a] {
+                have[a] = true;
+                if arcs != [arc] {
+                    nodes.push(Entry::Root(name, ROOT_ARCS[a]));
+                }
+            }
+        }
+        nodes.push(Entry::Real(n));
+    }
+    for (arc, name) in ROOTS {
+        if !have[arc as usize] {
+            nodes.push(Entry::Root(name, ROOT_ARCS[arc as usize]));
+        }
+    }
     let index: HashMap<mib_rs::raw::NodeId, u32> = nodes
         .iter()
         .enumerate()
-        .map(|(i, n)| (n.id(), i as u32))
+        .filter_map(|(i, n)| Some((n.real()?.id(), i as u32)))
         .collect();
+    // Who names a node defined by several modules: the first loaded.
+    let rank = load_order(mib, requested);
+    let mut owner: Vec<Option<(usize, u32)>> = vec![None; nodes.len()];
+    for m in &mods {
+        let r = rank.get(m.name()).copied().unwrap_or(usize::MAX);
+        let mi = c.modules[&m.id()];
+        for n in m.nodes() {
+            if let Some(&ni) = index.get(&n.id()) {
+                let slot = &mut owner[ni as usize];
+                if slot.is_none_or(|(best, _)| r < best) {
+                    *slot = Some((r, mi));
+                }
+            }
+        }
+    }
     let node_of = |n: Option<mib_rs::Node<'_>>| n.and_then(|n| index.get(&n.id()).copied()).unwrap_or(NONE);
 
     for m in &mods {
@@ -282,9 +391,9 @@ pub(crate) fn compile(mib: &mib_rs::Mib) -> Vec<u8> {
     let mut parents = vec![NONE; nodes.len()];
     let mut stack: Vec<usize> = Vec::new();
     for (i, n) in nodes.iter().enumerate() {
-        let arcs = n.oid().as_ref();
+        let arcs = n.arcs();
         while let Some(&top) = stack.last() {
-            let t = nodes[top].oid().as_ref();
+            let t = nodes[top].arcs();
             if t.len() < arcs.len() && arcs.starts_with(t) {
                 break;
             }
@@ -294,10 +403,35 @@ pub(crate) fn compile(mib: &mib_rs::Mib) -> Vec<u8> {
         stack.push(i);
     }
 
-    for (i, n) in nodes.iter().enumerate() {
-        let oid_start = c.w.arcs(n.oid().as_ref());
-        let name = c.w.string(n.name());
-        let module = c.module(n.module());
+    for (i, e) in nodes.iter().enumerate() {
+        let oid_start = c.w.arcs(e.arcs());
+        let name = c.w.string(e.name());
+        let Entry::Real(n) = e else {
+            let r = Rec::default()
+                .u32(oid_start)
+                .u32(e.arcs().len() as u32)
+                .s(name)
+                .u32(NONE)
+                .u8(Kind::Node.to_u8())
+                .u8(0)
+                .u8(0)
+                .u8(0)
+                .u32(NONE)
+                .s(Default::default())
+                .s(Default::default())
+                .u32(0)
+                .u32(0)
+                .u32(NONE)
+                .u32(0)
+                .u32(0)
+                .s(Default::default())
+                .s(Default::default())
+                .u32(parents[i])
+                .u32(0);
+            c.w.sections[sec::NODES].extend_from_slice(&r.0);
+            continue;
+        };
+        let module = owner[i].map(|(_, m)| m).unwrap_or_else(|| c.module(n.module()));
         let obj = n.object();
         let (acc, ty, units, defval) = match obj {
             Some(o) => (
@@ -339,7 +473,7 @@ pub(crate) fn compile(mib: &mib_rs::Mib) -> Vec<u8> {
         }
         let r = Rec::default()
             .u32(oid_start)
-            .u32(n.oid().len() as u32)
+            .u32(e.arcs().len() as u32)
             .s(name)
             .u32(module)
             .u8(kind(n.kind()).to_u8())
@@ -364,7 +498,12 @@ pub(crate) fn compile(mib: &mib_rs::Mib) -> Vec<u8> {
     // The name index: every (node, module) a name is visible under.
     let mut by_name: Vec<(String, u32, u32)> = Vec::new();
     for (i, n) in nodes.iter().enumerate() {
-        by_name.push((n.name().to_owned(), i as u32, c.module(n.module())));
+        let module = match (owner[i], n.real()) {
+            (Some((_, m)), _) => m,
+            (None, Some(r)) => c.module(r.module()),
+            (None, None) => NONE,
+        };
+        by_name.push((n.name().to_owned(), i as u32, module));
     }
     for m in &mods {
         let mi = c.modules[&m.id()];

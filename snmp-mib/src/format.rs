@@ -156,33 +156,29 @@ impl Format {
             }
             return;
         }
-        // The labels of the known part, with the deepest node and the index list met.
+        // The labels of the known part (empty where an arc has no node), the deepest node,
+        // and the row whose INDEX reads the rest.
         let mut labels: Vec<(&str, u32)> = Vec::with_capacity(arcs.len());
         let mut deepest: Option<Node<'_>> = None;
         let mut row: Option<Node<'_>> = None;
-        let found = mib.lookup(arcs);
-        if let Some((node, _)) = found {
-            // The path from the root: a label for each arc with a node, numbers otherwise.
+        if let Some((node, _)) = mib.lookup(arcs) {
             let mut chain = Vec::new();
             let mut at = Some(node);
             while let Some(n) = at {
-                chain.push(n);
-                at = n.parent();
-                if chain.len() > 256 {
+                if chain.len() > arcs.len() {
                     break;
                 }
+                chain.push(n);
+                at = n.parent();
             }
             chain.reverse();
             let mut ci = 0;
             for (depth, &arc) in arcs.iter().enumerate().take(node.depth()) {
-                let n = chain.get(ci).filter(|n| n.depth() == depth + 1);
-                match n {
+                match chain.get(ci).filter(|n| n.depth() == depth + 1) {
                     Some(n) => {
                         labels.push((n.name(), arc));
-                        if row.is_none() || n.kind() == crate::Kind::Row {
-                            if n.kind() == crate::Kind::Row {
-                                row = Some(*n);
-                            }
+                        if n.kind() == crate::Kind::Row {
+                            row = Some(*n);
                         }
                         ci += 1;
                     }
@@ -191,9 +187,15 @@ impl Format {
             }
             deepest = Some(node);
         }
-        let known = labels.len();
-        let rest = &arcs[known..];
-        // The known part, in the chosen style.
+        let rest = &arcs[labels.len()..];
+        let mut index = String::new();
+        if !rest.is_empty() {
+            let list = match (row, self.no_index) {
+                (Some(r), false) => r.effective_index(),
+                _ => Vec::new(),
+            };
+            self.write_index(&mut index, mib, rest, &list);
+        }
         match self.oid {
             OidStyle::Full | OidStyle::Ucd => {
                 let mut full = String::new();
@@ -205,91 +207,48 @@ impl Format {
                         full.push_str(label);
                     }
                 }
+                full.push_str(&index);
                 if self.oid == OidStyle::Ucd {
-                    let stripped = [
-                        ".iso.org.dod.internet.mgmt.mib-2",
-                        ".iso.org.dod.internet.experimental",
-                        ".iso.org.dod.internet.private",
-                        ".iso.org.dod.internet.snmpParties",
-                        ".iso.org.dod.internet.snmpSecrets",
-                    ]
-                    .iter()
-                    .find(|p| full.len() > p.len() && full.starts_with(*p))
-                    .map(|p| full[p.len() + 1..].to_owned());
-                    match stripped {
-                        Some(s) => out.push_str(&s),
-                        None => out.push_str(&full),
+                    let prefix = UCD_PREFIXES
+                        .iter()
+                        .find(|p| full.len() > p.len() && full.starts_with(*p));
+                    if let Some(p) = prefix {
+                        out.push_str(&full[p.len() + 1..]);
+                        return;
                     }
-                } else {
-                    out.push_str(&full);
                 }
-                if labels.is_empty() {
-                    // Nothing known: numbers.
-                    let mut first = true;
-                    for a in rest {
-                        if !first || self.oid == OidStyle::Full || true {
-                            out.push('.');
-                        }
-                        first = false;
-                        let _ = write!(out, "{a}");
-                    }
-                    return;
-                }
+                out.push_str(&full);
             }
             OidStyle::Module | OidStyle::Short => {
-                // The last named label; the numbers after it belong to the rest.
-                let last = labels.iter().rposition(|(l, _)| !l.is_empty());
-                match last {
+                // From the last named label on; numbers before it are dropped.
+                match labels.iter().rposition(|(l, _)| !l.is_empty()) {
                     Some(i) => {
                         if self.oid == OidStyle::Module {
-                            if let Some(n) = deepest {
-                                if n.depth() > 1 {
-                                    let m = n.module().name();
-                                    if !m.is_empty() {
-                                        out.push_str(m);
-                                        out.push_str("::");
-                                    }
-                                }
+                            let module = deepest.filter(|n| n.depth() > 1).map(|n| n.module().name());
+                            if let Some(m) = module.filter(|m| !m.is_empty()) {
+                                out.push_str(m);
+                                out.push_str("::");
                             }
                         }
                         out.push_str(labels[i].0);
                         for (_, arc) in &labels[i + 1..] {
                             let _ = write!(out, ".{arc}");
                         }
+                        out.push_str(&index);
                     }
                     None => {
-                        let mut first = true;
+                        // Nothing named: the numbers, without a leading dot.
+                        let mut all = String::new();
                         for (_, arc) in &labels {
-                            if !first {
-                                out.push('.');
-                            }
-                            first = false;
-                            let _ = write!(out, "{arc}");
+                            let _ = write!(all, ".{arc}");
                         }
-                        if labels.is_empty() {
-                            for a in rest {
-                                if !first {
-                                    out.push('.');
-                                }
-                                first = false;
-                                let _ = write!(out, "{a}");
-                            }
-                            return;
-                        }
+                        all.push_str(&index);
+                        out.push_str(all.strip_prefix('.').unwrap_or(&all));
                     }
                 }
             }
-            OidStyle::Numeric => unreachable_numeric(),
+            OidStyle::Numeric => {}
         }
-        if rest.is_empty() {
-            return;
-        }
-        // The index part.
-        let index = match (row, self.no_index) {
-            (Some(r), false) => r.effective_index(),
-            _ => Vec::new(),
-        };
-        self.write_index(out, mib, rest, &index);
     }
 
     fn write_index(&self, out: &mut String, mib: &Mib, mut rest: &[u32], index: &[(Node<'_>, bool)]) {
@@ -324,9 +283,9 @@ impl Format {
                         let inet = inet_address(t, prev_int, &bytes);
                         match inet {
                             Some(s) => {
-                                self.quote(&mut piece, '"');
+                                piece.push('"');
                                 piece.push_str(&s);
-                                self.quote(&mut piece, '"');
+                                piece.push('"');
                             }
                             None => {
                                 if !self.quick {
@@ -343,9 +302,10 @@ impl Format {
                             .and_then(|b| inet_address(t, prev_int, b));
                         match inet {
                             Some(s) => {
-                                self.quote(&mut piece, quote);
+                                // Net-SNMP writes these quotes itself, unescaped by -OE.
+                                piece.push('"');
                                 piece.push_str(&s);
-                                self.quote(&mut piece, quote);
+                                piece.push('"');
                             }
                             None if body.is_empty() => {
                                 self.quote(&mut piece, '"');
@@ -621,13 +581,13 @@ impl Format {
                 sub.write_oid(out, mib, o.arcs());
             }
             Value::OctetString(b) => {
-                if b.is_empty() {
-                    out.push_str("\"\"");
-                } else if let Some(h) = hint {
+                if let Some(h) = hint {
                     if !q {
                         out.push_str("STRING: ");
                     }
                     hinted_octets(out, b, h);
+                } else if b.is_empty() {
+                    out.push_str("\"\"");
                 } else {
                     let hex = if self.hex {
                         true
@@ -715,7 +675,14 @@ impl Format {
     }
 }
 
-fn unreachable_numeric() {}
+/// What `-Ou` strips from the front of the full form (Net-SNMP's prefix list).
+const UCD_PREFIXES: [&str; 5] = [
+    ".iso.org.dod.internet.mgmt.mib-2",
+    ".iso.org.dod.internet.experimental",
+    ".iso.org.dod.internet.private",
+    ".iso.org.dod.internet.snmpParties",
+    ".iso.org.dod.internet.snmpSecrets",
+];
 
 /// What [`Format::describe`] tells of a varbind.
 #[derive(Debug, Clone, PartialEq, Eq)]

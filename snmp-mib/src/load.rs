@@ -370,7 +370,11 @@ impl Loader {
         }
         let mib = loader.load().map_err(|e| LoadError::Failed(e.to_string()))?;
         let diagnostics = diagnostics(&mib, &labels);
-        let bytes = crate::compile::compile(&mib);
+        let requested: Vec<String> = match &self.modules {
+            Modules::List(l) => l.clone(),
+            Modules::All => Vec::new(),
+        };
+        let bytes = crate::compile::compile(&mib, &requested);
         let mib = Mib::from_bytes(bytes).map_err(|e| LoadError::Failed(e.to_string()))?;
         let mib = relabel(mib, &labels);
         Ok(Loaded {

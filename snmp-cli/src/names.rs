@@ -1,0 +1,440 @@
+//! MIB names in and out: the `-m`, `-M` and `-O` options, shared by every command, and
+//! `snmp translate`.
+
+use std::io::Write;
+
+use clap::Args;
+use snmp_mib::{Format, Kind, Mib, Node};
+use snmp_tokio::{Oid, Value, VarBind};
+
+use crate::Failure;
+
+/// Net-SNMP's MIB and output options.
+#[derive(Args, Clone, Default)]
+pub(crate) struct MibOpts {
+    /// MIB modules to load, colon separated (`IF-MIB:IP-MIB`, `+MOD` to add, `ALL`); as
+    /// Net-SNMP's -m (default: its default list, or MIBS).
+    #[arg(short = 'm', value_name = "MODULES")]
+    modules: Option<String>,
+    /// Folders to search for MIB files, colon separated (`+DIR` to add after the defaults);
+    /// as Net-SNMP's -M (default: ~/.snmp/mibs and the built-in standard set, or MIBDIRS).
+    #[arg(short = 'M', value_name = "DIRS")]
+    dirs: Option<String>,
+    /// Output options, as Net-SNMP's -O: n f s S u (OID style), q Q v (quick, value only),
+    /// e (numeric enums), b (no index breakdown), x a (hex, ascii strings), t (numeric
+    /// timeticks), T (hex with text), U (no units), X (extended index), E (escape quotes).
+    #[arg(short = 'O', value_name = "FLAGS")]
+    output: Vec<String>,
+}
+
+/// The loaded MIB and the output format of one command.
+pub(crate) struct Names {
+    pub(crate) mib: Mib,
+    pub(crate) fmt: Format,
+}
+
+impl MibOpts {
+    /// Loads the modules (the embedded default when no option or variable asks for more).
+    pub(crate) fn load(&self) -> Result<Names, Failure> {
+        let mut fmt = Format::default();
+        for flags in &self.output {
+            for c in flags.chars() {
+                fmt.apply(c).map_err(|e| Failure::Usage(e.to_string()))?;
+            }
+        }
+        let mut loader = snmp_mib::Loader::new();
+        if let Some(d) = &self.dirs {
+            loader = loader.dirs(d);
+        }
+        if let Some(m) = &self.modules {
+            loader = loader.modules(m);
+        }
+        let loaded = loader.load().map_err(|e| Failure::Usage(e.to_string()))?;
+        Ok(Names {
+            mib: loaded.mib,
+            fmt,
+        })
+    }
+}
+
+impl Names {
+    /// A name or OID, resolved (`sysDescr.0`, `IF-MIB::ifDescr.3`, `.1.3.6.1`).
+    pub(crate) fn resolve(&self, text: &str) -> Result<Oid, Failure> {
+        self.mib
+            .resolve(text)
+            .map_err(|e| Failure::Usage(e.to_string()))
+    }
+
+    /// Several.
+    pub(crate) fn resolve_all(&self, list: &[String]) -> Result<Vec<Oid>, Failure> {
+        list.iter().map(|s| self.resolve(s)).collect()
+    }
+
+    /// One varbind line.
+    pub(crate) fn line(&self, oid: &Oid, value: &Value) -> String {
+        self.fmt.varbind(&self.mib, oid, value)
+    }
+
+    /// The OID as the format names it.
+    pub(crate) fn oid(&self, oid: &Oid) -> String {
+        self.fmt.oid(&self.mib, oid)
+    }
+
+    /// The node an OID names exactly or is an instance of.
+    pub(crate) fn node(&self, oid: &Oid) -> Option<Node<'_>> {
+        self.mib.lookup(oid.arcs()).map(|(n, _)| n)
+    }
+}
+
+/// Lines to stdout, buffered; a closed pipe (`| head`) ends the command quietly.
+pub(crate) struct Out {
+    w: std::io::BufWriter<std::io::Stdout>,
+    pub(crate) closed: bool,
+}
+
+impl Out {
+    pub(crate) fn new() -> Out {
+        Out {
+            w: std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout()),
+            closed: false,
+        }
+    }
+
+    /// Writes a line; false once the reader has gone.
+    pub(crate) fn line(&mut self, s: &str) -> bool {
+        if self.closed {
+            return false;
+        }
+        if self
+            .w
+            .write_all(s.as_bytes())
+            .and_then(|()| self.w.write_all(b"\n"))
+            .is_err()
+        {
+            self.closed = true;
+        }
+        !self.closed
+    }
+
+    /// Flushes (also before anything goes to stderr, so the two stay in order).
+    pub(crate) fn flush(&mut self) {
+        if !self.closed && self.w.flush().is_err() {
+            self.closed = true;
+        }
+    }
+}
+
+impl Drop for Out {
+    fn drop(&mut self) {
+        self.flush();
+    }
+}
+
+/// `snmp translate`: snmptranslate's common forms.
+#[derive(Args, Clone)]
+pub(crate) struct Translate {
+    #[command(flatten)]
+    names: MibOpts,
+    /// Reports, as snmptranslate's -T: d (full description), z (every node: "name" "oid"),
+    /// p (the tree under the OID).
+    #[arg(short = 'T', value_name = "REPORT")]
+    report: Option<String>,
+    /// Input options, as snmptranslate's -I (R: random access, which is always on here).
+    #[arg(short = 'I', value_name = "FLAGS")]
+    input: Option<String>,
+    /// Names or OIDs.
+    oids: Vec<String>,
+}
+
+impl Translate {
+    pub(crate) fn run(&self) -> Result<(), Failure> {
+        let names = self.names.load()?;
+        let mut out = Out::new();
+        match self.report.as_deref() {
+            Some("z") => {
+                for n in names.mib.nodes() {
+                    let line = format!("\"{}\"\t\t\t\"{}\"", n.name(), n.oid());
+                    if !out.line(&line) {
+                        return Ok(());
+                    }
+                }
+                return Ok(());
+            }
+            Some("d") | Some("p") | None => {}
+            Some(other) => {
+                return Err(Failure::Usage(format!("Invalid -T<report> option: {other}")));
+            }
+        }
+        if self.oids.is_empty() {
+            return Err(Failure::Usage("No OID given".into()));
+        }
+        for text in &self.oids {
+            let oid = names.resolve(text)?;
+            match self.report.as_deref() {
+                Some("d") => describe(&names, &oid, &mut out),
+                Some("p") => tree(&names, &oid, &mut out),
+                _ => {
+                    out.line(&names.oid(&oid));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// snmptranslate -Td.
+fn describe(names: &Names, oid: &Oid, out: &mut Out) {
+    let mut head = names.fmt.clone();
+    head.oid = snmp_mib::OidStyle::Module;
+    out.line(&head.oid(&names.mib, oid));
+    let Some((n, depth)) = names.mib.lookup(oid.arcs()) else {
+        return;
+    };
+    let macro_name = match n.kind() {
+        Kind::Notification => "NOTIFICATION-TYPE",
+        Kind::Group => "OBJECT-GROUP",
+        Kind::Capability => "AGENT-CAPABILITIES",
+        Kind::ModuleIdentity => "MODULE-IDENTITY",
+        Kind::Compliance => "MODULE-COMPLIANCE",
+        _ => "OBJECT-TYPE",
+    };
+    out.line(&format!("{} {macro_name}", n.name()));
+    out.line(&format!("  -- FROM\t{}", n.module().name()));
+    if let Some(t) = n.syntax() {
+        let mut syntax = String::new();
+        let tc = t.names().next();
+        match tc {
+            Some(name) if t.is_textual_convention() || !t.name().is_empty() => {
+                syntax.push_str(name)
+            }
+            _ => syntax.push_str(base_name(t.base())),
+        }
+        let enums: Vec<String> = t.enums().map(|(v, l)| format!("{l}({v})")).collect();
+        if !enums.is_empty() {
+            syntax.push_str(&format!(" {{{}}} ", enums.join(", ")));
+        }
+        out.line(&format!("  SYNTAX\t{syntax}"));
+        if !t.hint().is_empty() {
+            out.line(&format!("  DISPLAY-HINT\t\"{}\"", t.hint()));
+        }
+    }
+    if !n.units().is_empty() {
+        out.line(&format!("  UNITS\t\t\"{}\"", n.units()));
+    }
+    if n.kind().is_object() {
+        out.line(&format!("  MAX-ACCESS\t{}", n.access().as_str()));
+    }
+    if !n.status().as_str().is_empty() {
+        out.line(&format!("  STATUS\t{}", n.status().as_str()));
+    }
+    let index: Vec<String> = n
+        .index()
+        .map(|(ix, implied)| {
+            if implied {
+                format!("IMPLIED {}", ix.name())
+            } else {
+                ix.name().to_owned()
+            }
+        })
+        .collect();
+    if !index.is_empty() {
+        out.line(&format!("  INDEX\t\t{{ {} }}", index.join(", ")));
+    }
+    if let Some(a) = n.augments() {
+        out.line(&format!("  AUGMENTS\t{{ {} }}", a.name()));
+    }
+    let members: Vec<&str> = n.members().map(|m| m.name()).collect();
+    if !members.is_empty() {
+        out.line(&format!("  OBJECTS\t{{ {} }}", members.join(", ")));
+    }
+    if !n.description().is_empty() {
+        out.line(&format!("  DESCRIPTION\t\"{}\"", n.description()));
+    }
+    let mut path = Vec::new();
+    let mut at = n.parent();
+    while let Some(p) = at {
+        path.push(format!("{}({})", p.name(), p.arc()));
+        at = p.parent();
+    }
+    path.reverse();
+    let mut tail = format!("{}", n.arc());
+    for a in &oid.arcs()[depth..] {
+        tail = format!("{tail} {a}");
+    }
+    out.line(&format!("::= {{ {} {tail} }}", path.join(" ")));
+}
+
+fn base_name(b: snmp_mib::BaseType) -> &'static str {
+    use snmp_mib::BaseType as B;
+    match b {
+        B::Integer32 => "INTEGER",
+        B::Unsigned32 => "Unsigned32",
+        B::Counter32 => "Counter32",
+        B::Counter64 => "Counter64",
+        B::Gauge32 => "Gauge32",
+        B::TimeTicks => "TimeTicks",
+        B::IpAddress => "IpAddress",
+        B::OctetString => "OCTET STRING",
+        B::ObjectIdentifier => "OBJECT IDENTIFIER",
+        B::Bits => "BITS",
+        B::Opaque => "Opaque",
+        _ => "",
+    }
+}
+
+/// snmptranslate -Tp: the subtree as an indented tree.
+fn tree(names: &Names, oid: &Oid, out: &mut Out) {
+    let Some(root) = names.mib.node_by_oid(oid.arcs()) else {
+        return;
+    };
+    fn walk(n: Node<'_>, prefix: &str, out: &mut Out) -> bool {
+        let access = match n.access() {
+            snmp_mib::Access::ReadOnly => "-R--",
+            snmp_mib::Access::ReadWrite => "-RW-",
+            snmp_mib::Access::ReadCreate => "CR--",
+            snmp_mib::Access::WriteOnly => "--W-",
+            snmp_mib::Access::AccessibleForNotify => "---N",
+            snmp_mib::Access::NotAccessible if n.kind().is_object() => "----",
+            _ => "",
+        };
+        let ty = n
+            .syntax()
+            .map(|t| {
+                let name = t.names().next().unwrap_or("");
+                if name.is_empty() {
+                    base_name(t.base()).to_owned()
+                } else {
+                    name.to_owned()
+                }
+            })
+            .unwrap_or_default();
+        let line = if access.is_empty() {
+            format!("{prefix}+--{}({})", n.name(), n.arc())
+        } else {
+            format!("{prefix}+-- {access} {ty:<10} {}({})", n.name(), n.arc())
+        };
+        if !out.line(&line) {
+            return false;
+        }
+        let children: Vec<Node<'_>> = n.children().collect();
+        let inner = format!("{prefix}   ");
+        for (i, c) in children.iter().enumerate() {
+            if i == 0 && !out.line(&format!("{inner}|")) {
+                return false;
+            }
+            if !walk(*c, &format!("{inner}{}", if i + 1 < children.len() { "|" } else { " " }), out)
+            {
+                return false;
+            }
+        }
+        true
+    }
+    walk(root, "", out);
+}
+
+/// Net-SNMP's SET type letters, with MIB help: `=` takes the type from the MIB, `i` takes
+/// enumeration labels (`down`) as well as numbers.
+pub(crate) fn parse_triples(names: &Names, list: &[String]) -> Result<Vec<VarBind>, Failure> {
+    let bad = Failure::Usage;
+    list.chunks(3)
+        .map(|t| {
+            let [oid, ty, v] = t else {
+                return Err(bad("values come as OID TYPE VALUE".into()));
+            };
+            let oid = names.resolve(oid)?;
+            let node = names.node(&oid);
+            let syntax = node.and_then(|n| n.syntax());
+            let ty = if ty == "=" {
+                use snmp_mib::BaseType as B;
+                match syntax.map(|s| s.base()) {
+                    Some(B::Integer32) => "i",
+                    Some(B::Unsigned32 | B::Gauge32) => "u",
+                    Some(B::Counter32) => "c",
+                    Some(B::Counter64) => "C",
+                    Some(B::TimeTicks) => "t",
+                    Some(B::IpAddress) => "a",
+                    Some(B::ObjectIdentifier) => "o",
+                    Some(B::OctetString) => "s",
+                    Some(B::Bits) => "b",
+                    _ => {
+                        return Err(bad(format!(
+                            "{oid}: the MIB gives no type for '=' (give one of i u t a o s x)"
+                        )))
+                    }
+                }
+            } else {
+                ty.as_str()
+            };
+            let num = |v: &str| {
+                v.parse::<u64>()
+                    .map_err(|_| bad(format!("not a number: {v}")))
+            };
+            let value = match ty {
+                "i" => match v.parse::<i32>() {
+                    Ok(i) => Value::Integer(i),
+                    Err(_) => {
+                        let label = syntax.and_then(|s| s.enum_value(v));
+                        match label.and_then(|l| i32::try_from(l).ok()) {
+                            Some(i) => Value::Integer(i),
+                            None => return Err(bad(format!("not an integer or label: {v}"))),
+                        }
+                    }
+                },
+                "u" => Value::Gauge32(num(v)? as u32),
+                "c" => Value::Counter32(num(v)? as u32),
+                "C" => Value::Counter64(num(v)?),
+                "t" => Value::TimeTicks(num(v)? as u32),
+                "a" => Value::IpAddress(
+                    v.parse::<std::net::Ipv4Addr>()
+                        .map_err(|_| bad(format!("not an address: {v}")))?
+                        .octets(),
+                ),
+                "o" => Value::ObjectIdentifier(names.resolve(v)?),
+                "s" => Value::from(v.as_str()),
+                "b" => {
+                    // BITS: labels or bit numbers, separated by spaces or commas.
+                    let mut bytes: Vec<u8> = Vec::new();
+                    for tok in v.split([' ', ',']).filter(|t| !t.is_empty()) {
+                        let bit = match tok.parse::<u32>() {
+                            Ok(b) => b,
+                            Err(_) => syntax
+                                .and_then(|s| s.enum_value(tok))
+                                .and_then(|b| u32::try_from(b).ok())
+                                .ok_or_else(|| bad(format!("unknown bit {tok}")))?,
+                        };
+                        if bit > 1 << 16 {
+                            return Err(bad(format!("bit {bit} out of range")));
+                        }
+                        let byte = (bit / 8) as usize;
+                        if bytes.len() <= byte {
+                            bytes.resize(byte + 1, 0);
+                        }
+                        bytes[byte] |= 0x80 >> (bit % 8);
+                    }
+                    Value::from(bytes)
+                }
+                "x" => {
+                    // Hex digits in pairs, tokens separated by spaces (`00 15 99`, `001599`); a
+                    // token's odd last digit is an octet of its own.
+                    let mut out = Vec::new();
+                    for token in v.split_whitespace() {
+                        if !token.bytes().all(|b| b.is_ascii_hexdigit()) {
+                            return Err(bad(format!("bad hex {v}")));
+                        }
+                        for pair in token.as_bytes().chunks(2) {
+                            let text = std::str::from_utf8(pair).unwrap_or("");
+                            out.push(
+                                u8::from_str_radix(text, 16)
+                                    .map_err(|_| bad(format!("bad hex {v}")))?,
+                            );
+                        }
+                    }
+                    Value::from(out)
+                }
+                "n" => Value::Null,
+                t => return Err(bad(format!("unknown type {t}"))),
+            };
+            Ok(VarBind::new(oid, value))
+        })
+        .collect()
+}
