@@ -152,10 +152,25 @@ impl Translate {
         let mut out = Out::new();
         match self.report.as_deref() {
             Some("z") => {
-                for n in names.mib.nodes() {
-                    let line = format!("\"{}\"\t\t\t\"{}\"", n.name(), n.oid());
-                    if !out.line(&line) {
-                        return Ok(());
+                // Every label with its OID, in OID order; a node's other names (another
+                // module's descriptor for the same OID) follow its own. The three roots are
+                // not listed, as in snmptranslate.
+                let mut aliases: std::collections::HashMap<u32, Vec<&str>> = Default::default();
+                for (name, n, _) in names.mib.name_index() {
+                    if name != n.name() {
+                        let list = aliases.entry(n.position()).or_default();
+                        if !list.contains(&name) {
+                            list.push(name);
+                        }
+                    }
+                }
+                for n in names.mib.nodes().filter(|n| n.depth() > 1 && !n.name().is_empty()) {
+                    let oid = n.oid();
+                    let extra = aliases.get(&n.position()).into_iter().flatten();
+                    for name in std::iter::once(&n.name()).chain(extra) {
+                        if !out.line(&format!("\"{name}\"\t\t\t\"{oid}\"")) {
+                            return Ok(());
+                        }
                     }
                 }
                 return Ok(());

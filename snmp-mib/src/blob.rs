@@ -14,7 +14,7 @@ use bytes::Bytes;
 /// The first eight bytes of every compiled set.
 pub(crate) const MAGIC: &[u8; 8] = b"SNMPMIB\0";
 /// Bumped whenever the layout changes; older caches are then recompiled.
-pub(crate) const VERSION: u32 = 1;
+pub(crate) const VERSION: u32 = 2;
 
 /// Section numbers, in header order.
 pub(crate) mod sec {
@@ -33,7 +33,7 @@ pub(crate) const SECTIONS: usize = 10;
 const HEADER: usize = 12 + SECTIONS * 8;
 
 /// Record sizes, per section (0: not a record section).
-const RECORD: [usize; SECTIONS] = [1, 4, MODULE_REC, NODE_REC, 8, TYPE_REC, 16, 8, 16, 4];
+const RECORD: [usize; SECTIONS] = [1, 4, MODULE_REC, NODE_REC, 16, TYPE_REC, 16, 8, 16, 4];
 
 pub(crate) const NONE: u32 = u32::MAX;
 

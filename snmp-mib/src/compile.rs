@@ -495,7 +495,8 @@ pub(crate) fn compile(mib: &mib_rs::Mib, requested: &[String]) -> Vec<u8> {
         c.w.sections[sec::NODES].extend_from_slice(&r.0);
     }
 
-    // The name index: every (node, module) a name is visible under.
+    // The name index: every (name, node, module) a name is visible under, including a
+    // second name a module gives an OID another module named first.
     let mut by_name: Vec<(String, u32, u32)> = Vec::new();
     for (i, n) in nodes.iter().enumerate() {
         let module = match (owner[i], n.real()) {
@@ -503,20 +504,62 @@ pub(crate) fn compile(mib: &mib_rs::Mib, requested: &[String]) -> Vec<u8> {
             (None, Some(r)) => c.module(r.module()),
             (None, None) => NONE,
         };
-        by_name.push((n.name().to_owned(), i as u32, module));
+        if !n.name().is_empty() {
+            by_name.push((n.name().to_owned(), i as u32, module));
+        }
     }
+    let raw = mib.raw();
     for m in &mods {
         let mi = c.modules[&m.id()];
         for n in m.nodes() {
             if let Some(&ni) = index.get(&n.id()) {
-                by_name.push((n.name().to_owned(), ni, mi));
+                if !n.name().is_empty() {
+                    by_name.push((n.name().to_owned(), ni, mi));
+                }
             }
+        }
+        let mut alias = |name: &str, node: Option<mib_rs::Node<'_>>| {
+            if let Some(&ni) = node.and_then(|n| index.get(&n.id())) {
+                if !name.is_empty() {
+                    by_name.push((name.to_owned(), ni, mi));
+                }
+            }
+        };
+        for sym in raw.module(m.id()).definitions() {
+            use mib_rs::raw::Symbol as S;
+            match sym {
+                S::Object(id) => {
+                    let o = mib.object_by_id(id);
+                    alias(o.name(), o.node());
+                }
+                S::Notification(id) => {
+                    let o = mib.notification_by_id(id);
+                    alias(o.name(), o.node());
+                }
+                S::Group(id) => {
+                    let o = mib.group_by_id(id);
+                    alias(o.name(), o.node());
+                }
+                S::Compliance(id) => {
+                    let o = mib.compliance_by_id(id);
+                    alias(o.name(), o.node());
+                }
+                S::Capability(id) => {
+                    let o = mib.capability_by_id(id);
+                    alias(o.name(), o.node());
+                }
+                _ => {}
+            }
+        }
+        for ident in m.identities() {
+            alias(ident.name(), mib.exact_node_by_oid(ident.oid()));
         }
     }
     by_name.sort();
     by_name.dedup();
-    for (_, n, m) in &by_name {
-        let r = Rec::default().u32(*n).u32(*m);
+    for (name, n, m) in &by_name {
+        let name = c.w.string(name);
+        let r = Rec::default().u32(*n).u32(*m).s(name);
         c.w.sections[sec::BY_NAME].extend_from_slice(&r.0);
     }
     let _ = c.mib;

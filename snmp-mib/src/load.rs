@@ -97,7 +97,7 @@ pub struct Loaded {
 /// As in Net-SNMP, later folders take precedence over earlier ones.
 ///
 /// ```
-/// let loaded = snmp_mib::Loader::new().modules("IF-MIB").load().unwrap();
+/// let loaded = snmp_mib::Loader::new().modules("IF-MIB").cache_dir(None).load().unwrap();
 /// assert!(loaded.mib.resolve("ifDescr.1").is_ok());
 /// ```
 #[derive(Debug, Clone)]
@@ -229,6 +229,14 @@ impl Loader {
     /// Loads: from the embedded compiled set when the selection is the default, from the
     /// cache when the same text was compiled before, else from the text.
     pub fn load(&self) -> Result<Loaded, LoadError> {
+        if matches!(&self.modules, Modules::List(l) if l.is_empty()) {
+            // `-m ""` / `MIBS=`: no modules, numeric OIDs only (as Net-SNMP).
+            return Ok(Loaded {
+                mib: Mib::empty(),
+                diagnostics: Vec::new(),
+                from_cache: true,
+            });
+        }
         if self.is_builtin_default() {
             return Ok(Loaded {
                 mib: standard::default_set(),

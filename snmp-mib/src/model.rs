@@ -413,7 +413,7 @@ impl Mib {
                 self.blob.u32(sec::BY_NAME, i as u32, 4),
             )
         };
-        let name_of = move |i: usize| self.blob.str_field(sec::NODES, entry(i).0, N_NAME);
+        let name_of = move |i: usize| self.blob.str_field(sec::BY_NAME, i as u32, 8);
         let (mut lo, mut hi) = (0usize, count);
         while lo < hi {
             let mid = lo + (hi - lo) / 2;
@@ -432,10 +432,23 @@ impl Mib {
             })
     }
 
+    /// Every (name, node, module) the name index holds, by name: a node's own name under
+    /// each module that defines it, and any other name a module gives the same OID.
+    pub fn name_index(&self) -> impl Iterator<Item = (&str, Node<'_>, Module<'_>)> + '_ {
+        (0..self.blob.count(sec::BY_NAME) as u32).filter_map(move |i| {
+            let n = self.node_at(self.blob.u32(sec::BY_NAME, i, 0))?;
+            let m = Module {
+                mib: self,
+                i: self.blob.u32(sec::BY_NAME, i, 4),
+            };
+            Some((self.blob.str_field(sec::BY_NAME, i, 8), n, m))
+        })
+    }
+
     /// Every name in the index (for suggestions).
     pub(crate) fn names(&self) -> impl Iterator<Item = &str> + '_ {
         (0..self.blob.count(sec::BY_NAME) as u32)
-            .map(move |i| self.blob.str_field(sec::NODES, self.blob.u32(sec::BY_NAME, i, 0), N_NAME))
+            .map(move |i| self.blob.str_field(sec::BY_NAME, i, 8))
     }
 
     /// A node by name, `name` or `MODULE::name` (no instance suffix: see [`Mib::resolve`]).
@@ -487,6 +500,10 @@ impl<'a> Node<'a> {
     }
     pub(crate) fn arcs(&self) -> ArcSlice<'a> {
         self.b().arcs(self.u32f(N_OID), self.u32f(N_OIDLEN))
+    }
+    /// Its position in the set's OID order (a key for maps; stable for one set).
+    pub fn position(&self) -> u32 {
+        self.i
     }
     /// The node's name (its descriptor).
     pub fn name(&self) -> &'a str {
