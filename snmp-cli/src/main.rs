@@ -13,8 +13,8 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand};
 
 mod names;
-use names::{MibOpts, Names, Out};
 use futures_util::StreamExt;
+use names::{MibOpts, Names, Out};
 use snmp_tokio::{
     AesKeyExtension, AuthProtocol, Client, Error, Manager, ManagerBuilder, Oid, PollTarget,
     PrivProtocol, SecurityLevel, Tokio, TrapReceiver, Value, VarBind, Version,
@@ -373,7 +373,6 @@ fn print_varbind(out: &mut Out, names: &Names, vb: &VarBind, json: bool) -> bool
         out.line(&names.line(&vb.oid, &vb.value))
     }
 }
-
 
 async fn walk(
     agent: &Agent,

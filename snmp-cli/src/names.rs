@@ -164,7 +164,11 @@ impl Translate {
                         }
                     }
                 }
-                for n in names.mib.nodes().filter(|n| n.depth() > 1 && !n.name().is_empty()) {
+                for n in names
+                    .mib
+                    .nodes()
+                    .filter(|n| n.depth() > 1 && !n.name().is_empty())
+                {
                     let oid = n.oid();
                     let extra = aliases.get(&n.position()).into_iter().flatten();
                     for name in std::iter::once(&n.name()).chain(extra) {
@@ -177,13 +181,19 @@ impl Translate {
             }
             Some("d") | Some("p") | None => {}
             Some(other) => {
-                return Err(Failure::Usage(format!("Invalid -T<report> option: {other}")));
+                return Err(Failure::Usage(format!(
+                    "Invalid -T<report> option: {other}"
+                )));
             }
         }
         if self.oids.is_empty() {
             return Err(Failure::Usage("No OID given".into()));
         }
-        for text in &self.oids {
+        for (i, text) in self.oids.iter().enumerate() {
+            // snmptranslate separates the answers for several OIDs with an empty line.
+            if i > 0 {
+                out.line("");
+            }
             let oid = names.resolve(text)?;
             match self.report.as_deref() {
                 Some("d") => describe(&names, &oid, &mut out),
@@ -337,8 +347,11 @@ fn tree(names: &Names, oid: &Oid, out: &mut Out) {
             if i == 0 && !out.line(&format!("{inner}|")) {
                 return false;
             }
-            if !walk(*c, &format!("{inner}{}", if i + 1 < children.len() { "|" } else { " " }), out)
-            {
+            if !walk(
+                *c,
+                &format!("{inner}{}", if i + 1 < children.len() { "|" } else { " " }),
+                out,
+            ) {
                 return false;
             }
         }

@@ -8,11 +8,12 @@ use std::time::{Duration, Instant};
 
 use snmp_testkit::{adapter_tests::static_agent_config, free_udp_port, net_snmp_tool, NetSnmpd};
 
-/// Our command with `-On` after the subcommand: these cases compare with `snmpwalk -On`.
+/// Our command with `-On -m ""` after the subcommand: these cases compare with
+/// `snmpwalk -On` with no MIBs loaded (the MIB cases are in `tests/mibs.rs`).
 fn numeric<'a>(args: &[&'a str]) -> Vec<&'a str> {
     let mut v = args.to_vec();
     if !v.is_empty() && !v.iter().any(|a| a.starts_with("-O")) {
-        v.insert(1, "-On");
+        v.splice(1..1, ["-On", "-m", ""]);
     }
     v
 }

@@ -107,7 +107,7 @@ impl Blob {
             let off = u32_at(&bytes, 12 + i * 8) as usize;
             let len = u32_at(&bytes, 16 + i * 8) as usize;
             let end = off.checked_add(len).ok_or(BlobError::Section(i))?;
-            if off < HEADER || end > bytes.len() || len % RECORD[i] != 0 {
+            if off < HEADER || end > bytes.len() || !len.is_multiple_of(RECORD[i]) {
                 return Err(BlobError::Section(i));
             }
             *s = (off, len);
@@ -259,7 +259,8 @@ impl Writer {
     }
 
     pub(crate) fn finish(self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(HEADER + self.sections.iter().map(Vec::len).sum::<usize>());
+        let mut out =
+            Vec::with_capacity(HEADER + self.sections.iter().map(Vec::len).sum::<usize>());
         out.extend_from_slice(MAGIC);
         out.extend_from_slice(&VERSION.to_le_bytes());
         let mut off = HEADER;
@@ -313,10 +314,16 @@ mod tests {
         }
         let mut bad = good.clone();
         bad[8] = 9;
-        assert_eq!(Blob::open(Bytes::from(bad)).unwrap_err(), BlobError::Version(9));
+        assert_eq!(
+            Blob::open(Bytes::from(bad)).unwrap_err(),
+            BlobError::Version(9)
+        );
         let mut bad = good;
         bad[12] = 0xff;
         bad[13] = 0xff;
-        assert!(matches!(Blob::open(Bytes::from(bad)), Err(BlobError::Section(0))));
+        assert!(matches!(
+            Blob::open(Bytes::from(bad)),
+            Err(BlobError::Section(0))
+        ));
     }
 }

@@ -102,7 +102,8 @@ struct Compiler<'m> {
 
 impl Compiler<'_> {
     fn module(&self, m: Option<mib_rs::Module<'_>>) -> u32 {
-        m.and_then(|m| self.modules.get(&m.id()).copied()).unwrap_or(NONE)
+        m.and_then(|m| self.modules.get(&m.id()).copied())
+            .unwrap_or(NONE)
     }
 
     fn intern(&mut self, key: TypeKey) -> u32 {
@@ -213,11 +214,7 @@ impl Compiler<'_> {
             .collect();
         let hint = o.effective_display_hint().to_owned();
         let same = {
-            let key = self
-                .interned
-                .iter()
-                .find(|(_, &i)| i == ti)
-                .map(|(k, _)| k);
+            let key = self.interned.iter().find(|(_, &i)| i == ti).map(|(k, _)| k);
             key.is_some_and(|k| {
                 k.enums == enums && k.sizes == sizes && k.ranges == ranges && k.hint == hint
             })
@@ -373,7 +370,8 @@ pub(crate) fn compile(mib: &mib_rs::Mib, requested: &[String]) -> Vec<u8> {
             }
         }
     }
-    let node_of = |n: Option<mib_rs::Node<'_>>| n.and_then(|n| index.get(&n.id()).copied()).unwrap_or(NONE);
+    let node_of =
+        |n: Option<mib_rs::Node<'_>>| n.and_then(|n| index.get(&n.id()).copied()).unwrap_or(NONE);
 
     for m in &mods {
         let name = c.w.string(m.name());
@@ -431,14 +429,18 @@ pub(crate) fn compile(mib: &mib_rs::Mib, requested: &[String]) -> Vec<u8> {
             c.w.sections[sec::NODES].extend_from_slice(&r.0);
             continue;
         };
-        let module = owner[i].map(|(_, m)| m).unwrap_or_else(|| c.module(n.module()));
+        let module = owner[i]
+            .map(|(_, m)| m)
+            .unwrap_or_else(|| c.module(n.module()));
         let obj = n.object();
         let (acc, ty, units, defval) = match obj {
             Some(o) => (
                 access(o.access()),
                 c.object_type(o),
                 o.units().to_owned(),
-                o.default_value().map(|d| d.raw().to_owned()).unwrap_or_default(),
+                o.default_value()
+                    .map(|d| d.raw().to_owned())
+                    .unwrap_or_default(),
             ),
             None => (Access::None, NONE, String::new(), String::new()),
         };
@@ -452,19 +454,30 @@ pub(crate) fn compile(mib: &mib_rs::Mib, requested: &[String]) -> Vec<u8> {
         let mut augments = NONE;
         if let Some(o) = obj.filter(|o| o.is_row()) {
             for ix in o.index() {
-                let target = ix.object().and_then(|io| io.node()).map(|n| node_of(Some(n)));
+                let target = ix
+                    .object()
+                    .and_then(|io| io.node())
+                    .map(|n| node_of(Some(n)));
                 if let Some(t) = target {
                     let r = Rec::default().u32(t).u32(ix.implied() as u32);
                     c.w.sections[sec::INDEXES].extend_from_slice(&r.0);
                     idx_len += 1;
                 }
             }
-            augments = o.augments().and_then(|a| a.node()).map(|a| node_of(Some(a))).unwrap_or(NONE);
+            augments = o
+                .augments()
+                .and_then(|a| a.node())
+                .map(|a| node_of(Some(a)))
+                .unwrap_or(NONE);
         }
         let members_start = c.w.next(sec::MEMBERS);
         let mut members: Vec<u32> = Vec::new();
         if let Some(nt) = n.notification() {
-            members.extend(nt.objects().filter_map(|o| o.node()).map(|m| node_of(Some(m))));
+            members.extend(
+                nt.objects()
+                    .filter_map(|o| o.node())
+                    .map(|m| node_of(Some(m))),
+            );
         } else if let Some(g) = n.group() {
             members.extend(g.members().map(|m| node_of(Some(m))));
         }

@@ -224,7 +224,8 @@ impl Format {
                 match labels.iter().rposition(|(l, _)| !l.is_empty()) {
                     Some(i) => {
                         if self.oid == OidStyle::Module {
-                            let module = deepest.filter(|n| n.depth() > 1).map(|n| n.module().name());
+                            let module =
+                                deepest.filter(|n| n.depth() > 1).map(|n| n.module().name());
                             if let Some(m) = module.filter(|m| !m.is_empty()) {
                                 out.push_str(m);
                                 out.push_str("::");
@@ -251,7 +252,13 @@ impl Format {
         }
     }
 
-    fn write_index(&self, out: &mut String, mib: &Mib, mut rest: &[u32], index: &[(Node<'_>, bool)]) {
+    fn write_index(
+        &self,
+        out: &mut String,
+        mib: &Mib,
+        mut rest: &[u32],
+        index: &[(Node<'_>, bool)],
+    ) {
         let mut prev_int: Option<u32> = None;
         for (ix, implied) in index {
             if rest.is_empty() {
@@ -297,9 +304,7 @@ impl Format {
                     } else {
                         let bytes: Option<Vec<u8>> =
                             body.iter().map(|&a| u8::try_from(a).ok()).collect();
-                        let inet = bytes
-                            .as_deref()
-                            .and_then(|b| inet_address(t, prev_int, b));
+                        let inet = bytes.as_deref().and_then(|b| inet_address(t, prev_int, b));
                         match inet {
                             Some(s) => {
                                 // Net-SNMP writes these quotes itself, unescaped by -OE.
@@ -326,7 +331,10 @@ impl Format {
                 }
                 BaseType::Integer32 | BaseType::Unsigned32 | BaseType::Gauge32 => {
                     let v = rest[0];
-                    match t.enum_label(i64::from(v as i32)).filter(|_| t.base() == BaseType::Integer32) {
+                    match t
+                        .enum_label(i64::from(v as i32))
+                        .filter(|_| t.base() == BaseType::Integer32)
+                    {
                         Some(l) => piece.push_str(l),
                         None => {
                             let _ = write!(piece, "{v}");
@@ -765,7 +773,9 @@ pub(crate) fn hinted_integer(out: &mut String, v: i64, hint: &str) {
         hint[2..]
             .bytes()
             .take_while(u8::is_ascii_digit)
-            .fold(0usize, |a, d| a.saturating_mul(10).saturating_add(usize::from(d - b'0')))
+            .fold(0usize, |a, d| {
+                a.saturating_mul(10).saturating_add(usize::from(d - b'0'))
+            })
             .min(64)
     } else {
         0
@@ -809,7 +819,9 @@ pub(crate) fn hinted_octets(out: &mut String, b: &[u8], hint: &str) {
             }
             width = 0;
             while hi < h.len() && h[hi].is_ascii_digit() {
-                width = width.saturating_mul(10).saturating_add(usize::from(h[hi] - b'0'));
+                width = width
+                    .saturating_mul(10)
+                    .saturating_add(usize::from(h[hi] - b'0'));
                 hi += 1;
             }
             code = h.get(hi).copied().unwrap_or(0);
@@ -901,7 +913,14 @@ fn inet_address(t: crate::model::Type<'_>, kind: Option<u32>, b: &[u8]) -> Optio
     match (kind?, b.len()) {
         (1, 4) => Some(format!("{}.{}.{}.{}", b[0], b[1], b[2], b[3])),
         (2, 16) => Some(v6(b)),
-        (3, 8) => Some(format!("{}.{}.{}.{}%{}", b[0], b[1], b[2], b[3], zone(&b[4..]))),
+        (3, 8) => Some(format!(
+            "{}.{}.{}.{}%{}",
+            b[0],
+            b[1],
+            b[2],
+            b[3],
+            zone(&b[4..])
+        )),
         (4, 20) => Some(format!("{}%{}", v6(&b[..16]), zone(&b[16..]))),
         _ => None,
     }
@@ -917,7 +936,11 @@ mod tests {
         hinted_octets(&mut s, &[0x00, 0x1b, 0x21, 0x3c, 0x9d, 0xf8], "1x:");
         assert_eq!(s, "0:1b:21:3c:9d:f8");
         let mut s = String::new();
-        hinted_octets(&mut s, &[7, 234, 12, 2, 0, 3, 25, 0, b'+', 0, 0], "2d-1d-1d,1d:1d:1d.1d,1a1d:1d");
+        hinted_octets(
+            &mut s,
+            &[7, 234, 12, 2, 0, 3, 25, 0, b'+', 0, 0],
+            "2d-1d-1d,1d:1d:1d.1d,1a1d:1d",
+        );
         assert_eq!(s, "2026-12-2,0:3:25.0,+0:0");
         let mut s = String::new();
         hinted_octets(&mut s, b"abc", "255a");
@@ -935,7 +958,16 @@ mod tests {
 
     #[test]
     fn hostile_hints_do_not_panic() {
-        for hint in ["*", "99999999999999999999x", "*1x", "-", "", "255", "1", "0a"] {
+        for hint in [
+            "*",
+            "99999999999999999999x",
+            "*1x",
+            "-",
+            "",
+            "255",
+            "1",
+            "0a",
+        ] {
             let mut s = String::new();
             hinted_octets(&mut s, &[0xff; 40], hint);
             let mut s = String::new();

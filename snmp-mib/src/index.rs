@@ -29,7 +29,10 @@ pub enum IndexValue {
 impl core::fmt::Display for IndexValue {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         match self {
-            IndexValue::Integer { value, label: Some(l) } => write!(f, "{l}({value})"),
+            IndexValue::Integer {
+                value,
+                label: Some(l),
+            } => write!(f, "{l}({value})"),
             IndexValue::Integer { value, .. } => write!(f, "{value}"),
             IndexValue::OctetString(b) => match core::str::from_utf8(b) {
                 Ok(s) if s.chars().all(|c| !c.is_control()) => write!(f, "{s:?}"),
@@ -89,7 +92,11 @@ impl Mib {
     /// let idx = mib.decode_index(col, &[1, 4, 192, 0, 2, 1]).unwrap();
     /// assert_eq!(idx[1], IndexValue::InetAddress("192.0.2.1".parse().unwrap()));
     /// ```
-    pub fn decode_index(&self, object: Node<'_>, arcs: &[u32]) -> Result<Vec<IndexValue>, IndexError> {
+    pub fn decode_index(
+        &self,
+        object: Node<'_>,
+        arcs: &[u32],
+    ) -> Result<Vec<IndexValue>, IndexError> {
         let index = object.effective_index();
         if index.is_empty() {
             return Err(IndexError::NoIndex(object.name().to_owned()));
@@ -112,7 +119,11 @@ impl Mib {
                 Some(a.to_vec())
             };
             let v = match t.base() {
-                BaseType::Integer32 | BaseType::Unsigned32 | BaseType::Gauge32 | BaseType::Counter32 | BaseType::TimeTicks => {
+                BaseType::Integer32
+                | BaseType::Unsigned32
+                | BaseType::Gauge32
+                | BaseType::Counter32
+                | BaseType::TimeTicks => {
                     let a = take(1, &mut rest).ok_or_else(bad)?[0];
                     let value = if t.base() == BaseType::Integer32 {
                         i64::from(a as i32)
@@ -142,13 +153,15 @@ impl Mib {
                     let b: Option<Vec<u8>> = a.iter().map(|&x| u8::try_from(x).ok()).collect();
                     let b = b.ok_or_else(bad)?;
                     let kind = match out.last() {
-                        Some(IndexValue::Integer { value, .. }) if t.is("InetAddress") => Some(*value),
+                        Some(IndexValue::Integer { value, .. }) if t.is("InetAddress") => {
+                            Some(*value)
+                        }
                         _ => None,
                     };
                     match (kind, b.len()) {
-                        (Some(1), 4) | (Some(3), 8) => {
-                            IndexValue::InetAddress(std::net::Ipv4Addr::new(b[0], b[1], b[2], b[3]).into())
-                        }
+                        (Some(1), 4) | (Some(3), 8) => IndexValue::InetAddress(
+                            std::net::Ipv4Addr::new(b[0], b[1], b[2], b[3]).into(),
+                        ),
                         (Some(2), 16) | (Some(4), 20) => {
                             let mut a = [0u8; 16];
                             a.copy_from_slice(&b[..16]);

@@ -36,10 +36,10 @@ mod standard;
 mod standard_files;
 
 pub use blob::BlobError;
-pub use format::{Format, OidStyle, Description};
+pub use format::{Description, Format, OidStyle};
 pub use index::{IndexError, IndexValue};
 #[cfg(feature = "load")]
 pub use load::{module_names, Diagnostic, LoadError, Loaded, Loader, MibDir, Modules};
-pub use standard::DEFAULT_MODULES;
 pub use model::{Access, BaseType, Kind, Mib, Module, Node, Status, Type};
 pub use resolve::ResolveError;
+pub use standard::DEFAULT_MODULES;

@@ -245,7 +245,10 @@ impl Loader {
             });
         }
         let (files, key) = self.collect()?;
-        let cache_file = self.cache.as_ref().map(|d| d.join(format!("{key:016x}.mibc")));
+        let cache_file = self
+            .cache
+            .as_ref()
+            .map(|d| d.join(format!("{key:016x}.mibc")));
         if let Some(path) = &cache_file {
             if let Ok(bytes) = std::fs::read(path) {
                 if let Ok(mib) = Mib::from_bytes(bytes) {
@@ -278,8 +281,8 @@ impl Loader {
     }
 
     /// Every candidate file, in precedence order (first wins), and the cache key.
-    fn collect(&self) -> Result<(Vec<(String, Vec<u8>)>, u64), LoadError> {
-        let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    fn collect(&self) -> Result<(Files, u64), LoadError> {
+        let mut files: Files = Vec::new();
         for d in self.dirs.iter().rev() {
             match d {
                 MibDir::Builtin => {
@@ -314,12 +317,7 @@ impl Loader {
                     for f in names {
                         match std::fs::read(&f) {
                             Ok(b) => files.push((f.display().to_string(), b)),
-                            Err(e) => {
-                                return Err(LoadError::Io {
-                                    path: f,
-                                    source: e,
-                                })
-                            }
+                            Err(e) => return Err(LoadError::Io { path: f, source: e }),
                         }
                     }
                 }
@@ -346,7 +344,7 @@ impl Loader {
         Ok((files, h.finish()))
     }
 
-    fn load_text(&self, files: Vec<(String, Vec<u8>)>) -> Result<Loaded, LoadError> {
+    fn load_text(&self, files: Files) -> Result<Loaded, LoadError> {
         // Modules are found by the name inside each file; the first file naming a module
         // wins (files are in precedence order).
         let mut by_module: Vec<(String, String, Vec<u8>)> = Vec::new();
@@ -376,7 +374,9 @@ impl Loader {
         if let Modules::List(list) = &self.modules {
             loader = loader.modules(list.iter().cloned());
         }
-        let mib = loader.load().map_err(|e| LoadError::Failed(e.to_string()))?;
+        let mib = loader
+            .load()
+            .map_err(|e| LoadError::Failed(e.to_string()))?;
         let diagnostics = diagnostics(&mib, &labels);
         let requested: Vec<String> = match &self.modules {
             Modules::List(l) => l.clone(),
@@ -397,7 +397,13 @@ impl Loader {
 fn mib_rs_base(name: &str) -> Option<()> {
     matches!(
         name,
-        "SNMPv2-SMI" | "SNMPv2-TC" | "SNMPv2-CONF" | "RFC1155-SMI" | "RFC-1212" | "RFC-1215" | "RFC1065-SMI"
+        "SNMPv2-SMI"
+            | "SNMPv2-TC"
+            | "SNMPv2-CONF"
+            | "RFC1155-SMI"
+            | "RFC-1212"
+            | "RFC-1215"
+            | "RFC1065-SMI"
     )
     .then_some(())
 }
@@ -421,7 +427,9 @@ fn diagnostics(
                         let l = doc.label().to_owned();
                         labels.get(&l).cloned().unwrap_or(l)
                     });
-                    let line = doc.and_then(|doc| doc.line_column(r.start()).ok()).map(|(l, _)| l + 1);
+                    let line = doc
+                        .and_then(|doc| doc.line_column(r.start()).ok())
+                        .map(|(l, _)| l + 1);
                     (file, line)
                 }
                 None => (None, None),
@@ -445,8 +453,7 @@ pub fn module_names(bytes: &[u8]) -> Vec<String> {
     let mut prev: Option<String> = None;
     for line in text.lines() {
         let code = strip_comment(line);
-        let mut words = code.split_whitespace().peekable();
-        while let Some(w) = words.next() {
+        for w in code.split_whitespace() {
             if w == "DEFINITIONS" {
                 if let Some(p) = prev.take() {
                     if p.chars().next().is_some_and(|c| c.is_ascii_uppercase()) {
@@ -478,6 +485,9 @@ fn strip_comment(line: &str) -> String {
     out
 }
 
+/// Candidate files: (path as shown, contents), first wins.
+type Files = Vec<(String, Vec<u8>)>;
+
 fn default_cache_dir() -> Option<PathBuf> {
     if let Some(d) = std::env::var_os("SNMP_MIB_CACHE") {
         if d.is_empty() {
@@ -500,13 +510,19 @@ impl Hasher {
         Hasher(0x9E37_79B9_7F4A_7C15, 0xC2B2_AE3D_27D4_EB4F)
     }
     fn mix(&mut self, w: u64) {
-        self.0 = (self.0 ^ w).wrapping_mul(0xFF51_AFD7_ED55_8CCD).rotate_left(29);
-        self.1 = (self.1 ^ w.rotate_left(17)).wrapping_mul(0xC4CE_B9FE_1A85_EC53).rotate_left(31);
+        self.0 = (self.0 ^ w)
+            .wrapping_mul(0xFF51_AFD7_ED55_8CCD)
+            .rotate_left(29);
+        self.1 = (self.1 ^ w.rotate_left(17))
+            .wrapping_mul(0xC4CE_B9FE_1A85_EC53)
+            .rotate_left(31);
     }
     fn write(&mut self, b: &[u8]) {
         let mut chunks = b.chunks_exact(8);
         for c in &mut chunks {
-            self.mix(u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]));
+            self.mix(u64::from_le_bytes([
+                c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7],
+            ]));
         }
         let mut last = [0u8; 8];
         let rem = chunks.remainder();
@@ -528,13 +544,19 @@ mod tests {
     #[test]
     fn module_names_come_from_the_text() {
         let t = b"-- FOO DEFINITIONS ::= BEGIN\nIF-MIB DEFINITIONS ::= BEGIN\nEND\nX-MIB\n  DEFINITIONS ::= BEGIN END";
-        assert_eq!(module_names(t), vec!["IF-MIB".to_string(), "X-MIB".to_string()]);
+        assert_eq!(
+            module_names(t),
+            vec!["IF-MIB".to_string(), "X-MIB".to_string()]
+        );
     }
 
     #[test]
     fn list_syntax_follows_net_snmp() {
         let l = Loader::new().cache_dir(None).modules("IF-MIB:IP-MIB");
-        assert_eq!(l.selection(), &Modules::List(vec!["IF-MIB".into(), "IP-MIB".into()]));
+        assert_eq!(
+            l.selection(),
+            &Modules::List(vec!["IF-MIB".into(), "IP-MIB".into()])
+        );
         let l = l.modules("+BRIDGE-MIB");
         assert_eq!(
             l.selection(),

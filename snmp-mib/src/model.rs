@@ -481,7 +481,13 @@ pub struct Node<'a> {
 
 impl core::fmt::Debug for Node<'_> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        write!(f, "{}::{} ({})", self.module().name(), self.name(), self.oid())
+        write!(
+            f,
+            "{}::{} ({})",
+            self.module().name(),
+            self.name(),
+            self.oid()
+        )
     }
 }
 
@@ -655,7 +661,10 @@ impl<'a> Type<'a> {
     /// The module defining the named type.
     pub fn module(&self) -> Option<Module<'a>> {
         let m = self.b().u32(sec::TYPES, self.i, T_MODULE);
-        (m != NONE && (m as usize) < self.mib.module_count()).then_some(Module { mib: self.mib, i: m })
+        (m != NONE && (m as usize) < self.mib.module_count()).then_some(Module {
+            mib: self.mib,
+            i: m,
+        })
     }
     /// Whether it is a TEXTUAL-CONVENTION.
     pub fn is_textual_convention(&self) -> bool {
@@ -760,6 +769,7 @@ impl<'a> Module<'a> {
     }
     /// The MODULE-IDENTITY node.
     pub fn identity(&self) -> Option<Node<'a>> {
-        self.mib.node_at(self.mib.blob.u32(sec::MODULES, self.i, M_IDENTITY))
+        self.mib
+            .node_at(self.mib.blob.u32(sec::MODULES, self.i, M_IDENTITY))
     }
 }

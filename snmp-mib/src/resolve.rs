@@ -35,6 +35,36 @@ pub enum ResolveError {
     },
 }
 
+/// InetAddress text (`127.0.0.1`, `fe:80:...:01`, with `%zone` for the z forms) as the
+/// octets its InetAddressType value calls for.
+fn inet_bytes(kind: u32, text: &str) -> Option<Vec<u8>> {
+    let (addr, zone) = match text.split_once('%') {
+        Some((a, z)) => (a, Some(z.parse::<u32>().ok()?)),
+        None => (text, None),
+    };
+    let mut out = match kind {
+        1 | 3 => addr.parse::<std::net::Ipv4Addr>().ok()?.octets().to_vec(),
+        2 | 4 => {
+            let hex: Vec<u8> = addr
+                .split(':')
+                .map(|h| u8::from_str_radix(h, 16).ok())
+                .collect::<Option<_>>()?;
+            if hex.len() == 16 {
+                hex
+            } else {
+                addr.parse::<std::net::Ipv6Addr>().ok()?.octets().to_vec()
+            }
+        }
+        _ => return None,
+    };
+    match (kind, zone) {
+        (3 | 4, Some(z)) => out.extend_from_slice(&z.to_be_bytes()),
+        (1 | 2, None) => {}
+        _ => return None,
+    }
+    Some(out)
+}
+
 fn suggest(s: &[String]) -> String {
     if s.is_empty() {
         String::new()
@@ -182,7 +212,9 @@ impl Mib {
                                 module: m.to_owned(),
                             });
                         }
-                        self.by_name(name).find(|(_, mm)| mm.name() == m).map(|(n, _)| n)
+                        self.by_name(name)
+                            .find(|(_, mm)| mm.name() == m)
+                            .map(|(n, _)| n)
                     }
                     None => self.node(name),
                 };
@@ -196,67 +228,144 @@ impl Mib {
             Some(Part::Name(_)) | Some(Part::Number(_)) => {}
             _ => return Err(syntax(rest.to_owned())),
         }
-        let mut in_index = false;
-        for p in iter {
-            match p {
+        let mut rest_parts: Vec<Part<'_>> = Vec::new();
+        let mut iter = iter.peekable();
+        // Descend while the parts name (or number) nodes of the tree.
+        while let Some(p) = iter.peek() {
+            let next = match p {
                 Part::Number(n) => {
-                    arcs.push(n);
-                    if !in_index {
-                        match self.node_by_oid(&arcs) {
-                            Some(next) => node = Some(next),
-                            None => in_index = true,
-                        }
-                    }
+                    let mut probe = arcs.clone();
+                    probe.push(*n);
+                    self.node_by_oid(&probe)
                 }
-                Part::Name(name) if !in_index => {
-                    let next = match node {
-                        Some(cur) => cur.children().find(|c| c.name() == name),
-                        None if arcs.is_empty() => self
-                            .nodes()
-                            .filter(|n| n.depth() == 1)
-                            .find(|n| n.name() == name),
-                        None => None,
-                    };
-                    let Some(next) = next else {
-                        return Err(self.unknown(text, name));
-                    };
-                    arcs = next.arcs().to_vec();
-                    node = Some(next);
+                Part::Name(name) => match node {
+                    Some(cur) => cur.children().find(|c| c.name() == *name),
+                    None if arcs.is_empty() => self
+                        .nodes()
+                        .filter(|n| n.depth() == 1)
+                        .find(|n| n.name() == *name),
+                    None => None,
+                },
+                _ => None,
+            };
+            match next {
+                Some(n) => {
+                    arcs = n.arcs().to_vec();
+                    node = Some(n);
+                    iter.next();
                 }
-                Part::Name(name) => {
-                    // An enumeration label as an index value (`ifType.ethernetCsmacd`
-                    // style is not Net-SNMP's; numbers only), so this is an error.
-                    return Err(syntax(name.to_owned()));
-                }
-                Part::Quoted(bytes) => {
-                    in_index = true;
-                    let implied = self.implied_at(node, arcs.len());
-                    if !implied {
-                        arcs.push(bytes.len() as u32);
-                    }
-                    arcs.extend(bytes.iter().map(|&b| u32::from(b)));
-                }
-                Part::Implied(bytes) => {
-                    in_index = true;
-                    arcs.extend(bytes.iter().map(|&b| u32::from(b)));
-                }
+                None => break,
             }
         }
+        rest_parts.extend(iter);
+        if let Some(Part::Name(name)) = rest_parts.first() {
+            // A name that is no child here, with no index to read it as a label.
+            let has_index = node.is_some_and(|n| !n.effective_index().is_empty());
+            if !has_index {
+                return Err(self.unknown(text, name));
+            }
+        }
+        self.index_arcs(text, node, rest_parts, &mut arcs)?;
         if arcs.is_empty() {
             return Err(syntax(rest.to_owned()));
         }
         Ok(Oid::from_arcs(&arcs))
     }
 
-    /// Whether the string index being written at this point is the last, IMPLIED one.
-    fn implied_at(&self, node: Option<Node<'_>>, _at: usize) -> bool {
-        let Some(n) = node else { return false };
-        let idx = n.effective_index();
-        // Net-SNMP looks at the index component being written; a quoted string written
-        // for an IMPLIED last component takes no length.
-        idx.last().is_some_and(|(ix, implied)| {
-            *implied && ix.syntax().is_some_and(|t| t.base() == BaseType::OctetString)
-        })
+    /// The instance part: read by the row's INDEX where there is one (enumeration labels
+    /// for integers, `"..."` strings with their length unless IMPLIED or fixed-size,
+    /// InetAddress text after its InetAddressType), numbers taken as they are.
+    fn index_arcs(
+        &self,
+        text: &str,
+        node: Option<Node<'_>>,
+        parts: Vec<Part<'_>>,
+        arcs: &mut Vec<u32>,
+    ) -> Result<(), ResolveError> {
+        let syntax = |part: String| ResolveError::Syntax {
+            text: text.to_owned(),
+            part,
+        };
+        let index = node.map(|n| n.effective_index()).unwrap_or_default();
+        let mut comps = index.iter();
+        let mut prev_int: Option<u32> = None;
+        let mut parts = parts.into_iter().peekable();
+        while let Some(p) = parts.next() {
+            let comp = comps.next();
+            let t = comp.and_then(|(ix, _)| ix.syntax());
+            let implied = comp.is_some_and(|(_, imp)| *imp);
+            match p {
+                Part::Number(n) => {
+                    arcs.push(n);
+                    prev_int = Some(n);
+                    match t.map(|t| t.base()) {
+                        // An IpAddress written as its four numbers.
+                        Some(BaseType::IpAddress) => {
+                            for _ in 0..3 {
+                                match parts.peek() {
+                                    Some(Part::Number(x)) => {
+                                        arcs.push(*x);
+                                        parts.next();
+                                    }
+                                    _ => break,
+                                }
+                            }
+                        }
+                        // A string or OID written as numbers: the rest is taken as is.
+                        Some(
+                            BaseType::OctetString | BaseType::ObjectIdentifier | BaseType::Opaque,
+                        ) => {
+                            for p in parts.by_ref() {
+                                match p {
+                                    Part::Number(x) => arcs.push(x),
+                                    Part::Name(n) => return Err(syntax(n.to_owned())),
+                                    Part::Quoted(b) | Part::Implied(b) => {
+                                        arcs.extend(b.iter().map(|&c| u32::from(c)))
+                                    }
+                                }
+                            }
+                            return Ok(());
+                        }
+                        _ => {}
+                    }
+                }
+                Part::Name(label) => {
+                    let v = t
+                        .filter(|t| {
+                            matches!(
+                                t.base(),
+                                BaseType::Integer32 | BaseType::Unsigned32 | BaseType::Gauge32
+                            )
+                        })
+                        .and_then(|t| t.enum_value(label))
+                        .and_then(|v| u32::try_from(v).ok());
+                    match v {
+                        Some(v) => {
+                            arcs.push(v);
+                            prev_int = Some(v);
+                        }
+                        None => return Err(self.unknown(text, label)),
+                    }
+                }
+                Part::Quoted(bytes) => {
+                    let inet = t
+                        .filter(|t| t.is("InetAddress"))
+                        .and_then(|_| inet_bytes(prev_int?, core::str::from_utf8(&bytes).ok()?));
+                    let bytes = inet.unwrap_or(bytes);
+                    let fixed = t.and_then(|t| t.fixed_size());
+                    if !implied && fixed.is_none() {
+                        arcs.push(bytes.len() as u32);
+                    }
+                    arcs.extend(bytes.iter().map(|&b| u32::from(b)));
+                    prev_int = None;
+                }
+                Part::Implied(bytes) => {
+                    arcs.extend(bytes.iter().map(|&b| u32::from(b)));
+                    prev_int = None;
+                }
+            }
+        }
+        Ok(())
     }
 
     fn unknown(&self, text: &str, name: &str) -> ResolveError {
@@ -272,7 +381,11 @@ impl Mib {
         ResolveError::UnknownName {
             text: text.to_owned(),
             name: name.to_owned(),
-            suggestions: best.into_iter().take(3).map(|(_, n)| n.to_owned()).collect(),
+            suggestions: best
+                .into_iter()
+                .take(3)
+                .map(|(_, n)| n.to_owned())
+                .collect(),
         }
     }
 }

@@ -3,133 +3,514 @@
 
 /// Every file of the standard set: (path under `mibs/`, contents).
 pub(crate) static FILES: &[(&str, &[u8])] = &[
-    ("iana/IANA-ADDRESS-FAMILY-NUMBERS-MIB.mib", include_bytes!("../mibs/iana/IANA-ADDRESS-FAMILY-NUMBERS-MIB.mib")),
-    ("iana/IANA-ENTITY-MIB.mib", include_bytes!("../mibs/iana/IANA-ENTITY-MIB.mib")),
-    ("iana/IANA-RTPROTO-MIB.mib", include_bytes!("../mibs/iana/IANA-RTPROTO-MIB.mib")),
-    ("iana/IANAifType-MIB.mib", include_bytes!("../mibs/iana/IANAifType-MIB.mib")),
-    ("iana/INET-ADDRESS-MIB.mib", include_bytes!("../mibs/iana/INET-ADDRESS-MIB.mib")),
-    ("ieee/IEEE8021-BRIDGE-MIB.mib", include_bytes!("../mibs/ieee/IEEE8021-BRIDGE-MIB.mib")),
-    ("ieee/IEEE8021-CFM-MIB.mib", include_bytes!("../mibs/ieee/IEEE8021-CFM-MIB.mib")),
-    ("ieee/IEEE8021-PAE-MIB.mib", include_bytes!("../mibs/ieee/IEEE8021-PAE-MIB.mib")),
-    ("ieee/IEEE8021-Q-BRIDGE-MIB.mib", include_bytes!("../mibs/ieee/IEEE8021-Q-BRIDGE-MIB.mib")),
-    ("ieee/IEEE8021-SECY-MIB.mib", include_bytes!("../mibs/ieee/IEEE8021-SECY-MIB.mib")),
-    ("ieee/IEEE8021-TC-MIB.mib", include_bytes!("../mibs/ieee/IEEE8021-TC-MIB.mib")),
-    ("ieee/IEEE8023-LAG-MIB.mib", include_bytes!("../mibs/ieee/IEEE8023-LAG-MIB.mib")),
-    ("ieee/IEEE802dot11-MIB.mib", include_bytes!("../mibs/ieee/IEEE802dot11-MIB.mib")),
-    ("ietf/ATM-FORUM-SNMP-M4-MIB.mib", include_bytes!("../mibs/ietf/ATM-FORUM-SNMP-M4-MIB.mib")),
-    ("ietf/ATM-MIB.mib", include_bytes!("../mibs/ietf/ATM-MIB.mib")),
-    ("ietf/ATM-TC-MIB.mib", include_bytes!("../mibs/ietf/ATM-TC-MIB.mib")),
-    ("ietf/BGP4-MIB.mib", include_bytes!("../mibs/ietf/BGP4-MIB.mib")),
-    ("ietf/BGP4-V2-MIB-JUNIPER.mib", include_bytes!("../mibs/ietf/BGP4-V2-MIB-JUNIPER.mib")),
-    ("ietf/BRIDGE-MIB.mib", include_bytes!("../mibs/ietf/BRIDGE-MIB.mib")),
-    ("ietf/DIFFSERV-DSCP-TC.mib", include_bytes!("../mibs/ietf/DIFFSERV-DSCP-TC.mib")),
-    ("ietf/DIFFSERV-MIB.mib", include_bytes!("../mibs/ietf/DIFFSERV-MIB.mib")),
-    ("ietf/DISMAN-EVENT-MIB.mib", include_bytes!("../mibs/ietf/DISMAN-EVENT-MIB.mib")),
-    ("ietf/DISMAN-EXPRESSION-MIB.mib", include_bytes!("../mibs/ietf/DISMAN-EXPRESSION-MIB.mib")),
-    ("ietf/DISMAN-PING-MIB.mib", include_bytes!("../mibs/ietf/DISMAN-PING-MIB.mib")),
-    ("ietf/DISMAN-SCHEDULE-MIB.mib", include_bytes!("../mibs/ietf/DISMAN-SCHEDULE-MIB.mib")),
-    ("ietf/DISMAN-SCRIPT-MIB.mib", include_bytes!("../mibs/ietf/DISMAN-SCRIPT-MIB.mib")),
-    ("ietf/DISMAN-TRACEROUTE-MIB.mib", include_bytes!("../mibs/ietf/DISMAN-TRACEROUTE-MIB.mib")),
-    ("ietf/DOCS-IF-MIB.mib", include_bytes!("../mibs/ietf/DOCS-IF-MIB.mib")),
-    ("ietf/DOT3-OAM-MIB.mib", include_bytes!("../mibs/ietf/DOT3-OAM-MIB.mib")),
-    ("ietf/DVMRP-MIB.mib", include_bytes!("../mibs/ietf/DVMRP-MIB.mib")),
-    ("ietf/ENTITY-MIB.mib", include_bytes!("../mibs/ietf/ENTITY-MIB.mib")),
-    ("ietf/ENTITY-SENSOR-MIB.mib", include_bytes!("../mibs/ietf/ENTITY-SENSOR-MIB.mib")),
-    ("ietf/ENTITY-STATE-MIB.mib", include_bytes!("../mibs/ietf/ENTITY-STATE-MIB.mib")),
-    ("ietf/ENTITY-STATE-TC-MIB.mib", include_bytes!("../mibs/ietf/ENTITY-STATE-TC-MIB.mib")),
-    ("ietf/EtherLike-MIB.mib", include_bytes!("../mibs/ietf/EtherLike-MIB.mib")),
-    ("ietf/HC-RMON-MIB.mib", include_bytes!("../mibs/ietf/HC-RMON-MIB.mib")),
-    ("ietf/HCNUM-TC.mib", include_bytes!("../mibs/ietf/HCNUM-TC.mib")),
-    ("ietf/HDSL2-SHDSL-LINE-MIB.mib", include_bytes!("../mibs/ietf/HDSL2-SHDSL-LINE-MIB.mib")),
-    ("ietf/HOST-RESOURCES-MIB.mib", include_bytes!("../mibs/ietf/HOST-RESOURCES-MIB.mib")),
-    ("ietf/HOST-RESOURCES-TYPES.mib", include_bytes!("../mibs/ietf/HOST-RESOURCES-TYPES.mib")),
-    ("ietf/IANA-CHARSET-MIB.mib", include_bytes!("../mibs/ietf/IANA-CHARSET-MIB.mib")),
-    ("ietf/IANA-LANGUAGE-MIB.mib", include_bytes!("../mibs/ietf/IANA-LANGUAGE-MIB.mib")),
-    ("ietf/IANA-MAU-MIB.mib", include_bytes!("../mibs/ietf/IANA-MAU-MIB.mib")),
-    ("ietf/IANA-PRINTER-MIB.mib", include_bytes!("../mibs/ietf/IANA-PRINTER-MIB.mib")),
-    ("ietf/IEEE8021-MSTP-MIB.mib", include_bytes!("../mibs/ietf/IEEE8021-MSTP-MIB.mib")),
-    ("ietf/IEEE8021-SPANNING-TREE-MIB.mib", include_bytes!("../mibs/ietf/IEEE8021-SPANNING-TREE-MIB.mib")),
-    ("ietf/IF-INVERTED-STACK-MIB.mib", include_bytes!("../mibs/ietf/IF-INVERTED-STACK-MIB.mib")),
+    (
+        "iana/IANA-ADDRESS-FAMILY-NUMBERS-MIB.mib",
+        include_bytes!("../mibs/iana/IANA-ADDRESS-FAMILY-NUMBERS-MIB.mib"),
+    ),
+    (
+        "iana/IANA-ENTITY-MIB.mib",
+        include_bytes!("../mibs/iana/IANA-ENTITY-MIB.mib"),
+    ),
+    (
+        "iana/IANA-RTPROTO-MIB.mib",
+        include_bytes!("../mibs/iana/IANA-RTPROTO-MIB.mib"),
+    ),
+    (
+        "iana/IANAifType-MIB.mib",
+        include_bytes!("../mibs/iana/IANAifType-MIB.mib"),
+    ),
+    (
+        "iana/INET-ADDRESS-MIB.mib",
+        include_bytes!("../mibs/iana/INET-ADDRESS-MIB.mib"),
+    ),
+    (
+        "ieee/IEEE8021-BRIDGE-MIB.mib",
+        include_bytes!("../mibs/ieee/IEEE8021-BRIDGE-MIB.mib"),
+    ),
+    (
+        "ieee/IEEE8021-CFM-MIB.mib",
+        include_bytes!("../mibs/ieee/IEEE8021-CFM-MIB.mib"),
+    ),
+    (
+        "ieee/IEEE8021-PAE-MIB.mib",
+        include_bytes!("../mibs/ieee/IEEE8021-PAE-MIB.mib"),
+    ),
+    (
+        "ieee/IEEE8021-Q-BRIDGE-MIB.mib",
+        include_bytes!("../mibs/ieee/IEEE8021-Q-BRIDGE-MIB.mib"),
+    ),
+    (
+        "ieee/IEEE8021-SECY-MIB.mib",
+        include_bytes!("../mibs/ieee/IEEE8021-SECY-MIB.mib"),
+    ),
+    (
+        "ieee/IEEE8021-TC-MIB.mib",
+        include_bytes!("../mibs/ieee/IEEE8021-TC-MIB.mib"),
+    ),
+    (
+        "ieee/IEEE8023-LAG-MIB.mib",
+        include_bytes!("../mibs/ieee/IEEE8023-LAG-MIB.mib"),
+    ),
+    (
+        "ieee/IEEE802dot11-MIB.mib",
+        include_bytes!("../mibs/ieee/IEEE802dot11-MIB.mib"),
+    ),
+    (
+        "ietf/ATM-FORUM-SNMP-M4-MIB.mib",
+        include_bytes!("../mibs/ietf/ATM-FORUM-SNMP-M4-MIB.mib"),
+    ),
+    (
+        "ietf/ATM-MIB.mib",
+        include_bytes!("../mibs/ietf/ATM-MIB.mib"),
+    ),
+    (
+        "ietf/ATM-TC-MIB.mib",
+        include_bytes!("../mibs/ietf/ATM-TC-MIB.mib"),
+    ),
+    (
+        "ietf/BGP4-MIB.mib",
+        include_bytes!("../mibs/ietf/BGP4-MIB.mib"),
+    ),
+    (
+        "ietf/BGP4-V2-MIB-JUNIPER.mib",
+        include_bytes!("../mibs/ietf/BGP4-V2-MIB-JUNIPER.mib"),
+    ),
+    (
+        "ietf/BRIDGE-MIB.mib",
+        include_bytes!("../mibs/ietf/BRIDGE-MIB.mib"),
+    ),
+    (
+        "ietf/DIFFSERV-DSCP-TC.mib",
+        include_bytes!("../mibs/ietf/DIFFSERV-DSCP-TC.mib"),
+    ),
+    (
+        "ietf/DIFFSERV-MIB.mib",
+        include_bytes!("../mibs/ietf/DIFFSERV-MIB.mib"),
+    ),
+    (
+        "ietf/DISMAN-EVENT-MIB.mib",
+        include_bytes!("../mibs/ietf/DISMAN-EVENT-MIB.mib"),
+    ),
+    (
+        "ietf/DISMAN-EXPRESSION-MIB.mib",
+        include_bytes!("../mibs/ietf/DISMAN-EXPRESSION-MIB.mib"),
+    ),
+    (
+        "ietf/DISMAN-PING-MIB.mib",
+        include_bytes!("../mibs/ietf/DISMAN-PING-MIB.mib"),
+    ),
+    (
+        "ietf/DISMAN-SCHEDULE-MIB.mib",
+        include_bytes!("../mibs/ietf/DISMAN-SCHEDULE-MIB.mib"),
+    ),
+    (
+        "ietf/DISMAN-SCRIPT-MIB.mib",
+        include_bytes!("../mibs/ietf/DISMAN-SCRIPT-MIB.mib"),
+    ),
+    (
+        "ietf/DISMAN-TRACEROUTE-MIB.mib",
+        include_bytes!("../mibs/ietf/DISMAN-TRACEROUTE-MIB.mib"),
+    ),
+    (
+        "ietf/DOCS-IF-MIB.mib",
+        include_bytes!("../mibs/ietf/DOCS-IF-MIB.mib"),
+    ),
+    (
+        "ietf/DOT3-OAM-MIB.mib",
+        include_bytes!("../mibs/ietf/DOT3-OAM-MIB.mib"),
+    ),
+    (
+        "ietf/DVMRP-MIB.mib",
+        include_bytes!("../mibs/ietf/DVMRP-MIB.mib"),
+    ),
+    (
+        "ietf/ENTITY-MIB.mib",
+        include_bytes!("../mibs/ietf/ENTITY-MIB.mib"),
+    ),
+    (
+        "ietf/ENTITY-SENSOR-MIB.mib",
+        include_bytes!("../mibs/ietf/ENTITY-SENSOR-MIB.mib"),
+    ),
+    (
+        "ietf/ENTITY-STATE-MIB.mib",
+        include_bytes!("../mibs/ietf/ENTITY-STATE-MIB.mib"),
+    ),
+    (
+        "ietf/ENTITY-STATE-TC-MIB.mib",
+        include_bytes!("../mibs/ietf/ENTITY-STATE-TC-MIB.mib"),
+    ),
+    (
+        "ietf/EtherLike-MIB.mib",
+        include_bytes!("../mibs/ietf/EtherLike-MIB.mib"),
+    ),
+    (
+        "ietf/HC-RMON-MIB.mib",
+        include_bytes!("../mibs/ietf/HC-RMON-MIB.mib"),
+    ),
+    (
+        "ietf/HCNUM-TC.mib",
+        include_bytes!("../mibs/ietf/HCNUM-TC.mib"),
+    ),
+    (
+        "ietf/HDSL2-SHDSL-LINE-MIB.mib",
+        include_bytes!("../mibs/ietf/HDSL2-SHDSL-LINE-MIB.mib"),
+    ),
+    (
+        "ietf/HOST-RESOURCES-MIB.mib",
+        include_bytes!("../mibs/ietf/HOST-RESOURCES-MIB.mib"),
+    ),
+    (
+        "ietf/HOST-RESOURCES-TYPES.mib",
+        include_bytes!("../mibs/ietf/HOST-RESOURCES-TYPES.mib"),
+    ),
+    (
+        "ietf/IANA-CHARSET-MIB.mib",
+        include_bytes!("../mibs/ietf/IANA-CHARSET-MIB.mib"),
+    ),
+    (
+        "ietf/IANA-LANGUAGE-MIB.mib",
+        include_bytes!("../mibs/ietf/IANA-LANGUAGE-MIB.mib"),
+    ),
+    (
+        "ietf/IANA-MAU-MIB.mib",
+        include_bytes!("../mibs/ietf/IANA-MAU-MIB.mib"),
+    ),
+    (
+        "ietf/IANA-PRINTER-MIB.mib",
+        include_bytes!("../mibs/ietf/IANA-PRINTER-MIB.mib"),
+    ),
+    (
+        "ietf/IEEE8021-MSTP-MIB.mib",
+        include_bytes!("../mibs/ietf/IEEE8021-MSTP-MIB.mib"),
+    ),
+    (
+        "ietf/IEEE8021-SPANNING-TREE-MIB.mib",
+        include_bytes!("../mibs/ietf/IEEE8021-SPANNING-TREE-MIB.mib"),
+    ),
+    (
+        "ietf/IF-INVERTED-STACK-MIB.mib",
+        include_bytes!("../mibs/ietf/IF-INVERTED-STACK-MIB.mib"),
+    ),
     ("ietf/IF-MIB.mib", include_bytes!("../mibs/ietf/IF-MIB.mib")),
-    ("ietf/IGMP-MIB.mib", include_bytes!("../mibs/ietf/IGMP-MIB.mib")),
-    ("ietf/INTEGRATED-SERVICES-MIB.mib", include_bytes!("../mibs/ietf/INTEGRATED-SERVICES-MIB.mib")),
-    ("ietf/IP-FORWARD-MIB.mib", include_bytes!("../mibs/ietf/IP-FORWARD-MIB.mib")),
+    (
+        "ietf/IGMP-MIB.mib",
+        include_bytes!("../mibs/ietf/IGMP-MIB.mib"),
+    ),
+    (
+        "ietf/INTEGRATED-SERVICES-MIB.mib",
+        include_bytes!("../mibs/ietf/INTEGRATED-SERVICES-MIB.mib"),
+    ),
+    (
+        "ietf/IP-FORWARD-MIB.mib",
+        include_bytes!("../mibs/ietf/IP-FORWARD-MIB.mib"),
+    ),
     ("ietf/IP-MIB.mib", include_bytes!("../mibs/ietf/IP-MIB.mib")),
-    ("ietf/IPMROUTE-MIB.mib", include_bytes!("../mibs/ietf/IPMROUTE-MIB.mib")),
-    ("ietf/IPV6-FLOW-LABEL-MIB.mib", include_bytes!("../mibs/ietf/IPV6-FLOW-LABEL-MIB.mib")),
-    ("ietf/IPV6-ICMP-MIB.mib", include_bytes!("../mibs/ietf/IPV6-ICMP-MIB.mib")),
-    ("ietf/IPV6-MIB.mib", include_bytes!("../mibs/ietf/IPV6-MIB.mib")),
-    ("ietf/IPV6-MLD-MIB.mib", include_bytes!("../mibs/ietf/IPV6-MLD-MIB.mib")),
-    ("ietf/IPV6-TC.mib", include_bytes!("../mibs/ietf/IPV6-TC.mib")),
-    ("ietf/IPV6-TCP-MIB.mib", include_bytes!("../mibs/ietf/IPV6-TCP-MIB.mib")),
-    ("ietf/IPV6-UDP-MIB.mib", include_bytes!("../mibs/ietf/IPV6-UDP-MIB.mib")),
-    ("ietf/JUNIPER-EXPERIMENT-MIB.mib", include_bytes!("../mibs/ietf/JUNIPER-EXPERIMENT-MIB.mib")),
-    ("ietf/LLDP-EXT-DOT1-MIB.mib", include_bytes!("../mibs/ietf/LLDP-EXT-DOT1-MIB.mib")),
-    ("ietf/LLDP-EXT-DOT3-MIB.mib", include_bytes!("../mibs/ietf/LLDP-EXT-DOT3-MIB.mib")),
-    ("ietf/LLDP-MIB.mib", include_bytes!("../mibs/ietf/LLDP-MIB.mib")),
-    ("ietf/LLDP-V2-MIB.mib", include_bytes!("../mibs/ietf/LLDP-V2-MIB.mib")),
-    ("ietf/LLDP-V2-TC-MIB.mib", include_bytes!("../mibs/ietf/LLDP-V2-TC-MIB.mib")),
-    ("ietf/LM-SENSORS-MIB.mib", include_bytes!("../mibs/ietf/LM-SENSORS-MIB.mib")),
-    ("ietf/MAU-MIB.mib", include_bytes!("../mibs/ietf/MAU-MIB.mib")),
-    ("ietf/MPLS-L3VPN-STD-MIB.mib", include_bytes!("../mibs/ietf/MPLS-L3VPN-STD-MIB.mib")),
-    ("ietf/MPLS-LDP-MIB.mib", include_bytes!("../mibs/ietf/MPLS-LDP-MIB.mib")),
-    ("ietf/MPLS-LSR-MIB.mib", include_bytes!("../mibs/ietf/MPLS-LSR-MIB.mib")),
-    ("ietf/MPLS-LSR-STD-MIB.mib", include_bytes!("../mibs/ietf/MPLS-LSR-STD-MIB.mib")),
-    ("ietf/MPLS-TC-PRIV-STDEXT-MIB.mib", include_bytes!("../mibs/ietf/MPLS-TC-PRIV-STDEXT-MIB.mib")),
-    ("ietf/MPLS-TC-STD-MIB.mib", include_bytes!("../mibs/ietf/MPLS-TC-STD-MIB.mib")),
-    ("ietf/MPLS-TE-MIB.mib", include_bytes!("../mibs/ietf/MPLS-TE-MIB.mib")),
-    ("ietf/MTA-MIB.mib", include_bytes!("../mibs/ietf/MTA-MIB.mib")),
-    ("ietf/NET-SNMP-EXAMPLES-MIB.mib", include_bytes!("../mibs/ietf/NET-SNMP-EXAMPLES-MIB.mib")),
-    ("ietf/NET-SNMP-EXTEND-MIB.mib", include_bytes!("../mibs/ietf/NET-SNMP-EXTEND-MIB.mib")),
-    ("ietf/NET-SNMP-PASS-MIB.mib", include_bytes!("../mibs/ietf/NET-SNMP-PASS-MIB.mib")),
-    ("ietf/NET-SNMP-TC.mib", include_bytes!("../mibs/ietf/NET-SNMP-TC.mib")),
-    ("ietf/NET-SNMP-VACM-MIB.mib", include_bytes!("../mibs/ietf/NET-SNMP-VACM-MIB.mib")),
-    ("ietf/NETWORK-SERVICES-MIB.mib", include_bytes!("../mibs/ietf/NETWORK-SERVICES-MIB.mib")),
-    ("ietf/NOTIFICATION-LOG-MIB.mib", include_bytes!("../mibs/ietf/NOTIFICATION-LOG-MIB.mib")),
-    ("ietf/OPT-IF-MIB.mib", include_bytes!("../mibs/ietf/OPT-IF-MIB.mib")),
-    ("ietf/OSPF-MIB.mib", include_bytes!("../mibs/ietf/OSPF-MIB.mib")),
-    ("ietf/OSPFV3-MIB.mib", include_bytes!("../mibs/ietf/OSPFV3-MIB.mib")),
-    ("ietf/P-BRIDGE-MIB.mib", include_bytes!("../mibs/ietf/P-BRIDGE-MIB.mib")),
-    ("ietf/POWER-ETHERNET-MIB.mib", include_bytes!("../mibs/ietf/POWER-ETHERNET-MIB.mib")),
-    ("ietf/PerfHist-TC-MIB.mib", include_bytes!("../mibs/ietf/PerfHist-TC-MIB.mib")),
-    ("ietf/Printer-MIB.mib", include_bytes!("../mibs/ietf/Printer-MIB.mib")),
-    ("ietf/Q-BRIDGE-MIB.mib", include_bytes!("../mibs/ietf/Q-BRIDGE-MIB.mib")),
-    ("ietf/RADIUS-AUTH-CLIENT-MIB.mib", include_bytes!("../mibs/ietf/RADIUS-AUTH-CLIENT-MIB.mib")),
-    ("ietf/RFC1213-MIB.mib", include_bytes!("../mibs/ietf/RFC1213-MIB.mib")),
-    ("ietf/RFC1271-MIB.mib", include_bytes!("../mibs/ietf/RFC1271-MIB.mib")),
-    ("ietf/RIPv2-MIB.mib", include_bytes!("../mibs/ietf/RIPv2-MIB.mib")),
-    ("ietf/RMON-MIB.mib", include_bytes!("../mibs/ietf/RMON-MIB.mib")),
-    ("ietf/RMON2-MIB.mib", include_bytes!("../mibs/ietf/RMON2-MIB.mib")),
-    ("ietf/SNMP-COMMUNITY-MIB.mib", include_bytes!("../mibs/ietf/SNMP-COMMUNITY-MIB.mib")),
-    ("ietf/SNMP-FRAMEWORK-MIB.mib", include_bytes!("../mibs/ietf/SNMP-FRAMEWORK-MIB.mib")),
-    ("ietf/SNMP-MPD-MIB.mib", include_bytes!("../mibs/ietf/SNMP-MPD-MIB.mib")),
-    ("ietf/SNMP-NOTIFICATION-MIB.mib", include_bytes!("../mibs/ietf/SNMP-NOTIFICATION-MIB.mib")),
-    ("ietf/SNMP-PROXY-MIB.mib", include_bytes!("../mibs/ietf/SNMP-PROXY-MIB.mib")),
-    ("ietf/SNMP-REPEATER-MIB.mib", include_bytes!("../mibs/ietf/SNMP-REPEATER-MIB.mib")),
-    ("ietf/SNMP-TARGET-MIB.mib", include_bytes!("../mibs/ietf/SNMP-TARGET-MIB.mib")),
-    ("ietf/SNMP-USER-BASED-SM-MIB.mib", include_bytes!("../mibs/ietf/SNMP-USER-BASED-SM-MIB.mib")),
-    ("ietf/SNMP-USM-AES-MIB.mib", include_bytes!("../mibs/ietf/SNMP-USM-AES-MIB.mib")),
-    ("ietf/SNMP-USM-HMAC-SHA2-MIB.mib", include_bytes!("../mibs/ietf/SNMP-USM-HMAC-SHA2-MIB.mib")),
-    ("ietf/SNMP-VIEW-BASED-ACM-MIB.mib", include_bytes!("../mibs/ietf/SNMP-VIEW-BASED-ACM-MIB.mib")),
-    ("ietf/SNMPv2-CONF.mib", include_bytes!("../mibs/ietf/SNMPv2-CONF.mib")),
-    ("ietf/SNMPv2-MIB.mib", include_bytes!("../mibs/ietf/SNMPv2-MIB.mib")),
-    ("ietf/SNMPv2-SMI.mib", include_bytes!("../mibs/ietf/SNMPv2-SMI.mib")),
-    ("ietf/SNMPv2-TC.mib", include_bytes!("../mibs/ietf/SNMPv2-TC.mib")),
-    ("ietf/SNMPv2-TM.mib", include_bytes!("../mibs/ietf/SNMPv2-TM.mib")),
-    ("ietf/TCP-MIB.mib", include_bytes!("../mibs/ietf/TCP-MIB.mib")),
-    ("ietf/TOKEN-RING-RMON-MIB.mib", include_bytes!("../mibs/ietf/TOKEN-RING-RMON-MIB.mib")),
-    ("ietf/TUNNEL-MIB.mib", include_bytes!("../mibs/ietf/TUNNEL-MIB.mib")),
-    ("ietf/UCD-DEMO-MIB.mib", include_bytes!("../mibs/ietf/UCD-DEMO-MIB.mib")),
-    ("ietf/UCD-DISKIO-MIB.mib", include_bytes!("../mibs/ietf/UCD-DISKIO-MIB.mib")),
-    ("ietf/UCD-DLMOD-MIB.mib", include_bytes!("../mibs/ietf/UCD-DLMOD-MIB.mib")),
-    ("ietf/UCD-IPFWACC-MIB.mib", include_bytes!("../mibs/ietf/UCD-IPFWACC-MIB.mib")),
-    ("ietf/UDP-MIB.mib", include_bytes!("../mibs/ietf/UDP-MIB.mib")),
-    ("ietf/UPS-MIB.mib", include_bytes!("../mibs/ietf/UPS-MIB.mib")),
-    ("ietf/UUID-TC-MIB.mib", include_bytes!("../mibs/ietf/UUID-TC-MIB.mib")),
-    ("ietf/VPN-TC-STD-MIB.mib", include_bytes!("../mibs/ietf/VPN-TC-STD-MIB.mib")),
-    ("ietf/VRRP-MIB.mib", include_bytes!("../mibs/ietf/VRRP-MIB.mib")),
-    ("ietf/VRRPV3-MIB.mib", include_bytes!("../mibs/ietf/VRRPV3-MIB.mib")),
-    ("net-snmp/NET-SNMP-AGENT-MIB.mib", include_bytes!("../mibs/net-snmp/NET-SNMP-AGENT-MIB.mib")),
-    ("net-snmp/NET-SNMP-MIB.mib", include_bytes!("../mibs/net-snmp/NET-SNMP-MIB.mib")),
-    ("net-snmp/UCD-SNMP-MIB.mib", include_bytes!("../mibs/net-snmp/UCD-SNMP-MIB.mib")),
+    (
+        "ietf/IPMROUTE-MIB.mib",
+        include_bytes!("../mibs/ietf/IPMROUTE-MIB.mib"),
+    ),
+    (
+        "ietf/IPV6-FLOW-LABEL-MIB.mib",
+        include_bytes!("../mibs/ietf/IPV6-FLOW-LABEL-MIB.mib"),
+    ),
+    (
+        "ietf/IPV6-ICMP-MIB.mib",
+        include_bytes!("../mibs/ietf/IPV6-ICMP-MIB.mib"),
+    ),
+    (
+        "ietf/IPV6-MIB.mib",
+        include_bytes!("../mibs/ietf/IPV6-MIB.mib"),
+    ),
+    (
+        "ietf/IPV6-MLD-MIB.mib",
+        include_bytes!("../mibs/ietf/IPV6-MLD-MIB.mib"),
+    ),
+    (
+        "ietf/IPV6-TC.mib",
+        include_bytes!("../mibs/ietf/IPV6-TC.mib"),
+    ),
+    (
+        "ietf/IPV6-TCP-MIB.mib",
+        include_bytes!("../mibs/ietf/IPV6-TCP-MIB.mib"),
+    ),
+    (
+        "ietf/IPV6-UDP-MIB.mib",
+        include_bytes!("../mibs/ietf/IPV6-UDP-MIB.mib"),
+    ),
+    (
+        "ietf/JUNIPER-EXPERIMENT-MIB.mib",
+        include_bytes!("../mibs/ietf/JUNIPER-EXPERIMENT-MIB.mib"),
+    ),
+    (
+        "ietf/LLDP-EXT-DOT1-MIB.mib",
+        include_bytes!("../mibs/ietf/LLDP-EXT-DOT1-MIB.mib"),
+    ),
+    (
+        "ietf/LLDP-EXT-DOT3-MIB.mib",
+        include_bytes!("../mibs/ietf/LLDP-EXT-DOT3-MIB.mib"),
+    ),
+    (
+        "ietf/LLDP-MIB.mib",
+        include_bytes!("../mibs/ietf/LLDP-MIB.mib"),
+    ),
+    (
+        "ietf/LLDP-V2-MIB.mib",
+        include_bytes!("../mibs/ietf/LLDP-V2-MIB.mib"),
+    ),
+    (
+        "ietf/LLDP-V2-TC-MIB.mib",
+        include_bytes!("../mibs/ietf/LLDP-V2-TC-MIB.mib"),
+    ),
+    (
+        "ietf/LM-SENSORS-MIB.mib",
+        include_bytes!("../mibs/ietf/LM-SENSORS-MIB.mib"),
+    ),
+    (
+        "ietf/MAU-MIB.mib",
+        include_bytes!("../mibs/ietf/MAU-MIB.mib"),
+    ),
+    (
+        "ietf/MPLS-L3VPN-STD-MIB.mib",
+        include_bytes!("../mibs/ietf/MPLS-L3VPN-STD-MIB.mib"),
+    ),
+    (
+        "ietf/MPLS-LDP-MIB.mib",
+        include_bytes!("../mibs/ietf/MPLS-LDP-MIB.mib"),
+    ),
+    (
+        "ietf/MPLS-LSR-MIB.mib",
+        include_bytes!("../mibs/ietf/MPLS-LSR-MIB.mib"),
+    ),
+    (
+        "ietf/MPLS-LSR-STD-MIB.mib",
+        include_bytes!("../mibs/ietf/MPLS-LSR-STD-MIB.mib"),
+    ),
+    (
+        "ietf/MPLS-TC-PRIV-STDEXT-MIB.mib",
+        include_bytes!("../mibs/ietf/MPLS-TC-PRIV-STDEXT-MIB.mib"),
+    ),
+    (
+        "ietf/MPLS-TC-STD-MIB.mib",
+        include_bytes!("../mibs/ietf/MPLS-TC-STD-MIB.mib"),
+    ),
+    (
+        "ietf/MPLS-TE-MIB.mib",
+        include_bytes!("../mibs/ietf/MPLS-TE-MIB.mib"),
+    ),
+    (
+        "ietf/MTA-MIB.mib",
+        include_bytes!("../mibs/ietf/MTA-MIB.mib"),
+    ),
+    (
+        "ietf/NET-SNMP-EXAMPLES-MIB.mib",
+        include_bytes!("../mibs/ietf/NET-SNMP-EXAMPLES-MIB.mib"),
+    ),
+    (
+        "ietf/NET-SNMP-EXTEND-MIB.mib",
+        include_bytes!("../mibs/ietf/NET-SNMP-EXTEND-MIB.mib"),
+    ),
+    (
+        "ietf/NET-SNMP-PASS-MIB.mib",
+        include_bytes!("../mibs/ietf/NET-SNMP-PASS-MIB.mib"),
+    ),
+    (
+        "ietf/NET-SNMP-TC.mib",
+        include_bytes!("../mibs/ietf/NET-SNMP-TC.mib"),
+    ),
+    (
+        "ietf/NET-SNMP-VACM-MIB.mib",
+        include_bytes!("../mibs/ietf/NET-SNMP-VACM-MIB.mib"),
+    ),
+    (
+        "ietf/NETWORK-SERVICES-MIB.mib",
+        include_bytes!("../mibs/ietf/NETWORK-SERVICES-MIB.mib"),
+    ),
+    (
+        "ietf/NOTIFICATION-LOG-MIB.mib",
+        include_bytes!("../mibs/ietf/NOTIFICATION-LOG-MIB.mib"),
+    ),
+    (
+        "ietf/OPT-IF-MIB.mib",
+        include_bytes!("../mibs/ietf/OPT-IF-MIB.mib"),
+    ),
+    (
+        "ietf/OSPF-MIB.mib",
+        include_bytes!("../mibs/ietf/OSPF-MIB.mib"),
+    ),
+    (
+        "ietf/OSPFV3-MIB.mib",
+        include_bytes!("../mibs/ietf/OSPFV3-MIB.mib"),
+    ),
+    (
+        "ietf/P-BRIDGE-MIB.mib",
+        include_bytes!("../mibs/ietf/P-BRIDGE-MIB.mib"),
+    ),
+    (
+        "ietf/POWER-ETHERNET-MIB.mib",
+        include_bytes!("../mibs/ietf/POWER-ETHERNET-MIB.mib"),
+    ),
+    (
+        "ietf/PerfHist-TC-MIB.mib",
+        include_bytes!("../mibs/ietf/PerfHist-TC-MIB.mib"),
+    ),
+    (
+        "ietf/Printer-MIB.mib",
+        include_bytes!("../mibs/ietf/Printer-MIB.mib"),
+    ),
+    (
+        "ietf/Q-BRIDGE-MIB.mib",
+        include_bytes!("../mibs/ietf/Q-BRIDGE-MIB.mib"),
+    ),
+    (
+        "ietf/RADIUS-AUTH-CLIENT-MIB.mib",
+        include_bytes!("../mibs/ietf/RADIUS-AUTH-CLIENT-MIB.mib"),
+    ),
+    (
+        "ietf/RFC1213-MIB.mib",
+        include_bytes!("../mibs/ietf/RFC1213-MIB.mib"),
+    ),
+    (
+        "ietf/RFC1271-MIB.mib",
+        include_bytes!("../mibs/ietf/RFC1271-MIB.mib"),
+    ),
+    (
+        "ietf/RIPv2-MIB.mib",
+        include_bytes!("../mibs/ietf/RIPv2-MIB.mib"),
+    ),
+    (
+        "ietf/RMON-MIB.mib",
+        include_bytes!("../mibs/ietf/RMON-MIB.mib"),
+    ),
+    (
+        "ietf/RMON2-MIB.mib",
+        include_bytes!("../mibs/ietf/RMON2-MIB.mib"),
+    ),
+    (
+        "ietf/SNMP-COMMUNITY-MIB.mib",
+        include_bytes!("../mibs/ietf/SNMP-COMMUNITY-MIB.mib"),
+    ),
+    (
+        "ietf/SNMP-FRAMEWORK-MIB.mib",
+        include_bytes!("../mibs/ietf/SNMP-FRAMEWORK-MIB.mib"),
+    ),
+    (
+        "ietf/SNMP-MPD-MIB.mib",
+        include_bytes!("../mibs/ietf/SNMP-MPD-MIB.mib"),
+    ),
+    (
+        "ietf/SNMP-NOTIFICATION-MIB.mib",
+        include_bytes!("../mibs/ietf/SNMP-NOTIFICATION-MIB.mib"),
+    ),
+    (
+        "ietf/SNMP-PROXY-MIB.mib",
+        include_bytes!("../mibs/ietf/SNMP-PROXY-MIB.mib"),
+    ),
+    (
+        "ietf/SNMP-REPEATER-MIB.mib",
+        include_bytes!("../mibs/ietf/SNMP-REPEATER-MIB.mib"),
+    ),
+    (
+        "ietf/SNMP-TARGET-MIB.mib",
+        include_bytes!("../mibs/ietf/SNMP-TARGET-MIB.mib"),
+    ),
+    (
+        "ietf/SNMP-USER-BASED-SM-MIB.mib",
+        include_bytes!("../mibs/ietf/SNMP-USER-BASED-SM-MIB.mib"),
+    ),
+    (
+        "ietf/SNMP-USM-AES-MIB.mib",
+        include_bytes!("../mibs/ietf/SNMP-USM-AES-MIB.mib"),
+    ),
+    (
+        "ietf/SNMP-USM-HMAC-SHA2-MIB.mib",
+        include_bytes!("../mibs/ietf/SNMP-USM-HMAC-SHA2-MIB.mib"),
+    ),
+    (
+        "ietf/SNMP-VIEW-BASED-ACM-MIB.mib",
+        include_bytes!("../mibs/ietf/SNMP-VIEW-BASED-ACM-MIB.mib"),
+    ),
+    (
+        "ietf/SNMPv2-CONF.mib",
+        include_bytes!("../mibs/ietf/SNMPv2-CONF.mib"),
+    ),
+    (
+        "ietf/SNMPv2-MIB.mib",
+        include_bytes!("../mibs/ietf/SNMPv2-MIB.mib"),
+    ),
+    (
+        "ietf/SNMPv2-SMI.mib",
+        include_bytes!("../mibs/ietf/SNMPv2-SMI.mib"),
+    ),
+    (
+        "ietf/SNMPv2-TC.mib",
+        include_bytes!("../mibs/ietf/SNMPv2-TC.mib"),
+    ),
+    (
+        "ietf/SNMPv2-TM.mib",
+        include_bytes!("../mibs/ietf/SNMPv2-TM.mib"),
+    ),
+    (
+        "ietf/TCP-MIB.mib",
+        include_bytes!("../mibs/ietf/TCP-MIB.mib"),
+    ),
+    (
+        "ietf/TOKEN-RING-RMON-MIB.mib",
+        include_bytes!("../mibs/ietf/TOKEN-RING-RMON-MIB.mib"),
+    ),
+    (
+        "ietf/TUNNEL-MIB.mib",
+        include_bytes!("../mibs/ietf/TUNNEL-MIB.mib"),
+    ),
+    (
+        "ietf/UCD-DEMO-MIB.mib",
+        include_bytes!("../mibs/ietf/UCD-DEMO-MIB.mib"),
+    ),
+    (
+        "ietf/UCD-DISKIO-MIB.mib",
+        include_bytes!("../mibs/ietf/UCD-DISKIO-MIB.mib"),
+    ),
+    (
+        "ietf/UCD-DLMOD-MIB.mib",
+        include_bytes!("../mibs/ietf/UCD-DLMOD-MIB.mib"),
+    ),
+    (
+        "ietf/UCD-IPFWACC-MIB.mib",
+        include_bytes!("../mibs/ietf/UCD-IPFWACC-MIB.mib"),
+    ),
+    (
+        "ietf/UDP-MIB.mib",
+        include_bytes!("../mibs/ietf/UDP-MIB.mib"),
+    ),
+    (
+        "ietf/UPS-MIB.mib",
+        include_bytes!("../mibs/ietf/UPS-MIB.mib"),
+    ),
+    (
+        "ietf/UUID-TC-MIB.mib",
+        include_bytes!("../mibs/ietf/UUID-TC-MIB.mib"),
+    ),
+    (
+        "ietf/VPN-TC-STD-MIB.mib",
+        include_bytes!("../mibs/ietf/VPN-TC-STD-MIB.mib"),
+    ),
+    (
+        "ietf/VRRP-MIB.mib",
+        include_bytes!("../mibs/ietf/VRRP-MIB.mib"),
+    ),
+    (
+        "ietf/VRRPV3-MIB.mib",
+        include_bytes!("../mibs/ietf/VRRPV3-MIB.mib"),
+    ),
+    (
+        "net-snmp/NET-SNMP-AGENT-MIB.mib",
+        include_bytes!("../mibs/net-snmp/NET-SNMP-AGENT-MIB.mib"),
+    ),
+    (
+        "net-snmp/NET-SNMP-MIB.mib",
+        include_bytes!("../mibs/net-snmp/NET-SNMP-MIB.mib"),
+    ),
+    (
+        "net-snmp/UCD-SNMP-MIB.mib",
+        include_bytes!("../mibs/net-snmp/UCD-SNMP-MIB.mib"),
+    ),
 ];

@@ -3,13 +3,20 @@
 //! Regenerates `data/default.mibc` and `data/standard.mibc` from the text and fails when the
 //! bytes differ; `SNMP_MIB_BLESS=1` rewrites them instead.
 
+#![allow(clippy::unwrap_used, missing_docs)]
+
 use snmp_mib::{Loader, Mib, DEFAULT_MODULES};
 use std::path::Path;
 
 fn check(name: &str, loader: Loader, embedded: Mib) {
-    let loaded = loader.cache_dir(None).load_uncached().expect("the standard set loads");
+    let loaded = loader
+        .cache_dir(None)
+        .load_uncached()
+        .expect("the standard set loads");
     let fresh = loaded.mib.to_bytes();
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("data").join(name);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("data")
+        .join(name);
     if std::env::var_os("SNMP_MIB_BLESS").is_some() {
         std::fs::write(&path, &fresh).unwrap();
         return;
@@ -22,7 +29,9 @@ fn check(name: &str, loader: Loader, embedded: Mib) {
 
 #[test]
 fn embedded_default_set_is_current() {
-    let l = Loader::new().dirs("builtin").modules(&DEFAULT_MODULES.join(":"));
+    let l = Loader::new()
+        .dirs("builtin")
+        .modules(&DEFAULT_MODULES.join(":"));
     check("default.mibc", l, Mib::default_set());
 }
 
@@ -50,7 +59,10 @@ fn embedded_file_list_matches_the_folder() {
         }
     }
     on_disk.sort();
-    let list = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("src/standard_files.rs")).unwrap();
+    let list = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("src/standard_files.rs"),
+    )
+    .unwrap();
     let listed: Vec<String> = list
         .lines()
         .filter_map(|l| l.trim().strip_prefix("(\""))
