@@ -48,6 +48,10 @@ pub enum Error {
     /// The OID text is not an OID.
     #[error("invalid OID: {0}")]
     InvalidOid(#[from] OidParseError),
+    /// A name that no loaded MIB module defines, or OID text that is neither a name nor
+    /// numbers (the error repeats the text and suggests close names).
+    #[error("{0}")]
+    Name(#[from] snmp_mib::ResolveError),
     /// The v3 credentials are not usable (an empty password, privacy without
     /// authentication, ...).
     #[error("invalid SNMPv3 credentials: {0}")]

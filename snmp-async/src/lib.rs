@@ -18,6 +18,7 @@ mod keys;
 mod manager;
 mod poll;
 mod receiver;
+mod table;
 
 use std::future::Future;
 use std::io;
@@ -33,12 +34,14 @@ pub use snmp_codec::{
     self as codec, ErrorStatus, GenericTrap as GenericTrapKind, Oid, SecurityLevel, Value, VarBind,
     Version,
 };
+pub use snmp_mib::{self as mib, Description, Format, IndexValue, Mib};
 pub use snmp_session::{
     self as session, AesKeyExtension, Notification, OidCheck, ReceiverConfig, ReceiverCounters,
     Repetitions, ReportKind, Request, SessionConfig, StartError, TableRow, TargetConfig,
     TrapFilter, WalkOptions,
 };
 pub use snmp_usm::{AuthProtocol, PrivProtocol, UsmUser};
+pub use table::{Row, Table};
 
 /// What a driver needs from an async runtime.
 pub trait Runtime: Clone + Send + Sync + 'static {

@@ -15,49 +15,53 @@ use snmp_session::{
 };
 use snmp_usm::{AuthProtocol, PrivProtocol, UsmUser};
 
+use snmp_mib::Mib;
+
 use crate::driver::{Command, Driver, Sink};
 use crate::error::Error;
 use crate::Runtime;
 
-/// Anything that names an OID: `&str` / `String` in dotted form, or an [`Oid`].
+/// Anything that names an OID: a name or dotted OID as text (`"sysDescr.0"`,
+/// `"IF-MIB::ifDescr.3"`, `"1.3.6.1.2.1.1.1.0"`), resolved through the manager's MIB, or an
+/// [`Oid`].
 pub trait IntoOid {
-    /// The OID.
-    fn into_oid(self) -> Result<Oid, Error>;
+    /// The OID, names resolved through `mib`.
+    fn into_oid(self, mib: &Mib) -> Result<Oid, Error>;
 }
 
 impl IntoOid for Oid {
-    fn into_oid(self) -> Result<Oid, Error> {
+    fn into_oid(self, _: &Mib) -> Result<Oid, Error> {
         Ok(self)
     }
 }
 
 impl IntoOid for &Oid {
-    fn into_oid(self) -> Result<Oid, Error> {
+    fn into_oid(self, _: &Mib) -> Result<Oid, Error> {
         Ok(self.clone())
     }
 }
 
 impl IntoOid for &str {
-    fn into_oid(self) -> Result<Oid, Error> {
-        Ok(self.parse()?)
+    fn into_oid(self, mib: &Mib) -> Result<Oid, Error> {
+        Ok(mib.resolve(self)?)
     }
 }
 
 impl IntoOid for &&str {
-    fn into_oid(self) -> Result<Oid, Error> {
-        Ok(self.parse()?)
+    fn into_oid(self, mib: &Mib) -> Result<Oid, Error> {
+        Ok(mib.resolve(self)?)
     }
 }
 
 impl IntoOid for String {
-    fn into_oid(self) -> Result<Oid, Error> {
-        Ok(self.parse()?)
+    fn into_oid(self, mib: &Mib) -> Result<Oid, Error> {
+        Ok(mib.resolve(&self)?)
     }
 }
 
 impl IntoOid for &String {
-    fn into_oid(self) -> Result<Oid, Error> {
-        Ok(self.parse()?)
+    fn into_oid(self, mib: &Mib) -> Result<Oid, Error> {
+        Ok(mib.resolve(self)?)
     }
 }
 
@@ -122,6 +126,7 @@ impl<R: Runtime> Client<R> {
             target,
             version,
             addr,
+            mib: Mib::standard(),
         })
     }
 
@@ -152,6 +157,7 @@ pub struct ManagerBuilder<R: Runtime> {
     max_in_flight: u16,
     client: Option<Client<R>>,
     usm_user: Option<UsmUser>,
+    mib: Option<Mib>,
 }
 
 impl<R: Runtime> std::fmt::Debug for ManagerBuilder<R> {
@@ -190,7 +196,15 @@ impl<R: Runtime> ManagerBuilder<R> {
             max_in_flight: 1,
             client: None,
             usm_user: None,
+            mib: None,
         }
+    }
+
+    /// The MIB names are resolved and described with (default: the embedded standard set,
+    /// [`Mib::standard`]). Load your own with `snmp_mib::Loader` and give it here.
+    pub fn mib(mut self, mib: Mib) -> Self {
+        self.mib = Some(mib);
+        self
     }
 
     /// The UDP port (default 161). A port in the host (`host:port`, `[v6]:port`) wins.
@@ -326,7 +340,11 @@ impl<R: Runtime> ManagerBuilder<R> {
             Some(c) => c,
             None => Client::new(self.rt.clone(), SessionConfig::default())?,
         };
-        client.add_target(cfg).await
+        let mut m = client.add_target(cfg).await?;
+        if let Some(mib) = self.mib {
+            m.mib = mib;
+        }
+        Ok(m)
     }
 }
 
@@ -369,6 +387,8 @@ pub struct Manager<R: Runtime> {
     version: Version,
     /// The agent's address (what errors name).
     addr: SocketAddr,
+    /// Names in and out.
+    mib: Mib,
 }
 
 impl<R: Runtime> Clone for Manager<R> {
@@ -378,6 +398,7 @@ impl<R: Runtime> Clone for Manager<R> {
             target: self.target,
             version: self.version,
             addr: self.addr,
+            mib: self.mib.clone(),
         }
     }
 }
@@ -392,11 +413,27 @@ impl<R: Runtime> std::fmt::Debug for Manager<R> {
     }
 }
 
-fn oids<I: IntoOid>(oids: impl IntoIterator<Item = I>) -> Result<Vec<Oid>, Error> {
-    oids.into_iter().map(IntoOid::into_oid).collect()
+fn oids<I: IntoOid>(mib: &Mib, oids: impl IntoIterator<Item = I>) -> Result<Vec<Oid>, Error> {
+    oids.into_iter().map(|o| o.into_oid(mib)).collect()
 }
 
 impl<R: Runtime> Manager<R> {
+    /// The MIB this manager resolves and describes names with.
+    pub fn mib(&self) -> &Mib {
+        &self.mib
+    }
+
+    /// Object, module, index and the value formatted by the MIB (enumeration labels,
+    /// DISPLAY-HINTs, units), for showing a varbind to people.
+    pub fn describe(&self, oid: &Oid, value: &Value) -> snmp_mib::Description {
+        snmp_mib::Format::default().describe(&self.mib, oid, value)
+    }
+
+    /// A varbind as `snmpwalk` prints it with MIBs (`IF-MIB::ifOperStatus.1 = INTEGER: up(1)`).
+    pub fn format(&self, oid: &Oid, value: &Value) -> String {
+        snmp_mib::Format::default().varbind(&self.mib, oid, value)
+    }
+
     /// The client (driver) this manager uses.
     pub fn client(&self) -> &Client<R> {
         &self.client
@@ -439,7 +476,7 @@ impl<R: Runtime> Manager<R> {
 
     /// GET of one OID. Exceptions (noSuchObject, ...) are errors.
     pub async fn get(&self, oid: impl IntoOid) -> Result<Value, Error> {
-        let oid = oid.into_oid()?;
+        let oid = oid.into_oid(&self.mib)?;
         let vbs = self.varbinds(Request::Get(vec![oid])).await?;
         self.value_of(self.only(vbs)?)
     }
@@ -459,7 +496,7 @@ impl<R: Runtime> Manager<R> {
         &self,
         oids_in: impl IntoIterator<Item = I>,
     ) -> Result<Vec<VarBind>, Error> {
-        self.varbinds(Request::Get(oids(oids_in)?)).await
+        self.varbinds(Request::Get(oids(&self.mib, oids_in)?)).await
     }
 
     /// GET of many OIDs where one missing OID fails only itself, in v1 too (its noSuchName
@@ -468,12 +505,13 @@ impl<R: Runtime> Manager<R> {
         &self,
         oids_in: impl IntoIterator<Item = I>,
     ) -> Result<Vec<VarBind>, Error> {
-        self.varbinds(Request::GetEach(oids(oids_in)?)).await
+        self.varbinds(Request::GetEach(oids(&self.mib, oids_in)?))
+            .await
     }
 
     /// GETNEXT: the next OID and its value. endOfMibView is an error.
     pub async fn get_next(&self, oid: impl IntoOid) -> Result<(Oid, Value), Error> {
-        let oid = oid.into_oid()?;
+        let oid = oid.into_oid(&self.mib)?;
         let vbs = self.varbinds(Request::GetNext(vec![oid])).await?;
         let vb = self.only(vbs)?;
         let o = vb.oid.clone();
@@ -488,7 +526,7 @@ impl<R: Runtime> Manager<R> {
         max_repetitions: u32,
     ) -> Result<Vec<(Oid, Value)>, Error> {
         let op = Request::GetBulk {
-            oids: oids(oids_in)?,
+            oids: oids(&self.mib, oids_in)?,
             non_repeaters,
             max_repetitions,
         };
@@ -498,7 +536,7 @@ impl<R: Runtime> Manager<R> {
 
     /// SET of one OID; returns the value the agent echoed.
     pub async fn set(&self, oid: impl IntoOid, value: impl Into<Value>) -> Result<Value, Error> {
-        let vb = VarBind::new(oid.into_oid()?, value.into());
+        let vb = VarBind::new(oid.into_oid(&self.mib)?, value.into());
         let vbs = self.varbinds(Request::Set(vec![vb])).await?;
         Ok(self.only(vbs)?.value)
     }
@@ -510,7 +548,7 @@ impl<R: Runtime> Manager<R> {
     ) -> Result<Vec<VarBind>, Error> {
         let vbs = pairs
             .into_iter()
-            .map(|(o, v)| Ok(VarBind::new(o.into_oid()?, v)))
+            .map(|(o, v)| Ok(VarBind::new(o.into_oid(&self.mib)?, v)))
             .collect::<Result<Vec<_>, Error>>()?;
         self.varbinds(Request::Set(vbs)).await
     }
@@ -538,12 +576,16 @@ impl<R: Runtime> Manager<R> {
     /// A walk of the subtree under `oid` with GETNEXT (works with v1): a stream of
     /// `(oid, value)`, ending with an error item if the walk failed after some rows.
     pub fn walk(&self, oid: impl IntoOid) -> Walk {
-        self.walk_with(oid.into_oid(), None, WalkOptions::default())
+        self.walk_with(oid.into_oid(&self.mib), None, WalkOptions::default())
     }
 
     /// A walk with GETBULK of `bulk_size` repetitions (v2c, v3).
     pub fn bulk_walk(&self, oid: impl IntoOid, bulk_size: u32) -> Walk {
-        self.walk_with(oid.into_oid(), Some(bulk_size), WalkOptions::default())
+        self.walk_with(
+            oid.into_oid(&self.mib),
+            Some(bulk_size),
+            WalkOptions::default(),
+        )
     }
 
     /// A walk with options (non-increasing OIDs allowed, result limit); `bulk_size` `None`
@@ -554,7 +596,7 @@ impl<R: Runtime> Manager<R> {
         bulk_size: Option<u32>,
         options: WalkOptions,
     ) -> Walk {
-        self.walk_with(oid.into_oid(), bulk_size, options)
+        self.walk_with(oid.into_oid(&self.mib), bulk_size, options)
     }
 
     /// A table: `base` is the entry OID (ifEntry, `1.3.6.1.2.1.2.2.1`); rows are keyed by
@@ -570,6 +612,24 @@ impl<R: Runtime> Manager<R> {
             .await
     }
 
+    /// A table by name with typed indexes and named columns: `table` is the table, its
+    /// entry or an OID (`"IF-MIB::ifTable"`, `"ipNetToPhysicalEntry"`, `"1.3.6.1.2.1.2.2"`).
+    /// Each row's index is decoded per the MIB's INDEX clause (integers with their labels,
+    /// strings, IMPLIED, IpAddress, InetAddress after its InetAddressType, OIDs; AUGMENTS
+    /// followed). GETBULK of 25 (GETNEXT for v1).
+    ///
+    /// On an error the rows received before it are in [`TableError::rows`]; decode them
+    /// with [`Table::decode`](crate::Table::decode).
+    pub async fn table(&self, table: impl IntoOid) -> Result<crate::Table, TableError> {
+        let oid = table.into_oid(&self.mib).map_err(|error| TableError {
+            error,
+            rows: Vec::new(),
+        })?;
+        let entry = crate::table::entry_of(&self.mib, &oid);
+        let rows = self.get_table(entry.clone(), None, 25).await?;
+        Ok(crate::Table::decode(&self.mib, &entry, rows))
+    }
+
     /// [`Manager::get_table`] with walk options (adaptive repetitions, the OID check, a result
     /// limit).
     pub async fn get_table_with_options(
@@ -579,7 +639,7 @@ impl<R: Runtime> Manager<R> {
         bulk_size: u32,
         options: WalkOptions,
     ) -> Result<Vec<TableRow>, TableError> {
-        let base = base.into_oid().map_err(|error| TableError {
+        let base = base.into_oid(&self.mib).map_err(|error| TableError {
             error,
             rows: Vec::new(),
         })?;
@@ -613,7 +673,7 @@ impl<R: Runtime> Manager<R> {
         uptime: u32,
     ) -> Result<(), Error> {
         let op = Request::Trap {
-            trap_oid: trap_oid.into_oid()?,
+            trap_oid: trap_oid.into_oid(&self.mib)?,
             uptime,
             varbinds,
         };
@@ -634,7 +694,7 @@ impl<R: Runtime> Manager<R> {
         uptime: u32,
     ) -> Result<Vec<VarBind>, Error> {
         let op = Request::Inform {
-            trap_oid: trap_oid.into_oid()?,
+            trap_oid: trap_oid.into_oid(&self.mib)?,
             uptime,
             varbinds,
         };
