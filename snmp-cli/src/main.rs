@@ -13,6 +13,7 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand};
 
 mod names;
+mod table;
 use futures_util::StreamExt;
 use names::{MibOpts, Names, Out};
 use snmp_tokio::{
@@ -237,13 +238,17 @@ enum Command {
         #[arg(required = true, num_args = 3..)]
         triples: Vec<String>,
     },
-    /// A table as aligned columns: ENTRY OID, optionally the column numbers.
+    /// A table as snmptable lays it out: the table (or its entry), optionally the column
+    /// numbers; -Cb brief headers, -Ci the index, -Cl left-aligned, -Cf SEP separated, -CH no
+    /// headers, -Cw WIDTH parts, -Cr N max-repetitions.
     Table {
         #[command(flatten)]
         agent: Agent,
         #[command(flatten)]
         walk: WalkFlags,
-        entry: String,
+        /// The table: `IF-MIB::ifTable`, its entry, or the OID of either.
+        table: String,
+        /// Only these column numbers.
         columns: Vec<u32>,
     },
     /// GET the same OIDs from many agents at once (hosts separated by commas, or @FILE).
@@ -447,69 +452,6 @@ async fn walk(
     Ok(())
 }
 
-async fn table(
-    agent: &Agent,
-    entry: &str,
-    columns: &[u32],
-    flags: &WalkFlags,
-) -> Result<(), Failure> {
-    if flags.parallel > 1 {
-        return Err(Failure::Usage(
-            "--parallel is for walk and bulkwalk; a table fetch does not stripe yet".into(),
-        ));
-    }
-    let m = agent.manager().await?;
-    let cols = (!columns.is_empty()).then_some(columns);
-    let options = snmp_tokio::WalkOptions::default().with_repetitions(flags.repetitions());
-    let rows = m
-        .get_table_with_options(entry, cols, agent.app_number('r').unwrap_or(25), options)
-        .await
-        .map_err(|e| e.error)?;
-    let mut headers: Vec<u32> = rows
-        .iter()
-        .flat_map(|r| r.columns.keys().copied())
-        .collect();
-    headers.sort_unstable();
-    headers.dedup();
-    let cell = |v: &Value| match v.as_str() {
-        Some(s) => s.to_owned(),
-        None => {
-            let t = v.to_string();
-            t.split_once(": ").map_or(t.clone(), |(_, x)| x.to_owned())
-        }
-    };
-    let mut grid = vec![std::iter::once("index".to_owned())
-        .chain(headers.iter().map(|h| h.to_string()))
-        .collect::<Vec<_>>()];
-    for r in &rows {
-        let idx = r
-            .index
-            .iter()
-            .map(u32::to_string)
-            .collect::<Vec<_>>()
-            .join(".");
-        let mut line = vec![idx];
-        line.extend(
-            headers
-                .iter()
-                .map(|h| r.columns.get(h).map(cell).unwrap_or_default()),
-        );
-        grid.push(line);
-    }
-    let widths: Vec<usize> = (0..=headers.len())
-        .map(|c| grid.iter().map(|l| l[c].chars().count()).max().unwrap_or(0))
-        .collect();
-    for line in grid {
-        let cells: Vec<String> = line
-            .iter()
-            .zip(&widths)
-            .map(|(c, w)| format!("{c:<w$}"))
-            .collect();
-        println!("{}", cells.join("  ").trim_end());
-    }
-    Ok(())
-}
-
 async fn demo() -> Result<(), Failure> {
     let user = snmp_tokio::UsmUser::new("demo")
         .with_auth(AuthProtocol::Sha256, b"demo-auth-pass")
@@ -668,9 +610,9 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Table {
             agent,
             walk: w,
-            entry,
+            table,
             columns,
-        } => table(&agent, &entry, &columns, &w).await?,
+        } => table::run(&agent, &table, &columns, &w).await?,
         Command::Poll {
             agent,
             oids,
@@ -901,7 +843,7 @@ fn version_name(v: Version) -> &'static str {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = Cli::parse_from(table::join_option_values(std::env::args().collect()));
     let rt = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

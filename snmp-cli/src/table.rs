@@ -1,0 +1,294 @@
+//! `snmp table`: snmptable's layout, with names and formatted values.
+
+use snmp_mib::{Access, Kind};
+use snmp_tokio::{Oid, TableRow};
+
+use crate::names::{Names, Out};
+use crate::{Agent, Failure, WalkFlags};
+
+/// snmptable's `-C` letters that shape the output.
+#[derive(Default)]
+struct Layout {
+    brief: bool,
+    index: bool,
+    left: bool,
+    no_headers: bool,
+    separator: Option<String>,
+    width: Option<usize>,
+}
+
+impl Layout {
+    fn parse(app: &[String]) -> Result<Layout, Failure> {
+        let mut l = Layout::default();
+        for a in app {
+            let mut chars = a.chars();
+            while let Some(c) = chars.next() {
+                match c {
+                    'b' => l.brief = true,
+                    'i' => l.index = true,
+                    'l' => l.left = true,
+                    'H' => l.no_headers = true,
+                    'f' => {
+                        l.separator = Some(chars.as_str().to_owned());
+                        break;
+                    }
+                    'w' => {
+                        let n = chars.as_str();
+                        l.width = Some(
+                            n.parse()
+                                .map_err(|_| Failure::Usage(format!("-Cw: not a width: {n}")))?,
+                        );
+                        break;
+                    }
+                    // Request shaping, read elsewhere: -Cr N, -Cc (no OID check), -CB.
+                    'r' | 'n' => break,
+                    'c' | 'B' => {}
+                    other => {
+                        return Err(Failure::Usage(format!(
+                            "{other}: unknown table option (-C b i l H f w r c B)"
+                        )))
+                    }
+                }
+            }
+        }
+        Ok(l)
+    }
+}
+
+/// Fetches and prints a table as snmptable does: `SNMP table: NAME`, a header of column
+/// names, one line per row, `?` for a missing cell, values as `-Oq` prints them.
+pub(crate) async fn run(
+    agent: &Agent,
+    table: &str,
+    columns: &[u32],
+    flags: &WalkFlags,
+) -> Result<(), Failure> {
+    if flags.parallel > 1 {
+        return Err(Failure::Usage(
+            "--parallel is for walk and bulkwalk; a table fetch does not stripe yet".into(),
+        ));
+    }
+    let layout = Layout::parse(&agent.app)?;
+    let names = agent.names.load()?;
+    let oid = names.resolve(table)?;
+    // As snmptable: the table itself, nothing else (an entry or a column is refused).
+    let not_a_table = || {
+        eprintln!("Was that a table? {}", names.oid(&oid));
+        Failure::Reported
+    };
+    let node = names.mib.node_by_oid(oid.arcs()).ok_or_else(not_a_table)?;
+    let entry = match node.kind() {
+        Kind::Table => node.row().ok_or_else(not_a_table)?,
+        _ => return Err(not_a_table()),
+    };
+    let table_oid = oid.clone();
+    // The readable columns, in order (or those asked for).
+    let cols: Vec<(u32, String)> = entry
+        .children()
+        .filter(|c| c.kind() == Kind::Column)
+        .filter(|c| {
+            !matches!(
+                c.access(),
+                Access::NotAccessible | Access::AccessibleForNotify
+            )
+        })
+        .filter(|c| columns.is_empty() || columns.contains(&c.arc()))
+        .map(|c| (c.arc(), c.name().to_owned()))
+        .collect();
+    let numbers: Vec<u32> = cols.iter().map(|(n, _)| *n).collect();
+    let m = agent.manager().await?;
+    let options = snmp_tokio::WalkOptions::default().with_repetitions(flags.repetitions());
+    let (rows, error) = match m
+        .get_table_with_options(
+            entry.oid(),
+            Some(&numbers),
+            agent.app_number('r').unwrap_or(25),
+            options,
+        )
+        .await
+    {
+        Ok(rows) => (rows, None),
+        Err(e) => (e.rows, Some(e.error)),
+    };
+    let mut out = Out::new();
+    print(
+        &mut out,
+        &names,
+        &table_oid,
+        &entry.oid(),
+        &cols,
+        &rows,
+        &layout,
+    );
+    out.flush();
+    match error {
+        Some(e) => Err(e.into()),
+        None => Ok(()),
+    }
+}
+
+fn print(
+    out: &mut Out,
+    names: &Names,
+    table: &Oid,
+    entry: &Oid,
+    cols: &[(u32, String)],
+    rows: &[TableRow],
+    layout: &Layout,
+) {
+    let title = names.oid(table);
+    if rows.is_empty() {
+        out.line(&format!("{title}: No entries"));
+        return;
+    }
+    let mut quick = names.fmt.clone();
+    quick.quick = true;
+    // Headers: the column names, their common prefix cut with -Cb.
+    let mut headers: Vec<String> = cols.iter().map(|(_, n)| n.clone()).collect();
+    if layout.brief && headers.len() > 1 {
+        let first = headers[0].clone();
+        let common = headers.iter().skip(1).fold(first.len(), |acc, h| {
+            first
+                .bytes()
+                .zip(h.bytes())
+                .take(acc)
+                .take_while(|(a, b)| a == b)
+                .count()
+        });
+        headers = headers.iter().map(|h| h[common..].to_owned()).collect();
+    }
+    let mut grid: Vec<Vec<String>> = Vec::with_capacity(rows.len());
+    for r in rows {
+        let mut line = Vec::with_capacity(cols.len() + 1);
+        if layout.index {
+            // The index as the OID's name writes it, after the column.
+            let first = cols.first().map(|(n, _)| *n).unwrap_or(1);
+            let mut arcs = entry.arcs().to_vec();
+            arcs.push(first);
+            arcs.extend_from_slice(&r.index);
+            // snmptable prints in quick mode, names too (`[STRING: x]` loses its type).
+            let full = quick.oid(&names.mib, &Oid::from_arcs(&arcs));
+            let label = quick.oid(&names.mib, &Oid::from_arcs(&arcs[..entry.len() + 1]));
+            let idx = full
+                .strip_prefix(&label)
+                .map(|s| s.strip_prefix('.').unwrap_or(s))
+                .unwrap_or(&full);
+            line.push(idx.to_owned());
+        }
+        for (n, _) in cols {
+            let mut arcs = entry.arcs().to_vec();
+            arcs.push(*n);
+            arcs.extend_from_slice(&r.index);
+            line.push(match r.columns.get(n) {
+                Some(v) => quick.value(&names.mib, &Oid::from_arcs(&arcs), v),
+                None => "?".to_owned(),
+            });
+        }
+        grid.push(line);
+    }
+    if layout.index {
+        headers.insert(0, "index".to_owned());
+    }
+    if let Some(sep) = &layout.separator {
+        if !layout.no_headers {
+            out.line(&format!("SNMP table: {title}"));
+            out.line("");
+            out.line(&headers.join(sep));
+        }
+        for line in &grid {
+            if !out.line(&line.join(sep)) {
+                return;
+            }
+        }
+        return;
+    }
+    let widths: Vec<usize> = (0..headers.len())
+        .map(|c| {
+            if c < usize::from(layout.index) {
+                // snmptable starts the index width at sizeof("index"), 6.
+                return grid
+                    .iter()
+                    .map(|l| l[c].chars().count())
+                    .max()
+                    .unwrap_or(0)
+                    .max(6);
+            }
+            grid.iter()
+                .map(|l| l[c].chars().count())
+                // Headers count even when -CH leaves them out, as in snmptable.
+                .chain(std::iter::once(headers[c].chars().count()))
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    // Parts of at most -Cw characters (the index column in each).
+    let fixed = usize::from(layout.index);
+    let mut parts: Vec<Vec<usize>> = Vec::new();
+    let mut cur: Vec<usize> = (0..fixed).collect();
+    // The index column has no leading space; the others count theirs.
+    let index_width: usize = (0..fixed).map(|c| widths[c]).sum();
+    let mut used = index_width;
+    for (c, width) in widths.iter().enumerate().skip(fixed) {
+        let w = width + 1;
+        if let Some(max) = layout.width {
+            if cur.len() > fixed && used + w > max {
+                parts.push(std::mem::replace(&mut cur, (0..fixed).collect()));
+                used = index_width;
+            }
+        }
+        cur.push(c);
+        used += w;
+    }
+    parts.push(cur);
+    // The index column has no space before it; the others one each.
+    let cell = |s: &str, w: usize, c: usize| {
+        if layout.left && c < fixed {
+            format!("{s:<w$}")
+        } else if layout.left {
+            format!("{s:<w$} ")
+        } else if c < fixed {
+            format!("{s:>w$}")
+        } else {
+            format!(" {s:>w$}")
+        }
+    };
+    for (p, part) in parts.iter().enumerate() {
+        if !layout.no_headers {
+            if p == 0 {
+                out.line(&format!("SNMP table: {title}"));
+            } else {
+                out.line("");
+                out.line(&format!("SNMP table {title}, part {}", p + 1));
+            }
+            out.line("");
+            let h: String = part
+                .iter()
+                .map(|&c| cell(&headers[c], widths[c], c))
+                .collect();
+            out.line(&h);
+        }
+        for line in &grid {
+            let l: String = part.iter().map(|&c| cell(&line[c], widths[c], c)).collect();
+            if !out.line(&l) {
+                return;
+            }
+        }
+    }
+}
+
+/// Net-SNMP's table options that take their value as the next argument (`-Cf ,`,
+/// `-Cw 60`) become one argument (`-Cf,`) before clap sees them.
+pub(crate) fn join_option_values(args: Vec<String>) -> Vec<String> {
+    let mut out = Vec::with_capacity(args.len());
+    let mut it = args.into_iter().peekable();
+    while let Some(a) = it.next() {
+        if matches!(a.as_str(), "-Cf" | "-Cw" | "-Cr" | "-Cn") {
+            if let Some(v) = it.next() {
+                out.push(format!("{a}{v}"));
+                continue;
+            }
+        }
+        out.push(a);
+    }
+    out
+}
