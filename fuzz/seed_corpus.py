@@ -40,10 +40,20 @@ for name in ["packets_v1_v2c.json", "packets_v3.json", "malformed_inputs.json",
         except ValueError:
             pass
 
+# MIB targets start from real modules: the small ones of the corpus, whole and cut short.
+mib_seeds = set()
+mibs = root.parent.parent / "shared" / "mibs"
+if mibs.is_dir():
+    files = sorted(p for p in mibs.rglob("*.mib") if p.stat().st_size < 12000)
+    for p in files[:40]:
+        text = p.read_bytes()
+        mib_seeds.add(text)
+        mib_seeds.add(text[: len(text) // 2])
+
 targets = args or ["decode_message"]
 for target in targets:
     out = root / "corpus" / target
     out.mkdir(parents=True, exist_ok=True)
-    for s in seeds:
+    for s in (mib_seeds if target.startswith("mib_") else seeds):
         (out / hashlib.sha1(s).hexdigest()).write_bytes(s)
 print(f"{len(seeds)} seeds for {', '.join(targets)}")

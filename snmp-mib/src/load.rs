@@ -13,6 +13,10 @@ pub enum MibDir {
     Builtin,
     /// A folder of MIB files (any file names: modules are found by the name inside).
     Path(PathBuf),
+    /// One file.
+    File(PathBuf),
+    /// MIB text given in memory (a label for diagnostics, and the text).
+    Text(String, Vec<u8>),
 }
 
 /// Which modules to load.
@@ -187,6 +191,32 @@ impl Loader {
         self
     }
 
+    /// Adds one MIB file after the current search path (Net-SNMP's `-m /path/FILE`).
+    pub fn file(mut self, path: impl AsRef<Path>) -> Loader {
+        self.dirs.push(MibDir::File(path.as_ref().to_owned()));
+        self
+    }
+
+    /// Adds MIB text from memory (one or more modules), after the current search path.
+    ///
+    /// ```
+    /// let text = "MY-MIB DEFINITIONS ::= BEGIN
+    /// IMPORTS enterprises FROM SNMPv2-SMI;
+    /// myRoot OBJECT IDENTIFIER ::= { enterprises 99999 }
+    /// END";
+    /// let loaded = snmp_mib::Loader::new()
+    ///     .text("my.mib", text)
+    ///     .modules("+MY-MIB")
+    ///     .cache_dir(None)
+    ///     .load()
+    ///     .unwrap();
+    /// assert_eq!(loaded.mib.resolve("MY-MIB::myRoot.1").unwrap().to_string(), "1.3.6.1.4.1.99999.1");
+    /// ```
+    pub fn text(mut self, label: impl Into<String>, text: impl Into<Vec<u8>>) -> Loader {
+        self.dirs.push(MibDir::Text(label.into(), text.into()));
+        self
+    }
+
     /// Sets the modules with `-m` syntax.
     pub fn modules(mut self, spec: &str) -> Loader {
         let rest = spec.trim_start_matches(['+', '-']);
@@ -290,6 +320,16 @@ impl Loader {
                         files.push((format!("builtin/{path}"), bytes.to_vec()));
                     }
                 }
+                MibDir::File(p) => match std::fs::read(p) {
+                    Ok(b) => files.push((p.display().to_string(), b)),
+                    Err(e) => {
+                        return Err(LoadError::Io {
+                            path: p.clone(),
+                            source: e,
+                        })
+                    }
+                },
+                MibDir::Text(label, bytes) => files.push((label.clone(), bytes.clone())),
                 MibDir::Path(p) => {
                     let rd = match std::fs::read_dir(p) {
                         Ok(rd) => rd,
