@@ -30,7 +30,11 @@ fuzz_target!(|data: &[u8]| {
             let mut arcs = n.oid().arcs().to_vec();
             arcs.extend([1, 2, 3]);
             let oid = snmp_codec::Oid::from_arcs(&arcs);
-            for v in [Value::Integer(-1), Value::from(&b"\x00\xffab"[..]), Value::ObjectIdentifier(oid.clone())] {
+            for v in [
+                Value::Integer(-1),
+                Value::from(&b"\x00\xffab"[..]),
+                Value::ObjectIdentifier(oid.clone()),
+            ] {
                 let _ = Format::default().varbind(&mib, &oid, &v);
                 let _ = Format::from_flags("fXEqb").map(|f| f.varbind(&mib, &oid, &v));
             }

@@ -207,7 +207,7 @@ impl Translate {
     }
 }
 
-/// snmptranslate -Td.
+/// snmptranslate -Td: the definition as Net-SNMP's parser kept it.
 fn describe(names: &Names, oid: &Oid, out: &mut Out) {
     let mut head = names.fmt.clone();
     head.oid = snmp_mib::OidStyle::Module;
@@ -221,59 +221,81 @@ fn describe(names: &Names, oid: &Oid, out: &mut Out) {
         Kind::Capability => "AGENT-CAPABILITIES",
         Kind::ModuleIdentity => "MODULE-IDENTITY",
         Kind::Compliance => "MODULE-COMPLIANCE",
+        Kind::ObjectIdentity => "OBJECT-IDENTITY",
         _ => "OBJECT-TYPE",
     };
     out.line(&format!("{} {macro_name}", n.name()));
-    out.line(&format!("  -- FROM\t{}", n.module().name()));
-    if let Some(t) = n.syntax() {
-        let mut syntax = String::new();
-        let tc = t.names().next();
-        match tc {
-            Some(name) if t.is_textual_convention() || !t.name().is_empty() => {
-                syntax.push_str(name)
-            }
-            _ => syntax.push_str(base_name(t.base())),
-        }
-        let enums: Vec<String> = t.enums().map(|(v, l)| format!("{l}({v})")).collect();
-        if !enums.is_empty() {
-            syntax.push_str(&format!(" {{{}}} ", enums.join(", ")));
-        }
-        out.line(&format!("  SYNTAX\t{syntax}"));
-        if !t.hint().is_empty() {
-            out.line(&format!("  DISPLAY-HINT\t\"{}\"", t.hint()));
-        }
-    }
-    if !n.units().is_empty() {
-        out.line(&format!("  UNITS\t\t\"{}\"", n.units()));
-    }
-    if n.kind().is_object() {
-        out.line(&format!("  MAX-ACCESS\t{}", n.access().as_str()));
-    }
-    if !n.status().as_str().is_empty() {
-        out.line(&format!("  STATUS\t{}", n.status().as_str()));
-    }
-    let index: Vec<String> = n
-        .index()
-        .map(|(ix, implied)| {
-            if implied {
-                format!("IMPLIED {}", ix.name())
-            } else {
-                ix.name().to_owned()
-            }
-        })
+    // Every module that defines the node, as snmptranslate lists them.
+    let mut from: Vec<&str> = names
+        .mib
+        .name_index()
+        .filter(|(name, m, _)| *name == n.name() && m.position() == n.position())
+        .map(|(_, _, module)| module.name())
+        .filter(|m| !m.is_empty())
         .collect();
-    if !index.is_empty() {
-        out.line(&format!("  INDEX\t\t{{ {} }}", index.join(", ")));
+    from.dedup();
+    if from.is_empty() {
+        from.push(n.module().name());
     }
-    if let Some(a) = n.augments() {
-        out.line(&format!("  AUGMENTS\t{{ {} }}", a.name()));
+    out.line(&format!("  -- FROM\t{}", from.join(", ")));
+    let quoted = |label: &str, text: &str| format!("  {label}\t\"{text}\"");
+    if n.kind().is_object() {
+        if let Some(t) = n.syntax() {
+            // The chain of names down to the SMI's own type: the first is the textual
+            // convention (when it is not the SMI type itself), the SMI type is the base.
+            let chain: Vec<&str> = t.names().collect();
+            let smi = chain.iter().position(|n| SMI_TYPES.contains(n));
+            let base = smi.map(|i| chain[i]).unwrap_or_else(|| base_name(t.base()));
+            if let Some(tc) = chain.first().filter(|_| smi.is_none_or(|i| i > 0)) {
+                out.line(&format!("  -- TEXTUAL CONVENTION {tc}"));
+            }
+            out.line(&format!("  SYNTAX\t{base}{}", constraints(t)));
+            if !t.hint().is_empty() {
+                out.line(&quoted("DISPLAY-HINT", t.hint()));
+            }
+        }
+        if !n.units().is_empty() {
+            out.line(&format!("  UNITS\t\t\"{}\"", n.units()));
+        }
+        out.line(&format!("  MAX-ACCESS\t{}", n.access().as_str()));
+        if !n.status().as_str().is_empty() {
+            out.line(&format!("  STATUS\t{}", n.status().as_str()));
+        }
+        let index: Vec<String> = n
+            .index()
+            .map(|(ix, implied)| {
+                if implied {
+                    format!("IMPLIED {}", ix.name())
+                } else {
+                    ix.name().to_owned()
+                }
+            })
+            .collect();
+        if !index.is_empty() {
+            out.line(&format!("  INDEX\t\t{{ {} }}", index.join(", ")));
+        }
+        if let Some(a) = n.augments() {
+            out.line(&format!("  AUGMENTS\t{{ {} }}", a.name()));
+        }
     }
-    let members: Vec<&str> = n.members().map(|m| m.name()).collect();
-    if !members.is_empty() {
-        out.line(&format!("  OBJECTS\t{{ {} }}", members.join(", ")));
+    if n.kind() == Kind::Notification {
+        let members: Vec<&str> = n.members().map(|m| m.name()).collect();
+        if !members.is_empty() {
+            out.line(&format!("  OBJECTS\t{{ {} }}", members.join(", ")));
+        }
     }
     if !n.description().is_empty() {
-        out.line(&format!("  DESCRIPTION\t\"{}\"", n.description()));
+        out.line(&quoted("DESCRIPTION", n.description()));
+    }
+    if n.kind().is_object() && !n.defval().is_empty() {
+        // snmptranslate shows a hex-string DEFVAL ('00'H) as 0.
+        let d = n.defval();
+        let d = if d.starts_with('\'') && (d.ends_with("'H") || d.ends_with("'h")) {
+            "0"
+        } else {
+            d
+        };
+        out.line(&format!("  DEFVAL\t{{ {d} }}"));
     }
     let mut path = Vec::new();
     let mut at = n.parent();
@@ -287,6 +309,65 @@ fn describe(names: &Names, oid: &Oid, out: &mut Out) {
         tail = format!("{tail} {a}");
     }
     out.line(&format!("::= {{ {} {tail} }}", path.join(" ")));
+}
+
+/// The SMI's own types (SNMPv2-SMI, RFC1155-SMI and the ASN.1 ones).
+const SMI_TYPES: [&str; 15] = [
+    "INTEGER",
+    "OCTET STRING",
+    "OBJECT IDENTIFIER",
+    "BITS",
+    "Integer32",
+    "Unsigned32",
+    "Counter32",
+    "Counter64",
+    "Gauge32",
+    "TimeTicks",
+    "IpAddress",
+    "Opaque",
+    "Counter",
+    "Gauge",
+    "NetworkAddress",
+];
+
+/// ` {a(1), b(2)} `, ` (1..10) `, ` (8 | 11) ` as snmptranslate writes a syntax's
+/// enumeration, range or size.
+fn constraints(t: snmp_mib::Type<'_>) -> String {
+    let enums: Vec<String> = t.enums().map(|(v, l)| format!("{l}({v})")).collect();
+    if !enums.is_empty() {
+        return format!(" {{{}}} ", enums.join(", "));
+    }
+    let list = |pairs: Vec<(i64, i64)>| {
+        pairs
+            .iter()
+            .map(|(a, b)| {
+                if a == b {
+                    a.to_string()
+                } else {
+                    format!("{a}..{b}")
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" | ")
+    };
+    // A base type's own full range is not a constraint anyone wrote.
+    let ranges: Vec<(i64, i64)> = t
+        .ranges()
+        .filter(|r| {
+            !matches!(
+                r,
+                (0, 4294967295) | (-2147483648, 2147483647) | (0, i64::MAX)
+            )
+        })
+        .collect();
+    if !ranges.is_empty() {
+        return format!(" ({}) ", list(ranges));
+    }
+    let sizes: Vec<(i64, i64)> = t.sizes().collect();
+    if !sizes.is_empty() && t.base() != snmp_mib::BaseType::IpAddress {
+        return format!(" ({}) ", list(sizes));
+    }
+    String::new()
 }
 
 fn base_name(b: snmp_mib::BaseType) -> &'static str {

@@ -21,7 +21,10 @@ fn main() {
     let n = 100_000;
     let mut total = 0usize;
     for _ in 0..n {
-        total += mib.resolve("IF-MIB::ifDescr.3").map(|o| o.len()).unwrap_or(0);
+        total += mib
+            .resolve("IF-MIB::ifDescr.3")
+            .map(|o| o.len())
+            .unwrap_or(0);
     }
     let each = t.elapsed() / n;
     let f = snmp_mib::Format::default();
@@ -32,9 +35,15 @@ fn main() {
         total += f.varbind(&mib, &o, &v).len();
     }
     let fmt = t.elapsed() / n;
-    println!("first name resolved ({oid}) in {first:?} with the embedded standard set ({} nodes)", mib.node_count());
+    println!(
+        "first name resolved ({oid}) in {first:?} with the embedded standard set ({} nodes)",
+        mib.node_count()
+    );
     println!("then {each:?} per resolution, {fmt:?} per formatted varbind ({total})");
     if let (Some(b), Some(a)) = (before, peak_rss_kib()) {
-        println!("peak RSS {a} KiB ({} KiB above the process's start)", a.saturating_sub(b));
+        println!(
+            "peak RSS {a} KiB ({} KiB above the process's start)",
+            a.saturating_sub(b)
+        );
     }
 }

@@ -385,6 +385,21 @@ pub(crate) fn compile(mib: &mib_rs::Mib, requested: &[String]) -> Vec<u8> {
         c.w.sections[sec::MODULES].extend_from_slice(&r.0);
     }
 
+    // MODULE-IDENTITY descriptions belong to the module's identity node.
+    let mut identity_descr: HashMap<u32, String> = HashMap::new();
+    for m in &mods {
+        for ident in m.identities() {
+            if let Some(&ni) = mib
+                .exact_node_by_oid(ident.oid())
+                .and_then(|n| index.get(&n.id()))
+            {
+                identity_descr
+                    .entry(ni)
+                    .or_insert_with(|| ident.description().to_owned());
+            }
+        }
+    }
+
     // Parent = the nearest ancestor present (a stack over the OID-ordered list).
     let mut parents = vec![NONE; nodes.len()];
     let mut stack: Vec<usize> = Vec::new();
@@ -444,10 +459,38 @@ pub(crate) fn compile(mib: &mib_rs::Mib, requested: &[String]) -> Vec<u8> {
             ),
             None => (Access::None, NONE, String::new(), String::new()),
         };
-        let st = n.status().map(status).unwrap_or(Status::None);
+        // STATUS, DESCRIPTION and REFERENCE live on the definition (object, notification,
+        // group, ...), the node's own only for OBJECT-IDENTITY and MODULE-IDENTITY.
+        let (e_status, e_descr, e_ref): (Option<mib_rs::Status>, &str, &str) = if let Some(o) = obj
+        {
+            (Some(o.status()), o.description(), o.reference())
+        } else if let Some(x) = n.notification() {
+            (Some(x.status()), x.description(), x.reference())
+        } else if let Some(x) = n.group() {
+            (Some(x.status()), x.description(), x.reference())
+        } else if let Some(x) = n.compliance() {
+            (Some(x.status()), x.description(), x.reference())
+        } else if let Some(x) = n.capability() {
+            (Some(x.status()), x.description(), x.reference())
+        } else {
+            (None, "", "")
+        };
+        let st = e_status.or(n.status()).map(status).unwrap_or(Status::None);
         let units = c.w.string(&units);
-        let descr = c.w.string(n.description());
-        let reference = c.w.string(n.reference());
+        let own = identity_descr
+            .get(&(i as u32))
+            .map(String::as_str)
+            .unwrap_or("");
+        let descr = c.w.string(match (e_descr, n.description(), own) {
+            ("", "", own) => own,
+            ("", d, _) => d,
+            (d, _, _) => d,
+        });
+        let reference = c.w.string(if e_ref.is_empty() {
+            n.reference()
+        } else {
+            e_ref
+        });
         let defval = c.w.string(&defval);
         let idx_start = c.w.next(sec::INDEXES);
         let mut idx_len = 0u32;
