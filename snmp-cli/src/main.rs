@@ -1,6 +1,7 @@
 //! `snmp`: Net-SNMP-style commands over the snmp-rs Manager, the simulator, and a demo.
 //!
-//! Output is what `snmpwalk -On` prints (`.1.3.6.1.2.1.1.5.0 = STRING: "router"`), so that
+//! Output is what `snmpwalk` prints with MIBs (`SNMPv2-MIB::sysName.0 = STRING: router`;
+//! `-On -m ""` gives `.1.3.6.1.2.1.1.5.0 = STRING: "router"`), so that
 //! scripts written for Net-SNMP keep working; `--json` prints one JSON object a line.
 
 // The doc comments of the argument types are clap's `--help` text, written as a user reads
