@@ -350,16 +350,7 @@ fn constraints(t: snmp_mib::Type<'_>) -> String {
             .collect::<Vec<_>>()
             .join(" | ")
     };
-    // A base type's own full range is not a constraint anyone wrote.
-    let ranges: Vec<(i64, i64)> = t
-        .ranges()
-        .filter(|r| {
-            !matches!(
-                r,
-                (0, 4294967295) | (-2147483648, 2147483647) | (0, i64::MAX)
-            )
-        })
-        .collect();
+    let ranges: Vec<(i64, i64)> = t.ranges().collect();
     if !ranges.is_empty() {
         return format!(" ({}) ", list(ranges));
     }
@@ -388,57 +379,146 @@ fn base_name(b: snmp_mib::BaseType) -> &'static str {
     }
 }
 
-/// snmptranslate -Tp: the subtree as an indented tree.
+/// snmptranslate -Tp: the subtree as Net-SNMP's tree printer draws it.
 fn tree(names: &Names, oid: &Oid, out: &mut Out) {
     let Some(root) = names.mib.node_by_oid(oid.arcs()) else {
         return;
     };
-    fn walk(n: Node<'_>, prefix: &str, out: &mut Out) -> bool {
-        let access = match n.access() {
+    let mut indent = vec![b' '];
+    let mut simple = false;
+    leaves(root, &mut indent, &mut simple, out);
+}
+
+/// Whether Net-SNMP counts the node as a leaf with a syntax (not a table, entry, plain
+/// node, notification or group).
+fn has_syntax(n: Node<'_>) -> bool {
+    n.kind().is_object() && n.syntax().is_some() && !matches!(n.kind(), Kind::Table | Kind::Row)
+}
+
+fn leaves(n: Node<'_>, indent: &mut Vec<u8>, simple: &mut bool, out: &mut Out) {
+    let ip = indent.len() - 1;
+    let last = indent[ip];
+    indent[ip] = b'+';
+    let text = |indent: &[u8]| String::from_utf8_lossy(indent).into_owned();
+    if !has_syntax(n) {
+        out.line(&format!("{}--{}({})", text(indent), n.name(), n.arc()));
+        let index: Vec<&str> = n.index().map(|(ix, _)| ix.name()).collect();
+        if !index.is_empty() {
+            indent[ip] = last;
+            out.line(&format!("{}  |  Index: {}", text(indent), index.join(", ")));
+            indent[ip] = b'+';
+        }
+    } else {
+        let acc = match n.access() {
+            snmp_mib::Access::NotAccessible => "----",
             snmp_mib::Access::ReadOnly => "-R--",
+            snmp_mib::Access::WriteOnly => "--W-",
             snmp_mib::Access::ReadWrite => "-RW-",
             snmp_mib::Access::ReadCreate => "CR--",
-            snmp_mib::Access::WriteOnly => "--W-",
             snmp_mib::Access::AccessibleForNotify => "---N",
-            snmp_mib::Access::NotAccessible if n.kind().is_object() => "----",
-            _ => "",
+            _ => "    ",
         };
-        let ty = n
-            .syntax()
-            .map(|t| {
-                let name = t.names().next().unwrap_or("");
-                if name.is_empty() {
-                    base_name(t.base()).to_owned()
-                } else {
-                    name.to_owned()
-                }
-            })
+        let t = n.syntax();
+        let chain: Vec<&str> = t.map(|t| t.names().collect()).unwrap_or_default();
+        let smi = chain.iter().position(|c| SMI_TYPES.contains(c));
+        let enums: Vec<String> = t
+            .map(|t| t.enums().map(|(v, l)| format!("{l}({v})")).collect())
             .unwrap_or_default();
-        let line = if access.is_empty() {
-            format!("{prefix}+--{}({})", n.name(), n.arc())
-        } else {
-            format!("{prefix}+-- {access} {ty:<10} {}({})", n.name(), n.arc())
+        let (typ, size) = match smi.map(|i| chain[i]) {
+            Some("OBJECT IDENTIFIER") => ("ObjID    ", false),
+            Some("OCTET STRING") => ("String   ", true),
+            Some("INTEGER") if !enums.is_empty() => ("EnumVal  ", false),
+            Some("INTEGER") => ("INTEGER  ", false),
+            Some("Integer32") if !enums.is_empty() => ("EnumVal  ", false),
+            Some("Integer32") => ("Integer32", false),
+            Some("NetworkAddress") => ("NetAddr  ", false),
+            Some("IpAddress") => ("IpAddr   ", false),
+            Some("Counter32" | "Counter") => ("Counter  ", false),
+            Some("Gauge32" | "Gauge") => ("Gauge    ", false),
+            Some("TimeTicks") => ("TimeTicks", false),
+            Some("Opaque") => ("Opaque   ", true),
+            Some("Counter64") => ("Counter64", false),
+            Some("BITS") => ("BitString", false),
+            Some("Unsigned32") => ("Unsigned ", false),
+            _ => ("         ", false),
         };
-        if !out.line(&line) {
-            return false;
+        out.line(&format!(
+            "{}-- {acc} {typ} {}({})",
+            text(indent),
+            n.name(),
+            n.arc()
+        ));
+        indent[ip] = last;
+        if let Some(tc) = chain.first().filter(|_| smi.is_none_or(|i| i > 0)) {
+            out.line(&format!("{}        Textual Convention: {tc}", text(indent)));
         }
-        let children: Vec<Node<'_>> = n.children().collect();
-        let inner = format!("{prefix}   ");
-        for (i, c) in children.iter().enumerate() {
-            if i == 0 && !out.line(&format!("{inner}|")) {
-                return false;
-            }
-            if !walk(
-                *c,
-                &format!("{inner}{}", if i + 1 < children.len() { "|" } else { " " }),
-                out,
-            ) {
-                return false;
+        if !enums.is_empty() {
+            out.line(&format!(
+                "{}        Values: {}",
+                text(indent),
+                enums.join(", ")
+            ));
+        }
+        if let Some(t) = t {
+            let ranges: Vec<(i64, i64)> = if size {
+                t.sizes().collect()
+            } else if enums.is_empty() {
+                t.ranges().collect()
+            } else {
+                Vec::new()
+            };
+            if !ranges.is_empty() {
+                // snmptranslate writes no values for an Opaque's size.
+                let list: Vec<String> = ranges
+                    .iter()
+                    .filter(|_| typ != "Opaque   ")
+                    .map(|(a, b)| {
+                        if a == b {
+                            a.to_string()
+                        } else {
+                            format!("{a}..{b}")
+                        }
+                    })
+                    .collect();
+                let what = if size { "Size" } else { "Range" };
+                out.line(&format!(
+                    "{}        {what}: {}",
+                    text(indent),
+                    list.join(" | ")
+                ));
             }
         }
-        true
     }
-    walk(root, "", out);
+    indent[ip] = last;
+    indent.extend_from_slice(b"  |");
+    let children: Vec<Node<'_>> = n.children().collect();
+    let count = children.len();
+    // An empty line before a child when the node printed last, or the child, is a plain
+    // OID assignment, table or entry (Net-SNMP's TYPE_OTHER).
+    *simple = !is_other(n);
+    for (i, c) in children.into_iter().enumerate() {
+        if !*simple || is_other(c) {
+            out.line(&text(indent));
+        }
+        if i + 1 == count {
+            indent[ip + 3] = b' ';
+        }
+        leaves(c, indent, simple, out);
+    }
+    if count > 0 {
+        *simple = false;
+    }
+    indent.truncate(ip + 1);
+}
+
+/// Net-SNMP's TYPE_OTHER: a node with no macro of its own (an OBJECT IDENTIFIER value, a
+/// table, an entry).
+fn is_other(n: Node<'_>) -> bool {
+    match n.kind() {
+        Kind::Node | Kind::Table | Kind::Row | Kind::Unknown => true,
+        k if k.is_object() => n.syntax().is_none(),
+        _ => false,
+    }
 }
 
 /// Net-SNMP's SET type letters, with MIB help: `=` takes the type from the MIB, `i` takes

@@ -177,16 +177,45 @@ fn real_agent_walk(dir: &Path, cache: &Path) -> PathBuf {
     file
 }
 
-#[test]
-fn walks_with_the_standard_set_print_what_net_snmp_prints() {
+/// The real agent's tree served by `snmp sim`, with the standard set's folders and modules.
+struct Served {
+    _tmp: tempfile::TempDir,
+    cache: PathBuf,
+    _sim: Sim,
+    host: String,
+    udp: String,
+    dirs: String,
+    mods: String,
+}
+
+fn served() -> Served {
     let tmp = tempfile::tempdir().unwrap();
     let cache = tmp.path().join("cache");
     let file = real_agent_walk(tmp.path(), &cache);
     let sim = Sim::start(&file);
     let host = format!("127.0.0.1:{}", sim.1);
-    let udp = format!("udp:{host}");
-    let dirs = standard_dirs();
-    let mods = default_modules();
+    Served {
+        udp: format!("udp:{host}"),
+        host,
+        _sim: sim,
+        cache,
+        _tmp: tmp,
+        dirs: standard_dirs(),
+        mods: default_modules(),
+    }
+}
+
+#[test]
+fn walks_with_the_standard_set_print_what_net_snmp_prints() {
+    let Served {
+        _tmp,
+        cache,
+        _sim,
+        host,
+        udp,
+        dirs,
+        mods,
+    } = served();
     let flags = [
         "", "-On", "-Of", "-Os", "-OS", "-Oq", "-Ov", "-OQ", "-Oe", "-Ob", "-Ox", "-Oa", "-Ot",
         "-OU", "-OX", "-OE", "-OT", "-Ou", "-Oqv", "-OsQ", "-OnX",
@@ -526,14 +555,15 @@ fn unknown_names_are_errors_that_suggest() {
 
 #[test]
 fn tables_print_what_snmptable_prints() {
-    let tmp = tempfile::tempdir().unwrap();
-    let cache = tmp.path().join("cache");
-    let file = real_agent_walk(tmp.path(), &cache);
-    let sim = Sim::start(&file);
-    let host = format!("127.0.0.1:{}", sim.1);
-    let udp = format!("udp:{host}");
-    let dirs = standard_dirs();
-    let mods = default_modules();
+    let Served {
+        _tmp,
+        cache,
+        _sim,
+        host,
+        udp,
+        dirs,
+        mods,
+    } = served();
     let options: [&[&str]; 14] = [
         &[],
         &["-Cb", "-Ci"],
@@ -634,4 +664,32 @@ fn translate_describe_mostly_matches_snmptranslate() {
         "-Td: only {same} of {} the same; {first_bad:?}",
         sample.len()
     );
+}
+
+/// snmptranslate -Tp of the default set's whole tree (about 3,500 lines), byte for byte.
+#[test]
+fn translate_tree_matches_snmptranslate() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cache = tmp.path().join("cache");
+    let dirs = standard_dirs();
+    let mods = default_modules();
+    for root in [
+        ".1",
+        "IF-MIB::ifTable",
+        "SNMPv2-MIB::system",
+        "HOST-RESOURCES-MIB::host",
+    ] {
+        let t = theirs(
+            "snmptranslate",
+            &["-M", &dirs, "-m", &mods, "-Tp", root],
+            &cache,
+        );
+        let o = ours(
+            &["translate", "-M", &dirs, "-m", &mods, "-Tp", root],
+            &cache,
+        );
+        assert!(t.0.lines().count() > 20, "{root}: {}", t.1);
+        assert!(o.0 == t.0, "-Tp {root}: {}", first_difference(&o.0, &t.0));
+        assert_eq!(o.2, t.2, "-Tp {root}: exit code");
+    }
 }

@@ -65,6 +65,18 @@ fn base(b: mib_rs::BaseType) -> BaseType {
     }
 }
 
+/// One of the SMI's own types (defined by SNMPv2-SMI or RFC1155-SMI, or built in).
+fn is_smi(t: mib_rs::Type<'_>) -> bool {
+    t.module()
+        .is_none_or(|m| matches!(m.name(), "SNMPv2-SMI" | "RFC1155-SMI" | "RFC1065-SMI"))
+}
+
+fn bounds(list: &[mib_rs::mib::Range]) -> Vec<(i64, i64)> {
+    list.iter()
+        .map(|r| (bound(&r.min, false), bound(&r.max, true)))
+        .collect()
+}
+
 fn bound(b: &mib_rs::mib::RangeBound, max: bool) -> i64 {
     use mib_rs::mib::RangeBound as R;
     match b {
@@ -98,6 +110,8 @@ struct Compiler<'m> {
     modules: HashMap<mib_rs::raw::ModuleId, u32>,
     types: HashMap<mib_rs::raw::TypeId, u32>,
     interned: HashMap<TypeKey, u32>,
+    /// The key of each type record, by record number.
+    keys: Vec<TypeKey>,
 }
 
 impl Compiler<'_> {
@@ -147,8 +161,27 @@ impl Compiler<'_> {
             .s(descr)
             .u32(key.parent);
         self.w.sections[sec::TYPES].extend_from_slice(&r.0);
+        self.keys.push(key.clone());
         self.interned.insert(key, i);
         i
+    }
+
+    /// What a type without constraints of its own inherits: its parent's, unless the parent
+    /// is one of the SMI's own types.
+    fn inherited(
+        &self,
+        parent: u32,
+        t: mib_rs::Type<'_>,
+        pick: impl Fn(&TypeKey) -> &Vec<(i64, i64)>,
+    ) -> Vec<(i64, i64)> {
+        match t.parent() {
+            Some(p) if parent != NONE && !is_smi(p) => self
+                .keys
+                .get(parent as usize)
+                .map(|k| pick(k).clone())
+                .unwrap_or_default(),
+            _ => Vec::new(),
+        }
     }
 
     fn ty(&mut self, t: mib_rs::Type<'_>, depth: usize) -> u32 {
@@ -172,16 +205,19 @@ impl Compiler<'_> {
             flags: if t.is_textual_convention() { TF_TC } else { 0 },
             hint: t.effective_display_hint().to_owned(),
             enums: enums.iter().map(|e| (e.value, e.label.clone())).collect(),
-            sizes: t
-                .effective_sizes()
-                .iter()
-                .map(|r| (bound(&r.min, false), bound(&r.max, true)))
-                .collect(),
-            ranges: t
-                .effective_ranges()
-                .iter()
-                .map(|r| (bound(&r.min, false), bound(&r.max, true)))
-                .collect(),
+            // Constraints as written: the type's own, else what it inherits from a textual
+            // convention; the SMI's own types (Counter32's 0..4294967295) are no constraint
+            // anyone wrote, as Net-SNMP sees it.
+            sizes: match bounds(t.sizes()) {
+                _ if is_smi(t) && t.effective_base() != mib_rs::BaseType::IpAddress => Vec::new(),
+                own if !own.is_empty() => own,
+                _ => self.inherited(parent, t, |k| &k.sizes),
+            },
+            ranges: match bounds(t.ranges()) {
+                _ if is_smi(t) => Vec::new(),
+                own if !own.is_empty() => own,
+                _ => self.inherited(parent, t, |k| &k.ranges),
+            },
             descr: t.description().to_owned(),
             parent,
         };
@@ -202,23 +238,18 @@ impl Compiler<'_> {
             o.effective_enums()
         };
         let enums: Vec<(i64, String)> = enums.iter().map(|e| (e.value, e.label.clone())).collect();
-        let sizes: Vec<(i64, i64)> = o
-            .effective_sizes()
-            .iter()
-            .map(|r| (bound(&r.min, false), bound(&r.max, true)))
-            .collect();
-        let ranges: Vec<(i64, i64)> = o
-            .effective_ranges()
-            .iter()
-            .map(|r| (bound(&r.min, false), bound(&r.max, true)))
-            .collect();
-        let hint = o.effective_display_hint().to_owned();
-        let same = {
-            let key = self.interned.iter().find(|(_, &i)| i == ti).map(|(k, _)| k);
-            key.is_some_and(|k| {
-                k.enums == enums && k.sizes == sizes && k.ranges == ranges && k.hint == hint
-            })
+        let key = &self.keys[ti as usize];
+        let sizes = match bounds(o.declared_sizes()) {
+            own if !own.is_empty() => own,
+            _ => key.sizes.clone(),
         };
+        let ranges = match bounds(o.declared_ranges()) {
+            own if !own.is_empty() => own,
+            _ => key.ranges.clone(),
+        };
+        let hint = o.effective_display_hint().to_owned();
+        let same =
+            key.enums == enums && key.sizes == sizes && key.ranges == ranges && key.hint == hint;
         if same {
             return ti;
         }
@@ -317,6 +348,7 @@ pub(crate) fn compile(mib: &mib_rs::Mib, requested: &[String]) -> Vec<u8> {
         modules: HashMap::new(),
         types: HashMap::new(),
         interned: HashMap::new(),
+        keys: Vec::new(),
     };
     // Modules, in load order.
     let mut mods: Vec<mib_rs::Module<'_>> = mib.modules().collect();
