@@ -128,8 +128,14 @@ impl Agent {
     /// protocols and context) goes into it. `manager` and the poll targets both come from
     /// here, so no command can drop the v3 options and fall back to a community.
     fn builder(&self) -> Result<ManagerBuilder, Failure> {
+        // A timeout that is not a finite, positive number of seconds is a usage error (it
+        // used to panic in Duration::from_secs_f64).
+        let timeout = Duration::try_from_secs_f64(self.timeout)
+            .ok()
+            .filter(|t| !t.is_zero() && t.as_secs() < 1_000_000)
+            .ok_or_else(|| Failure::Usage(format!("bad timeout: {}", self.timeout)))?;
         let b = Manager::builder(&self.host)
-            .timeout(Duration::from_secs_f64(self.timeout))
+            .timeout(timeout)
             .retries(self.retries);
         Ok(match self.version.as_str() {
             "1" => b.version(Version::V1).community(&self.community),
@@ -236,7 +242,7 @@ enum Command {
     Set {
         #[command(flatten)]
         agent: Agent,
-        #[arg(required = true, num_args = 3..)]
+        #[arg(required = true, num_args = 3.., allow_negative_numbers = true)]
         triples: Vec<String>,
     },
     /// A table as snmptable lays it out: the table (or its entry), optionally the column

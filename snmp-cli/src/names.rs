@@ -558,6 +558,10 @@ pub(crate) fn parse_triples(names: &Names, list: &[String]) -> Result<Vec<VarBin
                 v.parse::<u64>()
                     .map_err(|_| bad(format!("not a number: {v}")))
             };
+            // 32-bit types refuse what does not fit, as snmpset does (no silent truncation).
+            let num32 = |v: &str| {
+                u32::try_from(num(v)?).map_err(|_| bad(format!("{v}: Value out of range")))
+            };
             let value = match ty {
                 "i" => match v.parse::<i32>() {
                     Ok(i) => Value::Integer(i),
@@ -569,10 +573,10 @@ pub(crate) fn parse_triples(names: &Names, list: &[String]) -> Result<Vec<VarBin
                         }
                     }
                 },
-                "u" => Value::Gauge32(num(v)? as u32),
-                "c" => Value::Counter32(num(v)? as u32),
+                "u" => Value::Gauge32(num32(v)?),
+                "c" => Value::Counter32(num32(v)?),
                 "C" => Value::Counter64(num(v)?),
-                "t" => Value::TimeTicks(num(v)? as u32),
+                "t" => Value::TimeTicks(num32(v)?),
                 "a" => Value::IpAddress(
                     v.parse::<std::net::Ipv4Addr>()
                         .map_err(|_| bad(format!("not an address: {v}")))?
