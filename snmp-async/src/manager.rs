@@ -711,6 +711,18 @@ impl<R: Runtime> Manager<R> {
         self.client.poll_many(targets, oids, concurrency)
     }
 
+    /// [`Manager::poll_many`] with names or text for the OIDs, resolved through this
+    /// manager's MIB.
+    pub fn poll_names<I: IntoOid>(
+        &self,
+        targets: impl IntoIterator<Item = crate::PollTarget>,
+        oids: impl IntoIterator<Item = I>,
+        concurrency: usize,
+    ) -> Result<crate::PollMany, Error> {
+        self.client
+            .poll_names(&self.mib, targets, oids, concurrency)
+    }
+
     /// Forgets this target in the driver (other clones of the manager stop working). Dropping
     /// every handle also stops the driver once its work is done.
     pub fn close(self) {

@@ -180,6 +180,24 @@ async fn poll_one<R: Runtime>(
 }
 
 impl<R: Runtime> Client<R> {
+    /// [`Client::poll_many`] with the OIDs given as names or text (`"sysUpTime.0"`,
+    /// `"IF-MIB::ifInOctets.1"`, `"1.3.6.1.2.1.1.3.0"`), resolved through `mib` (the embedded
+    /// standard set is [`Mib::standard`](snmp_mib::Mib::standard)); a name that does not
+    /// resolve fails the call before anything is sent.
+    pub fn poll_names<I: crate::IntoOid>(
+        &self,
+        mib: &snmp_mib::Mib,
+        targets: impl IntoIterator<Item = PollTarget>,
+        oids: impl IntoIterator<Item = I>,
+        concurrency: usize,
+    ) -> Result<PollMany, crate::Error> {
+        let oids = oids
+            .into_iter()
+            .map(|o| o.into_oid(mib))
+            .collect::<Result<Vec<Oid>, _>>()?;
+        Ok(self.poll_many(targets, oids, concurrency))
+    }
+
     /// GETs `oids` from every target, at most `concurrency` targets at a time, all over this
     /// client's socket(s): a stream of one [`PollResult`] per (target, OID), in completion
     /// order. Thousands of targets need no more sockets or tasks than one.

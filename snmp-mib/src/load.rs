@@ -219,6 +219,31 @@ impl Loader {
 
     /// Sets the modules with `-m` syntax.
     pub fn modules(mut self, spec: &str) -> Loader {
+        // A path in the list (`-m +/path/MY-MIB.txt`) is a file to load: it joins the search
+        // path and the modules it defines join the list, as in Net-SNMP.
+        let prefix = spec.chars().next().filter(|c| matches!(c, '+' | '-'));
+        let body = spec.trim_start_matches(['+', '-']);
+        let mut tokens: Vec<String> = Vec::new();
+        for t in split_list(body) {
+            if t.contains('/') {
+                let path = PathBuf::from(t);
+                match std::fs::read(&path) {
+                    Ok(bytes) if !module_names(&bytes).is_empty() => {
+                        tokens.extend(module_names(&bytes));
+                        self.dirs.push(MibDir::File(path));
+                    }
+                    _ => tokens.push(t.to_owned()),
+                }
+            } else {
+                tokens.push(t.to_owned());
+            }
+        }
+        let joined = format!(
+            "{}{}",
+            prefix.map(String::from).unwrap_or_default(),
+            tokens.join(":")
+        );
+        let spec = joined.as_str();
         let rest = spec.trim_start_matches(['+', '-']);
         if split_list(rest).any(|m| m == "ALL") {
             self.modules = Modules::All;
@@ -588,6 +613,29 @@ mod tests {
             module_names(t),
             vec!["IF-MIB".to_string(), "X-MIB".to_string()]
         );
+    }
+
+    #[test]
+    fn a_file_in_the_module_list_is_loaded() {
+        let dir = std::env::temp_dir().join(format!("snmp-mib-file-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("my.txt");
+        std::fs::write(
+            &file,
+            "MY-MIB DEFINITIONS ::= BEGIN\nIMPORTS enterprises FROM SNMPv2-SMI;\n\
+             myRoot OBJECT IDENTIFIER ::= { enterprises 424242 }\nEND\n",
+        )
+        .unwrap();
+        let l = Loader::new()
+            .cache_dir(None)
+            .modules(&format!("+{}", file.display()));
+        let loaded = l.load().unwrap();
+        assert_eq!(
+            loaded.mib.resolve("MY-MIB::myRoot").unwrap().to_string(),
+            "1.3.6.1.4.1.424242"
+        );
+        assert!(loaded.mib.resolve("sysDescr.0").is_ok());
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

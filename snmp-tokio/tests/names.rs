@@ -171,3 +171,31 @@ async fn tables_have_typed_indexes_and_named_columns() {
         Some(&Value::Integer(1))
     );
 }
+
+#[tokio::test]
+async fn poll_names_resolves_through_the_mib() {
+    let (_sim, host) = agent().await;
+    let m = Manager::builder(&host).build().await.unwrap();
+    let addr: std::net::SocketAddr = host.parse().unwrap();
+    let targets = vec![snmp_tokio::PollTarget::v2c(addr, "public")];
+    let mut results = m
+        .poll_names(targets.clone(), ["sysName.0", "IF-MIB::ifDescr.3"], 4)
+        .unwrap();
+    let mut got = Vec::new();
+    while let Some(r) = futures_util::StreamExt::next(&mut results).await {
+        got.push((r.oid.to_string(), r.result.unwrap()));
+    }
+    got.sort_by(|a, b| a.0.cmp(&b.0));
+    assert_eq!(
+        got,
+        vec![
+            ("1.3.6.1.2.1.1.5.0".to_string(), Value::from("router")),
+            ("1.3.6.1.2.1.2.2.1.2.3".to_string(), Value::from("eth0")),
+        ]
+    );
+    let err = m
+        .poll_names(targets, ["sysNme.0"], 4)
+        .map(|_| ())
+        .unwrap_err();
+    assert!(matches!(err, Error::Name(_)), "{err:?}");
+}
