@@ -3,10 +3,12 @@
 
 #![allow(clippy::unwrap_used, missing_docs)]
 
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Stdio};
 
-use snmp_testkit::{adapter_tests::static_agent_config, free_udp_port, net_snmp_tool, NetSnmpd};
+use snmp_testkit::{adapter_tests::static_agent_config, net_snmp_tool, NetSnmpd};
+
+mod common;
+use common::Sim;
 
 /// Our command with `-On -m ""` after the subcommand: these cases compare with
 /// `snmpwalk -On` with no MIBs loaded (the MIB cases are in `tests/mibs.rs`).
@@ -148,57 +150,6 @@ fn snmp_walk_prints_what_snmpwalk_prints() {
     }
 }
 
-/// Runs `snmp sim` on a free port until dropped.
-struct Sim(Child, u16);
-
-impl Sim {
-    fn start(extra: &[&str]) -> Sim {
-        let port = free_udp_port().unwrap();
-        let p = port.to_string();
-        let mut args = vec!["sim", "--port", &p];
-        args.extend_from_slice(extra);
-        let child = Command::new(env!("CARGO_BIN_EXE_snmp"))
-            .args(&args)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let sim = Sim(child, port);
-        let host = format!("udp:127.0.0.1:{port}");
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while Instant::now() < deadline {
-            if net_snmp_tool(
-                "snmpget",
-                &[
-                    "-v2c",
-                    "-c",
-                    "public",
-                    "-t",
-                    "0.2",
-                    "-r",
-                    "0",
-                    &host,
-                    ".1.3.6.1.2.1.1.1.0",
-                ],
-            )
-            .is_ok()
-            {
-                return sim;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        panic!("snmp sim did not start");
-    }
-}
-
-impl Drop for Sim {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 /// The real agent's walk (`snmpwalk -On` of a fresh `snmpd`) in a file (in the returned
 /// directory), for `snmp sim --data` to serve unchanging.
 fn real_agent_walk() -> (String, tempfile::TempDir, std::path::PathBuf) {
@@ -265,19 +216,9 @@ fn net_snmp_tools_read_back_what_snmp_sim_serves() {
     assert_same(&ours, &walk, "snmp walk of snmp-sim");
 }
 
-/// stdout, stderr and exit code of a command.
-fn run_all(program: &str, args: &[&str]) -> (String, String, Option<i32>) {
-    let out = Command::new(program)
-        .args(args)
-        .env("MIBS", "")
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
-    (
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-        out.status.code(),
-    )
+/// stdout, stderr and exit code of a command run with no MIBs (`MIBS=`).
+fn run_all(program: &str, args: &[&str]) -> common::Outcome {
+    common::outcome(Command::new(program).args(args).env("MIBS", ""))
 }
 
 /// Sloppy agents (GETBULK answers out of order inside each answer; an agent that stops

@@ -13,10 +13,12 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
 
-use snmp_testkit::{free_udp_port, which, NetSnmpd};
+use snmp_testkit::{which, NetSnmpd};
+
+mod common;
+use common::{Outcome, Sim};
 
 fn shared_mibs() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/mibs")
@@ -51,27 +53,21 @@ fn default_modules() -> String {
 }
 
 /// stdout, stderr and exit code; our command gets a private compiled-MIB cache.
-fn run(program: &str, args: &[&str], cache: &Path) -> (String, String, Option<i32>) {
-    let out = Command::new(program)
-        .args(args)
-        .env("SNMP_MIB_CACHE", cache)
-        .env_remove("MIBS")
-        .env_remove("MIBDIRS")
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
-    (
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-        out.status.code(),
+fn run(program: &str, args: &[&str], cache: &Path) -> Outcome {
+    common::outcome(
+        Command::new(program)
+            .args(args)
+            .env("SNMP_MIB_CACHE", cache)
+            .env_remove("MIBS")
+            .env_remove("MIBDIRS"),
     )
 }
 
-fn ours(args: &[&str], cache: &Path) -> (String, String, Option<i32>) {
+fn ours(args: &[&str], cache: &Path) -> Outcome {
     run(env!("CARGO_BIN_EXE_snmp"), args, cache)
 }
 
-fn theirs(tool: &str, args: &[&str], cache: &Path) -> (String, String, Option<i32>) {
+fn theirs(tool: &str, args: &[&str], cache: &Path) -> Outcome {
     let path = which(tool).expect("Net-SNMP's tools (apt-get install snmp)");
     run(path.to_str().unwrap(), args, cache)
 }
@@ -89,7 +85,7 @@ fn first_difference(a: &str, b: &str) -> String {
     )
 }
 
-fn assert_same(o: &(String, String, Option<i32>), t: &(String, String, Option<i32>), what: &str) {
+fn assert_same(o: &Outcome, t: &Outcome, what: &str) {
     assert!(
         !t.0.is_empty(),
         "{what}: Net-SNMP printed nothing ({})",
@@ -102,56 +98,6 @@ fn assert_same(o: &(String, String, Option<i32>), t: &(String, String, Option<i3
     );
     assert_eq!(o.1, t.1, "{what}: stderr");
     assert_eq!(o.2, t.2, "{what}: exit code");
-}
-
-/// `snmp sim` serving a walk file, until dropped.
-struct Sim(Child, u16);
-
-impl Sim {
-    fn start(file: &Path) -> Sim {
-        let port = free_udp_port().unwrap();
-        let child = Command::new(env!("CARGO_BIN_EXE_snmp"))
-            .args([
-                "sim",
-                "--port",
-                &port.to_string(),
-                "--busy-poll-us",
-                "0",
-                "--data",
-            ])
-            .arg(file)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let sim = Sim(child, port);
-        let deadline = Instant::now() + Duration::from_secs(10);
-        let sock = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
-        sock.set_read_timeout(Some(Duration::from_millis(100)))
-            .unwrap();
-        let probe = snmp_tokio::codec::CommunityMessage::new(
-            snmp_tokio::codec::Version::V2c,
-            "public",
-            snmp_tokio::codec::Pdu::get_request(1, ["1.3.6.1.2.1.1.1.0".parse().unwrap()]),
-        )
-        .to_vec();
-        let mut buf = [0u8; 2048];
-        while Instant::now() < deadline {
-            sock.send_to(&probe, ("127.0.0.1", port)).unwrap();
-            if sock.recv_from(&mut buf).is_ok() {
-                return sim;
-            }
-        }
-        panic!("snmp sim did not start");
-    }
-}
-
-impl Drop for Sim {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
 }
 
 /// The whole tree of a real snmpd with every view open, as `snmpwalk -On` prints it.
@@ -192,7 +138,7 @@ fn served() -> Served {
     let tmp = tempfile::tempdir().unwrap();
     let cache = tmp.path().join("cache");
     let file = real_agent_walk(tmp.path(), &cache);
-    let sim = Sim::start(&file);
+    let sim = Sim::start(&["--busy-poll-us", "0", "--data", file.to_str().unwrap()]);
     let host = format!("127.0.0.1:{}", sim.1);
     Served {
         udp: format!("udp:{host}"),

@@ -104,8 +104,7 @@ struct TypeKey {
     parent: u32,
 }
 
-struct Compiler<'m> {
-    mib: &'m mib_rs::Mib,
+struct Compiler {
     w: Writer,
     modules: HashMap<mib_rs::raw::ModuleId, u32>,
     types: HashMap<mib_rs::raw::TypeId, u32>,
@@ -114,7 +113,7 @@ struct Compiler<'m> {
     keys: Vec<TypeKey>,
 }
 
-impl Compiler<'_> {
+impl Compiler {
     fn module(&self, m: Option<mib_rs::Module<'_>>) -> u32 {
         m.and_then(|m| self.modules.get(&m.id()).copied())
             .unwrap_or(NONE)
@@ -341,9 +340,14 @@ impl<'m> Entry<'m> {
 /// `requested` is the module list asked for (empty for all): where several loaded modules
 /// define the same node, the one Net-SNMP would load first names it (the requested
 /// modules in order, each after what it imports).
-pub(crate) fn compile(mib: &mib_rs::Mib, requested: &[String]) -> Vec<u8> {
+///
+/// `labels` maps the loader's source labels to the files they came from.
+pub(crate) fn compile(
+    mib: &mib_rs::Mib,
+    requested: &[String],
+    labels: &HashMap<String, String>,
+) -> Vec<u8> {
     let mut c = Compiler {
-        mib,
         w: Writer::default(),
         modules: HashMap::new(),
         types: HashMap::new(),
@@ -407,7 +411,9 @@ pub(crate) fn compile(mib: &mib_rs::Mib, requested: &[String]) -> Vec<u8> {
 
     for m in &mods {
         let name = c.w.string(m.name());
-        let file = c.w.string(m.source_label().unwrap_or(""));
+        let label = m.source_label().unwrap_or("");
+        let file =
+            c.w.string(labels.get(label).map(String::as_str).unwrap_or(label));
         let identity = m
             .oid()
             .and_then(|o| mib.exact_node_by_oid(o))
@@ -650,6 +656,5 @@ pub(crate) fn compile(mib: &mib_rs::Mib, requested: &[String]) -> Vec<u8> {
         let r = Rec::default().u32(*n).u32(*m).s(name);
         c.w.sections[sec::BY_NAME].extend_from_slice(&r.0);
     }
-    let _ = c.mib;
     c.w.finish()
 }

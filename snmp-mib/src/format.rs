@@ -582,11 +582,7 @@ impl Format {
                 if !q {
                     out.push_str("OID: ");
                 }
-                let sub = Format {
-                    extended_index: self.extended_index,
-                    ..self.clone()
-                };
-                sub.write_oid(out, mib, o.arcs());
+                self.write_oid(out, mib, o.arcs());
             }
             Value::OctetString(b) => {
                 if let Some(h) = hint {

@@ -447,9 +447,8 @@ impl Loader {
             Modules::List(l) => l.clone(),
             Modules::All => Vec::new(),
         };
-        let bytes = crate::compile::compile(&mib, &requested);
+        let bytes = crate::compile::compile(&mib, &requested, &labels);
         let mib = Mib::from_bytes(bytes).map_err(|e| LoadError::Failed(e.to_string()))?;
-        let mib = relabel(mib, &labels);
         Ok(Loaded {
             mib,
             diagnostics,
@@ -471,11 +470,6 @@ fn mib_rs_base(name: &str) -> Option<()> {
             | "RFC1065-SMI"
     )
     .then_some(())
-}
-
-/// Module labels are memory names during the load; the files are what users want to see.
-fn relabel(mib: Mib, _labels: &std::collections::HashMap<String, String>) -> Mib {
-    mib
 }
 
 fn diagnostics(

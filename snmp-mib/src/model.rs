@@ -569,7 +569,13 @@ impl<'a> Node<'a> {
     }
     /// The parent node, `None` at a root.
     pub fn parent(&self) -> Option<Node<'a>> {
-        self.mib.node_at(self.u32f(N_PARENT))
+        // A parent precedes its child in OID order; a damaged set that says otherwise ends
+        // the chain here, so walks up the tree always end.
+        let p = self.u32f(N_PARENT);
+        if p >= self.i {
+            return None;
+        }
+        self.mib.node_at(p)
     }
     /// The INDEX clause of a row, as written (empty for AUGMENTS rows and non-rows):
     /// `(index object, IMPLIED)`.

@@ -228,8 +228,6 @@ impl Mib {
             Some(Part::Name(_)) | Some(Part::Number(_)) => {}
             _ => return Err(syntax(rest.to_owned())),
         }
-        let mut rest_parts: Vec<Part<'_>> = Vec::new();
-        let mut iter = iter.peekable();
         // Descend while the parts name (or number) nodes of the tree.
         while let Some(p) = iter.peek() {
             let next = match p {
@@ -257,7 +255,7 @@ impl Mib {
                 None => break,
             }
         }
-        rest_parts.extend(iter);
+        let rest_parts: Vec<Part<'_>> = iter.collect();
         if let Some(Part::Name(name)) = rest_parts.first() {
             // A name that is no child here, with no index to read it as a label.
             let has_index = node.is_some_and(|n| !n.effective_index().is_empty());

@@ -73,3 +73,20 @@ fn embedded_file_list_matches_the_folder() {
         .collect();
     assert_eq!(listed, on_disk);
 }
+
+#[test]
+fn modules_name_the_files_they_came_from() {
+    let mib = Mib::default_set();
+    assert_eq!(
+        mib.module("IF-MIB").unwrap().file(),
+        "builtin/ietf/IF-MIB.mib"
+    );
+    let loaded = Loader::new()
+        .dirs("builtin")
+        .text("my.mib", "MY-MIB DEFINITIONS ::= BEGIN\nIMPORTS enterprises FROM SNMPv2-SMI;\nmyRoot OBJECT IDENTIFIER ::= { enterprises 77 }\nEND\n")
+        .modules("MY-MIB")
+        .cache_dir(None)
+        .load()
+        .unwrap();
+    assert_eq!(loaded.mib.module("MY-MIB").unwrap().file(), "my.mib");
+}
