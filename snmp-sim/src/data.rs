@@ -37,23 +37,29 @@ fn hex_bytes(s: &str) -> Option<Vec<u8>> {
 }
 
 /// Parses `snmpwalk -On` output (optionally `-Ox`, hex for binary strings): lines
-/// `.1.3.6... = TYPE: value`. Continuation lines of long Hex-STRINGs are joined.
+/// `.1.3.6... = TYPE: value`. Continuation lines of long Hex-STRINGs are joined, and so are
+/// the lines of a quoted STRING that holds newlines (Net-SNMP prints those as they are; a
+/// process's arguments in hrSWRunParameters often do), even where a line of it looks like
+/// `X = Y`.
 ///
 /// ```
 /// let data = snmp_sim::data::parse_walk(".1.3.6.1.2.1.1.5.0 = STRING: \"router\"\n").unwrap();
 /// assert_eq!(data.values().next(), Some(&snmp_codec::Value::from("router")));
+/// let two = snmp_sim::data::parse_walk(".1.3.6.1.2.1.1.5.0 = STRING: \"a\nb = c\"\n").unwrap();
+/// assert_eq!(two.values().next(), Some(&snmp_codec::Value::from("a\nb = c")));
 /// ```
 pub fn parse_walk(text: &str) -> Result<Data, ParseError> {
     let mut data = Data::new();
-    let mut last: Option<(Oid, usize)> = None;
-    for (i, line) in text.lines().enumerate() {
+    let mut last: Option<Oid> = None;
+    let mut lines = text.lines().enumerate();
+    while let Some((i, line)) = lines.next() {
         let err = |m: &str| ParseError {
             line: i + 1,
             message: m.to_owned(),
         };
         let Some((oid_text, rest)) = line.split_once(" = ") else {
             // A continuation of a multi-line Hex-STRING.
-            if let (Some((oid, _)), Some(more)) = (&last, hex_bytes(line)) {
+            if let (Some(oid), Some(more)) = (&last, hex_bytes(line)) {
                 if let Some(Value::OctetString(b)) = data.get(oid) {
                     let mut v = b.to_vec();
                     v.extend(more);
@@ -67,13 +73,38 @@ pub fn parse_walk(text: &str) -> Result<Data, ParseError> {
             return Err(err("expected `OID = TYPE: value`"));
         };
         let oid: Oid = oid_text.trim().parse().map_err(|_| err("bad OID"))?;
-        let value = parse_walk_value(rest).ok_or_else(|| err("unknown value"))?;
+        let value = match rest.strip_prefix("STRING: \"") {
+            Some(first) if !closes_quote(first) => {
+                let mut joined = first.to_owned();
+                loop {
+                    let Some((_, next)) = lines.next() else {
+                        return Err(err("a quoted STRING that does not end"));
+                    };
+                    joined.push('\n');
+                    joined.push_str(next);
+                    if closes_quote(next) {
+                        break;
+                    }
+                }
+                parse_walk_value(&format!("STRING: \"{joined}"))
+            }
+            _ => parse_walk_value(rest),
+        }
+        .ok_or_else(|| err("unknown value"))?;
         if let Some(v) = value {
             data.insert(oid.clone(), v);
         }
-        last = Some((oid, i));
+        last = Some(oid);
     }
     Ok(data)
+}
+
+/// Whether a line of a quoted string ends it: it ends in a `"` that no backslash escapes.
+fn closes_quote(line: &str) -> bool {
+    let Some(body) = line.trim_end().strip_suffix('"') else {
+        return false;
+    };
+    body.bytes().rev().take_while(|&b| b == b'\\').count() % 2 == 0
 }
 
 /// One value as `snmpwalk` prints it; `Some(None)` for the exceptions (nothing to serve).
@@ -204,5 +235,28 @@ mod tests {
         let data = synthetic(3);
         let text: String = data.iter().map(|(o, v)| format!("{o:#} = {v}\n")).collect();
         assert_eq!(parse_walk(&text).unwrap(), data);
+    }
+
+    #[test]
+    fn multi_line_strings_are_joined() {
+        let text = concat!(
+            ".1.3.6.1.2.1.25.4.2.1.5.1 = STRING: \"-c import time\n",
+            "x = 1 \\\"q\\\" \\\\\"\n",
+            ".1.3.6.1.2.1.25.4.2.1.5.2 = STRING: \"ends\\\"\n",
+            "\"\n",
+            ".1.3.6.1.2.1.25.4.2.1.5.3 = STRING: \"\\\\\"\n",
+        );
+        let data = parse_walk(text).unwrap();
+        let values: Vec<_> = data.values().cloned().collect();
+        assert_eq!(
+            values,
+            [
+                Value::from("-c import time\nx = 1 \"q\" \\"),
+                Value::from("ends\"\n"),
+                Value::from("\\"),
+            ]
+        );
+        let open = ".1.3.6.1.2.1.1.5.0 = STRING: \"never closed\nmore\n";
+        assert_eq!(parse_walk(open).unwrap_err().line, 1);
     }
 }

@@ -25,15 +25,16 @@ impl Sim {
     /// Starts `snmp sim --port P EXTRA...` and waits until it answers a v2c GET.
     pub(crate) fn start(extra: &[&str]) -> Sim {
         let port = snmp_testkit::free_udp_port().unwrap();
+        let mut log = tempfile::tempfile().unwrap();
         let child = Command::new(env!("CARGO_BIN_EXE_snmp"))
             .args(["sim", "--port", &port.to_string()])
             .args(extra)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stderr(log.try_clone().unwrap())
             .spawn()
             .unwrap();
-        let sim = Sim(child, port);
+        let mut sim = Sim(child, port);
         let sock = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
         sock.set_read_timeout(Some(Duration::from_millis(100)))
             .unwrap();
@@ -50,9 +51,27 @@ impl Sim {
             if sock.recv_from(&mut buf).is_ok() {
                 return sim;
             }
+            if let Ok(Some(status)) = sim.0.try_wait() {
+                panic!(
+                    "snmp sim {extra:?} exited ({status}): {}",
+                    read_all(&mut log)
+                );
+            }
         }
-        panic!("snmp sim did not start");
+        panic!(
+            "snmp sim {extra:?} did not answer in 10 s: {}",
+            read_all(&mut log)
+        );
     }
+}
+
+/// What a file written by a child holds, from its start.
+fn read_all(file: &mut std::fs::File) -> String {
+    use std::io::{Read, Seek};
+    let mut text = String::new();
+    let _ = file.rewind();
+    let _ = file.read_to_string(&mut text);
+    text
 }
 
 impl Drop for Sim {
