@@ -152,6 +152,7 @@ pub struct ManagerBuilder<R: Runtime> {
     privacy: Option<(PrivProtocol, Vec<u8>)>,
     security_level: Option<SecurityLevel>,
     context_name: Vec<u8>,
+    context_engine_id: Option<Vec<u8>>,
     aes: AesKeyExtension,
     accept_any_source: bool,
     max_in_flight: u16,
@@ -191,6 +192,7 @@ impl<R: Runtime> ManagerBuilder<R> {
             privacy: None,
             security_level: None,
             context_name: Vec::new(),
+            context_engine_id: None,
             aes: AesKeyExtension::Fixed,
             accept_any_source: false,
             max_in_flight: 1,
@@ -275,6 +277,13 @@ impl<R: Runtime> ManagerBuilder<R> {
         self
     }
 
+    /// The v3 contextEngineID (default: the agent's own engine ID, found by discovery), for
+    /// a proxy that forwards to the engine this names (Net-SNMP's `-E`).
+    pub fn context_engine_id(mut self, id: impl AsRef<[u8]>) -> Self {
+        self.context_engine_id = Some(id.as_ref().to_vec());
+        self
+    }
+
     /// Find out which AES-192/256 key extension the agent uses (see
     /// [`snmp_session::AesKeyExtension`]).
     pub fn aes_key_extension(mut self, mode: AesKeyExtension) -> Self {
@@ -321,6 +330,7 @@ impl<R: Runtime> ManagerBuilder<R> {
                 sec.level = level;
             }
             sec.context_name = Bytes::copy_from_slice(&self.context_name);
+            sec.context_engine_id = self.context_engine_id.as_deref().map(Bytes::copy_from_slice);
             sec.aes_key_extension = self.aes;
             TargetConfig::v3(addr, sec)
         } else {
@@ -516,6 +526,16 @@ impl<R: Runtime> Manager<R> {
         let vb = self.only(vbs)?;
         let o = vb.oid.clone();
         Ok((o, self.value_of(vb)?))
+    }
+
+    /// GETNEXT of many OIDs in one request, the answer's varbinds as they came (exceptions
+    /// such as endOfMibView kept as values), as `snmpgetnext` prints them.
+    pub async fn get_next_varbinds<I: IntoOid>(
+        &self,
+        oids_in: impl IntoIterator<Item = I>,
+    ) -> Result<Vec<VarBind>, Error> {
+        self.varbinds(Request::GetNext(oids(&self.mib, oids_in)?))
+            .await
     }
 
     /// GETBULK (v2c, v3).

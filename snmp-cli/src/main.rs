@@ -13,10 +13,14 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 
+mod config;
 mod names;
+mod netsnmp;
 mod table;
 use futures_util::StreamExt;
 use names::{MibOpts, Names, Out};
+use netsnmp::Tool;
+use snmp_tokio::session::Error as OpError;
 use snmp_tokio::{
     AesKeyExtension, AuthProtocol, Client, Error, Manager, ManagerBuilder, Oid, PollTarget,
     PrivProtocol, SecurityLevel, Tokio, TrapReceiver, Value, VarBind, Version,
@@ -36,8 +40,9 @@ enum Failure {
     Snmp(Error),
     /// An argument that is not valid (a protocol name, a value of the wrong form, ...).
     Usage(String),
-    /// The command already said what went wrong (as Net-SNMP's tool would); exit 1.
-    Reported,
+    /// The command already said what went wrong (as Net-SNMP's tool would); exit with this
+    /// code (1 for most failures, 2 for an error-status answer, as Net-SNMP's tools).
+    Exit(u8),
 }
 
 impl From<Error> for Failure {
@@ -63,7 +68,7 @@ impl std::fmt::Display for Failure {
         match self {
             Failure::Snmp(e) => e.fmt(f),
             Failure::Usage(m) => f.write_str(m),
-            Failure::Reported => Ok(()),
+            Failure::Exit(_) => Ok(()),
         }
     }
 }
@@ -71,50 +76,71 @@ impl std::fmt::Display for Failure {
 /// How to reach and authenticate to an agent, with Net-SNMP's option letters.
 #[derive(Args, Clone)]
 struct Agent {
-    /// SNMP version: 1, 2c or 3.
-    #[arg(short = 'v', default_value = "2c")]
-    version: String,
-    /// Community (v1, v2c).
-    #[arg(short = 'c', default_value = "public")]
-    community: String,
-    /// v3 user name.
-    #[arg(short = 'u')]
+    /// SNMP version: 1, 2c or 3 (default 2c, or snmp.conf's defVersion).
+    #[arg(short = 'v', value_name = "1|2c|3")]
+    version: Option<String>,
+    /// Community (v1, v2c; default public, or snmp.conf's defCommunity).
+    #[arg(short = 'c', value_name = "COMMUNITY")]
+    community: Option<String>,
+    /// v3 user name (securityName).
+    #[arg(short = 'u', value_name = "USER-NAME")]
     user: Option<String>,
     /// v3 security level: noAuthNoPriv, authNoPriv or authPriv.
-    #[arg(short = 'l')]
+    #[arg(short = 'l', value_name = "LEVEL")]
     level: Option<String>,
     /// v3 authentication protocol: MD5, SHA, SHA-224, SHA-256, SHA-384, SHA-512.
-    #[arg(short = 'a')]
+    #[arg(short = 'a', value_name = "PROTOCOL")]
     auth: Option<String>,
     /// v3 authentication pass phrase.
-    #[arg(short = 'A')]
+    #[arg(short = 'A', value_name = "PASSPHRASE")]
     auth_pass: Option<String>,
     /// v3 privacy protocol: DES, AES, AES-192, AES-256, AES192C, AES256C (Net-SNMP's names).
-    #[arg(short = 'x')]
+    #[arg(short = 'x', value_name = "PROTOCOL")]
     privacy: Option<String>,
     /// v3 privacy pass phrase.
-    #[arg(short = 'X')]
+    #[arg(short = 'X', value_name = "PASSPHRASE")]
     priv_pass: Option<String>,
     /// v3 context name.
-    #[arg(short = 'n')]
+    #[arg(short = 'n', value_name = "CONTEXT")]
     context: Option<String>,
-    /// Timeout per attempt, in seconds.
-    #[arg(short = 't', default_value = "5")]
-    timeout: f64,
-    /// Retries.
-    #[arg(short = 'r', default_value = "3")]
-    retries: u32,
-    /// Application options: `r<N>` max-repetitions (as `-Cr25`), `n<N>` non-repeaters, `c` do
-    /// not check that OIDs increase.
-    #[arg(short = 'C')]
+    /// v3 security engine ID, in hex (800000020109840301): for traps, the sender's own
+    /// (authoritative) engine ID, which the receiver's user is configured with.
+    #[arg(short = 'e', value_name = "ENGINE-ID")]
+    engine_id: Option<String>,
+    /// v3 context engine ID, in hex.
+    #[arg(short = 'E', value_name = "ENGINE-ID")]
+    context_engine_id: Option<String>,
+    /// Timeout per attempt, in seconds (default 1, as Net-SNMP).
+    #[arg(short = 't', value_name = "TIMEOUT")]
+    timeout: Option<String>,
+    /// Retries after the first attempt (default 5, as Net-SNMP).
+    #[arg(short = 'r', value_name = "RETRIES")]
+    retries: Option<String>,
+    /// Application options, as the Net-SNMP tool of the command takes them: walk `p i I c t
+    /// E OID`; bulkwalk `c i n<N> p r<N>`; bulkget `n<N> r<N>`; get and getnext `f`; set `q`;
+    /// table `b B c<N> f<SEP> h H i l r<N> w<N>`; trap `i`.
+    #[arg(short = 'C', value_name = "APPOPTS")]
     app: Vec<String>,
     /// One JSON object a line instead of Net-SNMP's text.
     #[arg(long)]
     json: bool,
     #[command(flatten)]
     names: MibOpts,
-    /// The agent: host[:port], IPv6 in brackets ([::1]:161).
+    /// The agent: [udp:|udp6:]host[:port], IPv6 in brackets (udp6:[::1]:161).
+    #[arg(value_name = "AGENT")]
     host: String,
+}
+
+/// Hex text to octets (`800000020109840301`, `0x80...`); `None` when it is not hex.
+fn hex_octets(text: &str) -> Option<Vec<u8>> {
+    let t = text.trim_start_matches("0x").trim_start_matches("0X");
+    if t.is_empty() || t.len() % 2 != 0 {
+        return None;
+    }
+    (0..t.len())
+        .step_by(2)
+        .map(|i| t.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok()))
+        .collect()
 }
 
 impl Agent {
@@ -124,53 +150,231 @@ impl Agent {
             .find_map(|a| a.strip_prefix(letter).and_then(|n| n.parse().ok()))
     }
 
+    /// Whether `-C` has this letter (in any of its arguments).
+    fn app_has(&self, letter: char) -> bool {
+        self.app.iter().any(|a| {
+            let mut chars = a.chars();
+            while let Some(c) = chars.next() {
+                if c == letter {
+                    return true;
+                }
+                // A letter with a value takes the rest of its argument.
+                if matches!(c, 'r' | 'n' | 'E' | 'f' | 'w' | 'c') && !chars.as_str().is_empty() {
+                    if c == 'c' && !chars.as_str().starts_with(|d: char| d.is_ascii_digit()) {
+                        continue;
+                    }
+                    return false;
+                }
+            }
+            false
+        })
+    }
+
+    /// The value after a `-C` letter that takes one (`-CE sysName.0`, `-Cr25`).
+    fn app_value(&self, letter: char) -> Option<&str> {
+        self.app.iter().find_map(|a| a.strip_prefix(letter))
+    }
+
+    /// `-C` letters this tool does not take are an error, as Net-SNMP's tools make them.
+    fn check_app(&self, tool: Tool) -> Result<(), Failure> {
+        let spec = tool.app_letters();
+        for a in &self.app {
+            let mut chars = a.chars();
+            while let Some(c) = chars.next() {
+                let Some(at) = spec.find(c) else {
+                    return Err(Failure::Usage(if tool == Tool::Table {
+                        format!("Bad option after -C: {c}")
+                    } else {
+                        format!("Unknown flag passed to -C: {c}")
+                    }));
+                };
+                let takes_value = spec[at + c.len_utf8()..].starts_with('#');
+                if takes_value {
+                    let rest = chars.as_str();
+                    let numeric = !matches!((tool, c), (Tool::Walk, 'E') | (Tool::Table, 'f'));
+                    if numeric && rest.parse::<u32>().is_err() {
+                        return Err(Failure::Usage(format!(
+                            "-C{c}: No number given -- error."
+                        )));
+                    }
+                    break;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The SNMP version: -v, else snmp.conf's defVersion, else 2c.
+    fn version(&self) -> Result<Version, Failure> {
+        let conf = config::get();
+        let v = self
+            .version
+            .as_deref()
+            .or(conf.version.as_deref())
+            .unwrap_or("2c");
+        match v {
+            "1" => Ok(Version::V1),
+            "2c" | "2" => Ok(Version::V2c),
+            "3" => Ok(Version::V3),
+            v => Err(Failure::Usage(format!(
+                "Invalid version specified after -v flag: {v}"
+            ))),
+        }
+    }
+
     /// The builder for this agent: every option (version, community, the v3 user, levels,
     /// protocols and context) goes into it. `manager` and the poll targets both come from
     /// here, so no command can drop the v3 options and fall back to a community.
-    fn builder(&self) -> Result<ManagerBuilder, Failure> {
+    fn builder(&self, tool: Tool) -> Result<ManagerBuilder, Failure> {
+        let conf = config::get();
         // A timeout that is not a finite, positive number of seconds is a usage error (it
         // used to panic in Duration::from_secs_f64).
-        let timeout = Duration::try_from_secs_f64(self.timeout)
-            .ok()
-            .filter(|t| !t.is_zero() && t.as_secs() < 1_000_000)
-            .ok_or_else(|| Failure::Usage(format!("bad timeout: {}", self.timeout)))?;
-        let b = Manager::builder(&self.host)
-            .timeout(timeout)
-            .retries(self.retries);
-        Ok(match self.version.as_str() {
-            "1" => b.version(Version::V1).community(&self.community),
-            "2c" | "2" => b.version(Version::V2c).community(&self.community),
-            "3" => {
-                let mut b = b.user(self.user.clone().unwrap_or_default());
+        let timeout = match &self.timeout {
+            None => Duration::from_secs(1),
+            Some(t) => t
+                .parse::<f64>()
+                .ok()
+                .and_then(|t| Duration::try_from_secs_f64(t).ok())
+                .filter(|t| !t.is_zero() && t.as_secs() < 1_000_000)
+                .ok_or_else(|| {
+                    Failure::Usage("Invalid timeout in seconds after -t flag.".into())
+                })?,
+        };
+        let retries = match &self.retries {
+            None => 5,
+            Some(r) => r.parse::<u32>().map_err(|_| {
+                Failure::Usage("Invalid number of retries after -r flag.".into())
+            })?,
+        };
+        let host = netsnmp::host(&self.host)?;
+        let b = Manager::builder(&host).timeout(timeout).retries(retries);
+        let community = self
+            .community
+            .as_deref()
+            .or(conf.community.as_deref())
+            .unwrap_or("public");
+        Ok(match self.version()? {
+            Version::V1 => b.version(Version::V1).community(community),
+            Version::V2c => b.version(Version::V2c).community(community),
+            Version::V3 => {
+                let user = self.user.clone().or_else(|| conf.security_name.clone());
+                let Some(user) = user else {
+                    return Err(Failure::Usage(format!(
+                        "{}: No securityName specified",
+                        tool.name()
+                    )));
+                };
+                let level = match self.level.as_deref().or(conf.security_level.as_deref()) {
+                    None => None,
+                    Some(l) => Some(match l.to_ascii_lowercase().as_str() {
+                        "noauthnopriv" | "1" | "nanp" => SecurityLevel::NoAuthNoPriv,
+                        "authnopriv" | "2" | "anp" => SecurityLevel::AuthNoPriv,
+                        "authpriv" | "3" | "ap" => SecurityLevel::AuthPriv,
+                        _ => {
+                            return Err(Failure::Usage(format!(
+                                "Invalid security level specified after -3l flag: {l}"
+                            )))
+                        }
+                    }),
+                };
+                let mut b = b.user(user);
+                let wants_auth = level != Some(SecurityLevel::NoAuthNoPriv);
+                let wants_priv = level == Some(SecurityLevel::AuthPriv) || level.is_none();
+                let auth_pass = self.auth_pass.clone().or(conf.auth_pass.clone());
+                let priv_pass = self.priv_pass.clone().or(conf.priv_pass.clone());
+                let short = |what: &str| {
+                    Failure::Usage(format!(
+                        "Error: passphrase chosen is below the length requirements of the USM \
+                         (min=8).\n{}:  (The supplied password length is too short.)\nError \
+                         generating a key (Ku) from the supplied {what} pass phrase. ",
+                        tool.name()
+                    ))
+                };
+                if let (true, Some(pass)) = (wants_auth, &auth_pass) {
+                    let name = self.auth.as_deref().or(conf.auth_type.as_deref()).unwrap_or("MD5");
+                    let p = AuthProtocol::from_name(name).ok_or_else(|| {
+                        Failure::Usage(format!(
+                            "Invalid authentication protocol specified after -3a flag: {name}"
+                        ))
+                    })?;
+                    if pass.len() < 8 {
+                        return Err(short("authentication"));
+                    }
+                    b = b.auth(p, pass);
+                    if let (true, Some(pass)) = (wants_priv, &priv_pass) {
+                        let name =
+                            self.privacy.as_deref().or(conf.priv_type.as_deref()).unwrap_or("DES");
+                        let p = PrivProtocol::from_net_snmp_name(name).ok_or_else(|| {
+                            Failure::Usage(format!(
+                                "Invalid privacy protocol specified after -3x flag: {name}"
+                            ))
+                        })?;
+                        if pass.len() < 8 {
+                            return Err(short("privacy"));
+                        }
+                        b = b.privacy(p, pass);
+                    }
+                }
                 if let Some(a) = &self.auth {
-                    let p = AuthProtocol::from_name(a)
-                        .ok_or_else(|| Failure::Usage(format!("unknown auth protocol {a}")))?;
-                    b = b.auth(p, self.auth_pass.clone().unwrap_or_default());
+                    AuthProtocol::from_name(a).ok_or_else(|| {
+                        Failure::Usage(format!(
+                            "Invalid authentication protocol specified after -3a flag: {a}"
+                        ))
+                    })?;
                 }
                 if let Some(x) = &self.privacy {
-                    let p = PrivProtocol::from_net_snmp_name(x)
-                        .ok_or_else(|| Failure::Usage(format!("unknown privacy protocol {x}")))?;
-                    b = b.privacy(p, self.priv_pass.clone().unwrap_or_default());
+                    PrivProtocol::from_net_snmp_name(x).ok_or_else(|| {
+                        Failure::Usage(format!(
+                            "Invalid privacy protocol specified after -3x flag: {x}"
+                        ))
+                    })?;
                 }
-                if let Some(l) = &self.level {
-                    b = b.security_level(match l.to_ascii_lowercase().as_str() {
-                        "noauthnopriv" => SecurityLevel::NoAuthNoPriv,
-                        "authnopriv" => SecurityLevel::AuthNoPriv,
-                        "authpriv" => SecurityLevel::AuthPriv,
-                        _ => return Err(Failure::Usage(format!("invalid security level: {l}"))),
-                    });
+                if let Some(l) = level {
+                    b = b.security_level(l);
                 }
                 if let Some(n) = &self.context {
                     b = b.context_name(n);
                 }
+                if let Some(e) = &self.context_engine_id {
+                    let id = hex_octets(e).ok_or_else(|| {
+                        Failure::Usage("Bad engine ID value after -3E flag.".into())
+                    })?;
+                    b = b.context_engine_id(id);
+                }
                 b.aes_key_extension(AesKeyExtension::Auto)
             }
-            v => return Err(Failure::Usage(format!("unknown SNMP version {v}"))),
         })
     }
 
-    async fn manager(&self) -> Result<Manager, Failure> {
-        Ok(self.builder()?.build().await?)
+    /// Our own engine ID for v3 notifications (`-e`), checked.
+    fn local_engine_id(&self) -> Result<Option<Vec<u8>>, Failure> {
+        self.engine_id
+            .as_deref()
+            .map(|e| {
+                hex_octets(e)
+                    .filter(|id| (5..=32).contains(&id.len()))
+                    .ok_or_else(|| Failure::Usage("Bad engine ID value after -3e flag.".into()))
+            })
+            .transpose()
+    }
+
+    async fn manager(&self, tool: Tool) -> Result<Manager, Failure> {
+        self.check_app(tool)?;
+        let b = self.builder(tool)?;
+        let b = match self.local_engine_id()? {
+            Some(id) => {
+                let mut cfg = snmp_tokio::SessionConfig::default();
+                cfg.local_engine_id = Some(id.into());
+                b.client(&Client::new(Tokio, cfg)?)
+            }
+            None => b,
+        };
+        Ok(b.build().await?)
+    }
+
+    /// The host as the user wrote it (what Net-SNMP's messages name).
+    fn peer(&self) -> &str {
+        &self.host
     }
 }
 
@@ -268,19 +472,24 @@ enum Command {
         #[arg(long, default_value = "50")]
         concurrency: usize,
     },
-    /// Send an SNMPv2-Trap: TRAP-OID then OID TYPE VALUE triples.
+    /// Send a notification (snmptrap): with -v 2c or 3 `UPTIME TRAP-OID [OID TYPE VALUE]...`,
+    /// with -v 1 `ENTERPRISE-OID AGENT-ADDR GENERIC SPECIFIC UPTIME [OID TYPE VALUE]...`;
+    /// an empty UPTIME ('') is the system's. -Ci sends an InformRequest.
     Trap {
         #[command(flatten)]
         agent: Agent,
-        trap_oid: String,
-        triples: Vec<String>,
+        /// The trap parameters, then OID TYPE VALUE triples.
+        #[arg(value_name = "TRAP-PARAMETERS", allow_hyphen_values = true)]
+        args: Vec<String>,
     },
-    /// Send an InformRequest and wait for its acknowledgement.
+    /// Send an InformRequest and wait for the receiver's acknowledgement (snmpinform):
+    /// `UPTIME TRAP-OID [OID TYPE VALUE]...`.
     Inform {
         #[command(flatten)]
         agent: Agent,
-        trap_oid: String,
-        triples: Vec<String>,
+        /// The trap parameters, then OID TYPE VALUE triples.
+        #[arg(value_name = "TRAP-PARAMETERS", allow_hyphen_values = true)]
+        args: Vec<String>,
     },
     /// Print received traps and informs (drop counters go to stderr when they change).
     Listen {
@@ -362,25 +571,63 @@ struct SimFaults {
     unsorted_bulk: bool,
 }
 
+/// A value as JSON: numbers as numbers, text as text, binary octets as hex with
+/// `"encoding": "hex"`, an OID in numbers with its name, exceptions as `null` with their kind.
+fn json_value(names: &Names, value: &Value) -> serde_json::Map<String, serde_json::Value> {
+    use serde_json::json;
+    let mut m = serde_json::Map::new();
+    m.insert("type".into(), json!(value.type_name()));
+    let v = match value {
+        Value::Integer(i) => json!(i),
+        Value::Counter32(v) | Value::Gauge32(v) | Value::TimeTicks(v) => json!(v),
+        Value::Counter64(v) => json!(v),
+        Value::OctetString(b) => match std::str::from_utf8(b) {
+            Ok(text) if !text.chars().any(|c| c.is_control() && !c.is_whitespace()) => {
+                json!(text)
+            }
+            _ => {
+                m.insert("encoding".into(), json!("hex"));
+                json!(hex(b))
+            }
+        },
+        Value::Opaque(b) => {
+            m.insert("encoding".into(), json!("hex"));
+            json!(hex(b))
+        }
+        Value::OpaqueFloat(f) => json!(f),
+        Value::OpaqueDouble(f) => json!(f),
+        Value::IpAddress(a) => json!(std::net::Ipv4Addr::from(*a).to_string()),
+        Value::ObjectIdentifier(o) => {
+            m.insert("value_name".into(), json!(names.oid(o)));
+            json!(format!("{o:#}"))
+        }
+        Value::Null => serde_json::Value::Null,
+        Value::NoSuchObject | Value::NoSuchInstance | Value::EndOfMibView => {
+            m.insert("exception".into(), json!(true));
+            serde_json::Value::Null
+        }
+        other => json!(other.to_string()),
+    };
+    m.insert("value".into(), v);
+    m
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// One varbind as a JSON object: `oid`, `name`, `type`, `value` (see [`json_value`]).
+fn json_varbind(names: &Names, oid: &Oid, value: &Value) -> serde_json::Map<String, serde_json::Value> {
+    let mut m = serde_json::Map::new();
+    m.insert("oid".into(), serde_json::json!(format!("{oid:#}")));
+    m.insert("name".into(), serde_json::json!(names.oid(oid)));
+    m.extend(json_value(names, value));
+    m
+}
+
 fn print_varbind(out: &mut Out, names: &Names, vb: &VarBind, json: bool) -> bool {
     if json {
-        let value = match &vb.value {
-            Value::Integer(i) => serde_json::json!(i),
-            Value::Counter32(v) | Value::Gauge32(v) | Value::TimeTicks(v) => serde_json::json!(v),
-            Value::Counter64(v) => serde_json::json!(v),
-            Value::OctetString(_) => match vb.value.as_str() {
-                Some(s) => serde_json::json!(s),
-                None => serde_json::json!(vb.value.to_string()),
-            },
-            other => serde_json::json!(other.to_string()),
-        };
-        let obj = serde_json::json!({
-            "oid": format!("{:#}", vb.oid),
-            "name": names.oid(&vb.oid),
-            "type": vb.value.type_name(),
-            "value": value,
-        });
-        out.line(&obj.to_string())
+        out.line(&serde_json::Value::Object(json_varbind(names, &vb.oid, &vb.value)).to_string())
     } else {
         out.line(&names.line(&vb.oid, &vb.value))
     }
@@ -392,12 +639,23 @@ async fn walk(
     bulk: bool,
     flags: &WalkFlags,
 ) -> Result<(), Failure> {
-    let m = agent.manager().await?;
+    let tool = if bulk { Tool::BulkWalk } else { Tool::Walk };
+    agent.check_app(tool)?;
+    if agent.app_has('T') {
+        return Err(Failure::Usage(
+            "-CT (the time of each request) is not supported; -Ct gives the whole walk's".into(),
+        ));
+    }
     let names = agent.names.load()?;
     let root = names.resolve(oid.as_deref().unwrap_or(".1.3.6.1.2.1"))?;
+    let end = match agent.app_value('E') {
+        Some(e) if !bulk => Some(names.resolve(e)?),
+        _ => None,
+    };
+    let m = agent.manager(tool).await?;
     // Net-SNMP's check by default (each varbind against the OID its request asked for);
     // -Cc: none.
-    let check = if agent.app.iter().any(|a| a == "c") {
+    let check = if agent.app_has('c') {
         snmp_tokio::OidCheck::None
     } else {
         snmp_tokio::OidCheck::Request
@@ -405,58 +663,254 @@ async fn walk(
     let options = snmp_tokio::WalkOptions::default()
         .with_check(check)
         .with_end_marker(true)
+        .with_root_get(!agent.app_has('I'))
         .with_repetitions(flags.repetitions())
         .with_parallel(flags.parallel);
     let size = bulk.then(|| agent.app_number('r').unwrap_or(10));
-    let mut stream = m.walk_with_options(root, size, options);
+    let started = std::time::Instant::now();
     let mut out = Out::new();
     let mut count = 0usize;
+    if agent.app_has('i') {
+        // -Ci: the root itself first, whatever the agent says of it.
+        match m.get_varbinds([root.clone()]).await {
+            Ok(vbs) => {
+                for vb in vbs {
+                    count += 1;
+                    print_varbind(&mut out, &names, &vb, agent.json);
+                }
+            }
+            Err(e) if e.operation().is_some_and(|o| matches!(o, OpError::Status { .. })) => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let mut stream = m.walk_with_options(root, size, options);
     let progress = std::io::IsTerminal::is_terminal(&std::io::stderr()) && !agent.json;
-    let v1 = agent.version == "1";
+    let v1 = agent.version()? == Version::V1;
+    let mut failure = None;
     while let Some(item) = stream.next().await {
         let (oid, value) = match item {
             Ok(x) => x,
             Err(e) => {
-                if let Some(snmp_tokio::session::Error::NonIncreasing {
-                    previous,
-                    received,
-                    also,
-                }) = e.operation()
-                {
-                    // As snmpwalk and snmpbulkwalk print it, once per offending varbind (the
-                    // varbinds themselves were printed first).
-                    out.flush();
-                    for r in std::iter::once(received).chain(also) {
-                        eprintln!(
-                            "Error: OID not increasing: {}\n >= {}\n",
-                            names.oid(previous),
-                            names.oid(r)
-                        );
-                    }
-                    return Err(Failure::Reported);
-                }
-                out.flush();
-                return Err(e.into());
+                failure = Some(e);
+                break;
             }
         };
+        if end.as_ref().is_some_and(|end| &oid >= end) {
+            break;
+        }
         if v1 && value == Value::EndOfMibView && !agent.json {
             // snmpwalk -v1 says this when the agent answers noSuchName at the end.
             out.line("End of MIB");
             continue;
         }
+        count += 1;
         if !print_varbind(&mut out, &names, &VarBind::new(oid, value), agent.json) {
             // The reader went away (`| head`): stop quietly, as Net-SNMP's tools do.
             return Ok(());
         }
-        count += 1;
         if progress && count % 1000 == 0 {
             eprint!("\r{count} varbinds...");
         }
     }
+    out.flush();
     if progress && count >= 1000 {
         eprintln!("\r{count} varbinds.   ");
     }
+    let code = match failure {
+        None => 0,
+        Some(e) => match e.operation() {
+            Some(OpError::NonIncreasing {
+                previous,
+                received,
+                also,
+            }) => {
+                // As snmpwalk and snmpbulkwalk print it, once per offending varbind (the
+                // varbinds themselves were printed first).
+                for r in std::iter::once(received).chain(also) {
+                    eprintln!(
+                        "Error: OID not increasing: {}\n >= {}\n",
+                        names.oid(previous),
+                        names.oid(r)
+                    );
+                }
+                1
+            }
+            Some(OpError::Status { status, index, oid }) => netsnmp::report(
+                tool,
+                agent.peer(),
+                &netsnmp::packet_error(tool, &names, *status, *index, oid.as_ref()),
+            ),
+            _ => netsnmp::report(tool, agent.peer(), &Failure::Snmp(e)),
+        },
+    };
+    // -Cp and -Ct print after the walk, also after one that failed (as snmpwalk).
+    if agent.app_has('p') {
+        out.line(&format!("Variables found: {count}"));
+    }
+    if agent.app_has('t') && !bulk {
+        out.line(&format!(
+            "Total traversal time = {:.6} seconds",
+            started.elapsed().as_secs_f64()
+        ));
+    }
+    out.flush();
+    match code {
+        0 => Ok(()),
+        c => Err(Failure::Exit(c)),
+    }
+}
+
+/// A request whose error-status answer Net-SNMP's tools "fix": print the error, drop the
+/// varbind it names and ask again for the rest (unless `-Cf`), exit 2 in the end.
+async fn fixing<F, Fut>(
+    tool: Tool,
+    agent: &Agent,
+    names: &Names,
+    mut oids: Vec<Oid>,
+    ask: F,
+) -> Result<(), Failure>
+where
+    F: Fn(Vec<Oid>) -> Fut,
+    Fut: std::future::Future<Output = Result<Vec<VarBind>, Error>>,
+{
+    let fix = !agent.app_has('f');
+    let mut out = Out::new();
+    let mut code = 0;
+    loop {
+        match ask(oids.clone()).await {
+            Ok(vbs) => {
+                for vb in &vbs {
+                    print_varbind(&mut out, names, vb, agent.json);
+                }
+                break;
+            }
+            Err(e) => {
+                let Some(OpError::Status { status, index, oid }) = e.operation() else {
+                    out.flush();
+                    return Err(e.into());
+                };
+                out.flush();
+                netsnmp::packet_error(tool, names, *status, *index, oid.as_ref());
+                code = 2;
+                let at = *index as usize;
+                if !fix || at == 0 || at > oids.len() {
+                    break;
+                }
+                oids.remove(at - 1);
+                if oids.is_empty() {
+                    break;
+                }
+            }
+        }
+    }
+    out.flush();
+    match code {
+        0 => Ok(()),
+        c => Err(Failure::Exit(c)),
+    }
+}
+
+/// The uptime Net-SNMP's snmptrap puts in a notification given `''`: the system's, from
+/// /proc/uptime, in hundredths of a second (0 where there is none).
+fn system_uptime() -> u32 {
+    std::fs::read_to_string("/proc/uptime")
+        .ok()
+        .and_then(|t| t.split_whitespace().next()?.parse::<f64>().ok())
+        .map(|s| (s * 100.0) as u64 as u32)
+        .unwrap_or(0)
+}
+
+/// The uptime argument of a notification: `''` for the system's, else hundredths.
+fn uptime_arg(text: &str) -> Result<u32, Failure> {
+    if text.is_empty() {
+        return Ok(system_uptime());
+    }
+    text.parse()
+        .map_err(|_| Failure::Usage(format!("Bad uptime value: {text}")))
+}
+
+/// Sends what `snmptrap` / `snmpinform` send: with -v1 `ENTERPRISE AGENT-ADDR GENERIC
+/// SPECIFIC UPTIME [OID TYPE VALUE]...`, else `UPTIME TRAP-OID [OID TYPE VALUE]...`.
+async fn notify(agent: &Agent, args: &[String], inform: bool) -> Result<(), Failure> {
+    let tool = if inform { Tool::Inform } else { Tool::Trap };
+    let inform = inform || agent.app_has('i');
+    let names = agent.names.load()?;
+    let version = agent.version()?;
+    let missing = |what: &str| Failure::Usage(format!("Missing {what} parameter"));
+    if version == Version::V1 {
+        if inform {
+            return Err(Failure::Usage(
+                "Cannot send INFORM as SNMPv1 PDU".into(),
+            ));
+        }
+        let [enterprise, addr, generic, specific, uptime, rest @ ..] = args else {
+            return Err(missing(match args.len() {
+                0 => "enterprise-oid",
+                1 => "agent",
+                2 => "generic-trap",
+                3 => "specific-trap",
+                _ => "uptime",
+            }));
+        };
+        let enterprise = if enterprise.is_empty() {
+            "1.3.6.1.4.1.3.1.1".parse()?
+        } else {
+            names.resolve(enterprise)?
+        };
+        let agent_addr = if addr.is_empty() {
+            local_ipv4()
+        } else {
+            addr.parse::<std::net::Ipv4Addr>()
+                .map_err(|_| Failure::Usage(format!("unknown host: {addr}")))?
+                .octets()
+        };
+        let generic: i32 = generic
+            .parse()
+            .map_err(|_| Failure::Usage(format!("Bad generic-trap value: {generic}")))?;
+        let specific: i32 = specific
+            .parse()
+            .map_err(|_| Failure::Usage(format!("Bad specific-trap value: {specific}")))?;
+        let trap = snmp_tokio::codec::TrapV1Pdu {
+            enterprise,
+            agent_addr,
+            generic_trap: generic.into(),
+            specific_trap: specific,
+            time_stamp: uptime_arg(uptime)?,
+            varbinds: names::parse_triples(&names, rest, names::TripleFor::Notification)?,
+        };
+        let m = agent.manager(tool).await?;
+        m.send_trap_v1(trap).await?;
+        return Ok(());
+    }
+    let [uptime, trap_oid, rest @ ..] = args else {
+        return Err(missing(if args.is_empty() { "uptime" } else { "trap-oid" }));
+    };
+    let uptime = uptime_arg(uptime)?;
+    let trap_oid = names.resolve(trap_oid)?;
+    let vbs = names::parse_triples(&names, rest, names::TripleFor::Notification)?;
+    let m = agent.manager(tool).await?;
+    if inform {
+        m.send_inform(trap_oid, vbs, uptime).await?;
+    } else {
+        m.send_trap(trap_oid, vbs, uptime).await?;
+    }
     Ok(())
+}
+
+/// This host's first IPv4 address, as snmptrap fills in an empty agent-addr (127.0.0.1 when
+/// it cannot tell).
+fn local_ipv4() -> [u8; 4] {
+    std::net::UdpSocket::bind("0.0.0.0:0")
+        .ok()
+        .and_then(|s| {
+            s.connect("127.0.0.1:9").ok()?;
+            s.local_addr().ok()
+        })
+        .and_then(|a| match a.ip() {
+            std::net::IpAddr::V4(v4) => Some(v4.octets()),
+            std::net::IpAddr::V6(_) => None,
+        })
+        .unwrap_or([127, 0, 0, 1])
 }
 
 async fn demo() -> Result<(), Failure> {
@@ -564,31 +1018,43 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Get { agent, oids } => {
             let names = agent.names.load()?;
             let oids = names.resolve_all(&oids)?;
-            let m = agent.manager().await?;
-            let mut out = Out::new();
-            for vb in m.get_varbinds(oids).await? {
-                print_varbind(&mut out, &names, &vb, agent.json);
-            }
+            let m = agent.manager(Tool::Get).await?;
+            fixing(Tool::Get, &agent, &names, oids, |o| m.get_varbinds(o)).await?;
         }
         Command::Getnext { agent, oids } => {
             let names = agent.names.load()?;
             let oids = names.resolve_all(&oids)?;
-            let m = agent.manager().await?;
-            let mut out = Out::new();
-            for oid in oids {
-                let (o, v) = m.get_next(oid).await?;
-                print_varbind(&mut out, &names, &VarBind::new(o, v), agent.json);
-            }
+            let m = agent.manager(Tool::GetNext).await?;
+            fixing(Tool::GetNext, &agent, &names, oids, |o| {
+                m.get_next_varbinds(o)
+            })
+            .await?;
         }
         Command::Bulkget { agent, oids } => {
             let names = agent.names.load()?;
             let oids = names.resolve_all(&oids)?;
-            let m = agent.manager().await?;
+            let m = agent.manager(Tool::BulkGet).await?;
             let n = agent.app_number('n').unwrap_or(0);
             let r = agent.app_number('r').unwrap_or(10);
             let mut out = Out::new();
-            for (o, v) in m.get_bulk(oids, n, r).await? {
-                print_varbind(&mut out, &names, &VarBind::new(o, v), agent.json);
+            match m.get_bulk(oids, n, r).await {
+                Ok(vbs) => {
+                    for (o, v) in vbs {
+                        print_varbind(&mut out, &names, &VarBind::new(o, v), agent.json);
+                    }
+                }
+                Err(e) => match e.operation() {
+                    Some(OpError::Status { status, index, oid }) => {
+                        return Err(netsnmp::packet_error(
+                            Tool::BulkGet,
+                            &names,
+                            *status,
+                            *index,
+                            oid.as_ref(),
+                        ))
+                    }
+                    _ => return Err(e.into()),
+                },
             }
         }
         Command::Translate(t) => t.run()?,
@@ -604,14 +1070,29 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         } => walk(&agent, oid, true, &w).await?,
         Command::Set { agent, triples } => {
             let names = agent.names.load()?;
-            let vbs = names::parse_triples(&names, &triples)?;
-            let m = agent.manager().await?;
+            let vbs = names::parse_triples(&names, &triples, names::TripleFor::Set)?;
+            let m = agent.manager(Tool::Set).await?;
             let mut out = Out::new();
-            for vb in m
-                .set_many(vbs.into_iter().map(|vb| (vb.oid, vb.value)))
-                .await?
-            {
-                print_varbind(&mut out, &names, &vb, agent.json);
+            match m.set_many(vbs.into_iter().map(|vb| (vb.oid, vb.value))).await {
+                Ok(vbs) => {
+                    if !agent.app_has('q') {
+                        for vb in &vbs {
+                            print_varbind(&mut out, &names, vb, agent.json);
+                        }
+                    }
+                }
+                Err(e) => match e.operation() {
+                    Some(OpError::Status { status, index, oid }) => {
+                        return Err(netsnmp::packet_error(
+                            Tool::Set,
+                            &names,
+                            *status,
+                            *index,
+                            oid.as_ref(),
+                        ))
+                    }
+                    _ => return Err(e.into()),
+                },
             }
         }
         Command::Table {
@@ -634,52 +1115,76 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                     .collect(),
                 None => agent.host.split(',').map(str::to_owned).collect(),
             };
+            let names = agent.names.load()?;
+            let oids = names.resolve_all(&oids)?;
+            agent.check_app(Tool::Get)?;
             let client = Client::with_defaults()?;
+            let mut out = Out::new();
+            let mut failed = false;
+            // One host that does not resolve (or has bad options) fails only itself.
             let mut targets = Vec::new();
             for h in hosts {
                 let one = Agent {
-                    host: h,
+                    host: h.clone(),
                     ..agent.clone()
                 };
-                let cfg = one.builder()?.target_config()?;
-                targets.push(PollTarget::new(cfg));
+                let cfg = one
+                    .builder(Tool::Get)
+                    .and_then(|b| b.target_config().map_err(Failure::from));
+                match cfg {
+                    Ok(cfg) => targets.push(PollTarget::new(cfg)),
+                    Err(e) => {
+                        failed = true;
+                        let text = match &e {
+                            Failure::Snmp(e) => netsnmp::error_text(Tool::Get, &h, e),
+                            other => other.to_string(),
+                        };
+                        let line = if agent.json {
+                            serde_json::json!({ "host": h, "error": text }).to_string()
+                        } else {
+                            format!("{h}: {text}")
+                        };
+                        out.line(&line);
+                    }
+                }
             }
-            let names = agent.names.load()?;
-            let oids = names.resolve_all(&oids)?;
             let mut results = client.poll_many(targets, oids, concurrency);
-            let mut out = Out::new();
             while let Some(r) = results.next().await {
-                let line = match r.result {
-                    Ok(v) => format!("{} {}", r.target, names.line(&r.oid, &v)),
-                    Err(e) => format!("{} {}: {e}", r.target, names.oid(&r.oid)),
+                let host = r.target.to_string();
+                let line = match (&r.result, agent.json) {
+                    (Ok(v), false) => format!("{host} {}", names.line(&r.oid, v)),
+                    (Err(e), false) => {
+                        failed = true;
+                        format!("{host} {}: {}", names.oid(&r.oid), poll_error(&host, e))
+                    }
+                    (Ok(v), true) => {
+                        let mut m = serde_json::Map::new();
+                        m.insert("host".into(), serde_json::json!(host));
+                        m.extend(json_varbind(&names, &r.oid, v));
+                        serde_json::Value::Object(m).to_string()
+                    }
+                    (Err(e), true) => {
+                        failed = true;
+                        serde_json::json!({
+                            "host": host,
+                            "oid": format!("{:#}", r.oid),
+                            "name": names.oid(&r.oid),
+                            "error": poll_error(&host, e),
+                        })
+                        .to_string()
+                    }
                 };
                 if !out.line(&line) {
                     break;
                 }
             }
+            out.flush();
+            if failed {
+                return Err(Failure::Exit(1));
+            }
         }
-        Command::Trap {
-            agent,
-            trap_oid,
-            triples,
-        } => {
-            let names = agent.names.load()?;
-            let trap_oid = names.resolve(&trap_oid)?;
-            let vbs = names::parse_triples(&names, &triples)?;
-            let m = agent.manager().await?;
-            m.send_trap(trap_oid, vbs, 0).await?;
-        }
-        Command::Inform {
-            agent,
-            trap_oid,
-            triples,
-        } => {
-            let names = agent.names.load()?;
-            let trap_oid = names.resolve(&trap_oid)?;
-            let vbs = names::parse_triples(&names, &triples)?;
-            let m = agent.manager().await?;
-            m.send_inform(trap_oid, vbs, 0).await?;
-        }
+        Command::Trap { agent, args } => notify(&agent, &args, false).await?,
+        Command::Inform { agent, args } => notify(&agent, &args, true).await?,
         Command::Listen {
             addr,
             v3_users,
@@ -800,7 +1305,8 @@ async fn run_sim(
     #[cfg(target_os = "linux")]
     {
         let never = std::sync::atomic::AtomicBool::new(false);
-        tokio::task::block_in_place(|| snmp_sim::fast::run(config, make, &never, announce))?;
+        // The runtime has one thread and nothing else to run: serve on it directly.
+        snmp_sim::fast::run(config, make, &never, announce)?;
     }
     #[cfg(not(target_os = "linux"))]
     {
@@ -841,6 +1347,16 @@ fn drops(c: &snmp_tokio::ReceiverCounters) -> [u64; 4] {
     ]
 }
 
+/// A poll result's error, in Net-SNMP's words where it has them.
+fn poll_error(host: &str, e: &Error) -> String {
+    match e.operation() {
+        Some(OpError::Status { status, .. }) => netsnmp::status_text(*status),
+        _ => netsnmp::error_text(Tool::Get, host, e)
+            .trim_end_matches('.')
+            .to_owned(),
+    }
+}
+
 fn version_name(v: Version) -> &'static str {
     match v {
         Version::V1 => "v1",
@@ -849,10 +1365,45 @@ fn version_name(v: Version) -> &'static str {
     }
 }
 
+impl Command {
+    /// The Net-SNMP tool this command stands in for, and the agent as the user wrote it (what
+    /// the error messages name).
+    fn tool_and_peer(&self) -> (Tool, String) {
+        match self {
+            Command::Get { agent, .. } => (Tool::Get, agent.host.clone()),
+            Command::Getnext { agent, .. } => (Tool::GetNext, agent.host.clone()),
+            Command::Bulkget { agent, .. } => (Tool::BulkGet, agent.host.clone()),
+            Command::Walk { agent, .. } => (Tool::Walk, agent.host.clone()),
+            Command::Bulkwalk { agent, .. } => (Tool::BulkWalk, agent.host.clone()),
+            Command::Set { agent, .. } => (Tool::Set, agent.host.clone()),
+            Command::Table { agent, .. } => (Tool::Table, agent.host.clone()),
+            Command::Poll { agent, .. } => (Tool::Get, agent.host.clone()),
+            Command::Trap { agent, .. } => (Tool::Trap, agent.host.clone()),
+            Command::Inform { agent, .. } => (Tool::Inform, agent.host.clone()),
+            Command::Translate(_) => (Tool::Translate, String::new()),
+            _ => (Tool::Other, String::new()),
+        }
+    }
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse_from(table::join_option_values(std::env::args().collect()));
-    let rt = match tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
+    let cli = match Cli::try_parse_from(table::join_option_values(std::env::args().collect())) {
+        Ok(cli) => cli,
+        Err(e) => {
+            // --help and --version go to stdout with 0; a usage error exits 1, as Net-SNMP's
+            // tools do (clap's own code is 2).
+            let _ = e.print();
+            return if e.use_stderr() {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
+    let (tool, peer) = cli.command.tool_and_peer();
+    // One sequential job per process: a current-thread runtime (no worker threads to wake).
+    // `snmp sim` and `snmp listen` serve on it too; the simulator runs its own loop.
+    let rt = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
     {
@@ -864,10 +1415,6 @@ fn main() -> ExitCode {
     };
     match rt.block_on(run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(Failure::Reported) => ExitCode::FAILURE,
-        Err(e) => {
-            eprintln!("snmp: {e}");
-            ExitCode::FAILURE
-        }
+        Err(e) => ExitCode::from(netsnmp::report(tool, &peer, &e)),
     }
 }

@@ -68,13 +68,14 @@ pub(crate) async fn run(
             "--parallel is for walk and bulkwalk; a table fetch does not stripe yet".into(),
         ));
     }
+    agent.check_app(crate::Tool::Table)?;
     let layout = Layout::parse(&agent.app)?;
     let names = agent.names.load()?;
     let oid = names.resolve(table)?;
     // As snmptable: the table itself, nothing else (an entry or a column is refused).
     let not_a_table = || {
         eprintln!("Was that a table? {}", names.oid(&oid));
-        Failure::Reported
+        Failure::Exit(1)
     };
     let node = names.mib.node_by_oid(oid.arcs()).ok_or_else(not_a_table)?;
     let entry = match node.kind() {
@@ -96,7 +97,7 @@ pub(crate) async fn run(
         .map(|c| (c.arc(), c.name().to_owned()))
         .collect();
     let numbers: Vec<u32> = cols.iter().map(|(n, _)| *n).collect();
-    let m = agent.manager().await?;
+    let m = agent.manager(crate::Tool::Table).await?;
     let options = snmp_tokio::WalkOptions::default().with_repetitions(flags.repetitions());
     let (rows, error) = match m
         .get_table_with_options(

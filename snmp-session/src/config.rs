@@ -271,9 +271,13 @@ pub struct WalkOptions {
     pub parallel: u16,
     /// Hand out what ended the walk as a last varbind, as `snmpwalk` prints it: the
     /// endOfMibView exception (v2c/v3), or for v1's noSuchName end a varbind with the last OID
-    /// and the value `EndOfMibView` (which `snmpwalk -v1` prints as `End of MIB`). Off by
-    /// default: a walk normally ends without yielding an exception.
+    /// and the value `EndOfMibView` (which `snmpwalk -v1` prints as `End of MIB`); and when
+    /// the GET of the root after an empty walk answers an exception (`No Such Object`), that
+    /// varbind. Off by default: a walk normally ends without yielding an exception.
     pub yield_end_of_mib: bool,
+    /// Do not fall back to a GET of the root when the walk finds nothing (`snmpwalk -CI`;
+    /// default off: an empty walk asks for the root itself, which may be an instance).
+    pub no_root_get: bool,
 }
 
 impl WalkOptions {
@@ -298,6 +302,13 @@ impl WalkOptions {
     /// These options with a result limit.
     pub fn with_max_results(mut self, max: usize) -> Self {
         self.max_results = Some(max);
+        self
+    }
+
+    /// These options with or without the GET of the root after an empty walk (`false` is
+    /// `snmpwalk -CI`).
+    pub fn with_root_get(mut self, yes: bool) -> Self {
+        self.no_root_get = !yes;
         self
     }
 

@@ -95,10 +95,11 @@ impl WalkOp {
         if self.tried_get {
             // The GET of the root after an empty walk.
             if g.error_status == ErrorStatus::NoError {
+                let marker = self.options.yield_end_of_mib;
                 let found: Vec<VarBind> = g
                     .varbinds
                     .into_iter()
-                    .filter(|vb| !vb.value.is_exception())
+                    .filter(|vb| marker || !vb.value.is_exception())
                     .collect();
                 if !found.is_empty() {
                     out.push(Output::Varbinds(found));
@@ -257,7 +258,12 @@ impl WalkOp {
     /// The walk reached its end: if it found nothing, try a GET of the root itself (the root
     /// may be an instance, which `snmpwalk` prints in that case).
     fn end(&mut self) -> Step {
-        if self.count == 0 && !self.tried_get && !self.marker && !self.stripe {
+        if self.count == 0
+            && !self.tried_get
+            && !self.marker
+            && !self.stripe
+            && !self.options.no_root_get
+        {
             self.tried_get = true;
             return Step::Send;
         }

@@ -1,0 +1,270 @@
+//! What Net-SNMP's tools print when something goes wrong, and how they read a host: the texts
+//! here are copied from Net-SNMP 5.9 (its tools and libnetsnmp), so that a script written
+//! against `snmpget` reads `snmp get` alike.
+
+use snmp_tokio::codec::ErrorStatus;
+use snmp_tokio::session::{Error as OpError, ReportKind};
+use snmp_tokio::{Error, Oid};
+
+use crate::names::Names;
+use crate::Failure;
+
+/// The Net-SNMP tool a command stands in for: its name and the small differences in the
+/// texts of each (`Timeout: ...` ends with a period in some, `Error in packet` in others).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Tool {
+    Get,
+    GetNext,
+    BulkGet,
+    Walk,
+    BulkWalk,
+    Set,
+    Table,
+    Trap,
+    Inform,
+    Translate,
+    Other,
+}
+
+impl Tool {
+    /// Net-SNMP's name for it.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Tool::Get => "snmpget",
+            Tool::GetNext => "snmpgetnext",
+            Tool::BulkGet => "snmpbulkget",
+            Tool::Walk => "snmpwalk",
+            Tool::BulkWalk => "snmpbulkwalk",
+            Tool::Set => "snmpset",
+            Tool::Table => "snmptable",
+            Tool::Trap => "snmptrap",
+            Tool::Inform => "snmpinform",
+            Tool::Translate => "snmptranslate",
+            Tool::Other => "snmp",
+        }
+    }
+
+    /// `Timeout: No Response from HOST.`: snmpget and snmpgetnext end it with a period.
+    fn timeout_period(self) -> bool {
+        matches!(self, Tool::Get | Tool::GetNext)
+    }
+
+    /// `Error in packet`: snmpget alone writes it without a period.
+    fn packet_period(self) -> bool {
+        self != Tool::Get
+    }
+
+    /// The `-C` letters the tool takes (a letter followed by `#` takes a number or a value).
+    pub(crate) fn app_letters(self) -> &'static str {
+        match self {
+            Tool::Get | Tool::GetNext => "f",
+            Tool::BulkGet => "n#r#",
+            Tool::Walk => "pcitTIE#",
+            Tool::BulkWalk => "cin#pr#",
+            Tool::Set => "q",
+            Tool::Table => "bBc#f#hHilr#w#",
+            Tool::Trap | Tool::Inform => "i",
+            Tool::Translate | Tool::Other => "",
+        }
+    }
+}
+
+/// libnetsnmp's text for an error-status (`snmp_errstring`).
+pub(crate) fn status_text(status: ErrorStatus) -> String {
+    use ErrorStatus as E;
+    match status {
+        E::NoError => "(noError) No Error",
+        E::TooBig => "(tooBig) Response message would have been too large.",
+        E::NoSuchName => "(noSuchName) There is no such variable name in this MIB.",
+        E::BadValue => "(badValue) The value given has the wrong type or length.",
+        E::ReadOnly => {
+            "(readOnly) The two parties used do not have access to use the specified SNMP PDU."
+        }
+        E::GenErr => "(genError) A general failure occured",
+        E::NoAccess => "noAccess",
+        E::WrongType => "wrongType (The set datatype does not match the data type the agent expects)",
+        E::WrongLength => {
+            "wrongLength (The set value has an illegal length from what the agent expects)"
+        }
+        E::WrongEncoding => "wrongEncoding",
+        E::WrongValue => "wrongValue (The set value is illegal or unsupported in some way)",
+        E::NoCreation => {
+            "noCreation (That table does not support row creation or that object can not ever be created)"
+        }
+        E::InconsistentValue => {
+            "inconsistentValue (The set value is illegal or unsupported in some way)"
+        }
+        E::ResourceUnavailable => {
+            "resourceUnavailable (This is likely a out-of-memory failure within the agent)"
+        }
+        E::CommitFailed => "commitFailed",
+        E::UndoFailed => "undoFailed",
+        E::AuthorizationError => "authorizationError (access denied to that object)",
+        E::NotWritable => "notWritable (That object does not support modification)",
+        E::InconsistentName => "inconsistentName (That object can not currently be created)",
+        _ => return format!("Unknown Error {}", i32::from(status)),
+    }
+    .to_owned()
+}
+
+/// libnetsnmp's text for a v3 Report (`snmp_api_errstring`).
+fn report_text(kind: &ReportKind) -> String {
+    match kind {
+        ReportKind::UnsupportedSecurityLevel => "Unsupported security level".into(),
+        ReportKind::NotInTimeWindow => "Not in time window".into(),
+        ReportKind::UnknownUserName => "Unknown user name".into(),
+        ReportKind::UnknownEngineId => "Unknown engine ID".into(),
+        ReportKind::WrongDigest => {
+            "Authentication failure (incorrect password, community or key)".into()
+        }
+        ReportKind::DecryptionError => "Decryption error".into(),
+        ReportKind::UnknownContext => "Unknown Context".into(),
+        other => other.to_string(),
+    }
+}
+
+/// Prints an error-status answer as the tool does (`Error in packet`, `Reason:`, `Failed
+/// object:`) and gives the exit code, 2.
+pub(crate) fn packet_error(
+    tool: Tool,
+    names: &Names,
+    status: ErrorStatus,
+    index: u32,
+    oid: Option<&Oid>,
+) -> Failure {
+    let mut text = format!(
+        "Error in packet{}\nReason: {}\n",
+        if tool.packet_period() { "." } else { "" },
+        status_text(status)
+    );
+    if index != 0 {
+        text.push_str("Failed object: ");
+        if let Some(oid) = oid {
+            text.push_str(&names.oid(oid));
+            text.push('\n');
+        }
+        text.push('\n');
+    }
+    eprint!("{text}");
+    Failure::Exit(2)
+}
+
+/// An unknown name as libnetsnmp says it (`X: Unknown Object Identifier (Sub-id not found:
+/// (top) -> X)`), with our suggestions on a line of their own.
+pub(crate) fn name_error(e: &snmp_mib::ResolveError) -> String {
+    use snmp_mib::ResolveError as R;
+    match e {
+        R::UnknownName {
+            text,
+            name,
+            suggestions,
+        } => {
+            let first = text.split("::").last().unwrap_or(text);
+            let mut s = if text.contains("::") {
+                format!("{text}: Unknown Object Identifier")
+            } else if first.trim_start_matches('.').starts_with(name.as_str()) {
+                format!("{text}: Unknown Object Identifier (Sub-id not found: (top) -> {name})")
+            } else {
+                format!("{text}: Unknown Object Identifier ({name})")
+            };
+            if !suggestions.is_empty() {
+                s.push_str(&format!("\nDid you mean: {}?", suggestions.join(", ")));
+            }
+            s
+        }
+        R::UnknownModule { text, module } => format!(
+            "Cannot find module ({module}): At line 1 in (none)\n{text}: Unknown Object Identifier"
+        ),
+        R::Syntax { text, part } => format!("{text}: Unknown Object Identifier ({part})"),
+        other => other.to_string(),
+    }
+}
+
+/// Prints `e` as the tool would and gives the exit code.
+pub(crate) fn report(tool: Tool, host: &str, e: &Failure) -> u8 {
+    match e {
+        Failure::Exit(code) => *code,
+        Failure::Usage(m) => {
+            eprintln!("{m}");
+            1
+        }
+        Failure::Snmp(e) => {
+            eprintln!("{}", error_text(tool, host, e));
+            1
+        }
+    }
+}
+
+/// The text of a library error, in Net-SNMP's words where it has them.
+pub(crate) fn error_text(tool: Tool, host: &str, e: &Error) -> String {
+    let name = tool.name();
+    match e {
+        Error::Name(n) => name_error(n),
+        Error::Resolve(h) => format!("{name}: Unknown host ({h})"),
+        Error::Credentials(u) => format!("{name}: {u}"),
+        _ => match e.operation() {
+            Some(OpError::Timeout { .. }) => format!(
+                "Timeout: No Response from {host}{}",
+                if tool.timeout_period() { "." } else { "" }
+            ),
+            Some(OpError::Report(kind)) => format!("{name}: {}", report_text(kind)),
+            Some(OpError::Status { status, .. }) => {
+                format!("Error in packet\nReason: {}", status_text(*status))
+            }
+            Some(other) => format!("{name}: {other}"),
+            None => format!("{name}: {e}"),
+        },
+    }
+}
+
+/// A host as Net-SNMP's tools take it: `HOST`, `HOST:PORT`, `[IPv6]:PORT`, with an optional
+/// transport (`udp:`, `udp6:`, `udpv6:`, `udpipv6:`). TCP and the other transports are refused
+/// with a plain message: this toolkit speaks UDP only.
+pub(crate) fn host(text: &str) -> Result<String, Failure> {
+    let lower = text.to_ascii_lowercase();
+    for prefix in ["udp6:", "udpv6:", "udpipv6:", "udp:"] {
+        if lower.starts_with(prefix) {
+            return Ok(text[prefix.len()..].to_owned());
+        }
+    }
+    for prefix in [
+        "tcp:", "tcp6:", "tcpv6:", "tcpipv6:", "unix:", "ipx:", "aal5pvc:", "dtlsudp:", "tls:",
+        "tlstcp:", "ssh:",
+    ] {
+        if lower.starts_with(prefix) {
+            return Err(Failure::Usage(format!(
+                "{text}: the {} transport is not supported (this tool speaks SNMP over UDP only; \
+                 use udp: or udp6:)",
+                &prefix[..prefix.len() - 1]
+            )));
+        }
+    }
+    Ok(text.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hosts_as_net_snmp_writes_them() {
+        assert_eq!(host("udp:127.0.0.1:161").unwrap(), "127.0.0.1:161");
+        assert_eq!(host("udp6:[::1]:1161").unwrap(), "[::1]:1161");
+        assert_eq!(host("UDP6:::1").unwrap(), "::1");
+        assert_eq!(host("localhost").unwrap(), "localhost");
+        let Err(Failure::Usage(m)) = host("tcp:127.0.0.1:161") else {
+            panic!("tcp accepted");
+        };
+        assert!(m.contains("tcp transport is not supported"), "{m}");
+    }
+
+    #[test]
+    fn texts_per_tool() {
+        assert!(Tool::Get.timeout_period() && !Tool::Walk.timeout_period());
+        assert!(!Tool::Get.packet_period() && Tool::Set.packet_period());
+        assert_eq!(
+            status_text(ErrorStatus::NotWritable),
+            "notWritable (That object does not support modification)"
+        );
+    }
+}
