@@ -14,6 +14,7 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand};
 
 mod config;
+mod listen;
 mod names;
 mod netsnmp;
 mod table;
@@ -141,6 +142,18 @@ fn hex_octets(text: &str) -> Option<Vec<u8>> {
         .step_by(2)
         .map(|i| t.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok()))
         .collect()
+}
+
+/// An engine ID option (`-e`, `-E`): hex, 5 to 32 octets, with Net-SNMP's two messages.
+fn engine_id_arg(text: &str, flag: char) -> Result<Vec<u8>, Failure> {
+    let id = hex_octets(text)
+        .ok_or_else(|| Failure::Usage(format!("Bad engine ID value after -3{flag} flag.")))?;
+    if !(5..=32).contains(&id.len()) {
+        return Err(Failure::Usage(format!(
+            "Invalid engine ID value after -{flag} flag."
+        )));
+    }
+    Ok(id)
 }
 
 impl Agent {
@@ -336,9 +349,7 @@ impl Agent {
                     b = b.context_name(n);
                 }
                 if let Some(e) = &self.context_engine_id {
-                    let id = hex_octets(e).ok_or_else(|| {
-                        Failure::Usage("Bad engine ID value after -3E flag.".into())
-                    })?;
+                    let id = engine_id_arg(e, 'E')?;
                     b = b.context_engine_id(id);
                 }
                 b.aes_key_extension(AesKeyExtension::Auto)
@@ -350,11 +361,7 @@ impl Agent {
     fn local_engine_id(&self) -> Result<Option<Vec<u8>>, Failure> {
         self.engine_id
             .as_deref()
-            .map(|e| {
-                hex_octets(e)
-                    .filter(|id| (5..=32).contains(&id.len()))
-                    .ok_or_else(|| Failure::Usage("Bad engine ID value after -3e flag.".into()))
-            })
+            .map(|e| engine_id_arg(e, 'e'))
             .transpose()
     }
 
@@ -442,11 +449,15 @@ enum Command {
         walk: WalkFlags,
         oid: Option<String>,
     },
-    /// SET (snmpset): OID TYPE VALUE triples; TYPE one of i u t a o s x c C (as snmpset).
+    /// SET (snmpset): OID TYPE VALUE triples. TYPE, as snmpset: i INTEGER (or an enumeration
+    /// label), u Unsigned32, t TimeTicks, a IpAddress, o OID, s string, x hex string, d
+    /// decimal string, b BITS, n NULL, U I F D Opaque counter64/int64/float/double, = the
+    /// MIB's type.
     Set {
         #[command(flatten)]
         agent: Agent,
-        #[arg(required = true, num_args = 3.., allow_negative_numbers = true)]
+        /// OID TYPE VALUE, repeated.
+        #[arg(value_name = "OID TYPE VALUE", required = true, num_args = 1.., allow_negative_numbers = true)]
         triples: Vec<String>,
     },
     /// A table as snmptable lays it out: the table (or its entry), optionally the column
@@ -493,12 +504,14 @@ enum Command {
     },
     /// Print received traps and informs (drop counters go to stderr when they change).
     Listen {
-        /// Address to listen on.
-        #[arg(default_value = "127.0.0.1:16200")]
+        /// Address to listen on: [udp:|udp6:]host:port, as snmptrapd's listening address.
+        #[arg(default_value = "127.0.0.1:16200", value_name = "ADDRESS")]
         addr: String,
-        /// A v3 user: NAME[:AUTH:AUTHPASS[:PRIV:PRIVPASS]] (Net-SNMP protocol names);
-        /// notifications in its name are accepted only at the level its keys allow.
-        #[arg(long = "v3-user")]
+        #[command(flatten)]
+        auth: ListenAuth,
+        /// More v3 users: NAME[:AUTH:AUTHPASS[:PRIV:PRIVPASS]] (Net-SNMP protocol names);
+        /// notifications in a user's name are accepted only at the level its keys allow.
+        #[arg(long = "v3-user", value_name = "USER")]
         v3_users: Vec<String>,
         #[command(flatten)]
         names: MibOpts,
@@ -531,6 +544,65 @@ enum Command {
     },
     /// Start an embedded simulated agent and run every Manager operation against it.
     Demo,
+}
+
+/// Who `snmp listen` accepts notifications from, with the option letters of the other
+/// commands (snmptrapd takes them from its configuration: `authCommunity`, `createUser`).
+#[derive(Args, Clone, Default)]
+struct ListenAuth {
+    /// Accept v1/v2c notifications with this community only (repeatable; default: any).
+    #[arg(short = 'c', value_name = "COMMUNITY")]
+    communities: Vec<String>,
+    /// A v3 user to accept (as snmptrapd's createUser and authUser).
+    #[arg(short = 'u', value_name = "USER-NAME")]
+    user: Option<String>,
+    /// Its authentication protocol: MD5, SHA, SHA-224, SHA-256, SHA-384, SHA-512.
+    #[arg(short = 'a', value_name = "PROTOCOL")]
+    auth: Option<String>,
+    /// Its authentication pass phrase.
+    #[arg(short = 'A', value_name = "PASSPHRASE")]
+    auth_pass: Option<String>,
+    /// Its privacy protocol: DES, AES, AES-192, AES-256, AES192C, AES256C.
+    #[arg(short = 'x', value_name = "PROTOCOL")]
+    privacy: Option<String>,
+    /// Its privacy pass phrase.
+    #[arg(short = 'X', value_name = "PASSPHRASE")]
+    priv_pass: Option<String>,
+    /// The engine ID of the sender whose traps the user's keys are for (createUser -e), in
+    /// hex; traps of that user from other engines are dropped. Default: any engine.
+    #[arg(short = 'e', value_name = "ENGINE-ID")]
+    engine_id: Option<String>,
+}
+
+impl ListenAuth {
+    /// The `-u` user, with its keys.
+    fn user(&self) -> Result<Option<snmp_tokio::UsmUser>, Failure> {
+        let Some(name) = &self.user else {
+            return Ok(None);
+        };
+        let mut user = snmp_tokio::UsmUser::new(name);
+        if let Some(pass) = &self.auth_pass {
+            let a = self.auth.as_deref().unwrap_or("MD5");
+            let p = AuthProtocol::from_name(a).ok_or_else(|| {
+                Failure::Usage(format!(
+                    "Invalid authentication protocol specified after -3a flag: {a}"
+                ))
+            })?;
+            user = user.with_auth(p, pass.as_bytes()).map_err(Error::Credentials)?;
+            if let Some(pass) = &self.priv_pass {
+                let x = self.privacy.as_deref().unwrap_or("DES");
+                let p = PrivProtocol::from_net_snmp_name(x).ok_or_else(|| {
+                    Failure::Usage(format!(
+                        "Invalid privacy protocol specified after -3x flag: {x}"
+                    ))
+                })?;
+                user = user
+                    .with_privacy(p, pass.as_bytes())
+                    .map_err(Error::Credentials)?;
+            }
+        }
+        Ok(Some(user))
+    }
 }
 
 /// Faults `snmp sim` injects.
@@ -670,8 +742,11 @@ async fn walk(
     let started = std::time::Instant::now();
     let mut out = Out::new();
     let mut count = 0usize;
+    let mut options = options;
     if agent.app_has('i') {
-        // -Ci: the root itself first, whatever the agent says of it.
+        // -Ci: the root itself first, whatever the agent says of it (and then no second GET
+        // of it when the walk finds nothing).
+        options = options.with_root_get(false);
         match m.get_varbinds([root.clone()]).await {
             Ok(vbs) => {
                 for vb in vbs {
@@ -683,10 +758,12 @@ async fn walk(
             Err(e) => return Err(e.into()),
         }
     }
+    let root_copy = root.clone();
     let mut stream = m.walk_with_options(root, size, options);
     let progress = std::io::IsTerminal::is_terminal(&std::io::stderr()) && !agent.json;
     let v1 = agent.version()? == Version::V1;
     let mut failure = None;
+    let mut stopped_at_end = false;
     while let Some(item) = stream.next().await {
         let (oid, value) = match item {
             Ok(x) => x,
@@ -696,6 +773,7 @@ async fn walk(
             }
         };
         if end.as_ref().is_some_and(|end| &oid >= end) {
+            stopped_at_end = true;
             break;
         }
         if v1 && value == Value::EndOfMibView && !agent.json {
@@ -710,6 +788,16 @@ async fn walk(
         }
         if progress && count % 1000 == 0 {
             eprint!("\r{count} varbinds...");
+        }
+    }
+    drop(stream);
+    if stopped_at_end && count == 0 && !options.no_root_get {
+        // As snmpwalk: a walk that -CE ended before anything asks for the root itself.
+        if let Ok(vbs) = m.get_varbinds([root_copy]).await {
+            for vb in vbs {
+                count += 1;
+                print_varbind(&mut out, &names, &vb, agent.json);
+            }
         }
     }
     out.flush();
@@ -747,13 +835,13 @@ async fn walk(
     if agent.app_has('p') {
         out.line(&format!("Variables found: {count}"));
     }
+    out.flush();
     if agent.app_has('t') && !bulk {
-        out.line(&format!(
+        eprintln!(
             "Total traversal time = {:.6} seconds",
             started.elapsed().as_secs_f64()
-        ));
+        );
     }
-    out.flush();
     match code {
         0 => Ok(()),
         c => Err(Failure::Exit(c)),
@@ -1187,32 +1275,55 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Inform { agent, args } => notify(&agent, &args, true).await?,
         Command::Listen {
             addr,
+            auth,
             v3_users,
             names,
         } => {
             let names = names.load()?;
-            let addr = snmp_tokio::resolve(&addr, 162)?;
-            let mut rx =
-                TrapReceiver::bind::<Tokio>(addr, snmp_tokio::ReceiverConfig::default()).await?;
+            let addr = snmp_tokio::resolve(&netsnmp::host(&addr)?, 162)?;
+            let mut config = snmp_tokio::ReceiverConfig::default();
+            config.communities = auth
+                .communities
+                .iter()
+                .map(|c| snmp_tokio::codec::Bytes::copy_from_slice(c.as_bytes()))
+                .collect();
+            let mut rx = TrapReceiver::bind::<Tokio>(addr, config).await?;
+            if let Some(user) = auth.user()? {
+                rx.add_user(user);
+            }
             for spec in v3_users {
                 rx.add_user(parse_user(&spec)?);
             }
+            let only_engine = auth
+                .engine_id
+                .as_deref()
+                .map(|e| engine_id_arg(e, 'e'))
+                .transpose()?;
             eprintln!("listening on {}", rx.local_addr());
+            let local = rx.local_addr();
+            let hosts = listen::Hosts::read();
             let mut reported = snmp_tokio::ReceiverCounters::default();
             let mut tick = tokio::time::interval(Duration::from_secs(1));
+            let mut out = Out::new();
             loop {
                 tokio::select! {
                     n = rx.next() => {
                         let Some(n) = n else { break };
-                        println!(
-                            "{} {} from {}",
-                            n.pdu_type_name(),
-                            version_name(n.version),
-                            n.source
-                        );
-                        for vb in &n.varbinds {
-                            println!("  {}", names.line(&vb.oid, &vb.value));
+                        let from_other_engine = match (&only_engine, &n.v3) {
+                            (Some(id), Some(v3)) => {
+                                n.pdu_type == snmp_tokio::codec::PduType::SnmpV2Trap
+                                    && v3.engine_id.as_ref() != id.as_slice()
+                            }
+                            _ => false,
+                        };
+                        if from_other_engine {
+                            continue;
                         }
+                        let text = listen::format(&names, &hosts, &n, local, std::time::SystemTime::now());
+                        if !out.line(&text) {
+                            break;
+                        }
+                        out.flush();
                     }
                     _ = tick.tick() => {
                         // What was dropped, once a second when it changed.
@@ -1354,14 +1465,6 @@ fn poll_error(host: &str, e: &Error) -> String {
         _ => netsnmp::error_text(Tool::Get, host, e)
             .trim_end_matches('.')
             .to_owned(),
-    }
-}
-
-fn version_name(v: Version) -> &'static str {
-    match v {
-        Version::V1 => "v1",
-        Version::V2c => "v2c",
-        Version::V3 => "v3",
     }
 }
 

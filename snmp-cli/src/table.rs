@@ -15,6 +15,11 @@ struct Layout {
     no_headers: bool,
     separator: Option<String>,
     width: Option<usize>,
+    /// -Ch: only the column headers (snmptable then says the table has no entries, as it
+    /// fetched none).
+    headers_only: bool,
+    /// -Cc N: every column N characters wide, values cut to fit.
+    column_width: Option<usize>,
 }
 
 impl Layout {
@@ -28,6 +33,14 @@ impl Layout {
                     'i' => l.index = true,
                     'l' => l.left = true,
                     'H' => l.no_headers = true,
+                    'h' => l.headers_only = true,
+                    'c' => {
+                        let n = chars.as_str();
+                        l.column_width = Some(n.parse::<usize>().map_err(|_| {
+                            Failure::Usage(format!("-Cc: not a width: {n}"))
+                        })?);
+                        break;
+                    }
                     'f' => {
                         l.separator = Some(chars.as_str().to_owned());
                         break;
@@ -42,7 +55,8 @@ impl Layout {
                     }
                     // Request shaping, read elsewhere: -Cr N, -Cc (no OID check), -CB.
                     'r' | 'n' => break,
-                    'c' | 'B' => {}
+                    // -CB (GETNEXT only) changes the requests, not the output.
+                    'B' => {}
                     other => {
                         return Err(Failure::Usage(format!(
                             "{other}: unknown table option (-C b i l H f w r c B)"
@@ -97,6 +111,22 @@ pub(crate) async fn run(
         .map(|c| (c.arc(), c.name().to_owned()))
         .collect();
     let numbers: Vec<u32> = cols.iter().map(|(n, _)| *n).collect();
+    if layout.headers_only {
+        // As snmptable -Ch: the header line alone, nothing fetched.
+        let mut out = Out::new();
+        let mut h = headers(&cols, &layout);
+        if layout.index {
+            h.insert(0, "index".to_owned());
+        }
+        let line = match &layout.separator {
+            Some(sep) => h.join(sep),
+            None => h.iter().map(|c| format!(" {c}")).collect(),
+        };
+        out.line(&line);
+        out.line(&format!("{}: No entries", names.oid(&table_oid)));
+        out.flush();
+        return Ok(());
+    }
     let m = agent.manager(crate::Tool::Table).await?;
     let options = snmp_tokio::WalkOptions::default().with_repetitions(flags.repetitions());
     let (rows, error) = match m
@@ -112,6 +142,10 @@ pub(crate) async fn run(
         Err(e) => (e.rows, Some(e.error)),
     };
     let mut out = Out::new();
+    if rows.is_empty() && error.is_some() {
+        // Nothing came: the error alone, as snmptable.
+        return Err(error.map(Failure::from).unwrap_or(Failure::Exit(1)));
+    }
     print(
         &mut out,
         &names,
@@ -126,6 +160,24 @@ pub(crate) async fn run(
         Some(e) => Err(e.into()),
         None => Ok(()),
     }
+}
+
+/// The column names, their common prefix cut with -Cb.
+fn headers(cols: &[(u32, String)], layout: &Layout) -> Vec<String> {
+    let mut headers: Vec<String> = cols.iter().map(|(_, n)| n.clone()).collect();
+    if layout.brief && headers.len() > 1 {
+        let first = headers[0].clone();
+        let common = headers.iter().skip(1).fold(first.len(), |acc, h| {
+            first
+                .bytes()
+                .zip(h.bytes())
+                .take(acc)
+                .take_while(|(a, b)| a == b)
+                .count()
+        });
+        headers = headers.iter().map(|h| h[common..].to_owned()).collect();
+    }
+    headers
 }
 
 fn print(
@@ -144,20 +196,7 @@ fn print(
     }
     let mut quick = names.fmt.clone();
     quick.quick = true;
-    // Headers: the column names, their common prefix cut with -Cb.
-    let mut headers: Vec<String> = cols.iter().map(|(_, n)| n.clone()).collect();
-    if layout.brief && headers.len() > 1 {
-        let first = headers[0].clone();
-        let common = headers.iter().skip(1).fold(first.len(), |acc, h| {
-            first
-                .bytes()
-                .zip(h.bytes())
-                .take(acc)
-                .take_while(|(a, b)| a == b)
-                .count()
-        });
-        headers = headers.iter().map(|h| h[common..].to_owned()).collect();
-    }
+    let mut headers = headers(cols, layout);
     let mut grid: Vec<Vec<String>> = Vec::with_capacity(rows.len());
     for r in rows {
         let mut line = Vec::with_capacity(cols.len() + 1);
@@ -203,8 +242,23 @@ fn print(
         }
         return;
     }
+    if let Some(n) = layout.column_width {
+        // -Cc N: fixed columns of N - 1 characters and a space.
+        let w = n.saturating_sub(1);
+        for line in &mut grid {
+            for cell in line.iter_mut() {
+                *cell = cell.chars().take(w).collect();
+            }
+        }
+        for h in &mut headers {
+            *h = h.chars().take(w).collect();
+        }
+    }
     let widths: Vec<usize> = (0..headers.len())
         .map(|c| {
+            if let Some(n) = layout.column_width {
+                return n.saturating_sub(1);
+            }
             if c < usize::from(layout.index) {
                 // snmptable starts the index width at sizeof("index"), 6.
                 return grid
@@ -277,16 +331,30 @@ fn print(
     }
 }
 
-/// Net-SNMP's table options that take their value as the next argument (`-Cf ,`,
-/// `-Cw 60`) become one argument (`-Cf,`) before clap sees them.
+/// Net-SNMP's `-C` letters that take their value as the next argument (snmptable's `-Cf ,`
+/// and `-Cw 60`, snmpwalk's `-CE OID`, `-Cr 25`) become one argument (`-Cf,`) before clap sees
+/// them. Only for the commands whose tool reads them so: `snmp get -Cf` is snmpget's
+/// "do not fix" flag, not a separator.
 pub(crate) fn join_option_values(args: Vec<String>) -> Vec<String> {
+    let command = args.get(1).cloned().unwrap_or_default();
+    let joined: &[&str] = match command.as_str() {
+        "table" => &["-Cf", "-Cw", "-Cr", "-Cc"],
+        "walk" => &["-CE"],
+        _ => &[],
+    };
+    let numeric = |a: &str| matches!(a, "-Cr" | "-Cn" | "-Cw" | "-Cc");
     let mut out = Vec::with_capacity(args.len());
     let mut it = args.into_iter().peekable();
     while let Some(a) = it.next() {
-        if matches!(a.as_str(), "-Cf" | "-Cw" | "-Cr" | "-Cn") {
-            if let Some(v) = it.next() {
-                out.push(format!("{a}{v}"));
-                continue;
+        if joined.contains(&a.as_str()) {
+            let takes = it
+                .peek()
+                .is_some_and(|v| !numeric(&a) || v.parse::<u32>().is_ok());
+            if takes {
+                if let Some(v) = it.next() {
+                    out.push(format!("{a}{v}"));
+                    continue;
+                }
             }
         }
         out.push(a);

@@ -1,0 +1,169 @@
+//! `snmp listen` prints what it receives as snmptrapd prints it with its default formats:
+//!
+//! ```text
+//! 2026-12-02 03:31:19 localhost [UDP: [127.0.0.1]:53484->[127.0.0.1]:17162]:
+//! DISMAN-EVENT-MIB::sysUpTimeInstance = Timeticks: (117886) 0:19:38.86	SNMPv2-MIB::snmpTrapOID.0 = OID: SNMPv2-MIB::coldStart
+//! 2026-12-02 03:31:19 127.0.0.1 [127.0.0.1] (via UDP: [127.0.0.1]:43575->[127.0.0.1]:17162) TRAP, SNMP v1, community public
+//! 	SNMPv2-SMI::enterprises.3.1.1 Link Down Trap (0) Uptime: 0:00:00.55
+//! 	IF-MIB::ifIndex.1 = INTEGER: 1
+//! ```
+
+use std::net::{IpAddr, SocketAddr};
+use std::time::SystemTime;
+
+use snmp_tokio::codec::GenericTrap;
+use snmp_tokio::{Notification, Value};
+
+use crate::names::Names;
+
+/// Host names for addresses, from `/etc/hosts` (snmptrapd asks the resolver; we read the
+/// file only, so a listener never waits on DNS).
+pub(crate) struct Hosts(Vec<(IpAddr, String)>);
+
+impl Hosts {
+    pub(crate) fn read() -> Hosts {
+        let text = std::fs::read_to_string("/etc/hosts").unwrap_or_default();
+        Hosts::parse(&text)
+    }
+
+    fn parse(text: &str) -> Hosts {
+        let mut names = Vec::new();
+        for line in text.lines() {
+            let line = line.split('#').next().unwrap_or("");
+            let mut words = line.split_whitespace();
+            let (Some(ip), Some(name)) = (words.next(), words.next()) else {
+                continue;
+            };
+            if let Ok(ip) = ip.parse::<IpAddr>() {
+                names.push((ip, name.to_owned()));
+            }
+        }
+        Hosts(names)
+    }
+
+    /// The first name of `ip`, or the address itself.
+    fn name(&self, ip: IpAddr) -> String {
+        self.0
+            .iter()
+            .find(|(a, _)| *a == ip)
+            .map(|(_, n)| n.clone())
+            .unwrap_or_else(|| ip.to_string())
+    }
+}
+
+/// `UDP: [127.0.0.1]:53484->[127.0.0.1]:17162`, as Net-SNMP formats a UDP transport.
+fn transport(from: SocketAddr, to: SocketAddr) -> String {
+    let kind = if from.is_ipv6() { "UDP/IPv6" } else { "UDP" };
+    format!(
+        "{kind}: [{}]:{}->[{}]:{}",
+        from.ip(),
+        from.port(),
+        to.ip(),
+        to.port()
+    )
+}
+
+/// `2026-12-02 03:31:19`, in UTC.
+pub(crate) fn timestamp(t: SystemTime) -> String {
+    let secs = t
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let (days, rem) = (secs / 86_400, secs % 86_400);
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02}",
+        rem / 3600,
+        rem / 60 % 60,
+        rem % 60
+    )
+}
+
+/// Net-SNMP's words for a generic trap (`%W`).
+fn generic_name(g: GenericTrap) -> &'static str {
+    match g {
+        GenericTrap::ColdStart => "Cold Start",
+        GenericTrap::WarmStart => "Warm Start",
+        GenericTrap::LinkDown => "Link Down",
+        GenericTrap::LinkUp => "Link Up",
+        GenericTrap::AuthenticationFailure => "Authentication Failure",
+        GenericTrap::EgpNeighborLoss => "EGP Neighbor Loss",
+        GenericTrap::EnterpriseSpecific => "Enterprise Specific",
+        _ => "Unknown",
+    }
+}
+
+/// One notification as snmptrapd prints it (without the last newline).
+pub(crate) fn format(
+    names: &Names,
+    hosts: &Hosts,
+    n: &Notification,
+    local: SocketAddr,
+    now: SystemTime,
+) -> String {
+    let varbinds: Vec<String> = n
+        .varbinds
+        .iter()
+        .map(|vb| names.line(&vb.oid, &vb.value))
+        .collect();
+    let when = timestamp(now);
+    let via = transport(n.source, local);
+    match &n.v1 {
+        Some(v1) => {
+            let agent = IpAddr::from(v1.agent_addr);
+            let uptime = names.fmt.value(
+                &names.mib,
+                &snmp_tokio::Oid::from_arcs(&[1, 3, 6, 1, 2, 1, 1, 3, 0]),
+                &Value::TimeTicks(n.uptime.unwrap_or(0)),
+            );
+            // The value alone, as %#T: `0:00:00.55`.
+            let uptime = uptime.rsplit(") ").next().unwrap_or(&uptime).to_owned();
+            let community = n
+                .community
+                .as_ref()
+                .map(|c| String::from_utf8_lossy(c).into_owned())
+                .unwrap_or_default();
+            let tabbed: String = varbinds.iter().map(|v| format!("\t{v}")).collect();
+            format!(
+                "{when} {agent} [{agent}] (via {via}) TRAP, SNMP v1, community {community}\n\t{} {} Trap ({}) Uptime: {uptime}\n{tabbed}",
+                names.oid(&v1.enterprise),
+                generic_name(v1.generic_trap),
+                v1.specific_trap,
+            )
+        }
+        None => format!(
+            "{when} {} [{via}]:\n{}",
+            hosts.name(n.source.ip()),
+            varbinds.join("\t")
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utc_timestamps() {
+        let t = SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_796_182_279);
+        assert_eq!(timestamp(t), "2026-12-02 03:31:19");
+        assert_eq!(timestamp(SystemTime::UNIX_EPOCH), "1970-01-01 00:00:00");
+    }
+
+    #[test]
+    fn host_names_from_the_hosts_file() {
+        let h = Hosts::parse("127.0.0.1 localhost\n# x\n::1 ip6-localhost ip6-loopback\n");
+        assert_eq!(h.name("127.0.0.1".parse().unwrap()), "localhost");
+        assert_eq!(h.name("::1".parse().unwrap()), "ip6-localhost");
+        assert_eq!(h.name("10.0.0.1".parse().unwrap()), "10.0.0.1");
+    }
+}
