@@ -70,7 +70,7 @@ impl Names {
     pub(crate) fn resolve(&self, text: &str) -> Result<Oid, Failure> {
         self.mib
             .resolve(text)
-            .map_err(|e| Failure::Usage(crate::netsnmp::name_error(&e)))
+            .map_err(|e| Failure::Usage(crate::netsnmp::name_error(&e, &self.mib)))
     }
 
     /// Several.

@@ -151,7 +151,7 @@ pub(crate) fn packet_error(
 
 /// An unknown name as libnetsnmp says it (`X: Unknown Object Identifier (Sub-id not found:
 /// (top) -> X)`), with our suggestions on a line of their own.
-pub(crate) fn name_error(e: &snmp_mib::ResolveError) -> String {
+pub(crate) fn name_error(e: &snmp_mib::ResolveError, mib: &snmp_mib::Mib) -> String {
     use snmp_mib::ResolveError as R;
     match e {
         R::UnknownName {
@@ -160,10 +160,19 @@ pub(crate) fn name_error(e: &snmp_mib::ResolveError) -> String {
             suggestions,
         } => {
             let first = text.split("::").last().unwrap_or(text);
+            // The node the unknown name was looked for under, as libnetsnmp names it.
+            let parent = first
+                .find(&format!(".{name}"))
+                .map(|at| &first[..at])
+                .filter(|p| !p.is_empty())
+                .and_then(|p| mib.resolve(p).ok())
+                .and_then(|oid| mib.node_by_oid(oid.arcs()).map(|n| n.name().to_owned()));
             let mut s = if text.contains("::") {
                 format!("{text}: Unknown Object Identifier")
             } else if first.trim_start_matches('.').starts_with(name.as_str()) {
                 format!("{text}: Unknown Object Identifier (Sub-id not found: (top) -> {name})")
+            } else if let Some(parent) = parent {
+                format!("{text}: Unknown Object Identifier (Sub-id not found: {parent} -> {name})")
             } else {
                 format!("{text}: Unknown Object Identifier ({name})")
             };
@@ -199,7 +208,7 @@ pub(crate) fn report(tool: Tool, host: &str, e: &Failure) -> u8 {
 pub(crate) fn error_text(tool: Tool, host: &str, e: &Error) -> String {
     let name = tool.name();
     match e {
-        Error::Name(n) => name_error(n),
+        Error::Name(n) => name_error(n, &snmp_mib::Mib::standard()),
         Error::Resolve(h) => format!("{name}: Unknown host ({h})"),
         Error::Credentials(u) => format!("{name}: {u}"),
         _ => match e.operation() {

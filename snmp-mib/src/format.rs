@@ -63,6 +63,8 @@ pub struct Format {
     pub extended_index: bool,
     /// `-OE`: quotes in indexes escaped.
     pub escape_quotes: bool,
+    /// `-O0`: hex in DISPLAY-HINTs with a leading zero (`02:fc` for `2:fc`).
+    pub two_digit_hex: bool,
 }
 
 /// An unknown `-O` flag.
@@ -109,6 +111,7 @@ impl Format {
             'U' => self.no_units = true,
             'X' => self.extended_index = true,
             'E' => self.escape_quotes = true,
+            '0' => self.two_digit_hex = true,
             other => return Err(UnknownFlag(other)),
         }
         Ok(())
@@ -298,7 +301,7 @@ impl Format {
                                 if !self.quick {
                                     piece.push_str("STRING: ");
                                 }
-                                hinted_octets(&mut piece, &bytes, t.hint());
+                                hinted_octets_with(&mut piece, &bytes, t.hint(), self.two_digit_hex);
                             }
                         }
                     } else {
@@ -589,7 +592,7 @@ impl Format {
                     if !q {
                         out.push_str("STRING: ");
                     }
-                    hinted_octets(out, b, h);
+                    hinted_octets_with(out, b, h, self.two_digit_hex);
                 } else if b.is_empty() {
                     out.push_str("\"\"");
                 } else {
@@ -799,7 +802,13 @@ pub(crate) fn hinted_integer(out: &mut String, v: i64, hint: &str) {
 }
 
 /// An octet string with a DISPLAY-HINT (RFC 2579 3.1), as Net-SNMP prints it.
+#[cfg(test)]
 pub(crate) fn hinted_octets(out: &mut String, b: &[u8], hint: &str) {
+    hinted_octets_with(out, b, hint, false)
+}
+
+/// As [`hinted_octets`], with `-O0`'s zero-padded hex when `two_digit` is set.
+pub(crate) fn hinted_octets_with(out: &mut String, b: &[u8], hint: &str, two_digit: bool) {
     let h = hint.as_bytes();
     let mut hi = 0usize;
     let mut cp = 0usize;
@@ -855,12 +864,15 @@ pub(crate) fn hinted_octets(out: &mut String, b: &[u8], hint: &str) {
                 }
                 b'x' | b'd' | b'o' => {
                     let mut value: u64 = 0;
+                    let cp_start = cp;
                     let end = cp.saturating_add(width).min(b.len());
                     for &byte in &b[cp..end] {
                         value = value.wrapping_mul(256).wrapping_add(u64::from(byte));
                     }
                     cp = end;
+                    let digits = (end - cp_start) * 2;
                     let _ = match code {
+                        b'x' if two_digit => write!(out, "{value:0digits$x}"),
                         b'x' => write!(out, "{value:x}"),
                         b'o' => write!(out, "{value:o}"),
                         _ => write!(out, "{value}"),

@@ -192,6 +192,12 @@ impl NetSnmpTrapd {
     /// Starts `snmptrapd` on a free 127.0.0.1 port with `config` (snmptrapd.conf lines),
     /// printing numeric OIDs, and waits until it has started.
     pub fn start(config: &str) -> io::Result<NetSnmpTrapd> {
+        Self::start_with(config, &["-On"])
+    }
+
+    /// As [`NetSnmpTrapd::start`], with these options instead of `-On` (`-M DIRS -m MODULES`
+    /// to print names: they come after the default `-m ""`).
+    pub fn start_with(config: &str, options: &[&str]) -> io::Result<NetSnmpTrapd> {
         let trapd = which("snmptrapd").ok_or_else(|| {
             io::Error::new(
                 io::ErrorKind::NotFound,
@@ -204,7 +210,9 @@ impl NetSnmpTrapd {
         std::fs::write(dir.path().join("snmptrapd.conf"), config)?;
         let port = free_udp_port()?;
         let listen = format!("udp:127.0.0.1:{port}");
-        let child = spawn_daemon(&trapd, dir.path(), "snmptrapd", &["-On", &listen])?;
+        let mut extra = options.to_vec();
+        extra.push(&listen);
+        let child = spawn_daemon(&trapd, dir.path(), "snmptrapd", &extra)?;
         let mut trapd = NetSnmpTrapd {
             child,
             addr: SocketAddr::from(([127, 0, 0, 1], port)),
