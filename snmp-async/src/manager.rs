@@ -330,7 +330,10 @@ impl<R: Runtime> ManagerBuilder<R> {
                 sec.level = level;
             }
             sec.context_name = Bytes::copy_from_slice(&self.context_name);
-            sec.context_engine_id = self.context_engine_id.as_deref().map(Bytes::copy_from_slice);
+            sec.context_engine_id = self
+                .context_engine_id
+                .as_deref()
+                .map(Bytes::copy_from_slice);
             sec.aes_key_extension = self.aes;
             TargetConfig::v3(addr, sec)
         } else {

@@ -28,7 +28,15 @@ pub(crate) struct Conf {
 impl Conf {
     /// Applies the lines of one file (unknown directives are skipped, as Net-SNMP warns and
     /// goes on).
+    #[cfg(test)]
     pub(crate) fn apply(&mut self, text: &str) {
+        self.apply_file(text, false);
+    }
+
+    /// As [`Conf::apply`]; in the system's file (`system`), an empty `mibs` is skipped:
+    /// Debian's /etc/snmp/snmp.conf says `mibs :` because Debian ships no MIB files, and we
+    /// carry our own standard set.
+    fn apply_file(&mut self, text: &str, system: bool) {
         for line in text.lines() {
             let line = line.trim();
             if line.is_empty() || line.starts_with('#') {
@@ -49,6 +57,7 @@ impl Conf {
                 "defprivtype" => &mut self.priv_type,
                 "defprivpassphrase" => &mut self.priv_pass,
                 "defcontext" => &mut self.context,
+                "mibs" if system && value.trim_matches([':', ' ']).is_empty() => continue,
                 "mibs" => {
                     self.mibs = Some(join(self.mibs.take(), value));
                     continue;
@@ -101,7 +110,7 @@ pub(crate) fn get() -> &'static Conf {
         for dir in folders() {
             for name in ["snmp.conf", "snmp.local.conf"] {
                 if let Ok(text) = std::fs::read_to_string(dir.join(name)) {
-                    conf.apply(&text);
+                    conf.apply_file(&text, dir.starts_with("/etc") || dir.starts_with("/usr"));
                 }
             }
         }
@@ -127,6 +136,12 @@ mod tests {
         assert_eq!(c.mibs.as_deref(), Some("IF-MIB:IP-MIB"));
         c.apply("mibs ALL\n");
         assert_eq!(c.mibs.as_deref(), Some("ALL"));
+        // Debian's system file turns MIBs off; that line is skipped there only.
+        let mut d = Conf::default();
+        d.apply_file("mibs :\n", true);
+        assert_eq!(d.mibs, None);
+        d.apply_file("mibs :\n", false);
+        assert_eq!(d.mibs.as_deref(), Some(":"));
         assert_eq!(c.community, None);
     }
 }

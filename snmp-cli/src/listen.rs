@@ -1,12 +1,9 @@
-//! `snmp listen` prints what it receives as snmptrapd prints it with its default formats:
-//!
-//! ```text
-//! 2026-12-02 03:31:19 localhost [UDP: [127.0.0.1]:53484->[127.0.0.1]:17162]:
-//! DISMAN-EVENT-MIB::sysUpTimeInstance = Timeticks: (117886) 0:19:38.86	SNMPv2-MIB::snmpTrapOID.0 = OID: SNMPv2-MIB::coldStart
-//! 2026-12-02 03:31:19 127.0.0.1 [127.0.0.1] (via UDP: [127.0.0.1]:43575->[127.0.0.1]:17162) TRAP, SNMP v1, community public
-//! 	SNMPv2-SMI::enterprises.3.1.1 Link Down Trap (0) Uptime: 0:00:00.55
-//! 	IF-MIB::ifIndex.1 = INTEGER: 1
-//! ```
+//! `snmp listen` prints what it receives as snmptrapd prints it with its default formats: a
+//! line with the time, the sender's name and the transport (`2026-12-02 03:31:19 localhost
+//! [UDP: [127.0.0.1]:53484->[127.0.0.1]:17162]:`), then the varbinds separated by tabs; for
+//! SNMPv1, `TRAP, SNMP v1, community public` on the first line, then a tab and the enterprise,
+//! the generic trap in words, the specific trap and the uptime, then the varbinds each after
+//! a tab.
 
 use std::net::{IpAddr, SocketAddr};
 use std::time::SystemTime;

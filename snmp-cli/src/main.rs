@@ -206,9 +206,7 @@ impl Agent {
                     let rest = chars.as_str();
                     let numeric = !matches!((tool, c), (Tool::Walk, 'E') | (Tool::Table, 'f'));
                     if numeric && rest.parse::<u32>().is_err() {
-                        return Err(Failure::Usage(format!(
-                            "-C{c}: No number given -- error."
-                        )));
+                        return Err(Failure::Usage(format!("-C{c}: No number given -- error.")));
                     }
                     break;
                 }
@@ -255,9 +253,9 @@ impl Agent {
         };
         let retries = match &self.retries {
             None => 5,
-            Some(r) => r.parse::<u32>().map_err(|_| {
-                Failure::Usage("Invalid number of retries after -r flag.".into())
-            })?,
+            Some(r) => r
+                .parse::<u32>()
+                .map_err(|_| Failure::Usage("Invalid number of retries after -r flag.".into()))?,
         };
         let host = netsnmp::host(&self.host)?;
         let b = Manager::builder(&host).timeout(timeout).retries(retries);
@@ -304,7 +302,11 @@ impl Agent {
                     ))
                 };
                 if let (true, Some(pass)) = (wants_auth, &auth_pass) {
-                    let name = self.auth.as_deref().or(conf.auth_type.as_deref()).unwrap_or("MD5");
+                    let name = self
+                        .auth
+                        .as_deref()
+                        .or(conf.auth_type.as_deref())
+                        .unwrap_or("MD5");
                     let p = AuthProtocol::from_name(name).ok_or_else(|| {
                         Failure::Usage(format!(
                             "Invalid authentication protocol specified after -3a flag: {name}"
@@ -315,8 +317,11 @@ impl Agent {
                     }
                     b = b.auth(p, pass);
                     if let (true, Some(pass)) = (wants_priv, &priv_pass) {
-                        let name =
-                            self.privacy.as_deref().or(conf.priv_type.as_deref()).unwrap_or("DES");
+                        let name = self
+                            .privacy
+                            .as_deref()
+                            .or(conf.priv_type.as_deref())
+                            .unwrap_or("DES");
                         let p = PrivProtocol::from_net_snmp_name(name).ok_or_else(|| {
                             Failure::Usage(format!(
                                 "Invalid privacy protocol specified after -3x flag: {name}"
@@ -588,7 +593,9 @@ impl ListenAuth {
                     "Invalid authentication protocol specified after -3a flag: {a}"
                 ))
             })?;
-            user = user.with_auth(p, pass.as_bytes()).map_err(Error::Credentials)?;
+            user = user
+                .with_auth(p, pass.as_bytes())
+                .map_err(Error::Credentials)?;
             if let Some(pass) = &self.priv_pass {
                 let x = self.privacy.as_deref().unwrap_or("DES");
                 let p = PrivProtocol::from_net_snmp_name(x).ok_or_else(|| {
@@ -689,7 +696,11 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 /// One varbind as a JSON object: `oid`, `name`, `type`, `value` (see [`json_value`]).
-fn json_varbind(names: &Names, oid: &Oid, value: &Value) -> serde_json::Map<String, serde_json::Value> {
+fn json_varbind(
+    names: &Names,
+    oid: &Oid,
+    value: &Value,
+) -> serde_json::Map<String, serde_json::Value> {
     let mut m = serde_json::Map::new();
     m.insert("oid".into(), serde_json::json!(format!("{oid:#}")));
     m.insert("name".into(), serde_json::json!(names.oid(oid)));
@@ -754,7 +765,9 @@ async fn walk(
                     print_varbind(&mut out, &names, &vb, agent.json);
                 }
             }
-            Err(e) if e.operation().is_some_and(|o| matches!(o, OpError::Status { .. })) => {}
+            Err(e)
+                if e.operation()
+                    .is_some_and(|o| matches!(o, OpError::Status { .. })) => {}
             Err(e) => return Err(e.into()),
         }
     }
@@ -927,9 +940,7 @@ async fn notify(agent: &Agent, args: &[String], inform: bool) -> Result<(), Fail
     let missing = |what: &str| Failure::Usage(format!("Missing {what} parameter"));
     if version == Version::V1 {
         if inform {
-            return Err(Failure::Usage(
-                "Cannot send INFORM as SNMPv1 PDU".into(),
-            ));
+            return Err(Failure::Usage("Cannot send INFORM as SNMPv1 PDU".into()));
         }
         let [enterprise, addr, generic, specific, uptime, rest @ ..] = args else {
             return Err(missing(match args.len() {
@@ -971,7 +982,11 @@ async fn notify(agent: &Agent, args: &[String], inform: bool) -> Result<(), Fail
         return Ok(());
     }
     let [uptime, trap_oid, rest @ ..] = args else {
-        return Err(missing(if args.is_empty() { "uptime" } else { "trap-oid" }));
+        return Err(missing(if args.is_empty() {
+            "uptime"
+        } else {
+            "trap-oid"
+        }));
     };
     let uptime = uptime_arg(uptime)?;
     let trap_oid = names.resolve(trap_oid)?;
@@ -1161,7 +1176,10 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             let vbs = names::parse_triples(&names, &triples, names::TripleFor::Set)?;
             let m = agent.manager(Tool::Set).await?;
             let mut out = Out::new();
-            match m.set_many(vbs.into_iter().map(|vb| (vb.oid, vb.value))).await {
+            match m
+                .set_many(vbs.into_iter().map(|vb| (vb.oid, vb.value)))
+                .await
+            {
                 Ok(vbs) => {
                     if !agent.app_has('q') {
                         for vb in &vbs {

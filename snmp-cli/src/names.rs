@@ -671,9 +671,13 @@ pub(crate) fn parse_triples(
             }
         }
         let ranges: Vec<(i64, i64)> = syntax.map(|t| t.ranges().collect()).unwrap_or_default();
-        let in_range = |n: i64| ranges.is_empty() || ranges.iter().any(|&(lo, hi)| lo <= n && n <= hi);
+        let in_range =
+            |n: i64| ranges.is_empty() || ranges.iter().any(|&(lo, hi)| lo <= n && n <= hi);
         let range_text = || {
-            let parts: Vec<String> = ranges.iter().map(|(lo, hi)| format!("({lo}..{hi})")).collect();
+            let parts: Vec<String> = ranges
+                .iter()
+                .map(|(lo, hi)| format!("({lo}..{hi})"))
+                .collect();
             format!("{{{}}}", parts.join(", "))
         };
         let u32_of = |v: &str| -> Result<u32, Failure> {
@@ -689,7 +693,10 @@ pub(crate) fn parse_triples(
                         .ok_or_else(|| fail(format!("Value out of range ({v})")))?,
                 };
                 if !in_range(n) {
-                    return Err(fail(format!("Value out of range ({n} :: {})", range_text())));
+                    return Err(fail(format!(
+                        "Value out of range ({n} :: {})",
+                        range_text()
+                    )));
                 }
                 Value::Integer(
                     i32::try_from(n).map_err(|_| fail(format!("Value out of range ({v})")))?,
@@ -698,7 +705,10 @@ pub(crate) fn parse_triples(
             'u' => {
                 let n = u32_of(v)?;
                 if !in_range(i64::from(n)) {
-                    return Err(fail(format!("Value out of range ({n} :: {})", range_text())));
+                    return Err(fail(format!(
+                        "Value out of range ({n} :: {})",
+                        range_text()
+                    )));
                 }
                 Value::Gauge32(n)
             }
@@ -725,7 +735,11 @@ pub(crate) fn parse_triples(
                 }
                 let bytes: Option<Vec<u8>> = (0..digits.len())
                     .step_by(2)
-                    .map(|i| digits.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok()))
+                    .map(|i| {
+                        digits
+                            .get(i..i + 2)
+                            .and_then(|h| u8::from_str_radix(h, 16).ok())
+                    })
                     .collect();
                 Value::from(bytes.ok_or_else(notation)?)
             }

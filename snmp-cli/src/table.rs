@@ -36,9 +36,10 @@ impl Layout {
                     'h' => l.headers_only = true,
                     'c' => {
                         let n = chars.as_str();
-                        l.column_width = Some(n.parse::<usize>().map_err(|_| {
-                            Failure::Usage(format!("-Cc: not a width: {n}"))
-                        })?);
+                        l.column_width = Some(
+                            n.parse::<usize>()
+                                .map_err(|_| Failure::Usage(format!("-Cc: not a width: {n}")))?,
+                        );
                         break;
                     }
                     'f' => {

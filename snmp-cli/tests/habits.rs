@@ -77,11 +77,7 @@ impl World {
     /// Ours: `snmp SUBCOMMAND` for `snmpSUBCOMMAND`.
     fn ours(&self, tool: &str, args: &[String]) -> Outcome {
         let sub = tool.strip_prefix("snmp").unwrap();
-        common::outcome(
-            self.command(env!("CARGO_BIN_EXE_snmp"))
-                .arg(sub)
-                .args(args),
-        )
+        common::outcome(self.command(env!("CARGO_BIN_EXE_snmp")).arg(sub).args(args))
     }
 }
 
@@ -94,7 +90,10 @@ fn clockless(text: &str) -> String {
     let mut out = String::new();
     for line in text.split_inclusive('\n') {
         let mut l = line.to_owned();
-        for marker in ["sysUpTimeInstance = Timeticks: (", "Total traversal time = "] {
+        for marker in [
+            "sysUpTimeInstance = Timeticks: (",
+            "Total traversal time = ",
+        ] {
             if let Some(at) = l.find(marker) {
                 let start = at + marker.len();
                 let end = l[start..]
@@ -488,7 +487,10 @@ fn traps_sent_arrive_as_net_snmp_sends_them() {
     for (tool, line, clock) in &cases {
         let mut results = Vec::new();
         // Theirs and ours, each with its own v3 engine (snmptrapd remembers an engine's clock).
-        for (who, engine) in [("theirs", "0x8000000001020304"), ("ours", "0x8000000001020305")] {
+        for (who, engine) in [
+            ("theirs", "0x8000000001020304"),
+            ("ours", "0x8000000001020305"),
+        ] {
             let args = words(line, &[("{ENGINE}", engine.to_owned())]);
             let outcome = if who == "theirs" {
                 world.theirs(tool, &args)
@@ -502,9 +504,15 @@ fn traps_sent_arrive_as_net_snmp_sends_them() {
             results.push((outcome, entry));
         }
         if results[0] != results[1] {
-            failures.push(format!("{tool} {line}\n  theirs: {:?}\n  ours:   {:?}", results[0], results[1]));
+            failures.push(format!(
+                "{tool} {line}\n  theirs: {:?}\n  ours:   {:?}",
+                results[0], results[1]
+            ));
         }
-        assert!(!results[0].1.is_empty(), "snmptrapd logged nothing for {tool} {line}");
+        assert!(
+            !results[0].1.is_empty(),
+            "snmptrapd logged nothing for {tool} {line}"
+        );
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
@@ -523,7 +531,16 @@ fn snmp_listen_prints_what_snmptrapd_prints() {
     let mut listener = world
         .command(env!("CARGO_BIN_EXE_snmp"))
         .args(["listen", &format!("udp:127.0.0.1:{port}"), "-c", "public"])
-        .args(["-u", "trapuser", "-a", "SHA", "-A", "authpass123", "-x", "AES"])
+        .args([
+            "-u",
+            "trapuser",
+            "-a",
+            "SHA",
+            "-A",
+            "authpass123",
+            "-x",
+            "AES",
+        ])
         .args(["-X", "privpass123", "-e", "0x8000000001020304"])
         .stdin(std::process::Stdio::null())
         .stdout(std::fs::File::create(&out_file).unwrap())
@@ -556,14 +573,24 @@ fn snmp_listen_prints_what_snmptrapd_prints() {
     for case in cases {
         for dest in [trapd.addr().to_string(), ours_addr.clone()] {
             let args = words(case, &[("{D}", dest)]);
-            let (_, _, code) = world.theirs(if case.starts_with("-Ci") { "snmpinform" } else { "snmptrap" }, &args);
+            let (_, _, code) = world.theirs(
+                if case.starts_with("-Ci") {
+                    "snmpinform"
+                } else {
+                    "snmptrap"
+                },
+                &args,
+            );
             let _ = code;
         }
         sent += 1;
     }
     // A v3 trap from the engine the user is configured for.
     for dest in [trapd.addr().to_string(), ours_addr.clone()] {
-        world.theirs("snmptrap", &words(&format!("{v3} {dest} 77 coldStart"), &[]));
+        world.theirs(
+            "snmptrap",
+            &words(&format!("{v3} {dest} 77 coldStart"), &[]),
+        );
     }
     sent += 1;
     // The trap with the wrong community is dropped by both.
@@ -588,7 +615,10 @@ fn snmp_conf_defaults_apply_as_in_net_snmp() {
     let vars = [("{H}", agent.addr().to_string())];
     let cases = [
         ("defVersion 2c\ndefCommunity public\n", "{H} sysDescr.0"),
-        ("defVersion 1\ndefCommunity public\n", "{H} sysDescr.0 ifDescr.1"),
+        (
+            "defVersion 1\ndefCommunity public\n",
+            "{H} sysDescr.0 ifDescr.1",
+        ),
         (
             "defVersion 3\ndefSecurityName authuser\ndefSecurityLevel authPriv\ndefAuthType SHA\n\
              defAuthPassphrase authpass123\ndefPrivType AES\ndefPrivPassphrase privpass123\n",
@@ -599,8 +629,14 @@ fn snmp_conf_defaults_apply_as_in_net_snmp() {
              defAuthType MD5\ndefAuthPassphrase authpass123\n",
             "{H} sysName.0",
         ),
-        ("defVersion 2c\ndefCommunity wrong\n", "-t 0.2 -r 0 {H} sysDescr.0"),
-        ("defVersion 2c\ndefCommunity public\n", "-c wrong -t 0.2 -r 0 {H} sysDescr.0"),
+        (
+            "defVersion 2c\ndefCommunity wrong\n",
+            "-t 0.2 -r 0 {H} sysDescr.0",
+        ),
+        (
+            "defVersion 2c\ndefCommunity public\n",
+            "-c wrong -t 0.2 -r 0 {H} sysDescr.0",
+        ),
     ];
     let mut failures = Vec::new();
     for (text, line) in cases {
@@ -610,8 +646,15 @@ fn snmp_conf_defaults_apply_as_in_net_snmp() {
         }
     }
     // mibs in snmp.conf (MIBS unset): a module outside the default list, by name.
-    std::fs::write(&conf, "defVersion 2c\ndefCommunity public\nmibs +NET-SNMP-EXAMPLES-MIB\n").unwrap();
-    let args = words("-Os {H} NET-SNMP-EXAMPLES-MIB::netSnmpExampleInteger.0", &vars);
+    std::fs::write(
+        &conf,
+        "defVersion 2c\ndefCommunity public\nmibs +NET-SNMP-EXAMPLES-MIB\n",
+    )
+    .unwrap();
+    let args = words(
+        "-Os {H} NET-SNMP-EXAMPLES-MIB::netSnmpExampleInteger.0",
+        &vars,
+    );
     let theirs = common::outcome(world.command("snmpget").env_remove("MIBS").args(&args));
     let ours = common::outcome(
         world
@@ -621,7 +664,9 @@ fn snmp_conf_defaults_apply_as_in_net_snmp() {
             .args(&args),
     );
     if theirs != ours {
-        failures.push(format!("mibs in snmp.conf\n theirs {theirs:?}\n ours {ours:?}"));
+        failures.push(format!(
+            "mibs in snmp.conf\n theirs {theirs:?}\n ours {ours:?}"
+        ));
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

@@ -476,7 +476,8 @@ fn unknown_names_are_errors_that_suggest() {
     let o = ours(&["translate", "sysDescrr.0"], tmp.path());
     assert_eq!(o.2, Some(1));
     assert!(
-        o.1.contains("sysDescrr.0") && o.1.contains("did you mean sysDescr"),
+        o.1.contains("sysDescrr.0: Unknown Object Identifier")
+            && o.1.contains("Did you mean: sysDescr"),
         "{}",
         o.1
     );

@@ -301,7 +301,12 @@ impl Format {
                                 if !self.quick {
                                     piece.push_str("STRING: ");
                                 }
-                                hinted_octets_with(&mut piece, &bytes, t.hint(), self.two_digit_hex);
+                                hinted_octets_with(
+                                    &mut piece,
+                                    &bytes,
+                                    t.hint(),
+                                    self.two_digit_hex,
+                                );
                             }
                         }
                     } else {
