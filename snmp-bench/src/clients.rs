@@ -34,6 +34,9 @@ pub(crate) enum ClientId {
     /// Net-SNMP's command-line tools.
     #[serde(rename = "net-snmp-cli")]
     NetSnmpCli,
+    /// Our `snmp` command, run as Net-SNMP's tools are (one process per walk or GET).
+    #[serde(rename = "snmp-rs-cli")]
+    SnmpRsCli,
     /// The blocking-socket floor.
     #[serde(rename = "udp-floor-blocking")]
     UdpFloorBlocking,
@@ -44,7 +47,7 @@ pub(crate) enum ClientId {
 
 impl ClientId {
     /// Every client, in the table's order.
-    pub(crate) const ALL: [ClientId; 11] = [
+    pub(crate) const ALL: [ClientId; 12] = [
         ClientId::SnmpRsTokio,
         ClientId::SnmpRsSmol,
         ClientId::SnmpRsEngine,
@@ -54,6 +57,7 @@ impl ClientId {
         ClientId::Snmpkit,
         ClientId::LibnetsnmpC,
         ClientId::NetSnmpCli,
+        ClientId::SnmpRsCli,
         ClientId::UdpFloorBlocking,
         ClientId::UdpFloorTokio,
     ];
@@ -70,6 +74,7 @@ impl ClientId {
             ClientId::Snmpkit => "snmpkit",
             ClientId::LibnetsnmpC => "libnetsnmp-c",
             ClientId::NetSnmpCli => "net-snmp-cli",
+            ClientId::SnmpRsCli => "snmp-rs-cli",
             ClientId::UdpFloorBlocking => "udp-floor-blocking",
             ClientId::UdpFloorTokio => "udp-floor-tokio",
         }
@@ -111,6 +116,8 @@ pub(crate) enum Runner {
     C(PathBuf),
     /// Net-SNMP's command-line tools, one process per walk.
     Cli,
+    /// Our `snmp` command (this path), one process per walk or GET.
+    OurCli(PathBuf),
     /// Not installed: why.
     Missing(String),
 }
@@ -150,6 +157,14 @@ pub(crate) fn clients(peers_dir: &Path) -> Vec<Client> {
     } else {
         Runner::Missing("snmpbulkwalk not found (Debian package snmp)".into())
     };
+    // The `snmp` binary beside this one (cargo builds both into target/release).
+    let ours_cli = match std::env::current_exe()
+        .ok()
+        .and_then(|e| e.parent().map(|d| d.join("snmp")))
+    {
+        Some(p) if p.exists() => Runner::OurCli(p),
+        _ => Runner::Missing("build it first: cargo build --release -p snmp-cli".into()),
+    };
     ClientId::ALL
         .into_iter()
         .map(|id| {
@@ -158,6 +173,7 @@ pub(crate) fn clients(peers_dir: &Path) -> Vec<Client> {
                 ClientId::Snmpkit => py("snmpkit"),
                 ClientId::LibnetsnmpC => c.clone(),
                 ClientId::NetSnmpCli => cli.clone(),
+                ClientId::SnmpRsCli => ours_cli.clone(),
                 _ => Runner::Builtin,
             };
             Client { id, runner }

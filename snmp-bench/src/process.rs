@@ -6,7 +6,9 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::cases::{Case, Group, Work, BULK_ROOT, GROUPS, NEXT_ROOT, V3_AUTH, V3_PRIV, V3_USER};
+use crate::cases::{
+    Case, Group, Work, BULK_ROOT, GET_OID, GROUPS, NEXT_ROOT, V3_AUTH, V3_PRIV, V3_USER,
+};
 use crate::clients::{Client, Runner};
 use crate::measure::{rusage, Measured, Reported};
 use crate::RunArgs;
@@ -137,7 +139,8 @@ pub(crate) fn run_one(
             cmd.arg(bin)
                 .args([case.id.as_str(), &secs_s, &port, &count]);
         }
-        Runner::Cli => return run_cli(args, case, secs),
+        Runner::Cli => return run_cli(args, case, secs, None),
+        Runner::OurCli(bin) => return run_cli(args, case, secs, Some(bin)),
     }
     let out = output_within(&mut cmd, Duration::from_secs_f64(30.0 + secs * 10.0))?;
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -198,12 +201,20 @@ pub(crate) fn output_within(
     })
 }
 
-/// Net-SNMP's `snmpwalk`/`snmpbulkwalk`: one process per walk, timed from outside.
-fn run_cli(args: &RunArgs, case: &Case, secs: f64) -> Result<Measured, String> {
+/// Net-SNMP's `snmpwalk`/`snmpbulkwalk`/`snmpget`, or ours (`snmp walk`, ... when `ours`
+/// is the `snmp` binary) with the same options: one process per walk or GET, timed from
+/// outside. The GET cases count one GET per process (whole processes: start-up included).
+fn run_cli(
+    args: &RunArgs,
+    case: &Case,
+    secs: f64,
+    ours: Option<&Path>,
+) -> Result<Measured, String> {
     let target = format!("127.0.0.1:{}", args.base_port + GROUPS[case.group].offset);
     let (tool, root) = match case.id.work() {
         Work::Walk { bulk: false } => ("snmpwalk", NEXT_ROOT),
         Work::Walk { bulk: true } => ("snmpbulkwalk", BULK_ROOT),
+        Work::Get if GROUPS[case.group].agents == 1 => ("snmpget", GET_OID),
         _ => return Err("one process per request: not comparable".into()),
     };
     let v3 = case.id.v3();
@@ -212,10 +223,13 @@ fn run_cli(args: &RunArgs, case: &Case, secs: f64) -> Result<Measured, String> {
     let (mut ops, mut varbinds) = (0u64, 0u64);
     while ops == 0 || start.elapsed().as_secs_f64() < secs {
         let mut cmd = Command::new("taskset");
-        cmd.arg("-c")
-            .arg(args.client_cpu.to_string())
-            .arg(tool)
-            .args(["-On", "-t", "5", "-r", "1"]);
+        cmd.arg("-c").arg(args.client_cpu.to_string());
+        match ours {
+            Some(bin) => cmd.arg(bin).arg(&tool[4..]),
+            None => cmd.arg(tool),
+        };
+        // Numeric output and no MIB files for both (ours would use its embedded set).
+        cmd.args(["-On", "-m", "", "-t", "5", "-r", "1"]);
         if tool == "snmpbulkwalk" {
             cmd.arg("-Cr25");
         }

@@ -127,7 +127,8 @@ struct Agent {
     json: bool,
     #[command(flatten)]
     names: MibOpts,
-    /// The agent: [udp:|udp6:]host[:port], IPv6 in brackets (udp6:[::1]:161).
+    /// The agent (for trap and inform, the notification receiver): [udp:|udp6:]host[:port],
+    /// IPv6 in brackets (udp6:[::1]:161); the port defaults to 161 (162 for notifications).
     #[arg(value_name = "AGENT")]
     host: String,
 }
@@ -258,7 +259,11 @@ impl Agent {
                 .map_err(|_| Failure::Usage("Invalid number of retries after -r flag.".into()))?,
         };
         let host = netsnmp::host(&self.host)?;
-        let b = Manager::builder(&host).timeout(timeout).retries(retries);
+        let mut b = Manager::builder(&host).timeout(timeout).retries(retries);
+        if matches!(tool, Tool::Trap | Tool::Inform) {
+            // Notifications go to port 162 unless the host names one, as snmptrap's do.
+            b = b.port(162);
+        }
         let community = self
             .community
             .as_deref()
@@ -415,43 +420,51 @@ impl WalkFlags {
 
 #[derive(Subcommand)]
 enum Command {
-    /// GET (snmpget).
+    /// GET (snmpget): the values of these OIDs; -Cf: do not retry without a failed varbind.
     Get {
         #[command(flatten)]
         agent: Agent,
-        /// OIDs.
-        #[arg(required = true)]
+        /// The OIDs, as names (`sysDescr.0`, `IF-MIB::ifDescr.3`) or numbers (`.1.3.6.1.2.1.1.1.0`).
+        #[arg(value_name = "OID", required = true)]
         oids: Vec<String>,
     },
-    /// GETNEXT (snmpgetnext).
+    /// GETNEXT (snmpgetnext): the OID after each of these and its value; -Cf as get.
     Getnext {
         #[command(flatten)]
         agent: Agent,
-        #[arg(required = true)]
+        /// The OIDs, as names or numbers.
+        #[arg(value_name = "OID", required = true)]
         oids: Vec<String>,
     },
-    /// GETBULK (snmpbulkget); -Cn non-repeaters, -Cr max-repetitions.
+    /// GETBULK (snmpbulkget); -Cn<N> non-repeaters (default 0), -Cr<N> max-repetitions
+    /// (default 10).
     Bulkget {
         #[command(flatten)]
         agent: Agent,
-        #[arg(required = true)]
+        /// The OIDs, as names or numbers: the first N (-Cn) once, the others repeated.
+        #[arg(value_name = "OID", required = true)]
         oids: Vec<String>,
     },
-    /// Walk with GETNEXT (snmpwalk).
+    /// Walk with GETNEXT (snmpwalk); -Cp count, -Ci the OID itself first, -CI no GET of it
+    /// when nothing is under it, -Cc no increase check, -Ct time, -CE OID end before OID.
     Walk {
         #[command(flatten)]
         agent: Agent,
         #[command(flatten)]
         walk: WalkFlags,
-        /// The subtree (default .1.3.6.1.2.1, as snmpwalk).
+        /// The subtree, a name or numbers (default .1.3.6.1.2.1, mib-2, as snmpwalk).
+        #[arg(value_name = "OID")]
         oid: Option<String>,
     },
-    /// Walk with GETBULK (snmpbulkwalk); -Cr max-repetitions (default 10).
+    /// Walk with GETBULK (snmpbulkwalk); -Cr<N> max-repetitions (default 10), -Cn<N>
+    /// non-repeaters, -Cp count, -Ci the OID itself first, -Cc no increase check.
     Bulkwalk {
         #[command(flatten)]
         agent: Agent,
         #[command(flatten)]
         walk: WalkFlags,
+        /// The subtree, a name or numbers (default .1.3.6.1.2.1, mib-2).
+        #[arg(value_name = "OID")]
         oid: Option<String>,
     },
     /// SET (snmpset): OID TYPE VALUE triples. TYPE, as snmpset: i INTEGER (or an enumeration
@@ -465,24 +478,29 @@ enum Command {
         #[arg(value_name = "OID TYPE VALUE", required = true, num_args = 1.., allow_negative_numbers = true)]
         triples: Vec<String>,
     },
-    /// A table as snmptable lays it out: the table (or its entry), optionally the column
-    /// numbers; -Cb brief headers, -Ci the index, -Cl left-aligned, -Cf SEP separated, -CH no
-    /// headers, -Cw WIDTH parts, -Cr N max-repetitions.
+    /// A table as snmptable lays it out; -Cb brief headers, -Ci the index, -Cl left-aligned,
+    /// -Cf SEP separated, -CH no headers, -Ch headers only, -Cw WIDTH parts, -Cc WIDTH fixed
+    /// columns, -Cr N max-repetitions, -CB GETNEXT only.
     Table {
         #[command(flatten)]
         agent: Agent,
         #[command(flatten)]
         walk: WalkFlags,
-        /// The table: `IF-MIB::ifTable`, its entry, or the OID of either.
+        /// The table (`IF-MIB::ifTable`, or its OID), as snmptable takes it.
+        #[arg(value_name = "TABLE-OID")]
         table: String,
-        /// Only these column numbers.
+        /// Only these column numbers (all readable columns when none).
+        #[arg(value_name = "COLUMN")]
         columns: Vec<u32>,
     },
-    /// GET the same OIDs from many agents at once (hosts separated by commas, or @FILE).
+    /// GET the same OIDs from many agents at once: AGENT is hosts separated by commas, or
+    /// @FILE with a host a line. A host that fails fails only its own lines; the exit code is
+    /// 1 when any did.
     Poll {
         #[command(flatten)]
         agent: Agent,
-        #[arg(required = true)]
+        /// The OIDs, as names or numbers.
+        #[arg(value_name = "OID", required = true)]
         oids: Vec<String>,
         /// Agents at once.
         #[arg(long, default_value = "50")]
@@ -523,7 +541,9 @@ enum Command {
     },
     /// Translate names to OIDs and back (snmptranslate).
     Translate(names::Translate),
-    /// Run simulated agents (synthetic device, or a walk file / .snmprec recording).
+    /// Run simulated agents (a synthetic device, or a walk file / .snmprec recording) on
+    /// 127.0.0.1: communities public (read) and private (read-write), v3 users from
+    /// --v3-user.
     Sim {
         /// First port (0: any).
         #[arg(long, default_value = "16100")]
@@ -712,7 +732,7 @@ fn print_varbind(out: &mut Out, names: &Names, vb: &VarBind, json: bool) -> bool
     if json {
         out.line(&serde_json::Value::Object(json_varbind(names, &vb.oid, &vb.value)).to_string())
     } else {
-        out.line(&names.line(&vb.oid, &vb.value))
+        out.varbind(names, &vb.oid, &vb.value)
     }
 }
 

@@ -98,6 +98,8 @@ impl Names {
 pub(crate) struct Out {
     w: std::io::BufWriter<std::io::Stdout>,
     pub(crate) closed: bool,
+    /// One line's text, reused from line to line.
+    scratch: String,
 }
 
 impl Out {
@@ -105,7 +107,18 @@ impl Out {
         Out {
             w: std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout()),
             closed: false,
+            scratch: String::with_capacity(256),
         }
+    }
+
+    /// Writes one varbind line as the format prints it, without a new String for it.
+    pub(crate) fn varbind(&mut self, names: &Names, oid: &Oid, value: &Value) -> bool {
+        let mut line = std::mem::take(&mut self.scratch);
+        line.clear();
+        names.fmt.write_varbind(&mut line, &names.mib, oid, value);
+        let open = self.line(&line);
+        self.scratch = line;
+        open
     }
 
     /// Writes a line; false once the reader has gone.

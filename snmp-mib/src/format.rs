@@ -154,8 +154,9 @@ impl Format {
     /// Appends the OID, named.
     pub fn write_oid(&self, out: &mut String, mib: &Mib, arcs: &[u32]) {
         if self.oid == OidStyle::Numeric {
-            for a in arcs {
-                let _ = write!(out, ".{a}");
+            for &a in arcs {
+                out.push('.');
+                push_u64(out, u64::from(a));
             }
             return;
         }
@@ -541,9 +542,7 @@ impl Format {
                     }
                     _ => match hint {
                         Some(h) => hinted_integer(out, i64::from(*v), h),
-                        None => {
-                            let _ = write!(out, "{v}");
-                        }
+                        None => push_i64(out, i64::from(*v)),
                     },
                 }
             }
@@ -553,22 +552,20 @@ impl Format {
                 }
                 match hint {
                     Some(h) => hinted_integer(out, i64::from(*v), h),
-                    None => {
-                        let _ = write!(out, "{v}");
-                    }
+                    None => push_u64(out, u64::from(*v)),
                 }
             }
             Value::Counter32(v) => {
                 if !q {
                     out.push_str("Counter32: ");
                 }
-                let _ = write!(out, "{v}");
+                push_u64(out, u64::from(*v));
             }
             Value::Counter64(v) => {
                 if !q {
                     out.push_str("Counter64: ");
                 }
-                let _ = write!(out, "{v}");
+                push_u64(out, *v);
             }
             Value::TimeTicks(v) => {
                 if self.numeric_timeticks {
@@ -806,6 +803,31 @@ pub(crate) fn hinted_integer(out: &mut String, v: i64, hint: &str) {
     out.push_str(&tmp);
 }
 
+/// Appends `v` in decimal (without `core::fmt`: the numbers of a walk's OIDs and values are
+/// the formatter's hottest path).
+pub(crate) fn push_u64(out: &mut String, mut v: u64) {
+    let mut buf = [0u8; 20];
+    let mut at = buf.len();
+    loop {
+        at -= 1;
+        buf[at] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    // Only ASCII digits were written.
+    out.push_str(std::str::from_utf8(&buf[at..]).unwrap_or_default());
+}
+
+/// Appends `v` in decimal.
+pub(crate) fn push_i64(out: &mut String, v: i64) {
+    if v < 0 {
+        out.push('-');
+    }
+    push_u64(out, v.unsigned_abs());
+}
+
 /// An octet string with a DISPLAY-HINT (RFC 2579 3.1), as Net-SNMP prints it.
 #[cfg(test)]
 pub(crate) fn hinted_octets(out: &mut String, b: &[u8], hint: &str) {
@@ -942,6 +964,20 @@ fn inet_address(t: crate::model::Type<'_>, kind: Option<u32>, b: &[u8]) -> Optio
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn decimal_without_fmt() {
+        for v in [0u64, 7, 10, 4_294_967_295, u64::MAX] {
+            let mut s = String::new();
+            push_u64(&mut s, v);
+            assert_eq!(s, v.to_string());
+        }
+        for v in [0i64, -1, i64::MIN, i64::MAX, 42] {
+            let mut s = String::new();
+            push_i64(&mut s, v);
+            assert_eq!(s, v.to_string());
+        }
+    }
 
     #[test]
     fn hints_as_net_snmp_applies_them() {
