@@ -725,6 +725,16 @@ fn json_varbind(
     m.insert("oid".into(), serde_json::json!(format!("{oid:#}")));
     m.insert("name".into(), serde_json::json!(names.oid(oid)));
     m.extend(json_value(names, value));
+    // An enumeration's label, as the MIB names the number (`"label": "up"`).
+    if let Value::Integer(i) = value {
+        let label = names
+            .node(oid)
+            .and_then(|n| n.syntax())
+            .and_then(|t| t.enum_label(i64::from(*i)));
+        if let Some(l) = label {
+            m.insert("label".into(), serde_json::json!(l));
+        }
+    }
     m
 }
 

@@ -670,3 +670,67 @@ fn snmp_conf_defaults_apply_as_in_net_snmp() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// `--json`: one object a line, values typed (binary octets as hex, enumerations with their
+/// label, exceptions as null), and `poll --json` too, with a host's error as its own line.
+#[test]
+fn json_output_is_typed() {
+    let agent = NetSnmpd::start(AGENT).unwrap();
+    let world = World::new();
+    let h = agent.addr().to_string();
+    let (out, err, code) = world.ours(
+        "snmpget",
+        &words(
+            &format!("--json -v2c -c public {h} sysDescr.0 ifAdminStatus.1 ifPhysAddress.1 sysObjectID.0 1.3.6.1.2.1.1.99.0"),
+            &[],
+        ),
+    );
+    assert_eq!((code, err.as_str()), (Some(0), ""));
+    let lines: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 5, "{out}");
+    assert_eq!(lines[0]["value"], "habits agent");
+    assert_eq!(lines[0]["name"], "SNMPv2-MIB::sysDescr.0");
+    assert_eq!(lines[1]["value"], 1);
+    assert_eq!(lines[1]["label"], "up");
+    // The loopback's ifPhysAddress is empty: text, not hex.
+    assert_eq!(lines[2]["type"], "OCTET STRING");
+    assert_eq!(lines[3]["value"], ".1.3.6.1.4.1.8072.3.2.10");
+    assert_eq!(lines[3]["value_name"], "NET-SNMP-MIB::netSnmpAgentOIDs.10");
+    assert_eq!(lines[4]["exception"], true);
+    assert_eq!(lines[4]["value"], serde_json::Value::Null);
+    // Binary octets come as hex.
+    let (out, _, _) = world.ours(
+        "snmpset",
+        &words(
+            &format!("--json -v2c -c private {h} sysName.0 x 41ff42"),
+            &[],
+        ),
+    );
+    let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    assert_eq!(
+        (v["encoding"].as_str(), v["value"].as_str()),
+        (Some("hex"), Some("41ff42"))
+    );
+    // poll: one line per host and OID, an unresolvable host only fails itself.
+    let (out, _, code) = world.ours(
+        "snmppoll",
+        &words(
+            &format!("--json -v2c -c public -t 0.2 -r 0 {h},nosuchhost.invalid sysDescr.0"),
+            &[],
+        ),
+    );
+    assert_eq!(code, Some(1), "a failed host makes the exit code 1");
+    let lines: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2, "{out}");
+    assert!(lines
+        .iter()
+        .any(|l| l["value"] == "habits agent" && l["host"] == h.as_str()));
+    assert!(lines.iter().any(|l| l["host"] == "nosuchhost.invalid"
+        && l["error"].as_str().unwrap_or("").contains("Unknown host")));
+}
