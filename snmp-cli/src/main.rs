@@ -6,7 +6,7 @@
 
 // The doc comments of the argument types are clap's `--help` text, written as a user reads
 // it (`host[:port]`), not as rustdoc links.
-#![allow(rustdoc::broken_intra_doc_links)]
+#![allow(rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use std::process::ExitCode;
 use std::time::Duration;

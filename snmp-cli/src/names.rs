@@ -22,7 +22,8 @@ pub(crate) struct MibOpts {
     dirs: Option<String>,
     /// Output options, as Net-SNMP's -O: n f s S u (OID style), q Q v (quick, value only),
     /// e (numeric enums), b (no index breakdown), x a (hex, ascii strings), t (numeric
-    /// timeticks), T (hex with text), U (no units), X (extended index), E (escape quotes).
+    /// timeticks), T (hex with text), U (no units), X (extended index), E (escape quotes), 0
+    /// (two-digit hex), p WIDTH.PRECISION (floats).
     #[arg(short = 'O', value_name = "FLAGS")]
     output: Vec<String>,
 }
@@ -38,7 +39,18 @@ impl MibOpts {
     pub(crate) fn load(&self) -> Result<Names, Failure> {
         let mut fmt = Format::default();
         for flags in &self.output {
-            for c in flags.chars() {
+            let mut chars = flags.chars();
+            while let Some(c) = chars.next() {
+                if c == 'p' {
+                    // -Op PRECISION: the rest (joined from the next argument) is printf's
+                    // WIDTH.PRECISION for floats.
+                    let text = chars.as_str();
+                    fmt.float_format =
+                        Some(snmp_mib::FloatFormat::parse(text).ok_or_else(|| {
+                            Failure::Usage(format!("Invalid output precision after -Op: {text}"))
+                        })?);
+                    break;
+                }
                 fmt.apply(c).map_err(|e| Failure::Usage(e.to_string()))?;
             }
         }

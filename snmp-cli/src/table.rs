@@ -78,11 +78,6 @@ pub(crate) async fn run(
     columns: &[u32],
     flags: &WalkFlags,
 ) -> Result<(), Failure> {
-    if flags.parallel > 1 {
-        return Err(Failure::Usage(
-            "--parallel is for walk and bulkwalk; a table fetch does not stripe yet".into(),
-        ));
-    }
     agent.check_app(crate::Tool::Table)?;
     let layout = Layout::parse(&agent.app)?;
     let names = agent.names.load()?;
@@ -129,7 +124,9 @@ pub(crate) async fn run(
         return Ok(());
     }
     let m = agent.manager(crate::Tool::Table).await?;
-    let options = snmp_tokio::WalkOptions::default().with_repetitions(flags.repetitions());
+    let options = snmp_tokio::WalkOptions::default()
+        .with_repetitions(flags.repetitions())
+        .with_parallel(flags.parallel);
     let (rows, error) = match m
         .get_table_with_options(
             entry.oid(),
@@ -347,6 +344,13 @@ pub(crate) fn join_option_values(args: Vec<String>) -> Vec<String> {
     let mut out = Vec::with_capacity(args.len());
     let mut it = args.into_iter().peekable();
     while let Some(a) = it.next() {
+        // -Op takes the next argument as its precision, in every command.
+        if a == "-Op" {
+            if let Some(v) = it.next() {
+                out.push(format!("{a}{v}"));
+                continue;
+            }
+        }
         if joined.contains(&a.as_str()) {
             let takes = it
                 .peek()

@@ -568,6 +568,36 @@ fn tables_print_what_snmptable_prints() {
             assert_eq!(oo.2, to.2, "{what}: exit code");
         }
     }
+    // Striped and adaptive fetches print what snmptable prints of a sequential one.
+    let ours_only: [&[&str]; 3] = [
+        &["--parallel", "4"],
+        &["--parallel", "8", "--adaptive"],
+        &["--adaptive"],
+    ];
+    for extra in ours_only {
+        for opts in [&[][..], &["-Ci"][..]] {
+            for table in &tables[..8] {
+                let mut t: Vec<&str> = opts.to_vec();
+                t.extend([
+                    "-M", &dirs, "-m", &mods, "-v2c", "-c", "public", &udp, table,
+                ]);
+                let mut o: Vec<&str> = vec!["table"];
+                o.extend(extra);
+                o.extend(opts);
+                o.extend([
+                    "-M", &dirs, "-m", &mods, "-v2c", "-c", "public", &host, table,
+                ]);
+                let (to, oo) = (theirs("snmptable", &t, &cache), ours(&o, &cache));
+                let what = format!("table {extra:?} {opts:?} {table}");
+                assert!(
+                    oo.0 == to.0,
+                    "{what}: stdout differs, {}",
+                    first_difference(&oo.0, &to.0)
+                );
+                assert_eq!((oo.1, oo.2), (to.1, to.2), "{what}: stderr, exit code");
+            }
+        }
+    }
 }
 
 /// snmptranslate -Td on every 7th node of the default set: at least 95% byte for byte.

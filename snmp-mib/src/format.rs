@@ -65,6 +65,44 @@ pub struct Format {
     pub escape_quotes: bool,
     /// `-O0`: hex in DISPLAY-HINTs with a leading zero (`02:fc` for `2:fc`).
     pub two_digit_hex: bool,
+    /// `-Op WIDTH.PRECISION`: how floats print (printf's `%W.Pf`; default `%f`, 6 digits).
+    pub float_format: Option<FloatFormat>,
+}
+
+/// `-Op`'s float format: printf's `%WIDTH.PRECISIONf`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct FloatFormat {
+    /// The least width, padded with spaces on the left.
+    pub width: usize,
+    /// Digits after the point (6 when not given, as printf).
+    pub precision: Option<usize>,
+}
+
+impl FloatFormat {
+    /// Parses `-Op`'s argument: `WIDTH`, `.PRECISION` or `WIDTH.PRECISION` (`.2`, `8.3`).
+    ///
+    /// ```
+    /// let f = snmp_mib::FloatFormat::parse(".2").unwrap();
+    /// assert_eq!((f.width, f.precision), (0, Some(2)));
+    /// assert!(snmp_mib::FloatFormat::parse("x").is_none());
+    /// ```
+    pub fn parse(text: &str) -> Option<FloatFormat> {
+        let (w, p) = match text.split_once('.') {
+            Some((w, p)) => (w, Some(p)),
+            None => (text, None),
+        };
+        let width = if w.is_empty() { 0 } else { w.parse().ok()? };
+        let precision = match p {
+            Some(p) => Some(if p.is_empty() { 0 } else { p.parse().ok()? }),
+            None => None,
+        };
+        (width <= 1000 && precision.unwrap_or(0) <= 100).then_some(FloatFormat { width, precision })
+    }
+
+    fn write(self, out: &mut String, f: f64) {
+        let (w, p) = (self.width, self.precision.unwrap_or(6));
+        let _ = write!(out, "{f:>w$.p$}");
+    }
 }
 
 /// An unknown `-O` flag.
@@ -640,13 +678,15 @@ impl Format {
                 if !q {
                     out.push_str("Opaque: Float: ");
                 }
-                let _ = write!(out, "{f:.6}");
+                self.float_format
+                    .unwrap_or_default()
+                    .write(out, f64::from(*f));
             }
             Value::OpaqueDouble(f) => {
                 if !q {
                     out.push_str("Opaque: Float: ");
                 }
-                let _ = write!(out, "{f:.6}");
+                self.float_format.unwrap_or_default().write(out, *f);
             }
             Value::Null => out.push_str("NULL"),
             other => {

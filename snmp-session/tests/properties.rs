@@ -16,6 +16,21 @@ use snmp_codec::{Oid, VarBind};
 use snmp_session::{Error, Repetitions, Request, TargetConfig, WalkOptions};
 use snmp_testkit::FakeAgent;
 
+/// A network that carries the first N requests (and their answers), then nothing.
+struct Cutoff(u32);
+
+impl Fate for Cutoff {
+    fn fate(&mut self, to_agent: bool, _: &[u8]) -> Vec<Duration> {
+        if to_agent {
+            if self.0 == 0 {
+                return vec![];
+            }
+            self.0 -= 1;
+        }
+        vec![Duration::from_millis(1)]
+    }
+}
+
 /// A scripted network: for each exchange, whether the request is lost, the answer is lost, or
 /// both arrive; with duplication and delays from the script too. At most `retries` failed
 /// exchanges in a row, so every request has an attempt that gets through.
@@ -217,6 +232,72 @@ proptest! {
 
 proptest! {
     #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    /// Tables fetched in parallel stripes, whole or by columns, for any stripe count and
+    /// repetitions, under loss, duplication and delays: exactly the rows of a sequential
+    /// fetch on a clean network.
+    #[test]
+    fn parallel_tables_give_exactly_the_sequential_rows(
+        script in prop::collection::vec(any::<u8>(), 1..64),
+        stripes in 2u16..12,
+        bulk in 1u32..30,
+        adaptive in any::<bool>(),
+        columns in prop::option::of(prop::collection::vec(1u32..24, 0..6)),
+    ) {
+        let seed = script.iter().fold(11u64, |h, b| h.wrapping_mul(31).wrapping_add(u64::from(*b)));
+        let entry: Oid = "1.3.6.1.2.1.2.2.1".parse().unwrap();
+        // The reference: a sequential fetch over a network that loses nothing.
+        let (mut clean, ct) = setup(common::Perfect(Duration::from_millis(1)), 25);
+        let reference = clean.session.start(ct, Request::Table {
+            entry: entry.clone(),
+            columns: columns.clone(),
+            max_repetitions: bulk,
+            options: WalkOptions::default(),
+        }).unwrap();
+        clean.run(&[reference], 400_000);
+        let want = clean.outcome(reference);
+        prop_assert_eq!(want.result.clone(), Some(Ok(())));
+        if columns.is_none() {
+            prop_assert_eq!(want.rows.len(), 25);
+        }
+        let (mut sim, t) = lossy_setup(seed, 25, None, |_| {});
+        let mut options = WalkOptions::default().with_parallel(stripes);
+        if adaptive {
+            options = options.with_repetitions(Repetitions::Adaptive { max: 64 });
+        }
+        let op = sim.session.start(t, Request::Table {
+            entry: entry.clone(),
+            columns: columns.clone(),
+            max_repetitions: bulk,
+            options,
+        }).unwrap();
+        sim.run(&[op], 400_000);
+        let out = sim.outcome(op);
+        prop_assert_eq!(out.result.clone(), Some(Ok(())));
+        prop_assert_eq!(&out.rows, &want.rows);
+        prop_assert_eq!(out.after_done, 0);
+        prop_assert_eq!(sim.session.operations_in_progress(), 0);
+    }
+
+    /// A stripe whose requests all go unanswered ends the parallel table with the error, and
+    /// the rows the other stripes brought are still handed out.
+    #[test]
+    fn a_failed_stripe_keeps_the_rows_received(stripes in 2u16..6) {
+        let entry: Oid = "1.3.6.1.2.1.2.2.1".parse().unwrap();
+        // The network carries two requests per stripe, then nothing.
+        let (mut sim, t) = setup(Cutoff(u32::from(stripes) * 2), 25);
+        let op = sim.session.start(t, Request::Table {
+            entry,
+            columns: Some((1..=10).collect()),
+            max_repetitions: 10,
+            options: WalkOptions::default().with_parallel(stripes),
+        }).unwrap();
+        sim.run(&[op], 400_000);
+        let out = sim.outcome(op);
+        prop_assert!(matches!(out.result, Some(Err(Error::Timeout { .. }))), "{:?}", out.result);
+        prop_assert!(!out.rows.is_empty());
+        prop_assert_eq!(sim.session.operations_in_progress(), 0);
+    }
 
     /// Parallel walks, for any stripe count, GETNEXT or GETBULK (fixed or adaptive), under any
     /// loss that leaves an attempt through, duplication and delays: exactly the sequential

@@ -17,8 +17,8 @@ pub(crate) use repetitions::AnswerSize;
 
 use get::GetOp;
 use parallel::ParallelWalk;
-use table::TableOp;
 pub use table::TableRow;
+use table::{ParallelTable, TableOp};
 use walk::WalkOp;
 
 /// A request an operation owns (for operations of one request: get-next, get-bulk, set,
@@ -159,6 +159,8 @@ pub(crate) enum Op {
     Parallel(ParallelWalk),
     /// A table fetch.
     Table(TableOp),
+    /// A table fetch in parallel stripes, and its first step.
+    ParallelTable(alloc::boxed::Box<ParallelTable>, Option<Step>),
     /// A trap: no answer.
     Trap(RequestPdu),
 }
@@ -218,6 +220,13 @@ impl Op {
                     (crate::Repetitions::Adaptive { .. }, Some(h)) => per(h),
                     _ => max_repetitions,
                 };
+                if options.parallel > 1 {
+                    // Each stripe walks with the table's repetitions (a stripe is a walk).
+                    let reps = start(max_repetitions, &options);
+                    let (t, first) =
+                        ParallelTable::new(entry, columns.as_deref(), reps, options, version);
+                    return Op::ParallelTable(alloc::boxed::Box::new(t), Some(first));
+                }
                 Op::Table(TableOp::new(
                     entry,
                     columns.as_deref(),
@@ -249,6 +258,7 @@ impl Op {
         match self {
             Op::Get(g) => g.start(),
             Op::Table(t) => t.start(),
+            Op::ParallelTable(_, first) => first.take().unwrap_or(Step::Send),
             _ => Step::Send,
         }
     }
@@ -261,6 +271,7 @@ impl Op {
             Op::Walk(w) => w.view(),
             Op::Parallel(p) => p.view(slot),
             Op::Table(t) => t.view(),
+            Op::ParallelTable(t, _) => t.view(slot),
         }
     }
 
@@ -285,6 +296,7 @@ impl Op {
             Op::Walk(w) => w.on_response(g, out, size),
             Op::Parallel(p) => p.on_response(slot, g, out, size),
             Op::Table(t) => t.on_response(g, out, size),
+            Op::ParallelTable(t, _) => t.on_response(slot, g, out, size),
         }
     }
 
@@ -293,6 +305,7 @@ impl Op {
     pub(crate) fn on_failure(&mut self, slot: Slot, e: Error, out: &mut Vec<Output>) -> Step {
         match self {
             Op::Parallel(p) => p.on_failure(slot, e, out),
+            Op::ParallelTable(t, _) => t.on_failure(slot, e, out),
             _ => Step::Finish(Err(e)),
         }
     }
@@ -303,6 +316,7 @@ impl Op {
             Op::Walk(w) => w.on_attempt_timeout(),
             Op::Parallel(p) => p.on_attempt_timeout(slot),
             Op::Table(t) => t.on_attempt_timeout(),
+            Op::ParallelTable(t, _) => t.on_attempt_timeout(slot),
             _ => {}
         }
     }
@@ -318,8 +332,10 @@ impl Op {
 
     /// Called when the operation ends in an error: lets a table hand out its partial rows.
     pub(crate) fn flush(&mut self, out: &mut Vec<Output>) {
-        if let Op::Table(t) = self {
-            t.flush(out);
+        match self {
+            Op::Table(t) => t.flush(out),
+            Op::ParallelTable(t, _) => t.flush(out),
+            _ => {}
         }
     }
 }

@@ -52,6 +52,8 @@ pub(crate) struct ParallelWalk {
     probes_at_level: u32,
     /// Stripe starts found at the levels above (in OID order).
     candidates: Vec<Oid>,
+    /// Where the last stripe ends (inclusive; `None`: the end of the subtree).
+    last_upper: Option<Oid>,
 }
 
 /// The most children probed at one level (each probe is one round trip).
@@ -79,7 +81,28 @@ impl ParallelWalk {
             descents: 0,
             probes_at_level: 0,
             candidates: Vec::new(),
+            last_upper: None,
         }
+    }
+
+    /// A walk of the stripes between these boundaries, found beforehand (no probes): stripe
+    /// `k` covers the OIDs after `starts[k]` up to and including `starts[k + 1]`, the last
+    /// up to and including `end` (or to the end of the subtree). `starts[0]` is where the
+    /// first stripe starts, under `root`.
+    pub(crate) fn with_bounds(
+        root: Oid,
+        starts: Vec<Oid>,
+        end: Option<Oid>,
+        bulk: Option<u32>,
+        options: WalkOptions,
+        version: Version,
+    ) -> (Self, Step) {
+        let mut w = ParallelWalk::new(root, bulk, options, version);
+        w.last_upper = end;
+        let mut starts = starts.into_iter();
+        let first = starts.next().unwrap_or_else(|| w.root.clone());
+        let step = w.start_from(first, starts.collect());
+        (w, step)
     }
 
     fn wanted(&self) -> usize {
@@ -222,16 +245,21 @@ impl ParallelWalk {
 
     /// Probing is over: walk the stripes (or, with no boundary, one sequential walk).
     fn start_stripes(&mut self, bounds: Vec<Oid>) -> Step {
-        if bounds.is_empty() {
+        if bounds.is_empty() && self.last_upper.is_none() {
             let w = WalkOp::new(self.root.clone(), self.bulk, self.options, self.version);
             self.phase = Phase::Sequential(w);
             return Step::Send;
         }
+        self.start_from(self.root.clone(), bounds)
+    }
+
+    /// Walks the stripes from `first` with these boundaries.
+    fn start_from(&mut self, first: Oid, bounds: Vec<Oid>) -> Step {
         let mut starts = Vec::with_capacity(bounds.len() + 1);
-        starts.push(self.root.clone());
+        starts.push(first);
         starts.extend(bounds.iter().cloned());
         let mut uppers: Vec<Option<Oid>> = bounds.into_iter().map(Some).collect();
-        uppers.push(None);
+        uppers.push(self.last_upper.clone());
         let stripes: Vec<Stripe> = starts
             .into_iter()
             .zip(uppers)

@@ -341,3 +341,133 @@ impl TableOp {
         }
     }
 }
+
+/// A table fetched in parallel stripes (`WalkOptions::parallel` above 1): a parallel walk of
+/// the entry, its cells gathered into rows. Without a column list the entry is split as any
+/// subtree is (its children are the columns); with one, the wanted columns are spread over
+/// the stripes, each stripe walking from one wanted column to the next (columns in between
+/// travel too and are dropped), the last ending with the last wanted column.
+#[derive(Debug)]
+pub(crate) struct ParallelTable {
+    entry: Oid,
+    walk: super::parallel::ParallelWalk,
+    wanted: Option<Vec<u32>>,
+    rows: BTreeMap<Vec<u32>, BTreeMap<u32, Value>>,
+}
+
+impl ParallelTable {
+    /// The fetch and its first step.
+    pub(crate) fn new(
+        entry: Oid,
+        columns: Option<&[u32]>,
+        bulk: u32,
+        options: WalkOptions,
+        version: Version,
+    ) -> (Self, Step) {
+        use super::parallel::ParallelWalk;
+        let bulk = (version != Version::V1).then_some(bulk.max(1));
+        let wanted = columns.map(|c| {
+            let mut c = c.to_vec();
+            c.sort_unstable();
+            c.dedup();
+            c
+        });
+        let (walk, step) = match &wanted {
+            None => (
+                ParallelWalk::new(entry.clone(), bulk, options, version),
+                Step::Send,
+            ),
+            Some(cols) if cols.is_empty() => {
+                // No column wanted: nothing to fetch.
+                let w = ParallelWalk::new(entry.clone(), bulk, options, version);
+                (w, Step::Finish(Ok(())))
+            }
+            Some(cols) => {
+                let stripes = usize::from(options.parallel.clamp(1, 64)).min(cols.len());
+                // Stripe k starts before the first of its columns (the entry's OID for the
+                // first: a GETNEXT of `entry.c` gives column c's first cell).
+                let starts: Vec<Oid> = (0..stripes)
+                    .map(|k| entry.child(cols[k * cols.len() / stripes]))
+                    .collect();
+                let last = cols[cols.len() - 1];
+                let end = last.checked_add(1).map(|n| entry.child(n));
+                ParallelWalk::with_bounds(entry.clone(), starts, end, bulk, options, version)
+            }
+        };
+        (
+            ParallelTable {
+                entry,
+                walk,
+                wanted,
+                rows: BTreeMap::new(),
+            },
+            step,
+        )
+    }
+
+    pub(super) fn view(&self, slot: super::Slot) -> View<'_> {
+        self.walk.view(slot)
+    }
+
+    /// Takes what the walk handed out into cells; at the end, hands out the rows.
+    fn gather(&mut self, walked: Vec<Output>, step: Step, out: &mut Vec<Output>) -> Step {
+        for o in walked {
+            if let Output::Varbinds(vbs) = o {
+                for vb in vbs {
+                    if let Some([col, index @ ..]) = vb.oid.strip_prefix(&self.entry) {
+                        let keep = self.wanted.as_ref().is_none_or(|w| w.contains(col));
+                        if keep && !vb.value.is_exception() && !index.is_empty() {
+                            self.rows
+                                .entry(index.to_vec())
+                                .or_default()
+                                .insert(*col, vb.value);
+                        }
+                    }
+                }
+            }
+        }
+        if matches!(step, Step::Finish(_)) {
+            self.flush(out);
+        }
+        step
+    }
+
+    pub(super) fn on_response(
+        &mut self,
+        slot: super::Slot,
+        g: GenericPdu,
+        out: &mut Vec<Output>,
+        size: AnswerSize,
+    ) -> Step {
+        let mut walked = Vec::new();
+        let step = self.walk.on_response(slot, g, &mut walked, size);
+        self.gather(walked, step, out)
+    }
+
+    pub(super) fn on_failure(
+        &mut self,
+        slot: super::Slot,
+        e: Error,
+        out: &mut Vec<Output>,
+    ) -> Step {
+        let mut walked = Vec::new();
+        let step = self.walk.on_failure(slot, e, &mut walked);
+        self.gather(walked, step, out)
+    }
+
+    pub(super) fn on_attempt_timeout(&mut self, slot: super::Slot) {
+        self.walk.on_attempt_timeout(slot);
+    }
+
+    /// Hands out the rows collected so far (once).
+    pub(super) fn flush(&mut self, out: &mut Vec<Output>) {
+        let rows = core::mem::take(&mut self.rows);
+        if !rows.is_empty() {
+            out.push(Output::Rows(
+                rows.into_iter()
+                    .map(|(index, columns)| TableRow { index, columns })
+                    .collect(),
+            ));
+        }
+    }
+}
