@@ -12,6 +12,7 @@ import time
 GET_OID = "1.3.6.1.2.1.1.5.0"
 NEXT_ROOT = "1.3.6.1.2.1.2.2.1.2"
 BULK_ROOT = "1.3.6.1.2.1.2.2"
+DEVICE_ROOT = "1.3.6.1"
 POLL_OID = "1.3.6.1.2.1.1.3.0"
 BULK_REPS = 25
 POLL_ROUNDS = 20
@@ -100,8 +101,13 @@ def gufo_sync(case, secs, port):
         else:
             while ops == 0 or m.elapsed() < secs:
                 try:
-                    it = s.getnext(NEXT_ROOT) if case == "walk_next_1k" else s.getbulk(
-                        BULK_ROOT, max_repetitions=BULK_REPS)
+                    if case.startswith("device_"):
+                        # The latency cases: gufo-snmp's bulk walk with its defaults.
+                        it = s.getbulk(DEVICE_ROOT)
+                    elif case == "walk_next_1k":
+                        it = s.getnext(NEXT_ROOT)
+                    else:
+                        it = s.getbulk(BULK_ROOT, max_repetitions=BULK_REPS)
                     for _ in it:
                         vbs += 1
                 except Exception:
@@ -160,8 +166,13 @@ async def snmpkit_case(case, secs, port, count):
         else:
             while ops == 0 or m.elapsed() < secs:
                 try:
-                    it = mgr.walk(NEXT_ROOT) if case == "walk_next_1k" else mgr.bulk_walk(
-                        BULK_ROOT, bulk_size=BULK_REPS)
+                    if case.startswith("device_"):
+                        # The latency cases: snmpkit's bulk walk with its defaults.
+                        it = mgr.bulk_walk(DEVICE_ROOT)
+                    elif case == "walk_next_1k":
+                        it = mgr.walk(NEXT_ROOT)
+                    else:
+                        it = mgr.bulk_walk(BULK_ROOT, bulk_size=BULK_REPS)
                     async for _ in it:
                         vbs += 1
                 except Exception:

@@ -8,6 +8,8 @@ pub(crate) const GET_OID: &str = "1.3.6.1.2.1.1.5.0";
 pub(crate) const NEXT_ROOT: &str = "1.3.6.1.2.1.2.2.1.2";
 /// GETBULK walk root: ifTable (909 x 11 = 9,999 varbinds on B, 9,091 x 11 = 100,001 on C).
 pub(crate) const BULK_ROOT: &str = "1.3.6.1.2.1.2.2";
+/// The whole device, for the latency cases.
+pub(crate) const DEVICE_ROOT: &str = "1.3.6.1";
 /// Polled OID: sysUpTime.0.
 pub(crate) const POLL_OID: &str = "1.3.6.1.2.1.1.3.0";
 /// max-repetitions of the bulk walks.
@@ -51,6 +53,12 @@ pub(crate) enum CaseId {
     /// 10,000 agents polled once.
     #[serde(rename = "poll_10k")]
     Poll10k,
+    /// A whole 40,000-varbind device walked over a 10 ms round trip.
+    #[serde(rename = "device_rtt10ms")]
+    DeviceRtt10ms,
+    /// The same device on a single-threaded agent that takes 2 ms per request.
+    #[serde(rename = "device_cpu2ms")]
+    DeviceCpu2ms,
 }
 
 /// The work a case is made of.
@@ -58,10 +66,13 @@ pub(crate) enum CaseId {
 pub(crate) enum Work {
     /// Sequential GETs of [`GET_OID`].
     Get,
-    /// Walks: GETNEXT of [`NEXT_ROOT`], or GETBULK of [`BULK_ROOT`].
+    /// Walks of `root`: GETNEXT ([`NEXT_ROOT`]) or GETBULK ([`BULK_ROOT`], or the whole
+    /// device, [`DEVICE_ROOT`], in the latency cases).
     Walk {
         /// GETBULK (else GETNEXT).
         bulk: bool,
+        /// The subtree.
+        root: &'static str,
     },
     /// `rounds` polls of [`POLL_OID`] over every agent of the group.
     Poll {
@@ -72,7 +83,7 @@ pub(crate) enum Work {
 
 impl CaseId {
     /// Every case, in the table's order.
-    pub(crate) const ALL: [CaseId; 9] = [
+    pub(crate) const ALL: [CaseId; 11] = [
         CaseId::GetV2c,
         CaseId::GetV3,
         CaseId::WalkNext1k,
@@ -82,6 +93,8 @@ impl CaseId {
         CaseId::Bulk100kV3,
         CaseId::Poll200x20,
         CaseId::Poll10k,
+        CaseId::DeviceRtt10ms,
+        CaseId::DeviceCpu2ms,
     ];
 
     /// The id as text.
@@ -96,12 +109,19 @@ impl CaseId {
             CaseId::Bulk100kV3 => "bulk_100k_v3",
             CaseId::Poll200x20 => "poll_200x20",
             CaseId::Poll10k => "poll_10k",
+            CaseId::DeviceRtt10ms => "device_rtt10ms",
+            CaseId::DeviceCpu2ms => "device_cpu2ms",
         }
     }
 
     /// The case with this id.
     pub(crate) fn parse(s: &str) -> Option<CaseId> {
         CaseId::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+
+    /// One of the latency cases (a whole device over a slow network or from a slow agent).
+    pub(crate) fn latency(self) -> bool {
+        matches!(self, CaseId::DeviceRtt10ms | CaseId::DeviceCpu2ms)
     }
 
     /// Whether it runs over SNMPv3 (authPriv SHA-256/AES-128).
@@ -113,10 +133,20 @@ impl CaseId {
     pub(crate) fn work(self) -> Work {
         match self {
             CaseId::GetV2c | CaseId::GetV3 => Work::Get,
-            CaseId::WalkNext1k => Work::Walk { bulk: false },
+            CaseId::WalkNext1k => Work::Walk {
+                bulk: false,
+                root: NEXT_ROOT,
+            },
             CaseId::Bulk10k | CaseId::Bulk10kV3 | CaseId::Bulk100k | CaseId::Bulk100kV3 => {
-                Work::Walk { bulk: true }
+                Work::Walk {
+                    bulk: true,
+                    root: BULK_ROOT,
+                }
             }
+            CaseId::DeviceRtt10ms | CaseId::DeviceCpu2ms => Work::Walk {
+                bulk: true,
+                root: DEVICE_ROOT,
+            },
             CaseId::Poll200x20 => Work::Poll {
                 rounds: POLL_ROUNDS,
             },
@@ -155,39 +185,49 @@ pub(crate) struct Group {
     pub(crate) interfaces: u32,
     /// Whether the agents know the v3 user.
     pub(crate) v3: bool,
+    /// Delay of every answer (a round trip), in milliseconds.
+    pub(crate) delay_ms: u64,
+    /// Time the agent takes per request, one at a time, in microseconds.
+    pub(crate) processing_us: u64,
+    /// Interfaces in smoke mode (a smaller device where the case is slow by design).
+    pub(crate) smoke_interfaces: u32,
 }
+
+impl Group {
+    const fn plain(offset: u16, agents: usize, interfaces: u32, v3: bool) -> Group {
+        Group {
+            offset,
+            agents,
+            interfaces,
+            v3,
+            delay_ms: 0,
+            processing_us: 0,
+            smoke_interfaces: interfaces,
+        }
+    }
+}
+
+/// Interfaces of the latency cases' device: 3,636 ifTable rows make 40,004 varbinds under
+/// 1.3.6.1 (11 columns a row, and the system group and the rest).
+const DEVICE_INTERFACES: u32 = 3636;
 
 /// The agent groups.
 pub(crate) const GROUPS: &[Group] = &[
+    Group::plain(0, 1, 1000, true),
+    Group::plain(1, 1, 909, true),
+    Group::plain(2, 1, 9091, true),
+    Group::plain(100, 200, 1, false),
+    Group::plain(1000, 10_000, 1, false),
+    // The latency cases: a 10 ms round trip; a CPU-bound agent (2 ms a request).
     Group {
-        offset: 0,
-        agents: 1,
-        interfaces: 1000,
-        v3: true,
+        delay_ms: 10,
+        smoke_interfaces: 40,
+        ..Group::plain(3, 1, DEVICE_INTERFACES, false)
     },
     Group {
-        offset: 1,
-        agents: 1,
-        interfaces: 909,
-        v3: true,
-    },
-    Group {
-        offset: 2,
-        agents: 1,
-        interfaces: 9091,
-        v3: true,
-    },
-    Group {
-        offset: 100,
-        agents: 200,
-        interfaces: 1,
-        v3: false,
-    },
-    Group {
-        offset: 1000,
-        agents: 10_000,
-        interfaces: 1,
-        v3: false,
+        processing_us: 2000,
+        smoke_interfaces: 40,
+        ..Group::plain(4, 1, DEVICE_INTERFACES, false)
     },
 ];
 
@@ -246,6 +286,18 @@ pub(crate) const CASES: &[Case] = &[
         label: "poll 10,000 agents at once (one GET each), v2c",
         group: 4,
         unit: "poll",
+    },
+    Case {
+        id: CaseId::DeviceRtt10ms,
+        label: "whole device (40,004 varbinds) over a 10 ms round trip, GETBULK, v2c",
+        group: 5,
+        unit: "walk",
+    },
+    Case {
+        id: CaseId::DeviceCpu2ms,
+        label: "whole device (40,004 varbinds), agent 2 ms per request one at a time, GETBULK, v2c",
+        group: 6,
+        unit: "walk",
     },
 ];
 

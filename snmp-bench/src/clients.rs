@@ -37,6 +37,21 @@ pub(crate) enum ClientId {
     /// Our `snmp` command, run as Net-SNMP's tools are (one process per walk or GET).
     #[serde(rename = "snmp-rs-cli")]
     SnmpRsCli,
+    /// The tokio Manager with adaptive repetitions (the latency cases).
+    #[serde(rename = "snmp-rs-adaptive")]
+    SnmpRsAdaptive,
+    /// The tokio Manager walking 4 stripes at once (the latency cases).
+    #[serde(rename = "snmp-rs-parallel4")]
+    SnmpRsParallel4,
+    /// 8 stripes.
+    #[serde(rename = "snmp-rs-parallel8")]
+    SnmpRsParallel8,
+    /// 16 stripes.
+    #[serde(rename = "snmp-rs-parallel16")]
+    SnmpRsParallel16,
+    /// 16 stripes, adaptive repetitions.
+    #[serde(rename = "snmp-rs-parallel16-adaptive")]
+    SnmpRsParallel16Adaptive,
     /// The blocking-socket floor.
     #[serde(rename = "udp-floor-blocking")]
     UdpFloorBlocking,
@@ -47,7 +62,7 @@ pub(crate) enum ClientId {
 
 impl ClientId {
     /// Every client, in the table's order.
-    pub(crate) const ALL: [ClientId; 12] = [
+    pub(crate) const ALL: [ClientId; 17] = [
         ClientId::SnmpRsTokio,
         ClientId::SnmpRsSmol,
         ClientId::SnmpRsEngine,
@@ -58,6 +73,11 @@ impl ClientId {
         ClientId::LibnetsnmpC,
         ClientId::NetSnmpCli,
         ClientId::SnmpRsCli,
+        ClientId::SnmpRsAdaptive,
+        ClientId::SnmpRsParallel4,
+        ClientId::SnmpRsParallel8,
+        ClientId::SnmpRsParallel16,
+        ClientId::SnmpRsParallel16Adaptive,
         ClientId::UdpFloorBlocking,
         ClientId::UdpFloorTokio,
     ];
@@ -75,6 +95,11 @@ impl ClientId {
             ClientId::LibnetsnmpC => "libnetsnmp-c",
             ClientId::NetSnmpCli => "net-snmp-cli",
             ClientId::SnmpRsCli => "snmp-rs-cli",
+            ClientId::SnmpRsAdaptive => "snmp-rs-adaptive",
+            ClientId::SnmpRsParallel4 => "snmp-rs-parallel4",
+            ClientId::SnmpRsParallel8 => "snmp-rs-parallel8",
+            ClientId::SnmpRsParallel16 => "snmp-rs-parallel16",
+            ClientId::SnmpRsParallel16Adaptive => "snmp-rs-parallel16-adaptive",
             ClientId::UdpFloorBlocking => "udp-floor-blocking",
             ClientId::UdpFloorTokio => "udp-floor-tokio",
         }
@@ -90,6 +115,18 @@ impl ClientId {
         matches!(
             self,
             ClientId::SnmpRsTokio | ClientId::SnmpRsSmol | ClientId::SnmpRsEngine
+        ) || self.walk_mode()
+    }
+
+    /// One of our walk modes (adaptive, striped): measured in the latency cases only.
+    pub(crate) fn walk_mode(self) -> bool {
+        matches!(
+            self,
+            ClientId::SnmpRsAdaptive
+                | ClientId::SnmpRsParallel4
+                | ClientId::SnmpRsParallel8
+                | ClientId::SnmpRsParallel16
+                | ClientId::SnmpRsParallel16Adaptive
         )
     }
 

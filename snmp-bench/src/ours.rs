@@ -7,10 +7,13 @@ use std::time::Duration;
 use futures_util::StreamExt;
 use snmp_async::{Manager, PollTarget, Runtime};
 use snmp_codec::Oid;
-use snmp_session::{Event, Instant, Request, Session, SessionConfig, TargetConfig, V3Security};
+use snmp_session::{
+    Event, Instant, Repetitions, Request, Session, SessionConfig, TargetConfig, V3Security,
+    WalkOptions,
+};
 use snmp_usm::{AuthProtocol, PrivProtocol, UsmUser};
 
-use crate::cases::{CaseId, Work, BULK_REPS, BULK_ROOT, GET_OID, NEXT_ROOT, POLL_OID};
+use crate::cases::{CaseId, Work, BULK_REPS, GET_OID, POLL_OID};
 use crate::clients::ClientId;
 use crate::measure::{Measured, Meter};
 
@@ -34,20 +37,51 @@ pub(crate) fn run(
     port: u16,
     count: usize,
 ) -> Result<Measured, String> {
-    match client {
-        ClientId::SnmpRsTokio => {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .map_err(|e| e.to_string())?;
-            rt.block_on(run_async(snmp_tokio::Tokio, case, secs, port, count))
+    let tokio = |options: WalkOptions| {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| e.to_string())?;
+        rt.block_on(run_async(
+            snmp_tokio::Tokio,
+            case,
+            secs,
+            port,
+            count,
+            options,
+        ))
+    };
+    let variant = |options: WalkOptions| {
+        if !case.latency() {
+            return Err("a walk mode: measured in the latency cases only".to_string());
         }
+        tokio(options)
+    };
+    let adaptive = Repetitions::adaptive();
+    match client {
+        ClientId::SnmpRsTokio => tokio(WalkOptions::default()),
+        ClientId::SnmpRsAdaptive => variant(WalkOptions::default().with_repetitions(adaptive)),
+        ClientId::SnmpRsParallel4 => variant(WalkOptions::default().with_parallel(4)),
+        ClientId::SnmpRsParallel8 => variant(WalkOptions::default().with_parallel(8)),
+        ClientId::SnmpRsParallel16 => variant(WalkOptions::default().with_parallel(16)),
+        ClientId::SnmpRsParallel16Adaptive => variant(
+            WalkOptions::default()
+                .with_parallel(16)
+                .with_repetitions(adaptive),
+        ),
         ClientId::SnmpRsSmol => {
             // As tokio's current-thread runtime: the driver runs on the calling thread (smol's
             // global executor would put it on a thread of its own).
             let ex = std::sync::Arc::new(smol::Executor::new());
             let rt = snmp_smol::Smol::on(ex.clone());
-            smol::block_on(ex.run(run_async(rt, case, secs, port, count)))
+            smol::block_on(ex.run(run_async(
+                rt,
+                case,
+                secs,
+                port,
+                count,
+                WalkOptions::default(),
+            )))
         }
         ClientId::SnmpRsEngine => run_engine(case, secs, port, count),
         other => Err(format!("{other} is not one of ours")),
@@ -60,6 +94,7 @@ async fn run_async<R: Runtime + Default>(
     secs: f64,
     port: u16,
     count: usize,
+    options: WalkOptions,
 ) -> Result<Measured, String> {
     let v3 = case.v3();
     let client = snmp_async::Client::new(rt, snmp_session::SessionConfig::default())
@@ -91,12 +126,12 @@ async fn run_async<R: Runtime + Default>(
                 }
             }
         }
-        Work::Walk { bulk } => {
+        Work::Walk { bulk, root } => {
             while ops == 0 || meter.elapsed() < secs {
                 let mut walk = if bulk {
-                    m.bulk_walk(BULK_ROOT, BULK_REPS)
+                    m.walk_with_options(root, Some(BULK_REPS), options)
                 } else {
-                    m.walk(NEXT_ROOT)
+                    m.walk(root)
                 };
                 while let Some(item) = walk.next().await {
                     match item {
@@ -233,20 +268,17 @@ fn run_engine(case: CaseId, secs: f64, port: u16, count: usize) -> Result<Measur
                 }
             }
         }
-        Work::Walk { bulk } => {
+        Work::Walk { bulk, root } => {
             while ops == 0 || meter.elapsed() < secs {
                 let op = if !bulk {
                     e.session.start(
                         t,
-                        Request::walk(NEXT_ROOT.parse().map_err(|e| format!("{e:?}"))?),
+                        Request::walk(root.parse().map_err(|e| format!("{e:?}"))?),
                     )
                 } else {
                     e.session.start(
                         t,
-                        Request::bulk_walk(
-                            BULK_ROOT.parse().map_err(|e| format!("{e:?}"))?,
-                            BULK_REPS,
-                        ),
+                        Request::bulk_walk(root.parse().map_err(|e| format!("{e:?}"))?, BULK_REPS),
                     )
                 };
                 op.map_err(|e| e.to_string())?;

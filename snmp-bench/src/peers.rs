@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use crate::cases::{CaseId, Work, BULK_REPS, BULK_ROOT, GET_OID, NEXT_ROOT, POLL_OID};
+use crate::cases::{CaseId, Work, BULK_REPS, GET_OID, POLL_OID};
 use crate::clients::ClientId;
 use crate::measure::{Measured, Meter};
 
@@ -105,12 +105,12 @@ async fn async_snmp_case(
                 }
             }
         }
-        Work::Walk { bulk } => {
+        Work::Walk { bulk, root } => {
             while ops == 0 || meter.elapsed() < secs {
                 let mut walk = if !bulk {
-                    c.walk_getnext(Oid::from_slice(&arcs(NEXT_ROOT)))
+                    c.walk_getnext(Oid::from_slice(&arcs(root)))
                 } else {
-                    c.bulk_walk(Oid::from_slice(&arcs(BULK_ROOT)), BULK_REPS)
+                    c.bulk_walk(Oid::from_slice(&arcs(root)), BULK_REPS)
                 }
                 .map_err(|e| e.to_string())?;
                 while let Some(item) = walk.next().await {
@@ -179,8 +179,8 @@ fn snmp2_case(case: CaseId, secs: f64, port: u16) -> Result<Measured, String> {
                 }
             }
         }
-        Work::Walk { bulk } => {
-            let root = to_u64(if bulk { BULK_ROOT } else { NEXT_ROOT });
+        Work::Walk { bulk, root } => {
+            let root = to_u64(root);
             while ops == 0 || meter.elapsed() < secs {
                 // A walk by hand: the crate has no walk; ask from the last OID until the
                 // answer leaves the subtree.

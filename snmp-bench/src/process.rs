@@ -6,19 +6,30 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::cases::{
-    Case, Group, Work, BULK_ROOT, GET_OID, GROUPS, NEXT_ROOT, V3_AUTH, V3_PRIV, V3_USER,
-};
+use crate::cases::{Case, Group, Work, GET_OID, GROUPS, V3_AUTH, V3_PRIV, V3_USER};
 use crate::clients::{Client, Runner};
 use crate::measure::{rusage, Measured, Reported};
 use crate::RunArgs;
 
 /// Serves an agent group until stdin closes (the `agent` subcommand).
-pub(crate) fn agent(port: u16, ports: usize, interfaces: u32, v3: bool, busy_poll_us: u64) {
+pub(crate) fn agent(
+    port: u16,
+    ports: usize,
+    interfaces: u32,
+    v3: bool,
+    busy_poll_us: u64,
+    delay_ms: u64,
+    processing_us: u64,
+) {
     let mut config = snmp_sim::SimConfig {
         port,
         agents: ports,
         busy_poll: Duration::from_micros(busy_poll_us),
+        net: snmp_sim::NetFaults {
+            delay: Duration::from_millis(delay_ms),
+            processing: Duration::from_micros(processing_us),
+            ..Default::default()
+        },
         ..Default::default()
     };
     if v3 {
@@ -73,7 +84,15 @@ pub(crate) fn start_agents(args: &RunArgs, groups: &[usize], busy_poll_us: u64) 
             agents: n,
             interfaces,
             v3,
+            delay_ms,
+            processing_us,
+            smoke_interfaces,
         } = GROUPS[g];
+        let interfaces = if args.smoke {
+            smoke_interfaces
+        } else {
+            interfaces
+        };
         let mut cmd = Command::new("taskset");
         cmd.arg("-c")
             .arg(args.agent_cpu.to_string())
@@ -85,7 +104,11 @@ pub(crate) fn start_agents(args: &RunArgs, groups: &[usize], busy_poll_us: u64) 
             .arg("--interfaces")
             .arg(interfaces.to_string())
             .arg("--busy-poll-us")
-            .arg(busy_poll_us.to_string());
+            .arg(busy_poll_us.to_string())
+            .arg("--delay-ms")
+            .arg(delay_ms.to_string())
+            .arg("--processing-us")
+            .arg(processing_us.to_string());
         if v3 {
             cmd.arg("--v3");
         }
@@ -134,6 +157,9 @@ pub(crate) fn run_one(
                 &port,
                 &count,
             ]);
+        }
+        Runner::C(_) if case.id.latency() => {
+            return Err("not measured in the latency cases".into());
         }
         Runner::C(bin) => {
             cmd.arg(bin)
@@ -212,8 +238,8 @@ fn run_cli(
 ) -> Result<Measured, String> {
     let target = format!("127.0.0.1:{}", args.base_port + GROUPS[case.group].offset);
     let (tool, root) = match case.id.work() {
-        Work::Walk { bulk: false } => ("snmpwalk", NEXT_ROOT),
-        Work::Walk { bulk: true } => ("snmpbulkwalk", BULK_ROOT),
+        Work::Walk { bulk: false, root } => ("snmpwalk", root),
+        Work::Walk { bulk: true, root } => ("snmpbulkwalk", root),
         Work::Get if GROUPS[case.group].agents == 1 => ("snmpget", GET_OID),
         _ => return Err("one process per request: not comparable".into()),
     };
