@@ -54,10 +54,15 @@ pub(crate) struct ParallelWalk {
     candidates: Vec<Oid>,
     /// Where the last stripe ends (inclusive; `None`: the end of the subtree).
     last_upper: Option<Oid>,
+    /// How many of `candidates` came from levels above the last (they split subtrees the
+    /// walk would otherwise walk whole, and are chosen first).
+    upper: usize,
 }
 
 /// The most children probed at one level (each probe is one round trip).
 const MAX_PROBES: usize = 64;
+/// A level with this many children is not split further.
+const MANY_CHILDREN: u32 = 4;
 /// The most levels the split point goes down from the root.
 const MAX_DESCENTS: u32 = 8;
 
@@ -82,6 +87,7 @@ impl ParallelWalk {
             probes_at_level: 0,
             candidates: Vec::new(),
             last_upper: None,
+            upper: 0,
         }
     }
 
@@ -209,13 +215,17 @@ impl ParallelWalk {
             // Stripes this level would give: one more than the starts found.
             let found = usize::try_from(self.probes_at_level.saturating_sub(1)).unwrap_or(0);
             let stripes = self.candidates.len() + found + 1;
-            if stripes < self.wanted() && self.descents < MAX_DESCENTS {
+            // Not below a level of many children: those are most often a table's columns, and
+            // the first children of its last column (its first rows) are not worth a stripe each.
+            let few = self.probes_at_level < MANY_CHILDREN;
+            if stripes < self.wanted() && self.descents < MAX_DESCENTS && few {
                 // Too few: split the last child too (a device's big tables come late in its
                 // tree more often than not), below a single child likewise.
                 self.candidates.extend(children.into_iter().skip(1));
                 if self.probes_at_level > 1 {
                     self.candidates.push(last.clone());
                 }
+                self.upper = self.candidates.len();
                 self.descents += 1;
                 self.probes_at_level = 0;
                 self.split = last.clone();
@@ -230,16 +240,21 @@ impl ParallelWalk {
                 self.candidates.push(last);
             }
         }
-        // Spread the stripes' starts evenly over the candidates.
-        let candidates = core::mem::take(&mut self.candidates);
-        let stripes = self.wanted().min(candidates.len() + 1);
-        let chosen: Vec<Oid> = (1..stripes)
-            .filter_map(|k| {
-                candidates
-                    .get(k * (candidates.len() + 1) / stripes - 1)
-                    .cloned()
-            })
-            .collect();
+        // The boundaries of the levels above first (each splits off a subtree), spread evenly
+        // when there are more than the stripes; the last level's fill the rest, evenly.
+        let mut candidates = core::mem::take(&mut self.candidates);
+        let deeper = candidates.split_off(self.upper.min(candidates.len()));
+        let upper = candidates;
+        let want = self.wanted() - 1;
+        let spread = |from: &[Oid], n: usize| -> Vec<Oid> {
+            let n = n.min(from.len());
+            (1..=n)
+                .filter_map(|k| from.get(k * (from.len() + 1) / (n + 1) - 1).cloned())
+                .collect()
+        };
+        let mut chosen = spread(&upper, want);
+        let more = spread(&deeper, want - chosen.len());
+        chosen.extend(more);
         self.start_stripes(chosen)
     }
 
