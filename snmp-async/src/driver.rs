@@ -13,8 +13,8 @@ use futures_channel::{mpsc, oneshot};
 use futures_core::Stream;
 use snmp_codec::VarBind;
 use snmp_session::{
-    Event, Instant, OpId, Request, Session, SessionConfig, StartError, TableRow, TargetConfig,
-    TargetId,
+    CallOptions, Event, Instant, OpId, Request, Session, SessionConfig, StartError, TableRow,
+    TargetConfig, TargetId,
 };
 
 use crate::batch::MAX_BATCH;
@@ -25,7 +25,7 @@ use crate::{AsyncUdpSocket, Runtime};
 pub(crate) enum Command {
     AddTarget(TargetConfig, oneshot::Sender<TargetId>),
     RemoveTarget(TargetId),
-    Start(TargetId, Request, Sink),
+    Start(TargetId, Request, Sink, CallOptions),
 }
 
 /// Where an operation's results go.
@@ -131,12 +131,12 @@ impl<R: Runtime> Driver<R> {
         slot.as_ref().ok_or_else(|| io::Error::other("no socket"))
     }
 
-    fn start(&mut self, target: TargetId, request: Request, sink: Sink) {
+    fn start(&mut self, target: TargetId, request: Request, sink: Sink, call: CallOptions) {
         let Some(addr) = self.session.target(target).map(|c| c.addr) else {
             // The manager was closed (its target removed) before this call arrived.
             return finish(sink, Err(Error::Closed));
         };
-        match self.session.start(target, request) {
+        match self.session.start_with(target, request, call) {
             Ok(id) => {
                 self.sinks.insert(id, (addr, sink));
             }
@@ -298,7 +298,7 @@ impl<R: Runtime> Future for Driver<R> {
                                 let _ = reply.send(id);
                             }
                             Command::RemoveTarget(t) => this.session.remove_target(t),
-                            Command::Start(t, op, sink) => this.start(t, op, sink),
+                            Command::Start(t, op, sink, call) => this.start(t, op, sink, call),
                         }
                     }
                     Poll::Ready(None) => this.commands_closed = true,

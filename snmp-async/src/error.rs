@@ -15,20 +15,31 @@ use snmp_usm::UsmError;
 /// [`Error::Operation`] with the agent's address; [`Error::operation`] reaches it.
 ///
 /// ```
+/// use std::time::Duration;
 /// use snmp_async::{session, Error};
-/// let e = Error::operation_failed(
-///     "127.0.0.1:161".parse().unwrap(),
-///     session::Error::Timeout { attempts: 4 },
-/// );
-/// assert_eq!(e.to_string(), "127.0.0.1:161: timeout after 4 attempts");
+/// let timeout = session::Error::Timeout { attempts: 4, waited: Duration::from_secs(20) };
+/// let e = Error::operation_failed("192.0.2.1:161".parse().unwrap(), timeout.clone());
+/// assert_eq!(e.to_string(), "no response from 192.0.2.1:161 after 4 attempts in 20 s");
 /// assert!(e.is_timeout());
-/// assert_eq!(e.operation(), Some(&session::Error::Timeout { attempts: 4 }));
+/// assert_eq!(e.operation(), Some(&timeout));
+///
+/// let refused = session::Error::Status {
+///     status: snmp_async::ErrorStatus::WrongType,
+///     index: 1,
+///     oid: Some("1.3.6.1.2.1.1.4.0".parse().unwrap()),
+/// };
+/// let e = Error::operation_failed("192.0.2.1:161".parse().unwrap(), refused);
+/// assert_eq!(e.to_string(), "192.0.2.1:161: wrongType for 1.3.6.1.2.1.1.4.0 (varbind 1)");
+/// // The session's error stays reachable as the source.
+/// assert!(std::error::Error::source(&e).is_some());
 /// ```
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// The operation failed: no answer, an error-status, an exception value, a v3 Report...
-    #[error("{target}: {error}")]
+    /// Its text names the agent: `no response from 192.0.2.1:161 after 4 attempts in 20 s`,
+    /// `192.0.2.1:161: wrongType for 1.3.6.1.2.1.1.4.0 (varbind 1)`.
+    #[error("{}", OperationText(target, error))]
     Operation {
         /// The agent.
         target: SocketAddr,
@@ -56,6 +67,11 @@ pub enum Error {
     /// authentication, ...).
     #[error("invalid SNMPv3 credentials: {0}")]
     Credentials(UsmError),
+    /// The builder's settings contradict each other (authentication given for v1/v2c, a
+    /// security level the credentials cannot give, a pass phrase shorter than USM's 8
+    /// characters): nothing was sent.
+    #[error("invalid configuration: {0}")]
+    Config(&'static str),
     /// The host name did not resolve.
     #[error("cannot resolve {0}")]
     Resolve(String),
@@ -65,6 +81,25 @@ pub enum Error {
     /// The manager was closed (or its driver stopped).
     #[error("manager closed")]
     Closed,
+}
+
+/// The text of [`Error::Operation`]: a timeout says where it waited and how long, the rest
+/// is the agent then the session's error.
+struct OperationText<'a>(&'a SocketAddr, &'a snmp_session::Error);
+
+impl std::fmt::Display for OperationText<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.1 {
+            snmp_session::Error::Timeout { attempts, waited } => write!(
+                f,
+                "no response from {} after {} in {}",
+                self.0,
+                snmp_session::Attempts(*attempts),
+                snmp_session::Seconds(*waited)
+            ),
+            other => write!(f, "{}: {other}", self.0),
+        }
+    }
 }
 
 impl Error {

@@ -29,16 +29,16 @@ use std::task::{Context, Poll};
 pub use error::{Error, IoError};
 pub use manager::{resolve, Client, IntoOid, Manager, ManagerBuilder, TableError, Walk};
 pub use poll::{PollMany, PollResult, PollTarget};
-pub use receiver::TrapReceiver;
+pub use receiver::{ListenAddr, TrapReceiver};
 pub use snmp_codec::{
     self as codec, ErrorStatus, GenericTrap as GenericTrapKind, Oid, SecurityLevel, Value, VarBind,
     Version,
 };
 pub use snmp_mib::{self as mib, Description, Format, IndexValue, Mib};
 pub use snmp_session::{
-    self as session, AesKeyExtension, Notification, OidCheck, ReceiverConfig, ReceiverCounters,
-    Repetitions, ReportKind, Request, SessionConfig, StartError, TableRow, TargetConfig,
-    TrapFilter, WalkOptions,
+    self as session, AesKeyExtension, CallOptions, Notification, OidCheck, ReceiverConfig,
+    ReceiverCounters, Repetitions, ReportKind, Request, SessionConfig, StartError, TableRow,
+    TargetConfig, TrapFilter, WalkOptions,
 };
 pub use snmp_usm::{AuthProtocol, PrivProtocol, UsmUser};
 pub use table::{Row, Table};

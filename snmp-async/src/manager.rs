@@ -10,8 +10,8 @@ use futures_channel::{mpsc, oneshot};
 use futures_core::Stream;
 use snmp_codec::{Bytes, Oid, SecurityLevel, TrapV1Pdu, Value, VarBind, Version};
 use snmp_session::{
-    AesKeyExtension, Request, SessionConfig, TableRow, TargetConfig, TargetId, V3Security,
-    WalkOptions,
+    AesKeyExtension, CallOptions, Request, SessionConfig, TableRow, TargetConfig, TargetId,
+    V3Security, WalkOptions,
 };
 use snmp_usm::{AuthProtocol, PrivProtocol, UsmUser};
 
@@ -127,12 +127,19 @@ impl<R: Runtime> Client<R> {
             version,
             addr,
             mib: Mib::standard(),
+            call: CallOptions::default(),
         })
     }
 
-    fn send(&self, target: TargetId, op: Request, sink: Sink) -> Result<(), Error> {
+    fn send_with(
+        &self,
+        target: TargetId,
+        op: Request,
+        sink: Sink,
+        call: CallOptions,
+    ) -> Result<(), Error> {
         self.tx
-            .unbounded_send(Command::Start(target, op, sink))
+            .unbounded_send(Command::Start(target, op, sink, call))
             .map_err(|_| Error::Closed)
     }
 }
@@ -310,8 +317,70 @@ impl<R: Runtime> ManagerBuilder<R> {
         self
     }
 
-    /// The target configuration this builder describes (resolving the host).
+    /// The settings that contradict each other, as [`Error::Config`].
+    fn check(&self) -> Result<(), Error> {
+        let v3 = self.version == Version::V3;
+        if !v3 && (self.auth.is_some() || self.privacy.is_some()) {
+            return Err(Error::Config(
+                "authentication and privacy are SNMPv3's: give a user (`.user(..)`) or drop them",
+            ));
+        }
+        if !v3 && self.security_level.is_some() {
+            return Err(Error::Config("a security level is SNMPv3's: give a user"));
+        }
+        if self.privacy.is_some() && self.auth.is_none() && self.usm_user.is_none() {
+            return Err(Error::Config(
+                "privacy needs authentication (USM has no privacy without it)",
+            ));
+        }
+        let short = |pw: &Vec<u8>| pw.len() < 8;
+        if self.auth.as_ref().is_some_and(|(_, pw)| short(pw))
+            || self.privacy.as_ref().is_some_and(|(_, pw)| short(pw))
+        {
+            return Err(Error::Config(
+                "a pass phrase below USM's minimum of 8 characters (RFC 3414 11.2)",
+            ));
+        }
+        if self.usm_user.is_none() {
+            let level = match (&self.auth, &self.privacy) {
+                (None, _) => SecurityLevel::NoAuthNoPriv,
+                (Some(_), None) => SecurityLevel::AuthNoPriv,
+                (Some(_), Some(_)) => SecurityLevel::AuthPriv,
+            };
+            let wanted = self.security_level.unwrap_or(level);
+            let rank = |l: SecurityLevel| match l {
+                SecurityLevel::NoAuthNoPriv => 0,
+                SecurityLevel::AuthNoPriv => 1,
+                SecurityLevel::AuthPriv => 2,
+            };
+            if v3 && rank(wanted) > rank(level) {
+                return Err(Error::Config(
+                    "the security level asks for more than the credentials give",
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The target configuration this builder describes (resolving the host). Settings that
+    /// contradict each other are an [`Error::Config`].
+    ///
+    /// ```
+    /// use snmp_async::{AuthProtocol, Error, ManagerBuilder, Runtime};
+    /// fn mistakes<R: Runtime + Clone>(rt: R) {
+    ///     // Authentication on a v2c builder is a mistake, not silently ignored.
+    ///     let v2c = ManagerBuilder::with_runtime(rt.clone(), "127.0.0.1")
+    ///         .auth(AuthProtocol::Sha1, "auth-pass-phrase");
+    ///     assert!(matches!(v2c.target_config(), Err(Error::Config(_))));
+    ///     // USM wants pass phrases of 8 characters at least.
+    ///     let short = ManagerBuilder::with_runtime(rt, "127.0.0.1")
+    ///         .user("u")
+    ///         .auth(AuthProtocol::Sha1, "short");
+    ///     assert!(matches!(short.target_config(), Err(Error::Config(_))));
+    /// }
+    /// ```
     pub fn target_config(&self) -> Result<TargetConfig, Error> {
+        self.check()?;
         let addr = resolve(&self.host, self.port)?;
         let mut cfg = if self.version == Version::V3 {
             let user = match &self.usm_user {
@@ -402,6 +471,8 @@ pub struct Manager<R: Runtime> {
     addr: SocketAddr,
     /// Names in and out.
     mib: Mib,
+    /// This handle's timeout and retries, over the target's ([`Manager::with_timeout`]).
+    call: CallOptions,
 }
 
 impl<R: Runtime> Clone for Manager<R> {
@@ -412,6 +483,7 @@ impl<R: Runtime> Clone for Manager<R> {
             version: self.version,
             addr: self.addr,
             mib: self.mib.clone(),
+            call: self.call,
         }
     }
 }
@@ -483,8 +555,33 @@ impl<R: Runtime> Manager<R> {
     async fn varbinds(&self, op: Request) -> Result<Vec<VarBind>, Error> {
         let (tx, rx) = oneshot::channel();
         self.client
-            .send(self.target, op, Sink::Varbinds(tx, Vec::new()))?;
+            .send_with(self.target, op, Sink::Varbinds(tx, Vec::new()), self.call)?;
         rx.await.map_err(|_| Error::Closed)?
+    }
+
+    /// A handle to the same agent whose calls wait `timeout` per attempt (over the
+    /// builder's), sharing this one's driver and socket: a per-call timeout without a second
+    /// Manager.
+    ///
+    /// ```no_run
+    /// # async fn f<R: snmp_async::Runtime>(m: snmp_async::Manager<R>) -> Result<(), snmp_async::Error> {
+    /// use std::time::Duration;
+    /// let quick = m.with_timeout(Duration::from_millis(200)).with_retries(0);
+    /// let descr = quick.get("sysDescr.0").await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn with_timeout(&self, timeout: Duration) -> Manager<R> {
+        let mut m = self.clone();
+        m.call = m.call.with_timeout(timeout);
+        m
+    }
+
+    /// A handle whose calls make `retries` retries after the first attempt (over the
+    /// builder's).
+    pub fn with_retries(&self, retries: u32) -> Manager<R> {
+        let mut m = self.clone();
+        m.call = m.call.with_retries(retries);
+        m
     }
 
     /// GET of one OID. Exceptions (noSuchObject, ...) are errors.
@@ -579,7 +676,7 @@ impl<R: Runtime> Manager<R> {
     fn walk_with(&self, root: Result<Oid, Error>, bulk: Option<u32>, options: WalkOptions) -> Walk {
         let (tx, rx) = mpsc::unbounded();
         let started = root.and_then(|root| {
-            self.client.send(
+            self.client.send_with(
                 self.target,
                 Request::Walk {
                     root,
@@ -587,6 +684,7 @@ impl<R: Runtime> Manager<R> {
                     options,
                 },
                 Sink::Stream(tx),
+                self.call,
             )
         });
         Walk {
@@ -678,7 +776,7 @@ impl<R: Runtime> Manager<R> {
             rows: Vec::new(),
         };
         self.client
-            .send(self.target, op, Sink::Table(tx, Vec::new()))
+            .send_with(self.target, op, Sink::Table(tx, Vec::new()), self.call)
             .map_err(closed)?;
         let (rows, error) = rx.await.map_err(|_| closed(Error::Closed))?;
         match error {

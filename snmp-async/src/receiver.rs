@@ -47,10 +47,10 @@ impl TrapReceiver {
     /// Binds `addr` on runtime `rt` and starts receiving.
     pub async fn bind_on<R: Runtime>(
         rt: R,
-        addr: SocketAddr,
+        addr: impl ListenAddr,
         config: ReceiverConfig,
     ) -> Result<TrapReceiver, Error> {
-        let socket = rt.bind(addr)?;
+        let socket = rt.bind(addr.listen_addr()?)?;
         let local_addr = socket.local_addr()?;
         let mut seed = [0u8; 32];
         getrandom::fill(&mut seed).map_err(|e| std::io::Error::other(e.to_string()))?;
@@ -89,7 +89,7 @@ impl TrapReceiver {
 
     /// Binds `addr` on the runtime `R` (`TrapReceiver::bind::<Tokio>(..)`).
     pub async fn bind<R: Runtime + Default>(
-        addr: SocketAddr,
+        addr: impl ListenAddr,
         config: ReceiverConfig,
     ) -> Result<TrapReceiver, Error> {
         Self::bind_on(R::default(), addr, config).await
@@ -211,5 +211,42 @@ impl<S: AsyncUdpSocket> Future for RxDriver<S> {
         }
         cx.waker().wake_by_ref();
         Poll::Pending
+    }
+}
+
+/// Where a [`TrapReceiver`] listens: a `SocketAddr`, or text as people write it
+/// (`"0.0.0.0:162"`, `"[::]:1162"`, `"localhost:1162"`; port 162 when none is given).
+///
+/// ```
+/// use snmp_async::ListenAddr;
+/// assert_eq!("127.0.0.1:1162".listen_addr().unwrap().port(), 1162);
+/// assert_eq!("127.0.0.1".listen_addr().unwrap().port(), 162);
+/// ```
+pub trait ListenAddr {
+    /// The address.
+    fn listen_addr(self) -> Result<SocketAddr, Error>;
+}
+
+impl ListenAddr for SocketAddr {
+    fn listen_addr(self) -> Result<SocketAddr, Error> {
+        Ok(self)
+    }
+}
+
+impl ListenAddr for &str {
+    fn listen_addr(self) -> Result<SocketAddr, Error> {
+        crate::resolve(self, 162)
+    }
+}
+
+impl ListenAddr for &String {
+    fn listen_addr(self) -> Result<SocketAddr, Error> {
+        crate::resolve(self, 162)
+    }
+}
+
+impl ListenAddr for String {
+    fn listen_addr(self) -> Result<SocketAddr, Error> {
+        crate::resolve(&self, 162)
     }
 }

@@ -340,13 +340,14 @@ mod tests {
         let clients = clients::clients(&dir.join("no-peers-here"));
         let (results, rounds) = read_results(&text, CASES, &clients);
         assert_eq!(rounds, 3);
-        // snmp-rs-tokio ran every case in every round.
+        // snmp-rs-tokio ran every case of that day in every round (the latency cases came
+        // later).
         let tokio = clients
             .iter()
             .position(|c| c.id == ClientId::SnmpRsTokio)
             .unwrap();
-        for ci in 0..CASES.len() {
-            assert_eq!(results[&(ci, tokio)].runs.len(), 3, "{}", CASES[ci].id);
+        for (ci, case) in CASES.iter().enumerate().filter(|(_, c)| !c.id.latency()) {
+            assert_eq!(results[&(ci, tokio)].runs.len(), 3, "{}", case.id);
         }
     }
 }

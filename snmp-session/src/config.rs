@@ -326,3 +326,35 @@ impl WalkOptions {
         }
     }
 }
+
+/// Settings of one call that override its target's (Net-SNMP's `-t` and `-r` for one
+/// request): `None` keeps the target's.
+///
+/// ```
+/// use core::time::Duration;
+/// use snmp_session::CallOptions;
+/// let o = CallOptions::default().with_timeout(Duration::from_millis(300)).with_retries(0);
+/// assert_eq!((o.timeout, o.retries), (Some(Duration::from_millis(300)), Some(0)));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct CallOptions {
+    /// The time to wait for each attempt.
+    pub timeout: Option<core::time::Duration>,
+    /// Retries after the first attempt.
+    pub retries: Option<u32>,
+}
+
+impl CallOptions {
+    /// These options with a timeout per attempt.
+    pub fn with_timeout(mut self, timeout: core::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// These options with a number of retries.
+    pub fn with_retries(mut self, retries: u32) -> Self {
+        self.retries = Some(retries);
+        self
+    }
+}

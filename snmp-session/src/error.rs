@@ -103,10 +103,12 @@ impl core::fmt::Display for ReportKind {
 #[non_exhaustive]
 pub enum Error {
     /// No answer after every attempt.
-    #[error("timeout after {attempts} attempts")]
+    #[error("no response after {} in {}", Attempts(*.attempts), Seconds(*.waited))]
     Timeout {
         /// Attempts made.
         attempts: u32,
+        /// How long they waited in all (the attempts' timeouts added up).
+        waited: core::time::Duration,
     },
     /// No valid answer after every attempt, and datagrams that did not decode came from the
     /// agent's address meanwhile (a broken agent, or something else on its port).
@@ -136,7 +138,7 @@ pub enum Error {
         oid: Oid,
     },
     /// The agent answered with an error-status.
-    #[error("{status} (index {index}{})", .oid.as_ref().map(|o| alloc::format!(", {o}")).unwrap_or_default())]
+    #[error("{status}{}", StatusWhere(*.index, .oid.as_ref()))]
     Status {
         /// The error-status.
         status: ErrorStatus,
@@ -215,5 +217,45 @@ fn version_name(v: Version) -> &'static str {
         Version::V1 => "SNMPv1",
         Version::V2c => "SNMPv2c",
         Version::V3 => "SNMPv3",
+    }
+}
+
+/// `1 attempt`, `4 attempts`.
+pub struct Attempts(pub u32);
+
+impl core::fmt::Display for Attempts {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self.0 {
+            1 => f.write_str("1 attempt"),
+            n => write!(f, "{n} attempts"),
+        }
+    }
+}
+
+/// A duration as people read it in an error: `20 s`, `1.5 s`, `0.25 s`.
+pub struct Seconds(pub core::time::Duration);
+
+impl core::fmt::Display for Seconds {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        let ms = self.0.as_millis();
+        if ms % 1000 == 0 {
+            write!(f, "{} s", ms / 1000)
+        } else {
+            let text = alloc::format!("{}.{:03}", ms / 1000, ms % 1000);
+            write!(f, "{} s", text.trim_end_matches('0'))
+        }
+    }
+}
+
+/// ` for OID (varbind N)`, ` (varbind N)` or nothing, after an error-status.
+struct StatusWhere<'a>(u32, Option<&'a Oid>);
+
+impl core::fmt::Display for StatusWhere<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match (self.0, self.1) {
+            (0, _) => Ok(()),
+            (i, Some(oid)) => write!(f, " for {oid} (varbind {i})"),
+            (i, None) => write!(f, " (varbind {i})"),
+        }
     }
 }

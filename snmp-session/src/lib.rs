@@ -41,10 +41,10 @@ mod request;
 mod session;
 
 pub use config::{
-    AesKeyExtension, OidCheck, Repetitions, Security, SessionConfig, TargetConfig, V3Security,
-    WalkOptions,
+    AesKeyExtension, CallOptions, OidCheck, Repetitions, Security, SessionConfig, TargetConfig,
+    V3Security, WalkOptions,
 };
-pub use error::{Error, ReportKind, StartError};
+pub use error::{Attempts, Error, ReportKind, Seconds, StartError};
 pub use op::TableRow;
 pub use receiver::{
     Notification, Receiver, ReceiverConfig, ReceiverCounters, TrapFilter, TrapV1Fields, V3Fields,

@@ -91,10 +91,10 @@ fn dropped_answers_are_retried_and_all_dropped_is_a_timeout() {
         )
         .await;
         let m = manager(&s, 50, 2).await;
-        assert_eq!(
+        assert!(matches!(
             operation_error(m.get(SYS_NAME).await),
-            SessionError::Timeout { attempts: 3 }
-        );
+            SessionError::Timeout { attempts: 3, .. }
+        ));
     });
 }
 
@@ -208,10 +208,10 @@ fn answers_from_another_port_need_opting_in() {
         )
         .await;
         let strict = manager(&s, 50, 1).await;
-        assert_eq!(
+        assert!(matches!(
             operation_error(strict.get(SYS_NAME).await),
-            SessionError::Timeout { attempts: 2 }
-        );
+            SessionError::Timeout { attempts: 2, .. }
+        ));
         let lenient = Manager::builder(&s.addrs[0].to_string())
             .accept_any_source(true)
             .timeout(Duration::from_millis(200))

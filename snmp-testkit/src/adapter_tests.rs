@@ -393,10 +393,10 @@ pub async fn errors_are_typed<R: Runtime + Default>() {
         .await
         .unwrap();
     let started = Instant::now();
-    assert_eq!(
+    assert!(matches!(
         operation_error(t.get("1.3.6.1.2.1.1.1.0").await),
-        SessionError::Timeout { attempts: 3 }
-    );
+        SessionError::Timeout { attempts: 3, .. }
+    ));
     // Never before the last attempt's deadline; the upper bound only catches a hang (a
     // shared 2-core machine can be slow, and speed is for the benchmarks).
     let took = started.elapsed();
@@ -597,9 +597,11 @@ where
             assert_eq!(r.target, targets[r.index].addr());
             assert_eq!(r.target.is_ipv6(), ipv6 && i % 3 == 1);
             if i % 50 == 7 {
-                assert_eq!(
-                    operation_error(r.result.clone()),
-                    SessionError::Timeout { attempts: 2 },
+                assert!(
+                    matches!(
+                        operation_error(r.result.clone()),
+                        SessionError::Timeout { attempts: 2, .. }
+                    ),
                     "{r:?}"
                 );
                 continue;

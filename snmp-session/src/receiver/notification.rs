@@ -156,6 +156,26 @@ impl Notification {
             + v3
     }
 
+    /// The v3 context name as text, when it is UTF-8.
+    pub fn context_name(&self) -> Option<&str> {
+        self.v3
+            .as_ref()
+            .and_then(|v| core::str::from_utf8(&v.context_name).ok())
+    }
+
+    /// The sender's engine ID for v3 traps (ours for informs) in hex, as Net-SNMP writes it
+    /// (`8000000001020304`).
+    pub fn engine_id_hex(&self) -> Option<alloc::string::String> {
+        use core::fmt::Write;
+        self.v3.as_ref().map(|v| {
+            let mut s = alloc::string::String::with_capacity(v.engine_id.len() * 2);
+            for b in v.engine_id.iter() {
+                let _ = write!(s, "{b:02x}");
+            }
+            s
+        })
+    }
+
     /// `"TRAP"` (v1), `"SNMPv2-Trap"` or `"INFORM"`.
     pub fn pdu_type_name(&self) -> &'static str {
         match self.pdu_type {

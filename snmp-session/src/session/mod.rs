@@ -70,6 +70,8 @@ struct Target {
 struct Operation {
     op: Op,
     target: TargetId,
+    /// Timeout and retries of this call, over the target's.
+    call: crate::CallOptions,
     /// Inline for one request (the steady-state GET allocates nothing for it).
     requests: SmallVec<[(Slot, RequestId); 1]>,
 }
@@ -269,6 +271,16 @@ impl Session {
     /// Fails, sending nothing, for an unknown target or an operation the target's SNMP
     /// version does not have ([`StartError`]).
     pub fn start(&mut self, target: TargetId, request: Request) -> Result<OpId, StartError> {
+        self.start_with(target, request, crate::CallOptions::default())
+    }
+
+    /// As [`Session::start`], with this call's own timeout and retries over the target's.
+    pub fn start_with(
+        &mut self,
+        target: TargetId,
+        request: Request,
+        call: crate::CallOptions,
+    ) -> Result<OpId, StartError> {
         let (version, hint, in_flight) = self
             .targets
             .get(&target)
@@ -292,11 +304,30 @@ impl Session {
             Operation {
                 op,
                 target,
+                call,
                 requests: SmallVec::new(),
             },
         );
         self.step(id, first);
         Ok(id)
+    }
+
+    /// The retries and the timeout per attempt of a request: its call's, else its target's.
+    pub(crate) fn timing(&self, target: TargetId, op: Option<OpId>) -> (u32, core::time::Duration) {
+        let call = op
+            .and_then(|op| self.ops.get(&op))
+            .map(|o| o.call)
+            .unwrap_or_default();
+        let (retries, timeout) = self
+            .targets
+            .get(&target)
+            .map_or((0, core::time::Duration::ZERO), |t| {
+                (t.config.retries, t.config.timeout)
+            });
+        (
+            call.retries.unwrap_or(retries),
+            call.timeout.unwrap_or(timeout),
+        )
     }
 
     /// Cancels an operation: it ends with [`Error::Cancelled`]. Answers that arrive later are
@@ -515,7 +546,7 @@ impl Session {
                 }
                 continue;
             }
-            let retries = self.targets.get(&target_id).map_or(0, |t| t.config.retries);
+            let (retries, per_attempt) = self.timing(target_id, op);
             if attempts <= retries {
                 self.maybe_switch_privacy(target_id, rid);
                 if let Some(o) = op.and_then(|op| self.ops.get_mut(&op)) {
@@ -525,6 +556,9 @@ impl Session {
             } else {
                 self.counters.timeouts += 1;
                 let seen = self.targets.get(&target_id).map_or(0, |t| t.malformed);
+                let Some(req) = self.requests.get_mut(rid) else {
+                    continue;
+                };
                 let datagrams = seen.wrapping_sub(req.malformed_before);
                 let e = match req.last_usm_error.take() {
                     Some(u) => Error::Usm(u),
@@ -532,7 +566,10 @@ impl Session {
                         attempts,
                         datagrams,
                     },
-                    None => Error::Timeout { attempts },
+                    None => Error::Timeout {
+                        attempts,
+                        waited: per_attempt.saturating_mul(attempts),
+                    },
                 };
                 self.fail_request(rid, e);
             }

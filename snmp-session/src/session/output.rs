@@ -30,7 +30,8 @@ impl Session {
                 self.fail_request(rid, Error::UnknownTarget);
                 continue;
             };
-            let (destination, timeout) = (target.config.addr, target.config.timeout);
+            let destination = target.config.addr;
+            let (_, timeout) = self.timing(req.target, req.op);
             let len = match self.encode_request(rid, now, buf) {
                 Ok(len) => len,
                 Err(e) => {

@@ -1,0 +1,164 @@
+//! What a newcomer meets first (issue 16, in part): errors that say what and where, mistakes
+//! in the builder refused before anything is sent, a trap receiver bound from text, and a
+//! notification's community and user as `&str`.
+
+#![allow(clippy::unwrap_used, missing_docs)]
+
+use std::time::Duration;
+
+use snmp_tokio::{AuthProtocol, Error, Manager, PrivProtocol, SecurityLevel, Tokio, TrapReceiver};
+
+async fn agent() -> (snmp_sim::RunningSim, String) {
+    let config = snmp_sim::SimConfig {
+        port: 0,
+        agents: 1,
+        ..Default::default()
+    };
+    let sim = snmp_sim::serve_agents(&config, || snmp_sim::Agent::synthetic_device(2))
+        .await
+        .unwrap();
+    let host = sim.addrs[0].to_string();
+    (sim, host)
+}
+
+#[test]
+fn builder_mistakes_are_errors_before_sending() {
+    let auth_on_v2c = Manager::builder("127.0.0.1").auth(AuthProtocol::Sha1, "pass-phrase-1");
+    let privacy_on_v1 = Manager::builder("127.0.0.1")
+        .version(snmp_tokio::Version::V1)
+        .privacy(PrivProtocol::Aes128, "pass-phrase-2");
+    let level_on_v2c = Manager::builder("127.0.0.1").security_level(SecurityLevel::AuthPriv);
+    let privacy_without_auth = Manager::builder("127.0.0.1")
+        .user("u")
+        .privacy(PrivProtocol::Aes128, "pass-phrase-2");
+    let short_auth = Manager::builder("127.0.0.1")
+        .user("u")
+        .auth(AuthProtocol::Sha256, "short");
+    let short_priv = Manager::builder("127.0.0.1")
+        .user("u")
+        .auth(AuthProtocol::Sha256, "pass-phrase-1")
+        .privacy(PrivProtocol::Aes128, "short");
+    let level_above_keys = Manager::builder("127.0.0.1")
+        .user("u")
+        .auth(AuthProtocol::Sha256, "pass-phrase-1")
+        .security_level(SecurityLevel::AuthPriv);
+    for (what, b) in [
+        ("auth on v2c", auth_on_v2c),
+        ("privacy on v1", privacy_on_v1),
+        ("a level on v2c", level_on_v2c),
+        ("privacy without auth", privacy_without_auth),
+        ("a short auth pass phrase", short_auth),
+        ("a short privacy pass phrase", short_priv),
+        ("a level above the keys", level_above_keys),
+    ] {
+        match b.target_config() {
+            Err(Error::Config(why)) => assert!(!why.is_empty(), "{what}"),
+            other => panic!("{what}: {other:?}"),
+        }
+    }
+    // What is right stays right.
+    let ok = Manager::builder("127.0.0.1")
+        .user("u")
+        .auth(AuthProtocol::Sha256, "pass-phrase-1")
+        .privacy(PrivProtocol::Aes128, "pass-phrase-2")
+        .security_level(SecurityLevel::AuthNoPriv);
+    assert!(ok.target_config().is_ok());
+    assert!(Manager::builder("127.0.0.1").target_config().is_ok());
+}
+
+#[tokio::test]
+async fn a_timeout_says_where_and_how_long() {
+    // A socket we hold and never answer from.
+    let silent = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    let addr = silent.local_addr().unwrap();
+    let m = Manager::builder(&addr.to_string())
+        .timeout(Duration::from_millis(100))
+        .retries(1)
+        .build()
+        .await
+        .unwrap();
+    let e = m.get("sysDescr.0").await.unwrap_err();
+    assert!(e.is_timeout());
+    assert_eq!(
+        e.to_string(),
+        format!("no response from {addr} after 2 attempts in 0.2 s")
+    );
+}
+
+#[tokio::test]
+async fn a_refused_set_names_the_object_and_varbind() {
+    let (_sim, host) = agent().await;
+    // A SET with the read-only community: the agent refuses it with an error-status.
+    let ro = Manager::builder(&host)
+        .community("public")
+        .build()
+        .await
+        .unwrap();
+    let e = ro.set("sysDescr.0", "x").await.unwrap_err();
+    let text = e.to_string();
+    assert!(
+        text.starts_with(&format!("{host}: "))
+            && text.ends_with(" for 1.3.6.1.2.1.1.1.0 (varbind 1)"),
+        "{text}"
+    );
+    assert!(std::error::Error::source(&e).is_some());
+}
+
+#[tokio::test]
+async fn a_receiver_binds_from_text_and_reads_the_community_as_str() {
+    let mut rx = TrapReceiver::bind::<Tokio>("127.0.0.1:0", Default::default())
+        .await
+        .unwrap();
+    let to = rx.local_addr().to_string();
+    let m = Manager::builder(&to)
+        .community("public")
+        .build()
+        .await
+        .unwrap();
+    m.send_trap("coldStart", vec![], 42).await.unwrap();
+    use futures_util::StreamExt;
+    let n = tokio::time::timeout(Duration::from_secs(5), rx.next())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(n.community_str(), Some("public"));
+    assert_eq!(n.user_name(), None);
+    assert_eq!(n.uptime, Some(42));
+}
+
+#[tokio::test]
+async fn per_call_timeout_and_retries_without_a_second_manager() {
+    let silent = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    let addr = silent.local_addr().unwrap();
+    // The builder's own: 5 s and 3 retries (20 s). The call's: 100 ms, no retry.
+    let m = Manager::builder(&addr.to_string()).build().await.unwrap();
+    let started = std::time::Instant::now();
+    let e = m
+        .with_timeout(Duration::from_millis(100))
+        .with_retries(0)
+        .get("sysDescr.0")
+        .await
+        .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        format!("no response from {addr} after 1 attempt in 0.1 s")
+    );
+    // A hang guard, not a timing claim: the builder's timeout would take 20 s.
+    assert!(started.elapsed() < Duration::from_secs(10));
+    // The same handle's walks take the call's settings too.
+    use futures_util::StreamExt;
+    let mut w = m
+        .with_timeout(Duration::from_millis(50))
+        .with_retries(1)
+        .walk("system");
+    let first = w.next().await.unwrap().unwrap_err();
+    assert!(
+        first.to_string().contains("after 2 attempts in 0.1 s"),
+        "{first}"
+    );
+    // The original handle keeps the builder's.
+    let (_sim, host) = agent().await;
+    let live = Manager::builder(&host).build().await.unwrap();
+    let quick = live.with_timeout(Duration::from_millis(500));
+    assert!(quick.get("sysDescr.0").await.is_ok());
+}
