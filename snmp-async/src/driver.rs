@@ -1,5 +1,7 @@
 //! The driver: one task that owns a [`Session`] and its sockets, and runs the drain contract.
 //! Everything protocol-related is the session's; this only moves bytes, time and results.
+// Without the `tracing` feature the events are compiled out, and what they would print is unused.
+#![cfg_attr(not(feature = "tracing"), allow(unused_variables))]
 
 use std::collections::{HashMap, VecDeque};
 use std::future::Future;
@@ -13,8 +15,8 @@ use futures_channel::{mpsc, oneshot};
 use futures_core::Stream;
 use snmp_codec::VarBind;
 use snmp_session::{
-    CallOptions, Event, Instant, OpId, Request, Session, SessionConfig, StartError, TableRow,
-    TargetConfig, TargetId,
+    CallOptions, Counters, Event, Instant, OpId, Request, Session, SessionConfig, StartError,
+    TableRow, TargetConfig, TargetId,
 };
 
 use crate::batch::MAX_BATCH;
@@ -26,6 +28,82 @@ pub(crate) enum Command {
     AddTarget(TargetConfig, oneshot::Sender<TargetId>),
     RemoveTarget(TargetId),
     Start(TargetId, Request, Sink, CallOptions),
+}
+
+/// A `tracing` event of target `snmp` (nothing without the `tracing` feature).
+#[cfg(feature = "tracing")]
+macro_rules! event {
+    ($level:ident, $($rest:tt)*) => { tracing::$level!(target: "snmp", $($rest)*) };
+}
+#[cfg(not(feature = "tracing"))]
+macro_rules! event {
+    ($level:ident, $($rest:tt)*) => {
+        ()
+    };
+}
+
+/// Whether debug events of target `snmp` are wanted now (false without the feature).
+fn tracing_debug() -> bool {
+    #[cfg(feature = "tracing")]
+    {
+        tracing::enabled!(target: "snmp", tracing::Level::DEBUG)
+    }
+    #[cfg(not(feature = "tracing"))]
+    {
+        false
+    }
+}
+
+/// Events for what the session counted between two readings of its counters: timeouts,
+/// discoveries, and each dropped datagram with its reason (`from`: the datagram's
+/// sender, when one datagram was handled).
+fn counted(before: &Counters, after: &Counters, from: Option<SocketAddr>) {
+    let d = |a: u64, b: u64| b.saturating_sub(a);
+    let n = d(before.timeouts, after.timeouts);
+    if n > 0 {
+        event!(debug, count = n, "request timed out after its last attempt");
+    }
+    let n = d(before.discoveries, after.discoveries);
+    if n > 0 {
+        event!(debug, count = n, "v3 engine discovery");
+    }
+    let drops = [
+        (
+            before.dropped_malformed,
+            after.dropped_malformed,
+            "malformed",
+        ),
+        (
+            before.dropped_duplicate,
+            after.dropped_duplicate,
+            "duplicate or late",
+        ),
+        (
+            before.dropped_unknown,
+            after.dropped_unknown,
+            "no such request",
+        ),
+        (
+            before.dropped_wrong_source,
+            after.dropped_wrong_source,
+            "wrong source",
+        ),
+        (
+            before.dropped_mismatch,
+            after.dropped_mismatch,
+            "does not match its request",
+        ),
+        (
+            before.dropped_security,
+            after.dropped_security,
+            "failed v3 security",
+        ),
+    ];
+    for (a, b, reason) in drops {
+        if b > a {
+            event!(debug, from = ?from, reason, "datagram dropped");
+        }
+    }
 }
 
 /// Where an operation's results go.
@@ -136,8 +214,17 @@ impl<R: Runtime> Driver<R> {
             // The manager was closed (its target removed) before this call arrived.
             return finish(sink, Err(Error::Closed));
         };
-        match self.session.start_with(target, request, call) {
+        #[cfg(feature = "tracing")]
+        let kind = request.name();
+        let before = tracing_debug().then(|| self.session.counters());
+        let started = self.session.start_with(target, request, call);
+        if let Some(before) = before {
+            // A first v3 request starts with a discovery.
+            counted(&before, &self.session.counters(), None);
+        }
+        match started {
             Ok(id) => {
+                event!(debug, op = ?id, target = %addr, request = kind, "operation started");
                 self.sinks.insert(id, (addr, sink));
             }
             Err(StartError::UnknownTarget) => finish(sink, Err(Error::Closed)),
@@ -166,6 +253,10 @@ impl<R: Runtime> Driver<R> {
                 }
             }
             Event::Done { op, result } => {
+                match &result {
+                    Ok(()) => event!(debug, op = ?op, "operation done"),
+                    Err(e) => event!(debug, op = ?op, error = %e, "operation failed"),
+                }
                 if let Some((target, sink)) = self.sinks.remove(&op) {
                     finish(
                         sink,
@@ -193,9 +284,14 @@ impl<R: Runtime> Driver<R> {
                 if room.len() < self.max {
                     break;
                 }
+                let resent_before = tracing_debug().then(|| self.session.counters().retransmits);
                 let Some(t) = self.session.poll_transmit(now, room) else {
                     break;
                 };
+                event!(trace, to = %t.destination, len = t.len, "send");
+                if resent_before.is_some_and(|b| self.session.counters().retransmits > b) {
+                    event!(debug, to = %t.destination, "retransmit");
+                }
                 self.queued.push_back((t.destination, end..end + t.len));
                 end += t.len;
             }
@@ -244,7 +340,13 @@ impl<R: Runtime> Driver<R> {
                 match sock.poll_recv_from(cx, &mut self.recv_buf) {
                     Poll::Ready(Ok((n, from))) => {
                         let data = self.recv_buf.get(..n).unwrap_or(&[]);
-                        self.session.handle_datagram(now, from, data);
+                        if tracing_debug() {
+                            let before = self.session.counters();
+                            self.session.handle_datagram(now, from, data);
+                            counted(&before, &self.session.counters(), Some(from));
+                        } else {
+                            self.session.handle_datagram(now, from, data);
+                        }
                         work = true;
                     }
                     // Errors such as ICMP port unreachable on Linux: the request times out.
@@ -326,7 +428,13 @@ impl<R: Runtime> Future for Driver<R> {
             // (timeouts, engine time), not to the microsecond.
             work |= this.receive(cx, now);
             if this.session.poll_timeout().is_some_and(|t| t <= now) {
-                this.session.handle_timeout(now);
+                if tracing_debug() {
+                    let before = this.session.counters();
+                    this.session.handle_timeout(now);
+                    counted(&before, &this.session.counters(), None);
+                } else {
+                    this.session.handle_timeout(now);
+                }
                 work = true;
             }
             // The drain contract: transmits, events, next deadline.

@@ -27,7 +27,9 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 pub use error::{Error, IoError};
-pub use manager::{resolve, Client, IntoOid, Manager, ManagerBuilder, TableError, Walk};
+pub use manager::{
+    resolve, resolve_async, Client, IntoOid, Manager, ManagerBuilder, TableError, Walk,
+};
 pub use poll::{PollMany, PollResult, PollTarget};
 pub use receiver::{ListenAddr, TrapReceiver};
 pub use snmp_codec::{

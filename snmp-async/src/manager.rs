@@ -14,6 +14,7 @@ use snmp_session::{
     V3Security, WalkOptions,
 };
 use snmp_usm::{AuthProtocol, PrivProtocol, UsmUser};
+use zeroize::Zeroizing;
 
 use snmp_mib::Mib;
 
@@ -155,8 +156,9 @@ pub struct ManagerBuilder<R: Runtime> {
     timeout: Duration,
     retries: u32,
     user: Option<String>,
-    auth: Option<(AuthProtocol, Vec<u8>)>,
-    privacy: Option<(PrivProtocol, Vec<u8>)>,
+    /// Pass phrases, wiped from memory when the builder is dropped.
+    auth: Option<(AuthProtocol, Zeroizing<Vec<u8>>)>,
+    privacy: Option<(PrivProtocol, Zeroizing<Vec<u8>>)>,
     security_level: Option<SecurityLevel>,
     context_name: Vec<u8>,
     context_engine_id: Option<Vec<u8>>,
@@ -262,13 +264,13 @@ impl<R: Runtime> ManagerBuilder<R> {
 
     /// v3 authentication.
     pub fn auth(mut self, protocol: AuthProtocol, password: impl AsRef<[u8]>) -> Self {
-        self.auth = Some((protocol, password.as_ref().to_vec()));
+        self.auth = Some((protocol, Zeroizing::new(password.as_ref().to_vec())));
         self
     }
 
     /// v3 privacy.
     pub fn privacy(mut self, protocol: PrivProtocol, password: impl AsRef<[u8]>) -> Self {
-        self.privacy = Some((protocol, password.as_ref().to_vec()));
+        self.privacy = Some((protocol, Zeroizing::new(password.as_ref().to_vec())));
         self
     }
 
@@ -333,7 +335,7 @@ impl<R: Runtime> ManagerBuilder<R> {
                 "privacy needs authentication (USM has no privacy without it)",
             ));
         }
-        let short = |pw: &Vec<u8>| pw.len() < 8;
+        let short = |pw: &Zeroizing<Vec<u8>>| pw.len() < 8;
         if self.auth.as_ref().is_some_and(|(_, pw)| short(pw))
             || self.privacy.as_ref().is_some_and(|(_, pw)| short(pw))
         {
@@ -382,6 +384,11 @@ impl<R: Runtime> ManagerBuilder<R> {
     pub fn target_config(&self) -> Result<TargetConfig, Error> {
         self.check()?;
         let addr = resolve(&self.host, self.port)?;
+        self.config_for(addr)
+    }
+
+    /// The target configuration for `addr`.
+    fn config_for(&self, addr: SocketAddr) -> Result<TargetConfig, Error> {
         let mut cfg = if self.version == Version::V3 {
             let user = match &self.usm_user {
                 Some(u) => u.clone(),
@@ -415,9 +422,12 @@ impl<R: Runtime> ManagerBuilder<R> {
         Ok(cfg)
     }
 
-    /// Resolves the host, derives v3 keys, starts (or joins) the driver.
+    /// Resolves the host (a name on a helper thread, so the runtime's threads never block on
+    /// DNS), derives v3 keys, starts (or joins) the driver.
     pub async fn build(self) -> Result<Manager<R>, Error> {
-        let cfg = self.target_config()?;
+        self.check()?;
+        let addr = resolve_async(&self.host, self.port).await?;
+        let cfg = self.config_for(addr)?;
         let client = match self.client {
             Some(c) => c,
             None => Client::new(self.rt.clone(), SessionConfig::default())?,
@@ -430,15 +440,41 @@ impl<R: Runtime> ManagerBuilder<R> {
     }
 }
 
-/// Resolves `host` (a name, an IPv4 or IPv6 literal, optionally with a port: `host:port`,
-/// `[::1]:port`) with `port` as the default port.
-pub fn resolve(host: &str, port: u16) -> Result<SocketAddr, Error> {
+/// An address literal (`10.0.0.1`, `10.0.0.1:161`, `[::1]:161`, `::1`), with `port` as the
+/// default port; `None` for a name.
+fn literal(host: &str, port: u16) -> Option<SocketAddr> {
     if let Ok(addr) = host.parse::<SocketAddr>() {
-        return Ok(addr);
+        return Some(addr);
     }
     let bare = host.trim_start_matches('[').trim_end_matches(']');
-    if let Ok(ip) = bare.parse::<std::net::IpAddr>() {
-        return Ok(SocketAddr::new(ip, port));
+    bare.parse::<std::net::IpAddr>()
+        .ok()
+        .map(|ip| SocketAddr::new(ip, port))
+}
+
+/// As [`resolve`], without blocking the caller's thread: an address literal at once, a name
+/// on a helper thread (the standard library's resolver blocks).
+pub async fn resolve_async(host: &str, port: u16) -> Result<SocketAddr, Error> {
+    if let Some(addr) = literal(host, port) {
+        return Ok(addr);
+    }
+    let (tx, rx) = oneshot::channel();
+    let owned = host.to_owned();
+    std::thread::Builder::new()
+        .name("snmp-resolve".into())
+        .spawn(move || {
+            let _ = tx.send(resolve(&owned, port));
+        })
+        .map_err(Error::from)?;
+    rx.await.map_err(|_| Error::Resolve(host.to_owned()))?
+}
+
+/// Resolves `host` (a name, an IPv4 or IPv6 literal, optionally with a port: `host:port`,
+/// `[::1]:port`) with `port` as the default port. Blocks while a name is looked up; async
+/// code uses [`resolve_async`] (as [`ManagerBuilder::build`] does).
+pub fn resolve(host: &str, port: u16) -> Result<SocketAddr, Error> {
+    if let Some(addr) = literal(host, port) {
+        return Ok(addr);
     }
     let with_port = if host.contains(':') {
         host.to_owned()

@@ -162,3 +162,33 @@ async fn per_call_timeout_and_retries_without_a_second_manager() {
     let quick = live.with_timeout(Duration::from_millis(500));
     assert!(quick.get("sysDescr.0").await.is_ok());
 }
+
+#[tokio::test(flavor = "current_thread")]
+async fn names_resolve_without_blocking_the_runtime() {
+    let (_sim, host) = agent().await;
+    let port = host.rsplit(':').next().unwrap();
+    // A name goes to a helper thread; the one runtime thread keeps running meanwhile.
+    let ticker = tokio::spawn(async {
+        for _ in 0..3 {
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+    });
+    let m = Manager::builder(&format!("localhost:{port}"))
+        .build()
+        .await
+        .unwrap();
+    assert!(m.get("sysDescr.0").await.is_ok());
+    ticker.await.unwrap();
+    let e = snmp_tokio::resolve_async("nosuchhost.invalid", 161)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(e, Error::Resolve(ref h) if h == "nosuchhost.invalid"),
+        "{e:?}"
+    );
+    // Literals need no thread.
+    assert_eq!(
+        snmp_tokio::resolve_async("[::1]:1161", 161).await.unwrap(),
+        "[::1]:1161".parse().unwrap()
+    );
+}
