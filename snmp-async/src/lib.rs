@@ -27,15 +27,22 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 pub use error::{Error, IoError};
+/// What walks and notification streams need to be read with `.next().await` (re-exported so
+/// that `use snmp_tokio::StreamExt;` is all a program needs).
+pub use futures_util::StreamExt;
 pub use manager::{
     resolve, resolve_async, Client, IntoOid, Manager, ManagerBuilder, TableError, Walk,
 };
 pub use poll::{PollMany, PollResult, PollTarget};
 pub use receiver::{ListenAddr, TrapReceiver};
 pub use snmp_codec::{
-    self as codec, ErrorStatus, GenericTrap as GenericTrapKind, Oid, SecurityLevel, Value, VarBind,
-    Version,
+    self as codec, ErrorStatus, GenericTrap, Oid, SecurityLevel, TrapV1Pdu, Value, VarBind, Version,
 };
+pub use snmp_session::{TrapV1Fields, V3Fields};
+
+/// The old name of [`GenericTrap`].
+#[deprecated(note = "the type is `GenericTrap` (one name, as in snmp_codec)")]
+pub type GenericTrapKind = GenericTrap;
 pub use snmp_mib::{self as mib, Description, Format, IndexValue, Mib};
 pub use snmp_session::{
     self as session, AesKeyExtension, CallOptions, Notification, OidCheck, ReceiverConfig,

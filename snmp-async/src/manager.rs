@@ -550,6 +550,19 @@ impl<R: Runtime> Manager<R> {
         snmp_mib::Format::default().describe(&self.mib, oid, value)
     }
 
+    /// An OID as `snmpwalk` names it with MIBs (`IF-MIB::ifDescr.1`; the numbers where no
+    /// module names it).
+    ///
+    /// ```no_run
+    /// # async fn f<R: snmp_async::Runtime>(m: snmp_async::Manager<R>) -> Result<(), snmp_async::Error> {
+    /// let oid: snmp_async::Oid = "1.3.6.1.2.1.2.2.1.2.1".parse()?;
+    /// assert_eq!(m.name(&oid), "IF-MIB::ifDescr.1");
+    /// # Ok(()) }
+    /// ```
+    pub fn name(&self, oid: &Oid) -> String {
+        snmp_mib::Format::default().oid(&self.mib, oid)
+    }
+
     /// A varbind as `snmpwalk` prints it with MIBs (`IF-MIB::ifOperStatus.1 = INTEGER: up(1)`).
     pub fn format(&self, oid: &Oid, value: &Value) -> String {
         snmp_mib::Format::default().varbind(&self.mib, oid, value)

@@ -55,6 +55,18 @@ impl PollTarget {
         Self::new(TargetConfig::v2c(addr, community))
     }
 
+    /// A v2c target from text as the Manager takes it (`"10.0.0.1"`, `"10.0.0.1:1161"`,
+    /// `"[::1]:161"`, a host name; port 161 when none), resolved now.
+    ///
+    /// ```
+    /// let t = snmp_async::PollTarget::v2c_host("127.0.0.1:1161", "public").unwrap();
+    /// assert_eq!(t.addr().port(), 1161);
+    /// assert!(snmp_async::PollTarget::v2c_host("nosuchhost.invalid", "public").is_err());
+    /// ```
+    pub fn v2c_host(host: &str, community: &str) -> Result<Self, Error> {
+        Ok(Self::v2c(crate::resolve(host, 161)?, community))
+    }
+
     /// The target's address.
     pub fn addr(&self) -> SocketAddr {
         self.config.addr

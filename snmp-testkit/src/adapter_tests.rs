@@ -656,7 +656,7 @@ async fn next_within<R: Runtime + Default>(
 /// `TrapReceiver` receives what Net-SNMP's `snmptrap` and `snmpinform` send: v1, v2c, v3
 /// authNoPriv and authPriv (AES); `snmpinform` (v2c and v3) sees its acknowledgement.
 pub async fn trap_receiver_gets_net_snmp_notifications<R: Runtime + Default>() {
-    use snmp_async::{GenericTrapKind, TrapReceiver};
+    use snmp_async::{GenericTrap, TrapReceiver};
     let mut rx = TrapReceiver::bind::<R>(
         std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
         snmp_async::ReceiverConfig::default(),
@@ -789,7 +789,7 @@ pub async fn trap_receiver_gets_net_snmp_notifications<R: Runtime + Default>() {
                 assert_eq!(n.version, Version::V1);
                 assert_eq!(v1.enterprise.to_string(), "1.3.6.1.4.1.8072.9999");
                 assert_eq!(v1.agent_addr, [127, 0, 0, 1]);
-                assert_eq!(v1.generic_trap, GenericTrapKind::EnterpriseSpecific);
+                assert_eq!(v1.generic_trap, GenericTrap::EnterpriseSpecific);
                 assert_eq!(v1.specific_trap, 17);
                 assert_eq!(
                     n.trap_oid.as_ref().unwrap().to_string(),

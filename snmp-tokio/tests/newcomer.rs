@@ -192,3 +192,75 @@ async fn names_resolve_without_blocking_the_runtime() {
         "[::1]:1161".parse().unwrap()
     );
 }
+
+#[tokio::test]
+async fn a_reused_v3_poll_target_discovers_once() {
+    let user = snmp_tokio::UsmUser::new("poller")
+        .with_auth(AuthProtocol::Sha256, b"poller-auth-pass")
+        .unwrap();
+    let config = snmp_sim::SimConfig {
+        port: 0,
+        agents: 1,
+        users: vec![user],
+        ..Default::default()
+    };
+    let sim = snmp_sim::serve_agents(&config, || snmp_sim::Agent::synthetic_device(2))
+        .await
+        .unwrap();
+    // A relay in front of the agent counts the datagrams sent to it (discoveries included).
+    let relay = tokio::net::UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    let host = relay.local_addr().unwrap().to_string();
+    let agent_addr = sim.addrs[0];
+    let sent = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = sent.clone();
+    let relay_task = tokio::spawn(async move {
+        let upstream = tokio::net::UdpSocket::bind("127.0.0.1:0").await.unwrap();
+        let mut client_addr = None;
+        let (mut a, mut b) = ([0u8; 4096], [0u8; 4096]);
+        loop {
+            tokio::select! {
+                Ok((n, from)) = relay.recv_from(&mut a) => {
+                    client_addr = Some(from);
+                    counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                    let _ = upstream.send_to(&a[..n], agent_addr).await;
+                }
+                Ok((n, _)) = upstream.recv_from(&mut b) => {
+                    if let Some(c) = client_addr {
+                        let _ = relay.send_to(&b[..n], c).await;
+                    }
+                }
+            }
+        }
+    });
+    let cfg = Manager::builder(&host)
+        .user("poller")
+        .auth(AuthProtocol::Sha256, "poller-auth-pass")
+        .target_config()
+        .unwrap();
+    let target = snmp_tokio::PollTarget::new(cfg);
+    let client = snmp_tokio::Client::with_defaults().unwrap();
+    let seen = || sent.load(std::sync::atomic::Ordering::SeqCst);
+    use futures_util::StreamExt;
+    let oids: Vec<snmp_tokio::Oid> = vec!["1.3.6.1.2.1.1.5.0".parse().unwrap()];
+    let mut counts = Vec::new();
+    for _ in 0..3 {
+        let before = seen();
+        let results: Vec<_> = client
+            .poll_many([target.clone()], oids.clone(), 1)
+            .collect()
+            .await;
+        assert!(results.iter().all(|r| r.result.is_ok()), "{results:?}");
+        counts.push(seen() - before);
+    }
+    // The first poll discovers the engine (one request more); reusing the target does not.
+    assert_eq!(counts, [2, 1, 1]);
+    // A target made afresh from the same configuration discovers again.
+    let fresh = snmp_tokio::PollTarget::new(target.config().clone());
+    let before = seen();
+    let _: Vec<_> = client.poll_many([fresh], oids, 1).collect().await;
+    assert_eq!(seen() - before, 2);
+    // Strings: a target from text.
+    let t = snmp_tokio::PollTarget::v2c_host(&host, "public").unwrap();
+    assert_eq!(t.addr().to_string(), host);
+    relay_task.abort();
+}
