@@ -634,6 +634,14 @@ impl<R: Runtime> Manager<R> {
     }
 
     /// GET of one OID. Exceptions (noSuchObject, ...) are errors.
+    ///
+    /// ```no_run
+    /// # async fn f() -> Result<(), snmp_tokio::Error> {
+    /// let m = snmp_tokio::Manager::builder("192.0.2.1").community("public").build().await?;
+    /// let descr = m.get("sysDescr.0").await?; // or "1.3.6.1.2.1.1.1.0"
+    /// println!("{}", descr.bare());
+    /// # Ok(()) }
+    /// ```
     pub async fn get(&self, oid: impl IntoOid) -> Result<Value, Error> {
         let oid = oid.into_oid(&self.mib)?;
         let vbs = self.varbinds(Request::Get(vec![oid])).await?;
@@ -642,6 +650,13 @@ impl<R: Runtime> Manager<R> {
 
     /// GET of many OIDs (split over several requests when they do not fit in one). The first
     /// exception is an error; see [`Manager::get_varbinds`] to keep them as values.
+    ///
+    /// ```no_run
+    /// # async fn f(m: snmp_tokio::Manager) -> Result<(), snmp_tokio::Error> {
+    /// let values = m.get_many(["sysName.0", "sysUpTime.0"]).await?;
+    /// let uptime = values[1].as_u64();
+    /// # Ok(()) }
+    /// ```
     pub async fn get_many<I: IntoOid>(
         &self,
         oids_in: impl IntoIterator<Item = I>,
@@ -651,6 +666,15 @@ impl<R: Runtime> Manager<R> {
     }
 
     /// GET of many OIDs, exceptions kept as values.
+    ///
+    /// ```no_run
+    /// # async fn f(m: snmp_tokio::Manager) -> Result<(), snmp_tokio::Error> {
+    /// for vb in m.get_varbinds(["sysDescr.0", "ifDescr.99"]).await? {
+    ///     // ifDescr.99 may come back as noSuchInstance: a value, not an error.
+    ///     println!("{}", m.format(&vb.oid, &vb.value));
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub async fn get_varbinds<I: IntoOid>(
         &self,
         oids_in: impl IntoIterator<Item = I>,
@@ -669,6 +693,13 @@ impl<R: Runtime> Manager<R> {
     }
 
     /// GETNEXT: the next OID and its value. endOfMibView is an error.
+    ///
+    /// ```no_run
+    /// # async fn f(m: snmp_tokio::Manager) -> Result<(), snmp_tokio::Error> {
+    /// let (oid, value) = m.get_next("system").await?;
+    /// println!("{} = {}", m.name(&oid), value.bare());
+    /// # Ok(()) }
+    /// ```
     pub async fn get_next(&self, oid: impl IntoOid) -> Result<(Oid, Value), Error> {
         let oid = oid.into_oid(&self.mib)?;
         let vbs = self.varbinds(Request::GetNext(vec![oid])).await?;
@@ -688,6 +719,15 @@ impl<R: Runtime> Manager<R> {
     }
 
     /// GETBULK (v2c, v3).
+    ///
+    /// ```no_run
+    /// # async fn f(m: snmp_tokio::Manager) -> Result<(), snmp_tokio::Error> {
+    /// // sysUpTime once, then up to 10 ifDescr cells.
+    /// for (oid, value) in m.get_bulk(["sysUpTime", "ifDescr"], 1, 10).await? {
+    ///     println!("{} = {}", m.name(&oid), value.bare());
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub async fn get_bulk<I: IntoOid>(
         &self,
         oids_in: impl IntoIterator<Item = I>,
@@ -704,6 +744,13 @@ impl<R: Runtime> Manager<R> {
     }
 
     /// SET of one OID; returns the value the agent echoed.
+    ///
+    /// ```no_run
+    /// # async fn f(m: snmp_tokio::Manager) -> Result<(), snmp_tokio::Error> {
+    /// m.set("sysContact.0", "ops@example.net").await?;
+    /// m.set("ifAdminStatus.2", 2i32).await?; // down
+    /// # Ok(()) }
+    /// ```
     pub async fn set(&self, oid: impl IntoOid, value: impl Into<Value>) -> Result<Value, Error> {
         let vb = VarBind::new(oid.into_oid(&self.mib)?, value.into());
         let vbs = self.varbinds(Request::Set(vec![vb])).await?;
@@ -711,6 +758,14 @@ impl<R: Runtime> Manager<R> {
     }
 
     /// SET of several OIDs at once (atomic on the agent).
+    ///
+    /// ```no_run
+    /// # async fn f(m: snmp_tokio::Manager) -> Result<(), snmp_tokio::Error> {
+    /// use snmp_tokio::Value;
+    /// m.set_many([("sysName.0", Value::from("core-1")), ("sysLocation.0", Value::from("rack 4"))])
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn set_many<I: IntoOid>(
         &self,
         pairs: impl IntoIterator<Item = (I, Value)>,
@@ -745,11 +800,30 @@ impl<R: Runtime> Manager<R> {
 
     /// A walk of the subtree under `oid` with GETNEXT (works with v1): a stream of
     /// `(oid, value)`, ending with an error item if the walk failed after some rows.
+    ///
+    /// ```no_run
+    /// # async fn f(m: snmp_tokio::Manager) -> Result<(), snmp_tokio::Error> {
+    /// use snmp_tokio::StreamExt;
+    /// let mut walk = m.walk("system");
+    /// while let Some(item) = walk.next().await {
+    ///     let (oid, value) = item?;
+    ///     println!("{} = {}", m.name(&oid), value.bare());
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn walk(&self, oid: impl IntoOid) -> Walk {
         self.walk_with(oid.into_oid(&self.mib), None, WalkOptions::default())
     }
 
     /// A walk with GETBULK of `bulk_size` repetitions (v2c, v3).
+    ///
+    /// ```no_run
+    /// # async fn f(m: snmp_tokio::Manager) -> Result<(), snmp_tokio::Error> {
+    /// use snmp_tokio::StreamExt;
+    /// let rows: Vec<_> = m.bulk_walk("IF-MIB::ifDescr", 25).collect().await;
+    /// println!("{} interfaces", rows.len());
+    /// # Ok(()) }
+    /// ```
     pub fn bulk_walk(&self, oid: impl IntoOid, bulk_size: u32) -> Walk {
         self.walk_with(
             oid.into_oid(&self.mib),
@@ -760,6 +834,20 @@ impl<R: Runtime> Manager<R> {
 
     /// A walk with options (non-increasing OIDs allowed, result limit); `bulk_size` `None`
     /// walks with GETNEXT.
+    ///
+    /// ```no_run
+    /// # async fn f(m: snmp_tokio::Manager) -> Result<(), snmp_tokio::Error> {
+    /// use snmp_tokio::{Repetitions, StreamExt, WalkOptions};
+    /// // Over a slow link: 8 stripes at once, repetitions sized to the agent.
+    /// let options = WalkOptions::default()
+    ///     .with_parallel(8)
+    ///     .with_repetitions(Repetitions::adaptive());
+    /// let mut walk = m.walk_with_options(".1", Some(25), options);
+    /// while let Some(item) = walk.next().await {
+    ///     let (_oid, _value) = item?;
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn walk_with_options(
         &self,
         oid: impl IntoOid,
@@ -772,6 +860,15 @@ impl<R: Runtime> Manager<R> {
     /// A table: `base` is the entry OID (ifEntry, `1.3.6.1.2.1.2.2.1`); rows are keyed by
     /// their index arcs, each a map from column number to value. With `columns`, only those
     /// columns are fetched. `bulk_size` is the GETBULK size (v1 uses GETNEXT).
+    ///
+    /// ```no_run
+    /// # async fn f(m: snmp_tokio::Manager) -> Result<(), snmp_tokio::TableError> {
+    /// // ifDescr (2) and ifInOctets (10) of every row.
+    /// for row in m.get_table("ifEntry", Some(&[2, 10]), 25).await? {
+    ///     println!("{:?} {:?}", row.index, row.columns.get(&2));
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub async fn get_table(
         &self,
         base: impl IntoOid,
@@ -790,6 +887,16 @@ impl<R: Runtime> Manager<R> {
     ///
     /// On an error the rows received before it are in [`TableError::rows`]; decode them
     /// with [`Table::decode`](crate::Table::decode).
+    ///
+    /// ```no_run
+    /// # async fn f(m: snmp_tokio::Manager) -> Result<(), snmp_tokio::TableError> {
+    /// let table = m.table("IF-MIB::ifTable").await?;
+    /// for row in &table.rows {
+    ///     let descr = row.get("ifDescr").map(|v| v.bare().to_string());
+    ///     println!("{} {descr:?}", row.index);
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub async fn table(&self, table: impl IntoOid) -> Result<crate::Table, TableError> {
         let oid = table.into_oid(&self.mib).map_err(|error| TableError {
             error,
@@ -836,6 +943,15 @@ impl<R: Runtime> Manager<R> {
 
     /// An SNMPv2-Trap (v2c, v3): `sysUpTime.0 = uptime`, `snmpTrapOID.0 = trap_oid`, then
     /// `varbinds`. Done when sent.
+    ///
+    /// ```no_run
+    /// # async fn f() -> Result<(), snmp_tokio::Error> {
+    /// use snmp_tokio::{Value, VarBind};
+    /// let to = snmp_tokio::Manager::builder("192.0.2.9").port(162).build().await?;
+    /// let ifindex = VarBind::new("1.3.6.1.2.1.2.2.1.1.3".parse()?, Value::Integer(3));
+    /// to.send_trap("IF-MIB::linkDown", vec![ifindex], 12_345).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn send_trap(
         &self,
         trap_oid: impl IntoOid,
@@ -857,6 +973,13 @@ impl<R: Runtime> Manager<R> {
 
     /// An InformRequest (v2c, v3); returns once the receiver acknowledged it, with the varbinds
     /// of the acknowledgement.
+    ///
+    /// ```no_run
+    /// # async fn f() -> Result<(), snmp_tokio::Error> {
+    /// let to = snmp_tokio::Manager::builder("192.0.2.9").port(162).build().await?;
+    /// to.send_inform("linkDown", vec![], 12_345).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn send_inform(
         &self,
         trap_oid: impl IntoOid,
@@ -872,6 +995,20 @@ impl<R: Runtime> Manager<R> {
     }
 
     /// [`Client::poll_many`] on this manager's client (its socket and driver).
+    ///
+    /// ```no_run
+    /// # async fn f(m: snmp_tokio::Manager) -> Result<(), snmp_tokio::Error> {
+    /// use snmp_tokio::{PollTarget, StreamExt};
+    /// let targets = ["192.0.2.1", "192.0.2.2:1161"]
+    ///     .iter()
+    ///     .map(|h| PollTarget::v2c_host(h, "public"))
+    ///     .collect::<Result<Vec<_>, _>>()?;
+    /// let mut results = m.poll_many(targets, vec!["1.3.6.1.2.1.1.3.0".parse()?], 100);
+    /// while let Some(r) = results.next().await {
+    ///     println!("{} {:?}", r.target, r.result);
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn poll_many(
         &self,
         targets: impl IntoIterator<Item = crate::PollTarget>,
@@ -883,6 +1020,18 @@ impl<R: Runtime> Manager<R> {
 
     /// [`Manager::poll_many`] with names or text for the OIDs, resolved through this
     /// manager's MIB.
+    ///
+    /// ```no_run
+    /// # async fn f(m: snmp_tokio::Manager, targets: Vec<snmp_tokio::PollTarget>) -> Result<(), snmp_tokio::Error> {
+    /// use snmp_tokio::StreamExt;
+    /// let mut results = m.poll_names(targets, ["sysUpTime.0", "ifNumber.0"], 100)?;
+    /// while let Some(r) = results.next().await {
+    ///     if let Ok(v) = r.result {
+    ///         println!("{} {} = {}", r.target, m.name(&r.oid), v.bare());
+    ///     }
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn poll_names<I: IntoOid>(
         &self,
         targets: impl IntoIterator<Item = crate::PollTarget>,
