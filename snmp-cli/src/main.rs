@@ -145,6 +145,24 @@ fn hex_octets(text: &str) -> Option<Vec<u8>> {
         .collect()
 }
 
+/// `-a NAME` as Net-SNMP reads it, with its message for a name it does not know.
+fn auth_protocol(name: &str) -> Result<AuthProtocol, Failure> {
+    AuthProtocol::from_name(name).ok_or_else(|| {
+        Failure::Usage(format!(
+            "Invalid authentication protocol specified after -3a flag: {name}"
+        ))
+    })
+}
+
+/// `-x NAME` as Net-SNMP reads it.
+fn priv_protocol(name: &str) -> Result<PrivProtocol, Failure> {
+    PrivProtocol::from_net_snmp_name(name).ok_or_else(|| {
+        Failure::Usage(format!(
+            "Invalid privacy protocol specified after -3x flag: {name}"
+        ))
+    })
+}
+
 /// An engine ID option (`-e`, `-E`): hex, 5 to 32 octets, with Net-SNMP's two messages.
 fn engine_id_arg(text: &str, flag: char) -> Result<Vec<u8>, Failure> {
     let id = hex_octets(text)
@@ -312,11 +330,7 @@ impl Agent {
                         .as_deref()
                         .or(conf.auth_type.as_deref())
                         .unwrap_or("MD5");
-                    let p = AuthProtocol::from_name(name).ok_or_else(|| {
-                        Failure::Usage(format!(
-                            "Invalid authentication protocol specified after -3a flag: {name}"
-                        ))
-                    })?;
+                    let p = auth_protocol(name)?;
                     if pass.len() < 8 {
                         return Err(short("authentication"));
                     }
@@ -327,11 +341,7 @@ impl Agent {
                             .as_deref()
                             .or(conf.priv_type.as_deref())
                             .unwrap_or("DES");
-                        let p = PrivProtocol::from_net_snmp_name(name).ok_or_else(|| {
-                            Failure::Usage(format!(
-                                "Invalid privacy protocol specified after -3x flag: {name}"
-                            ))
-                        })?;
+                        let p = priv_protocol(name)?;
                         if pass.len() < 8 {
                             return Err(short("privacy"));
                         }
@@ -339,18 +349,10 @@ impl Agent {
                     }
                 }
                 if let Some(a) = &self.auth {
-                    AuthProtocol::from_name(a).ok_or_else(|| {
-                        Failure::Usage(format!(
-                            "Invalid authentication protocol specified after -3a flag: {a}"
-                        ))
-                    })?;
+                    auth_protocol(a)?;
                 }
                 if let Some(x) = &self.privacy {
-                    PrivProtocol::from_net_snmp_name(x).ok_or_else(|| {
-                        Failure::Usage(format!(
-                            "Invalid privacy protocol specified after -3x flag: {x}"
-                        ))
-                    })?;
+                    priv_protocol(x)?;
                 }
                 if let Some(l) = level {
                     b = b.security_level(l);
@@ -608,21 +610,13 @@ impl ListenAuth {
         let mut user = snmp_tokio::UsmUser::new(name);
         if let Some(pass) = &self.auth_pass {
             let a = self.auth.as_deref().unwrap_or("MD5");
-            let p = AuthProtocol::from_name(a).ok_or_else(|| {
-                Failure::Usage(format!(
-                    "Invalid authentication protocol specified after -3a flag: {a}"
-                ))
-            })?;
+            let p = auth_protocol(a)?;
             user = user
                 .with_auth(p, pass.as_bytes())
                 .map_err(Error::Credentials)?;
             if let Some(pass) = &self.priv_pass {
                 let x = self.privacy.as_deref().unwrap_or("DES");
-                let p = PrivProtocol::from_net_snmp_name(x).ok_or_else(|| {
-                    Failure::Usage(format!(
-                        "Invalid privacy protocol specified after -3x flag: {x}"
-                    ))
-                })?;
+                let p = priv_protocol(x)?;
                 user = user
                     .with_privacy(p, pass.as_bytes())
                     .map_err(Error::Credentials)?;

@@ -331,14 +331,7 @@ impl TableOp {
 
     /// Hands out the rows collected so far (once).
     pub(super) fn flush(&mut self, out: &mut Vec<Output>) {
-        let rows = core::mem::take(&mut self.rows);
-        if !rows.is_empty() {
-            out.push(Output::Rows(
-                rows.into_iter()
-                    .map(|(index, columns)| TableRow { index, columns })
-                    .collect(),
-            ));
-        }
+        hand_out(&mut self.rows, out);
     }
 }
 
@@ -461,13 +454,18 @@ impl ParallelTable {
 
     /// Hands out the rows collected so far (once).
     pub(super) fn flush(&mut self, out: &mut Vec<Output>) {
-        let rows = core::mem::take(&mut self.rows);
-        if !rows.is_empty() {
-            out.push(Output::Rows(
-                rows.into_iter()
-                    .map(|(index, columns)| TableRow { index, columns })
-                    .collect(),
-            ));
-        }
+        hand_out(&mut self.rows, out);
+    }
+}
+
+/// Hands out `rows` (once: they are taken).
+fn hand_out(rows: &mut BTreeMap<Vec<u32>, BTreeMap<u32, Value>>, out: &mut Vec<Output>) {
+    let rows = core::mem::take(rows);
+    if !rows.is_empty() {
+        out.push(Output::Rows(
+            rows.into_iter()
+                .map(|(index, columns)| TableRow { index, columns })
+                .collect(),
+        ));
     }
 }
