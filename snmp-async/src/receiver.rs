@@ -95,7 +95,15 @@ impl TrapReceiver {
         Self::bind_on(R::default(), addr, config).await
     }
 
-    /// The address it listens on.
+    /// The address it listens on (the port the system chose for `:0`).
+    ///
+    /// ```no_run
+    /// # async fn f() -> Result<(), snmp_tokio::Error> {
+    /// use snmp_tokio::{Tokio, TrapReceiver};
+    /// let rx = TrapReceiver::bind::<Tokio>("127.0.0.1:0", Default::default()).await?;
+    /// println!("send traps to {}", rx.local_addr());
+    /// # Ok(()) }
+    /// ```
     pub fn local_addr(&self) -> SocketAddr {
         self.local_addr
     }
@@ -107,6 +115,21 @@ impl TrapReceiver {
 
     /// Adds a v3 user. Notifications in its name are accepted only at the security level its
     /// keys allow (as `snmptrapd`'s `authUser`); see [`TrapReceiver::add_user_with_min_level`].
+    ///
+    /// ```no_run
+    /// # async fn f() -> Result<(), snmp_tokio::Error> {
+    /// use snmp_tokio::{AuthProtocol, PrivProtocol, StreamExt, Tokio, TrapReceiver, UsmUser};
+    /// let mut rx = TrapReceiver::bind::<Tokio>("0.0.0.0:1162", Default::default()).await?;
+    /// let user = UsmUser::new("traps")
+    ///     .with_auth(AuthProtocol::Sha256, b"auth-pass-phrase")
+    ///     .and_then(|u| u.with_privacy(PrivProtocol::Aes128, b"priv-pass-phrase"))
+    ///     .map_err(snmp_tokio::Error::Credentials)?;
+    /// rx.add_user(user);
+    /// while let Some(n) = rx.next().await {
+    ///     println!("{} from {} user {:?}", n.pdu_type_name(), n.source, n.user_name());
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn add_user(&self, user: UsmUser) {
         let _ = self.cmd.unbounded_send(RxCommand::AddUser(user, None));
     }
@@ -120,11 +143,26 @@ impl TrapReceiver {
     }
 
     /// Adds a filter (a notification must pass every filter).
+    ///
+    /// ```no_run
+    /// # async fn f(rx: snmp_tokio::TrapReceiver) {
+    /// let mut only = snmp_tokio::TrapFilter::default();
+    /// only.allowed_communities.push("public".into());
+    /// rx.add_filter(only);
+    /// # }
+    /// ```
     pub fn add_filter(&self, filter: TrapFilter) {
         let _ = self.cmd.unbounded_send(RxCommand::AddFilter(filter));
     }
 
     /// The receiver's counters (received, acknowledged, dropped by reason).
+    ///
+    /// ```no_run
+    /// # fn f(rx: &snmp_tokio::TrapReceiver) {
+    /// let c = rx.counters();
+    /// println!("dropped: {} malformed, {} by filters", c.dropped_malformed, c.dropped_filtered);
+    /// # }
+    /// ```
     pub fn counters(&self) -> ReceiverCounters {
         self.counters.lock().map(|c| *c).unwrap_or_default()
     }
