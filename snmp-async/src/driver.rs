@@ -110,8 +110,12 @@ fn counted(before: &Counters, after: &Counters, from: Option<SocketAddr>) {
 pub(crate) enum Sink {
     /// All varbinds at once (get, get-next, get-bulk, set, inform, traps).
     Varbinds(oneshot::Sender<Result<Vec<VarBind>, Error>>, Vec<VarBind>),
-    /// A stream of batches (walks); the error, if any, comes last.
-    Stream(mpsc::UnboundedSender<Result<Vec<VarBind>, Error>>),
+    /// A stream of batches (walks); the error, if any, comes last. `Flow` bounds how many
+    /// wait for the reader.
+    Stream(
+        mpsc::UnboundedSender<Result<Vec<VarBind>, Error>>,
+        std::sync::Arc<Flow>,
+    ),
     /// Table rows, with the error (and the rows so far) if it failed.
     Table(
         oneshot::Sender<(Vec<TableRow>, Option<Error>)>,
@@ -119,11 +123,41 @@ pub(crate) enum Sink {
     ),
 }
 
+/// The batches of a walk waiting for its reader, shared by the driver and the
+/// [`Walk`](crate::Walk): above [`Flow::HIGH`] the driver pauses the walk in the session (no more
+/// requests), and when the reader has taken them down to [`Flow::LOW`] it wakes the driver,
+/// which resumes it. So a slow reader holds at most about `HIGH` answers in memory.
+#[derive(Debug, Default)]
+pub(crate) struct Flow {
+    queued: std::sync::atomic::AtomicUsize,
+    paused: std::sync::atomic::AtomicBool,
+    driver: futures_util::task::AtomicWaker,
+}
+
+impl Flow {
+    /// Answers waiting that pause the walk.
+    pub(crate) const HIGH: usize = 16;
+    /// Answers waiting at or below which it goes on.
+    pub(crate) const LOW: usize = 4;
+
+    /// The reader took one batch.
+    pub(crate) fn taken(&self) {
+        use std::sync::atomic::Ordering::SeqCst;
+        let before = self
+            .queued
+            .fetch_update(SeqCst, SeqCst, |n| Some(n.saturating_sub(1)))
+            .unwrap_or(0);
+        if before.saturating_sub(1) <= Self::LOW && self.paused.load(SeqCst) {
+            self.driver.wake();
+        }
+    }
+}
+
 impl Sink {
     fn is_closed(&self) -> bool {
         match self {
             Sink::Varbinds(tx, _) => tx.is_canceled(),
-            Sink::Stream(tx) => tx.is_closed(),
+            Sink::Stream(tx, _) => tx.is_closed(),
             Sink::Table(tx, _) => tx.is_canceled(),
         }
     }
@@ -142,6 +176,8 @@ pub(crate) struct Driver<R: Runtime> {
     commands_closed: bool,
     /// Where each operation's results go, and its agent (which its errors name).
     sinks: HashMap<OpId, (SocketAddr, Sink)>,
+    /// Walks paused for their readers (see [`Flow`]).
+    paused: Vec<OpId>,
     origin: std::time::Instant,
     timer: Option<(Instant, Timer)>,
     recv_buf: Vec<u8>,
@@ -183,6 +219,7 @@ impl<R: Runtime> Driver<R> {
             commands,
             commands_closed: false,
             sinks: HashMap::new(),
+            paused: Vec::new(),
             timer: None,
             recv_buf: vec![0; 65536],
             send_buf: vec![0; max + BATCH_ROOM],
@@ -238,12 +275,45 @@ impl<R: Runtime> Driver<R> {
         }
     }
 
+    /// Resumes the paused walks whose readers have taken their batches down to
+    /// [`Flow::LOW`]; the others keep the driver's waker, to be woken when they have.
+    fn resume_caught_up(&mut self, cx: &Context<'_>) -> bool {
+        use std::sync::atomic::Ordering::SeqCst;
+        let (sinks, session) = (&self.sinks, &mut self.session);
+        let before = self.paused.len();
+        self.paused.retain(|op| {
+            let Some((_, Sink::Stream(_, flow))) = sinks.get(op) else {
+                return false; // ended
+            };
+            flow.driver.register(cx.waker());
+            if flow.queued.load(SeqCst) <= Flow::LOW {
+                flow.paused.store(false, SeqCst);
+                session.resume(*op);
+                event!(debug, op = ?op, "walk resumed");
+                false
+            } else {
+                true
+            }
+        });
+        self.paused.len() < before
+    }
+
     fn route(&mut self, ev: Event) {
         match ev {
             Event::Varbinds { op, varbinds } => match self.sinks.get_mut(&op) {
                 Some((_, Sink::Varbinds(_, acc))) => acc.extend(varbinds),
-                Some((_, Sink::Stream(tx))) if tx.unbounded_send(Ok(varbinds)).is_err() => {
-                    self.session.cancel(op);
+                Some((_, Sink::Stream(tx, flow))) => {
+                    use std::sync::atomic::Ordering::SeqCst;
+                    if tx.unbounded_send(Ok(varbinds)).is_err() {
+                        self.session.cancel(op);
+                    } else if flow.queued.fetch_add(1, SeqCst) + 1 >= Flow::HIGH
+                        && !flow.paused.swap(true, SeqCst)
+                    {
+                        // The reader is behind: no more requests until it catches up.
+                        self.session.pause(op);
+                        self.paused.push(op);
+                        event!(debug, op = ?op, "walk paused: its reader is behind");
+                    }
                 }
                 _ => {}
             },
@@ -364,7 +434,7 @@ fn finish(sink: Sink, result: Result<(), Error>) {
         Sink::Varbinds(tx, acc) => {
             let _ = tx.send(result.map(|()| acc));
         }
-        Sink::Stream(tx) => {
+        Sink::Stream(tx, _) => {
             if let Err(e) = result {
                 let _ = tx.unbounded_send(Err(e));
             }
@@ -423,6 +493,10 @@ impl<R: Runtime> Future for Driver<R> {
                     keep
                 });
             }
+            // Walks whose readers caught up go on.
+            if !this.paused.is_empty() {
+                work |= this.resume_caught_up(cx);
+            }
             // Input, then deadlines.
             // One reading of the clock per pass: the session needs time to the millisecond
             // (timeouts, engine time), not to the microsecond.
@@ -442,6 +516,11 @@ impl<R: Runtime> Future for Driver<R> {
             while let Some(ev) = this.session.poll_event() {
                 this.route(ev);
                 work = true;
+            }
+            // A walk paused just now registers the driver's waker, so that its reader wakes
+            // the driver when it has caught up (and one that caught up already goes on).
+            if !this.paused.is_empty() {
+                work |= this.resume_caught_up(cx);
             }
             // One timer at a time, re-armed only for an earlier deadline: a later deadline
             // (every new request's) keeps the armed timer, which then fires early once and is

@@ -779,6 +779,7 @@ impl<R: Runtime> Manager<R> {
 
     fn walk_with(&self, root: Result<Oid, Error>, bulk: Option<u32>, options: WalkOptions) -> Walk {
         let (tx, rx) = mpsc::unbounded();
+        let flow = std::sync::Arc::new(crate::driver::Flow::default());
         let started = root.and_then(|root| {
             self.client.send_with(
                 self.target,
@@ -787,7 +788,7 @@ impl<R: Runtime> Manager<R> {
                     max_repetitions: bulk,
                     options,
                 },
-                Sink::Stream(tx),
+                Sink::Stream(tx, flow.clone()),
                 self.call,
             )
         });
@@ -795,6 +796,7 @@ impl<R: Runtime> Manager<R> {
             rx: Some(rx),
             buffered: VecDeque::new(),
             error: started.err(),
+            flow,
         }
     }
 
@@ -1059,6 +1061,8 @@ pub struct Walk {
     rx: Option<mpsc::UnboundedReceiver<Result<Vec<VarBind>, Error>>>,
     buffered: VecDeque<VarBind>,
     error: Option<Error>,
+    /// Shared with the driver: how many answers wait here (the walk pauses above a few).
+    flow: std::sync::Arc<crate::driver::Flow>,
 }
 
 impl Stream for Walk {
@@ -1077,7 +1081,10 @@ impl Stream for Walk {
                 return Poll::Ready(None);
             };
             match Pin::new(rx).poll_next(cx) {
-                Poll::Ready(Some(Ok(batch))) => self.buffered.extend(batch),
+                Poll::Ready(Some(Ok(batch))) => {
+                    self.flow.taken();
+                    self.buffered.extend(batch);
+                }
                 Poll::Ready(Some(Err(e))) => self.error = Some(e),
                 Poll::Ready(None) => self.rx = None,
                 Poll::Pending => return Poll::Pending,

@@ -264,3 +264,38 @@ async fn a_reused_v3_poll_target_discovers_once() {
     assert_eq!(t.addr().to_string(), host);
     relay_task.abort();
 }
+
+#[tokio::test]
+async fn a_slow_reader_holds_a_walk_back() {
+    // 9,091 interfaces: 100,001 varbinds in ifTable, 4,001 answers of 25.
+    let config = snmp_sim::SimConfig {
+        port: 0,
+        agents: 1,
+        ..Default::default()
+    };
+    let sim = snmp_sim::serve_agents(&config, || snmp_sim::Agent::synthetic_device(9091))
+        .await
+        .unwrap();
+    let m = Manager::builder(&sim.addrs[0].to_string())
+        .build()
+        .await
+        .unwrap();
+    let seen = || sim.agents[0].lock().unwrap().requests_seen;
+    use futures_util::StreamExt;
+    let mut walk = m.bulk_walk("1.3.6.1.2.1.2.2", 25);
+    assert!(walk.next().await.unwrap().is_ok());
+    // The reader stops: the walk asks a few answers ahead, then waits for it.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let ahead = seen();
+    assert!(ahead <= 20, "{ahead} requests while the reader slept");
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(seen(), ahead, "the walk went on without its reader");
+    // Reading on, the walk goes on to its end, every varbind once.
+    let mut n = 1;
+    while let Some(item) = walk.next().await {
+        item.unwrap();
+        n += 1;
+    }
+    assert_eq!(n, 100_001);
+    assert!(seen() >= 4_000);
+}

@@ -72,6 +72,9 @@ struct Operation {
     target: TargetId,
     /// Timeout and retries of this call, over the target's.
     call: crate::CallOptions,
+    /// Paused by [`Session::pause`]: its next requests wait in `deferred`.
+    paused: bool,
+    deferred: SmallVec<[Slot; 1]>,
     /// Inline for one request (the steady-state GET allocates nothing for it).
     requests: SmallVec<[(Slot, RequestId); 1]>,
 }
@@ -305,6 +308,8 @@ impl Session {
                 op,
                 target,
                 call,
+                paused: false,
+                deferred: SmallVec::new(),
                 requests: SmallVec::new(),
             },
         );
@@ -330,6 +335,33 @@ impl Session {
         )
     }
 
+    /// Holds back an operation's next requests (those already made, in flight or queued, still
+    /// go out and complete): a walk whose
+    /// reader is behind stops asking for more until [`Session::resume`]. Answers already
+    /// asked for still come as events. Nothing happens for an operation that has ended.
+    ///
+    /// What an adapter uses for backpressure: it pauses a walk when its reader has too many
+    /// batches waiting and resumes it when the reader catches up.
+    pub fn pause(&mut self, op: OpId) {
+        if let Some(o) = self.ops.get_mut(&op) {
+            o.paused = true;
+        }
+    }
+
+    /// Sends what a paused operation held back, and lets it go on.
+    pub fn resume(&mut self, op: OpId) {
+        let deferred = match self.ops.get_mut(&op) {
+            Some(o) if o.paused => {
+                o.paused = false;
+                core::mem::take(&mut o.deferred)
+            }
+            _ => return,
+        };
+        for slot in deferred {
+            self.send_slot(op, slot);
+        }
+    }
+
     /// Cancels an operation: it ends with [`Error::Cancelled`]. Answers that arrive later are
     /// counted as duplicates and dropped.
     pub fn cancel(&mut self, op: OpId) {
@@ -352,6 +384,11 @@ impl Session {
 
     /// Makes the request an operation's `slot` shows now, and schedules it.
     fn send_slot(&mut self, id: OpId, slot: Slot) {
+        if let Some(o) = self.ops.get_mut(&id).filter(|o| o.paused) {
+            // Its reader is behind: the request goes out on resume.
+            o.deferred.push(slot);
+            return;
+        }
         let Some((target, fire_and_forget)) = self
             .ops
             .get(&id)
