@@ -96,6 +96,15 @@ impl<R: Runtime> std::fmt::Debug for Client<R> {
 
 impl<R: Runtime> Client<R> {
     /// Starts a driver task on `rt` with `config`.
+    ///
+    /// ```no_run
+    /// # async fn f() -> Result<(), snmp_tokio::Error> {
+    /// use snmp_tokio::{Client, SessionConfig, Tokio};
+    /// let mut config = SessionConfig::default();
+    /// config.max_oids_per_request = 20;
+    /// let client = Client::new(Tokio, config)?;
+    /// # Ok(()) }
+    /// ```
     pub fn new(rt: R, config: SessionConfig) -> Result<Client<R>, Error> {
         let (tx, rx) = mpsc::unbounded();
         let driver = Driver::new(rt.clone(), config, rx)?;
@@ -110,11 +119,25 @@ impl<R: Runtime> Client<R> {
     }
 
     /// The runtime.
+    ///
+    /// ```no_run
+    /// # fn f(c: &snmp_tokio::Client) -> Result<(), snmp_tokio::Error> {
+    /// let _tokio: &snmp_tokio::Tokio = c.runtime();
+    /// # Ok(()) }
+    /// ```
     pub fn runtime(&self) -> &R {
         &self.rt
     }
 
     /// Adds a target; the returned [`Manager`] talks to it.
+    ///
+    /// ```no_run
+    /// # async fn f() -> Result<(), snmp_tokio::Error> {
+    /// use snmp_tokio::{Client, TargetConfig};
+    /// let client = Client::with_defaults()?;
+    /// let m = client.add_target(TargetConfig::v2c("192.0.2.1:161".parse().unwrap(), "public")).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn add_target(&self, config: TargetConfig) -> Result<Manager<R>, Error> {
         let (version, addr) = (config.version(), config.addr);
         let (reply, rx) = oneshot::channel();
@@ -183,6 +206,14 @@ impl<R: Runtime> std::fmt::Debug for ManagerBuilder<R> {
 impl<R: Runtime> ManagerBuilder<R> {
     /// A builder on the runtime `rt` (for a runtime without a `Default`, such as the test
     /// kit's in-memory one; otherwise `Manager::builder(host)`).
+    ///
+    /// ```no_run
+    /// # async fn f() -> Result<(), snmp_tokio::Error> {
+    /// // The runtime value given, not its Default (the test kit's in-memory one has none).
+    /// let b = snmp_tokio::ManagerBuilder::with_runtime(snmp_tokio::Tokio, "192.0.2.1");
+    /// let m = b.build().await?;
+    /// # Ok(()) }
+    /// ```
     pub fn with_runtime(rt: R, host: &str) -> Self {
         Self::new(rt, host)
     }
@@ -213,42 +244,88 @@ impl<R: Runtime> ManagerBuilder<R> {
 
     /// The MIB names are resolved and described with (default: the embedded standard set,
     /// [`Mib::standard`]). Load your own with `snmp_mib::Loader` and give it here.
+    ///
+    /// ```no_run
+    /// # async fn f() -> Result<(), snmp_tokio::Error> {
+    /// let mib = snmp_tokio::Mib::standard(); // or one loaded with snmp_tokio::mib::Loader
+    /// let m = snmp_tokio::Manager::builder("192.0.2.1").mib(mib).build().await?;
+    /// # Ok(()) }
+    /// ```
     pub fn mib(mut self, mib: Mib) -> Self {
         self.mib = Some(mib);
         self
     }
 
     /// The UDP port (default 161). A port in the host (`host:port`, `[v6]:port`) wins.
+    ///
+    /// ```no_run
+    /// # async fn f() -> Result<(), snmp_tokio::Error> {
+    /// let m = snmp_tokio::Manager::builder("192.0.2.1").port(1161).build().await?; // "192.0.2.1:1161" says the same
+    /// # Ok(()) }
+    /// ```
     pub fn port(mut self, port: u16) -> Self {
         self.port = port;
         self
     }
 
     /// The community for v1/v2c (default `public`).
+    ///
+    /// ```no_run
+    /// # async fn f() -> Result<(), snmp_tokio::Error> {
+    /// let m = snmp_tokio::Manager::builder("192.0.2.1").community("s3cret").build().await?;
+    /// # Ok(()) }
+    /// ```
     pub fn community(mut self, community: impl AsRef<[u8]>) -> Self {
         self.community = community.as_ref().to_vec();
         self
     }
 
     /// The SNMP version (default v2c; v3 is implied by [`ManagerBuilder::user`]).
+    ///
+    /// ```no_run
+    /// # async fn f() -> Result<(), snmp_tokio::Error> {
+    /// use snmp_tokio::Version;
+    /// let m = snmp_tokio::Manager::builder("192.0.2.1").version(Version::V1).build().await?;
+    /// # Ok(()) }
+    /// ```
     pub fn version(mut self, version: Version) -> Self {
         self.version = version;
         self
     }
 
     /// The time to wait for each attempt (default 5 s).
+    ///
+    /// ```no_run
+    /// # async fn f() -> Result<(), snmp_tokio::Error> {
+    /// use std::time::Duration;
+    /// let m = snmp_tokio::Manager::builder("192.0.2.1").timeout(Duration::from_secs(1)).build().await?;
+    /// # Ok(()) }
+    /// ```
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
     }
 
     /// Retries after the first attempt (default 3).
+    ///
+    /// ```no_run
+    /// # async fn f() -> Result<(), snmp_tokio::Error> {
+    /// let m = snmp_tokio::Manager::builder("192.0.2.1").retries(5).build().await?;
+    /// # Ok(()) }
+    /// ```
     pub fn retries(mut self, retries: u32) -> Self {
         self.retries = retries;
         self
     }
 
     /// The v3 user name (switches to v3).
+    ///
+    /// ```no_run
+    /// # async fn f() -> Result<(), snmp_tokio::Error> {
+    /// use snmp_tokio::AuthProtocol;
+    /// let m = snmp_tokio::Manager::builder("192.0.2.1").user("bert").auth(AuthProtocol::Sha256, "auth-pass-phrase").build().await?;
+    /// # Ok(()) }
+    /// ```
     pub fn user(mut self, user: impl Into<String>) -> Self {
         self.user = Some(user.into());
         self.version = Version::V3;
@@ -256,6 +333,17 @@ impl<R: Runtime> ManagerBuilder<R> {
     }
 
     /// A v3 user built beforehand (its keys derived once and shared between managers).
+    ///
+    /// ```no_run
+    /// # async fn f() -> Result<(), snmp_tokio::Error> {
+    /// use snmp_tokio::{AuthProtocol, UsmUser};
+    /// let user = UsmUser::new("bert")
+    ///     .with_auth(AuthProtocol::Sha256, b"auth-pass-phrase")
+    ///     .map_err(snmp_tokio::Error::Credentials)?;
+    /// // Keys derived once, shared by every manager given this user.
+    /// let m = snmp_tokio::Manager::builder("192.0.2.1").usm_user(user).build().await?;
+    /// # Ok(()) }
+    /// ```
     pub fn usm_user(mut self, user: UsmUser) -> Self {
         self.usm_user = Some(user);
         self.version = Version::V3;
@@ -263,24 +351,69 @@ impl<R: Runtime> ManagerBuilder<R> {
     }
 
     /// v3 authentication.
+    ///
+    /// ```no_run
+    /// # async fn f() -> Result<(), snmp_tokio::Error> {
+    /// use snmp_tokio::AuthProtocol;
+    /// let m = snmp_tokio::Manager::builder("192.0.2.1").user("bert").auth("SHA".parse::<AuthProtocol>().unwrap(), "auth-pass-phrase").build().await?;
+    /// # Ok(()) }
+    /// ```
     pub fn auth(mut self, protocol: AuthProtocol, password: impl AsRef<[u8]>) -> Self {
         self.auth = Some((protocol, Zeroizing::new(password.as_ref().to_vec())));
         self
     }
 
     /// v3 privacy.
+    ///
+    /// ```no_run
+    /// # async fn f() -> Result<(), snmp_tokio::Error> {
+    /// use snmp_tokio::{AuthProtocol, PrivProtocol};
+    /// let m = snmp_tokio::Manager::builder("192.0.2.1")
+    ///     .user("bert")
+    ///     .auth(AuthProtocol::Sha256, "auth-pass-phrase")
+    ///     .privacy(PrivProtocol::Aes128, "priv-pass-phrase")
+    ///     .build()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
     pub fn privacy(mut self, protocol: PrivProtocol, password: impl AsRef<[u8]>) -> Self {
         self.privacy = Some((protocol, Zeroizing::new(password.as_ref().to_vec())));
         self
     }
 
     /// The v3 security level (default: the highest the credentials allow).
+    ///
+    /// ```no_run
+    /// # async fn f() -> Result<(), snmp_tokio::Error> {
+    /// use snmp_tokio::{AuthProtocol, PrivProtocol, SecurityLevel};
+    /// // Keys for authPriv, used at authNoPriv.
+    /// let m = snmp_tokio::Manager::builder("192.0.2.1")
+    ///     .user("bert")
+    ///     .auth(AuthProtocol::Sha256, "auth-pass-phrase")
+    ///     .privacy(PrivProtocol::Aes128, "priv-pass-phrase")
+    ///     .security_level(SecurityLevel::AuthNoPriv)
+    ///     .build()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
     pub fn security_level(mut self, level: SecurityLevel) -> Self {
         self.security_level = Some(level);
         self
     }
 
     /// The v3 context name (default empty).
+    ///
+    /// ```no_run
+    /// # async fn f() -> Result<(), snmp_tokio::Error> {
+    /// use snmp_tokio::AuthProtocol;
+    /// let m = snmp_tokio::Manager::builder("192.0.2.1")
+    ///     .user("bert")
+    ///     .auth(AuthProtocol::Sha256, "auth-pass-phrase")
+    ///     .context_name("bridge1")
+    ///     .build()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
     pub fn context_name(mut self, name: impl AsRef<[u8]>) -> Self {
         self.context_name = name.as_ref().to_vec();
         self
@@ -288,6 +421,18 @@ impl<R: Runtime> ManagerBuilder<R> {
 
     /// The v3 contextEngineID (default: the agent's own engine ID, found by discovery), for
     /// a proxy that forwards to the engine this names (Net-SNMP's `-E`).
+    ///
+    /// ```no_run
+    /// # async fn f() -> Result<(), snmp_tokio::Error> {
+    /// use snmp_tokio::AuthProtocol;
+    /// let m = snmp_tokio::Manager::builder("192.0.2.1")
+    ///     .user("bert")
+    ///     .auth(AuthProtocol::Sha256, "auth-pass-phrase")
+    ///     .context_engine_id([0x80, 0x00, 0x00, 0x02, 0x01, 0x09, 0x84, 0x03, 0x01])
+    ///     .build()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
     pub fn context_engine_id(mut self, id: impl AsRef<[u8]>) -> Self {
         self.context_engine_id = Some(id.as_ref().to_vec());
         self
@@ -295,12 +440,32 @@ impl<R: Runtime> ManagerBuilder<R> {
 
     /// Find out which AES-192/256 key extension the agent uses (see
     /// [`snmp_session::AesKeyExtension`]).
+    ///
+    /// ```no_run
+    /// # async fn f() -> Result<(), snmp_tokio::Error> {
+    /// use snmp_tokio::{AesKeyExtension, AuthProtocol, PrivProtocol};
+    /// let m = snmp_tokio::Manager::builder("192.0.2.1")
+    ///     .user("bert")
+    ///     .auth(AuthProtocol::Sha256, "auth-pass-phrase")
+    ///     .privacy(PrivProtocol::Aes256Blumenthal, "priv-pass-phrase")
+    ///     .aes_key_extension(AesKeyExtension::Auto)
+    ///     .build()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
     pub fn aes_key_extension(mut self, mode: AesKeyExtension) -> Self {
         self.aes = mode;
         self
     }
 
     /// Accept answers from another address of the agent (for v3 only authenticated ones).
+    ///
+    /// ```no_run
+    /// # async fn f() -> Result<(), snmp_tokio::Error> {
+    /// // An agent that answers from another of its addresses.
+    /// let m = snmp_tokio::Manager::builder("192.0.2.1").accept_any_source(true).build().await?;
+    /// # Ok(()) }
+    /// ```
     pub fn accept_any_source(mut self, yes: bool) -> Self {
         self.accept_any_source = yes;
         self
@@ -308,12 +473,28 @@ impl<R: Runtime> ManagerBuilder<R> {
 
     /// Requests of one call in flight at once (default 1): the chunks of a `get_many` of
     /// more OIDs than fit in one request are then pipelined.
+    ///
+    /// ```no_run
+    /// # async fn f() -> Result<(), snmp_tokio::Error> {
+    /// // A get_many of 500 OIDs goes out as several requests, 4 at a time.
+    /// let m = snmp_tokio::Manager::builder("192.0.2.1").max_in_flight(4).build().await?;
+    /// # Ok(()) }
+    /// ```
     pub fn max_in_flight(mut self, n: u16) -> Self {
         self.max_in_flight = n.max(1);
         self
     }
 
     /// Share an existing client (its socket and driver) instead of starting a new one.
+    ///
+    /// ```no_run
+    /// # async fn f() -> Result<(), snmp_tokio::Error> {
+    /// // Two agents over one socket and driver.
+    /// let client = snmp_tokio::Client::with_defaults()?;
+    /// let a = snmp_tokio::Manager::builder("192.0.2.1").client(&client).build().await?;
+    /// let b = snmp_tokio::Manager::builder("192.0.2.2").client(&client).build().await?;
+    /// # Ok(()) }
+    /// ```
     pub fn client(mut self, client: &Client<R>) -> Self {
         self.client = Some(client.clone());
         self
@@ -424,6 +605,13 @@ impl<R: Runtime> ManagerBuilder<R> {
 
     /// Resolves the host (a name on a helper thread, so the runtime's threads never block on
     /// DNS), derives v3 keys, starts (or joins) the driver.
+    ///
+    /// ```no_run
+    /// # async fn f() -> Result<(), snmp_tokio::Error> {
+    /// let m = snmp_tokio::Manager::builder("192.0.2.1").community("public").build().await?;
+    /// println!("{}", m.get("sysDescr.0").await?.bare());
+    /// # Ok(()) }
+    /// ```
     pub async fn build(self) -> Result<Manager<R>, Error> {
         self.check()?;
         let addr = resolve_async(&self.host, self.port).await?;
@@ -454,6 +642,12 @@ fn literal(host: &str, port: u16) -> Option<SocketAddr> {
 
 /// As [`resolve`], without blocking the caller's thread: an address literal at once, a name
 /// on a helper thread (the standard library's resolver blocks).
+///
+/// ```no_run
+/// # async fn f() -> Result<(), snmp_tokio::Error> {
+/// let addr = snmp_tokio::resolve_async("localhost:1161", 161).await?;
+/// # Ok(()) }
+/// ```
 pub async fn resolve_async(host: &str, port: u16) -> Result<SocketAddr, Error> {
     if let Some(addr) = literal(host, port) {
         return Ok(addr);
@@ -472,6 +666,13 @@ pub async fn resolve_async(host: &str, port: u16) -> Result<SocketAddr, Error> {
 /// Resolves `host` (a name, an IPv4 or IPv6 literal, optionally with a port: `host:port`,
 /// `[::1]:port`) with `port` as the default port. Blocks while a name is looked up; async
 /// code uses [`resolve_async`] (as [`ManagerBuilder::build`] does).
+///
+/// ```no_run
+/// # async fn f() -> Result<(), snmp_tokio::Error> {
+/// let addr = snmp_tokio::resolve("[::1]", 161)?;
+/// assert_eq!(addr.port(), 161);
+/// # Ok(()) }
+/// ```
 pub fn resolve(host: &str, port: u16) -> Result<SocketAddr, Error> {
     if let Some(addr) = literal(host, port) {
         return Ok(addr);
@@ -540,12 +741,28 @@ fn oids<I: IntoOid>(mib: &Mib, oids: impl IntoIterator<Item = I>) -> Result<Vec<
 
 impl<R: Runtime> Manager<R> {
     /// The MIB this manager resolves and describes names with.
+    ///
+    /// ```no_run
+    /// # async fn f(m: snmp_tokio::Manager) -> Result<(), snmp_tokio::Error> {
+    /// let node = m.mib().node("ifDescr");
+    /// assert!(node.is_some());
+    /// # Ok(()) }
+    /// ```
     pub fn mib(&self) -> &Mib {
         &self.mib
     }
 
     /// Object, module, index and the value formatted by the MIB (enumeration labels,
     /// DISPLAY-HINTs, units), for showing a varbind to people.
+    ///
+    /// ```no_run
+    /// # async fn f(m: snmp_tokio::Manager) -> Result<(), snmp_tokio::Error> {
+    /// let oid: snmp_tokio::Oid = "1.3.6.1.2.1.2.2.1.8.1".parse()?;
+    /// let value = m.get(oid.clone()).await?;
+    /// let d = m.describe(&oid, &value);
+    /// println!("{} {} = {}", d.object, d.index, d.value); // ifOperStatus 1 = up
+    /// # Ok(()) }
+    /// ```
     pub fn describe(&self, oid: &Oid, value: &Value) -> snmp_mib::Description {
         snmp_mib::Format::default().describe(&self.mib, oid, value)
     }
@@ -564,21 +781,50 @@ impl<R: Runtime> Manager<R> {
     }
 
     /// A varbind as `snmpwalk` prints it with MIBs (`IF-MIB::ifOperStatus.1 = INTEGER: up(1)`).
+    ///
+    /// ```no_run
+    /// # async fn f(m: snmp_tokio::Manager) -> Result<(), snmp_tokio::Error> {
+    /// let oid: snmp_tokio::Oid = "1.3.6.1.2.1.1.5.0".parse()?;
+    /// let value = m.get(oid.clone()).await?;
+    /// println!("{}", m.format(&oid, &value)); // SNMPv2-MIB::sysName.0 = STRING: router
+    /// # Ok(()) }
+    /// ```
     pub fn format(&self, oid: &Oid, value: &Value) -> String {
         snmp_mib::Format::default().varbind(&self.mib, oid, value)
     }
 
     /// The client (driver) this manager uses.
+    ///
+    /// ```no_run
+    /// # async fn f(m: snmp_tokio::Manager) -> Result<(), snmp_tokio::Error> {
+    /// // Another agent on the same socket and driver.
+    /// let other = snmp_tokio::Manager::builder("192.0.2.2").client(m.client()).build().await?;
+    /// # Ok(()) }
+    /// ```
     pub fn client(&self) -> &Client<R> {
         &self.client
     }
 
     /// The SNMP version.
+    ///
+    /// ```no_run
+    /// # async fn f(m: snmp_tokio::Manager) -> Result<(), snmp_tokio::Error> {
+    /// if m.version() == snmp_tokio::Version::V1 {
+    ///     println!("no GETBULK here");
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn version(&self) -> Version {
         self.version
     }
 
     /// The agent's address.
+    ///
+    /// ```no_run
+    /// # async fn f(m: snmp_tokio::Manager) -> Result<(), snmp_tokio::Error> {
+    /// println!("talking to {}", m.addr());
+    /// # Ok(()) }
+    /// ```
     pub fn addr(&self) -> SocketAddr {
         self.addr
     }
@@ -627,6 +873,13 @@ impl<R: Runtime> Manager<R> {
 
     /// A handle whose calls make `retries` retries after the first attempt (over the
     /// builder's).
+    ///
+    /// ```no_run
+    /// # async fn f(m: snmp_tokio::Manager) -> Result<(), snmp_tokio::Error> {
+    /// let patient = m.with_retries(8);
+    /// let uptime = patient.get("sysUpTime.0").await?;
+    /// # Ok(()) }
+    /// ```
     pub fn with_retries(&self, retries: u32) -> Manager<R> {
         let mut m = self.clone();
         m.call = m.call.with_retries(retries);
@@ -684,6 +937,15 @@ impl<R: Runtime> Manager<R> {
 
     /// GET of many OIDs where one missing OID fails only itself, in v1 too (its noSuchName
     /// becomes a noSuchObject value and the other OIDs are asked again).
+    ///
+    /// ```no_run
+    /// # async fn f(m: snmp_tokio::Manager) -> Result<(), snmp_tokio::Error> {
+    /// // In v1 too, a missing OID fails only itself (noSuchObject), the others come back.
+    /// for vb in m.get_each(["sysDescr.0", "sysFoo.0", "sysName.0"]).await? {
+    ///     println!("{}", m.format(&vb.oid, &vb.value));
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub async fn get_each<I: IntoOid>(
         &self,
         oids_in: impl IntoIterator<Item = I>,
@@ -710,6 +972,14 @@ impl<R: Runtime> Manager<R> {
 
     /// GETNEXT of many OIDs in one request, the answer's varbinds as they came (exceptions
     /// such as endOfMibView kept as values), as `snmpgetnext` prints them.
+    ///
+    /// ```no_run
+    /// # async fn f(m: snmp_tokio::Manager) -> Result<(), snmp_tokio::Error> {
+    /// for vb in m.get_next_varbinds(["sysDescr", "ifDescr"]).await? {
+    ///     println!("{}", m.format(&vb.oid, &vb.value));
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub async fn get_next_varbinds<I: IntoOid>(
         &self,
         oids_in: impl IntoIterator<Item = I>,
@@ -911,6 +1181,15 @@ impl<R: Runtime> Manager<R> {
 
     /// [`Manager::get_table`] with walk options (adaptive repetitions, the OID check, a result
     /// limit).
+    ///
+    /// ```no_run
+    /// # async fn f(m: snmp_tokio::Manager) -> Result<(), snmp_tokio::TableError> {
+    /// use snmp_tokio::WalkOptions;
+    /// let rows = m
+    ///     .get_table_with_options("ifEntry", Some(&[2, 10]), 25, WalkOptions::default().with_parallel(4))
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn get_table_with_options(
         &self,
         base: impl IntoOid,
@@ -969,6 +1248,21 @@ impl<R: Runtime> Manager<R> {
     }
 
     /// An SNMPv1 Trap-PDU (v1).
+    ///
+    /// ```no_run
+    /// # async fn f(m: snmp_tokio::Manager) -> Result<(), snmp_tokio::Error> {
+    /// use snmp_tokio::{GenericTrap, TrapV1Pdu};
+    /// let trap = TrapV1Pdu {
+    ///     enterprise: "1.3.6.1.4.1.8072".parse()?,
+    ///     agent_addr: [192, 0, 2, 10],
+    ///     generic_trap: GenericTrap::ColdStart,
+    ///     specific_trap: 0,
+    ///     time_stamp: 100,
+    ///     varbinds: vec![],
+    /// };
+    /// m.send_trap_v1(trap).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn send_trap_v1(&self, trap: TrapV1Pdu) -> Result<(), Error> {
         self.varbinds(Request::TrapV1(trap)).await.map(|_| ())
     }
@@ -1046,6 +1340,12 @@ impl<R: Runtime> Manager<R> {
 
     /// Forgets this target in the driver (other clones of the manager stop working). Dropping
     /// every handle also stops the driver once its work is done.
+    ///
+    /// ```no_run
+    /// # async fn f(m: snmp_tokio::Manager) -> Result<(), snmp_tokio::Error> {
+    /// m.close(); // the driver forgets the agent
+    /// # Ok(()) }
+    /// ```
     pub fn close(self) {
         let _ = self
             .client
@@ -1095,6 +1395,16 @@ impl Stream for Walk {
 
 impl Walk {
     /// Collects the whole walk; on failure, the error with the items received before it.
+    ///
+    /// ```no_run
+    /// # async fn f() -> Result<(), snmp_tokio::Error> {
+    /// let m = snmp_tokio::Manager::builder("192.0.2.1").build().await?;
+    /// match m.bulk_walk("ifTable", 25).collect_all().await {
+    ///     Ok(all) => println!("{} varbinds", all.len()),
+    ///     Err((e, partial)) => println!("{e} after {} varbinds", partial.len()),
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub async fn collect_all(mut self) -> Result<Vec<(Oid, Value)>, (Error, Vec<(Oid, Value)>)> {
         use futures_util::StreamExt;
         let mut out = Vec::new();

@@ -43,6 +43,13 @@ impl std::fmt::Debug for PollTarget {
 
 impl PollTarget {
     /// A target from its configuration.
+    ///
+    /// ```no_run
+    /// # async fn f() -> Result<(), snmp_tokio::Error> {
+    /// let cfg = snmp_tokio::Manager::builder("192.0.2.1").community("public").target_config()?;
+    /// let target = snmp_tokio::PollTarget::new(cfg);
+    /// # Ok(()) }
+    /// ```
     pub fn new(config: TargetConfig) -> Self {
         PollTarget {
             config: Arc::new(config),
@@ -51,6 +58,12 @@ impl PollTarget {
     }
 
     /// A v2c target with `community`.
+    ///
+    /// ```no_run
+    /// # async fn f() -> Result<(), snmp_tokio::Error> {
+    /// let target = snmp_tokio::PollTarget::v2c("192.0.2.1:161".parse().unwrap(), "public");
+    /// # Ok(()) }
+    /// ```
     pub fn v2c(addr: SocketAddr, community: &str) -> Self {
         Self::new(TargetConfig::v2c(addr, community))
     }
@@ -68,11 +81,25 @@ impl PollTarget {
     }
 
     /// The target's address.
+    ///
+    /// ```no_run
+    /// # async fn f() -> Result<(), snmp_tokio::Error> {
+    /// let t = snmp_tokio::PollTarget::v2c_host("192.0.2.1", "public")?;
+    /// assert_eq!(t.addr().port(), 161);
+    /// # Ok(()) }
+    /// ```
     pub fn addr(&self) -> SocketAddr {
         self.config.addr
     }
 
     /// The configuration.
+    ///
+    /// ```no_run
+    /// # async fn f() -> Result<(), snmp_tokio::Error> {
+    /// let t = snmp_tokio::PollTarget::v2c_host("192.0.2.1", "public")?;
+    /// println!("{:?}", t.config().version());
+    /// # Ok(()) }
+    /// ```
     pub fn config(&self) -> &TargetConfig {
         &self.config
     }
@@ -196,6 +223,18 @@ impl<R: Runtime> Client<R> {
     /// `"IF-MIB::ifInOctets.1"`, `"1.3.6.1.2.1.1.3.0"`), resolved through `mib` (the embedded
     /// standard set is [`Mib::standard`](snmp_mib::Mib::standard)); a name that does not
     /// resolve fails the call before anything is sent.
+    ///
+    /// ```no_run
+    /// # async fn f() -> Result<(), snmp_tokio::Error> {
+    /// use snmp_tokio::{Client, Mib, PollTarget, StreamExt};
+    /// let client = Client::with_defaults()?;
+    /// let targets = vec![PollTarget::v2c_host("192.0.2.1", "public")?];
+    /// let mut results = client.poll_names(&Mib::standard(), targets, ["sysUpTime.0"], 100)?;
+    /// while let Some(r) = results.next().await {
+    ///     println!("{} {:?}", r.target, r.result);
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn poll_names<I: crate::IntoOid>(
         &self,
         mib: &snmp_mib::Mib,
@@ -213,6 +252,21 @@ impl<R: Runtime> Client<R> {
     /// GETs `oids` from every target, at most `concurrency` targets at a time, all over this
     /// client's socket(s): a stream of one [`PollResult`] per (target, OID), in completion
     /// order. Thousands of targets need no more sockets or tasks than one.
+    ///
+    /// ```no_run
+    /// # async fn f() -> Result<(), snmp_tokio::Error> {
+    /// use snmp_tokio::{Client, PollTarget, StreamExt};
+    /// let client = Client::with_defaults()?;
+    /// let targets: Vec<PollTarget> = (1..=200)
+    ///     .map(|i| PollTarget::v2c_host(&format!("10.0.0.{i}"), "public"))
+    ///     .collect::<Result<_, _>>()?;
+    /// // Keep `targets` for the next round: v3 targets then skip discovery.
+    /// let mut results = client.poll_many(targets.clone(), vec!["1.3.6.1.2.1.1.3.0".parse()?], 100);
+    /// while let Some(r) = results.next().await {
+    ///     println!("{} {:?}", r.target, r.result);
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn poll_many(
         &self,
         targets: impl IntoIterator<Item = PollTarget>,

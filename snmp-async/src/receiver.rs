@@ -45,6 +45,13 @@ impl std::fmt::Debug for TrapReceiver {
 
 impl TrapReceiver {
     /// Binds `addr` on runtime `rt` and starts receiving.
+    ///
+    /// ```no_run
+    /// # async fn f() -> Result<(), snmp_tokio::Error> {
+    /// use snmp_tokio::{Tokio, TrapReceiver};
+    /// let rx = TrapReceiver::bind_on(Tokio, "127.0.0.1:0", Default::default()).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn bind_on<R: Runtime>(
         rt: R,
         addr: impl ListenAddr,
@@ -88,6 +95,16 @@ impl TrapReceiver {
     }
 
     /// Binds `addr` on the runtime `R` (`TrapReceiver::bind::<Tokio>(..)`).
+    ///
+    /// ```no_run
+    /// # async fn f() -> Result<(), snmp_tokio::Error> {
+    /// use snmp_tokio::{StreamExt, Tokio, TrapReceiver};
+    /// let mut rx = TrapReceiver::bind::<Tokio>("0.0.0.0:162", Default::default()).await?;
+    /// while let Some(n) = rx.next().await {
+    ///     println!("{} from {}", n.pdu_type_name(), n.source);
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub async fn bind<R: Runtime + Default>(
         addr: impl ListenAddr,
         config: ReceiverConfig,
@@ -109,6 +126,14 @@ impl TrapReceiver {
     }
 
     /// Our engine ID (what v3 inform senders must use).
+    ///
+    /// ```no_run
+    /// # async fn f() -> Result<(), snmp_tokio::Error> {
+    /// let rx = snmp_tokio::TrapReceiver::bind::<snmp_tokio::Tokio>("0.0.0.0:1162", Default::default()).await?;
+    /// // What v3 inform senders configure for this receiver (snmpinform -e ...).
+    /// println!("{:02x?}", rx.engine_id().as_ref());
+    /// # Ok(()) }
+    /// ```
     pub fn engine_id(&self) -> &Bytes {
         &self.engine_id
     }
@@ -136,6 +161,18 @@ impl TrapReceiver {
 
     /// Adds a v3 user whose notifications are accepted at `min_level` or above (lower than
     /// its keys allow only when you mean it).
+    ///
+    /// ```no_run
+    /// # async fn f() -> Result<(), snmp_tokio::Error> {
+    /// use snmp_tokio::{AuthProtocol, SecurityLevel, Tokio, TrapReceiver, UsmUser};
+    /// let rx = TrapReceiver::bind::<Tokio>("0.0.0.0:1162", Default::default()).await?;
+    /// let user = UsmUser::new("legacy")
+    ///     .with_auth(AuthProtocol::Md5, b"auth-pass-phrase")
+    ///     .map_err(snmp_tokio::Error::Credentials)?;
+    /// // Also its unauthenticated notifications (lower than its keys allow: on purpose).
+    /// rx.add_user_with_min_level(user, SecurityLevel::NoAuthNoPriv);
+    /// # Ok(()) }
+    /// ```
     pub fn add_user_with_min_level(&self, user: UsmUser, min_level: SecurityLevel) {
         let _ = self
             .cmd
