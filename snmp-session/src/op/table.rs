@@ -52,10 +52,10 @@ impl TableOp {
         let bulk = bulk.max(1);
         let (active, walk) = match columns {
             Some(cols) => {
-                let mut cols: Vec<u32> = cols.to_vec();
-                cols.sort_unstable();
-                cols.dedup();
-                let active = cols.into_iter().map(|c| (c, entry.child(c))).collect();
+                let active = sorted(cols)
+                    .into_iter()
+                    .map(|c| (c, entry.child(c)))
+                    .collect();
                 (active, None)
             }
             None => {
@@ -359,12 +359,7 @@ impl ParallelTable {
     ) -> (Self, Step) {
         use super::parallel::ParallelWalk;
         let bulk = (version != Version::V1).then_some(bulk.max(1));
-        let wanted = columns.map(|c| {
-            let mut c = c.to_vec();
-            c.sort_unstable();
-            c.dedup();
-            c
-        });
+        let wanted = columns.map(sorted);
         let (walk, step) = match &wanted {
             None => (
                 ParallelWalk::new(entry.clone(), bulk, options, version),
@@ -456,6 +451,14 @@ impl ParallelTable {
     pub(super) fn flush(&mut self, out: &mut Vec<Output>) {
         hand_out(&mut self.rows, out);
     }
+}
+
+/// The column numbers asked for, in order, each once.
+fn sorted(columns: &[u32]) -> Vec<u32> {
+    let mut c = columns.to_vec();
+    c.sort_unstable();
+    c.dedup();
+    c
 }
 
 /// Hands out `rows` (once: they are taken).
