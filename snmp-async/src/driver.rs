@@ -27,7 +27,40 @@ use crate::{AsyncUdpSocket, Runtime};
 pub(crate) enum Command {
     AddTarget(TargetConfig, oneshot::Sender<TargetId>),
     RemoveTarget(TargetId),
-    Start(TargetId, Request, Sink, CallOptions),
+    Start(TargetId, Request, Sink, CallOptions, Parent),
+}
+
+/// The caller's current span, the parent of an operation's span (nothing without the
+/// `tracing` feature).
+#[cfg(feature = "tracing")]
+pub(crate) type Parent = tracing::Span;
+/// The caller's current span (nothing without the `tracing` feature).
+#[cfg(not(feature = "tracing"))]
+pub(crate) type Parent = ();
+
+/// The caller's current span, taken when an operation is asked for.
+pub(crate) fn parent() -> Parent {
+    #[cfg(feature = "tracing")]
+    {
+        tracing::Span::current()
+    }
+}
+
+/// Runs `f` inside the span of operation `op`, if it has one.
+#[cfg(feature = "tracing")]
+macro_rules! in_op {
+    ($driver:expr, $op:expr, $body:expr) => {
+        match $driver.spans.get(&$op) {
+            Some(span) => span.in_scope(|| $body),
+            None => $body,
+        }
+    };
+}
+#[cfg(not(feature = "tracing"))]
+macro_rules! in_op {
+    ($driver:expr, $op:expr, $body:expr) => {
+        $body
+    };
 }
 
 /// A `tracing` event of target `snmp` (nothing without the `tracing` feature).
@@ -178,6 +211,10 @@ pub(crate) struct Driver<R: Runtime> {
     sinks: HashMap<OpId, (SocketAddr, Sink)>,
     /// Walks paused for their readers (see [`Flow`]).
     paused: Vec<OpId>,
+    /// Each operation's span (`snmp_op`: op, target, request), open from its start to its
+    /// end, a child of the caller's span; the driver's events about it are inside it.
+    #[cfg(feature = "tracing")]
+    spans: HashMap<OpId, tracing::Span>,
     origin: std::time::Instant,
     timer: Option<(Instant, Timer)>,
     recv_buf: Vec<u8>,
@@ -220,6 +257,8 @@ impl<R: Runtime> Driver<R> {
             commands_closed: false,
             sinks: HashMap::new(),
             paused: Vec::new(),
+            #[cfg(feature = "tracing")]
+            spans: HashMap::new(),
             timer: None,
             recv_buf: vec![0; 65536],
             send_buf: vec![0; max + BATCH_ROOM],
@@ -246,13 +285,31 @@ impl<R: Runtime> Driver<R> {
         slot.as_ref().ok_or_else(|| io::Error::other("no socket"))
     }
 
-    fn start(&mut self, target: TargetId, request: Request, sink: Sink, call: CallOptions) {
+    fn start(
+        &mut self,
+        target: TargetId,
+        request: Request,
+        sink: Sink,
+        call: CallOptions,
+        parent: Parent,
+    ) {
         let Some(addr) = self.session.target(target).map(|c| c.addr) else {
             // The manager was closed (its target removed) before this call arrived.
             return finish(sink, Err(Error::Closed));
         };
         #[cfg(feature = "tracing")]
-        let kind = request.name();
+        let span = tracing::debug_span!(
+            target: "snmp",
+            parent: &parent,
+            "snmp_op",
+            op = tracing::field::Empty,
+            target = %addr,
+            request = request.name(),
+        );
+        #[cfg(not(feature = "tracing"))]
+        let () = parent;
+        #[cfg(feature = "tracing")]
+        let _entered = span.enter();
         let before = tracing_debug().then(|| self.session.counters());
         let started = self.session.start_with(target, request, call);
         if let Some(before) = before {
@@ -261,7 +318,15 @@ impl<R: Runtime> Driver<R> {
         }
         match started {
             Ok(id) => {
-                event!(debug, op = ?id, target = %addr, request = kind, "operation started");
+                #[cfg(feature = "tracing")]
+                {
+                    span.record("op", tracing::field::debug(id));
+                    drop(_entered);
+                    span.in_scope(|| event!(debug, "operation started"));
+                    if !span.is_disabled() {
+                        self.spans.insert(id, span);
+                    }
+                }
                 self.sinks.insert(id, (addr, sink));
             }
             Err(StartError::UnknownTarget) => finish(sink, Err(Error::Closed)),
@@ -312,7 +377,7 @@ impl<R: Runtime> Driver<R> {
                         // The reader is behind: no more requests until it catches up.
                         self.session.pause(op);
                         self.paused.push(op);
-                        event!(debug, op = ?op, "walk paused: its reader is behind");
+                        in_op!(self, op, event!(debug, "walk paused: its reader is behind"));
                     }
                 }
                 _ => {}
@@ -323,10 +388,17 @@ impl<R: Runtime> Driver<R> {
                 }
             }
             Event::Done { op, result } => {
-                match &result {
-                    Ok(()) => event!(debug, op = ?op, "operation done"),
-                    Err(e) => event!(debug, op = ?op, error = %e, "operation failed"),
-                }
+                in_op!(
+                    self,
+                    op,
+                    match &result {
+                        Ok(()) => event!(debug, "operation done"),
+                        Err(e) => event!(debug, error = %e, "operation failed"),
+                    }
+                );
+                // Its span closes here: the span's time is the operation's.
+                #[cfg(feature = "tracing")]
+                self.spans.remove(&op);
                 if let Some((target, sink)) = self.sinks.remove(&op) {
                     finish(
                         sink,
@@ -470,7 +542,9 @@ impl<R: Runtime> Future for Driver<R> {
                                 let _ = reply.send(id);
                             }
                             Command::RemoveTarget(t) => this.session.remove_target(t),
-                            Command::Start(t, op, sink, call) => this.start(t, op, sink, call),
+                            Command::Start(t, op, sink, call, parent) => {
+                                this.start(t, op, sink, call, parent)
+                            }
                         }
                     }
                     Poll::Ready(None) => this.commands_closed = true,
@@ -485,10 +559,16 @@ impl<R: Runtime> Future for Driver<R> {
             {
                 this.last_scan = now;
                 let session = &mut this.session;
+                #[cfg(feature = "tracing")]
+                let spans = &mut this.spans;
                 this.sinks.retain(|op, (_, s)| {
                     let keep = !s.is_closed();
                     if !keep {
                         session.cancel(*op);
+                        #[cfg(feature = "tracing")]
+                        if let Some(span) = spans.remove(op) {
+                            span.in_scope(|| event!(debug, "operation cancelled: its caller went away"));
+                        }
                     }
                     keep
                 });

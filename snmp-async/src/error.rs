@@ -16,7 +16,7 @@ use snmp_usm::UsmError;
 ///
 /// ```
 /// use std::time::Duration;
-/// use snmp_async::{session, Error};
+/// use snmp_tokio::{session, Error, ErrorStatus};
 /// let timeout = session::Error::Timeout { attempts: 4, waited: Duration::from_secs(20) };
 /// let e = Error::operation_failed("192.0.2.1:161".parse().unwrap(), timeout.clone());
 /// assert_eq!(e.to_string(), "no response from 192.0.2.1:161 after 4 attempts in 20 s");
@@ -24,7 +24,7 @@ use snmp_usm::UsmError;
 /// assert_eq!(e.operation(), Some(&timeout));
 ///
 /// let refused = session::Error::Status {
-///     status: snmp_async::ErrorStatus::WrongType,
+///     status: ErrorStatus::WrongType,
 ///     index: 1,
 ///     oid: Some("1.3.6.1.2.1.1.4.0".parse().unwrap()),
 /// };

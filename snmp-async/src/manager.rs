@@ -18,7 +18,7 @@ use zeroize::Zeroizing;
 
 use snmp_mib::Mib;
 
-use crate::driver::{Command, Driver, Sink};
+use crate::driver::{self, Command, Driver, Sink};
 use crate::error::Error;
 use crate::Runtime;
 
@@ -163,7 +163,7 @@ impl<R: Runtime> Client<R> {
         call: CallOptions,
     ) -> Result<(), Error> {
         self.tx
-            .unbounded_send(Command::Start(target, op, sink, call))
+            .unbounded_send(Command::Start(target, op, sink, call, driver::parent()))
             .map_err(|_| Error::Closed)
     }
 }
@@ -549,18 +549,18 @@ impl<R: Runtime> ManagerBuilder<R> {
     /// contradict each other are an [`Error::Config`].
     ///
     /// ```
-    /// use snmp_async::{AuthProtocol, Error, ManagerBuilder, Runtime};
-    /// fn mistakes<R: Runtime + Clone>(rt: R) {
-    ///     // Authentication on a v2c builder is a mistake, not silently ignored.
-    ///     let v2c = ManagerBuilder::with_runtime(rt.clone(), "127.0.0.1")
-    ///         .auth(AuthProtocol::Sha1, "auth-pass-phrase");
-    ///     assert!(matches!(v2c.target_config(), Err(Error::Config(_))));
-    ///     // USM wants pass phrases of 8 characters at least.
-    ///     let short = ManagerBuilder::with_runtime(rt, "127.0.0.1")
-    ///         .user("u")
-    ///         .auth(AuthProtocol::Sha1, "short");
-    ///     assert!(matches!(short.target_config(), Err(Error::Config(_))));
-    /// }
+    /// use snmp_tokio::{AuthProtocol, Error, Manager};
+    /// // Authentication on a v2c builder is a mistake, not silently ignored.
+    /// let v2c = Manager::builder("127.0.0.1").auth(AuthProtocol::Sha1, "auth-pass-phrase");
+    /// assert!(matches!(v2c.target_config(), Err(Error::Config(_))));
+    /// // USM wants pass phrases of 8 characters at least.
+    /// let short = Manager::builder("127.0.0.1")
+    ///     .user("u")
+    ///     .auth(AuthProtocol::Sha1, "short");
+    /// assert!(matches!(short.target_config(), Err(Error::Config(_))));
+    /// // A good one: the host resolved, the port 161.
+    /// let good = Manager::builder("127.0.0.1").community("private").target_config().unwrap();
+    /// assert_eq!(good.addr.port(), 161);
     /// ```
     pub fn target_config(&self) -> Result<TargetConfig, Error> {
         self.check()?;
@@ -771,8 +771,8 @@ impl<R: Runtime> Manager<R> {
     /// module names it).
     ///
     /// ```no_run
-    /// # async fn f<R: snmp_async::Runtime>(m: snmp_async::Manager<R>) -> Result<(), snmp_async::Error> {
-    /// let oid: snmp_async::Oid = "1.3.6.1.2.1.2.2.1.2.1".parse()?;
+    /// # async fn f(m: snmp_tokio::Manager) -> Result<(), snmp_tokio::Error> {
+    /// let oid: snmp_tokio::Oid = "1.3.6.1.2.1.2.2.1.2.1".parse()?;
     /// assert_eq!(m.name(&oid), "IF-MIB::ifDescr.1");
     /// # Ok(()) }
     /// ```
@@ -859,7 +859,7 @@ impl<R: Runtime> Manager<R> {
     /// Manager.
     ///
     /// ```no_run
-    /// # async fn f<R: snmp_async::Runtime>(m: snmp_async::Manager<R>) -> Result<(), snmp_async::Error> {
+    /// # async fn f(m: snmp_tokio::Manager) -> Result<(), snmp_tokio::Error> {
     /// use std::time::Duration;
     /// let quick = m.with_timeout(Duration::from_millis(200)).with_retries(0);
     /// let descr = quick.get("sysDescr.0").await?;
@@ -1137,7 +1137,7 @@ impl<R: Runtime> Manager<R> {
     /// # async fn f(m: snmp_tokio::Manager) -> Result<(), snmp_tokio::TableError> {
     /// // ifDescr (2) and ifInOctets (10) of every row.
     /// for row in m.get_table("ifEntry", Some(&[2, 10]), 25).await? {
-    ///     println!("{:?} {:?}", row.index, row.columns.get(&2));
+    ///     println!("{} {:?}", row.index, row.column(2));
     /// }
     /// # Ok(()) }
     /// ```

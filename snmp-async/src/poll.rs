@@ -72,9 +72,9 @@ impl PollTarget {
     /// `"[::1]:161"`, a host name; port 161 when none), resolved now.
     ///
     /// ```
-    /// let t = snmp_async::PollTarget::v2c_host("127.0.0.1:1161", "public").unwrap();
+    /// let t = snmp_tokio::PollTarget::v2c_host("127.0.0.1:1161", "public").unwrap();
     /// assert_eq!(t.addr().port(), 1161);
-    /// assert!(snmp_async::PollTarget::v2c_host("nosuchhost.invalid", "public").is_err());
+    /// assert!(snmp_tokio::PollTarget::v2c_host("nosuchhost.invalid", "public").is_err());
     /// ```
     pub fn v2c_host(host: &str, community: &str) -> Result<Self, Error> {
         Ok(Self::v2c(crate::resolve(host, 161)?, community))

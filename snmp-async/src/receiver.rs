@@ -293,7 +293,7 @@ impl<S: AsyncUdpSocket> Future for RxDriver<S> {
 /// (`"0.0.0.0:162"`, `"[::]:1162"`, `"localhost:1162"`; port 162 when none is given).
 ///
 /// ```
-/// use snmp_async::ListenAddr;
+/// use snmp_tokio::ListenAddr;
 /// assert_eq!("127.0.0.1:1162".listen_addr().unwrap().port(), 1162);
 /// assert_eq!("127.0.0.1".listen_addr().unwrap().port(), 162);
 /// ```

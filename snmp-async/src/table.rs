@@ -80,14 +80,14 @@ impl Table {
             .into_iter()
             .map(|r| {
                 let (index_values, index_error) = match node {
-                    Some(n) => match mib.decode_index(n, &r.index) {
+                    Some(n) => match mib.decode_index(n, r.index.arcs()) {
                         Ok(v) => (v, None),
                         Err(e) => (Vec::new(), Some(e)),
                     },
                     None => (Vec::new(), None),
                 };
                 Row {
-                    index: Oid::from_arcs(&r.index),
+                    index: r.index,
                     index_values,
                     index_error,
                     cells: r.columns,

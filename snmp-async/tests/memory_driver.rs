@@ -69,6 +69,35 @@ fn a_walk_dropped_mid_stream_is_cancelled() {
     );
 }
 
+/// Dropping a GET's future cancels its request in the session: no retransmission follows,
+/// and the operation is gone (a later call on the same handle works as usual).
+#[test]
+fn a_dropped_get_is_cancelled_and_never_resent() {
+    let rt = MemoryRuntime::new(7);
+    let agent = rt.add_agent(v4(161), FakeAgent::synthetic_device(4));
+    rt.set_loss(1.0); // nothing arrives: a live request would be resent every second
+    let r = rt.clone();
+    let after = rt.block_on(async move {
+        let client = Client::new(r.clone(), SessionConfig::default()).unwrap();
+        let m = client
+            .add_target(target(agent, Duration::from_secs(1), 5))
+            .await
+            .unwrap();
+        let mut get = Box::pin(m.get("1.3.6.1.2.1.1.5.0"));
+        assert!(poll_once(&mut get).await.is_pending());
+        r.sleep(Duration::from_millis(10)).await;
+        let sent = r.stats().lost;
+        drop(get);
+        // Five retries' worth of time: none of them may go out.
+        r.sleep(Duration::from_secs(8)).await;
+        assert_eq!(r.stats().lost, sent, "datagrams sent after the drop");
+        r.set_loss(0.0);
+        m.get("1.3.6.1.2.1.1.5.0").await
+    });
+    assert_eq!(rt.stats().lost, 1, "only the first attempt was sent");
+    assert_eq!(after, Ok(Value::from("fake")));
+}
+
 /// When every handle is dropped and nothing is pending, the driver task ends (and so its
 /// socket is closed); while an operation runs, it does not.
 #[test]

@@ -1094,7 +1094,7 @@ async fn demo() -> Result<(), Failure> {
         .map_err(|e| e.error)?;
     for r in rows {
         let cols: Vec<String> = r.columns.iter().map(|(c, v)| format!("{c}: {v}")).collect();
-        println!("{:?}  {}", r.index, cols.join(", "));
+        println!("{}  {}", r.index, cols.join(", "));
     }
     println!("\n# v3 authPriv (SHA-256 + AES-128) get sysDescr.0");
     let v3 = Manager::builder(&host)

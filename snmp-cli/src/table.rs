@@ -203,7 +203,7 @@ fn print(
             let first = cols.first().map(|(n, _)| *n).unwrap_or(1);
             let mut arcs = entry.arcs().to_vec();
             arcs.push(first);
-            arcs.extend_from_slice(&r.index);
+            arcs.extend_from_slice(r.index.arcs());
             // snmptable prints in quick mode, names too (`[STRING: x]` loses its type).
             let full = quick.oid(&names.mib, &Oid::from_arcs(&arcs));
             let label = quick.oid(&names.mib, &Oid::from_arcs(&arcs[..entry.len() + 1]));
@@ -216,7 +216,7 @@ fn print(
         for (n, _) in cols {
             let mut arcs = entry.arcs().to_vec();
             arcs.push(*n);
-            arcs.extend_from_slice(&r.index);
+            arcs.extend_from_slice(r.index.arcs());
             line.push(match r.columns.get(n) {
                 Some(v) => quick.value(&names.mib, &Oid::from_arcs(&arcs), v),
                 None => "?".to_owned(),

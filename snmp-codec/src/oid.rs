@@ -310,7 +310,21 @@ impl Ord for Oid {
 
 impl fmt::Display for Oid {
     /// Dotted text without a leading dot; `{:#}` adds the leading dot as Net-SNMP's `-On` does.
+    /// Width and alignment apply to the whole text (`{:>8}`).
+    ///
+    /// ```
+    /// let index = snmp_codec::Oid::from_arcs(&[3]);
+    /// assert_eq!(format!("[{index:>4}]"), "[   3]");
+    /// ```
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if f.width().is_some() || f.precision().is_some() {
+            let text = if f.alternate() {
+                alloc::format!("{self:#}")
+            } else {
+                alloc::format!("{self}")
+            };
+            return f.pad(&text);
+        }
         for (i, a) in self.arcs.iter().enumerate() {
             if i > 0 || f.alternate() {
                 f.write_str(".")?;

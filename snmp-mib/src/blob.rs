@@ -9,6 +9,9 @@
 //! then [`SECTIONS`] pairs of (offset, length) in bytes, then the sections. Records are fixed
 //! size; strings are (offset, length) into the string section.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use bytes::Bytes;
 
 /// The first eight bytes of every compiled set.
@@ -219,12 +222,14 @@ impl<'a> ArcSlice<'a> {
 }
 
 /// Builds a compiled set.
+#[cfg_attr(not(feature = "load"), allow(dead_code))]
 #[derive(Default)]
 pub(crate) struct Writer {
     pub(crate) sections: [Vec<u8>; SECTIONS],
-    strings: std::collections::HashMap<String, StrRef>,
+    strings: alloc::collections::BTreeMap<String, StrRef>,
 }
 
+#[cfg_attr(not(feature = "load"), allow(dead_code))]
 impl Writer {
     pub(crate) fn string(&mut self, s: &str) -> StrRef {
         if s.is_empty() {
@@ -277,9 +282,11 @@ impl Writer {
 }
 
 /// Little helpers for building records.
+#[cfg_attr(not(feature = "load"), allow(dead_code))]
 #[derive(Default)]
 pub(crate) struct Rec(pub(crate) Vec<u8>);
 
+#[cfg_attr(not(feature = "load"), allow(dead_code))]
 impl Rec {
     pub(crate) fn u32(mut self, v: u32) -> Self {
         self.0.extend_from_slice(&v.to_le_bytes());

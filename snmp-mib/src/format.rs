@@ -1,8 +1,11 @@
 //! OIDs and values printed as Net-SNMP prints them with MIBs, for each `-O` flag.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use crate::model::{BaseType, Mib, Node};
 use snmp_codec::{Oid, Value};
-use std::fmt::Write as _;
+use core::fmt::Write as _;
 
 /// How OIDs are named (Net-SNMP's `-OS` (default), `-Os`, `-Of`, `-On`, `-Ou`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -857,7 +860,7 @@ pub(crate) fn push_u64(out: &mut String, mut v: u64) {
         }
     }
     // Only ASCII digits were written.
-    out.push_str(std::str::from_utf8(&buf[at..]).unwrap_or_default());
+    out.push_str(core::str::from_utf8(&buf[at..]).unwrap_or_default());
 }
 
 /// Appends `v` in decimal.

@@ -1,5 +1,8 @@
 //! A row's index as typed values, decoded per the INDEX clause.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use crate::model::{BaseType, Mib, Node};
 use snmp_codec::Oid;
 
@@ -21,7 +24,7 @@ pub enum IndexValue {
     IpAddress([u8; 4]),
     /// An InetAddress, read with the InetAddressType before it (`ipv4`, `ipv6`, the z
     /// forms with their zone, `dns`).
-    InetAddress(std::net::IpAddr),
+    InetAddress(core::net::IpAddr),
     /// An OBJECT IDENTIFIER.
     Oid(Oid),
 }
@@ -160,12 +163,12 @@ impl Mib {
                     };
                     match (kind, b.len()) {
                         (Some(1), 4) | (Some(3), 8) => IndexValue::InetAddress(
-                            std::net::Ipv4Addr::new(b[0], b[1], b[2], b[3]).into(),
+                            core::net::Ipv4Addr::new(b[0], b[1], b[2], b[3]).into(),
                         ),
                         (Some(2), 16) | (Some(4), 20) => {
                             let mut a = [0u8; 16];
                             a.copy_from_slice(&b[..16]);
-                            IndexValue::InetAddress(std::net::Ipv6Addr::from(a).into())
+                            IndexValue::InetAddress(core::net::Ipv6Addr::from(a).into())
                         }
                         _ => IndexValue::OctetString(b),
                     }

@@ -20,7 +20,23 @@
 //! let line = Format::default().varbind(&mib, &oid, &Value::Integer(1));
 //! assert_eq!(line, "IF-MIB::ifOperStatus.3 = INTEGER: up(1)");
 //! ```
+#![cfg_attr(not(feature = "std"), no_std)]
 #![forbid(unsafe_code)]
+
+extern crate alloc;
+
+/// What `std`'s prelude would give, from `alloc`, for the `no_std` build.
+mod prelude {
+    #[allow(unused_imports)]
+    pub(crate) use alloc::{
+        borrow::ToOwned,
+        boxed::Box,
+        format,
+        string::{String, ToString},
+        vec,
+        vec::Vec,
+    };
+}
 
 mod blob;
 #[cfg(feature = "load")]

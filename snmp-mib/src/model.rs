@@ -1,5 +1,8 @@
 //! The loaded set of modules, and borrowed handles onto its nodes, types and modules.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use crate::blob::{sec, ArcSlice, Blob, BlobError, NONE};
 use bytes::Bytes;
 use snmp_codec::Oid;
@@ -68,6 +71,7 @@ impl Kind {
             _ => Kind::Unknown,
         }
     }
+    #[cfg_attr(not(feature = "load"), allow(dead_code))]
     pub(crate) fn to_u8(self) -> u8 {
         match self {
             Kind::Unknown => 0,
@@ -122,6 +126,7 @@ impl Access {
             _ => Access::None,
         }
     }
+    #[cfg_attr(not(feature = "load"), allow(dead_code))]
     pub(crate) fn to_u8(self) -> u8 {
         match self {
             Access::None => 0,
@@ -176,6 +181,7 @@ impl Status {
             _ => Status::None,
         }
     }
+    #[cfg_attr(not(feature = "load"), allow(dead_code))]
     pub(crate) fn to_u8(self) -> u8 {
         match self {
             Status::None => 0,
@@ -246,6 +252,7 @@ impl BaseType {
             _ => BaseType::Unknown,
         }
     }
+    #[cfg_attr(not(feature = "load"), allow(dead_code))]
     pub(crate) fn to_u8(self) -> u8 {
         match self {
             BaseType::Unknown => 0,

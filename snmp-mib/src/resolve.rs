@@ -1,5 +1,8 @@
 //! From text to OIDs, in every form Net-SNMP accepts.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use crate::model::{BaseType, Mib, Node};
 use snmp_codec::Oid;
 
@@ -43,7 +46,7 @@ fn inet_bytes(kind: u32, text: &str) -> Option<Vec<u8>> {
         None => (text, None),
     };
     let mut out = match kind {
-        1 | 3 => addr.parse::<std::net::Ipv4Addr>().ok()?.octets().to_vec(),
+        1 | 3 => addr.parse::<core::net::Ipv4Addr>().ok()?.octets().to_vec(),
         2 | 4 => {
             let hex: Vec<u8> = addr
                 .split(':')
@@ -52,7 +55,7 @@ fn inet_bytes(kind: u32, text: &str) -> Option<Vec<u8>> {
             if hex.len() == 16 {
                 hex
             } else {
-                addr.parse::<std::net::Ipv6Addr>().ok()?.octets().to_vec()
+                addr.parse::<core::net::Ipv6Addr>().ok()?.octets().to_vec()
             }
         }
         _ => return None,
@@ -161,7 +164,7 @@ fn distance(a: &str, b: &str) -> usize {
             let sub = prev[j] + usize::from(ca != cb);
             cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
         }
-        std::mem::swap(&mut prev, &mut cur);
+        core::mem::swap(&mut prev, &mut cur);
     }
     prev[b.len()]
 }

@@ -5,6 +5,9 @@
 //! by this crate's own loader; the test `tests/standard.rs` regenerates them and fails if
 //! the bytes differ (run it with `SNMP_MIB_BLESS=1` to rewrite them).
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use crate::model::Mib;
 use bytes::Bytes;
 

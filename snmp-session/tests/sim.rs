@@ -267,7 +267,7 @@ fn walk_bulk_walk_and_table_return_exactly_the_agent_data() {
     }
     let rows = &sim.outcome(table).rows;
     assert_eq!(rows.len(), 400);
-    assert_eq!(rows[6].index, vec![7]);
+    assert_eq!(rows[6].index.arcs(), &[7]);
     assert_eq!(rows[6].columns.len(), 10);
     assert_eq!(rows[6].columns[&2], Value::from("eth7"));
     let rows = &sim.outcome(cols).rows;

@@ -289,7 +289,7 @@ pub async fn table_matches_walk<R: Runtime + Default>() {
         for row in &rows {
             for (col, value) in &row.columns {
                 let mut oid = entry.child(*col);
-                oid.extend_from_slice(&row.index);
+                oid.extend_from_slice(row.index.arcs());
                 from_table.push((oid, value.clone()));
             }
         }

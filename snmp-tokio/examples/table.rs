@@ -13,9 +13,9 @@ async fn main() -> Result<(), Error> {
         .await
         .map_err(|e| e.error)?;
     for row in rows {
-        let descr = row.columns.get(&2).and_then(Value::as_str).unwrap_or("?");
-        let kind = row.columns.get(&3).and_then(Value::as_i64).unwrap_or(0);
-        println!("{:?}\t{descr}\ttype {kind}", row.index);
+        let descr = row.column(2).and_then(Value::as_str).unwrap_or("?");
+        let kind = row.column(3).and_then(Value::as_i64).unwrap_or(0);
+        println!("{}\t{descr}\ttype {kind}", row.index);
     }
     Ok(())
 }

@@ -27,6 +27,7 @@ fn tracing_events_tell_sends_retransmits_timeouts_discoveries_and_drops() {
     let writer = captured.clone();
     let subscriber = tracing_subscriber::fmt()
         .with_max_level(tracing::Level::TRACE)
+        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
         .with_ansi(false)
         .with_writer(move || writer.clone())
         .finish();
@@ -60,7 +61,12 @@ fn tracing_events_tell_sends_retransmits_timeouts_discoveries_and_drops() {
                 .build()
                 .await
                 .unwrap();
-            m.get("sysDescr.0").await.unwrap();
+            // The operation's span is a child of the caller's.
+            use tracing::Instrument as _;
+            m.get("sysDescr.0")
+                .instrument(tracing::info_span!("poller", job = 7))
+                .await
+                .unwrap();
             tokio::time::sleep(Duration::from_millis(50)).await;
             // A silent agent: a retransmit, then the timeout.
             let silent = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
@@ -70,6 +76,9 @@ fn tracing_events_tell_sends_retransmits_timeouts_discoveries_and_drops() {
                 .build()
                 .await
                 .unwrap();
+            // A caller that gives up cancels its operation.
+            let gave_up = tokio::time::timeout(Duration::from_millis(20), q.get("sysName.0")).await;
+            assert!(gave_up.is_err());
             assert!(q.get("sysDescr.0").await.is_err());
         });
     });
@@ -85,6 +94,10 @@ fn tracing_events_tell_sends_retransmits_timeouts_discoveries_and_drops() {
         "request timed out after its last attempt",
         "operation failed",
         "operation done",
+        "poller{job=7}:snmp_op{",
+        "request=\"GET\" op=",
+        "operation cancelled: its caller went away",
+        "close time.busy=",
     ] {
         assert!(text.contains(needle), "no {needle:?} in\n{text}");
     }

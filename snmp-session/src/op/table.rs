@@ -15,10 +15,28 @@ use crate::error::Error;
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct TableRow {
-    /// The index: the arcs after the column in each cell's OID.
-    pub index: Vec<u32>,
+    /// The index: the arcs after the column in each cell's OID (`3` for ifTable's third
+    /// row; with a MIB, `Manager::table` decodes it into typed values).
+    pub index: Oid,
     /// The cells: column number to value.
     pub columns: BTreeMap<u32, Value>,
+}
+
+impl TableRow {
+    /// The cell of column `n` (the last arc of the column's OID: 2 for ifDescr), if the agent
+    /// gave one.
+    ///
+    /// ```
+    /// use snmp_session::TableRow;
+    /// # fn show(row: &TableRow) {
+    /// if let Some(descr) = row.column(2).and_then(|v| v.as_str()) {
+    ///     println!("{} {descr}", row.index);
+    /// }
+    /// # }
+    /// ```
+    pub fn column(&self, n: u32) -> Option<&Value> {
+        self.columns.get(&n)
+    }
 }
 
 /// A table fetch: the whole entry, or only the wanted columns side by side.
@@ -467,7 +485,10 @@ fn hand_out(rows: &mut BTreeMap<Vec<u32>, BTreeMap<u32, Value>>, out: &mut Vec<O
     if !rows.is_empty() {
         out.push(Output::Rows(
             rows.into_iter()
-                .map(|(index, columns)| TableRow { index, columns })
+                .map(|(index, columns)| TableRow {
+                    index: Oid::from_arcs(&index),
+                    columns,
+                })
                 .collect(),
         ));
     }
