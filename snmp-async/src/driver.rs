@@ -567,7 +567,9 @@ impl<R: Runtime> Future for Driver<R> {
                         session.cancel(*op);
                         #[cfg(feature = "tracing")]
                         if let Some(span) = spans.remove(op) {
-                            span.in_scope(|| event!(debug, "operation cancelled: its caller went away"));
+                            span.in_scope(|| {
+                                event!(debug, "operation cancelled: its caller went away")
+                            });
                         }
                     }
                     keep

@@ -18,6 +18,7 @@ mod keys;
 mod manager;
 mod poll;
 mod receiver;
+pub mod settings;
 mod table;
 
 use std::future::Future;

@@ -8,10 +8,10 @@ use std::time::Duration;
 
 use futures_channel::{mpsc, oneshot};
 use futures_core::Stream;
-use snmp_codec::{Bytes, Oid, SecurityLevel, TrapV1Pdu, Value, VarBind, Version};
+use snmp_codec::{Oid, SecurityLevel, TrapV1Pdu, Value, VarBind, Version};
 use snmp_session::{
     AesKeyExtension, CallOptions, Request, SessionConfig, TableRow, TargetConfig, TargetId,
-    V3Security, WalkOptions,
+    WalkOptions,
 };
 use snmp_usm::{AuthProtocol, PrivProtocol, UsmUser};
 use zeroize::Zeroizing;
@@ -20,6 +20,7 @@ use snmp_mib::Mib;
 
 use crate::driver::{self, Command, Driver, Sink};
 use crate::error::Error;
+use crate::settings::Settings;
 use crate::Runtime;
 
 /// Anything that names an OID: a name or dotted OID as text (`"sysDescr.0"`,
@@ -172,33 +173,17 @@ impl<R: Runtime> Client<R> {
 /// version 2c, timeout 5 s, 3 retries).
 pub struct ManagerBuilder<R: Runtime> {
     rt: R,
-    host: String,
-    port: u16,
-    community: Vec<u8>,
-    version: Version,
-    timeout: Duration,
-    retries: u32,
-    user: Option<String>,
-    /// Pass phrases, wiped from memory when the builder is dropped.
-    auth: Option<(AuthProtocol, Zeroizing<Vec<u8>>)>,
-    privacy: Option<(PrivProtocol, Zeroizing<Vec<u8>>)>,
-    security_level: Option<SecurityLevel>,
-    context_name: Vec<u8>,
-    context_engine_id: Option<Vec<u8>>,
-    aes: AesKeyExtension,
-    accept_any_source: bool,
-    max_in_flight: u16,
     client: Option<Client<R>>,
-    usm_user: Option<UsmUser>,
-    mib: Option<Mib>,
+    /// Everything but the runtime and the client (shared with the blocking builder).
+    s: Settings,
 }
 
 impl<R: Runtime> std::fmt::Debug for ManagerBuilder<R> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ManagerBuilder")
-            .field("host", &self.host)
-            .field("port", &self.port)
-            .field("version", &self.version)
+            .field("host", &self.s.host)
+            .field("port", &self.s.port)
+            .field("version", &self.s.version)
             .finish_non_exhaustive()
     }
 }
@@ -221,24 +206,8 @@ impl<R: Runtime> ManagerBuilder<R> {
     pub(crate) fn new(rt: R, host: &str) -> Self {
         ManagerBuilder {
             rt,
-            host: host.to_owned(),
-            port: 161,
-            community: b"public".to_vec(),
-            version: Version::V2c,
-            timeout: Duration::from_secs(5),
-            retries: 3,
-            user: None,
-            auth: None,
-            privacy: None,
-            security_level: None,
-            context_name: Vec::new(),
-            context_engine_id: None,
-            aes: AesKeyExtension::Fixed,
-            accept_any_source: false,
-            max_in_flight: 1,
             client: None,
-            usm_user: None,
-            mib: None,
+            s: Settings::new(host),
         }
     }
 
@@ -252,7 +221,7 @@ impl<R: Runtime> ManagerBuilder<R> {
     /// # Ok(()) }
     /// ```
     pub fn mib(mut self, mib: Mib) -> Self {
-        self.mib = Some(mib);
+        self.s.mib = Some(mib);
         self
     }
 
@@ -264,7 +233,7 @@ impl<R: Runtime> ManagerBuilder<R> {
     /// # Ok(()) }
     /// ```
     pub fn port(mut self, port: u16) -> Self {
-        self.port = port;
+        self.s.port = port;
         self
     }
 
@@ -276,7 +245,7 @@ impl<R: Runtime> ManagerBuilder<R> {
     /// # Ok(()) }
     /// ```
     pub fn community(mut self, community: impl AsRef<[u8]>) -> Self {
-        self.community = community.as_ref().to_vec();
+        self.s.community = community.as_ref().to_vec();
         self
     }
 
@@ -289,7 +258,7 @@ impl<R: Runtime> ManagerBuilder<R> {
     /// # Ok(()) }
     /// ```
     pub fn version(mut self, version: Version) -> Self {
-        self.version = version;
+        self.s.version = version;
         self
     }
 
@@ -302,7 +271,7 @@ impl<R: Runtime> ManagerBuilder<R> {
     /// # Ok(()) }
     /// ```
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
+        self.s.timeout = timeout;
         self
     }
 
@@ -314,7 +283,7 @@ impl<R: Runtime> ManagerBuilder<R> {
     /// # Ok(()) }
     /// ```
     pub fn retries(mut self, retries: u32) -> Self {
-        self.retries = retries;
+        self.s.retries = retries;
         self
     }
 
@@ -327,8 +296,8 @@ impl<R: Runtime> ManagerBuilder<R> {
     /// # Ok(()) }
     /// ```
     pub fn user(mut self, user: impl Into<String>) -> Self {
-        self.user = Some(user.into());
-        self.version = Version::V3;
+        self.s.user = Some(user.into());
+        self.s.version = Version::V3;
         self
     }
 
@@ -345,8 +314,8 @@ impl<R: Runtime> ManagerBuilder<R> {
     /// # Ok(()) }
     /// ```
     pub fn usm_user(mut self, user: UsmUser) -> Self {
-        self.usm_user = Some(user);
-        self.version = Version::V3;
+        self.s.usm_user = Some(user);
+        self.s.version = Version::V3;
         self
     }
 
@@ -359,7 +328,7 @@ impl<R: Runtime> ManagerBuilder<R> {
     /// # Ok(()) }
     /// ```
     pub fn auth(mut self, protocol: AuthProtocol, password: impl AsRef<[u8]>) -> Self {
-        self.auth = Some((protocol, Zeroizing::new(password.as_ref().to_vec())));
+        self.s.auth = Some((protocol, Zeroizing::new(password.as_ref().to_vec())));
         self
     }
 
@@ -377,7 +346,7 @@ impl<R: Runtime> ManagerBuilder<R> {
     /// # Ok(()) }
     /// ```
     pub fn privacy(mut self, protocol: PrivProtocol, password: impl AsRef<[u8]>) -> Self {
-        self.privacy = Some((protocol, Zeroizing::new(password.as_ref().to_vec())));
+        self.s.privacy = Some((protocol, Zeroizing::new(password.as_ref().to_vec())));
         self
     }
 
@@ -397,7 +366,7 @@ impl<R: Runtime> ManagerBuilder<R> {
     /// # Ok(()) }
     /// ```
     pub fn security_level(mut self, level: SecurityLevel) -> Self {
-        self.security_level = Some(level);
+        self.s.security_level = Some(level);
         self
     }
 
@@ -415,7 +384,7 @@ impl<R: Runtime> ManagerBuilder<R> {
     /// # Ok(()) }
     /// ```
     pub fn context_name(mut self, name: impl AsRef<[u8]>) -> Self {
-        self.context_name = name.as_ref().to_vec();
+        self.s.context_name = name.as_ref().to_vec();
         self
     }
 
@@ -434,7 +403,7 @@ impl<R: Runtime> ManagerBuilder<R> {
     /// # Ok(()) }
     /// ```
     pub fn context_engine_id(mut self, id: impl AsRef<[u8]>) -> Self {
-        self.context_engine_id = Some(id.as_ref().to_vec());
+        self.s.context_engine_id = Some(id.as_ref().to_vec());
         self
     }
 
@@ -454,7 +423,7 @@ impl<R: Runtime> ManagerBuilder<R> {
     /// # Ok(()) }
     /// ```
     pub fn aes_key_extension(mut self, mode: AesKeyExtension) -> Self {
-        self.aes = mode;
+        self.s.aes = mode;
         self
     }
 
@@ -467,7 +436,7 @@ impl<R: Runtime> ManagerBuilder<R> {
     /// # Ok(()) }
     /// ```
     pub fn accept_any_source(mut self, yes: bool) -> Self {
-        self.accept_any_source = yes;
+        self.s.accept_any_source = yes;
         self
     }
 
@@ -481,7 +450,7 @@ impl<R: Runtime> ManagerBuilder<R> {
     /// # Ok(()) }
     /// ```
     pub fn max_in_flight(mut self, n: u16) -> Self {
-        self.max_in_flight = n.max(1);
+        self.s.max_in_flight = n.max(1);
         self
     }
 
@@ -498,51 +467,6 @@ impl<R: Runtime> ManagerBuilder<R> {
     pub fn client(mut self, client: &Client<R>) -> Self {
         self.client = Some(client.clone());
         self
-    }
-
-    /// The settings that contradict each other, as [`Error::Config`].
-    fn check(&self) -> Result<(), Error> {
-        let v3 = self.version == Version::V3;
-        if !v3 && (self.auth.is_some() || self.privacy.is_some()) {
-            return Err(Error::Config(
-                "authentication and privacy are SNMPv3's: give a user (`.user(..)`) or drop them",
-            ));
-        }
-        if !v3 && self.security_level.is_some() {
-            return Err(Error::Config("a security level is SNMPv3's: give a user"));
-        }
-        if self.privacy.is_some() && self.auth.is_none() && self.usm_user.is_none() {
-            return Err(Error::Config(
-                "privacy needs authentication (USM has no privacy without it)",
-            ));
-        }
-        let short = |pw: &Zeroizing<Vec<u8>>| pw.len() < 8;
-        if self.auth.as_ref().is_some_and(|(_, pw)| short(pw))
-            || self.privacy.as_ref().is_some_and(|(_, pw)| short(pw))
-        {
-            return Err(Error::Config(
-                "a pass phrase below USM's minimum of 8 characters (RFC 3414 11.2)",
-            ));
-        }
-        if self.usm_user.is_none() {
-            let level = match (&self.auth, &self.privacy) {
-                (None, _) => SecurityLevel::NoAuthNoPriv,
-                (Some(_), None) => SecurityLevel::AuthNoPriv,
-                (Some(_), Some(_)) => SecurityLevel::AuthPriv,
-            };
-            let wanted = self.security_level.unwrap_or(level);
-            let rank = |l: SecurityLevel| match l {
-                SecurityLevel::NoAuthNoPriv => 0,
-                SecurityLevel::AuthNoPriv => 1,
-                SecurityLevel::AuthPriv => 2,
-            };
-            if v3 && rank(wanted) > rank(level) {
-                return Err(Error::Config(
-                    "the security level asks for more than the credentials give",
-                ));
-            }
-        }
-        Ok(())
     }
 
     /// The target configuration this builder describes (resolving the host). Settings that
@@ -563,44 +487,7 @@ impl<R: Runtime> ManagerBuilder<R> {
     /// assert_eq!(good.addr.port(), 161);
     /// ```
     pub fn target_config(&self) -> Result<TargetConfig, Error> {
-        self.check()?;
-        let addr = resolve(&self.host, self.port)?;
-        self.config_for(addr)
-    }
-
-    /// The target configuration for `addr`.
-    fn config_for(&self, addr: SocketAddr) -> Result<TargetConfig, Error> {
-        let mut cfg = if self.version == Version::V3 {
-            let user = match &self.usm_user {
-                Some(u) => u.clone(),
-                None => {
-                    // Keys derived once per (protocol, password) in the process: 5,000
-                    // targets with the same credentials derive them once.
-                    let name = self.user.as_deref().unwrap_or_default();
-                    let auth = self.auth.as_ref().map(|(p, pw)| (*p, pw.as_slice()));
-                    let privacy = self.privacy.as_ref().map(|(p, pw)| (*p, pw.as_slice()));
-                    crate::keys::user(name, auth, privacy).map_err(Error::Credentials)?
-                }
-            };
-            let mut sec = V3Security::new(user);
-            if let Some(level) = self.security_level {
-                sec.level = level;
-            }
-            sec.context_name = Bytes::copy_from_slice(&self.context_name);
-            sec.context_engine_id = self
-                .context_engine_id
-                .as_deref()
-                .map(Bytes::copy_from_slice);
-            sec.aes_key_extension = self.aes;
-            TargetConfig::v3(addr, sec)
-        } else {
-            TargetConfig::community(addr, self.version, &self.community)
-        };
-        cfg.timeout = self.timeout;
-        cfg.retries = self.retries;
-        cfg.accept_any_source = self.accept_any_source;
-        cfg.max_in_flight = self.max_in_flight;
-        Ok(cfg)
+        self.s.target_config()
     }
 
     /// Resolves the host (a name on a helper thread, so the runtime's threads never block on
@@ -613,15 +500,15 @@ impl<R: Runtime> ManagerBuilder<R> {
     /// # Ok(()) }
     /// ```
     pub async fn build(self) -> Result<Manager<R>, Error> {
-        self.check()?;
-        let addr = resolve_async(&self.host, self.port).await?;
-        let cfg = self.config_for(addr)?;
+        self.s.check()?;
+        let addr = resolve_async(&self.s.host, self.s.port).await?;
+        let cfg = self.s.config_for(addr)?;
         let client = match self.client {
             Some(c) => c,
             None => Client::new(self.rt.clone(), SessionConfig::default())?,
         };
         let mut m = client.add_target(cfg).await?;
-        if let Some(mib) = self.mib {
+        if let Some(mib) = self.s.mib {
             m.mib = mib;
         }
         Ok(m)

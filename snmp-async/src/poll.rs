@@ -104,6 +104,20 @@ impl PollTarget {
         &self.config
     }
 
+    /// A number naming this target and its clones while any of them lives (clones share
+    /// it; another `PollTarget` of the same configuration has another): what a poller keyed
+    /// by target, such as `snmp_blocking::Poller`, keeps its engine state under.
+    ///
+    /// ```
+    /// let a = snmp_tokio::PollTarget::v2c("127.0.0.1:161".parse().unwrap(), "public");
+    /// let b = snmp_tokio::PollTarget::v2c("127.0.0.1:161".parse().unwrap(), "public");
+    /// assert_eq!(a.identity(), a.clone().identity());
+    /// assert_ne!(a.identity(), b.identity());
+    /// ```
+    pub fn identity(&self) -> usize {
+        Arc::as_ptr(&self.config) as usize
+    }
+
     async fn manager<R: Runtime>(&self, client: &Client<R>) -> Result<Manager<R>, Error> {
         let id = client.identity();
         let cached = self

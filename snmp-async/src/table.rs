@@ -107,6 +107,20 @@ impl Table {
     pub fn columns(&self) -> &[(u32, String)] {
         &self.columns
     }
+
+    /// The entry OID of a table, row or column's node (`ifTable`, `ifEntry` and `ifDescr`
+    /// all give ifEntry); `oid` itself when the MIB does not know it. What to fetch for
+    /// [`Table::decode`].
+    ///
+    /// ```
+    /// use snmp_tokio::{Mib, Table};
+    /// let mib = Mib::standard();
+    /// let table = mib.resolve("IF-MIB::ifTable").unwrap();
+    /// assert_eq!(Table::entry_of(&mib, &table).to_string(), "1.3.6.1.2.1.2.2.1");
+    /// ```
+    pub fn entry_of(mib: &Mib, oid: &Oid) -> Oid {
+        entry_of(mib, oid)
+    }
 }
 
 /// The entry OID of a table, row or column name's node (`ifTable`, `ifEntry` or `ifDescr`

@@ -318,21 +318,23 @@ impl fmt::Display for Oid {
     /// ```
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if f.width().is_some() || f.precision().is_some() {
-            let text = if f.alternate() {
-                alloc::format!("{self:#}")
-            } else {
-                alloc::format!("{self}")
-            };
+            let mut text = alloc::string::String::new();
+            write_dotted(&mut text, &self.arcs, f.alternate())?;
             return f.pad(&text);
         }
-        for (i, a) in self.arcs.iter().enumerate() {
-            if i > 0 || f.alternate() {
-                f.write_str(".")?;
-            }
-            write!(f, "{a}")?;
-        }
-        Ok(())
+        write_dotted(f, &self.arcs, f.alternate())
     }
+}
+
+/// Arcs as dotted text, with a leading dot if `dot`.
+fn write_dotted(w: &mut impl fmt::Write, arcs: &[u32], dot: bool) -> fmt::Result {
+    for (i, a) in arcs.iter().enumerate() {
+        if i > 0 || dot {
+            w.write_str(".")?;
+        }
+        write!(w, "{a}")?;
+    }
+    Ok(())
 }
 
 impl fmt::Debug for Oid {

@@ -4,8 +4,8 @@
 use crate::prelude::*;
 
 use crate::model::{BaseType, Mib, Node};
-use snmp_codec::{Oid, Value};
 use core::fmt::Write as _;
+use snmp_codec::{Oid, Value};
 
 /// How OIDs are named (Net-SNMP's `-OS` (default), `-Os`, `-Of`, `-On`, `-Ou`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -27,9 +27,12 @@ fn operation_error<T: std::fmt::Debug>(r: Result<T, Error>) -> SessionError {
     }
 }
 
-const AUTH_PW: &str = "adapter-auth-pw";
-const PRIV_PW: &str = "adapter-priv-pw";
-const SYS_DESCR: &str = "snmp-rs adapter test agent";
+/// The v3 users' authentication pass phrase in [`static_agent_config`].
+pub const AUTH_PW: &str = "adapter-auth-pw";
+/// The v3 users' privacy pass phrase in [`static_agent_config`].
+pub const PRIV_PW: &str = "adapter-priv-pw";
+/// sysDescr.0 of [`static_agent_config`].
+pub const SYS_DESCR: &str = "snmp-rs adapter test agent";
 
 /// Every privacy protocol Net-SNMP offers, with its `createUser` / `-x` name (Debian's 5.9 has
 /// all of ours but 3DES).
@@ -207,7 +210,8 @@ pub fn assert_same_output(ours: &str, theirs: &str, what: &str) {
     );
 }
 
-fn lines(items: &[(Oid, Value)]) -> String {
+/// Varbinds as `snmpwalk -On` prints them.
+pub fn lines(items: &[(Oid, Value)]) -> String {
     let mut out = String::new();
     for (oid, value) in items {
         writeln!(out, "{} = {}", format_args!("{oid:#}"), value).unwrap();
@@ -218,7 +222,7 @@ fn lines(items: &[(Oid, Value)]) -> String {
 /// `snmpwalk` prints the endOfMibView exception that ended a walk of the whole tree as a last
 /// line (v2c), or `End of MIB` (v1); the library's walk ends there without yielding anything
 /// (as snmpkit's does). Everything else must be identical.
-fn without_end_of_view(out: &str) -> String {
+pub fn without_end_of_view(out: &str) -> String {
     // v1: snmpwalk says "End of MIB" when the agent answers noSuchName at the end.
     if let Some(rest) = out.strip_suffix("End of MIB\n") {
         return rest.to_owned();
@@ -424,7 +428,8 @@ pub async fn errors_are_typed<R: Runtime + Default>() {
     );
 }
 
-const TRAP_ENGINE: &[u8] = b"\x80\x00\x1f\x88\x04snmp-rs-trap";
+/// The engine ID the trap tests send v3 traps with (snmptrapd knows the user under it).
+pub const TRAP_ENGINE: &[u8] = b"\x80\x00\x1f\x88\x04snmp-rs-trap";
 
 /// `send_trap` and `send_inform`, v2c and v3, reach a real `snmptrapd`.
 pub async fn traps_and_informs_reach_snmptrapd<R: Runtime + Default>() {

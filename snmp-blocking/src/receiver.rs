@@ -1,0 +1,245 @@
+//! A blocking trap and inform receiver over the sans-IO `snmp_session::Receiver`.
+
+use std::net::{SocketAddr, UdpSocket};
+use std::time::Duration;
+
+use snmp_async::{Error, ListenAddr, Notification, ReceiverConfig, SecurityLevel, UsmUser};
+use snmp_codec::Bytes;
+use snmp_session::{Instant, Receiver, ReceiverCounters, TrapFilter};
+
+/// Receives traps and informs (v1, v2c, v3) on a UDP socket, on the calling thread. Informs
+/// are acknowledged and v3 inform senders answered as their authoritative engine while
+/// [`TrapReceiver::recv`] runs; at most the config's `queue_limit` notifications wait to be
+/// taken (more are dropped and counted).
+///
+/// ```no_run
+/// # fn f() -> Result<(), snmp_blocking::Error> {
+/// use snmp_blocking::TrapReceiver;
+/// let mut rx = TrapReceiver::bind("0.0.0.0:162", Default::default())?;
+/// for n in rx.incoming() {
+///     let n = n?;
+///     println!("{} from {} community {:?}", n.pdu_type_name(), n.source, n.community_str());
+/// }
+/// # Ok(()) }
+/// ```
+pub struct TrapReceiver {
+    socket: UdpSocket,
+    receiver: Receiver,
+    origin: std::time::Instant,
+    buf: Vec<u8>,
+    out: Vec<u8>,
+    read_timeout: Option<Duration>,
+}
+
+impl std::fmt::Debug for TrapReceiver {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TrapReceiver")
+            .field("local_addr", &self.socket.local_addr().ok())
+            .finish_non_exhaustive()
+    }
+}
+
+impl TrapReceiver {
+    /// Binds `addr` (`"0.0.0.0:162"`, `"[::]:1162"`, a `SocketAddr`; port 162 when none).
+    ///
+    /// ```no_run
+    /// let rx = snmp_blocking::TrapReceiver::bind("127.0.0.1:1162", Default::default())?;
+    /// # Ok::<(), snmp_blocking::Error>(())
+    /// ```
+    pub fn bind(addr: impl ListenAddr, config: ReceiverConfig) -> Result<TrapReceiver, Error> {
+        let socket = UdpSocket::bind(addr.listen_addr()?)?;
+        let mut seed = [0u8; 32];
+        getrandom::fill(&mut seed).map_err(|e| std::io::Error::other(e.to_string()))?;
+        Ok(TrapReceiver {
+            socket,
+            receiver: Receiver::new(config, seed),
+            origin: std::time::Instant::now(),
+            buf: vec![0; 65536],
+            out: vec![0; 65536],
+            read_timeout: None,
+        })
+    }
+
+    /// The address it listens on (the port the system chose for `:0`).
+    ///
+    /// ```no_run
+    /// let rx = snmp_blocking::TrapReceiver::bind("127.0.0.1:0", Default::default())?;
+    /// println!("send traps to {}", rx.local_addr()?);
+    /// # Ok::<(), snmp_blocking::Error>(())
+    /// ```
+    pub fn local_addr(&self) -> Result<SocketAddr, Error> {
+        Ok(self.socket.local_addr()?)
+    }
+
+    /// This receiver's engine ID (v3 inform senders discover it; v3 trap senders use their
+    /// own).
+    ///
+    /// ```no_run
+    /// let rx = snmp_blocking::TrapReceiver::bind("127.0.0.1:0", Default::default())?;
+    /// println!("{:02x?}", rx.engine_id());
+    /// # Ok::<(), snmp_blocking::Error>(())
+    /// ```
+    pub fn engine_id(&self) -> &Bytes {
+        self.receiver.engine_id()
+    }
+
+    /// Accepts v3 notifications from `user`.
+    ///
+    /// ```no_run
+    /// use snmp_blocking::{AuthProtocol, TrapReceiver, UsmUser};
+    /// let mut rx = TrapReceiver::bind("127.0.0.1:0", Default::default())?;
+    /// let user = UsmUser::new("trapper").with_auth(AuthProtocol::Sha256, b"auth-pass-phrase").unwrap();
+    /// rx.add_user(user);
+    /// # Ok::<(), snmp_blocking::Error>(())
+    /// ```
+    pub fn add_user(&mut self, user: UsmUser) {
+        self.receiver.add_user(user);
+    }
+
+    /// Accepts v3 notifications from `user` at `min_level` or above only.
+    ///
+    /// ```no_run
+    /// use snmp_blocking::{AuthProtocol, SecurityLevel, TrapReceiver, UsmUser};
+    /// let mut rx = TrapReceiver::bind("127.0.0.1:0", Default::default())?;
+    /// let user = UsmUser::new("trapper").with_auth(AuthProtocol::Sha256, b"auth-pass-phrase").unwrap();
+    /// rx.add_user_with_min_level(user, SecurityLevel::AuthNoPriv);
+    /// # Ok::<(), snmp_blocking::Error>(())
+    /// ```
+    pub fn add_user_with_min_level(&mut self, user: UsmUser, min_level: SecurityLevel) {
+        self.receiver.add_user_with_min_level(user, min_level);
+    }
+
+    /// Adds a filter: a notification must pass every filter to be handed over.
+    ///
+    /// ```no_run
+    /// use snmp_blocking::{TrapFilter, TrapReceiver};
+    /// let mut rx = TrapReceiver::bind("127.0.0.1:0", Default::default())?;
+    /// let mut only_ours = TrapFilter::default();
+    /// only_ours.allowed_communities.push("s3cret".into());
+    /// rx.add_filter(only_ours);
+    /// # Ok::<(), snmp_blocking::Error>(())
+    /// ```
+    pub fn add_filter(&mut self, filter: TrapFilter) {
+        self.receiver.add_filter(filter);
+    }
+
+    /// What was received, accepted and dropped (and why).
+    ///
+    /// ```no_run
+    /// let rx = snmp_blocking::TrapReceiver::bind("127.0.0.1:0", Default::default())?;
+    /// println!("{:?}", rx.counters());
+    /// # Ok::<(), snmp_blocking::Error>(())
+    /// ```
+    pub fn counters(&self) -> ReceiverCounters {
+        self.receiver.counters()
+    }
+
+    /// The next notification, waiting as long as it takes.
+    ///
+    /// ```no_run
+    /// let mut rx = snmp_blocking::TrapReceiver::bind("127.0.0.1:1162", Default::default())?;
+    /// let n = rx.recv()?;
+    /// println!("{} varbinds", n.varbinds.len());
+    /// # Ok::<(), snmp_blocking::Error>(())
+    /// ```
+    pub fn recv(&mut self) -> Result<Notification, Error> {
+        loop {
+            if let Some(n) = self.step(None)? {
+                return Ok(n);
+            }
+        }
+    }
+
+    /// The next notification, or `None` if none came within `timeout`.
+    ///
+    /// ```no_run
+    /// use std::time::Duration;
+    /// let mut rx = snmp_blocking::TrapReceiver::bind("127.0.0.1:1162", Default::default())?;
+    /// match rx.recv_timeout(Duration::from_secs(5))? {
+    ///     Some(n) => println!("{}", n.pdu_type_name()),
+    ///     None => println!("nothing in 5 s"),
+    /// }
+    /// # Ok::<(), snmp_blocking::Error>(())
+    /// ```
+    pub fn recv_timeout(&mut self, timeout: Duration) -> Result<Option<Notification>, Error> {
+        let end = std::time::Instant::now() + timeout;
+        loop {
+            let left = end.saturating_duration_since(std::time::Instant::now());
+            if let Some(n) = self.step(Some(left))? {
+                return Ok(Some(n));
+            }
+            if left.is_zero() {
+                return Ok(None);
+            }
+        }
+    }
+
+    /// An iterator over notifications as they come (it never ends by itself; an `Err` item
+    /// is a socket error).
+    ///
+    /// ```no_run
+    /// let mut rx = snmp_blocking::TrapReceiver::bind("127.0.0.1:1162", Default::default())?;
+    /// for n in rx.incoming().take(10) {
+    ///     println!("{}", n?.pdu_type_name());
+    /// }
+    /// # Ok::<(), snmp_blocking::Error>(())
+    /// ```
+    pub fn incoming(&mut self) -> Incoming<'_> {
+        Incoming { rx: self }
+    }
+
+    /// Sends what the receiver has to send, hands over a notification if one waits, else
+    /// waits for one datagram (at most `wait`).
+    fn step(&mut self, wait: Option<Duration>) -> Result<Option<Notification>, Error> {
+        while let Some(t) = self.receiver.poll_transmit(&mut self.out) {
+            // A lost acknowledgement is resent when the sender retries.
+            let _ = self
+                .socket
+                .send_to(self.out.get(..t.len).unwrap_or(&[]), t.destination);
+        }
+        if let Some(n) = self.receiver.poll_notification() {
+            return Ok(Some(n));
+        }
+        let wait = wait.map(|w| w.max(Duration::from_millis(1)));
+        if self.read_timeout != wait {
+            self.socket.set_read_timeout(wait)?;
+            self.read_timeout = wait;
+        }
+        match self.socket.recv_from(&mut self.buf) {
+            Ok((n, from)) => {
+                let now = Instant::from_micros(self.origin.elapsed().as_micros() as u64);
+                let data = self.buf.get(..n).unwrap_or(&[]);
+                self.receiver.handle_datagram(now, from, data);
+                // Acknowledge an inform at once.
+                while let Some(t) = self.receiver.poll_transmit(&mut self.out) {
+                    let _ = self
+                        .socket
+                        .send_to(self.out.get(..t.len).unwrap_or(&[]), t.destination);
+                }
+                Ok(self.receiver.poll_notification())
+            }
+            Err(e) => match e.kind() {
+                std::io::ErrorKind::WouldBlock
+                | std::io::ErrorKind::TimedOut
+                | std::io::ErrorKind::Interrupted
+                | std::io::ErrorKind::ConnectionRefused
+                | std::io::ErrorKind::ConnectionReset => Ok(None),
+                _ => Err(e.into()),
+            },
+        }
+    }
+}
+
+/// Notifications as they come, from [`TrapReceiver::incoming`].
+#[derive(Debug)]
+pub struct Incoming<'a> {
+    rx: &'a mut TrapReceiver,
+}
+
+impl Iterator for Incoming<'_> {
+    type Item = Result<Notification, Error>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        Some(self.rx.recv())
+    }
+}
