@@ -10,6 +10,9 @@ pub(crate) enum ClientId {
     /// The async Manager on tokio (ours, the reference of the ratios).
     #[serde(rename = "snmp-rs-tokio")]
     SnmpRsTokio,
+    /// The blocking Manager (ours, snmp-blocking).
+    #[serde(rename = "snmp-rs-blocking")]
+    SnmpRsBlocking,
     /// The async Manager on smol (ours).
     #[serde(rename = "snmp-rs-smol")]
     SnmpRsSmol,
@@ -55,6 +58,10 @@ pub(crate) enum ClientId {
     /// The blocking-socket floor.
     #[serde(rename = "udp-floor-blocking")]
     UdpFloorBlocking,
+    /// The blocking floor over a connected socket (`send`/`recv`), as a client for one
+    /// agent works.
+    #[serde(rename = "udp-floor-connected")]
+    UdpFloorConnected,
     /// The tokio-socket floor.
     #[serde(rename = "udp-floor-tokio")]
     UdpFloorTokio,
@@ -62,8 +69,9 @@ pub(crate) enum ClientId {
 
 impl ClientId {
     /// Every client, in the table's order.
-    pub(crate) const ALL: [ClientId; 17] = [
+    pub(crate) const ALL: [ClientId; 19] = [
         ClientId::SnmpRsTokio,
+        ClientId::SnmpRsBlocking,
         ClientId::SnmpRsSmol,
         ClientId::SnmpRsEngine,
         ClientId::AsyncSnmp,
@@ -79,6 +87,7 @@ impl ClientId {
         ClientId::SnmpRsParallel16,
         ClientId::SnmpRsParallel16Adaptive,
         ClientId::UdpFloorBlocking,
+        ClientId::UdpFloorConnected,
         ClientId::UdpFloorTokio,
     ];
 
@@ -86,6 +95,7 @@ impl ClientId {
     pub(crate) fn as_str(self) -> &'static str {
         match self {
             ClientId::SnmpRsTokio => "snmp-rs-tokio",
+            ClientId::SnmpRsBlocking => "snmp-rs-blocking",
             ClientId::SnmpRsSmol => "snmp-rs-smol",
             ClientId::SnmpRsEngine => "snmp-rs-engine",
             ClientId::AsyncSnmp => "async-snmp",
@@ -101,6 +111,7 @@ impl ClientId {
             ClientId::SnmpRsParallel16 => "snmp-rs-parallel16",
             ClientId::SnmpRsParallel16Adaptive => "snmp-rs-parallel16-adaptive",
             ClientId::UdpFloorBlocking => "udp-floor-blocking",
+            ClientId::UdpFloorConnected => "udp-floor-connected",
             ClientId::UdpFloorTokio => "udp-floor-tokio",
         }
     }
@@ -114,7 +125,10 @@ impl ClientId {
     pub(crate) fn ours(self) -> bool {
         matches!(
             self,
-            ClientId::SnmpRsTokio | ClientId::SnmpRsSmol | ClientId::SnmpRsEngine
+            ClientId::SnmpRsTokio
+                | ClientId::SnmpRsBlocking
+                | ClientId::SnmpRsSmol
+                | ClientId::SnmpRsEngine
         ) || self.walk_mode()
     }
 
@@ -132,7 +146,10 @@ impl ClientId {
 
     /// A floor (no SNMP work; compared by varbinds/s).
     pub(crate) fn floor(self) -> bool {
-        matches!(self, ClientId::UdpFloorBlocking | ClientId::UdpFloorTokio)
+        matches!(
+            self,
+            ClientId::UdpFloorBlocking | ClientId::UdpFloorConnected | ClientId::UdpFloorTokio
+        )
     }
 }
 

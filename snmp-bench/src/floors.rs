@@ -72,6 +72,24 @@ pub(crate) fn run(
             }
             Ok(meter.finish(ops, (ops - errors) * per_answer, errors))
         }
+        ClientId::UdpFloorConnected => {
+            // As a client for one agent works: connect(2), then send/recv.
+            let s = UdpSocket::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
+            s.connect(dest).map_err(|e| e.to_string())?;
+            s.set_read_timeout(Some(Duration::from_secs(2)))
+                .map_err(|e| e.to_string())?;
+            let mut buf = vec![0u8; 65_536];
+            let (mut ops, mut errors) = (0u64, 0u64);
+            let meter = Meter::start();
+            while ops == 0 || meter.elapsed() < secs {
+                for _ in 0..100 {
+                    let answered = s.send(&req).is_ok() && s.recv(&mut buf).is_ok();
+                    errors += u64::from(!answered);
+                    ops += 1;
+                }
+            }
+            Ok(meter.finish(ops, (ops - errors) * per_answer, errors))
+        }
         ClientId::UdpFloorTokio => {
             let rt = tokio::runtime::Builder::new_current_thread()
                 .enable_all()

@@ -175,7 +175,7 @@ fn run_builtin(
     match client {
         c if c.ours() => ours::run(client, case, secs, port, count),
         ClientId::AsyncSnmp | ClientId::Snmp2 => peers::run(client, case, secs, port, count),
-        ClientId::UdpFloorBlocking | ClientId::UdpFloorTokio => {
+        ClientId::UdpFloorBlocking | ClientId::UdpFloorConnected | ClientId::UdpFloorTokio => {
             floors::run(client, case, secs, port)
         }
         other => Err(format!("{other} is not built into this binary")),

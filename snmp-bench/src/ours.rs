@@ -84,6 +84,7 @@ pub(crate) fn run(
             )))
         }
         ClientId::SnmpRsEngine => run_engine(case, secs, port, count),
+        ClientId::SnmpRsBlocking => run_blocking(case, secs, port, count),
         other => Err(format!("{other} is not one of ours")),
     }
 }
@@ -151,6 +152,73 @@ async fn run_async<R: Runtime + Default>(
                 for _ in 0..rounds {
                     let mut results = m.poll_many(targets.iter().cloned(), oids.clone(), count);
                     while let Some(r) = results.next().await {
+                        match r.result {
+                            Ok(_) => vbs += 1,
+                            Err(_) => errors += 1,
+                        }
+                        ops += 1;
+                    }
+                }
+            }
+        }
+    }
+    Ok(meter.finish(ops, vbs, errors))
+}
+
+/// The blocking Manager (snmp-blocking): the same calls as the async body, on this thread.
+fn run_blocking(case: CaseId, secs: f64, port: u16, count: usize) -> Result<Measured, String> {
+    let v3 = case.v3();
+    let mut b = snmp_blocking::Manager::builder(&addr(port).to_string())
+        .timeout(Duration::from_secs(2))
+        .retries(1);
+    if v3 {
+        b = b.usm_user(v3_user());
+    }
+    let m = b.build().map_err(|e| e.to_string())?;
+    let get_oid: Oid = GET_OID.parse().map_err(|e| format!("{e:?}"))?;
+    if v3 {
+        // Discovery happens before the clock starts.
+        m.get(get_oid.clone()).map_err(|e| e.to_string())?;
+    }
+    let (mut ops, mut vbs, mut errors) = (0u64, 0u64, 0u64);
+    let meter = Meter::start();
+    match case.work() {
+        Work::Get => {
+            while ops == 0 || meter.elapsed() < secs {
+                for _ in 0..100 {
+                    match m.get(&get_oid) {
+                        Ok(_) => vbs += 1,
+                        Err(_) => errors += 1,
+                    }
+                    ops += 1;
+                }
+            }
+        }
+        Work::Walk { bulk, root } => {
+            while ops == 0 || meter.elapsed() < secs {
+                let walk = if bulk {
+                    m.bulk_walk(root, BULK_REPS)
+                } else {
+                    m.walk(root)
+                };
+                for item in walk {
+                    match item {
+                        Ok(_) => vbs += 1,
+                        Err(_) => errors += 1,
+                    }
+                }
+                ops += 1;
+            }
+        }
+        Work::Poll { rounds } => {
+            let oids: Vec<Oid> = vec![POLL_OID.parse().map_err(|e| format!("{e:?}"))?];
+            let targets: Vec<PollTarget> = (0..count)
+                .map(|i| PollTarget::v2c(addr(port + i as u16), "public"))
+                .collect();
+            let mut poller = snmp_blocking::Poller::new().map_err(|e| e.to_string())?;
+            while ops == 0 || meter.elapsed() < secs {
+                for _ in 0..rounds {
+                    for r in poller.poll_many(&targets, oids.clone(), count) {
                         match r.result {
                             Ok(_) => vbs += 1,
                             Err(_) => errors += 1,

@@ -3,7 +3,7 @@
 //! socket until the session's next deadline, hands it what arrived, and repeats until its
 //! operation has something for the caller.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::io;
 use std::net::{SocketAddr, UdpSocket};
 use std::time::Duration;
@@ -23,6 +23,9 @@ pub(crate) struct Stash {
     pub(crate) rows: Vec<TableRow>,
     pub(crate) done: Option<Result<(), snmp_session::Error>>,
 }
+
+/// Stashes by operation.
+type Stashes = std::collections::HashMap<OpId, Stash>;
 
 /// A socket and the read timeout set on it (set again only when it must change: one
 /// `setsockopt` per change, not per wait).
@@ -74,9 +77,14 @@ pub(crate) struct Engine {
     origin: std::time::Instant,
     send_buf: Vec<u8>,
     recv_buf: Vec<u8>,
-    stash: HashMap<OpId, Stash>,
+    /// What each running operation produced, by operation: a short list (a blocking caller
+    /// runs one operation at a time, or a poll's few hundred), searched without hashing.
+    stash: Stashes,
     /// Alternating between two sockets: the one to wait on next.
     turn: bool,
+    /// Operations that ended, oldest first (kept only for a poller: see
+    /// [`Engine::run_until_any_done`]).
+    ended: Option<VecDeque<OpId>>,
 }
 
 /// How long to wait on one socket while the other may have input too.
@@ -86,14 +94,17 @@ impl Engine {
     /// An engine with one socket connected to `agent` (bound to the unspecified address of
     /// its family).
     pub(crate) fn connected(config: SessionConfig, agent: SocketAddr) -> Result<Self, Error> {
-        let socket = UdpSocket::bind(any(agent))?;
+        let socket = bind(any(agent))?;
         socket.connect(agent)?;
         Self::with_link(config, Link::Connected(Sock::new(socket), agent))
     }
 
-    /// An engine whose sockets reach any address.
+    /// An engine whose sockets reach any address, which keeps the order operations end in
+    /// (for [`Engine::run_until_any_done`]).
     pub(crate) fn open(config: SessionConfig) -> Result<Self, Error> {
-        Self::with_link(config, Link::Open { v4: None, v6: None })
+        let mut e = Self::with_link(config, Link::Open { v4: None, v6: None })?;
+        e.ended = Some(VecDeque::new());
+        Ok(e)
     }
 
     fn with_link(config: SessionConfig, link: Link) -> Result<Self, Error> {
@@ -106,8 +117,9 @@ impl Engine {
             origin: std::time::Instant::now(),
             send_buf: vec![0; max],
             recv_buf: vec![0; 65536],
-            stash: HashMap::new(),
+            stash: Stashes::default(),
             turn: false,
+            ended: None,
         })
     }
 
@@ -140,7 +152,7 @@ impl Engine {
             Link::Open { v4, v6 } => {
                 let slot = if dest.is_ipv4() { v4 } else { v6 };
                 if slot.is_none() {
-                    *slot = Some(Sock::new(UdpSocket::bind(any(dest))?));
+                    *slot = Some(Sock::new(bind(any(dest))?));
                 }
                 slot.as_mut().ok_or_else(|| io::Error::other("no socket"))
             }
@@ -181,8 +193,8 @@ impl Engine {
         op: OpId,
         ready: impl Fn(&Stash) -> bool,
     ) -> Result<(), Error> {
+        let mut now = self.now();
         loop {
-            let now = self.now();
             self.flush(now)?;
             self.route();
             match self.stash.get(&op) {
@@ -190,34 +202,26 @@ impl Engine {
                 Some(_) => {}
                 None => return Err(Error::Closed),
             }
-            self.wait(now)?;
+            now = self.wait(now)?;
         }
     }
 
-    /// Runs the session until every operation in `ops` is done or `ready` holds for one; the
-    /// first such operation.
-    pub(crate) fn run_until_any(
-        &mut self,
-        ops: &[OpId],
-        ready: impl Fn(&Stash) -> bool,
-    ) -> Result<Option<OpId>, Error> {
+    /// Runs the session until an operation ends (one not cancelled or forgotten); `None`
+    /// when none is running. Each datagram costs the same however many operations run.
+    pub(crate) fn run_until_any_done(&mut self) -> Result<Option<OpId>, Error> {
+        let mut now = self.now();
         loop {
-            let now = self.now();
             self.flush(now)?;
             self.route();
-            let mut live = false;
-            for op in ops {
-                if let Some(s) = self.stash.get(op) {
-                    if s.done.is_some() || ready(s) {
-                        return Ok(Some(*op));
-                    }
-                    live = true;
+            while let Some(op) = self.ended.as_mut().and_then(VecDeque::pop_front) {
+                if self.stash.contains_key(&op) {
+                    return Ok(Some(op));
                 }
             }
-            if !live {
+            if self.stash.is_empty() {
                 return Ok(None);
             }
-            self.wait(now)?;
+            now = self.wait(now)?;
         }
     }
 
@@ -230,7 +234,7 @@ impl Engine {
                 Link::Open { v4, v6 } => {
                     let slot = if t.destination.is_ipv4() { v4 } else { v6 };
                     if slot.is_none() {
-                        *slot = Some(Sock::new(UdpSocket::bind(any(t.destination))?));
+                        *slot = Some(Sock::new(bind(any(t.destination))?));
                     }
                     match slot {
                         Some(sock) => sock.socket.send_to(data, t.destination).map(|_| ()),
@@ -267,6 +271,9 @@ impl Engine {
                 Event::Done { op, result } => {
                     if let Some(s) = self.stash.get_mut(&op) {
                         s.done = Some(result);
+                        if let Some(ended) = self.ended.as_mut() {
+                            ended.push_back(op);
+                        }
                     }
                 }
                 _ => {}
@@ -274,8 +281,9 @@ impl Engine {
         }
     }
 
-    /// Waits for one datagram or the session's next deadline, and hands over what happened.
-    fn wait(&mut self, now: Instant) -> io::Result<()> {
+    /// Waits for one datagram or the session's next deadline, and hands over what happened;
+    /// the time after.
+    fn wait(&mut self, now: Instant) -> io::Result<Instant> {
         let Some(deadline) = self.session.poll_timeout() else {
             // Nothing to wait for: an operation without a deadline is a session bug; do not
             // block forever on it.
@@ -283,7 +291,7 @@ impl Engine {
         };
         if deadline <= now {
             self.session.handle_timeout(now);
-            return Ok(());
+            return Ok(now);
         }
         let wait = Duration::from_micros(deadline.as_micros() - now.as_micros());
         let received = match &mut self.link {
@@ -315,7 +323,7 @@ impl Engine {
                 let now = self.now();
                 let data = self.recv_buf.get(..n).unwrap_or(&[]);
                 self.session.handle_datagram(now, from, data);
-                Ok(())
+                Ok(now)
             }
             Err(e) => match e.kind() {
                 io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut => {
@@ -323,17 +331,25 @@ impl Engine {
                     if self.session.poll_timeout().is_some_and(|d| d <= now) {
                         self.session.handle_timeout(now);
                     }
-                    Ok(())
+                    Ok(now)
                 }
                 // An ICMP error (port unreachable) reported on the socket, or a signal: the
                 // request times out as for any loss.
                 io::ErrorKind::ConnectionRefused
                 | io::ErrorKind::ConnectionReset
-                | io::ErrorKind::Interrupted => Ok(()),
+                | io::ErrorKind::Interrupted => Ok(self.now()),
                 _ => Err(e),
             },
         }
     }
+}
+
+/// A blocking UDP socket bound to `addr`, with the async adapters' large receive buffer (a
+/// poll's burst of answers is not dropped by the kernel).
+fn bind(addr: SocketAddr) -> io::Result<UdpSocket> {
+    let socket = snmp_async::bind_udp(addr)?;
+    socket.set_nonblocking(false)?;
+    Ok(socket)
 }
 
 /// The unspecified address of `addr`'s family, any port.

@@ -13,8 +13,7 @@
 //!
 //! # fn main() -> Result<(), snmp_blocking::Error> {
 //! let m = Manager::builder("192.0.2.1").community("public").build()?;
-//! let descr: String = m.get("sysDescr.0")?.try_into()?;
-//! println!("{descr}");
+//! println!("{}", m.get("sysDescr.0")?.bare());
 //! for item in m.bulk_walk("IF-MIB::ifDescr", 25) {
 //!     let (oid, value) = item?;
 //!     println!("{} = {}", m.name(&oid), value.bare());

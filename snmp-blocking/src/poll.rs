@@ -223,11 +223,10 @@ impl<'a> PollMany<'a> {
 
     /// Runs the session until one running target is done; its results.
     fn finish_one(&mut self) -> Result<(), Error> {
-        let ops: Vec<OpId> = self.running.iter().map(|(op, _, _)| *op).collect();
         let Some(poller) = self.held.get() else {
             return Err(Error::Closed);
         };
-        let done = poller.engine.run_until_any(&ops, |_| false)?;
+        let done = poller.engine.run_until_any_done()?;
         let Some(op) = done else {
             // Nothing of ours is left in the session.
             for (_, index, addr) in std::mem::take(&mut self.running) {
