@@ -245,11 +245,7 @@ impl Engine {
             // A send error (unreachable network, a full buffer, an earlier ICMP error
             // reported here) loses the datagram: the session retransmits or times out as
             // for any loss.
-            if let Err(e) = sent {
-                if e.kind() == io::ErrorKind::Interrupted {
-                    continue;
-                }
-            }
+            drop(sent);
         }
         Ok(())
     }

@@ -188,15 +188,20 @@ impl TrapReceiver {
         Incoming { rx: self }
     }
 
-    /// Sends what the receiver has to send, hands over a notification if one waits, else
-    /// waits for one datagram (at most `wait`).
-    fn step(&mut self, wait: Option<Duration>) -> Result<Option<Notification>, Error> {
+    /// Sends what the receiver has to send (acknowledgements, Reports). A lost one is sent
+    /// again when its sender retries.
+    fn send_pending(&mut self) {
         while let Some(t) = self.receiver.poll_transmit(&mut self.out) {
-            // A lost acknowledgement is resent when the sender retries.
             let _ = self
                 .socket
                 .send_to(self.out.get(..t.len).unwrap_or(&[]), t.destination);
         }
+    }
+
+    /// Sends what the receiver has to send, hands over a notification if one waits, else
+    /// waits for one datagram (at most `wait`).
+    fn step(&mut self, wait: Option<Duration>) -> Result<Option<Notification>, Error> {
+        self.send_pending();
         if let Some(n) = self.receiver.poll_notification() {
             return Ok(Some(n));
         }
@@ -211,11 +216,7 @@ impl TrapReceiver {
                 let data = self.buf.get(..n).unwrap_or(&[]);
                 self.receiver.handle_datagram(now, from, data);
                 // Acknowledge an inform at once.
-                while let Some(t) = self.receiver.poll_transmit(&mut self.out) {
-                    let _ = self
-                        .socket
-                        .send_to(self.out.get(..t.len).unwrap_or(&[]), t.destination);
-                }
+                self.send_pending();
                 Ok(self.receiver.poll_notification())
             }
             Err(e) => match e.kind() {
