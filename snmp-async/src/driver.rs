@@ -196,6 +196,178 @@ impl Sink {
     }
 }
 
+/// The driver and the task that runs it, shared with the callers that drive it themselves.
+///
+/// The driver runs in its own task ([`DriverTask`]), and a caller awaiting one operation
+/// (a get, get-next, get-bulk, set) polls it on its own task too when the driver is free
+/// ([`Inline`]): then the datagram that answers it wakes the caller itself, with no hop
+/// through the driver's task (on tokio's current-thread runtime that hop costs an extra
+/// scheduler pass and `epoll_wait` per operation).
+///
+/// What keeps this from losing a wake-up: a socket, channel or timer wakes only the waker of
+/// its last poller, and every poll happens under the lock. So the last poller is either the
+/// driver task or a caller that is still waiting, which will poll again when woken. A
+/// caller that stops waiting while other work is pending (or that is woken while another
+/// poller holds the lock) wakes the driver task, which polls and takes the wake-ups over.
+/// Commands sent through the channel also wake the task.
+pub(crate) struct Shared<R: Runtime> {
+    pub(crate) driver: std::sync::Mutex<Driver<R>>,
+    pub(crate) task: futures_util::task::AtomicWaker,
+}
+
+impl<R: Runtime> Shared<R> {
+    /// Locks the driver (a poisoned lock is taken as it is: the driver's state stays
+    /// consistent between its steps).
+    fn lock(&self) -> std::sync::MutexGuard<'_, Driver<R>> {
+        self.driver
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The driver, unless another poller holds it.
+    fn try_lock(&self) -> Option<std::sync::MutexGuard<'_, Driver<R>>> {
+        match self.driver.try_lock() {
+            Ok(d) => Some(d),
+            Err(std::sync::TryLockError::Poisoned(p)) => Some(p.into_inner()),
+            Err(std::sync::TryLockError::WouldBlock) => None,
+        }
+    }
+}
+
+/// The driver's own task: polls the driver until it ends.
+pub(crate) struct DriverTask<R: Runtime>(pub(crate) std::sync::Arc<Shared<R>>);
+
+impl<R: Runtime> Future for DriverTask<R> {
+    type Output = ();
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        self.0.task.register(cx.waker());
+        let mut driver = self.0.lock();
+        Pin::new(&mut *driver).poll(cx)
+    }
+}
+
+/// A caller's wait for one operation whose results come all at once, driving the driver on
+/// the caller's task while it can (see [`Shared`]).
+pub(crate) struct Inline<'a, R: Runtime> {
+    shared: &'a std::sync::Arc<Shared<R>>,
+    commands: &'a mpsc::UnboundedSender<Command>,
+    /// The operation, until it has been handed to the driver.
+    start: Option<(TargetId, Request, CallOptions, Parent)>,
+    rx: oneshot::Receiver<Result<Vec<VarBind>, Error>>,
+    tx: Option<oneshot::Sender<Result<Vec<VarBind>, Error>>>,
+    /// Whether this caller polled the driver (and may hold its wake-ups).
+    drove: bool,
+    done: bool,
+}
+
+impl<'a, R: Runtime> Inline<'a, R> {
+    pub(crate) fn new(
+        shared: &'a std::sync::Arc<Shared<R>>,
+        commands: &'a mpsc::UnboundedSender<Command>,
+        target: TargetId,
+        request: Request,
+        call: CallOptions,
+    ) -> Self {
+        let (tx, rx) = oneshot::channel();
+        Inline {
+            shared,
+            commands,
+            start: Some((target, request, call, parent())),
+            rx,
+            tx: Some(tx),
+            drove: false,
+            done: false,
+        }
+    }
+
+    /// This caller stops waiting: if it drove and work is pending for others, the driver
+    /// task takes the wake-ups over.
+    fn hand_back(&mut self) {
+        self.done = true;
+        if !self.drove {
+            return;
+        }
+        let pending = match self.shared.try_lock() {
+            Some(d) => d.has_pending(),
+            None => true,
+        };
+        if pending {
+            self.shared.task.wake();
+        }
+    }
+}
+
+impl<R: Runtime> Unpin for Inline<'_, R> {}
+
+impl<R: Runtime> Future for Inline<'_, R> {
+    type Output = Result<Vec<VarBind>, Error>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = &mut *self;
+        if !this.done {
+            if let Poll::Ready(r) = Pin::new(&mut this.rx).poll(cx) {
+                this.hand_back();
+                return Poll::Ready(r.unwrap_or(Err(Error::Closed)));
+            }
+        }
+        if this.start.is_some() || this.drove {
+            match this.shared.try_lock() {
+                Some(mut driver) => {
+                    if let (Some((target, request, call, parent)), Some(tx)) =
+                        (this.start.take(), this.tx.take())
+                    {
+                        // Only a lone operation drives: with others in flight (a
+                        // `poll_many`, a `join` of many gets) one poll of the driver serves
+                        // them all, and it is the driver task's.
+                        this.drove = !driver.has_pending();
+                        let sink = Sink::Varbinds(tx, Vec::new());
+                        driver.start(target, request, sink, call, parent);
+                    }
+                    if this.drove {
+                        // The driver ends only when every client is gone, and this caller
+                        // holds one.
+                        let _ = Pin::new(&mut *driver).poll(cx);
+                    } else {
+                        drop(driver);
+                        this.shared.task.wake();
+                    }
+                }
+                None => {
+                    // Another poller holds the driver; the driver task goes on from there.
+                    if let (Some((target, request, call, parent)), Some(tx)) =
+                        (this.start.take(), this.tx.take())
+                    {
+                        let sink = Sink::Varbinds(tx, Vec::new());
+                        let command = Command::Start(target, request, sink, call, parent);
+                        if let Err(e) = this.commands.unbounded_send(command) {
+                            if let Command::Start(_, _, sink, _, _) = e.into_inner() {
+                                finish(sink, Err(Error::Closed));
+                            }
+                        }
+                    }
+                    this.shared.task.wake();
+                }
+            }
+        }
+        match Pin::new(&mut this.rx).poll(cx) {
+            Poll::Ready(r) => {
+                this.hand_back();
+                Poll::Ready(r.unwrap_or(Err(Error::Closed)))
+            }
+            Poll::Pending => Poll::Pending,
+        }
+    }
+}
+
+impl<R: Runtime> Drop for Inline<'_, R> {
+    fn drop(&mut self) {
+        if !self.done {
+            self.hand_back();
+        }
+    }
+}
+
 /// A runtime's timer future.
 type Timer = Pin<Box<dyn Future<Output = ()> + Send>>;
 
@@ -283,6 +455,11 @@ impl<R: Runtime> Driver<R> {
             *slot = Some(self.rt.bind(any)?);
         }
         slot.as_ref().ok_or_else(|| io::Error::other("no socket"))
+    }
+
+    /// Whether operations or datagrams are pending (someone must keep polling).
+    fn has_pending(&self) -> bool {
+        !self.sinks.is_empty() || !self.queued.is_empty()
     }
 
     fn start(

@@ -72,6 +72,7 @@ impl IntoOid for &String {
 /// it) is dropped and nothing is pending.
 pub struct Client<R: Runtime> {
     tx: mpsc::UnboundedSender<Command>,
+    shared: std::sync::Arc<driver::Shared<R>>,
     rt: R,
     id: usize,
 }
@@ -80,6 +81,7 @@ impl<R: Runtime> Clone for Client<R> {
     fn clone(&self) -> Self {
         Client {
             tx: self.tx.clone(),
+            shared: self.shared.clone(),
             rt: self.rt.clone(),
             id: self.id,
         }
@@ -109,9 +111,13 @@ impl<R: Runtime> Client<R> {
     pub fn new(rt: R, config: SessionConfig) -> Result<Client<R>, Error> {
         let (tx, rx) = mpsc::unbounded();
         let driver = Driver::new(rt.clone(), config, rx)?;
-        rt.spawn(Box::pin(driver));
+        let shared = std::sync::Arc::new(driver::Shared {
+            driver: std::sync::Mutex::new(driver),
+            task: futures_util::task::AtomicWaker::new(),
+        });
+        rt.spawn(Box::pin(driver::DriverTask(shared.clone())));
         let id = NEXT_CLIENT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        Ok(Client { tx, rt, id })
+        Ok(Client { tx, shared, rt, id })
     }
 
     /// This client's number (unique in the process).
@@ -142,9 +148,7 @@ impl<R: Runtime> Client<R> {
     pub async fn add_target(&self, config: TargetConfig) -> Result<Manager<R>, Error> {
         let (version, addr) = (config.version(), config.addr);
         let (reply, rx) = oneshot::channel();
-        self.tx
-            .unbounded_send(Command::AddTarget(config, reply))
-            .map_err(|_| Error::Closed)?;
+        self.command(Command::AddTarget(config, reply))?;
         let target = rx.await.map_err(|_| Error::Closed)?;
         Ok(Manager {
             client: self.clone(),
@@ -163,9 +167,23 @@ impl<R: Runtime> Client<R> {
         sink: Sink,
         call: CallOptions,
     ) -> Result<(), Error> {
-        self.tx
-            .unbounded_send(Command::Start(target, op, sink, call, driver::parent()))
-            .map_err(|_| Error::Closed)
+        self.command(Command::Start(target, op, sink, call, driver::parent()))
+    }
+
+    /// Sends `command` to the driver and wakes its task (a caller that drove the driver
+    /// last may hold the channel's wake-up).
+    fn command(&self, command: Command) -> Result<(), Error> {
+        self.tx.unbounded_send(command).map_err(|_| Error::Closed)?;
+        self.shared.task.wake();
+        Ok(())
+    }
+}
+
+impl<R: Runtime> Drop for Client<R> {
+    /// The driver task sees the channel close (a caller that drove it last may hold the
+    /// channel's wake-up).
+    fn drop(&mut self) {
+        self.shared.task.wake();
     }
 }
 
@@ -735,9 +753,12 @@ impl<R: Runtime> Manager<R> {
     }
 
     async fn varbinds(&self, op: Request) -> Result<Vec<VarBind>, Error> {
+        let c = &self.client;
+        if c.rt.drive_inline() {
+            return driver::Inline::new(&c.shared, &c.tx, self.target, op, self.call).await;
+        }
         let (tx, rx) = oneshot::channel();
-        self.client
-            .send_with(self.target, op, Sink::Varbinds(tx, Vec::new()), self.call)?;
+        c.send_with(self.target, op, Sink::Varbinds(tx, Vec::new()), self.call)?;
         rx.await.map_err(|_| Error::Closed)?
     }
 
@@ -1234,10 +1255,7 @@ impl<R: Runtime> Manager<R> {
     /// # Ok(()) }
     /// ```
     pub fn close(self) {
-        let _ = self
-            .client
-            .tx
-            .unbounded_send(Command::RemoveTarget(self.target));
+        let _ = self.client.command(Command::RemoveTarget(self.target));
     }
 }
 
