@@ -77,6 +77,29 @@ pub fn sendmmsg(
     Ok(sent.count())
 }
 
+/// One `recvfrom(2)` on the non-blocking socket `fd`: a datagram if one is waiting,
+/// `WouldBlock` if not (for [`AsyncUdpSocket::try_recv_now`]).
+#[cfg(target_os = "linux")]
+pub fn recv_now(
+    fd: std::os::fd::BorrowedFd<'_>,
+    buf: &mut [u8],
+) -> io::Result<(usize, SocketAddr)> {
+    use nix::sys::socket::SockaddrStorage;
+    use std::os::fd::AsRawFd;
+
+    let (n, from) = nix::sys::socket::recvfrom::<SockaddrStorage>(fd.as_raw_fd(), buf)
+        .map_err(io::Error::from)?;
+    let from = from.and_then(|s| {
+        if let Some(v4) = s.as_sockaddr_in() {
+            Some(SocketAddr::V4((*v4).into()))
+        } else {
+            s.as_sockaddr_in6().map(|v6| SocketAddr::V6((*v6).into()))
+        }
+    });
+    from.map(|from| (n, from))
+        .ok_or_else(|| io::Error::other("a datagram without a sender address"))
+}
+
 #[cfg(test)]
 mod send_each_tests {
     use super::*;

@@ -328,6 +328,9 @@ impl<R: Runtime> Future for Inline<'_, R> {
                         // The driver ends only when every client is gone, and this caller
                         // holds one.
                         let _ = Pin::new(&mut *driver).poll(cx);
+                        if driver.receive_now() {
+                            let _ = Pin::new(&mut *driver).poll(cx);
+                        }
                     } else {
                         drop(driver);
                         this.shared.task.wake();
@@ -399,6 +402,9 @@ pub(crate) struct Driver<R: Runtime> {
     max: usize,
     /// When the sinks were last checked for callers that went away.
     last_scan: Instant,
+    /// The address families (v4, v6) datagrams went out on in the last poll, where a lone
+    /// caller looks for its answer at once ([`Driver::receive_now`]).
+    sent: [bool; 2],
 }
 
 /// How often the sinks are checked for callers that went away.
@@ -437,6 +443,7 @@ impl<R: Runtime> Driver<R> {
             queued: VecDeque::with_capacity(MAX_BATCH),
             max,
             last_scan: Instant::ZERO,
+            sent: [false; 2],
         })
     }
 
@@ -460,6 +467,27 @@ impl<R: Runtime> Driver<R> {
     /// Whether operations or datagrams are pending (someone must keep polling).
     fn has_pending(&self) -> bool {
         !self.sinks.is_empty() || !self.queued.is_empty()
+    }
+
+    /// Takes an answer that is already waiting on a socket the last poll sent on, without
+    /// waiting for the runtime to report it (see [`AsyncUdpSocket::try_recv_now`]); returns
+    /// whether one was handled (the caller then polls again, to hand it out).
+    fn receive_now(&mut self) -> bool {
+        let mut got = false;
+        for family in 0..2 {
+            if !std::mem::take(&mut self.sent[family]) {
+                continue;
+            }
+            let sock = if family == 0 { &self.v4 } else { &self.v6 };
+            let Some(sock) = sock.as_ref() else { continue };
+            if let Some(Ok((n, from))) = sock.try_recv_now(&mut self.recv_buf) {
+                let now = self.now();
+                let data = self.recv_buf.get(..n).unwrap_or(&[]);
+                self.session.handle_datagram(now, from, data);
+                got = true;
+            }
+        }
+        got
     }
 
     fn start(
@@ -644,7 +672,10 @@ impl<R: Runtime> Driver<R> {
             };
             match consumed {
                 // At least one, so that a socket that reports none cannot stall the driver.
-                Poll::Ready(n) => drop(self.queued.drain(..n.clamp(1, run))),
+                Poll::Ready(n) => {
+                    self.sent[usize::from(!first.is_ipv4())] = true;
+                    drop(self.queued.drain(..n.clamp(1, run)))
+                }
                 Poll::Pending => return false,
             }
         }
@@ -703,6 +734,7 @@ impl<R: Runtime> Future for Driver<R> {
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         let this = &mut *self;
+        this.sent = [false; 2];
         for _ in 0..BUDGET {
             let mut work = false;
             // Commands.

@@ -112,6 +112,17 @@ pub trait AsyncUdpSocket: Send + Sync + 'static {
         batch::send_each(self, cx, batch)
     }
 
+    /// Receives a datagram if one is waiting now, whatever the runtime's readiness says
+    /// (`None`: this socket cannot; the default). The driver calls it once right after it
+    /// sent a lone caller's request: an agent on the same host often answers before the
+    /// sender is scheduled again, and then the answer is taken without the wait for a
+    /// readiness event (an `epoll_wait` and a second `recvfrom` on tokio). The readiness
+    /// event still comes later and finds the queue empty, which costs nothing but that.
+    fn try_recv_now(&self, buf: &mut [u8]) -> Option<io::Result<(usize, SocketAddr)>> {
+        let _ = buf;
+        None
+    }
+
     /// The local address.
     fn local_addr(&self) -> io::Result<SocketAddr>;
 }

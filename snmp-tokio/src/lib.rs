@@ -106,6 +106,12 @@ impl AsyncUdpSocket for TokioUdp {
         }
     }
 
+    #[cfg(target_os = "linux")]
+    fn try_recv_now(&self, buf: &mut [u8]) -> Option<io::Result<(usize, SocketAddr)>> {
+        use std::os::fd::AsFd;
+        Some(batch::recv_now(self.0.as_fd(), buf))
+    }
+
     fn local_addr(&self) -> io::Result<SocketAddr> {
         self.0.local_addr()
     }
