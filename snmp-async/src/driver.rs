@@ -36,13 +36,22 @@ pub(crate) enum Command {
 pub(crate) type Parent = tracing::Span;
 /// The caller's current span (nothing without the `tracing` feature).
 #[cfg(not(feature = "tracing"))]
-pub(crate) type Parent = ();
+pub(crate) type Parent = NoSpan;
+
+/// No span: what [`Parent`] is without the `tracing` feature.
+#[cfg(not(feature = "tracing"))]
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct NoSpan;
 
 /// The caller's current span, taken when an operation is asked for.
 pub(crate) fn parent() -> Parent {
     #[cfg(feature = "tracing")]
     {
         tracing::Span::current()
+    }
+    #[cfg(not(feature = "tracing"))]
+    {
+        NoSpan
     }
 }
 
@@ -512,7 +521,7 @@ impl<R: Runtime> Driver<R> {
             request = request.name(),
         );
         #[cfg(not(feature = "tracing"))]
-        let () = parent;
+        let NoSpan = parent;
         #[cfg(feature = "tracing")]
         let _entered = span.enter();
         let before = tracing_debug().then(|| self.session.counters());
