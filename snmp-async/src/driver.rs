@@ -261,10 +261,9 @@ impl<R: Runtime> Future for DriverTask<R> {
 pub(crate) struct Inline<'a, R: Runtime> {
     shared: &'a std::sync::Arc<Shared<R>>,
     commands: &'a mpsc::UnboundedSender<Command>,
-    /// The operation, until it has been handed to the driver.
-    start: Option<(TargetId, Request, CallOptions, Parent)>,
+    /// The operation and where its answer goes, until it has been handed to the driver.
+    start: Option<(TargetId, Request, CallOptions, Parent, Sink)>,
     rx: oneshot::Receiver<Result<Vec<VarBind>, Error>>,
-    tx: Option<oneshot::Sender<Result<Vec<VarBind>, Error>>>,
     /// Whether this caller polled the driver (and may hold its wake-ups).
     drove: bool,
     done: bool,
@@ -279,12 +278,12 @@ impl<'a, R: Runtime> Inline<'a, R> {
         call: CallOptions,
     ) -> Self {
         let (tx, rx) = oneshot::channel();
+        let sink = Sink::Varbinds(tx, Vec::new());
         Inline {
             shared,
             commands,
-            start: Some((target, request, call, parent())),
+            start: Some((target, request, call, parent(), sink)),
             rx,
-            tx: Some(tx),
             drove: false,
             done: false,
         }
@@ -323,14 +322,11 @@ impl<R: Runtime> Future for Inline<'_, R> {
         if this.start.is_some() || this.drove {
             match this.shared.try_lock() {
                 Some(mut driver) => {
-                    if let (Some((target, request, call, parent)), Some(tx)) =
-                        (this.start.take(), this.tx.take())
-                    {
+                    if let Some((target, request, call, parent, sink)) = this.start.take() {
                         // Only a lone operation drives: with others in flight (a
                         // `poll_many`, a `join` of many gets) one poll of the driver serves
                         // them all, and it is the driver task's.
                         this.drove = !driver.has_pending();
-                        let sink = Sink::Varbinds(tx, Vec::new());
                         driver.start(target, request, sink, call, parent);
                     }
                     if this.drove {
@@ -347,16 +343,11 @@ impl<R: Runtime> Future for Inline<'_, R> {
                 }
                 None => {
                     // Another poller holds the driver; the driver task goes on from there.
-                    if let (Some((target, request, call, parent)), Some(tx)) =
-                        (this.start.take(), this.tx.take())
-                    {
-                        let sink = Sink::Varbinds(tx, Vec::new());
+                    if let Some((target, request, call, parent, sink)) = this.start.take() {
+                        // If the driver is gone, the command and its sender are dropped, and
+                        // `rx` ends with `Error::Closed`.
                         let command = Command::Start(target, request, sink, call, parent);
-                        if let Err(e) = this.commands.unbounded_send(command) {
-                            if let Command::Start(_, _, sink, _, _) = e.into_inner() {
-                                finish(sink, Err(Error::Closed));
-                            }
-                        }
+                        let _ = this.commands.unbounded_send(command);
                     }
                     this.shared.task.wake();
                 }

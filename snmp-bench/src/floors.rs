@@ -46,6 +46,19 @@ fn request(case: CaseId, dest: SocketAddr) -> Result<(Vec<u8>, u64), String> {
     Ok((out, per_answer))
 }
 
+/// Repeats `round_trip` (true if answered) for `secs`, 100 at a time between clock readings.
+fn sequential(secs: f64, per_answer: u64, mut round_trip: impl FnMut() -> bool) -> Measured {
+    let (mut ops, mut errors) = (0u64, 0u64);
+    let meter = Meter::start();
+    while ops == 0 || meter.elapsed() < secs {
+        for _ in 0..100 {
+            errors += u64::from(!round_trip());
+            ops += 1;
+        }
+    }
+    meter.finish(ops, (ops - errors) * per_answer, errors)
+}
+
 /// Runs `case` with the floor `client`: one request in flight, as the sequential clients.
 pub(crate) fn run(
     client: ClientId,
@@ -61,16 +74,9 @@ pub(crate) fn run(
             s.set_read_timeout(Some(Duration::from_secs(2)))
                 .map_err(|e| e.to_string())?;
             let mut buf = vec![0u8; 65_536];
-            let (mut ops, mut errors) = (0u64, 0u64);
-            let meter = Meter::start();
-            while ops == 0 || meter.elapsed() < secs {
-                for _ in 0..100 {
-                    let answered = s.send_to(&req, dest).is_ok() && s.recv_from(&mut buf).is_ok();
-                    errors += u64::from(!answered);
-                    ops += 1;
-                }
-            }
-            Ok(meter.finish(ops, (ops - errors) * per_answer, errors))
+            Ok(sequential(secs, per_answer, || {
+                s.send_to(&req, dest).is_ok() && s.recv_from(&mut buf).is_ok()
+            }))
         }
         ClientId::UdpFloorConnected => {
             // As a client for one agent works: connect(2), then send/recv.
@@ -79,16 +85,9 @@ pub(crate) fn run(
             s.set_read_timeout(Some(Duration::from_secs(2)))
                 .map_err(|e| e.to_string())?;
             let mut buf = vec![0u8; 65_536];
-            let (mut ops, mut errors) = (0u64, 0u64);
-            let meter = Meter::start();
-            while ops == 0 || meter.elapsed() < secs {
-                for _ in 0..100 {
-                    let answered = s.send(&req).is_ok() && s.recv(&mut buf).is_ok();
-                    errors += u64::from(!answered);
-                    ops += 1;
-                }
-            }
-            Ok(meter.finish(ops, (ops - errors) * per_answer, errors))
+            Ok(sequential(secs, per_answer, || {
+                s.send(&req).is_ok() && s.recv(&mut buf).is_ok()
+            }))
         }
         ClientId::UdpFloorTokio => {
             let rt = tokio::runtime::Builder::new_current_thread()

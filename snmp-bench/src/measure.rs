@@ -58,6 +58,14 @@ pub(crate) fn rusage(who: nix::sys::resource::UsageWho) -> (f64, f64, u64) {
 }
 
 /// Times a measured part: `start` before, `finish` after.
+/// Counts one outcome: a value (`vbs`) or an error.
+pub(crate) fn tally<T, E>(outcome: &Result<T, E>, vbs: &mut u64, errors: &mut u64) {
+    match outcome {
+        Ok(_) => *vbs += 1,
+        Err(_) => *errors += 1,
+    }
+}
+
 pub(crate) struct Meter {
     start: Instant,
     cpu: (f64, f64),

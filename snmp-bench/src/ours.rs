@@ -15,7 +15,7 @@ use snmp_usm::{AuthProtocol, PrivProtocol, UsmUser};
 
 use crate::cases::{CaseId, Work, BULK_REPS, GET_OID, POLL_OID};
 use crate::clients::ClientId;
-use crate::measure::{Measured, Meter};
+use crate::measure::{tally, Measured, Meter};
 
 /// The benchmark's v3 user (SHA-256 / AES-128).
 pub(crate) fn v3_user() -> UsmUser {
@@ -119,10 +119,7 @@ async fn run_async<R: Runtime + Default>(
         Work::Get => {
             while ops == 0 || meter.elapsed() < secs {
                 for _ in 0..100 {
-                    match m.get(&get_oid).await {
-                        Ok(_) => vbs += 1,
-                        Err(_) => errors += 1,
-                    }
+                    tally(&m.get(&get_oid).await, &mut vbs, &mut errors);
                     ops += 1;
                 }
             }
@@ -135,10 +132,7 @@ async fn run_async<R: Runtime + Default>(
                     m.walk(root)
                 };
                 while let Some(item) = walk.next().await {
-                    match item {
-                        Ok(_) => vbs += 1,
-                        Err(_) => errors += 1,
-                    }
+                    tally(&item, &mut vbs, &mut errors);
                 }
                 ops += 1;
             }
@@ -152,10 +146,7 @@ async fn run_async<R: Runtime + Default>(
                 for _ in 0..rounds {
                     let mut results = m.poll_many(targets.iter().cloned(), oids.clone(), count);
                     while let Some(r) = results.next().await {
-                        match r.result {
-                            Ok(_) => vbs += 1,
-                            Err(_) => errors += 1,
-                        }
+                        tally(&r.result, &mut vbs, &mut errors);
                         ops += 1;
                     }
                 }
@@ -186,10 +177,7 @@ fn run_blocking(case: CaseId, secs: f64, port: u16, count: usize) -> Result<Meas
         Work::Get => {
             while ops == 0 || meter.elapsed() < secs {
                 for _ in 0..100 {
-                    match m.get(&get_oid) {
-                        Ok(_) => vbs += 1,
-                        Err(_) => errors += 1,
-                    }
+                    tally(&m.get(&get_oid), &mut vbs, &mut errors);
                     ops += 1;
                 }
             }
@@ -202,10 +190,7 @@ fn run_blocking(case: CaseId, secs: f64, port: u16, count: usize) -> Result<Meas
                     m.walk(root)
                 };
                 for item in walk {
-                    match item {
-                        Ok(_) => vbs += 1,
-                        Err(_) => errors += 1,
-                    }
+                    tally(&item, &mut vbs, &mut errors);
                 }
                 ops += 1;
             }
@@ -219,10 +204,7 @@ fn run_blocking(case: CaseId, secs: f64, port: u16, count: usize) -> Result<Meas
             while ops == 0 || meter.elapsed() < secs {
                 for _ in 0..rounds {
                     for r in poller.poll_many(&targets, oids.clone(), count) {
-                        match r.result {
-                            Ok(_) => vbs += 1,
-                            Err(_) => errors += 1,
-                        }
+                        tally(&r.result, &mut vbs, &mut errors);
                         ops += 1;
                     }
                 }

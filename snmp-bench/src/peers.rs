@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use crate::cases::{CaseId, Work, BULK_REPS, GET_OID, POLL_OID};
 use crate::clients::ClientId;
-use crate::measure::{Measured, Meter};
+use crate::measure::{tally, Measured, Meter};
 
 /// Runs `case` with the peer `client`.
 pub(crate) fn run(
@@ -78,10 +78,7 @@ async fn async_snmp_case(
             for _ in 0..rounds {
                 let all = futures_util::future::join_all(clients.iter().map(|c| c.get(&oid))).await;
                 for r in all {
-                    match r {
-                        Ok(_) => vbs += 1,
-                        Err(_) => errors += 1,
-                    }
+                    tally(&r, &mut vbs, &mut errors);
                     ops += 1;
                 }
             }
@@ -97,10 +94,7 @@ async fn async_snmp_case(
         Work::Get => {
             while ops == 0 || meter.elapsed() < secs {
                 for _ in 0..100 {
-                    match c.get(&get_oid).await {
-                        Ok(_) => vbs += 1,
-                        Err(_) => errors += 1,
-                    }
+                    tally(&c.get(&get_oid).await, &mut vbs, &mut errors);
                     ops += 1;
                 }
             }
@@ -114,10 +108,7 @@ async fn async_snmp_case(
                 }
                 .map_err(|e| e.to_string())?;
                 while let Some(item) = walk.next().await {
-                    match item {
-                        Ok(_) => vbs += 1,
-                        Err(_) => errors += 1,
-                    }
+                    tally(&item, &mut vbs, &mut errors);
                 }
                 ops += 1;
             }
