@@ -13,7 +13,8 @@ use snmp_codec::{Bytes, SecurityLevel};
 use snmp_session::{Instant, Notification, Receiver, ReceiverConfig, ReceiverCounters, TrapFilter};
 use snmp_usm::UsmUser;
 
-use crate::error::Error;
+use snmp_manager::{Error, ListenAddr};
+
 use crate::{AsyncUdpSocket, Runtime};
 
 enum RxCommand {
@@ -59,8 +60,7 @@ impl TrapReceiver {
     ) -> Result<TrapReceiver, Error> {
         let socket = rt.bind(addr.listen_addr()?)?;
         let local_addr = socket.local_addr()?;
-        let mut seed = [0u8; 32];
-        getrandom::fill(&mut seed).map_err(|e| std::io::Error::other(e.to_string()))?;
+        let seed = snmp_manager::seed()?;
         // A short channel: the receiver's own queue, bounded in count and bytes, holds what
         // a slow application has not taken yet.
         let channel = config.queue_limit.clamp(1, 16);
@@ -286,42 +286,5 @@ impl<S: AsyncUdpSocket> Future for RxDriver<S> {
         }
         cx.waker().wake_by_ref();
         Poll::Pending
-    }
-}
-
-/// Where a [`TrapReceiver`] listens: a `SocketAddr`, or text as people write it
-/// (`"0.0.0.0:162"`, `"[::]:1162"`, `"localhost:1162"`; port 162 when none is given).
-///
-/// ```
-/// use snmp_tokio::ListenAddr;
-/// assert_eq!("127.0.0.1:1162".listen_addr().unwrap().port(), 1162);
-/// assert_eq!("127.0.0.1".listen_addr().unwrap().port(), 162);
-/// ```
-pub trait ListenAddr {
-    /// The address.
-    fn listen_addr(self) -> Result<SocketAddr, Error>;
-}
-
-impl ListenAddr for SocketAddr {
-    fn listen_addr(self) -> Result<SocketAddr, Error> {
-        Ok(self)
-    }
-}
-
-impl ListenAddr for &str {
-    fn listen_addr(self) -> Result<SocketAddr, Error> {
-        crate::resolve(self, 162)
-    }
-}
-
-impl ListenAddr for &String {
-    fn listen_addr(self) -> Result<SocketAddr, Error> {
-        crate::resolve(self, 162)
-    }
-}
-
-impl ListenAddr for String {
-    fn listen_addr(self) -> Result<SocketAddr, Error> {
-        crate::resolve(&self, 162)
     }
 }

@@ -200,10 +200,10 @@ fn run_blocking(case: CaseId, secs: f64, port: u16, count: usize) -> Result<Meas
             let targets: Vec<PollTarget> = (0..count)
                 .map(|i| PollTarget::v2c(addr(port + i as u16), "public"))
                 .collect();
-            let mut poller = snmp_blocking::Poller::new().map_err(|e| e.to_string())?;
+            let poller = snmp_blocking::Client::with_defaults().map_err(|e| e.to_string())?;
             while ops == 0 || meter.elapsed() < secs {
                 for _ in 0..rounds {
-                    for r in poller.poll_many(&targets, oids.clone(), count) {
+                    for r in poller.poll_many(targets.iter().cloned(), oids.clone(), count) {
                         tally(&r.result, &mut vbs, &mut errors);
                         ops += 1;
                     }

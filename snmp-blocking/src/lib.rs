@@ -1,12 +1,16 @@
 //! # snmp-blocking
 //!
 //! The SNMP [`Manager`] without an async runtime: the async Manager's API (`snmp-tokio`,
-//! `snmp-smol`), synchronous, over the same sans-IO session and with the same types and
-//! errors. Each call sends, waits on the socket on the calling thread and returns; walks are
-//! [`Iterator`]s (dropping one cancels it); [`Manager::poll_many`] and [`Poller`] poll many
-//! agents over one socket with bounded concurrency; [`TrapReceiver`] receives traps and
-//! informs. A manager for one agent `connect`s its socket to it, which costs the kernel less
-//! per datagram than `sendto`/`recvfrom`.
+//! `snmp-smol`), synchronous. Both faces sit on the same runtime-free core
+//! ([`snmp_manager`]): the same calls, settings, errors and types, written once. Each call
+//! sends, waits on the calling thread and returns; walks are [`Iterator`]s (dropping one
+//! cancels it); a [`Client`] is one engine any number of agents share, and
+//! [`Client::poll_many`] polls many agents over it with bounded concurrency; [`TrapReceiver`]
+//! receives traps and informs. A manager built for one agent `connect`s its socket to it,
+//! which costs the kernel less per datagram than `sendto`/`recvfrom`.
+//!
+//! The engine runs over a small [`Io`] trait: the real sockets ([`UdpIo`], one `poll(2)` over
+//! all of them) or a test's in-memory network under simulated time.
 //!
 //! ```no_run
 //! use snmp_blocking::Manager;
@@ -24,20 +28,22 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod client;
 mod engine;
+mod io;
 mod manager;
-mod poll;
 mod receiver;
 
+pub use client::{Client, PollMany};
+pub use io::{Io, UdpIo};
 pub use manager::{Manager, ManagerBuilder, Walk};
-pub use poll::{PollMany, Poller};
 pub use receiver::{Incoming, TrapReceiver};
 
-pub use snmp_async::{
-    codec, mib, resolve, session, AesKeyExtension, AuthProtocol, CallOptions, Description, Error,
-    ErrorStatus, Format, GenericTrap, IndexValue, IntoOid, ListenAddr, Mib, Notification, Oid,
-    OidCheck, PollResult, PollTarget, PrivProtocol, ReceiverConfig, ReceiverCounters, Repetitions,
-    ReportKind, Request, Row, SecurityLevel, SessionConfig, StartError, Table, TableError,
-    TableRow, TargetConfig, TrapFilter, TrapV1Fields, TrapV1Pdu, UsmUser, V3Fields, Value, VarBind,
-    Version, WalkOptions,
+pub use snmp_manager::{
+    self as core, codec, literal, mib, resolve, session, AesKeyExtension, AuthProtocol,
+    CallOptions, Description, Error, ErrorStatus, Format, GenericTrap, IndexValue, IntoOid,
+    ListenAddr, Mib, Notification, Oid, OidCheck, PollResult, PollTarget, PrivProtocol,
+    ReceiverConfig, ReceiverCounters, Repetitions, ReportKind, Request, Row, SecurityLevel,
+    SessionConfig, StartError, Table, TableError, TableRow, TargetConfig, TrapFilter, TrapV1Fields,
+    TrapV1Pdu, UsmUser, V3Fields, Value, VarBind, Version, WalkOptions,
 };

@@ -3,8 +3,8 @@
 use std::net::{SocketAddr, UdpSocket};
 use std::time::Duration;
 
-use snmp_async::{Error, ListenAddr, Notification, ReceiverConfig, SecurityLevel, UsmUser};
 use snmp_codec::Bytes;
+use snmp_manager::{Error, ListenAddr, Notification, ReceiverConfig, SecurityLevel, UsmUser};
 use snmp_session::{Instant, Receiver, ReceiverCounters, TrapFilter};
 
 /// Receives traps and informs (v1, v2c, v3) on a UDP socket, on the calling thread. Informs
@@ -47,9 +47,11 @@ impl TrapReceiver {
     /// # Ok::<(), snmp_blocking::Error>(())
     /// ```
     pub fn bind(addr: impl ListenAddr, config: ReceiverConfig) -> Result<TrapReceiver, Error> {
-        let socket = UdpSocket::bind(addr.listen_addr()?)?;
-        let mut seed = [0u8; 32];
-        getrandom::fill(&mut seed).map_err(|e| std::io::Error::other(e.to_string()))?;
+        // The large receive buffer every socket of both faces has (a burst of traps is not
+        // dropped by the kernel), blocking.
+        let socket = snmp_manager::bind_udp(addr.listen_addr()?)?;
+        socket.set_nonblocking(false)?;
+        let seed = snmp_manager::seed()?;
         Ok(TrapReceiver {
             socket,
             receiver: Receiver::new(config, seed),

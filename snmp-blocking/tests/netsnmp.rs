@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use snmp_blocking::session::Error as SessionError;
 use snmp_blocking::{
-    AuthProtocol, Error, ErrorStatus, GenericTrap, Manager, Oid, PollTarget, Poller, PrivProtocol,
+    AuthProtocol, Client, Error, ErrorStatus, GenericTrap, Manager, Oid, PollTarget, PrivProtocol,
     SessionConfig, TrapReceiver, UsmUser, Value, VarBind, Version,
 };
 use snmp_testkit::adapter_tests::{
@@ -503,13 +503,13 @@ fn poll_many_over_one_socket_and_v3_targets_discovered_once() {
         PollTarget::new(v3cfg),
         PollTarget::new(quiet),
     ];
-    let mut poller = Poller::new().unwrap();
+    let client = Client::with_defaults().unwrap();
     for round in 0..2 {
         let oids: Vec<Oid> = vec![
             SYS_DESCR_OID.parse().unwrap(),
             "1.3.6.1.2.1.1.99.0".parse().unwrap(),
         ];
-        let mut results: Vec<_> = poller.poll_many(&targets, oids, 2).collect();
+        let mut results: Vec<_> = client.poll_many(targets.clone(), oids, 2).collect();
         results.sort_by_key(|r| (r.index, r.oid.clone()));
         assert_eq!(results.len(), 6, "round {round}");
         for r in &results {
@@ -523,10 +523,11 @@ fn poll_many_over_one_socket_and_v3_targets_discovered_once() {
             }
         }
     }
-    // Through a manager's own poller too.
+    // Through a manager's own client too (its socket is connected to the agent; the poll's
+    // targets go over the client's unconnected socket).
     let m = v2c(&agent, "public");
     let n = m
-        .poll_many(&targets[..2], ["sysName.0"], 10)
+        .poll_names(targets[..2].to_vec(), ["sysName.0"], 10)
         .unwrap()
         .count();
     assert_eq!(n, 2);

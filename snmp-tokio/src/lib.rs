@@ -51,10 +51,6 @@ impl Runtime for Tokio {
     fn spawn(&self, future: Pin<Box<dyn Future<Output = ()> + Send>>) {
         tokio::spawn(future);
     }
-
-    fn drive_inline(&self) -> bool {
-        true
-    }
 }
 
 impl AsyncUdpSocket for TokioUdp {

@@ -16,7 +16,7 @@ use snmp_usm::UsmError;
 ///
 /// ```
 /// use std::time::Duration;
-/// use snmp_tokio::{session, Error, ErrorStatus};
+/// use snmp_manager::{session, Error, ErrorStatus};
 /// let timeout = session::Error::Timeout { attempts: 4, waited: Duration::from_secs(20) };
 /// let e = Error::operation_failed("192.0.2.1:161".parse().unwrap(), timeout.clone());
 /// assert_eq!(e.to_string(), "no response from 192.0.2.1:161 after 4 attempts in 20 s");

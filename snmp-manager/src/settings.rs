@@ -1,8 +1,5 @@
-//! A manager's settings without its runtime: what the async [`ManagerBuilder`] and the
-//! blocking crate's builder both describe, checked and turned into a [`TargetConfig`] in one
-//! place.
-//!
-//! [`ManagerBuilder`]: crate::ManagerBuilder
+//! A manager's settings without its runtime: what the async and the blocking builders both
+//! describe, checked and turned into a [`TargetConfig`] in one place.
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -21,7 +18,7 @@ use crate::error::Error;
 /// examples) have the same names. Pass phrases are wiped from memory on drop.
 ///
 /// ```
-/// use snmp_async::settings::Settings;
+/// use snmp_manager::settings::Settings;
 /// let s = Settings::new("127.0.0.1:1161").community("private").retries(1);
 /// let cfg = s.target_config().unwrap();
 /// assert_eq!(cfg.addr.port(), 1161);

@@ -5,9 +5,11 @@ use std::sync::Arc;
 
 use snmp_codec::{Oid, Value};
 use snmp_mib::{IndexError, IndexValue, Kind, Mib};
+
+use crate::error::Error;
 use snmp_session::TableRow;
 
-/// A table fetched with its MIB: [`Manager::table`](crate::Manager::table).
+/// A table fetched with its MIB (a Manager's `table`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Table {
     /// The entry (row) OID.
@@ -113,21 +115,25 @@ impl Table {
     /// [`Table::decode`].
     ///
     /// ```
-    /// use snmp_tokio::{Mib, Table};
+    /// use snmp_manager::{Mib, Table};
     /// let mib = Mib::standard();
     /// let table = mib.resolve("IF-MIB::ifTable").unwrap();
     /// assert_eq!(Table::entry_of(&mib, &table).to_string(), "1.3.6.1.2.1.2.2.1");
     /// ```
     pub fn entry_of(mib: &Mib, oid: &Oid) -> Oid {
-        entry_of(mib, oid)
+        match mib.node_by_oid(oid.arcs()).and_then(|n| n.row()) {
+            Some(row) => row.oid(),
+            None => oid.clone(),
+        }
     }
 }
 
-/// The entry OID of a table, row or column name's node (`ifTable`, `ifEntry` or `ifDescr`
-/// all give ifEntry); the OID itself when no MIB knows it.
-pub(crate) fn entry_of(mib: &Mib, oid: &Oid) -> Oid {
-    match mib.node_by_oid(oid.arcs()).and_then(|n| n.row()) {
-        Some(row) => row.oid(),
-        None => oid.clone(),
-    }
+/// A table's rows, or the error that ended the fetch with the rows received before it.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{error} (after {} rows)", rows.len())]
+pub struct TableError {
+    /// What went wrong.
+    pub error: Error,
+    /// The rows received before.
+    pub rows: Vec<TableRow>,
 }

@@ -1,0 +1,122 @@
+//! Addresses: host text to a socket address, where a receiver listens, and the one way both
+//! faces bind a UDP socket.
+
+use std::io;
+use std::net::{SocketAddr, ToSocketAddrs};
+
+use crate::error::Error;
+
+/// An address literal (`10.0.0.1`, `10.0.0.1:161`, `[::1]:161`, `::1`), with `port` as the
+/// default port; `None` for a name (which [`resolve`] looks up).
+///
+/// ```
+/// assert_eq!(snmp_manager::literal("[::1]", 161), Some("[::1]:161".parse().unwrap()));
+/// assert_eq!(snmp_manager::literal("10.0.0.1:1161", 161), Some("10.0.0.1:1161".parse().unwrap()));
+/// assert_eq!(snmp_manager::literal("router.example", 161), None);
+/// ```
+pub fn literal(host: &str, port: u16) -> Option<SocketAddr> {
+    if let Ok(addr) = host.parse::<SocketAddr>() {
+        return Some(addr);
+    }
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    bare.parse::<std::net::IpAddr>()
+        .ok()
+        .map(|ip| SocketAddr::new(ip, port))
+}
+
+/// Resolves `host` (a name, an IPv4 or IPv6 literal, optionally with a port: `host:port`,
+/// `[::1]:port`) with `port` as the default port. Blocks while a name is looked up; the async
+/// face resolves names on a helper thread (`resolve_async`).
+///
+/// ```
+/// let addr = snmp_manager::resolve("[::1]", 161).unwrap();
+/// assert_eq!(addr.port(), 161);
+/// assert!(snmp_manager::resolve("nosuchhost.invalid", 161).is_err());
+/// ```
+pub fn resolve(host: &str, port: u16) -> Result<SocketAddr, Error> {
+    if let Some(addr) = literal(host, port) {
+        return Ok(addr);
+    }
+    let with_port = if host.contains(':') {
+        host.to_owned()
+    } else {
+        format!("{host}:{port}")
+    };
+    with_port
+        .to_socket_addrs()
+        .ok()
+        .and_then(|mut a| a.next())
+        .ok_or_else(|| Error::Resolve(host.to_owned()))
+}
+
+/// Receive buffer asked of the kernel for every socket: room for a burst of answers to
+/// thousands of requests (best effort: the kernel may cap it).
+pub const RECV_BUFFER: usize = 4 << 20;
+
+/// Binds a non-blocking UDP socket with a [`RECV_BUFFER`] receive buffer (IPv6 sockets are
+/// IPv6-only): what every socket of both faces (managers and trap receivers) is made with.
+///
+/// ```
+/// let s = snmp_manager::bind_udp("127.0.0.1:0".parse().unwrap()).unwrap();
+/// assert!(s.local_addr().unwrap().port() > 0);
+/// ```
+pub fn bind_udp(addr: SocketAddr) -> io::Result<std::net::UdpSocket> {
+    let domain = socket2::Domain::for_address(addr);
+    let socket = socket2::Socket::new(domain, socket2::Type::DGRAM, Some(socket2::Protocol::UDP))?;
+    if addr.is_ipv6() {
+        socket.set_only_v6(true)?;
+    }
+    let _ = socket.set_recv_buffer_size(RECV_BUFFER);
+    socket.set_nonblocking(true)?;
+    socket.bind(&addr.into())?;
+    Ok(socket.into())
+}
+
+/// A seed for a session or receiver (request-ids, msgIDs, salts derive from it), from the
+/// operating system's generator.
+///
+/// ```
+/// assert_ne!(snmp_manager::seed().unwrap(), snmp_manager::seed().unwrap());
+/// ```
+pub fn seed() -> Result<[u8; 32], Error> {
+    let mut seed = [0u8; 32];
+    getrandom::fill(&mut seed).map_err(|e| io::Error::other(e.to_string()))?;
+    Ok(seed)
+}
+
+/// Where a trap receiver listens: a `SocketAddr`, or text as people write it
+/// (`"0.0.0.0:162"`, `"[::]:1162"`, `"localhost:1162"`; port 162 when none is given).
+///
+/// ```
+/// use snmp_manager::ListenAddr;
+/// assert_eq!("127.0.0.1:1162".listen_addr().unwrap().port(), 1162);
+/// assert_eq!("127.0.0.1".listen_addr().unwrap().port(), 162);
+/// ```
+pub trait ListenAddr {
+    /// The address.
+    fn listen_addr(self) -> Result<SocketAddr, Error>;
+}
+
+impl ListenAddr for SocketAddr {
+    fn listen_addr(self) -> Result<SocketAddr, Error> {
+        Ok(self)
+    }
+}
+
+impl ListenAddr for &str {
+    fn listen_addr(self) -> Result<SocketAddr, Error> {
+        resolve(self, 162)
+    }
+}
+
+impl ListenAddr for &String {
+    fn listen_addr(self) -> Result<SocketAddr, Error> {
+        resolve(self, 162)
+    }
+}
+
+impl ListenAddr for String {
+    fn listen_addr(self) -> Result<SocketAddr, Error> {
+        resolve(&self, 162)
+    }
+}
