@@ -285,6 +285,11 @@ impl<R: Runtime> Core<R> {
         )
     }
 
+    /// The local address of the socket towards `agent` (binding it if need be).
+    pub(crate) fn local_addr(&mut self, agent: SocketAddr) -> io::Result<SocketAddr> {
+        self.socket_for(agent)?.local_addr()
+    }
+
     /// Adds a target, binding the socket of its family now (so that answers can be
     /// received).
     pub(crate) fn add_target(&mut self, config: TargetConfig) -> Result<TargetId, Error> {
@@ -492,9 +497,14 @@ impl<R: Runtime> Core<R> {
                 }
                 work = true;
             }
-            // The drain contract: transmits, events, next deadline.
+            // The drain contract: transmits, events, next deadline. While datagrams wait for
+            // the socket, no event is handed out: a trap is done, and its caller may exit,
+            // only once its datagram has left (a new socket's first send can wait for its
+            // readiness).
             let sent_all = self.flush_transmits(cx, now);
-            work |= self.drain_events();
+            if sent_all {
+                work |= self.drain_events();
+            }
             // One timer at a time, re-armed only for an earlier deadline: a later deadline
             // (every new request's) keeps the armed timer, which then fires early once and is
             // armed again. No timer is made and dropped per request.

@@ -327,6 +327,10 @@ impl<R: Runtime> Manager<R> {
         }
     }
 
+    fn local_addr_of(&self) -> Result<std::net::SocketAddr, Error> {
+        Ok(self.client.shared.lock().local_addr(self.agent.addr())?)
+    }
+
     fn forget(&self) {
         self.client
             .shared

@@ -129,26 +129,8 @@ impl Manager {
         Manager { client, agent }
     }
 
-    /// The local address requests to this agent leave from.
-    ///
-    /// ```no_run
-    /// # fn f(m: snmp_blocking::Manager) -> Result<(), snmp_blocking::Error> {
-    /// println!("from {}", m.local_addr()?);
-    /// # Ok(()) }
-    /// ```
-    pub fn local_addr(&self) -> Result<std::net::SocketAddr, Error> {
+    fn local_addr_of(&self) -> Result<std::net::SocketAddr, Error> {
         Ok(self.client.engine().local_addr(self.agent.addr())?)
-    }
-
-    /// The session's counters (see [`Client::counters`]).
-    ///
-    /// ```no_run
-    /// # fn f(m: snmp_blocking::Manager) {
-    /// println!("{} timeouts", m.counters().timeouts);
-    /// # }
-    /// ```
-    pub fn counters(&self) -> snmp_session::Counters {
-        self.client.counters()
     }
 
     /// Starts `request` and runs the engine until it ends; its outcome.

@@ -14,9 +14,11 @@
 ///   waits for its outcome, applies the call's `Finish`;
 /// - `run_table(&self, Request) -> Result<Vec<TableRow>, TableError>` (likewise);
 /// - `start_walk(&self, Result<Request, Error>) -> Walk`;
-/// - `forget(&self)`: removes the target from the client's session.
+/// - `forget(&self)`: removes the target from the client's session;
+/// - `local_addr_of(&self) -> Result<SocketAddr, Error>`: the local address towards the agent.
 ///
-/// And on its `Client`: `poll_many(targets, oids, concurrency) -> PollMany`.
+/// And on its `Client`: `poll_many(targets, oids, concurrency) -> PollMany` and
+/// `counters()`.
 #[macro_export]
 macro_rules! manager_methods {
     (
@@ -119,6 +121,29 @@ macro_rules! manager_methods {
         /// ```
         pub fn addr(&self) -> std::net::SocketAddr {
             self.agent.addr()
+        }
+
+        /// The local address requests to this agent leave from.
+        ///
+        /// ```no_run
+        #[doc = concat!("# fn f(m: ", $krate, "::Manager) -> Result<(), ", $krate, "::Error> {")]
+        /// println!("from {}", m.local_addr()?);
+        /// # Ok(()) }
+        /// ```
+        pub fn local_addr(&self) -> Result<std::net::SocketAddr, $crate::Error> {
+            self.local_addr_of()
+        }
+
+        /// The client's session counters (datagrams dropped and why, retransmits, timeouts,
+        /// discoveries).
+        ///
+        /// ```no_run
+        #[doc = concat!("# fn f(m: ", $krate, "::Manager) {")]
+        /// println!("{} timeouts", m.counters().timeouts);
+        /// # }
+        /// ```
+        pub fn counters(&self) -> $crate::session::Counters {
+            self.client.counters()
         }
 
         /// A handle to the same agent whose calls wait `timeout` per attempt (over the

@@ -7,6 +7,7 @@
 
 pub mod adapter_tests;
 pub mod memory;
+mod suite;
 
 pub use snmp_sim::{Agent as FakeAgent, Faults};
 

@@ -55,6 +55,8 @@ pub struct Stats {
     pub agent_requests: u64,
     /// Datagrams lost on the way (both directions).
     pub lost: u64,
+    /// Datagrams delivered twice.
+    pub duplicated: u64,
     /// Timer futures the runtime made.
     pub timers_made: u64,
     /// Sizes of the batches sent with `poll_send_batch`.
@@ -69,6 +71,11 @@ struct Net {
     base: Instant,
     rng: u64,
     loss: f64,
+    /// Share of datagrams delivered twice.
+    duplicate: f64,
+    /// Up to this much extra latency per datagram, drawn at random: datagrams overtake
+    /// each other.
+    jitter: Duration,
     latency: Duration,
     wire: BTreeMap<(Duration, u64), Packet>,
     seq: u64,
@@ -96,8 +103,27 @@ impl Net {
             self.stats.lost += 1;
             return;
         }
+        if self.chance(self.duplicate) {
+            self.stats.duplicated += 1;
+            self.send_one(from, to, data.clone());
+        }
+        self.send_one(from, to, data);
+    }
+
+    fn send_one(&mut self, from: SocketAddr, to: SocketAddr, data: Vec<u8>) {
         self.seq += 1;
-        let at = self.now + self.latency;
+        let jitter = if self.jitter.is_zero() {
+            Duration::ZERO
+        } else {
+            // A share of the jitter, in microseconds, from the same seeded generator.
+            let steps = 64u32;
+            let mut n = 0;
+            while n < steps && self.chance(0.5) {
+                n += 1;
+            }
+            self.jitter * n / steps
+        };
+        let at = self.now + self.latency + jitter;
         self.wire
             .insert((at, self.seq), Packet { at, from, to, data });
     }
@@ -200,6 +226,8 @@ impl MemoryRuntime {
                     base: Instant::now(),
                     rng: seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1,
                     loss: 0.0,
+                    duplicate: 0.0,
+                    jitter: Duration::ZERO,
                     latency: Duration::from_millis(1),
                     wire: BTreeMap::new(),
                     seq: 0,
@@ -223,6 +251,17 @@ impl MemoryRuntime {
     /// Loses this share of datagrams (each direction, independently).
     pub fn set_loss(&self, loss: f64) {
         self.net().loss = loss;
+    }
+
+    /// Delivers this share of datagrams twice.
+    pub fn set_duplication(&self, share: f64) {
+        self.net().duplicate = share;
+    }
+
+    /// Adds up to `jitter` of random latency to each datagram, so that datagrams overtake
+    /// each other (reordering).
+    pub fn set_jitter(&self, jitter: Duration) {
+        self.net().jitter = jitter;
     }
 
     /// One-way latency of every datagram.
@@ -441,5 +480,128 @@ impl AsyncUdpSocket for MemorySocket {
 
     fn local_addr(&self) -> io::Result<SocketAddr> {
         Ok(self.local)
+    }
+}
+
+/// The blocking client's [`snmp_blocking::Io`] on this runtime's network, under its
+/// simulated clock: a wait for a datagram moves the clock to the next delivery (agents answer
+/// as they are reached) or to the deadline. The blocking engine then runs the same
+/// deterministic fault tests as the session and the async driver.
+///
+/// ```
+/// use snmp_testkit::memory::MemoryRuntime;
+/// let rt = MemoryRuntime::new(3);
+/// let agent = rt.add_agent("127.0.0.1:161".parse().unwrap(), snmp_testkit::FakeAgent::synthetic_device(2));
+/// let client = snmp_blocking::Client::with_io(Default::default(), Box::new(rt.blocking_io())).unwrap();
+/// let m = client.add_target(snmp_blocking::TargetConfig::v2c(agent, "public")).unwrap();
+/// assert_eq!(m.get("1.3.6.1.2.1.1.5.0").unwrap(), snmp_blocking::Value::from("fake"));
+/// ```
+pub struct MemoryIo {
+    rt: MemoryRuntime,
+    v4: Option<SocketAddr>,
+    v6: Option<SocketAddr>,
+}
+
+impl std::fmt::Debug for MemoryIo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MemoryIo")
+            .field("v4", &self.v4)
+            .field("v6", &self.v6)
+            .finish()
+    }
+}
+
+impl MemoryRuntime {
+    /// I/O for a blocking client on this network (see [`MemoryIo`]).
+    pub fn blocking_io(&self) -> MemoryIo {
+        MemoryIo {
+            rt: self.clone(),
+            v4: None,
+            v6: None,
+        }
+    }
+}
+
+impl MemoryIo {
+    fn local(&mut self, agent: SocketAddr) -> io::Result<SocketAddr> {
+        let slot = if agent.is_ipv4() {
+            &mut self.v4
+        } else {
+            &mut self.v6
+        };
+        if let Some(a) = slot {
+            return Ok(*a);
+        }
+        let any = if agent.is_ipv4() {
+            SocketAddr::from(([0, 0, 0, 0], 0))
+        } else {
+            SocketAddr::from(([0u16; 8], 0))
+        };
+        let socket = self.rt.bind(any)?;
+        let local = socket.local;
+        // The endpoint stays for the I/O's life (the socket's drop would remove it).
+        std::mem::forget(socket);
+        *slot = Some(local);
+        Ok(local)
+    }
+}
+
+impl Drop for MemoryIo {
+    fn drop(&mut self) {
+        let mut net = self.rt.net();
+        for a in [self.v4, self.v6].into_iter().flatten() {
+            net.endpoints.remove(&a);
+        }
+    }
+}
+
+impl snmp_blocking::Io for MemoryIo {
+    fn prepare(&mut self, agent: SocketAddr) -> io::Result<()> {
+        self.local(agent).map(|_| ())
+    }
+
+    fn send(&mut self, to: SocketAddr, data: &[u8]) -> io::Result<()> {
+        let from = self.local(to)?;
+        self.rt.net().put(from, to, data.to_vec());
+        Ok(())
+    }
+
+    fn recv(
+        &mut self,
+        buf: &mut [u8],
+        deadline: snmp_blocking::session::Instant,
+    ) -> io::Result<Option<(usize, SocketAddr)>> {
+        let deadline = Duration::from_micros(deadline.as_micros());
+        let mine: Vec<SocketAddr> = [self.v4, self.v6].into_iter().flatten().collect();
+        let mut net = self.rt.net();
+        // Bounded: every round delivers something or moves the clock forward.
+        for _ in 0..MAX_ROUNDS {
+            net.deliver_due();
+            for a in &mine {
+                if let Some((from, data)) =
+                    net.endpoints.get_mut(a).and_then(|e| e.inbox.pop_front())
+                {
+                    let n = data.len().min(buf.len());
+                    buf[..n].copy_from_slice(&data[..n]);
+                    return Ok(Some((n, from)));
+                }
+            }
+            match net.next_event() {
+                Some(at) if at <= deadline => net.now = at.max(net.now),
+                _ => {
+                    net.now = deadline.max(net.now);
+                    return Ok(None);
+                }
+            }
+        }
+        Err(io::Error::other("livelock on the in-memory network"))
+    }
+
+    fn now(&self) -> snmp_blocking::session::Instant {
+        snmp_blocking::session::Instant::from_micros(self.rt.net().now.as_micros() as u64)
+    }
+
+    fn local_addr(&mut self, agent: SocketAddr) -> io::Result<SocketAddr> {
+        self.local(agent)
     }
 }
