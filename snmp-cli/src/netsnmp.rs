@@ -4,10 +4,9 @@
 
 use snmp_tokio::codec::ErrorStatus;
 use snmp_tokio::session::{Error as OpError, ReportKind};
-use snmp_tokio::{Error, Oid};
+use snmp_tokio::Error;
 
-use crate::names::Names;
-use crate::Failure;
+use crate::failure::Failure;
 
 /// The Net-SNMP tool a command stands in for: its name and the small differences in the
 /// texts of each (`Timeout: ...` ends with a period in some, `Error in packet` in others).
@@ -124,13 +123,12 @@ fn report_text(kind: &ReportKind) -> String {
 }
 
 /// Prints an error-status answer as the tool does (`Error in packet`, `Reason:`, `Failed
-/// object:`) and gives the exit code, 2.
+/// object:` with the failed OID as the caller names it) and gives the exit code, 2.
 pub(crate) fn packet_error(
     tool: Tool,
-    names: &Names,
     status: ErrorStatus,
     index: u32,
-    oid: Option<&Oid>,
+    failed: Option<String>,
 ) -> Failure {
     let mut text = format!(
         "Error in packet{}\nReason: {}\n",
@@ -139,8 +137,8 @@ pub(crate) fn packet_error(
     );
     if index != 0 {
         text.push_str("Failed object: ");
-        if let Some(oid) = oid {
-            text.push_str(&names.oid(oid));
+        if let Some(name) = failed {
+            text.push_str(&name);
             text.push('\n');
         }
         text.push('\n');

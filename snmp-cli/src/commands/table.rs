@@ -3,8 +3,10 @@
 use snmp_mib::{Access, Kind};
 use snmp_tokio::{Oid, TableRow};
 
+use crate::failure::Failure;
 use crate::names::{Names, Out};
-use crate::{Agent, Failure, WalkFlags};
+use crate::netsnmp::Tool;
+use crate::options::{Agent, WalkFlags};
 
 /// snmptable's `-C` letters that shape the output.
 #[derive(Default)]
@@ -78,7 +80,7 @@ pub(crate) async fn run(
     columns: &[u32],
     flags: &WalkFlags,
 ) -> Result<(), Failure> {
-    agent.check_app(crate::Tool::Table)?;
+    agent.check_app(Tool::Table)?;
     let layout = Layout::parse(&agent.app)?;
     let names = agent.names.load()?;
     let oid = names.resolve(table)?;
@@ -123,7 +125,7 @@ pub(crate) async fn run(
         out.flush();
         return Ok(());
     }
-    let m = agent.manager(crate::Tool::Table).await?;
+    let m = agent.manager(Tool::Table).await?;
     let options = snmp_tokio::WalkOptions::default()
         .with_repetitions(flags.repetitions())
         .with_parallel(flags.parallel);

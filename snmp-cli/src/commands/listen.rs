@@ -11,7 +11,14 @@ use std::time::SystemTime;
 use snmp_tokio::codec::GenericTrap;
 use snmp_tokio::{Notification, Value};
 
-use crate::names::Names;
+use std::time::Duration;
+
+use snmp_tokio::{StreamExt, Tokio, TrapReceiver};
+
+use crate::failure::Failure;
+use crate::names::{MibOpts, Names, Out};
+use crate::netsnmp;
+use crate::options::{engine_id_arg, parse_user, ListenAuth};
 
 /// Host names for addresses, from `/etc/hosts` (snmptrapd asks the resolver; we read the
 /// file only, so a listener never waits on DNS).
@@ -143,6 +150,90 @@ pub(crate) fn format(
             varbinds.join("\t")
         ),
     }
+}
+
+/// `snmp listen`: receive notifications as snmptrapd does, printed as it prints them; drop
+/// counters to stderr when they change.
+pub(crate) async fn listen(
+    addr: &str,
+    auth: &ListenAuth,
+    v3_users: &[String],
+    names: &MibOpts,
+) -> Result<(), Failure> {
+    let names = names.load()?;
+    let addr = snmp_tokio::resolve(&netsnmp::host(addr)?, 162)?;
+    let mut config = snmp_tokio::ReceiverConfig::default();
+    config.communities = auth
+        .communities
+        .iter()
+        .map(|c| snmp_tokio::codec::Bytes::copy_from_slice(c.as_bytes()))
+        .collect();
+    let mut rx = TrapReceiver::bind::<Tokio>(addr, config).await?;
+    if let Some(user) = auth.user()? {
+        rx.add_user(user);
+    }
+    for spec in v3_users {
+        rx.add_user(parse_user(spec)?);
+    }
+    let only_engine = auth
+        .engine_id
+        .as_deref()
+        .map(|e| engine_id_arg(e, 'e'))
+        .transpose()?;
+    eprintln!("listening on {}", rx.local_addr());
+    let local = rx.local_addr();
+    let hosts = Hosts::read();
+    let mut reported = snmp_tokio::ReceiverCounters::default();
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    let mut out = Out::new();
+    loop {
+        tokio::select! {
+            n = rx.next() => {
+                let Some(n) = n else { break };
+                let from_other_engine = match (&only_engine, &n.v3) {
+                    (Some(id), Some(v3)) => {
+                        n.pdu_type == snmp_tokio::codec::PduType::SnmpV2Trap
+                            && v3.engine_id.as_ref() != id.as_slice()
+                    }
+                    _ => false,
+                };
+                if from_other_engine {
+                    continue;
+                }
+                let text = format(&names, &hosts, &n, local, std::time::SystemTime::now());
+                if !out.line(&text) {
+                    break;
+                }
+                out.flush();
+            }
+            _ = tick.tick() => {
+                // What was dropped, once a second when it changed.
+                let c = rx.counters();
+                if drops(&c) != drops(&reported) {
+                    eprintln!(
+                        "snmp listen: dropped malformed {}, filtered {}, queue full {}, \
+                         security {}",
+                        c.dropped_malformed,
+                        c.dropped_filtered,
+                        c.dropped_queue_full,
+                        c.dropped_security
+                    );
+                    reported = c;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The drop counters of a receiver.
+fn drops(c: &snmp_tokio::ReceiverCounters) -> [u64; 4] {
+    [
+        c.dropped_malformed,
+        c.dropped_filtered,
+        c.dropped_queue_full,
+        c.dropped_security,
+    ]
 }
 
 #[cfg(test)]

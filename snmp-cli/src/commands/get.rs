@@ -1,0 +1,98 @@
+//! `snmp get`, `snmp getnext` and `snmp bulkget` (snmpget, snmpgetnext, snmpbulkget).
+
+use snmp_tokio::session::Error as OpError;
+use snmp_tokio::{Error, Oid, VarBind};
+
+use super::request_failed;
+use crate::failure::Failure;
+use crate::names::{Names, Out};
+use crate::netsnmp::Tool;
+use crate::options::Agent;
+use crate::output::print_varbind;
+
+/// `snmp get`.
+pub(crate) async fn get(agent: &Agent, oids: &[String]) -> Result<(), Failure> {
+    let names = agent.names.load()?;
+    let oids = names.resolve_all(oids)?;
+    let m = agent.manager(Tool::Get).await?;
+    fixing(Tool::Get, agent, &names, oids, |o| m.get_varbinds(o)).await
+}
+
+/// `snmp getnext`.
+pub(crate) async fn getnext(agent: &Agent, oids: &[String]) -> Result<(), Failure> {
+    let names = agent.names.load()?;
+    let oids = names.resolve_all(oids)?;
+    let m = agent.manager(Tool::GetNext).await?;
+    fixing(Tool::GetNext, agent, &names, oids, |o| {
+        m.get_next_varbinds(o)
+    })
+    .await
+}
+
+/// `snmp bulkget`: -Cn<N> non-repeaters (default 0), -Cr<N> max-repetitions (default 10).
+pub(crate) async fn bulkget(agent: &Agent, oids: &[String]) -> Result<(), Failure> {
+    let names = agent.names.load()?;
+    let oids = names.resolve_all(oids)?;
+    let m = agent.manager(Tool::BulkGet).await?;
+    let n = agent.app_number('n').unwrap_or(0);
+    let r = agent.app_number('r').unwrap_or(10);
+    let mut out = Out::new();
+    let vbs = m
+        .get_bulk(oids, n, r)
+        .await
+        .map_err(|e| request_failed(Tool::BulkGet, &names, e))?;
+    for (o, v) in vbs {
+        print_varbind(&mut out, &names, &VarBind::new(o, v), agent.json);
+    }
+    Ok(())
+}
+
+/// A request whose error-status answer Net-SNMP's tools "fix": print the error, drop the
+/// varbind it names and ask again for the rest (unless `-Cf`), exit 2 in the end.
+pub(crate) async fn fixing<F, Fut>(
+    tool: Tool,
+    agent: &Agent,
+    names: &Names,
+    mut oids: Vec<Oid>,
+    ask: F,
+) -> Result<(), Failure>
+where
+    F: Fn(Vec<Oid>) -> Fut,
+    Fut: std::future::Future<Output = Result<Vec<VarBind>, Error>>,
+{
+    let fix = !agent.app_has('f');
+    let mut out = Out::new();
+    let mut code = 0;
+    loop {
+        match ask(oids.clone()).await {
+            Ok(vbs) => {
+                for vb in &vbs {
+                    print_varbind(&mut out, names, vb, agent.json);
+                }
+                break;
+            }
+            Err(e) => {
+                out.flush();
+                let at = match e.operation() {
+                    Some(OpError::Status { index, .. }) => *index as usize,
+                    _ => return Err(e.into()),
+                };
+                // Printed as Net-SNMP prints it; the exit code is 2 in the end.
+                drop(request_failed(tool, names, e));
+                code = 2;
+                if !fix || at == 0 || at > oids.len() {
+                    break;
+                }
+                oids.remove(at - 1);
+                if oids.is_empty() {
+                    break;
+                }
+            }
+        }
+    }
+    out.flush();
+    match code {
+        0 => Ok(()),
+        c => Err(Failure::Exit(c)),
+    }
+}

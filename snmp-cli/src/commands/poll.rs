@@ -1,0 +1,106 @@
+//! `snmp poll`: GET the same OIDs from many agents over one socket.
+
+use snmp_tokio::session::Error as OpError;
+use snmp_tokio::{Client, Error, PollTarget, StreamExt};
+
+use crate::failure::Failure;
+use crate::names::Out;
+use crate::netsnmp::{self, Tool};
+use crate::options::Agent;
+use crate::output::json_varbind;
+
+/// `snmp poll`: the agents are `host,host,...` or `@FILE` (one a line, `#` comments), each
+/// with the options given; one result line per agent and OID, exit 1 if any failed.
+pub(crate) async fn poll(
+    agent: &Agent,
+    oids: &[String],
+    concurrency: usize,
+) -> Result<(), Failure> {
+    let hosts: Vec<String> = match agent.host.strip_prefix('@') {
+        Some(file) => std::fs::read_to_string(file)?
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .map(str::to_owned)
+            .collect(),
+        None => agent.host.split(',').map(str::to_owned).collect(),
+    };
+    let names = agent.names.load()?;
+    let oids = names.resolve_all(oids)?;
+    agent.check_app(Tool::Get)?;
+    let client = Client::with_defaults()?;
+    let mut out = Out::new();
+    let mut failed = false;
+    // One host that does not resolve (or has bad options) fails only itself.
+    let mut targets = Vec::new();
+    for h in hosts {
+        let one = Agent {
+            host: h.clone(),
+            ..agent.clone()
+        };
+        let cfg = one
+            .builder(Tool::Get)
+            .and_then(|b| b.target_config().map_err(Failure::from));
+        match cfg {
+            Ok(cfg) => targets.push(PollTarget::new(cfg)),
+            Err(e) => {
+                failed = true;
+                let text = match &e {
+                    Failure::Snmp(e) => netsnmp::error_text(Tool::Get, &h, e),
+                    other => other.to_string(),
+                };
+                let line = if agent.json {
+                    serde_json::json!({ "host": h, "error": text }).to_string()
+                } else {
+                    format!("{h}: {text}")
+                };
+                out.line(&line);
+            }
+        }
+    }
+    let mut results = client.poll_many(targets, oids, concurrency);
+    while let Some(r) = results.next().await {
+        let host = r.target.to_string();
+        let line = match (&r.result, agent.json) {
+            (Ok(v), false) => format!("{host} {}", names.line(&r.oid, v)),
+            (Err(e), false) => {
+                failed = true;
+                format!("{host} {}: {}", names.oid(&r.oid), poll_error(&host, e))
+            }
+            (Ok(v), true) => {
+                let mut m = serde_json::Map::new();
+                m.insert("host".into(), serde_json::json!(host));
+                m.extend(json_varbind(&names, &r.oid, v));
+                serde_json::Value::Object(m).to_string()
+            }
+            (Err(e), true) => {
+                failed = true;
+                serde_json::json!({
+                    "host": host,
+                    "oid": format!("{:#}", r.oid),
+                    "name": names.oid(&r.oid),
+                    "error": poll_error(&host, e),
+                })
+                .to_string()
+            }
+        };
+        if !out.line(&line) {
+            break;
+        }
+    }
+    out.flush();
+    if failed {
+        return Err(Failure::Exit(1));
+    }
+    Ok(())
+}
+
+/// A poll result's error, in Net-SNMP's words where it has them.
+fn poll_error(host: &str, e: &Error) -> String {
+    match e.operation() {
+        Some(OpError::Status { status, .. }) => netsnmp::status_text(*status),
+        _ => netsnmp::error_text(Tool::Get, host, e)
+            .trim_end_matches('.')
+            .to_owned(),
+    }
+}

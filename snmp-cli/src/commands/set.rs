@@ -1,0 +1,27 @@
+//! `snmp set` (snmpset).
+
+use super::request_failed;
+use crate::failure::Failure;
+use crate::names::Out;
+use crate::netsnmp::Tool;
+use crate::options::Agent;
+use crate::output::print_varbind;
+use crate::triples::{self, TripleFor};
+
+/// `snmp set`: OID TYPE VALUE triples, as snmpset takes them; -Cq prints nothing.
+pub(crate) async fn set(agent: &Agent, triples: &[String]) -> Result<(), Failure> {
+    let names = agent.names.load()?;
+    let vbs = triples::parse_triples(&names, triples, TripleFor::Set)?;
+    let m = agent.manager(Tool::Set).await?;
+    let mut out = Out::new();
+    let vbs = m
+        .set_many(vbs.into_iter().map(|vb| (vb.oid, vb.value)))
+        .await
+        .map_err(|e| request_failed(Tool::Set, &names, e))?;
+    if !agent.app_has('q') {
+        for vb in &vbs {
+            print_varbind(&mut out, &names, vb, agent.json);
+        }
+    }
+    Ok(())
+}
