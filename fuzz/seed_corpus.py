@@ -50,10 +50,19 @@ if mibs.is_dir():
         mib_seeds.add(text)
         mib_seeds.add(text[: len(text) // 2])
 
+# The DISPLAY-HINT target: the hints of the standard set's conventions over some octets
+# (first byte: the hint's length).
+hint_seeds = set()
+for hint in ["1x:", "255a", "1d.1d.1d.1d", "2d-1d-1d,1d:1d:1d.1d,1a1d:1d", "1x", "*1x:",
+             "d-2", "x", "o", "b", "4d.4d", "1d.1d.1d.1d/1d", "2x:", "1a"]:
+    h = hint.encode()
+    hint_seeds.add(bytes([len(h)]) + h + bytes(range(0, 40, 3)))
+
 targets = args or ["decode_message"]
 for target in targets:
     out = root / "corpus" / target
     out.mkdir(parents=True, exist_ok=True)
-    for s in (mib_seeds if target.startswith("mib_") else seeds):
+    chosen = mib_seeds if target.startswith("mib_") else hint_seeds if target == "display_hint" else seeds
+    for s in chosen:
         (out / hashlib.sha1(s).hexdigest()).write_bytes(s)
 print(f"{len(seeds)} seeds for {', '.join(targets)}")

@@ -347,314 +347,384 @@ pub(crate) fn compile(
     requested: &[String],
     labels: &HashMap<String, String>,
 ) -> Vec<u8> {
-    let mut c = Compiler {
-        w: Writer::default(),
-        modules: HashMap::new(),
-        types: HashMap::new(),
-        interned: HashMap::new(),
-        keys: Vec::new(),
-    };
-    // Modules, in load order.
-    let mut mods: Vec<mib_rs::Module<'_>> = mib.modules().collect();
-    mods.sort_by(|a, b| a.name().cmp(b.name()));
-    for (i, m) in mods.iter().enumerate() {
-        c.modules.insert(m.id(), i as u32);
+    let mut p = Compilation::new(mib, requested);
+    p.write_modules(labels);
+    p.write_nodes();
+    p.write_names();
+    p.c.w.finish()
+}
+
+/// A compilation in progress: the set, its modules and nodes in the order they are written,
+/// and who names each node. `compile` runs its phases in order.
+struct Compilation<'m> {
+    mib: &'m mib_rs::Mib,
+    c: Compiler,
+    /// The modules, by name.
+    mods: Vec<mib_rs::Module<'m>>,
+    /// The nodes to write, in OID order, with the roots Net-SNMP always has.
+    nodes: Vec<Entry<'m>>,
+    /// Each real node's record number.
+    index: HashMap<mib_rs::raw::NodeId, u32>,
+    /// Who names each node: (load rank, module record) of the first module that loads it.
+    owner: Vec<Option<(usize, u32)>>,
+}
+
+impl<'m> Compilation<'m> {
+    /// Orders the modules and nodes, and finds who names each node.
+    fn new(mib: &'m mib_rs::Mib, requested: &[String]) -> Self {
+        let mut c = Compiler {
+            w: Writer::default(),
+            modules: HashMap::new(),
+            types: HashMap::new(),
+            interned: HashMap::new(),
+            keys: Vec::new(),
+        };
+        // Modules, by name.
+        let mut mods: Vec<mib_rs::Module<'m>> = mib.modules().collect();
+        mods.sort_by(|a, b| a.name().cmp(b.name()));
+        for (i, m) in mods.iter().enumerate() {
+            c.modules.insert(m.id(), i as u32);
+        }
+        let nodes = Self::entries(mib);
+        let index: HashMap<mib_rs::raw::NodeId, u32> = nodes
+            .iter()
+            .enumerate()
+            .filter_map(|(i, n)| Some((n.real()?.id(), i as u32)))
+            .collect();
+        // Who names a node defined by several modules: the first loaded.
+        let rank = load_order(mib, requested);
+        let mut owner: Vec<Option<(usize, u32)>> = vec![None; nodes.len()];
+        for m in &mods {
+            let r = rank.get(m.name()).copied().unwrap_or(usize::MAX);
+            let mi = c.modules[&m.id()];
+            for n in m.nodes() {
+                if let Some(&ni) = index.get(&n.id()) {
+                    let slot = &mut owner[ni as usize];
+                    if slot.is_none_or(|(best, _)| r < best) {
+                        *slot = Some((r, mi));
+                    }
+                }
+            }
+        }
+        Compilation {
+            mib,
+            c,
+            mods,
+            nodes,
+            index,
+            owner,
+        }
     }
-    // Nodes, in OID order (the root has no arcs and is left out).
-    let mut real: Vec<mib_rs::Node<'_>> = mib.nodes().filter(|n| !n.oid().is_empty()).collect();
-    real.sort_by(|a, b| a.oid().as_ref().cmp(b.oid().as_ref()));
-    real.dedup_by(|a, b| a.oid().as_ref() == b.oid().as_ref());
-    // Net-SNMP's tree always has the three roots; a set that does not define them gets them
-    // (with no module), so that `.0.0` prints as `ccitt.0` (or zeroDotZero) as there.
-    let mut nodes: Vec<Entry<'_>> = Vec::with_capacity(real.len() + 3);
-    let mut have = [false; 3];
-    for n in real {
-        let arcs = n.oid().as_ref();
+
+    /// The nodes in OID order (the root has no arcs and is left out), with the three roots
+    /// Net-SNMP's tree always has added where the set does not define them (so that `.0.0`
+    /// prints as `ccitt.0`, or zeroDotZero, as there).
+    fn entries(mib: &'m mib_rs::Mib) -> Vec<Entry<'m>> {
+        let mut real: Vec<mib_rs::Node<'m>> = mib.nodes().filter(|n| !n.oid().is_empty()).collect();
+        real.sort_by(|a, b| a.oid().as_ref().cmp(b.oid().as_ref()));
+        real.dedup_by(|a, b| a.oid().as_ref() == b.oid().as_ref());
+        let mut nodes: Vec<Entry<'m>> = Vec::with_capacity(real.len() + 3);
+        let mut have = [false; 3];
+        for n in real {
+            let arcs = n.oid().as_ref();
+            for (arc, name) in ROOTS {
+                let a = arc as usize;
+                if arcs[0] >= arc && !have[a] {
+                    have[a] = true;
+                    if arcs != [arc] {
+                        nodes.push(Entry::Root(name, ROOT_ARCS[a]));
+                    }
+                }
+            }
+            nodes.push(Entry::Real(n));
+        }
         for (arc, name) in ROOTS {
-            let a = arc as usize;
-            if arcs[0] >= arc && !have[a] {
-                have[a] = true;
-                if arcs != [arc] {
-                    nodes.push(Entry::Root(name, ROOT_ARCS[a]));
+            if !have[arc as usize] {
+                nodes.push(Entry::Root(name, ROOT_ARCS[arc as usize]));
+            }
+        }
+        nodes
+    }
+
+    /// The modules section.
+    fn write_modules(&mut self, labels: &HashMap<String, String>) {
+        let (mib, c) = (self.mib, &mut self.c);
+        for m in &self.mods {
+            let name = c.w.string(m.name());
+            let label = m.source_label().unwrap_or("");
+            let file =
+                c.w.string(labels.get(label).map(String::as_str).unwrap_or(label));
+            let identity = m
+                .oid()
+                .and_then(|o| mib.exact_node_by_oid(o))
+                .map(|n| node_of_in(&self.index, Some(n)))
+                .unwrap_or(NONE);
+            let r = Rec::default().s(name).u32(identity).u32(0).s(file);
+            c.w.sections[sec::MODULES].extend_from_slice(&r.0);
+        }
+    }
+
+    /// The description of each MODULE-IDENTITY, for its identity node.
+    fn identity_descriptions(&self) -> HashMap<u32, String> {
+        let (mib, mods, index) = (self.mib, &self.mods, &self.index);
+        // MODULE-IDENTITY descriptions belong to the module's identity node.
+        let mut identity_descr: HashMap<u32, String> = HashMap::new();
+        for m in mods {
+            for ident in m.identities() {
+                if let Some(&ni) = mib
+                    .exact_node_by_oid(ident.oid())
+                    .and_then(|n| index.get(&n.id()))
+                {
+                    identity_descr
+                        .entry(ni)
+                        .or_insert_with(|| ident.description().to_owned());
                 }
             }
         }
-        nodes.push(Entry::Real(n));
+
+        identity_descr
     }
-    for (arc, name) in ROOTS {
-        if !have[arc as usize] {
-            nodes.push(Entry::Root(name, ROOT_ARCS[arc as usize]));
-        }
-    }
-    let index: HashMap<mib_rs::raw::NodeId, u32> = nodes
-        .iter()
-        .enumerate()
-        .filter_map(|(i, n)| Some((n.real()?.id(), i as u32)))
-        .collect();
-    // Who names a node defined by several modules: the first loaded.
-    let rank = load_order(mib, requested);
-    let mut owner: Vec<Option<(usize, u32)>> = vec![None; nodes.len()];
-    for m in &mods {
-        let r = rank.get(m.name()).copied().unwrap_or(usize::MAX);
-        let mi = c.modules[&m.id()];
-        for n in m.nodes() {
-            if let Some(&ni) = index.get(&n.id()) {
-                let slot = &mut owner[ni as usize];
-                if slot.is_none_or(|(best, _)| r < best) {
-                    *slot = Some((r, mi));
+
+    /// Each node's parent: the nearest ancestor present (a stack over the OID-ordered list).
+    fn parents(&self) -> Vec<u32> {
+        let nodes = &self.nodes;
+        let mut parents = vec![NONE; nodes.len()];
+        let mut stack: Vec<usize> = Vec::new();
+        for (i, n) in nodes.iter().enumerate() {
+            let arcs = n.arcs();
+            while let Some(&top) = stack.last() {
+                let t = nodes[top].arcs();
+                if t.len() < arcs.len() && arcs.starts_with(t) {
+                    break;
                 }
+                stack.pop();
             }
+            parents[i] = stack.last().map(|&t| t as u32).unwrap_or(NONE);
+            stack.push(i);
         }
-    }
-    let node_of =
-        |n: Option<mib_rs::Node<'_>>| n.and_then(|n| index.get(&n.id()).copied()).unwrap_or(NONE);
 
-    for m in &mods {
-        let name = c.w.string(m.name());
-        let label = m.source_label().unwrap_or("");
-        let file =
-            c.w.string(labels.get(label).map(String::as_str).unwrap_or(label));
-        let identity = m
-            .oid()
-            .and_then(|o| mib.exact_node_by_oid(o))
-            .map(|n| node_of(Some(n)))
-            .unwrap_or(NONE);
-        let r = Rec::default().s(name).u32(identity).u32(0).s(file);
-        c.w.sections[sec::MODULES].extend_from_slice(&r.0);
+        parents
     }
 
-    // MODULE-IDENTITY descriptions belong to the module's identity node.
-    let mut identity_descr: HashMap<u32, String> = HashMap::new();
-    for m in &mods {
-        for ident in m.identities() {
-            if let Some(&ni) = mib
-                .exact_node_by_oid(ident.oid())
-                .and_then(|n| index.get(&n.id()))
-            {
-                identity_descr
-                    .entry(ni)
-                    .or_insert_with(|| ident.description().to_owned());
+    /// The nodes section (with their index and member lists).
+    fn write_nodes(&mut self) {
+        let identity_descr = self.identity_descriptions();
+        let parents = self.parents();
+        let index = &self.index;
+        let owner = &self.owner;
+        let c = &mut self.c;
+        let node_of = |n: Option<mib_rs::Node<'_>>| node_of_in(index, n);
+        for (i, e) in self.nodes.iter().enumerate() {
+            let oid_start = c.w.arcs(e.arcs());
+            let name = c.w.string(e.name());
+            let Entry::Real(n) = e else {
+                let r = Rec::default()
+                    .u32(oid_start)
+                    .u32(e.arcs().len() as u32)
+                    .s(name)
+                    .u32(NONE)
+                    .u8(Kind::Node.to_u8())
+                    .u8(0)
+                    .u8(0)
+                    .u8(0)
+                    .u32(NONE)
+                    .s(Default::default())
+                    .s(Default::default())
+                    .u32(0)
+                    .u32(0)
+                    .u32(NONE)
+                    .u32(0)
+                    .u32(0)
+                    .s(Default::default())
+                    .s(Default::default())
+                    .u32(parents[i])
+                    .u32(0);
+                c.w.sections[sec::NODES].extend_from_slice(&r.0);
+                continue;
+            };
+            let module = owner[i]
+                .map(|(_, m)| m)
+                .unwrap_or_else(|| c.module(n.module()));
+            let obj = n.object();
+            let (acc, ty, units, defval) = match obj {
+                Some(o) => (
+                    access(o.access()),
+                    c.object_type(o),
+                    o.units().to_owned(),
+                    o.default_value()
+                        .map(|d| d.raw().to_owned())
+                        .unwrap_or_default(),
+                ),
+                None => (Access::None, NONE, String::new(), String::new()),
+            };
+            // STATUS, DESCRIPTION and REFERENCE live on the definition (object, notification,
+            // group, ...), the node's own only for OBJECT-IDENTITY and MODULE-IDENTITY.
+            let (e_status, e_descr, e_ref): (Option<mib_rs::Status>, &str, &str) =
+                if let Some(o) = obj {
+                    (Some(o.status()), o.description(), o.reference())
+                } else if let Some(x) = n.notification() {
+                    (Some(x.status()), x.description(), x.reference())
+                } else if let Some(x) = n.group() {
+                    (Some(x.status()), x.description(), x.reference())
+                } else if let Some(x) = n.compliance() {
+                    (Some(x.status()), x.description(), x.reference())
+                } else if let Some(x) = n.capability() {
+                    (Some(x.status()), x.description(), x.reference())
+                } else {
+                    (None, "", "")
+                };
+            let st = e_status.or(n.status()).map(status).unwrap_or(Status::None);
+            let units = c.w.string(&units);
+            let own = identity_descr
+                .get(&(i as u32))
+                .map(String::as_str)
+                .unwrap_or("");
+            let descr = c.w.string(match (e_descr, n.description(), own) {
+                ("", "", own) => own,
+                ("", d, _) => d,
+                (d, _, _) => d,
+            });
+            let reference = c.w.string(if e_ref.is_empty() {
+                n.reference()
+            } else {
+                e_ref
+            });
+            let defval = c.w.string(&defval);
+            let idx_start = c.w.next(sec::INDEXES);
+            let mut idx_len = 0u32;
+            let mut augments = NONE;
+            if let Some(o) = obj.filter(|o| o.is_row()) {
+                for ix in o.index() {
+                    let target = ix
+                        .object()
+                        .and_then(|io| io.node())
+                        .map(|n| node_of(Some(n)));
+                    if let Some(t) = target {
+                        let r = Rec::default().u32(t).u32(ix.implied() as u32);
+                        c.w.sections[sec::INDEXES].extend_from_slice(&r.0);
+                        idx_len += 1;
+                    }
+                }
+                augments = o
+                    .augments()
+                    .and_then(|a| a.node())
+                    .map(|a| node_of(Some(a)))
+                    .unwrap_or(NONE);
             }
-        }
-    }
-
-    // Parent = the nearest ancestor present (a stack over the OID-ordered list).
-    let mut parents = vec![NONE; nodes.len()];
-    let mut stack: Vec<usize> = Vec::new();
-    for (i, n) in nodes.iter().enumerate() {
-        let arcs = n.arcs();
-        while let Some(&top) = stack.last() {
-            let t = nodes[top].arcs();
-            if t.len() < arcs.len() && arcs.starts_with(t) {
-                break;
+            let members_start = c.w.next(sec::MEMBERS);
+            let mut members: Vec<u32> = Vec::new();
+            if let Some(nt) = n.notification() {
+                members.extend(
+                    nt.objects()
+                        .filter_map(|o| o.node())
+                        .map(|m| node_of(Some(m))),
+                );
+            } else if let Some(g) = n.group() {
+                members.extend(g.members().map(|m| node_of(Some(m))));
             }
-            stack.pop();
-        }
-        parents[i] = stack.last().map(|&t| t as u32).unwrap_or(NONE);
-        stack.push(i);
-    }
-
-    for (i, e) in nodes.iter().enumerate() {
-        let oid_start = c.w.arcs(e.arcs());
-        let name = c.w.string(e.name());
-        let Entry::Real(n) = e else {
+            for m in &members {
+                c.w.sections[sec::MEMBERS].extend_from_slice(&m.to_le_bytes());
+            }
             let r = Rec::default()
                 .u32(oid_start)
                 .u32(e.arcs().len() as u32)
                 .s(name)
-                .u32(NONE)
-                .u8(Kind::Node.to_u8())
+                .u32(module)
+                .u8(kind(n.kind()).to_u8())
+                .u8(acc.to_u8())
+                .u8(st.to_u8())
                 .u8(0)
-                .u8(0)
-                .u8(0)
-                .u32(NONE)
-                .s(Default::default())
-                .s(Default::default())
-                .u32(0)
-                .u32(0)
-                .u32(NONE)
-                .u32(0)
-                .u32(0)
-                .s(Default::default())
-                .s(Default::default())
+                .u32(ty)
+                .s(units)
+                .s(descr)
+                .u32(idx_start)
+                .u32(idx_len)
+                .u32(augments)
+                .u32(members_start)
+                .u32(members.len() as u32)
+                .s(reference)
+                .s(defval)
                 .u32(parents[i])
                 .u32(0);
             c.w.sections[sec::NODES].extend_from_slice(&r.0);
-            continue;
-        };
-        let module = owner[i]
-            .map(|(_, m)| m)
-            .unwrap_or_else(|| c.module(n.module()));
-        let obj = n.object();
-        let (acc, ty, units, defval) = match obj {
-            Some(o) => (
-                access(o.access()),
-                c.object_type(o),
-                o.units().to_owned(),
-                o.default_value()
-                    .map(|d| d.raw().to_owned())
-                    .unwrap_or_default(),
-            ),
-            None => (Access::None, NONE, String::new(), String::new()),
-        };
-        // STATUS, DESCRIPTION and REFERENCE live on the definition (object, notification,
-        // group, ...), the node's own only for OBJECT-IDENTITY and MODULE-IDENTITY.
-        let (e_status, e_descr, e_ref): (Option<mib_rs::Status>, &str, &str) = if let Some(o) = obj
-        {
-            (Some(o.status()), o.description(), o.reference())
-        } else if let Some(x) = n.notification() {
-            (Some(x.status()), x.description(), x.reference())
-        } else if let Some(x) = n.group() {
-            (Some(x.status()), x.description(), x.reference())
-        } else if let Some(x) = n.compliance() {
-            (Some(x.status()), x.description(), x.reference())
-        } else if let Some(x) = n.capability() {
-            (Some(x.status()), x.description(), x.reference())
-        } else {
-            (None, "", "")
-        };
-        let st = e_status.or(n.status()).map(status).unwrap_or(Status::None);
-        let units = c.w.string(&units);
-        let own = identity_descr
-            .get(&(i as u32))
-            .map(String::as_str)
-            .unwrap_or("");
-        let descr = c.w.string(match (e_descr, n.description(), own) {
-            ("", "", own) => own,
-            ("", d, _) => d,
-            (d, _, _) => d,
-        });
-        let reference = c.w.string(if e_ref.is_empty() {
-            n.reference()
-        } else {
-            e_ref
-        });
-        let defval = c.w.string(&defval);
-        let idx_start = c.w.next(sec::INDEXES);
-        let mut idx_len = 0u32;
-        let mut augments = NONE;
-        if let Some(o) = obj.filter(|o| o.is_row()) {
-            for ix in o.index() {
-                let target = ix
-                    .object()
-                    .and_then(|io| io.node())
-                    .map(|n| node_of(Some(n)));
-                if let Some(t) = target {
-                    let r = Rec::default().u32(t).u32(ix.implied() as u32);
-                    c.w.sections[sec::INDEXES].extend_from_slice(&r.0);
-                    idx_len += 1;
-                }
-            }
-            augments = o
-                .augments()
-                .and_then(|a| a.node())
-                .map(|a| node_of(Some(a)))
-                .unwrap_or(NONE);
         }
-        let members_start = c.w.next(sec::MEMBERS);
-        let mut members: Vec<u32> = Vec::new();
-        if let Some(nt) = n.notification() {
-            members.extend(
-                nt.objects()
-                    .filter_map(|o| o.node())
-                    .map(|m| node_of(Some(m))),
-            );
-        } else if let Some(g) = n.group() {
-            members.extend(g.members().map(|m| node_of(Some(m))));
-        }
-        for m in &members {
-            c.w.sections[sec::MEMBERS].extend_from_slice(&m.to_le_bytes());
-        }
-        let r = Rec::default()
-            .u32(oid_start)
-            .u32(e.arcs().len() as u32)
-            .s(name)
-            .u32(module)
-            .u8(kind(n.kind()).to_u8())
-            .u8(acc.to_u8())
-            .u8(st.to_u8())
-            .u8(0)
-            .u32(ty)
-            .s(units)
-            .s(descr)
-            .u32(idx_start)
-            .u32(idx_len)
-            .u32(augments)
-            .u32(members_start)
-            .u32(members.len() as u32)
-            .s(reference)
-            .s(defval)
-            .u32(parents[i])
-            .u32(0);
-        c.w.sections[sec::NODES].extend_from_slice(&r.0);
     }
 
-    // The name index: every (name, node, module) a name is visible under, including a
-    // second name a module gives an OID another module named first.
-    let mut by_name: Vec<(String, u32, u32)> = Vec::new();
-    for (i, n) in nodes.iter().enumerate() {
-        let module = match (owner[i], n.real()) {
-            (Some((_, m)), _) => m,
-            (None, Some(r)) => c.module(r.module()),
-            (None, None) => NONE,
-        };
-        if !n.name().is_empty() {
-            by_name.push((n.name().to_owned(), i as u32, module));
-        }
-    }
-    let raw = mib.raw();
-    for m in &mods {
-        let mi = c.modules[&m.id()];
-        for n in m.nodes() {
-            if let Some(&ni) = index.get(&n.id()) {
-                if !n.name().is_empty() {
-                    by_name.push((n.name().to_owned(), ni, mi));
-                }
+    /// The name index: every (name, node, module) a name is visible under, including a
+    /// second name a module gives an OID another module named first.
+    fn write_names(&mut self) {
+        let (mib, mods, index, owner, nodes) =
+            (self.mib, &self.mods, &self.index, &self.owner, &self.nodes);
+        let c = &mut self.c;
+        let mut by_name: Vec<(String, u32, u32)> = Vec::new();
+        for (i, n) in nodes.iter().enumerate() {
+            let module = match (owner[i], n.real()) {
+                (Some((_, m)), _) => m,
+                (None, Some(r)) => c.module(r.module()),
+                (None, None) => NONE,
+            };
+            if !n.name().is_empty() {
+                by_name.push((n.name().to_owned(), i as u32, module));
             }
         }
-        let mut alias = |name: &str, node: Option<mib_rs::Node<'_>>| {
-            if let Some(&ni) = node.and_then(|n| index.get(&n.id())) {
-                if !name.is_empty() {
-                    by_name.push((name.to_owned(), ni, mi));
+        let raw = mib.raw();
+        for m in mods {
+            let mi = c.modules[&m.id()];
+            for n in m.nodes() {
+                if let Some(&ni) = index.get(&n.id()) {
+                    if !n.name().is_empty() {
+                        by_name.push((n.name().to_owned(), ni, mi));
+                    }
                 }
             }
-        };
-        for sym in raw.module(m.id()).definitions() {
-            use mib_rs::raw::Symbol as S;
-            match sym {
-                S::Object(id) => {
-                    let o = mib.object_by_id(id);
-                    alias(o.name(), o.node());
+            let mut alias = |name: &str, node: Option<mib_rs::Node<'_>>| {
+                if let Some(&ni) = node.and_then(|n| index.get(&n.id())) {
+                    if !name.is_empty() {
+                        by_name.push((name.to_owned(), ni, mi));
+                    }
                 }
-                S::Notification(id) => {
-                    let o = mib.notification_by_id(id);
-                    alias(o.name(), o.node());
+            };
+            for sym in raw.module(m.id()).definitions() {
+                use mib_rs::raw::Symbol as S;
+                match sym {
+                    S::Object(id) => {
+                        let o = mib.object_by_id(id);
+                        alias(o.name(), o.node());
+                    }
+                    S::Notification(id) => {
+                        let o = mib.notification_by_id(id);
+                        alias(o.name(), o.node());
+                    }
+                    S::Group(id) => {
+                        let o = mib.group_by_id(id);
+                        alias(o.name(), o.node());
+                    }
+                    S::Compliance(id) => {
+                        let o = mib.compliance_by_id(id);
+                        alias(o.name(), o.node());
+                    }
+                    S::Capability(id) => {
+                        let o = mib.capability_by_id(id);
+                        alias(o.name(), o.node());
+                    }
+                    _ => {}
                 }
-                S::Group(id) => {
-                    let o = mib.group_by_id(id);
-                    alias(o.name(), o.node());
-                }
-                S::Compliance(id) => {
-                    let o = mib.compliance_by_id(id);
-                    alias(o.name(), o.node());
-                }
-                S::Capability(id) => {
-                    let o = mib.capability_by_id(id);
-                    alias(o.name(), o.node());
-                }
-                _ => {}
+            }
+            for ident in m.identities() {
+                alias(ident.name(), mib.exact_node_by_oid(ident.oid()));
             }
         }
-        for ident in m.identities() {
-            alias(ident.name(), mib.exact_node_by_oid(ident.oid()));
+        by_name.sort();
+        by_name.dedup();
+        for (name, n, m) in &by_name {
+            let name = c.w.string(name);
+            let r = Rec::default().u32(*n).u32(*m).s(name);
+            c.w.sections[sec::BY_NAME].extend_from_slice(&r.0);
         }
     }
-    by_name.sort();
-    by_name.dedup();
-    for (name, n, m) in &by_name {
-        let name = c.w.string(name);
-        let r = Rec::default().u32(*n).u32(*m).s(name);
-        c.w.sections[sec::BY_NAME].extend_from_slice(&r.0);
-    }
-    c.w.finish()
+}
+
+/// A node's record number in `index` (NONE when it is not in the set).
+fn node_of_in(index: &HashMap<mib_rs::raw::NodeId, u32>, n: Option<mib_rs::Node<'_>>) -> u32 {
+    n.and_then(|n| index.get(&n.id()).copied()).unwrap_or(NONE)
 }

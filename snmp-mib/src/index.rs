@@ -22,9 +22,16 @@ pub enum IndexValue {
     OctetString(Vec<u8>),
     /// An IpAddress.
     IpAddress([u8; 4]),
-    /// An InetAddress, read with the InetAddressType before it (`ipv4`, `ipv6`, the z
-    /// forms with their zone, `dns`).
+    /// An InetAddress, read with the InetAddressType before it (`ipv4`, `ipv6`).
     InetAddress(core::net::IpAddr),
+    /// An InetAddress of the zoned types (`ipv4z`, `ipv6z`): the address and its zone
+    /// index.
+    InetAddressZoned {
+        /// The address.
+        addr: core::net::IpAddr,
+        /// The zone index (the four octets after the address).
+        zone: u32,
+    },
     /// An OBJECT IDENTIFIER.
     Oid(Oid),
 }
@@ -51,6 +58,7 @@ impl core::fmt::Display for IndexValue {
             },
             IndexValue::IpAddress(a) => write!(f, "{}.{}.{}.{}", a[0], a[1], a[2], a[3]),
             IndexValue::InetAddress(a) => write!(f, "{a}"),
+            IndexValue::InetAddressZoned { addr, zone } => write!(f, "{addr}%{zone}"),
             IndexValue::Oid(o) => write!(f, "{o}"),
         }
     }
@@ -83,6 +91,165 @@ pub enum IndexError {
     },
 }
 
+/// How a component's arcs are laid out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Layout {
+    /// One arc (an integer) or four (an IpAddress), or a fixed-size string.
+    Fixed,
+    /// A length arc, then that many.
+    Length,
+    /// IMPLIED (the last component only): the rest of the arcs.
+    Implied,
+}
+
+/// One decoded component of an index: its value, the arcs it took, the arcs of its content
+/// (without a length arc) and their layout.
+#[derive(Debug, Clone)]
+pub(crate) struct Piece<'a> {
+    pub(crate) value: IndexValue,
+    /// Every arc it took (a length arc too).
+    pub(crate) arcs: &'a [u32],
+    pub(crate) body: &'a [u32],
+    pub(crate) layout: Layout,
+}
+
+/// What [`decode_prefix`] read: the components that decoded, in order, the arcs after them,
+/// and the position of the component that did not decode (if one did not).
+pub(crate) struct Prefix<'a> {
+    pub(crate) pieces: Vec<Piece<'a>>,
+    pub(crate) rest: &'a [u32],
+    pub(crate) failed: Option<usize>,
+}
+
+/// The one index decoder, which formatting and [`Mib::decode_index`] both use: decodes the
+/// components of `index` from the front of `arcs` until one does not decode (the arcs end,
+/// an arc is out of range, a syntax that cannot be an index). IMPLIED counts on the last
+/// component only (RFC 2578 7.7); integers are INTEGER, Integer32, Unsigned32, Gauge32,
+/// Counter32 and TimeTicks; octet strings are OCTET STRING, Opaque and BITS (fixed-size,
+/// length-prefixed or IMPLIED); an InetAddress after an InetAddressType of ipv4/ipv6 (and
+/// their zoned forms, zone kept) is an address.
+pub(crate) fn decode_prefix<'a>(index: &[(Node<'_>, bool)], arcs: &'a [u32]) -> Prefix<'a> {
+    let mut rest = arcs;
+    let mut pieces: Vec<Piece<'a>> = Vec::with_capacity(index.len());
+    for (i, (ix, implied)) in index.iter().enumerate() {
+        let last = i + 1 == index.len();
+        let Some(piece) = decode_one(ix, *implied && last, pieces.last(), &mut rest) else {
+            return Prefix {
+                pieces,
+                rest,
+                failed: Some(i),
+            };
+        };
+        pieces.push(piece);
+    }
+    Prefix {
+        pieces,
+        rest,
+        failed: None,
+    }
+}
+
+/// One component from the front of `rest` (advanced past it), or `None` (then `rest` is
+/// left as it was).
+fn decode_one<'a>(
+    ix: &Node<'_>,
+    implied: bool,
+    previous: Option<&Piece<'_>>,
+    rest: &mut &'a [u32],
+) -> Option<Piece<'a>> {
+    let t = ix.syntax()?;
+    let arcs: &'a [u32] = rest;
+    let (value, body, layout, taken) = match t.base() {
+        BaseType::Integer32
+        | BaseType::Unsigned32
+        | BaseType::Gauge32
+        | BaseType::Counter32
+        | BaseType::TimeTicks => {
+            let body = arcs.get(..1)?;
+            let value = if t.base() == BaseType::Integer32 {
+                i64::from(body[0] as i32)
+            } else {
+                i64::from(body[0])
+            };
+            let label = t.enum_label(value).map(str::to_owned);
+            (IndexValue::Integer { value, label }, body, Layout::Fixed, 1)
+        }
+        BaseType::IpAddress => {
+            let body = arcs.get(..4)?;
+            let b = octets(body)?;
+            (
+                IndexValue::IpAddress([b[0], b[1], b[2], b[3]]),
+                body,
+                Layout::Fixed,
+                4,
+            )
+        }
+        BaseType::OctetString | BaseType::Opaque | BaseType::Bits => {
+            let (skip, n, layout) = if implied {
+                (0usize, arcs.len(), Layout::Implied)
+            } else if let Some(n) = t.fixed_size() {
+                (0, n, Layout::Fixed)
+            } else {
+                (1, *arcs.first()? as usize, Layout::Length)
+            };
+            let body = arcs.get(skip..skip.checked_add(n)?)?;
+            let b = octets(body)?;
+            let kind = match previous.map(|p| &p.value) {
+                Some(IndexValue::Integer { value, .. }) if t.is("InetAddress") => Some(*value),
+                _ => None,
+            };
+            let zone = |z: &[u8]| u32::from_be_bytes([z[0], z[1], z[2], z[3]]);
+            let v4 = |a: &[u8]| core::net::IpAddr::from([a[0], a[1], a[2], a[3]]);
+            let v6 = |a: &[u8]| {
+                let mut x = [0u8; 16];
+                x.copy_from_slice(&a[..16]);
+                core::net::IpAddr::from(x)
+            };
+            let value = match (kind, b.len()) {
+                (Some(1), 4) => IndexValue::InetAddress(v4(&b)),
+                (Some(2), 16) => IndexValue::InetAddress(v6(&b)),
+                (Some(3), 8) => IndexValue::InetAddressZoned {
+                    addr: v4(&b),
+                    zone: zone(&b[4..]),
+                },
+                (Some(4), 20) => IndexValue::InetAddressZoned {
+                    addr: v6(&b),
+                    zone: zone(&b[16..]),
+                },
+                _ => IndexValue::OctetString(b),
+            };
+            (value, body, layout, skip + n)
+        }
+        BaseType::ObjectIdentifier => {
+            let (skip, n, layout) = if implied {
+                (0usize, arcs.len(), Layout::Implied)
+            } else {
+                (1, *arcs.first()? as usize, Layout::Length)
+            };
+            let body = arcs.get(skip..skip.checked_add(n)?)?;
+            (
+                IndexValue::Oid(Oid::from_arcs(body)),
+                body,
+                layout,
+                skip + n,
+            )
+        }
+        _ => return None,
+    };
+    *rest = &arcs[taken..];
+    Some(Piece {
+        value,
+        arcs: &arcs[..taken],
+        body,
+        layout,
+    })
+}
+
+/// Arcs as octets, when every one is at most 255.
+fn octets(arcs: &[u32]) -> Option<Vec<u8>> {
+    arcs.iter().map(|&a| u8::try_from(a).ok()).collect()
+}
+
 impl Mib {
     /// Decodes the instance arcs of a row or column (`ifDescr` and `[3]`, or the arcs
     /// after the column of a full OID) into typed values, exactly: malformed, truncated
@@ -104,94 +271,91 @@ impl Mib {
         if index.is_empty() {
             return Err(IndexError::NoIndex(object.name().to_owned()));
         }
-        let mut rest = arcs;
-        let mut out = Vec::with_capacity(index.len());
-        for (i, (ix, implied)) in index.iter().enumerate() {
-            let bad = || IndexError::Malformed {
+        let prefix = decode_prefix(&index, arcs);
+        if let Some(i) = prefix.failed {
+            return Err(IndexError::Malformed {
                 object: object.name().to_owned(),
                 component: i,
-                name: ix.name().to_owned(),
-            };
-            let t = ix.syntax().ok_or_else(bad)?;
-            let take = |n: usize, rest: &mut &[u32]| -> Option<Vec<u32>> {
-                if n > rest.len() {
-                    return None;
-                }
-                let (a, b) = rest.split_at(n);
-                *rest = b;
-                Some(a.to_vec())
-            };
-            let v = match t.base() {
-                BaseType::Integer32
-                | BaseType::Unsigned32
-                | BaseType::Gauge32
-                | BaseType::Counter32
-                | BaseType::TimeTicks => {
-                    let a = take(1, &mut rest).ok_or_else(bad)?[0];
-                    let value = if t.base() == BaseType::Integer32 {
-                        i64::from(a as i32)
-                    } else {
-                        i64::from(a)
-                    };
-                    IndexValue::Integer {
-                        value,
-                        label: t.enum_label(value).map(str::to_owned),
-                    }
-                }
-                BaseType::IpAddress => {
-                    let a = take(4, &mut rest).ok_or_else(bad)?;
-                    let b: Option<Vec<u8>> = a.iter().map(|&x| u8::try_from(x).ok()).collect();
-                    let b = b.ok_or_else(bad)?;
-                    IndexValue::IpAddress([b[0], b[1], b[2], b[3]])
-                }
-                BaseType::OctetString | BaseType::Opaque | BaseType::Bits => {
-                    let n = if *implied && i + 1 == index.len() {
-                        rest.len()
-                    } else if let Some(n) = t.fixed_size() {
-                        n
-                    } else {
-                        take(1, &mut rest).ok_or_else(bad)?[0] as usize
-                    };
-                    let a = take(n, &mut rest).ok_or_else(bad)?;
-                    let b: Option<Vec<u8>> = a.iter().map(|&x| u8::try_from(x).ok()).collect();
-                    let b = b.ok_or_else(bad)?;
-                    let kind = match out.last() {
-                        Some(IndexValue::Integer { value, .. }) if t.is("InetAddress") => {
-                            Some(*value)
-                        }
-                        _ => None,
-                    };
-                    match (kind, b.len()) {
-                        (Some(1), 4) | (Some(3), 8) => IndexValue::InetAddress(
-                            core::net::Ipv4Addr::new(b[0], b[1], b[2], b[3]).into(),
-                        ),
-                        (Some(2), 16) | (Some(4), 20) => {
-                            let mut a = [0u8; 16];
-                            a.copy_from_slice(&b[..16]);
-                            IndexValue::InetAddress(core::net::Ipv6Addr::from(a).into())
-                        }
-                        _ => IndexValue::OctetString(b),
-                    }
-                }
-                BaseType::ObjectIdentifier => {
-                    let n = if *implied && i + 1 == index.len() {
-                        rest.len()
-                    } else {
-                        take(1, &mut rest).ok_or_else(bad)?[0] as usize
-                    };
-                    let a = take(n, &mut rest).ok_or_else(bad)?;
-                    IndexValue::Oid(Oid::from_arcs(&a))
-                }
-                _ => return Err(bad()),
-            };
-            out.push(v);
-        }
-        if !rest.is_empty() {
-            return Err(IndexError::Trailing {
-                object: object.name().to_owned(),
-                extra: rest.len(),
+                name: index.get(i).map(|(n, _)| n.name()).unwrap_or("").to_owned(),
             });
         }
+        if !prefix.rest.is_empty() {
+            return Err(IndexError::Trailing {
+                object: object.name().to_owned(),
+                extra: prefix.rest.len(),
+            });
+        }
+        let out: Vec<IndexValue> = prefix.pieces.into_iter().map(|p| p.value).collect();
         Ok(out)
+    }
+
+    /// The instance arcs of a row or column's index values (what [`Mib::decode_index`] gives
+    /// back): the inverse of decoding, for building an instance OID from values.
+    ///
+    /// ```
+    /// use snmp_mib::{IndexValue, Mib};
+    /// let mib = Mib::default_set();
+    /// let col = mib.node("IP-MIB::ipAddressIfIndex").unwrap();
+    /// let values = [
+    ///     IndexValue::Integer { value: 1, label: None },
+    ///     IndexValue::InetAddress("192.0.2.1".parse().unwrap()),
+    /// ];
+    /// assert_eq!(mib.encode_index(col, &values).unwrap(), [1, 4, 192, 0, 2, 1]);
+    /// ```
+    pub fn encode_index(
+        &self,
+        object: Node<'_>,
+        values: &[IndexValue],
+    ) -> Result<Vec<u32>, IndexError> {
+        let index = object.effective_index();
+        if index.is_empty() {
+            return Err(IndexError::NoIndex(object.name().to_owned()));
+        }
+        if values.len() != index.len() {
+            return Err(IndexError::Malformed {
+                object: object.name().to_owned(),
+                component: values.len().min(index.len()),
+                name: String::new(),
+            });
+        }
+        let mut out = Vec::new();
+        for (i, ((ix, implied), v)) in index.iter().zip(values).enumerate() {
+            let implied = *implied && i + 1 == index.len();
+            let fixed = ix.syntax().and_then(|t| t.fixed_size());
+            // A string's arcs: its length first, unless IMPLIED or of a fixed size.
+            let prefixed = !implied && fixed.is_none();
+            let mut string = |octets: &[u8]| {
+                if prefixed {
+                    out.push(octets.len() as u32);
+                }
+                out.extend(octets.iter().map(|&x| u32::from(x)));
+            };
+            match v {
+                // Integer32 values are stored as the arc's two's complement.
+                IndexValue::Integer { value, .. } => out.push(*value as u32),
+                IndexValue::IpAddress(a) => out.extend(a.iter().map(|&x| u32::from(x))),
+                IndexValue::OctetString(b) => string(b),
+                IndexValue::InetAddress(a) => string(&ip_octets(a)),
+                IndexValue::InetAddressZoned { addr, zone } => {
+                    let mut b = ip_octets(addr);
+                    b.extend_from_slice(&zone.to_be_bytes());
+                    string(&b);
+                }
+                IndexValue::Oid(o) => {
+                    if !implied {
+                        out.push(o.arcs().len() as u32);
+                    }
+                    out.extend_from_slice(o.arcs());
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+fn ip_octets(a: &core::net::IpAddr) -> Vec<u8> {
+    match a {
+        core::net::IpAddr::V4(v) => v.octets().to_vec(),
+        core::net::IpAddr::V6(v) => v.octets().to_vec(),
     }
 }

@@ -52,7 +52,9 @@ mod standard;
 mod standard_files;
 
 pub use blob::BlobError;
-pub use format::{Description, FloatFormat, Format, OidStyle};
+pub use format::{
+    display_hint_integer, display_hint_octets, Description, FloatFormat, Format, OidStyle,
+};
 pub use index::{IndexError, IndexValue};
 #[cfg(feature = "load")]
 pub use load::{module_names, Diagnostic, LoadError, Loaded, Loader, MibDir, Modules};
