@@ -496,3 +496,15 @@ pub async fn trap_receiver_gets_net_snmp_notifications<R: Runtime + Default>() {
         .is_none());
     assert_eq!(rx.counters().dropped_filtered, 1);
 }
+
+/// The GET of one OID from many managers at once (the interop suite's `get_all` for the
+/// async faces).
+pub async fn get_all<R: Runtime>(
+    managers: Vec<(String, snmp_async::Manager<R>)>,
+    oid: &str,
+) -> Vec<(String, Result<Value, Error>)> {
+    let calls = managers
+        .into_iter()
+        .map(|(name, m)| async move { (name, m.get(oid).await) });
+    futures_util::future::join_all(calls).await
+}

@@ -10,13 +10,7 @@ use snmp_tokio::Tokio;
 mod suite {
     use snmp_tokio::Client;
 
-    /// The GET of one OID from many managers at once.
-    async fn get_all(ms: Vec<(String, Manager)>, oid: &str) -> Vec<(String, Result<Value, Error>)> {
-        let calls = ms
-            .into_iter()
-            .map(|(name, m)| async move { (name, m.get(oid).await) });
-        futures_util::future::join_all(calls).await
-    }
+    use snmp_testkit::adapter_tests::get_all;
 
     fn client_with(config: SessionConfig) -> Result<Client, Error> {
         Client::new(snmp_tokio::Tokio, config)
