@@ -8,38 +8,11 @@
 
 use std::io;
 use std::net::SocketAddr;
-use std::task::{Context, Poll};
 
-use crate::AsyncUdpSocket;
-
-/// The most datagrams the driver hands to one [`AsyncUdpSocket::poll_send_batch`] call.
+/// The most datagrams the driver hands to one [`AsyncUdpSocket::poll_send_batch`](crate::AsyncUdpSocket::poll_send_batch) call.
 pub const MAX_BATCH: usize = 64;
 
-/// Sends the datagrams of `batch` one [`AsyncUdpSocket::poll_send_to`] at a time: the
-/// portable [`AsyncUdpSocket::poll_send_batch`], and what a socket's own batch send falls
-/// back to for a single datagram.
-///
-/// Returns `Ready(n)` with the number of leading datagrams consumed (sent, or failed with an
-/// error, which loses that datagram as a single send's error would), at least one if `batch`
-/// is not empty; `Pending` (waker registered) if the socket is not ready for the first.
-pub fn send_each<S: AsyncUdpSocket + ?Sized>(
-    socket: &S,
-    cx: &mut Context<'_>,
-    batch: &[(SocketAddr, &[u8])],
-) -> Poll<usize> {
-    let mut n = 0;
-    for (dest, data) in batch {
-        if socket.poll_send_to(cx, data, *dest).is_pending() {
-            break;
-        }
-        n += 1;
-    }
-    if n == 0 && !batch.is_empty() {
-        Poll::Pending
-    } else {
-        Poll::Ready(n)
-    }
-}
+pub use crate::runtime::send_each;
 
 /// One `sendmmsg(2)` of (at most [`MAX_BATCH`] of) `batch` on the non-blocking socket `fd`.
 ///
@@ -78,7 +51,7 @@ pub fn sendmmsg(
 }
 
 /// One `recvfrom(2)` on the non-blocking socket `fd`: a datagram if one is waiting,
-/// `WouldBlock` if not (for [`AsyncUdpSocket::try_recv_now`]).
+/// `WouldBlock` if not (for [`AsyncUdpSocket::try_recv_now`](crate::AsyncUdpSocket::try_recv_now)).
 #[cfg(target_os = "linux")]
 pub fn recv_now(
     fd: std::os::fd::BorrowedFd<'_>,
@@ -102,7 +75,10 @@ pub fn recv_now(
 
 #[cfg(test)]
 mod send_each_tests {
+    use std::task::{Context, Poll};
+
     use super::*;
+    use crate::runtime::AsyncUdpSocket;
     use std::sync::Mutex;
 
     /// A socket that takes `room` datagrams, then is not ready; the second datagram it is

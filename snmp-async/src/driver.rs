@@ -28,7 +28,7 @@ use snmp_session::{
 };
 
 use crate::batch::MAX_BATCH;
-use crate::{AsyncUdpSocket, Runtime};
+use crate::runtime::{AsyncUdpSocket, Runtime};
 
 /// A `tracing` event of target `snmp` (nothing without the `tracing` feature).
 #[cfg(feature = "tracing")]

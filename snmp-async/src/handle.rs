@@ -11,7 +11,7 @@ use snmp_manager::{Agent, ClientId, Error, Outcomes, PollScheduler, WalkStep};
 use snmp_session::{OpId, Request};
 
 use crate::driver::Shared;
-use crate::Runtime;
+use crate::runtime::Runtime;
 
 /// The driver's state seen without its runtime type (what the non-generic [`crate::Walk`] and
 /// [`crate::PollMany`] hold).

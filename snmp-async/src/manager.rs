@@ -13,7 +13,7 @@ use snmp_session::{OpId, Request, SessionConfig, TableRow, TargetConfig};
 use crate::driver::{DriverTask, Shared};
 use crate::handle::{AllAtOnce, Held, Rows, Wait};
 use crate::poll::PollMany;
-use crate::Runtime;
+use crate::runtime::Runtime;
 
 /// A handle to a driver: one session, one socket per address family, any number of targets.
 /// Cheap to clone; the driver stops when every handle (and every [`Manager`], walk and poll

@@ -15,7 +15,7 @@ use snmp_usm::UsmUser;
 
 use snmp_manager::{Error, ListenAddr};
 
-use crate::{AsyncUdpSocket, Runtime};
+use crate::runtime::{AsyncUdpSocket, Runtime};
 
 enum RxCommand {
     AddUser(UsmUser, Option<SecurityLevel>),

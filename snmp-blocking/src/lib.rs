@@ -28,15 +28,13 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-mod client;
 mod engine;
 mod io;
 mod manager;
 mod receiver;
 
-pub use client::{Client, PollMany};
 pub use io::{Io, UdpIo};
-pub use manager::{Manager, ManagerBuilder, Walk};
+pub use manager::{Client, Manager, ManagerBuilder, PollMany, Walk};
 pub use receiver::{Incoming, TrapReceiver};
 
 pub use snmp_manager::{
