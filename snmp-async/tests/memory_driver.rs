@@ -12,20 +12,7 @@ use snmp_async::{Client, PollTarget, SessionConfig, TargetConfig, Value};
 use snmp_testkit::memory::MemoryRuntime;
 use snmp_testkit::FakeAgent;
 
-fn v4(port: u16) -> SocketAddr {
-    SocketAddr::from(([127, 0, 0, 1], port))
-}
-
-fn v6(port: u16) -> SocketAddr {
-    SocketAddr::from(([0, 0, 0, 0, 0, 0, 0, 1], port))
-}
-
-fn target(addr: SocketAddr, timeout: Duration, retries: u32) -> TargetConfig {
-    let mut t = TargetConfig::v2c(addr, "public");
-    t.timeout = timeout;
-    t.retries = retries;
-    t
-}
+use snmp_testkit::memory::{v2c_target as target, v4, v6};
 
 /// Polls `f` once (so that its request goes out) without waiting for it.
 async fn poll_once<F: std::future::Future + Unpin>(f: &mut F) -> std::task::Poll<F::Output> {

@@ -4,27 +4,13 @@
 
 #![allow(clippy::unwrap_used, missing_docs)]
 
-use std::net::SocketAddr;
 use std::time::Duration;
 
-use snmp_blocking::{Client, Error, Oid, PollTarget, TargetConfig, Value, WalkOptions};
+use snmp_blocking::{Client, Error, Oid, PollTarget, Value, WalkOptions};
 use snmp_testkit::memory::MemoryRuntime;
 use snmp_testkit::FakeAgent;
 
-fn v4(port: u16) -> SocketAddr {
-    SocketAddr::from(([127, 0, 0, 1], port))
-}
-
-fn v6(port: u16) -> SocketAddr {
-    SocketAddr::from(([0, 0, 0, 0, 0, 0, 0, 1], port))
-}
-
-fn target(addr: SocketAddr, timeout: Duration, retries: u32) -> TargetConfig {
-    let mut t = TargetConfig::v2c(addr, "public");
-    t.timeout = timeout;
-    t.retries = retries;
-    t
-}
+use snmp_testkit::memory::{v2c_target as target, v4, v6};
 
 fn client(rt: &MemoryRuntime) -> Client {
     Client::with_io(Default::default(), Box::new(rt.blocking_io())).unwrap()

@@ -605,3 +605,21 @@ impl snmp_blocking::Io for MemoryIo {
         self.local(agent)
     }
 }
+
+/// `127.0.0.1:port`, an agent's address on the in-memory network.
+pub fn v4(port: u16) -> SocketAddr {
+    SocketAddr::from(([127, 0, 0, 1], port))
+}
+
+/// `[::1]:port`, an agent's address on the in-memory network.
+pub fn v6(port: u16) -> SocketAddr {
+    SocketAddr::from(([0, 0, 0, 0, 0, 0, 0, 1], port))
+}
+
+/// A v2c target (community `public`) with this timeout per attempt and these retries.
+pub fn v2c_target(addr: SocketAddr, timeout: Duration, retries: u32) -> snmp_async::TargetConfig {
+    let mut t = snmp_async::TargetConfig::v2c(addr, "public");
+    t.timeout = timeout;
+    t.retries = retries;
+    t
+}
