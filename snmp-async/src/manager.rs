@@ -131,7 +131,7 @@ impl<R: Runtime> Client<R> {
     /// ```
     pub fn poll_many(
         &self,
-        targets: impl IntoIterator<Item = crate::PollTarget>,
+        targets: impl IntoIterator<Item = snmp_manager::PollTarget>,
         oids: Vec<Oid>,
         concurrency: usize,
     ) -> PollMany {
@@ -157,10 +157,10 @@ impl<R: Runtime> Client<R> {
     /// }
     /// # Ok(()) }
     /// ```
-    pub fn poll_names<I: crate::IntoOid>(
+    pub fn poll_names<I: snmp_manager::IntoOid>(
         &self,
-        mib: &crate::Mib,
-        targets: impl IntoIterator<Item = crate::PollTarget>,
+        mib: &snmp_manager::Mib,
+        targets: impl IntoIterator<Item = snmp_manager::PollTarget>,
         oids: impl IntoIterator<Item = I>,
         concurrency: usize,
     ) -> Result<PollMany, Error> {

@@ -19,6 +19,7 @@ mod names;
 mod netsnmp;
 mod options;
 mod output;
+mod report;
 mod triples;
 
 use commands::Command;

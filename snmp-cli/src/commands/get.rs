@@ -3,12 +3,12 @@
 use snmp_tokio::session::Error as OpError;
 use snmp_tokio::{Error, Oid, VarBind};
 
-use super::request_failed;
 use crate::failure::Failure;
 use crate::names::{Names, Out};
 use crate::netsnmp::Tool;
 use crate::options::Agent;
 use crate::output::print_varbind;
+use crate::report::request_failed;
 
 /// `snmp get`.
 pub(crate) async fn get(agent: &Agent, oids: &[String]) -> Result<(), Failure> {

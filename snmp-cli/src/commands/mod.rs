@@ -3,12 +3,9 @@
 
 use clap::Subcommand;
 
-use snmp_tokio::session::Error as OpError;
-use snmp_tokio::Error;
-
 use crate::failure::Failure;
-use crate::names::{MibOpts, Names};
-use crate::netsnmp::{self, Tool};
+use crate::names::MibOpts;
+use crate::netsnmp::Tool;
 use crate::options::{Agent, ListenAuth, WalkFlags};
 use sim::SimFaults;
 
@@ -22,18 +19,6 @@ mod sim;
 pub(crate) mod table;
 mod translate;
 mod walk;
-
-/// A failed request as Net-SNMP's tool of `tool` reports it: an error-status answer printed
-/// as "Error in packet" with the failed OID named by the loaded MIB (exit 2), anything else
-/// as it is. The one packet-error path of every command.
-pub(crate) fn request_failed(tool: Tool, names: &Names, e: Error) -> Failure {
-    match e.operation() {
-        Some(OpError::Status { status, index, oid }) => {
-            netsnmp::packet_error(tool, *status, *index, oid.as_ref().map(|o| names.oid(o)))
-        }
-        _ => e.into(),
-    }
-}
 
 #[derive(Subcommand)]
 pub(crate) enum Command {

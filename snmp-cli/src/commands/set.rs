@@ -1,11 +1,11 @@
 //! `snmp set` (snmpset).
 
-use super::request_failed;
 use crate::failure::Failure;
 use crate::names::Out;
 use crate::netsnmp::Tool;
 use crate::options::Agent;
 use crate::output::print_varbind;
+use crate::report::request_failed;
 use crate::triples::{self, TripleFor};
 
 /// `snmp set`: OID TYPE VALUE triples, as snmpset takes them; -Cq prints nothing.

@@ -3,12 +3,12 @@
 use snmp_tokio::session::Error as OpError;
 use snmp_tokio::{StreamExt, Value, VarBind, Version};
 
-use super::request_failed;
 use crate::failure::Failure;
 use crate::names::Out;
 use crate::netsnmp::{self, Tool};
 use crate::options::{Agent, WalkFlags};
 use crate::output::print_varbind;
+use crate::report::request_failed;
 
 pub(crate) async fn walk(
     agent: &Agent,

@@ -1,0 +1,20 @@
+//! The one packet-error path of every command.
+
+use snmp_tokio::session::Error as OpError;
+use snmp_tokio::Error;
+
+use crate::failure::Failure;
+use crate::names::Names;
+use crate::netsnmp::{self, Tool};
+
+/// A failed request as Net-SNMP's tool of `tool` reports it: an error-status answer printed
+/// as "Error in packet" with the failed OID named by the loaded MIB (exit 2), anything else
+/// as it is. The one packet-error path of every command.
+pub(crate) fn request_failed(tool: Tool, names: &Names, e: Error) -> Failure {
+    match e.operation() {
+        Some(OpError::Status { status, index, oid }) => {
+            netsnmp::packet_error(tool, *status, *index, oid.as_ref().map(|o| names.oid(o)))
+        }
+        _ => e.into(),
+    }
+}
