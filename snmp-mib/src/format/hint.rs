@@ -124,7 +124,7 @@ pub(crate) fn hinted_octets_with(out: &mut String, b: &[u8], hint: &str, two_dig
         while repeat > 0 && cp < b.len() {
             match code {
                 b'a' | b't' => {
-                    let end = (cp + width).min(b.len());
+                    let end = cp.saturating_add(width).min(b.len());
                     // Net-SNMP copies the bytes as they are; invalid UTF-8 is replaced.
                     out.push_str(&String::from_utf8_lossy(&b[cp..end]));
                     cp = end;
@@ -277,6 +277,10 @@ mod tests {
 
     #[test]
     fn hostile_hints_do_not_panic() {
+        // Found by the display_hint fuzz target: a width near usize::MAX on an `a` hint.
+        let mut s = String::new();
+        hinted_octets(&mut s, b"abc", "18446744073709551615a");
+        assert_eq!(s, "abc");
         for hint in [
             "*",
             "99999999999999999999x",
