@@ -6,7 +6,9 @@
 use snmp_blocking::Manager;
 
 fn main() -> Result<(), snmp_blocking::Error> {
-    let host = std::env::args().nth(1).unwrap_or_else(|| "192.0.2.1".into());
+    let host = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "192.0.2.1".into());
     let m = Manager::builder(&host).community("public").build()?;
     println!("{}", m.get("sysDescr.0")?.bare());
     for item in m.bulk_walk("IF-MIB::ifDescr", 25) {

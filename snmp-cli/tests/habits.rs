@@ -340,6 +340,9 @@ fn requests_answer_as_net_snmp_answers() {
         ("snmpset", "-v2c -c private {H} sysDescr.0 s x", Exact),
         ("snmpset", "-v1 -c private {H} sysDescr.0 s x", Exact),
         ("snmpset", "-v2c -c private {H} sysContact.0 i 5", Exact),
+        // A value that begins with '-' is a value, as in snmpset.
+        ("snmpset", "-v2c -c private {H} sysContact.0 s -dash-contact", Exact),
+        ("snmpset", "-v2c -c private {H} sysLocation.0 s -x sysContact.0 s ok", Exact),
         ("snmpset", "-v2c -c public {H} sysContact.0 s 5", Exact),
         ("snmpset", "-v1 -c public {H} sysContact.0 s 5", Exact),
         ("snmpset", "-v2c -c private {H} ifAdminStatus.1 i 7", Exact),

@@ -6,7 +6,9 @@ use snmp_tokio::{AuthProtocol, Manager, PrivProtocol, StreamExt};
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), snmp_tokio::Error> {
-    let host = std::env::args().nth(1).unwrap_or_else(|| "192.0.2.1".into());
+    let host = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "192.0.2.1".into());
     let m = Manager::builder(&host).community("public").build().await?;
     println!("{}", m.get("sysDescr.0").await?.bare());
     let mut walk = m.bulk_walk("IF-MIB::ifDescr", 25);

@@ -77,7 +77,12 @@ pub(crate) enum Command {
         #[command(flatten)]
         agent: Agent,
         /// OID TYPE VALUE, repeated.
-        #[arg(value_name = "OID TYPE VALUE", required = true, num_args = 1.., allow_negative_numbers = true)]
+        #[arg(
+            value_name = "OID TYPE VALUE",
+            required = true,
+            num_args = 1..,
+            allow_hyphen_values = true
+        )]
         triples: Vec<String>,
     },
     /// A table as snmptable lays it out; -Cb brief headers, -Ci the index, -Cl left-aligned,
