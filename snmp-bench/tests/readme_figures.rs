@@ -1,0 +1,176 @@
+//! The README's speed table is the committed run's data: every rate and ratio in it is
+//! recomputed here from `snmp-bench/results-2026-12-06.jsonl` (medians over rounds, as the
+//! harness prints them) and must agree to the digits printed. A figure edited by hand, or a
+//! result file replaced without the table, fails this test.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+
+use std::collections::HashMap;
+use std::path::Path;
+
+/// The result file the README's table comes from.
+const RESULTS: &str = "results-2026-12-06.jsonl";
+
+/// The README's case labels and the harness's case ids.
+const CASES: &[(&str, &str)] = &[
+    ("sequential GET v2c", "get_v2c"),
+    ("sequential GET v3 authPriv", "get_v3"),
+    ("GETNEXT walk, 1,000 varbinds", "walk_next_1k"),
+    ("GETBULK walk, 10k varbinds v2c", "bulk_10k"),
+    ("GETBULK walk, 10k varbinds v3", "bulk_10k_v3"),
+    ("GETBULK walk, 100k varbinds v2c", "bulk_100k"),
+    ("GETBULK walk, 100k varbinds v3", "bulk_100k_v3"),
+    ("poll 200 agents x 20", "poll_200x20"),
+    ("poll 10,000 agents", "poll_10k"),
+];
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    let n = v.len();
+    assert!(n > 0, "no rounds");
+    if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        (v[n / 2 - 1] + v[n / 2]) / 2.0
+    }
+}
+
+/// The median rate of each (case, client): varbinds per second for walks, operations per
+/// second otherwise.
+fn rates() -> HashMap<(String, String), f64> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(dir.join(RESULTS)).unwrap();
+    let mut all: HashMap<(String, String), Vec<f64>> = HashMap::new();
+    for line in text.lines() {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        let (Some(case), Some(client)) = (v["case"].as_str(), v["client"].as_str()) else {
+            continue;
+        };
+        let (Some(ops), Some(varbinds), Some(wall)) = (
+            v["ops"].as_f64(),
+            v["varbinds"].as_f64(),
+            v["wall"].as_f64(),
+        ) else {
+            continue; // not measured (unsupported, hung)
+        };
+        if wall <= 0.0 {
+            continue;
+        }
+        let walk = case.starts_with("bulk") || case.starts_with("walk");
+        let rate = if walk { varbinds / wall } else { ops / wall };
+        all.entry((case.to_owned(), client.to_owned()))
+            .or_default()
+            .push(rate);
+    }
+    all.into_iter().map(|(k, v)| (k, median(v))).collect()
+}
+
+/// The median client CPU per operation of each (case, client), in microseconds.
+fn cpu_per_op() -> HashMap<(String, String), f64> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(dir.join(RESULTS)).unwrap();
+    let mut all: HashMap<(String, String), Vec<f64>> = HashMap::new();
+    for line in text.lines() {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        let (Some(case), Some(client)) = (v["case"].as_str(), v["client"].as_str()) else {
+            continue;
+        };
+        let (Some(ops), Some(user), Some(sys)) =
+            (v["ops"].as_f64(), v["user"].as_f64(), v["sys"].as_f64())
+        else {
+            continue;
+        };
+        if ops > 0.0 {
+            all.entry((case.to_owned(), client.to_owned()))
+                .or_default()
+                .push((user + sys) / ops * 1e6);
+        }
+    }
+    all.into_iter().map(|(k, v)| (k, median(v))).collect()
+}
+
+/// A rate as the README prints it: `95.8k`, `1.467M`.
+fn printed(rate: f64) -> String {
+    if rate >= 1e6 {
+        format!("{:.3}M", rate / 1e6)
+    } else {
+        format!("{:.1}k", rate / 1e3)
+    }
+}
+
+#[test]
+fn the_readme_speed_table_is_the_committed_run() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md"))
+            .unwrap();
+    assert!(readme.contains(RESULTS), "the README names its result file");
+    let rates = rates();
+    let rate = |case: &str, client: &str| {
+        *rates
+            .get(&(case.to_owned(), client.to_owned()))
+            .unwrap_or_else(|| panic!("no {client} in {case}"))
+    };
+    let mut checked = 0;
+    for (label, case) in CASES {
+        let row = readme
+            .lines()
+            .find(|l| l.starts_with(&format!("| {label} |")))
+            .unwrap_or_else(|| panic!("no README row for {label}"));
+        let cells: Vec<&str> = row.trim_matches('|').split('|').map(str::trim).collect();
+        assert_eq!(cells.len(), 7, "{row}");
+        let ours = ["snmp-rs-tokio", "snmp-rs-blocking", "snmp-rs-smol"];
+        for (cell, client) in cells[1..4].iter().zip(ours) {
+            // A rate below 1M is printed in k even when it is `0.970M` style: accept both.
+            let r = rate(case, client);
+            let alt = format!("{:.3}M", r / 1e6);
+            assert!(
+                *cell == printed(r) || *cell == alt,
+                "{label} {client}: README {cell}, data {}",
+                printed(r)
+            );
+        }
+        let peer = cells[4].split_whitespace().next().unwrap();
+        let best = rate(case, peer);
+        let shown = cells[4].split_whitespace().nth(1).unwrap();
+        assert_eq!(shown, printed(best), "{label} {peer}");
+        let tokio = rate(case, "snmp-rs-tokio") / best;
+        let blocking = rate(case, "snmp-rs-blocking") / best;
+        assert_eq!(cells[5], format!("{tokio:.3}"), "{label}: tokio ÷ best");
+        assert_eq!(
+            cells[6],
+            format!("{blocking:.3}"),
+            "{label}: blocking ÷ best"
+        );
+        checked += 1;
+    }
+    assert_eq!(checked, CASES.len());
+}
+
+#[test]
+fn the_readme_cpu_figures_are_the_committed_run() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md"))
+            .unwrap();
+    let cpu = cpu_per_op();
+    let us = |client: &str| cpu[&("get_v2c".to_owned(), client.to_owned())];
+    let (snmp2, floor, blocking, tokio, smol) = (
+        us("snmp2"),
+        us("udp-floor-connected"),
+        us("snmp-rs-blocking"),
+        us("snmp-rs-tokio"),
+        us("snmp-rs-smol"),
+    );
+    // Collapse the README's line breaks: a figure may sit across two lines.
+    let text = readme.split_whitespace().collect::<Vec<_>>().join(" ");
+    for needle in [
+        format!("snmp2 {snmp2:.2} µs"),
+        format!("socket, no SNMP work) {floor:.1} µs"),
+        format!("our blocking client {blocking:.2} µs"),
+        format!("the tokio Manager {tokio:.1} µs"),
+        format!("smol {smol:.1} µs"),
+        format!("(it is {:.2}x)", tokio / blocking),
+        format!("(it is {:.2}x)", smol / blocking),
+    ] {
+        assert!(text.contains(&needle), "the README does not say {needle:?}");
+    }
+}
