@@ -35,9 +35,9 @@ fn median(mut v: Vec<f64>) -> f64 {
     }
 }
 
-/// The median rate of each (case, client): varbinds per second for walks, operations per
-/// second otherwise.
-fn rates() -> HashMap<(String, String), f64> {
+/// One value per round of each (case, client) from the result file: `f` of a measured
+/// round's JSON (`None`: not counted), then the median over rounds.
+fn medians(f: impl Fn(&str, &serde_json::Value) -> Option<f64>) -> HashMap<(String, String), f64> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(dir.join(RESULTS)).unwrap();
     let mut all: HashMap<(String, String), Vec<f64>> = HashMap::new();
@@ -46,47 +46,35 @@ fn rates() -> HashMap<(String, String), f64> {
         let (Some(case), Some(client)) = (v["case"].as_str(), v["client"].as_str()) else {
             continue;
         };
-        let (Some(ops), Some(varbinds), Some(wall)) = (
-            v["ops"].as_f64(),
-            v["varbinds"].as_f64(),
-            v["wall"].as_f64(),
-        ) else {
-            continue; // not measured (unsupported, hung)
-        };
-        if wall <= 0.0 {
-            continue;
+        if let Some(x) = f(case, &v) {
+            all.entry((case.to_owned(), client.to_owned()))
+                .or_default()
+                .push(x);
         }
-        let walk = case.starts_with("bulk") || case.starts_with("walk");
-        let rate = if walk { varbinds / wall } else { ops / wall };
-        all.entry((case.to_owned(), client.to_owned()))
-            .or_default()
-            .push(rate);
     }
     all.into_iter().map(|(k, v)| (k, median(v))).collect()
 }
 
+/// The median rate of each (case, client): varbinds per second for walks, operations per
+/// second otherwise (rounds not measured, unsupported or hung, are left out).
+fn rates() -> HashMap<(String, String), f64> {
+    medians(|case, v| {
+        let (ops, varbinds, wall) = (
+            v["ops"].as_f64()?,
+            v["varbinds"].as_f64()?,
+            v["wall"].as_f64()?,
+        );
+        let walk = case.starts_with("bulk") || case.starts_with("walk");
+        (wall > 0.0).then(|| if walk { varbinds / wall } else { ops / wall })
+    })
+}
+
 /// The median client CPU per operation of each (case, client), in microseconds.
 fn cpu_per_op() -> HashMap<(String, String), f64> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(dir.join(RESULTS)).unwrap();
-    let mut all: HashMap<(String, String), Vec<f64>> = HashMap::new();
-    for line in text.lines() {
-        let v: serde_json::Value = serde_json::from_str(line).unwrap();
-        let (Some(case), Some(client)) = (v["case"].as_str(), v["client"].as_str()) else {
-            continue;
-        };
-        let (Some(ops), Some(user), Some(sys)) =
-            (v["ops"].as_f64(), v["user"].as_f64(), v["sys"].as_f64())
-        else {
-            continue;
-        };
-        if ops > 0.0 {
-            all.entry((case.to_owned(), client.to_owned()))
-                .or_default()
-                .push((user + sys) / ops * 1e6);
-        }
-    }
-    all.into_iter().map(|(k, v)| (k, median(v))).collect()
+    medians(|_, v| {
+        let (ops, user, sys) = (v["ops"].as_f64()?, v["user"].as_f64()?, v["sys"].as_f64()?);
+        (ops > 0.0).then(|| (user + sys) / ops * 1e6)
+    })
 }
 
 /// A rate as the README prints it: `95.8k`, `1.467M`.

@@ -436,11 +436,6 @@ impl WalkBuffer {
         }
     }
 
-    /// Whether the walk is over (its operation gone).
-    pub fn is_over(&self) -> bool {
-        self.ended
-    }
-
     /// Varbinds waiting to be read.
     pub fn buffered(&self) -> usize {
         self.buffered.len()

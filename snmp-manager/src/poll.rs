@@ -263,11 +263,6 @@ impl PollScheduler {
         self.running.len()
     }
 
-    /// Whether a running operation is `op`.
-    pub fn owns(&self, op: OpId) -> bool {
-        self.running.contains_key(&op)
-    }
-
     /// Every target still running or not started gets `error` (the face's I/O failed); the
     /// running operations are cancelled.
     pub fn fail_rest(&mut self, session: &mut Session, outcomes: &mut Outcomes, error: &Error) {
