@@ -47,6 +47,9 @@ fn main() -> ExitCode {
             };
         }
     };
+    if let commands::Command::Exporter(args) = cli.command {
+        return commands::exporter::main(args);
+    }
     let (tool, peer) = cli.command.tool_and_peer();
     // One sequential job per process: a current-thread runtime (no worker threads to wake).
     // `snmp sim` and `snmp listen` serve on it too; the simulator runs its own loop.

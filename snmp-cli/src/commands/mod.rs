@@ -10,6 +10,7 @@ use crate::options::{Agent, ListenAuth, WalkFlags};
 use sim::SimFaults;
 
 mod demo;
+pub(crate) mod exporter;
 mod get;
 pub(crate) mod listen;
 mod notify;
@@ -176,6 +177,9 @@ pub(crate) enum Command {
     },
     /// Start an embedded simulated agent and run every Manager operation against it.
     Demo,
+    /// The Prometheus snmp_exporter, drop-in: its snmp.yml, its HTTP API (/snmp?target=&module=&auth=,
+    /// /metrics, /-/reload, /config) and its exposition.
+    Exporter(exporter::ExporterArgs),
 }
 
 impl Command {
@@ -256,6 +260,10 @@ impl Command {
                 .await
             }
             Command::Demo => demo::demo().await,
+            // Runs on its own multi-threaded runtime (see main).
+            Command::Exporter(_) => Err(Failure::Usage(
+                "snmp exporter runs outside the command runtime".into(),
+            )),
         }
     }
 }

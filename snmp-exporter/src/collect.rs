@@ -1,0 +1,986 @@
+//! From the varbinds of a scrape to samples, as upstream's collector does: each varbind is
+//! matched to the metric whose OID is its shortest configured prefix, the rest of its OID is
+//! decoded into index labels, lookups add labels from other columns, and the value becomes a
+//! number, an info label, a state set, bits or numbers extracted by regular expressions.
+//!
+//! Where upstream would panic (an index type it does not know, a too-short NTP timestamp) or
+//! allocate what an agent's index arc asks for, this gives an error or a bounded answer.
+
+use std::collections::{BTreeMap, HashMap};
+
+use snmp_tokio::{Oid, Value};
+
+use crate::config::{Index, Metric, Module};
+use crate::expo::{Exposition, Kind, Sample};
+
+/// The most arcs an index string is padded to (upstream pads short OIDs with zeros up to the
+/// length an arc asks for, which a hostile agent can make 4 billion).
+const MAX_PAD: usize = 256;
+
+/// A module's metrics indexed by OID for matching.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    by_oid: HashMap<Vec<u32>, usize>,
+    longest: usize,
+}
+
+/// An OID string as upstream reads it (a part that is not a number reads as 0).
+pub fn oid_arcs(s: &str) -> Vec<u32> {
+    s.trim_start_matches('.')
+        .split('.')
+        .map(|x| x.parse::<u32>().unwrap_or(0))
+        .collect()
+}
+
+impl Prepared {
+    /// Indexes `module`'s metrics.
+    pub fn new(module: &Module) -> Prepared {
+        let mut by_oid = HashMap::new();
+        let mut longest = 0;
+        for (i, m) in module.metrics.iter().enumerate() {
+            let arcs = oid_arcs(&m.oid);
+            longest = longest.max(arcs.len());
+            by_oid.insert(arcs, i);
+        }
+        Prepared { by_oid, longest }
+    }
+
+    fn find(&self, arcs: &[u32]) -> Option<(usize, usize)> {
+        let n = arcs.len().min(self.longest);
+        (1..=n).find_map(|i| self.by_oid.get(&arcs[..i]).map(|&m| (m, i)))
+    }
+}
+
+/// The varbinds of a scrape by OID (a later duplicate replaces an earlier one, as upstream's
+/// map does).
+pub type PduMap = HashMap<Vec<u32>, Value>;
+
+/// Builds the map from the varbinds received.
+pub fn pdu_map(pdus: &[(Oid, Value)]) -> PduMap {
+    let mut map = HashMap::with_capacity(pdus.len());
+    for (oid, v) in pdus {
+        map.insert(oid.arcs().to_vec(), v.clone());
+    }
+    map
+}
+
+/// Turns the varbinds into samples of `module`'s metrics, added to `out`.
+pub fn collect(module: &Module, prepared: &Prepared, pdus: &PduMap, out: &mut Exposition) {
+    for (arcs, value) in pdus {
+        if let Some((mi, len)) = prepared.find(arcs) {
+            let metric = &module.metrics[mi];
+            let index: Vec<i64> = arcs[len..].iter().map(|&a| i64::from(a)).collect();
+            samples(&index, value, metric, pdus, out);
+        }
+    }
+}
+
+const COMBINED: &[(&str, &[(i64, &str)])] = &[
+    (
+        "InetAddress",
+        &[(1, "InetAddressIPv4"), (2, "InetAddressIPv6")],
+    ),
+    (
+        "InetAddressMissingSize",
+        &[(1, "InetAddressIPv4"), (2, "InetAddressIPv6")],
+    ),
+    (
+        "LldpPortId",
+        &[
+            (1, "DisplayString"),
+            (2, "DisplayString"),
+            (3, "PhysAddress48"),
+            (5, "DisplayString"),
+            (7, "DisplayString"),
+        ],
+    ),
+];
+
+fn combined(kind: &str) -> Option<&'static [(i64, &'static str)]> {
+    COMBINED.iter().find(|(k, _)| *k == kind).map(|(_, m)| *m)
+}
+
+/// The value as a number, as upstream's `getPduValue` (Counter64 wrapped at 2^53).
+pub fn numeric(v: &Value) -> f64 {
+    match v {
+        Value::Counter64(n) => (n % 9_007_199_254_740_992) as f64,
+        Value::OpaqueFloat(f) => f64::from(*f),
+        Value::OpaqueDouble(f) => *f,
+        other => big_int(other) as f64,
+    }
+}
+
+/// gosnmp's `ToBigInt(value).Int64()`: numbers as they are, anything else 0.
+fn big_int(v: &Value) -> i64 {
+    match v {
+        Value::Integer(i) => i64::from(*i),
+        Value::Counter32(n) | Value::Gauge32(n) | Value::TimeTicks(n) => i64::from(*n),
+        Value::Counter64(n) => *n as i64,
+        _ => 0,
+    }
+}
+
+fn go_float_f(f: f64, bits32: bool) -> String {
+    if f.is_nan() {
+        "NaN".into()
+    } else if f.is_infinite() {
+        if f > 0.0 {
+            "+Inf".into()
+        } else {
+            "-Inf".into()
+        }
+    } else if bits32 {
+        format!("{}", f as f32)
+    } else {
+        format!("{f}")
+    }
+}
+
+/// The value as a label string, as upstream's `pduValueAsString` with the type `typ`.
+pub fn value_string(v: &Value, typ: &str) -> Vec<u8> {
+    match v {
+        Value::Integer(i) => i.to_string().into_bytes(),
+        Value::Counter32(n) | Value::Gauge32(n) | Value::TimeTicks(n) => n.to_string().into_bytes(),
+        Value::Counter64(n) => n.to_string().into_bytes(),
+        Value::OpaqueFloat(f) => go_float_f(f64::from(*f), true).into_bytes(),
+        Value::OpaqueDouble(f) => go_float_f(*f, false).into_bytes(),
+        Value::ObjectIdentifier(o) => dotted(o.arcs()).into_bytes(),
+        Value::IpAddress(a) => format!("{}.{}.{}.{}", a[0], a[1], a[2], a[3]).into_bytes(),
+        Value::OctetString(b) | Value::Opaque(b) => {
+            let typ = if typ.is_empty() || typ == "Bits" {
+                "OctetString"
+            } else {
+                typ
+            };
+            let mut parts: Vec<i64> = Vec::with_capacity(b.len() + 1);
+            if typ == "OctetString" || typ == "DisplayString" {
+                parts.push(b.len() as i64);
+            }
+            parts.extend(b.iter().map(|&x| i64::from(x)));
+            index_string(&parts, typ, 0, false, &BTreeMap::new()).0
+        }
+        _ => Vec::new(),
+    }
+}
+
+fn dotted(arcs: &[u32]) -> String {
+    let mut s = String::with_capacity(arcs.len() * 4);
+    for (i, a) in arcs.iter().enumerate() {
+        if i > 0 {
+            s.push('.');
+        }
+        s.push_str(&a.to_string());
+    }
+    s
+}
+
+fn dotted_i(arcs: &[i64]) -> String {
+    arcs.iter()
+        .map(|a| a.to_string())
+        .collect::<Vec<_>>()
+        .join(".")
+}
+
+/// Upstream's `splitOid`: the first `count` arcs (padded with zeros), and the rest.
+fn split(oid: &[i64], count: usize) -> (Vec<i64>, Vec<i64>) {
+    let count = count.min(oid.len().max(MAX_PAD));
+    let mut head = vec![0i64; count];
+    let mut tail = Vec::new();
+    for (i, &v) in oid.iter().enumerate() {
+        if i < count {
+            head[i] = v;
+        } else {
+            tail.push(v);
+        }
+    }
+    (head, tail)
+}
+
+fn to_len(n: i64) -> usize {
+    usize::try_from(n).unwrap_or(0)
+}
+
+/// Upstream's `indexOidsAsString`: the label text of an index, the arcs it used, the rest.
+/// An index type upstream does not know reads as an OctetString (upstream panics).
+pub fn index_string(
+    oids: &[i64],
+    typ: &str,
+    fixed_size: usize,
+    implied: bool,
+    enums: &BTreeMap<i64, String>,
+) -> (Vec<u8>, Vec<i64>, Vec<i64>) {
+    if let Some(mapping) = combined(typ) {
+        let (mut sub, values) = if typ == "InetAddressMissingSize" {
+            split(oids, 1)
+        } else {
+            split(oids, 2)
+        };
+        if let Some((_, t)) = mapping.iter().find(|(k, _)| *k == sub[0]) {
+            let (s, used, rest) = index_string(&values, t, 0, false, enums);
+            sub.extend(used);
+            return (s, sub, rest);
+        }
+        if typ == "InetAddressMissingSize" {
+            return index_string(oids, "OctetString", 0, true, enums);
+        }
+        let size = to_len(sub[1]).saturating_add(2);
+        return index_string(oids, "OctetString", size, false, enums);
+    }
+    match typ {
+        "Integer32" | "Integer" | "gauge" | "counter" => {
+            let (sub, rest) = split(oids, 1);
+            (sub[0].to_string().into_bytes(), sub, rest)
+        }
+        "PhysAddress48" => {
+            let (sub, rest) = split(oids, 6);
+            let s = sub
+                .iter()
+                .map(|o| format!("{o:02X}"))
+                .collect::<Vec<_>>()
+                .join(":");
+            (s.into_bytes(), sub, rest)
+        }
+        "DisplayString" | "OctetString" => {
+            let mut used = Vec::new();
+            let mut rest = oids.to_vec();
+            let mut length = fixed_size;
+            if implied {
+                length = rest.len();
+            }
+            if length == 0 {
+                let (l, r) = split(&rest, 1);
+                length = to_len(l[0]);
+                used = l;
+                rest = r;
+            }
+            let (content, rest) = split(&rest, length);
+            let bytes: Vec<u8> = content.iter().map(|&o| o as u8).collect();
+            used.extend(content);
+            if typ == "DisplayString" {
+                (bytes, used, rest)
+            } else if bytes.is_empty() {
+                (Vec::new(), used, rest)
+            } else {
+                let mut s = String::with_capacity(2 + bytes.len() * 2);
+                s.push_str("0x");
+                for b in &bytes {
+                    s.push_str(&format!("{b:02X}"));
+                }
+                (s.into_bytes(), used, rest)
+            }
+        }
+        "InetAddressIPv4" => {
+            let (sub, rest) = split(oids, 4);
+            (dotted_i(&sub).into_bytes(), sub, rest)
+        }
+        "InetAddressIPv6" => {
+            let (sub, rest) = split(oids, 16);
+            let mut s = String::new();
+            for (i, o) in sub.iter().enumerate() {
+                if i > 0 && i % 2 == 0 {
+                    s.push(':');
+                }
+                s.push_str(&format!("{o:02X}"));
+            }
+            (s.into_bytes(), sub, rest)
+        }
+        "EnumAsInfo" => {
+            let (sub, rest) = split(oids, 1);
+            let s = enums
+                .get(&sub[0])
+                .cloned()
+                .unwrap_or_else(|| sub[0].to_string());
+            (s.into_bytes(), sub, rest)
+        }
+        _ => index_string(oids, "OctetString", fixed_size, implied, enums),
+    }
+}
+
+fn prev_oid(oid: &str) -> String {
+    match oid.rsplit_once('.') {
+        Some((head, last)) => format!("{head}.{}", last.parse::<i64>().unwrap_or(0) - 1),
+        None => (oid.parse::<i64>().unwrap_or(0) - 1).to_string(),
+    }
+}
+
+fn lookup_key(base: &str, parts: &[&[i64]]) -> Vec<u32> {
+    let mut arcs = oid_arcs(base);
+    for p in parts {
+        // Upstream formats "%s.%s" with an empty part too, which adds a 0 arc.
+        if p.is_empty() {
+            arcs.push(0);
+        }
+        arcs.extend(p.iter().map(|&a| u32::try_from(a).unwrap_or(0)));
+    }
+    arcs
+}
+
+fn index_labels(index: &[i64], metric: &Metric, pdus: &PduMap) -> BTreeMap<String, Vec<u8>> {
+    let mut labels: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+    let mut label_oids: HashMap<String, Vec<i64>> = HashMap::new();
+    let mut rest = index.to_vec();
+    for Index {
+        labelname,
+        kind,
+        fixed_size,
+        implied,
+        enum_values,
+    } in &metric.indexes
+    {
+        let (s, used, remaining) = index_string(&rest, kind, *fixed_size, *implied, enum_values);
+        labels.insert(labelname.clone(), s);
+        label_oids.insert(labelname.clone(), used);
+        rest = remaining;
+    }
+    for lookup in &metric.lookups {
+        if lookup.labels.is_empty() {
+            labels.remove(&lookup.labelname);
+            continue;
+        }
+        let parts: Vec<&[i64]> = lookup
+            .labels
+            .iter()
+            .map(|l| label_oids.get(l).map(Vec::as_slice).unwrap_or(&[]))
+            .collect();
+        let key = lookup_key(&lookup.oid, &parts);
+        if let Some(pdu) = pdus.get(&key) {
+            let mut t = lookup.kind.as_str();
+            if let Some(mapping) = combined(t) {
+                let prev = lookup_key(&prev_oid(&lookup.oid), &parts);
+                if let Some(prev_pdu) = pdus.get(&prev) {
+                    let val = numeric(prev_pdu) as i64;
+                    if let Some((_, ty)) = mapping.iter().find(|(k, _)| *k == val) {
+                        t = ty;
+                    }
+                }
+            }
+            labels.insert(lookup.labelname.clone(), value_string(pdu, t));
+            label_oids.insert(lookup.labelname.clone(), vec![big_int(pdu)]);
+        } else {
+            labels.insert(lookup.labelname.clone(), Vec::new());
+        }
+    }
+    labels
+}
+
+/// Go's `%q` of a byte string, near enough for error texts.
+fn go_quote(b: &[u8]) -> String {
+    let mut s = String::from("\"");
+    for chunk in b.utf8_chunks() {
+        for c in chunk.valid().chars() {
+            match c {
+                '"' => s.push_str("\\\""),
+                '\\' => s.push_str("\\\\"),
+                '\n' => s.push_str("\\n"),
+                c if c.is_control() => s.push_str(&format!("\\x{:02x}", c as u32)),
+                c => s.push(c),
+            }
+        }
+        for x in chunk.invalid() {
+            s.push_str(&format!("\\x{x:02x}"));
+        }
+    }
+    s.push('"');
+    s
+}
+
+struct Labels {
+    names: Vec<String>,
+    values: Vec<Vec<u8>>,
+}
+
+impl Labels {
+    fn push(&mut self, n: &str, v: Vec<u8>) {
+        self.names.push(n.to_owned());
+        self.values.push(v);
+    }
+}
+
+/// A sample from byte labels: invalid UTF-8 becomes the error client_golang's
+/// `NewConstMetric` gives, as an invalid metric (`desc` names it as upstream does).
+/// What a sample is and how its failure is named.
+struct Head<'a> {
+    name: String,
+    help: String,
+    kind: Kind,
+    /// The help text of the `snmp_error` metric upstream reports a failure under.
+    desc: &'a str,
+}
+
+fn emit(
+    out: &mut Exposition,
+    head: Head<'_>,
+    labels: &Labels,
+    value: f64,
+    context: &dyn Fn(&str) -> String,
+) {
+    let Head {
+        name,
+        help,
+        kind,
+        desc,
+    } = head;
+    let mut pairs = Vec::with_capacity(labels.names.len());
+    for (n, v) in labels.names.iter().zip(&labels.values) {
+        match String::from_utf8(v.clone()) {
+            Ok(s) => pairs.push((n.clone(), s)),
+            Err(_) => {
+                let err = format!("label value {} is not valid UTF-8", go_quote(v));
+                out.error(invalid_metric(desc, &context(&err)));
+                return;
+            }
+        }
+    }
+    let sample = Sample {
+        name,
+        help,
+        kind,
+        labels: pairs,
+        value,
+    };
+    if let Err(e) = Exposition::check(&sample) {
+        out.error(invalid_metric(desc, &context(&e)));
+        return;
+    }
+    out.add(sample);
+}
+
+/// client_golang's text for an invalid metric met while gathering.
+pub fn invalid_metric(help: &str, err: &str) -> String {
+    format!(
+        "error collecting metric Desc{{fqName: \"snmp_error\", help: {help:?}, constLabels: {{}}, variableLabels: []}}: {err}"
+    )
+}
+
+fn label_list(values: &[Vec<u8>]) -> String {
+    let v: Vec<String> = values
+        .iter()
+        .map(|b| String::from_utf8_lossy(b).into_owned())
+        .collect();
+    format!("[{}]", v.join(" "))
+}
+
+fn samples(index: &[i64], pdu: &Value, metric: &Metric, pdus: &PduMap, out: &mut Exposition) {
+    let label_map = index_labels(index, metric, pdus);
+    let mut labels = Labels {
+        names: Vec::with_capacity(label_map.len() + 1),
+        values: Vec::with_capacity(label_map.len() + 1),
+    };
+    let has_own = label_map.contains_key(&metric.name);
+    for (k, v) in label_map {
+        labels.push(&k, v);
+    }
+    let mut value = numeric(pdu);
+    let kind;
+    match metric.kind.as_str() {
+        "counter" => kind = Kind::Counter,
+        "gauge" | "Float" | "Double" => kind = Kind::Gauge,
+        "DateAndTime" => {
+            kind = Kind::Gauge;
+            match date_and_time(pdu) {
+                Some(v) => value = v,
+                None => return,
+            }
+        }
+        "ParseDateAndTime" => {
+            kind = Kind::Gauge;
+            let text = String::from_utf8_lossy(&value_string(pdu, "DisplayString")).into_owned();
+            match parse_with_pattern(&text, &metric.datetime_pattern) {
+                Some(v) => value = v,
+                None => return,
+            }
+        }
+        "NTPTimeStamp" => {
+            kind = Kind::Gauge;
+            match pdu {
+                Value::OctetString(b) if b.len() >= 8 => {
+                    let secs = u32::from_be_bytes([b[0], b[1], b[2], b[3]]);
+                    value = (i64::from(secs) - 2_208_988_800) as f64;
+                }
+                _ => return,
+            }
+        }
+        "EnumAsInfo" => {
+            let v = value as i64;
+            let state = metric
+                .enum_values
+                .get(&v)
+                .cloned()
+                .unwrap_or_else(|| v.to_string());
+            labels.push(&metric.name, state.into_bytes());
+            let ctx = |e: &str| {
+                format!(
+                    "error for metric {} with labels {}: {e}",
+                    metric.name,
+                    label_list(&labels.values)
+                )
+            };
+            emit(
+                out,
+                Head {
+                    name: format!("{}_info", metric.name),
+                    help: format!("{} (EnumAsInfo)", metric.help),
+                    kind: Kind::Gauge,
+                    desc: "Error calling NewConstMetric for EnumAsInfo",
+                },
+                &labels,
+                1.0,
+                &ctx,
+            );
+            return;
+        }
+        "EnumAsStateSet" => {
+            let v = value as i64;
+            let state = metric
+                .enum_values
+                .get(&v)
+                .cloned()
+                .unwrap_or_else(|| v.to_string());
+            let help = format!("{} (EnumAsStateSet)", metric.help);
+            let base_values = labels.values.clone();
+            let mut emit_state = |labels: &mut Labels, s: &str, val: f64| {
+                labels.push(&metric.name, s.as_bytes().to_vec());
+                let ctx = |e: &str| {
+                    format!(
+                        "error for metric {} with labels {}: {e}",
+                        metric.name,
+                        label_list(&base_values)
+                    )
+                };
+                emit(
+                    out,
+                    Head {
+                        name: metric.name.clone(),
+                        help: help.clone(),
+                        kind: Kind::Gauge,
+                        desc: "Error calling NewConstMetric for EnumAsStateSet",
+                    },
+                    labels,
+                    val,
+                    &ctx,
+                );
+                labels.names.pop();
+                labels.values.pop();
+            };
+            emit_state(&mut labels, &state, 1.0);
+            for (k, name) in &metric.enum_values {
+                if *k != v {
+                    emit_state(&mut labels, name, 0.0);
+                }
+            }
+            return;
+        }
+        "Bits" => {
+            let bytes = match pdu {
+                Value::OctetString(b) => b,
+                _ => {
+                    out.error(format!(
+                        "error collecting metric Desc{{fqName: \"snmp_error\", help: \"BITS type was not a BISTRING on the wire.\", constLabels: {{}}, variableLabels: []}}: error for metric {} with labels {}: {}",
+                        metric.name,
+                        label_list(&labels.values),
+                        value_type_name(pdu)
+                    ));
+                    return;
+                }
+            };
+            let help = format!("{} (Bits)", metric.help);
+            let base_values = labels.values.clone();
+            for (k, name) in &metric.enum_values {
+                let mut bit = 0.0;
+                if let Ok(k) = usize::try_from(*k) {
+                    if k < bytes.len() * 8 && bytes[k / 8] & (128 >> (k % 8)) != 0 {
+                        bit = 1.0;
+                    }
+                }
+                labels.push(&metric.name, name.as_bytes().to_vec());
+                let ctx = |e: &str| {
+                    format!(
+                        "error for metric {} with labels {}: {e}",
+                        metric.name,
+                        label_list(&base_values)
+                    )
+                };
+                emit(
+                    out,
+                    Head {
+                        name: metric.name.clone(),
+                        help: help.clone(),
+                        kind: Kind::Gauge,
+                        desc: "Error calling NewConstMetric for Bits",
+                    },
+                    &labels,
+                    bit,
+                    &ctx,
+                );
+                labels.names.pop();
+                labels.values.pop();
+            }
+            return;
+        }
+        _ => {
+            // Some form of string.
+            kind = Kind::Gauge;
+            value = 1.0;
+            let mut metric_type = metric.kind.as_str();
+            if let Some(mapping) = combined(metric_type) {
+                let mut prev = oid_arcs(&prev_oid(&metric.oid));
+                prev.extend(index.iter().map(|&a| u32::try_from(a).unwrap_or(0)));
+                metric_type = match pdus.get(&prev) {
+                    Some(p) => {
+                        let val = numeric(p) as i64;
+                        mapping
+                            .iter()
+                            .find(|(k, _)| *k == val)
+                            .map(|(_, t)| *t)
+                            .unwrap_or("OctetString")
+                    }
+                    None => "OctetString",
+                };
+            }
+            if !metric.regex_extracts.is_empty() {
+                let text = value_string(pdu, metric_type);
+                let text = String::from_utf8_lossy(&text);
+                for (suffix, list) in &metric.regex_extracts {
+                    for re in list {
+                        let Some(caps) = re.compiled.captures(&text) else {
+                            continue;
+                        };
+                        let mut expanded = String::new();
+                        caps.expand(&re.value, &mut expanded);
+                        let Some(v) = go_parse_float(&expanded) else {
+                            continue;
+                        };
+                        let name = format!("{}{}", metric.name, suffix);
+                        let ctx = |e: &str| {
+                            format!(
+                                "error for metric {name} with labels {}: {e}",
+                                label_list(&labels.values)
+                            )
+                        };
+                        emit(
+                            out,
+                            Head {
+                                name: name.clone(),
+                                help: format!("{} (regex extracted)", metric.help),
+                                kind: Kind::Gauge,
+                                desc: "Error calling NewConstMetric for regex_extract",
+                            },
+                            &labels,
+                            v,
+                            &ctx,
+                        );
+                        break;
+                    }
+                }
+                return;
+            }
+            if !has_own {
+                labels.push(&metric.name, value_string(pdu, metric_type));
+            }
+        }
+    }
+    if metric.scale != 0.0 {
+        value *= metric.scale;
+    }
+    value += metric.offset;
+    let ctx = |e: &str| {
+        format!(
+            "error for metric {} with labels {} from indexOids [{}]: {e}",
+            metric.name,
+            label_list(&labels.values),
+            index
+                .iter()
+                .map(|a| a.to_string())
+                .collect::<Vec<_>>()
+                .join(" ")
+        )
+    };
+    emit(
+        out,
+        Head {
+            name: metric.name.clone(),
+            help: metric.help.clone(),
+            kind,
+            desc: "Error calling NewConstMetric",
+        },
+        &labels,
+        value,
+        &ctx,
+    );
+}
+
+fn value_type_name(v: &Value) -> &'static str {
+    match v {
+        Value::Integer(_) => "int",
+        Value::Counter32(_) | Value::Gauge32(_) | Value::TimeTicks(_) => "uint",
+        Value::Counter64(_) => "uint64",
+        Value::ObjectIdentifier(_) | Value::IpAddress(_) => "string",
+        Value::OpaqueFloat(_) => "float32",
+        Value::OpaqueDouble(_) => "float64",
+        Value::Null => "<nil>",
+        _ => "[]uint8",
+    }
+}
+
+/// Go's `strconv.ParseFloat(s, 64)` for the forms a regex extract gives.
+fn go_parse_float(s: &str) -> Option<f64> {
+    let lower = s.to_ascii_lowercase();
+    let t = lower.trim_start_matches(['+', '-']);
+    if matches!(t, "inf" | "infinity" | "nan") {
+        return s.parse::<f64>().ok().or_else(|| {
+            let neg = s.starts_with('-');
+            Some(match t {
+                "nan" => f64::NAN,
+                _ if neg => f64::NEG_INFINITY,
+                _ => f64::INFINITY,
+            })
+        });
+    }
+    if s.is_empty() || s.contains('_') {
+        return None;
+    }
+    s.parse::<f64>().ok()
+}
+
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+fn unix_time(y: i64, mo: i64, d: i64, h: i64, mi: i64, s: i64, offset_secs: i64) -> f64 {
+    // Go's time.Date normalizes out-of-range months and days.
+    let y2 = y + (mo - 1).div_euclid(12);
+    let mo2 = (mo - 1).rem_euclid(12) + 1;
+    let days = days_from_civil(y2, mo2, 1) + (d - 1);
+    (days * 86_400 + h * 3600 + mi * 60 + s - offset_secs) as f64
+}
+
+/// RFC 2579 DateAndTime (8 or 11 octets) as a Unix time.
+fn date_and_time(v: &Value) -> Option<f64> {
+    let Value::OctetString(b) = v else {
+        return None;
+    };
+    let offset = match b.len() {
+        8 => 0,
+        11 => {
+            let sign = match b[8] {
+                b'+' => 1,
+                b'-' => -1,
+                _ => return None,
+            };
+            if b[9] > 99 || b[10] > 99 || b[9] > 24 || b[10] > 60 {
+                return None;
+            }
+            sign * (i64::from(b[9]) * 3600 + i64::from(b[10]) * 60)
+        }
+        _ => return None,
+    };
+    let year = i64::from(u16::from_be_bytes([b[0], b[1]]));
+    Some(unix_time(
+        year,
+        i64::from(b[2]),
+        i64::from(b[3]),
+        i64::from(b[4]),
+        i64::from(b[5]),
+        i64::from(b[6]),
+        offset,
+    ))
+}
+
+/// A strptime-style pattern (the common directives: %Y %y %m %d %e %H %M %S %b %B %T %F %D
+/// %z %%) applied to `text`, as a Unix time.
+pub fn parse_with_pattern(text: &str, pattern: &str) -> Option<f64> {
+    const MONTHS: [&str; 12] = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ];
+    let (mut y, mut mo, mut d, mut h, mut mi, mut s, mut off) =
+        (1900i64, 1i64, 1i64, 0i64, 0i64, 0i64, 0i64);
+    let t = text.as_bytes();
+    let mut i = 0usize;
+    let num = |i: &mut usize, max: usize| -> Option<i64> {
+        let start = *i;
+        while *i < t.len() && *i - start < max && t[*i].is_ascii_digit() {
+            *i += 1;
+        }
+        if *i == start {
+            return None;
+        }
+        std::str::from_utf8(&t[start..*i]).ok()?.parse().ok()
+    };
+    let mut p = pattern.chars();
+    let expanded: String;
+    let pat: &str = {
+        expanded = pattern
+            .replace("%T", "%H:%M:%S")
+            .replace("%F", "%Y-%m-%d")
+            .replace("%D", "%m/%d/%y");
+        &expanded
+    };
+    let _ = &mut p;
+    let mut chars = pat.chars();
+    while let Some(c) = chars.next() {
+        if c != '%' {
+            if c.is_whitespace() {
+                while i < t.len() && t[i].is_ascii_whitespace() {
+                    i += 1;
+                }
+                continue;
+            }
+            if i < t.len() && t[i] as char == c {
+                i += 1;
+                continue;
+            }
+            return None;
+        }
+        match chars.next()? {
+            'Y' => y = num(&mut i, 4)?,
+            'y' => {
+                let v = num(&mut i, 2)?;
+                y = if v < 69 { 2000 + v } else { 1900 + v };
+            }
+            'm' => mo = num(&mut i, 2)?,
+            'd' => d = num(&mut i, 2)?,
+            'e' => {
+                while i < t.len() && t[i] == b' ' {
+                    i += 1;
+                }
+                d = num(&mut i, 2)?;
+            }
+            'H' => h = num(&mut i, 2)?,
+            'M' => mi = num(&mut i, 2)?,
+            'S' => s = num(&mut i, 2)?,
+            'b' | 'B' | 'h' => {
+                let rest = text.get(i..)?.to_ascii_lowercase();
+                let (idx, _) = MONTHS
+                    .iter()
+                    .enumerate()
+                    .find(|(_, m)| rest.starts_with(*m))?;
+                mo = idx as i64 + 1;
+                i += 3;
+                while i < t.len() && t[i].is_ascii_alphabetic() {
+                    i += 1;
+                }
+            }
+            'z' => {
+                if i < t.len() && t[i] == b'Z' {
+                    i += 1;
+                } else {
+                    let sign = match t.get(i)? {
+                        b'+' => 1,
+                        b'-' => -1,
+                        _ => return None,
+                    };
+                    i += 1;
+                    let hh = num(&mut i, 2)?;
+                    if i < t.len() && t[i] == b':' {
+                        i += 1;
+                    }
+                    let mm = num(&mut i, 2)?;
+                    off = sign * (hh * 3600 + mm * 60);
+                }
+            }
+            '%' => {
+                if t.get(i) != Some(&b'%') {
+                    return None;
+                }
+                i += 1;
+            }
+            _ => return None,
+        }
+    }
+    if i != t.len() {
+        return None;
+    }
+    Some(unix_time(y, mo, d, h, mi, s, off))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn empty() -> BTreeMap<i64, String> {
+        BTreeMap::new()
+    }
+
+    #[test]
+    fn index_strings_as_upstream() {
+        let (s, used, rest) =
+            index_string(&[3, 97, 98, 99, 7], "DisplayString", 0, false, &empty());
+        assert_eq!(
+            (s, used, rest),
+            (b"abc".to_vec(), vec![3, 97, 98, 99], vec![7])
+        );
+        assert_eq!(
+            index_string(&[2, 1, 255], "OctetString", 0, false, &empty()).0,
+            b"0x01FF"
+        );
+        assert_eq!(
+            index_string(&[1, 4, 10, 0, 0, 1], "InetAddress", 0, false, &empty()).0,
+            b"10.0.0.1"
+        );
+        assert_eq!(
+            index_string(&[0, 17, 1, 2, 3, 4], "PhysAddress48", 0, false, &empty()).0,
+            b"00:11:01:02:03:04"
+        );
+        // Short OIDs are padded with zeros, as some routers drop trailing zeros.
+        assert_eq!(
+            index_string(&[10], "InetAddressIPv4", 0, false, &empty()).0,
+            b"10.0.0.0"
+        );
+        // An arc asking for 4 billion bytes costs a bounded padding, not 4 GB.
+        let (s, _, _) = index_string(&[4_294_967_295, 65], "DisplayString", 0, false, &empty());
+        assert!(s.len() <= MAX_PAD && s.starts_with(b"A"));
+        // IMPLIED takes the rest.
+        assert_eq!(
+            index_string(&[104, 105], "DisplayString", 0, true, &empty()).0,
+            b"hi"
+        );
+    }
+
+    #[test]
+    fn values_as_strings() {
+        assert_eq!(
+            value_string(&Value::OctetString(vec![0xde, 0xad].into()), "OctetString"),
+            b"0xDEAD"
+        );
+        assert_eq!(
+            value_string(
+                &Value::OctetString(b"eth0".to_vec().into()),
+                "DisplayString"
+            ),
+            b"eth0"
+        );
+        assert_eq!(
+            value_string(&Value::IpAddress([10, 1, 2, 3]), "IpAddr"),
+            b"10.1.2.3"
+        );
+        assert_eq!(value_string(&Value::OpaqueFloat(0.5), "Float"), b"0.5");
+        assert_eq!(
+            value_string(&Value::Counter64(u64::MAX), "counter"),
+            u64::MAX.to_string().as_bytes()
+        );
+        assert_eq!(numeric(&Value::Counter64(9_007_199_254_740_993)), 1.0);
+    }
+
+    #[test]
+    fn dates() {
+        // 2024-02-29 12:30:15.0 +02:00
+        let v = Value::OctetString(vec![0x07, 0xe8, 2, 29, 12, 30, 15, 0, b'+', 2, 0].into());
+        assert_eq!(date_and_time(&v), Some(1_709_202_615.0));
+        assert_eq!(
+            parse_with_pattern("2024-02-29 10:30:15", "%Y-%m-%d %H:%M:%S"),
+            Some(1_709_202_615.0)
+        );
+        assert_eq!(
+            parse_with_pattern("Feb 29 2024", "%b %d %Y"),
+            Some(1_709_164_800.0)
+        );
+        assert_eq!(parse_with_pattern("garbage", "%Y"), None);
+        assert_eq!(date_and_time(&Value::OctetString(vec![1, 2].into())), None);
+    }
+}

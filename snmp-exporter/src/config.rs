@@ -1,0 +1,773 @@
+//! `snmp.yml`: the current layout (`auths:` + `modules:`, snmp_exporter 0.23 and later) and
+//! the pre-0.23 one (each module carries its own `version` and `auth`, as Debian's 0.21
+//! ships), read into one model. Unknown keys are errors, as upstream's strict YAML decoding.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize, Serializer};
+
+/// Which layout a configuration was written in; it decides which upstream behaviour a scrape
+/// follows (see the README's "differences" section).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Layout {
+    /// Pre-0.23: auth inside each module (snmp_exporter 0.21's behaviour: one module per
+    /// scrape, any failure fails the whole scrape with HTTP 500).
+    Legacy,
+    /// 0.23 and later: `auths:` and `modules:` (several modules per scrape, `module` labels on
+    /// the `snmp_scrape_*` series, a failed module costs only itself).
+    Current,
+}
+
+/// A configuration error: the file, and what is wrong in it.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The file could not be read.
+    #[error("error reading config file {path}: {source}")]
+    Read {
+        /// The file.
+        path: String,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The YAML did not parse or has unknown keys.
+    #[error("error parsing config file {path}: {message}")]
+    Parse {
+        /// The file.
+        path: String,
+        /// The parser's message (with line and column).
+        message: String,
+    },
+    /// A value is not allowed.
+    #[error("error parsing config file {path}: {message}")]
+    Invalid {
+        /// The file.
+        path: String,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+/// A secret: printed as `<secret>` by `/config`.
+#[derive(Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(transparent)]
+pub struct Secret(pub String);
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("<secret>")
+    }
+}
+
+impl Serialize for Secret {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str("<secret>")
+    }
+}
+
+/// Credentials and the SNMP version.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Auth {
+    /// v1/v2c community (default `public`).
+    pub community: Secret,
+    /// `noAuthNoPriv`, `authNoPriv` or `authPriv`.
+    pub security_level: String,
+    /// v3 user.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub username: String,
+    /// v3 authentication password.
+    pub password: Secret,
+    /// MD5, SHA, SHA224, SHA256, SHA384, SHA512.
+    pub auth_protocol: String,
+    /// DES, AES, AES192, AES256, AES192C, AES256C.
+    pub priv_protocol: String,
+    /// v3 privacy password.
+    pub priv_password: Secret,
+    /// v3 context.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub context_name: String,
+    /// 1, 2 or 3 (current layout only; the pre-0.23 layout has it on the module).
+    pub version: u8,
+}
+
+impl Default for Auth {
+    fn default() -> Self {
+        Auth {
+            community: Secret("public".into()),
+            security_level: "noAuthNoPriv".into(),
+            username: String::new(),
+            password: Secret::default(),
+            auth_protocol: "MD5".into(),
+            priv_protocol: "DES".into(),
+            priv_password: Secret::default(),
+            context_name: String::new(),
+            version: 2,
+        }
+    }
+}
+
+impl Auth {
+    fn validate(&self) -> Result<(), String> {
+        if !(1..=3).contains(&self.version) {
+            return Err(format!(
+                "SNMP version must be 1, 2 or 3. Got: {}",
+                self.version
+            ));
+        }
+        if self.version != 3 {
+            return Ok(());
+        }
+        let level = self.security_level.as_str();
+        if !matches!(level, "noAuthNoPriv" | "authNoPriv" | "authPriv") {
+            return Err(
+                "security level must be one of authPriv, authNoPriv or noAuthNoPriv".into(),
+            );
+        }
+        if level == "authPriv" {
+            if self.priv_password.0.is_empty() {
+                return Err("priv password is missing, required for SNMPv3 with priv".into());
+            }
+            if !matches!(
+                self.priv_protocol.as_str(),
+                "DES" | "AES" | "AES192" | "AES256" | "AES192C" | "AES256C"
+            ) {
+                return Err(
+                    "priv protocol must be DES or AES, AES192, AES256, AES192C, AES256C".into(),
+                );
+            }
+        }
+        if level != "noAuthNoPriv" {
+            if self.password.0.is_empty() {
+                return Err("auth password is missing, required for SNMPv3 with auth.".into());
+            }
+            if !matches!(
+                self.auth_protocol.as_str(),
+                "MD5" | "SHA" | "SHA224" | "SHA256" | "SHA384" | "SHA512"
+            ) {
+                return Err(
+                    "auth protocol must be SHA, SHA224, SHA256, SHA384, SHA512 or MD5".into(),
+                );
+            }
+        }
+        if self.username.is_empty() {
+            return Err("auth username is missing, required for SNMPv3".into());
+        }
+        Ok(())
+    }
+}
+
+/// How a module walks: upstream's walk parameters and this exporter's opt-in keys.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct WalkParams {
+    /// GETBULK max-repetitions (default 25); also how many OIDs one GET carries.
+    pub max_repetitions: u32,
+    /// Retries after the first attempt (default 3).
+    pub retries: u32,
+    /// Per attempt (default 5 s).
+    #[serde(serialize_with = "ser_duration")]
+    pub timeout: Duration,
+    /// Accept OIDs that do not increase (`snmpwalk -Cc`).
+    pub allow_nonincreasing_oids: bool,
+    /// Accepted for compatibility; this exporter's sockets accept answers from any source
+    /// address of the target only when this is set.
+    pub use_unconnected_udp_socket: bool,
+    /// Opt-in (not upstream): walk each subtree in this many parallel stripes (default 1).
+    pub parallel_walks: u16,
+    /// Opt-in (not upstream): size GETBULK repetitions to the agent, up to this many
+    /// (default 0: fixed `max_repetitions`).
+    pub adaptive_repetitions: u32,
+    /// Opt-in (not upstream): keep the lookup columns of a target between scrapes while its
+    /// sysUpTime shows no restart (seconds they may be kept at most; 0: off).
+    #[serde(serialize_with = "ser_duration")]
+    pub lookup_cache: Duration,
+}
+
+impl Default for WalkParams {
+    fn default() -> Self {
+        WalkParams {
+            max_repetitions: 25,
+            retries: 3,
+            timeout: Duration::from_secs(5),
+            allow_nonincreasing_oids: false,
+            use_unconnected_udp_socket: false,
+            parallel_walks: 1,
+            adaptive_repetitions: 0,
+            lookup_cache: Duration::ZERO,
+        }
+    }
+}
+
+fn ser_duration<S: Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&format_go_duration(*d))
+}
+
+/// A dynamic filter: walk `oid`, keep the indexes whose value matches one of `values`, and
+/// fetch `targets` only for those indexes.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct DynamicFilter {
+    /// The column whose values decide.
+    pub oid: String,
+    /// The columns fetched only for the kept indexes.
+    #[serde(default)]
+    pub targets: Vec<String>,
+    /// Regular expressions over the column's value as a string.
+    #[serde(default)]
+    pub values: Vec<String>,
+}
+
+/// An index of a table metric.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Index {
+    /// The label it becomes.
+    pub labelname: String,
+    /// How its arcs are read (gauge, DisplayString, OctetString, InetAddress, ...).
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Length of a fixed-size string index.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub fixed_size: usize,
+    /// IMPLIED: the string takes the rest of the OID.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub implied: bool,
+    /// Names of an EnumAsInfo index's values.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub enum_values: BTreeMap<i64, String>,
+}
+
+/// A lookup: a label whose value is another column's value at the index.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Lookup {
+    /// The index labels that address the looked-up column (empty: delete `labelname`).
+    #[serde(default)]
+    pub labels: Vec<String>,
+    /// The label set.
+    pub labelname: String,
+    /// The column.
+    #[serde(default)]
+    pub oid: String,
+    /// How its value is printed.
+    #[serde(rename = "type", default)]
+    pub kind: String,
+}
+
+/// A regular expression extracting a number from a string value.
+#[derive(Debug, Clone, Serialize)]
+pub struct RegexExtract {
+    /// The expression, as written.
+    pub regex: String,
+    /// The template (`$1` by default).
+    pub value: String,
+    /// Compiled, anchored at both ends as upstream does.
+    #[serde(skip)]
+    pub compiled: regex::Regex,
+}
+
+impl PartialEq for RegexExtract {
+    fn eq(&self, other: &Self) -> bool {
+        self.regex == other.regex && self.value == other.value
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRegexExtract {
+    #[serde(default)]
+    regex: String,
+    #[serde(default = "dollar_one")]
+    value: String,
+}
+
+fn dollar_one() -> String {
+    "$1".into()
+}
+
+impl<'de> Deserialize<'de> for RegexExtract {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw = RawRegexExtract::deserialize(d)?;
+        let compiled = regex::Regex::new(&format!("^(?:{})$", raw.regex))
+            .map_err(|e| serde::de::Error::custom(format!("invalid regex {:?}: {e}", raw.regex)))?;
+        Ok(RegexExtract {
+            regex: raw.regex,
+            value: raw.value,
+            compiled,
+        })
+    }
+}
+
+/// One metric of a module.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Metric {
+    /// The metric name.
+    pub name: String,
+    /// Its OID (numbers).
+    pub oid: String,
+    /// gauge, counter, DisplayString, EnumAsInfo, ...
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// HELP text.
+    #[serde(default)]
+    pub help: String,
+    /// Table indexes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub indexes: Vec<Index>,
+    /// Lookups.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lookups: Vec<Lookup>,
+    /// Numbers extracted from a string value, by name suffix.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub regex_extracts: BTreeMap<String, Vec<RegexExtract>>,
+    /// Names of enumerated values (EnumAsInfo, EnumAsStateSet, Bits).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub enum_values: BTreeMap<i64, String>,
+    /// Added to the value (after `scale`).
+    #[serde(default, skip_serializing_if = "is_zero_f")]
+    pub offset: f64,
+    /// Multiplies the value (0: not applied).
+    #[serde(default, skip_serializing_if = "is_zero_f")]
+    pub scale: f64,
+    /// strptime-style pattern of a ParseDateAndTime string.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub datetime_pattern: String,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+fn is_zero_f(f: &f64) -> bool {
+    *f == 0.0
+}
+
+/// A module: what to fetch and how to turn it into metrics.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Module {
+    /// Subtrees walked.
+    pub walk: Vec<String>,
+    /// Instances fetched with GET.
+    pub get: Vec<String>,
+    /// The metrics.
+    pub metrics: Vec<Metric>,
+    /// Walk parameters.
+    #[serde(flatten)]
+    pub walk_params: WalkParams,
+    /// Dynamic filters.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub filters: Vec<DynamicFilter>,
+    /// Pre-0.23 layout: the module's own version and credentials.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auth: Option<Auth>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawModule {
+    #[serde(default)]
+    walk: Vec<String>,
+    #[serde(default)]
+    get: Vec<String>,
+    #[serde(default)]
+    metrics: Vec<Metric>,
+    max_repetitions: Option<u32>,
+    retries: Option<u32>,
+    timeout: Option<serde_yaml_ng::Value>,
+    allow_nonincreasing_oids: Option<bool>,
+    use_unconnected_udp_socket: Option<bool>,
+    #[serde(default)]
+    filters: Option<serde_yaml_ng::Value>,
+    // Pre-0.23 only.
+    version: Option<u8>,
+    auth: Option<Auth>,
+    // Opt-in keys of this exporter.
+    parallel_walks: Option<u16>,
+    adaptive_repetitions: Option<u32>,
+    lookup_cache: Option<serde_yaml_ng::Value>,
+}
+
+/// A whole configuration (one or several files merged).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Config {
+    /// The layout of the files (all files must share it).
+    #[serde(skip)]
+    pub layout: Layout,
+    /// Credentials by name (current layout).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub auths: BTreeMap<String, Auth>,
+    /// Modules by name.
+    pub modules: BTreeMap<String, Module>,
+}
+
+impl Config {
+    /// Reads and merges `paths` (later files override modules and auths of the same name).
+    pub fn load<P: AsRef<Path>>(paths: &[P]) -> Result<Config, ConfigError> {
+        let mut merged: Option<Config> = None;
+        for p in paths {
+            let path = p.as_ref().display().to_string();
+            let text = std::fs::read_to_string(p.as_ref()).map_err(|source| ConfigError::Read {
+                path: path.clone(),
+                source,
+            })?;
+            let cfg = Config::parse(&text, &path)?;
+            merged = Some(match merged {
+                None => cfg,
+                Some(mut m) => {
+                    if m.layout != cfg.layout {
+                        return Err(ConfigError::Invalid {
+                            path,
+                            message: "mixes the pre-0.23 layout (auth in modules) with the current one (auths:)".into(),
+                        });
+                    }
+                    m.auths.extend(cfg.auths);
+                    m.modules.extend(cfg.modules);
+                    m
+                }
+            });
+        }
+        merged.ok_or_else(|| ConfigError::Invalid {
+            path: String::new(),
+            message: "no configuration file given".into(),
+        })
+    }
+
+    /// Parses one file's text; `path` names it in errors.
+    pub fn parse(text: &str, path: &str) -> Result<Config, ConfigError> {
+        let perr = |e: serde_yaml_ng::Error| ConfigError::Parse {
+            path: path.to_owned(),
+            message: e.to_string(),
+        };
+        let invalid = |message: String| ConfigError::Invalid {
+            path: path.to_owned(),
+            message,
+        };
+        let doc: serde_yaml_ng::Value = serde_yaml_ng::from_str(text).map_err(perr)?;
+        let top = match doc {
+            serde_yaml_ng::Value::Null => serde_yaml_ng::Mapping::new(),
+            serde_yaml_ng::Value::Mapping(m) => m,
+            _ => return Err(invalid("the document is not a mapping".into())),
+        };
+        let current = top.keys().all(|k| {
+            matches!(
+                k.as_str(),
+                Some("auths") | Some("modules") | Some("version")
+            )
+        }) && !top.is_empty();
+        let mut cfg = Config {
+            layout: if current {
+                Layout::Current
+            } else {
+                Layout::Legacy
+            },
+            auths: BTreeMap::new(),
+            modules: BTreeMap::new(),
+        };
+        let (auths, modules) = if current {
+            let auths = top
+                .get("auths")
+                .cloned()
+                .unwrap_or(serde_yaml_ng::Value::Null);
+            let modules = top
+                .get("modules")
+                .cloned()
+                .unwrap_or(serde_yaml_ng::Value::Null);
+            (auths, modules)
+        } else {
+            (
+                serde_yaml_ng::Value::Null,
+                serde_yaml_ng::Value::Mapping(top),
+            )
+        };
+        if !auths.is_null() {
+            let auths: BTreeMap<String, Auth> = serde_yaml_ng::from_value(auths).map_err(perr)?;
+            for (name, a) in &auths {
+                a.validate()
+                    .map_err(|m| invalid(format!("auth {name}: {m}")))?;
+            }
+            cfg.auths = auths;
+        }
+        if !modules.is_null() {
+            let raw: BTreeMap<String, RawModule> =
+                serde_yaml_ng::from_value(modules).map_err(perr)?;
+            for (name, m) in raw {
+                let module = Module::from_raw(m, cfg.layout)
+                    .map_err(|msg| invalid(format!("module {name}: {msg}")))?;
+                cfg.modules.insert(name, module);
+            }
+        }
+        Ok(cfg)
+    }
+
+    /// The configuration as YAML with secrets hidden (what `/config` serves).
+    pub fn to_yaml(&self) -> String {
+        let r = if self.layout == Layout::Legacy {
+            serde_yaml_ng::to_string(&self.modules)
+        } else {
+            serde_yaml_ng::to_string(self)
+        };
+        r.unwrap_or_else(|e| format!("# cannot print the configuration: {e}\n"))
+    }
+}
+
+impl Module {
+    fn from_raw(m: RawModule, layout: Layout) -> Result<Module, String> {
+        let defaults = WalkParams::default();
+        let mut wp = WalkParams {
+            max_repetitions: m.max_repetitions.unwrap_or(defaults.max_repetitions),
+            retries: m.retries.unwrap_or(defaults.retries),
+            timeout: match m.timeout {
+                Some(v) => duration_value(&v)?,
+                None => defaults.timeout,
+            },
+            allow_nonincreasing_oids: m.allow_nonincreasing_oids.unwrap_or(false),
+            use_unconnected_udp_socket: m.use_unconnected_udp_socket.unwrap_or(false),
+            parallel_walks: m.parallel_walks.unwrap_or(1).max(1),
+            adaptive_repetitions: m.adaptive_repetitions.unwrap_or(0),
+            lookup_cache: match m.lookup_cache {
+                Some(v) => duration_value(&v)?,
+                None => Duration::ZERO,
+            },
+        };
+        if wp.timeout.is_zero() {
+            wp.timeout = defaults.timeout;
+        }
+        let filters = match m.filters {
+            None | Some(serde_yaml_ng::Value::Null) => Vec::new(),
+            Some(v @ serde_yaml_ng::Value::Sequence(_)) => {
+                serde_yaml_ng::from_value::<Vec<DynamicFilter>>(v).map_err(|e| e.to_string())?
+            }
+            Some(serde_yaml_ng::Value::Mapping(map)) => {
+                // generator.yml's form ({static:, dynamic:}); only dynamic filters act at
+                // scrape time (static ones are applied by the generator).
+                let mut out = Vec::new();
+                for (k, v) in map {
+                    match k.as_str() {
+                        Some("dynamic") => out.extend(
+                            serde_yaml_ng::from_value::<Vec<DynamicFilter>>(v)
+                                .map_err(|e| e.to_string())?,
+                        ),
+                        Some("static") => {}
+                        _ => return Err(format!("unknown field in filters: {k:?}")),
+                    }
+                }
+                out
+            }
+            Some(_) => return Err("filters must be a list".into()),
+        };
+        for f in &filters {
+            for v in &f.values {
+                regex::Regex::new(v).map_err(|e| format!("filter value {v:?}: {e}"))?;
+            }
+        }
+        let auth = match layout {
+            Layout::Legacy => {
+                let mut a = m.auth.unwrap_or_default();
+                a.version = m.version.unwrap_or(2);
+                a.validate()?;
+                Some(a)
+            }
+            Layout::Current => {
+                if m.version.is_some() {
+                    return Err("field version not found in type config.plain".into());
+                }
+                if m.auth.is_some() {
+                    return Err("field auth not found in type config.plain".into());
+                }
+                None
+            }
+        };
+        for metric in &m.metrics {
+            for idx in &metric.indexes {
+                if !KNOWN_INDEX_TYPES.contains(&idx.kind.as_str()) {
+                    return Err(format!(
+                        "metric {}: unknown index type {}",
+                        metric.name, idx.kind
+                    ));
+                }
+            }
+        }
+        Ok(Module {
+            walk: m.walk,
+            get: m.get,
+            metrics: m.metrics,
+            walk_params: wp,
+            filters,
+            auth,
+        })
+    }
+}
+
+/// Index types the collector can read (anything else would make upstream panic at scrape
+/// time; here it is a configuration error).
+const KNOWN_INDEX_TYPES: &[&str] = &[
+    "Integer32",
+    "Integer",
+    "gauge",
+    "counter",
+    "PhysAddress48",
+    "OctetString",
+    "DisplayString",
+    "InetAddressIPv4",
+    "InetAddressIPv6",
+    "InetAddress",
+    "InetAddressMissingSize",
+    "LldpPortId",
+    "EnumAsInfo",
+];
+
+fn duration_value(v: &serde_yaml_ng::Value) -> Result<Duration, String> {
+    match v {
+        serde_yaml_ng::Value::String(s) => parse_go_duration(s),
+        serde_yaml_ng::Value::Number(n) => n
+            .as_u64()
+            .map(Duration::from_nanos)
+            .ok_or_else(|| format!("invalid duration {n}")),
+        other => Err(format!("invalid duration {other:?}")),
+    }
+}
+
+/// Parses a Go `time.Duration` string (`5s`, `1m30s`, `250ms`, `1.5h`, `0`).
+///
+/// ```
+/// use std::time::Duration;
+/// assert_eq!(snmp_exporter::config::parse_go_duration("1m30s"), Ok(Duration::from_secs(90)));
+/// assert_eq!(snmp_exporter::config::parse_go_duration("250ms"), Ok(Duration::from_millis(250)));
+/// assert!(snmp_exporter::config::parse_go_duration("5").is_err());
+/// ```
+pub fn parse_go_duration(s: &str) -> Result<Duration, String> {
+    let err = || format!("time: invalid duration \"{s}\"");
+    if s == "0" {
+        return Ok(Duration::ZERO);
+    }
+    if s.is_empty() || s.starts_with('-') {
+        return Err(err());
+    }
+    let s2 = s.strip_prefix('+').unwrap_or(s);
+    let mut rest = s2;
+    let mut total = 0f64;
+    while !rest.is_empty() {
+        let num_end = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .ok_or_else(|| format!("time: missing unit in duration \"{s}\""))?;
+        if num_end == 0 {
+            return Err(err());
+        }
+        let n: f64 = rest[..num_end].parse().map_err(|_| err())?;
+        rest = &rest[num_end..];
+        let unit_end = rest
+            .find(|c: char| c.is_ascii_digit() || c == '.')
+            .unwrap_or(rest.len());
+        let nanos_per = match &rest[..unit_end] {
+            "ns" => 1.0,
+            "us" | "µs" | "μs" => 1e3,
+            "ms" => 1e6,
+            "s" => 1e9,
+            "m" => 60e9,
+            "h" => 3600e9,
+            u => return Err(format!("time: unknown unit \"{u}\" in duration \"{s}\"")),
+        };
+        total += n * nanos_per;
+        rest = &rest[unit_end..];
+    }
+    if !total.is_finite() || total > u64::MAX as f64 {
+        return Err(err());
+    }
+    Ok(Duration::from_nanos(total as u64))
+}
+
+/// Prints a duration as Go does (`5s`, `1m30s`, `500ms`).
+pub fn format_go_duration(d: Duration) -> String {
+    let ns = d.as_nanos();
+    if ns == 0 {
+        return "0s".into();
+    }
+    if ns < 1_000_000_000 {
+        return if ns % 1_000_000 == 0 {
+            format!("{}ms", ns / 1_000_000)
+        } else if ns % 1000 == 0 {
+            format!("{}µs", ns / 1000)
+        } else {
+            format!("{ns}ns")
+        };
+    }
+    let secs = d.as_secs();
+    let frac = d.subsec_nanos();
+    let (h, m, s) = (secs / 3600, (secs / 60) % 60, secs % 60);
+    let mut out = String::new();
+    if h > 0 {
+        out.push_str(&format!("{h}h"));
+    }
+    if h > 0 || m > 0 {
+        out.push_str(&format!("{m}m"));
+    }
+    if frac == 0 {
+        out.push_str(&format!("{s}s"));
+    } else {
+        let f = format!("{:09}", frac);
+        out.push_str(&format!("{s}.{}s", f.trim_end_matches('0')));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn legacy_layout_with_module_auth() {
+        let cfg = Config::parse(
+            "if_mib:\n  walk: [1.3.6.1.2.1.2]\n  version: 3\n  timeout: 10s\n  auth:\n    username: u\n    security_level: authNoPriv\n    password: secretpw\n    auth_protocol: SHA\n  metrics: []\n",
+            "t.yml",
+        )
+        .unwrap();
+        assert_eq!(cfg.layout, Layout::Legacy);
+        let m = &cfg.modules["if_mib"];
+        assert_eq!(m.walk_params.timeout, Duration::from_secs(10));
+        let a = m.auth.as_ref().unwrap();
+        assert_eq!((a.version, a.username.as_str()), (3, "u"));
+        assert!(!cfg.to_yaml().contains("secretpw"));
+    }
+
+    #[test]
+    fn current_layout_and_unknown_keys() {
+        let cfg = Config::parse(
+            "auths:\n  public_v2:\n    community: public\n    version: 2\nmodules:\n  sys:\n    get: [1.3.6.1.2.1.1.3.0]\n    metrics: []\n",
+            "t.yml",
+        )
+        .unwrap();
+        assert_eq!(cfg.layout, Layout::Current);
+        assert_eq!(cfg.auths["public_v2"].version, 2);
+        let err = Config::parse("m:\n  walk: []\n  bogus: 1\n", "t.yml").unwrap_err();
+        assert!(err.to_string().contains("bogus"), "{err}");
+        let err = Config::parse(
+            "auths:\n  a:\n    version: 3\n    security_level: authPriv\n",
+            "t.yml",
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("priv password"), "{err}");
+        let err = Config::parse("modules:\n  m:\n    version: 2\n", "t.yml").unwrap_err();
+        assert!(err.to_string().contains("version"), "{err}");
+    }
+
+    #[test]
+    fn go_durations_round_trip() {
+        for (text, d) in [
+            ("5s", Duration::from_secs(5)),
+            ("1m30s", Duration::from_secs(90)),
+            ("1h0m0s", Duration::from_secs(3600)),
+            ("500ms", Duration::from_millis(500)),
+            ("1.5s", Duration::from_millis(1500)),
+        ] {
+            assert_eq!(parse_go_duration(text), Ok(d), "{text}");
+        }
+        assert_eq!(format_go_duration(Duration::from_secs(90)), "1m30s");
+        assert_eq!(format_go_duration(Duration::from_millis(1500)), "1.5s");
+        assert!(parse_go_duration("5x").is_err());
+        assert!(parse_go_duration("s").is_err());
+    }
+}

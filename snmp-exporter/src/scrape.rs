@@ -1,0 +1,415 @@
+//! The SNMP side of a scrape: a Manager for the target with the auth's credentials, the
+//! module's GETs (in batches of `max_repetitions`), its dynamic filters and its walks, as
+//! upstream's `ScrapeTarget` orders them, with the packets and retries they cost.
+
+use std::time::Duration;
+
+use snmp_tokio::{
+    AesKeyExtension, AuthProtocol, Manager, Oid, OidCheck, PrivProtocol, Repetitions,
+    SecurityLevel, Value, Version, WalkOptions,
+};
+
+use crate::collect::{oid_arcs, value_string};
+use crate::config::{Auth, DynamicFilter, Module};
+
+/// Where to scrape: `[udp://|udp6://|tcp://]host[:port]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    /// Host name or address literal (without brackets).
+    pub host: String,
+    /// Port (161 by default).
+    pub port: u16,
+    /// The transport prefix given (`udp`, `udp6`, `tcp`), if any.
+    pub transport: Option<String>,
+}
+
+/// Parses a target as upstream's `configureTarget` does.
+///
+/// ```
+/// use snmp_exporter::scrape::Target;
+/// let t = Target::parse("udp6://[::1]:1161").unwrap();
+/// assert_eq!((t.host.as_str(), t.port, t.transport.as_deref()), ("::1", 1161, Some("udp6")));
+/// assert_eq!(Target::parse("10.0.0.1").unwrap().port, 161);
+/// assert!(Target::parse("10.0.0.1:99999").is_err());
+/// ```
+pub fn parse_target(s: &str) -> Result<Target, String> {
+    Target::parse(s)
+}
+
+impl Target {
+    /// See [`parse_target`].
+    pub fn parse(s: &str) -> Result<Target, String> {
+        let (transport, rest) = match s.split_once("://") {
+            Some((t, r)) => (Some(t.to_owned()), r),
+            None => (None, s),
+        };
+        let (host, port) = match split_host_port(rest) {
+            Some((h, p)) => {
+                let port: u16 = p.parse().map_err(|_| {
+                    format!("error converting port number to int for target {rest:?}: strconv.Atoi: parsing {p:?}: invalid syntax")
+                })?;
+                (h.to_owned(), port)
+            }
+            None => (
+                rest.trim_start_matches('[')
+                    .trim_end_matches(']')
+                    .to_owned(),
+                161,
+            ),
+        };
+        Ok(Target {
+            host,
+            port,
+            transport,
+        })
+    }
+}
+
+/// Go's `net.SplitHostPort`, returning `None` where it fails.
+fn split_host_port(s: &str) -> Option<(&str, &str)> {
+    if let Some(rest) = s.strip_prefix('[') {
+        let (h, after) = rest.split_once(']')?;
+        let p = after.strip_prefix(':')?;
+        return Some((h, p));
+    }
+    let (h, p) = s.rsplit_once(':')?;
+    if h.contains(':') {
+        return None; // "too many colons"
+    }
+    Some((h, p))
+}
+
+/// What a module's scrape fetched.
+#[derive(Debug, Default)]
+pub struct ScrapeResults {
+    /// The varbinds, in the order received.
+    pub pdus: Vec<(Oid, Value)>,
+    /// Requests sent, retries included.
+    pub packets: u64,
+    /// Retries.
+    pub retries: u64,
+}
+
+fn auth_protocol(name: &str) -> AuthProtocol {
+    match name {
+        "SHA" => AuthProtocol::Sha1,
+        "SHA224" => AuthProtocol::Sha224,
+        "SHA256" => AuthProtocol::Sha256,
+        "SHA384" => AuthProtocol::Sha384,
+        "SHA512" => AuthProtocol::Sha512,
+        _ => AuthProtocol::Md5,
+    }
+}
+
+fn priv_protocol(name: &str) -> (PrivProtocol, Option<AesKeyExtension>) {
+    match name {
+        "AES" => (PrivProtocol::Aes128, None),
+        "AES192" => (PrivProtocol::Aes192Blumenthal, None),
+        "AES256" => (PrivProtocol::Aes256Blumenthal, None),
+        "AES192C" => (PrivProtocol::Aes192Reeder, None),
+        "AES256C" => (PrivProtocol::Aes256Reeder, None),
+        _ => (PrivProtocol::Des, None),
+    }
+}
+
+/// Per-scrape settings from the query string.
+#[derive(Debug, Clone, Default)]
+pub struct QueryOverrides {
+    /// `snmp_context`: the v3 context (over the auth's `context_name`).
+    pub context: Option<String>,
+    /// `snmp_engineid`: the v3 context engine ID, hex.
+    pub engine_id: Option<Vec<u8>>,
+}
+
+/// A Manager for `target` with `auth`'s version and credentials and the module's timing.
+pub async fn connect(
+    target: &Target,
+    auth: &Auth,
+    timeout: Duration,
+    retries: u32,
+    any_source: bool,
+    overrides: &QueryOverrides,
+) -> Result<Manager, String> {
+    if target.transport.as_deref() == Some("tcp") {
+        return Err(format!(
+            "error connecting to target {}: SNMP over TCP is not supported yet",
+            target.host
+        ));
+    }
+    if let Some(t) = target.transport.as_deref() {
+        if t != "udp" && t != "udp6" {
+            return Err(format!(
+                "error connecting to target {}: unknown transport {t}",
+                target.host
+            ));
+        }
+    }
+    let version = match auth.version {
+        1 => Version::V1,
+        3 => Version::V3,
+        _ => Version::V2c,
+    };
+    let mut b = Manager::builder(&target.host)
+        .port(target.port)
+        .version(version)
+        .timeout(timeout)
+        .retries(retries)
+        .accept_any_source(any_source);
+    if version == Version::V3 {
+        b = b.user(auth.username.clone());
+        let level = match auth.security_level.as_str() {
+            "authPriv" => SecurityLevel::AuthPriv,
+            "authNoPriv" => SecurityLevel::AuthNoPriv,
+            _ => SecurityLevel::NoAuthNoPriv,
+        };
+        if level != SecurityLevel::NoAuthNoPriv {
+            b = b.auth(
+                auth_protocol(&auth.auth_protocol),
+                auth.password.0.as_bytes(),
+            );
+        }
+        if level == SecurityLevel::AuthPriv {
+            let (p, ext) = priv_protocol(&auth.priv_protocol);
+            b = b.privacy(p, auth.priv_password.0.as_bytes());
+            if let Some(ext) = ext {
+                b = b.aes_key_extension(ext);
+            }
+        }
+        b = b.security_level(level);
+        let context = overrides
+            .context
+            .clone()
+            .unwrap_or_else(|| auth.context_name.clone());
+        if !context.is_empty() {
+            b = b.context_name(context.as_bytes());
+        }
+        if let Some(id) = &overrides.engine_id {
+            b = b.context_engine_id(id);
+        }
+    } else {
+        b = b.community(auth.community.0.as_bytes());
+    }
+    b.build()
+        .await
+        .map_err(|e| format!("error connecting to target {}: {e}", target.host))
+}
+
+fn oid(s: &str) -> Oid {
+    Oid::from_arcs(&oid_arcs(s))
+}
+
+/// gosnmp's words for a failed request, where upstream's messages show them.
+fn snmp_error_text(e: &snmp_tokio::Error, retries: u32) -> String {
+    if e.is_timeout() {
+        format!("request timeout (after {retries} retries)")
+    } else {
+        match e.operation() {
+            Some(op) => op.to_string(),
+            None => e.to_string(),
+        }
+    }
+}
+
+async fn walk_all(
+    mgr: &Manager,
+    module: &Module,
+    subtree: &str,
+) -> Result<Vec<(Oid, Value)>, snmp_tokio::Error> {
+    let wp = &module.walk_params;
+    let v1 = mgr.version() == Version::V1;
+    let mut options = WalkOptions::default();
+    if wp.allow_nonincreasing_oids {
+        options = options.with_check(OidCheck::None);
+    }
+    if wp.parallel_walks > 1 {
+        options = options.with_parallel(wp.parallel_walks);
+    }
+    if wp.adaptive_repetitions > 0 && !v1 {
+        options = options.with_repetitions(Repetitions::Adaptive {
+            max: wp.adaptive_repetitions,
+        });
+    }
+    let bulk = if v1 {
+        None
+    } else {
+        Some(wp.max_repetitions.max(1))
+    };
+    mgr.walk_with_options(oid(subtree), bulk, options)
+        .collect_all()
+        .await
+        .map_err(|(e, _partial)| e)
+}
+
+fn apply_filter(
+    filter: &DynamicFilter,
+    pdus: &[(Oid, Value)],
+    walk: Vec<String>,
+    get: Vec<String>,
+) -> (Vec<String>, Vec<String>) {
+    let regexes: Vec<regex::Regex> = filter
+        .values
+        .iter()
+        .filter_map(|v| regex::Regex::new(v).ok())
+        .collect();
+    let mut allowed = Vec::new();
+    for (o, v) in pdus {
+        let text = value_string(v, "DisplayString");
+        let text = String::from_utf8_lossy(&text);
+        if regexes.iter().any(|r| r.is_match(&text)) {
+            if let Some(last) = o.arcs().last() {
+                allowed.push(last.to_string());
+            }
+        }
+    }
+    let walk = walk
+        .into_iter()
+        .filter(|w| !filter.targets.contains(w))
+        .collect();
+    let mut get: Vec<String> = get
+        .into_iter()
+        .filter(|g| !filter.targets.iter().any(|t| g.starts_with(t.as_str())))
+        .collect();
+    for t in &filter.targets {
+        for i in &allowed {
+            get.push(format!("{t}.{i}"));
+        }
+    }
+    (walk, get)
+}
+
+/// Fetches what `module` asks for from the agent behind `mgr`.
+pub async fn scrape_module(mgr: &Manager, module: &Module) -> Result<ScrapeResults, String> {
+    let before = mgr.counters();
+    let mut results = ScrapeResults::default();
+    let retries = module.walk_params.retries;
+    let host = mgr.addr().ip().to_string();
+    let outcome = run(mgr, module, &mut results, &host, retries).await;
+    let after = mgr.counters();
+    results.retries = after.retransmits - before.retransmits;
+    results.packets = (after.requests - before.requests) + results.retries;
+    outcome.map(|()| results)
+}
+
+async fn run(
+    mgr: &Manager,
+    module: &Module,
+    results: &mut ScrapeResults,
+    host: &str,
+    retries: u32,
+) -> Result<(), String> {
+    let v1 = mgr.version() == Version::V1;
+    let mut walk = module.walk.clone();
+    let mut get = module.get.clone();
+    for filter in &module.filters {
+        match walk_all(mgr, module, &filter.oid).await {
+            Ok(pdus) => {
+                let (w, g) = apply_filter(filter, &pdus, walk, get);
+                walk = w;
+                get = g;
+            }
+            Err(_) => {
+                tracing::info!(oid = %filter.oid, "Error getting OID, won't do any filter on this oid");
+            }
+        }
+    }
+    let mut max_oids = module.walk_params.max_repetitions as usize;
+    if max_oids == 0 || v1 {
+        max_oids = 1;
+    }
+    for chunk in get.chunks(max_oids) {
+        let oids: Vec<Oid> = chunk.iter().map(|s| oid(s)).collect();
+        match mgr.get_varbinds(oids).await {
+            Ok(vbs) => {
+                for vb in vbs {
+                    if matches!(
+                        vb.value,
+                        Value::NoSuchObject | Value::NoSuchInstance | Value::EndOfMibView
+                    ) {
+                        continue;
+                    }
+                    results.pdus.push((vb.oid, vb.value));
+                }
+            }
+            Err(e) => {
+                if let Some(snmp_tokio::session::Error::Status { status, .. }) = e.operation() {
+                    let code = i32::from(*status);
+                    if v1 && code == 2 {
+                        continue; // noSuchName: the OID is not supported.
+                    }
+                    return Err(format!(
+                        "error reported by target {host}: Error Status {code}"
+                    ));
+                }
+                return Err(format!(
+                    "error getting target {host}: {}",
+                    snmp_error_text(&e, retries)
+                ));
+            }
+        }
+    }
+    for subtree in &walk {
+        match walk_all(mgr, module, subtree).await {
+            Ok(pdus) => results.pdus.extend(pdus),
+            Err(e) => {
+                return Err(format!(
+                    "error walking target {host}: {}",
+                    snmp_error_text(&e, retries)
+                ))
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn targets_as_upstream_reads_them() {
+        assert_eq!(
+            Target::parse("127.0.0.1:1161").unwrap(),
+            Target {
+                host: "127.0.0.1".into(),
+                port: 1161,
+                transport: None
+            }
+        );
+        assert_eq!(Target::parse("::1").unwrap().host, "::1");
+        assert_eq!(Target::parse("[::1]:162").unwrap().port, 162);
+        assert_eq!(
+            Target::parse("tcp://h:1").unwrap().transport.as_deref(),
+            Some("tcp")
+        );
+        assert!(Target::parse("h:x").is_err());
+    }
+
+    #[test]
+    fn dynamic_filter_keeps_matching_indexes() {
+        let f = DynamicFilter {
+            oid: "1.3.6.1.2.1.2.2.1.7".into(),
+            targets: vec!["1.3.6.1.2.1.2.2.1.10".into()],
+            values: vec!["^1$".into()],
+        };
+        let pdus = vec![
+            (oid("1.3.6.1.2.1.2.2.1.7.1"), Value::Integer(1)),
+            (oid("1.3.6.1.2.1.2.2.1.7.2"), Value::Integer(2)),
+            (oid("1.3.6.1.2.1.2.2.1.7.3"), Value::Integer(1)),
+        ];
+        let (walk, get) = apply_filter(
+            &f,
+            &pdus,
+            vec!["1.3.6.1.2.1.2.2.1.10".into(), "1.3.6.1.2.1.1".into()],
+            vec!["1.3.6.1.2.1.2.2.1.10.9".into(), "1.3.6.1.2.1.1.3.0".into()],
+        );
+        assert_eq!(walk, vec!["1.3.6.1.2.1.1".to_string()]);
+        assert_eq!(
+            get,
+            vec![
+                "1.3.6.1.2.1.1.3.0".to_string(),
+                "1.3.6.1.2.1.2.2.1.10.1".into(),
+                "1.3.6.1.2.1.2.2.1.10.3".into()
+            ]
+        );
+    }
+}

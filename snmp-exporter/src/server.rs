@@ -1,0 +1,341 @@
+//! The HTTP face: snmp_exporter's endpoints on hyper.
+
+use std::convert::Infallible;
+use std::sync::Arc;
+
+use bytes::Bytes;
+use http_body_util::Full;
+use hyper::body::Incoming;
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Method, Request, StatusCode};
+use hyper_util::rt::TokioIo;
+use tokio::net::TcpListener;
+
+use crate::{scrape_deadline, Exporter, Layout, ScrapeRequest};
+
+/// An HTTP answer: status, content type and body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Response {
+    /// HTTP status.
+    pub status: u16,
+    /// Content-Type.
+    pub content_type: &'static str,
+    /// Body.
+    pub body: String,
+}
+
+impl Response {
+    /// A plain-text answer (Go's `http.Error` shape).
+    pub fn text(status: u16, body: String) -> Response {
+        Response {
+            status,
+            content_type: "text/plain; charset=utf-8",
+            body,
+        }
+    }
+
+    /// A text exposition.
+    pub fn metrics(body: String) -> Response {
+        Response {
+            status: 200,
+            content_type: "text/plain; version=0.0.4; charset=utf-8",
+            body,
+        }
+    }
+}
+
+/// Go's `url.ParseQuery`: `&`-separated pairs, `+` and `%XX` decoded.
+pub(crate) fn parse_query(q: &str) -> Vec<(String, String)> {
+    fn decode(s: &str) -> String {
+        let b = s.as_bytes();
+        let mut out = Vec::with_capacity(b.len());
+        let mut i = 0;
+        while i < b.len() {
+            match b[i] {
+                b'+' => out.push(b' '),
+                b'%' if i + 2 < b.len() => {
+                    let hex = std::str::from_utf8(&b[i + 1..i + 3]).ok();
+                    match hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                        Some(v) => {
+                            out.push(v);
+                            i += 2;
+                        }
+                        None => out.push(b'%'),
+                    }
+                }
+                c => out.push(c),
+            }
+            i += 1;
+        }
+        String::from_utf8_lossy(&out).into_owned()
+    }
+    q.split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| match p.split_once('=') {
+            Some((k, v)) => (decode(k), decode(v)),
+            None => (decode(p), String::new()),
+        })
+        .collect()
+}
+
+fn all<'a>(q: &'a [(String, String)], key: &str) -> Vec<&'a str> {
+    q.iter()
+        .filter(|(k, _)| k == key)
+        .map(|(_, v)| v.as_str())
+        .collect()
+}
+
+/// The `/snmp` request from a query string, or the 400 answer upstream gives.
+pub(crate) fn scrape_request(query: &str, layout: Layout) -> Result<ScrapeRequest, String> {
+    let q = parse_query(query);
+    let targets = all(&q, "target");
+    if targets.len() != 1 || targets[0].is_empty() {
+        return Err("'target' parameter must be specified once".into());
+    }
+    let mut req = ScrapeRequest {
+        target: targets[0].to_owned(),
+        ..ScrapeRequest::default()
+    };
+    let modules = all(&q, "module");
+    match layout {
+        Layout::Legacy => {
+            if modules.len() > 1 {
+                return Err("'module' parameter must only be specified once".into());
+            }
+            let m = modules.first().copied().unwrap_or("");
+            req.modules = vec![if m.is_empty() {
+                "if_mib".into()
+            } else {
+                m.to_owned()
+            }];
+        }
+        Layout::Current => {
+            for key in ["auth", "snmp_context", "snmp_engineid"] {
+                if all(&q, key).len() > 1 {
+                    return Err(format!("'{key}' parameter must only be specified once"));
+                }
+            }
+            req.auth = all(&q, "auth").first().copied().unwrap_or("").to_owned();
+            let mut names: Vec<String> = Vec::new();
+            let given = if modules.is_empty() {
+                vec!["if_mib"]
+            } else {
+                modules
+            };
+            for m in given {
+                for part in m.split(',') {
+                    if !part.is_empty() && !names.iter().any(|n| n == part) {
+                        names.push(part.to_owned());
+                    }
+                }
+            }
+            if names.is_empty() {
+                return Err("'module' parameter must contain at least one module name".into());
+            }
+            req.modules = names;
+            if let Some(c) = all(&q, "snmp_context").first() {
+                if !c.is_empty() {
+                    req.overrides.context = Some((*c).to_owned());
+                }
+            }
+            if let Some(e) = all(&q, "snmp_engineid").first() {
+                if !e.is_empty() {
+                    let hex = e.trim_start_matches("0x").trim_start_matches("0X");
+                    let bytes: Option<Vec<u8>> = (0..hex.len())
+                        .step_by(2)
+                        .map(|i| {
+                            hex.get(i..i + 2)
+                                .and_then(|h| u8::from_str_radix(h, 16).ok())
+                        })
+                        .collect();
+                    match bytes {
+                        Some(b) if hex.len() % 2 == 0 => req.overrides.engine_id = Some(b),
+                        _ => return Err(format!("invalid snmp_engineid {e:?}: not hex")),
+                    }
+                }
+            }
+        }
+    }
+    Ok(req)
+}
+
+const LANDING: &str = r#"<!DOCTYPE html>
+<html>
+  <head>
+    <meta charset="UTF-8">
+    <title>SNMP Exporter</title>
+  </head>
+  <body>
+    <h1>SNMP Exporter</h1>
+    <p>Prometheus Exporter for SNMP targets (snmp-rs)</p>
+    <form action="/snmp">
+      <label>Target:</label> <input type="text" name="target" placeholder="X.X.X.X/[::X]" value="::1"><br>
+      <label>Auth:</label> <input type="text" name="auth" placeholder="auth" value="public_v2"><br>
+      <label>Module:</label> <input type="text" name="module" placeholder="module" value="if_mib"><br>
+      <input type="submit" value="Submit">
+    </form>
+    <ul>
+      <li><a href="/config">Config</a></li>
+      <li><a href="/metrics">Metrics</a></li>
+    </ul>
+  </body>
+</html>
+"#;
+
+/// snmp_exporter 0.21's landing page (served for every path its mux does not route).
+const LANDING_021: &str = "<html>\n            <head>\n            <title>SNMP Exporter</title>\n            <style>\n            label{\n            display:inline-block;\n            width:75px;\n            }\n            form label {\n            margin: 10px;\n            }\n            form input {\n            margin: 10px;\n            }\n            </style>\n            </head>\n            <body>\n            <h1>SNMP Exporter</h1>\n            <form action=\"/snmp\">\n            <label>Target:</label> <input type=\"text\" name=\"target\" placeholder=\"X.X.X.X\" value=\"1.2.3.4\"><br>\n            <label>Module:</label> <input type=\"text\" name=\"module\" placeholder=\"module\" value=\"if_mib\"><br>\n            <input type=\"submit\" value=\"Submit\">\n            </form>\n\t\t\t\t\t\t<p><a href=\"/config\">Config</a></p>\n            </body>\n            </html>";
+
+/// Answers one HTTP request.
+pub(crate) async fn handle(
+    exporter: &Exporter,
+    method: &Method,
+    path: &str,
+    query: &str,
+    timeout_header: Option<&str>,
+) -> Response {
+    match path {
+        "/snmp" => {
+            exporter.telemetry().scrape_started();
+            let req = match scrape_request(query, exporter.layout()) {
+                Ok(r) => r,
+                Err(e) => {
+                    exporter.telemetry().request_error();
+                    return Response::text(400, format!("{e}\n"));
+                }
+            };
+            let work = exporter.scrape(req);
+            match scrape_deadline(timeout_header) {
+                Some(d) => match tokio::time::timeout(d, work).await {
+                    Ok(r) => r,
+                    Err(_) => Response::text(
+                        503,
+                        format!(
+                            "scrape cancelled after {:.3}s (the scraper's X-Prometheus-Scrape-Timeout-Seconds)\n",
+                            d.as_secs_f64()
+                        ),
+                    ),
+                },
+                None => work.await,
+            }
+        }
+        "/metrics" => Response::metrics(exporter.telemetry_text()),
+        "/-/reload" => {
+            if method != Method::POST {
+                return Response::text(400, "POST method expected\n".into());
+            }
+            match exporter.reload() {
+                Ok(()) => {
+                    tracing::info!("Loaded config file");
+                    Response::text(200, String::new())
+                }
+                Err(e) => {
+                    tracing::error!(err = %e, "Error reloading config");
+                    Response::text(500, format!("failed to reload config: {e}\n"))
+                }
+            }
+        }
+        // 0.21 has no health endpoint (its mux serves the landing page there).
+        "/-/healthy" if exporter.layout() == Layout::Current => {
+            Response::text(200, "Healthy".into())
+        }
+        "/config" => Response::text(200, exporter.config().to_yaml()),
+        // Go's mux routes every other path to "/", the landing page.
+        _ => Response {
+            status: 200,
+            content_type: "text/html; charset=utf-8",
+            body: match exporter.layout() {
+                Layout::Legacy => LANDING_021.into(),
+                Layout::Current => LANDING.into(),
+            },
+        },
+    }
+}
+
+/// Serves the exporter's HTTP API on `listener` until the task is dropped. Each connection
+/// runs in its own task; a scrape whose client goes away stops its SNMP work (its future is
+/// dropped).
+pub async fn serve(exporter: Arc<Exporter>, listener: TcpListener) -> std::io::Result<()> {
+    loop {
+        let (stream, _) = match listener.accept().await {
+            Ok(s) => s,
+            Err(e) => {
+                // Out of descriptors and the like: log, wait a moment, keep serving.
+                tracing::error!(err = %e, "accept failed");
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                continue;
+            }
+        };
+        let exporter = exporter.clone();
+        tokio::spawn(async move {
+            let service = service_fn(move |req: Request<Incoming>| {
+                let exporter = exporter.clone();
+                async move {
+                    let timeout = req
+                        .headers()
+                        .get("x-prometheus-scrape-timeout-seconds")
+                        .and_then(|v| v.to_str().ok())
+                        .map(str::to_owned);
+                    let r = handle(
+                        &exporter,
+                        req.method(),
+                        req.uri().path(),
+                        req.uri().query().unwrap_or(""),
+                        timeout.as_deref(),
+                    )
+                    .await;
+                    let mut resp = hyper::Response::new(Full::new(Bytes::from(r.body)));
+                    *resp.status_mut() =
+                        StatusCode::from_u16(r.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+                    if let Ok(v) = hyper::header::HeaderValue::from_str(r.content_type) {
+                        resp.headers_mut().insert(hyper::header::CONTENT_TYPE, v);
+                    }
+                    if r.status >= 400 {
+                        resp.headers_mut().insert(
+                            "x-content-type-options",
+                            hyper::header::HeaderValue::from_static("nosniff"),
+                        );
+                    }
+                    Ok::<_, Infallible>(resp)
+                }
+            });
+            let _ = http1::Builder::new()
+                .serve_connection(TokioIo::new(stream), service)
+                .await;
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_strings() {
+        assert_eq!(
+            parse_query("target=a%3A1&module=x+y&e"),
+            vec![
+                ("target".into(), "a:1".into()),
+                ("module".into(), "x y".into()),
+                ("e".into(), String::new())
+            ]
+        );
+        let r = scrape_request("target=h&module=a,b&module=a", Layout::Current).unwrap();
+        assert_eq!(r.modules, vec!["a", "b"]);
+        assert_eq!(
+            scrape_request("module=a", Layout::Legacy).unwrap_err(),
+            "'target' parameter must be specified once"
+        );
+        assert_eq!(
+            scrape_request("target=h&module=a&module=b", Layout::Legacy).unwrap_err(),
+            "'module' parameter must only be specified once"
+        );
+        assert_eq!(
+            scrape_request("target=h", Layout::Legacy).unwrap().modules,
+            vec!["if_mib"]
+        );
+        assert!(scrape_request("target=h&snmp_engineid=zz", Layout::Current).is_err());
+        // Odd bytes never panic.
+        let _ = parse_query("%%%&=&%ff%fe=%");
+    }
+}

@@ -1,0 +1,220 @@
+//! The exporter's own metrics (`/metrics`), under snmp_exporter's names.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::sync::Mutex;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use crate::expo::go_float;
+
+const BUCKETS: [f64; 11] = [
+    0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
+];
+
+#[derive(Default, Clone)]
+struct Histogram {
+    counts: [u64; 11],
+    count: u64,
+    sum: f64,
+}
+
+pub(crate) struct Telemetry {
+    request_errors: AtomicU64,
+    packets: AtomicU64,
+    retries: AtomicU64,
+    in_flight: AtomicI64,
+    scrapes: AtomicU64,
+    collection: Mutex<BTreeMap<String, Histogram>>,
+    start: f64,
+}
+
+impl Telemetry {
+    pub(crate) fn new(modules: impl Iterator<Item = String>) -> Telemetry {
+        let t = Telemetry {
+            request_errors: AtomicU64::new(0),
+            packets: AtomicU64::new(0),
+            retries: AtomicU64::new(0),
+            in_flight: AtomicI64::new(0),
+            scrapes: AtomicU64::new(0),
+            collection: Mutex::new(BTreeMap::new()),
+            start: SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map(|d| d.as_secs_f64())
+                .unwrap_or(0.0),
+        };
+        t.init_modules(modules);
+        t
+    }
+
+    pub(crate) fn init_modules(&self, modules: impl Iterator<Item = String>) {
+        if let Ok(mut c) = self.collection.lock() {
+            for m in modules {
+                c.entry(m).or_default();
+            }
+        }
+    }
+
+    pub(crate) fn request_error(&self) {
+        self.request_errors.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub(crate) fn packets(&self, packets: u64, retries: u64) {
+        self.packets.fetch_add(packets, Ordering::Relaxed);
+        self.retries.fetch_add(retries, Ordering::Relaxed);
+    }
+
+    pub(crate) fn in_flight(&self, delta: i64) {
+        self.in_flight.fetch_add(delta, Ordering::Relaxed);
+    }
+
+    pub(crate) fn scrape_started(&self) {
+        self.scrapes.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub(crate) fn collection(&self, module: &str, took: Duration) {
+        let secs = took.as_secs_f64();
+        if let Ok(mut c) = self.collection.lock() {
+            let h = c.entry(module.to_owned()).or_default();
+            for (i, b) in BUCKETS.iter().enumerate() {
+                if secs <= *b {
+                    h.counts[i] += 1;
+                }
+            }
+            h.count += 1;
+            h.sum += secs;
+        }
+    }
+
+    pub(crate) fn render(&self) -> String {
+        let mut out = String::new();
+        let mut counter = |name: &str, help: &str, kind: &str, v: f64| {
+            let _ = writeln!(
+                out,
+                "# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {}",
+                go_float(v)
+            );
+        };
+        let (cpu, rss, fds) = process_stats();
+        counter(
+            "process_cpu_seconds_total",
+            "Total user and system CPU time spent in seconds.",
+            "counter",
+            cpu,
+        );
+        counter(
+            "process_open_fds",
+            "Number of open file descriptors.",
+            "gauge",
+            fds,
+        );
+        counter(
+            "process_resident_memory_bytes",
+            "Resident memory size in bytes.",
+            "gauge",
+            rss,
+        );
+        counter(
+            "process_start_time_seconds",
+            "Start time of the process since unix epoch in seconds.",
+            "gauge",
+            self.start,
+        );
+        let _ = writeln!(
+            out,
+            "# HELP snmp_collection_duration_seconds Duration of collections by the SNMP exporter\n# TYPE snmp_collection_duration_seconds histogram"
+        );
+        if let Ok(c) = self.collection.lock() {
+            for (module, h) in c.iter() {
+                for (i, b) in BUCKETS.iter().enumerate() {
+                    let _ = writeln!(
+                        out,
+                        "snmp_collection_duration_seconds_bucket{{module=\"{module}\",le=\"{}\"}} {}",
+                        go_float(*b),
+                        h.counts[i]
+                    );
+                }
+                let _ = writeln!(
+                    out,
+                    "snmp_collection_duration_seconds_bucket{{module=\"{module}\",le=\"+Inf\"}} {}",
+                    h.count
+                );
+                let _ = writeln!(
+                    out,
+                    "snmp_collection_duration_seconds_sum{{module=\"{module}\"}} {}",
+                    go_float(h.sum)
+                );
+                let _ = writeln!(
+                    out,
+                    "snmp_collection_duration_seconds_count{{module=\"{module}\"}} {}",
+                    h.count
+                );
+            }
+        }
+        let mut simple = |name: &str, help: &str, kind: &str, v: f64| {
+            let _ = writeln!(
+                out,
+                "# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {}",
+                go_float(v)
+            );
+        };
+        simple(
+            "snmp_packet_retries_total",
+            "Number of SNMP packet retries.",
+            "counter",
+            self.retries.load(Ordering::Relaxed) as f64,
+        );
+        simple(
+            "snmp_packets_total",
+            "Number of SNMP packet sent, including retries.",
+            "counter",
+            self.packets.load(Ordering::Relaxed) as f64,
+        );
+        simple(
+            "snmp_request_errors_total",
+            "Errors in requests to the SNMP exporter",
+            "counter",
+            self.request_errors.load(Ordering::Relaxed) as f64,
+        );
+        simple(
+            "snmp_request_in_flight",
+            "Current number of SNMP scrapes being requested.",
+            "gauge",
+            self.in_flight.load(Ordering::Relaxed) as f64,
+        );
+        simple(
+            "snmp_scrapes_total",
+            "Scrapes started (this exporter's own; not in upstream).",
+            "counter",
+            self.scrapes.load(Ordering::Relaxed) as f64,
+        );
+        simple(
+            "snmp_unexpected_pdu_type_total",
+            "Unexpected Go types in a PDU.",
+            "counter",
+            0.0,
+        );
+        out
+    }
+}
+
+/// CPU seconds, resident bytes and open descriptors of this process (Linux; zeros elsewhere).
+fn process_stats() -> (f64, f64, f64) {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let after = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    // Fields after the command: state is [0]; utime [11], stime [12], rss [21] (pages).
+    let num = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|f| f.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    let ticks = 100.0;
+    let cpu = (num(11) + num(12)) / ticks;
+    let rss = num(21) * 4096.0;
+    let fds = std::fs::read_dir("/proc/self/fd")
+        .map(|d| d.count() as f64)
+        .unwrap_or(0.0);
+    (cpu, rss, fds)
+}
