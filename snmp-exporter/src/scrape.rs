@@ -57,6 +57,16 @@ impl Target {
                 161,
             ),
         };
+        let literal = host.parse::<std::net::IpAddr>().is_ok();
+        let name_ok = !host.is_empty()
+            && host.len() <= 253
+            && host
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-' || b == b'_');
+        if !literal && !name_ok {
+            // Never handed to the resolver: it could not be a host name.
+            return Err(format!("invalid target host {host:?}"));
+        }
         Ok(Target {
             host,
             port,
@@ -382,6 +392,7 @@ mod tests {
             Some("tcp")
         );
         assert!(Target::parse("h:x").is_err());
+        assert!(Target::parse("bad\u{0}host").is_err());
     }
 
     #[test]
