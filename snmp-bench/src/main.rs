@@ -26,6 +26,7 @@
 
 mod cases;
 mod clients;
+mod exporter;
 mod floors;
 mod measure;
 mod ours;
@@ -112,6 +113,8 @@ enum Sub {
         #[arg(long, default_value = "0")]
         processing_us: u64,
     },
+    /// `snmp exporter` against Debian's prometheus-snmp-exporter (see the `exporter` module).
+    Exporter(exporter::ExporterArgs),
     /// (internal) Run one case with one of the clients built into this binary.
     Client {
         client: String,
@@ -160,6 +163,7 @@ fn main() {
             };
             println!("{}", serde_json::to_string(&reported).unwrap());
         }
+        Some(Sub::Exporter(args)) => exporter::run(args),
         None => harness(cli.run),
     }
 }

@@ -6,7 +6,10 @@
 //! Where upstream would panic (an index type it does not know, a too-short NTP timestamp) or
 //! allocate what an agent's index arc asks for, this gives an error or a bounded answer.
 
-use std::collections::{BTreeMap, HashMap};
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap;
 
 use snmp_tokio::{Oid, Value};
 
@@ -17,11 +20,21 @@ use crate::expo::{Exposition, Kind, Sample};
 /// length an arc asks for, which a hostile agent can make 4 billion).
 const MAX_PAD: usize = 256;
 
-/// A module's metrics indexed by OID for matching.
+/// A module's metrics indexed by OID for matching, with the OIDs its lookups use parsed once.
 #[derive(Debug, Clone)]
 pub struct Prepared {
-    by_oid: HashMap<Vec<u32>, usize>,
-    longest: usize,
+    by_oid: FxHashMap<Vec<u32>, usize>,
+    /// The lengths of the metrics' OIDs, ascending (only these prefixes can match).
+    lengths: Vec<usize>,
+    /// Per metric: the OID before it (for InetAddress-like types), and per lookup its OID and
+    /// the OID before that.
+    metrics: Vec<PreparedMetric>,
+}
+
+#[derive(Debug, Clone)]
+struct PreparedMetric {
+    prev: Vec<u32>,
+    lookups: Vec<(Vec<u32>, Vec<u32>)>,
 }
 
 /// An OID string as upstream reads it (a part that is not a number reads as 0).
@@ -35,42 +48,69 @@ pub fn oid_arcs(s: &str) -> Vec<u32> {
 impl Prepared {
     /// Indexes `module`'s metrics.
     pub fn new(module: &Module) -> Prepared {
-        let mut by_oid = HashMap::new();
-        let mut longest = 0;
+        let mut by_oid = FxHashMap::default();
+        let mut lengths = Vec::new();
+        let mut metrics = Vec::with_capacity(module.metrics.len());
         for (i, m) in module.metrics.iter().enumerate() {
             let arcs = oid_arcs(&m.oid);
-            longest = longest.max(arcs.len());
+            if !lengths.contains(&arcs.len()) {
+                lengths.push(arcs.len());
+            }
             by_oid.insert(arcs, i);
+            metrics.push(PreparedMetric {
+                prev: oid_arcs(&prev_oid(&m.oid)),
+                lookups: m
+                    .lookups
+                    .iter()
+                    .map(|l| (oid_arcs(&l.oid), oid_arcs(&prev_oid(&l.oid))))
+                    .collect(),
+            });
         }
-        Prepared { by_oid, longest }
+        lengths.sort_unstable();
+        Prepared {
+            by_oid,
+            lengths,
+            metrics,
+        }
     }
 
+    /// The metric whose OID is the shortest prefix of `arcs` (upstream's tree walk stops at
+    /// the first metric on the path), and that prefix's length.
     fn find(&self, arcs: &[u32]) -> Option<(usize, usize)> {
-        let n = arcs.len().min(self.longest);
-        (1..=n).find_map(|i| self.by_oid.get(&arcs[..i]).map(|&m| (m, i)))
+        self.lengths
+            .iter()
+            .take_while(|&&n| n <= arcs.len())
+            .find_map(|&n| self.by_oid.get(&arcs[..n]).map(|&m| (m, n)))
     }
 }
 
 /// The varbinds of a scrape by OID (a later duplicate replaces an earlier one, as upstream's
-/// map does).
-pub type PduMap = HashMap<Vec<u32>, Value>;
+/// map does), borrowed from the scrape's results.
+pub type PduMap<'p> = FxHashMap<&'p [u32], &'p Value>;
 
 /// Builds the map from the varbinds received.
-pub fn pdu_map(pdus: &[(Oid, Value)]) -> PduMap {
-    let mut map = HashMap::with_capacity(pdus.len());
+pub fn pdu_map(pdus: &[(Oid, Value)]) -> PduMap<'_> {
+    let mut map = FxHashMap::with_capacity_and_hasher(pdus.len(), Default::default());
     for (oid, v) in pdus {
-        map.insert(oid.arcs().to_vec(), v.clone());
+        map.insert(oid.arcs(), v);
     }
     map
 }
 
 /// Turns the varbinds into samples of `module`'s metrics, added to `out`.
-pub fn collect(module: &Module, prepared: &Prepared, pdus: &PduMap, out: &mut Exposition) {
+pub fn collect<'a>(
+    module: &'a Module,
+    prepared: &Prepared,
+    pdus: &PduMap<'_>,
+    out: &mut Exposition<'a>,
+) {
+    let mut index: Vec<i64> = Vec::new();
     for (arcs, value) in pdus {
         if let Some((mi, len)) = prepared.find(arcs) {
             let metric = &module.metrics[mi];
-            let index: Vec<i64> = arcs[len..].iter().map(|&a| i64::from(a)).collect();
-            samples(&index, value, metric, pdus, out);
+            index.clear();
+            index.extend(arcs[len..].iter().map(|&a| i64::from(a)));
+            samples(&index, value, metric, &prepared.metrics[mi], pdus, out);
         }
     }
 }
@@ -303,22 +343,34 @@ fn prev_oid(oid: &str) -> String {
     }
 }
 
-fn lookup_key(base: &str, parts: &[&[i64]]) -> Vec<u32> {
-    let mut arcs = oid_arcs(base);
+fn lookup_key(key: &mut Vec<u32>, base: &[u32], parts: &[&[i64]]) {
+    key.clear();
+    key.extend_from_slice(base);
     for p in parts {
         // Upstream formats "%s.%s" with an empty part too, which adds a 0 arc.
         if p.is_empty() {
-            arcs.push(0);
+            key.push(0);
         }
-        arcs.extend(p.iter().map(|&a| u32::try_from(a).unwrap_or(0)));
+        key.extend(p.iter().map(|&a| u32::try_from(a).unwrap_or(0)));
     }
-    arcs
 }
 
-fn index_labels(index: &[i64], metric: &Metric, pdus: &PduMap) -> BTreeMap<String, Vec<u8>> {
-    let mut labels: BTreeMap<String, Vec<u8>> = BTreeMap::new();
-    let mut label_oids: HashMap<String, Vec<i64>> = HashMap::new();
-    let mut rest = index.to_vec();
+fn index_labels<'a>(
+    index: &[i64],
+    metric: &'a Metric,
+    prepared: &PreparedMetric,
+    pdus: &PduMap<'_>,
+) -> Vec<(&'a str, Vec<u8>)> {
+    let mut labels: Vec<(&'a str, Vec<u8>)> =
+        Vec::with_capacity(metric.indexes.len() + metric.lookups.len());
+    let mut label_oids: Vec<(&'a str, Vec<i64>)> = Vec::with_capacity(labels.capacity());
+    fn set<'a, T>(v: &mut Vec<(&'a str, T)>, k: &'a str, x: T) {
+        match v.iter_mut().find(|(n, _)| *n == k) {
+            Some(e) => e.1 = x,
+            None => v.push((k, x)),
+        }
+    }
+    let mut rest: Vec<i64> = index.to_vec();
     for Index {
         labelname,
         kind,
@@ -328,36 +380,43 @@ fn index_labels(index: &[i64], metric: &Metric, pdus: &PduMap) -> BTreeMap<Strin
     } in &metric.indexes
     {
         let (s, used, remaining) = index_string(&rest, kind, *fixed_size, *implied, enum_values);
-        labels.insert(labelname.clone(), s);
-        label_oids.insert(labelname.clone(), used);
+        set(&mut labels, labelname, s);
+        set(&mut label_oids, labelname, used);
         rest = remaining;
     }
-    for lookup in &metric.lookups {
+    let mut key = Vec::new();
+    for (lookup, (oid, prev)) in metric.lookups.iter().zip(&prepared.lookups) {
         if lookup.labels.is_empty() {
-            labels.remove(&lookup.labelname);
+            labels.retain(|(n, _)| *n != lookup.labelname);
             continue;
         }
         let parts: Vec<&[i64]> = lookup
             .labels
             .iter()
-            .map(|l| label_oids.get(l).map(Vec::as_slice).unwrap_or(&[]))
+            .map(|l| {
+                label_oids
+                    .iter()
+                    .find(|(n, _)| n == l)
+                    .map(|(_, v)| v.as_slice())
+                    .unwrap_or(&[])
+            })
             .collect();
-        let key = lookup_key(&lookup.oid, &parts);
-        if let Some(pdu) = pdus.get(&key) {
+        lookup_key(&mut key, oid, &parts);
+        if let Some(pdu) = pdus.get(key.as_slice()) {
             let mut t = lookup.kind.as_str();
             if let Some(mapping) = combined(t) {
-                let prev = lookup_key(&prev_oid(&lookup.oid), &parts);
-                if let Some(prev_pdu) = pdus.get(&prev) {
+                lookup_key(&mut key, prev, &parts);
+                if let Some(prev_pdu) = pdus.get(key.as_slice()) {
                     let val = numeric(prev_pdu) as i64;
                     if let Some((_, ty)) = mapping.iter().find(|(k, _)| *k == val) {
                         t = ty;
                     }
                 }
             }
-            labels.insert(lookup.labelname.clone(), value_string(pdu, t));
-            label_oids.insert(lookup.labelname.clone(), vec![big_int(pdu)]);
+            set(&mut labels, &lookup.labelname, value_string(pdu, t));
+            set(&mut label_oids, &lookup.labelname, vec![big_int(pdu)]);
         } else {
-            labels.insert(lookup.labelname.clone(), Vec::new());
+            set(&mut labels, &lookup.labelname, Vec::new());
         }
     }
     labels
@@ -384,35 +443,36 @@ fn go_quote(b: &[u8]) -> String {
     s
 }
 
-struct Labels {
-    names: Vec<String>,
+#[derive(Clone)]
+struct Labels<'a> {
+    names: Vec<&'a str>,
     values: Vec<Vec<u8>>,
 }
 
-impl Labels {
-    fn push(&mut self, n: &str, v: Vec<u8>) {
-        self.names.push(n.to_owned());
+impl<'a> Labels<'a> {
+    fn push(&mut self, n: &'a str, v: Vec<u8>) {
+        self.names.push(n);
         self.values.push(v);
     }
 }
 
-/// A sample from byte labels: invalid UTF-8 becomes the error client_golang's
-/// `NewConstMetric` gives, as an invalid metric (`desc` names it as upstream does).
 /// What a sample is and how its failure is named.
 struct Head<'a> {
-    name: String,
-    help: String,
+    name: Cow<'a, str>,
+    help: Cow<'a, str>,
     kind: Kind,
     /// The help text of the `snmp_error` metric upstream reports a failure under.
-    desc: &'a str,
+    desc: &'static str,
 }
 
-fn emit(
-    out: &mut Exposition,
-    head: Head<'_>,
-    labels: &Labels,
+/// A sample from byte labels: invalid UTF-8 becomes the error client_golang's
+/// `NewConstMetric` gives, as an invalid metric (`desc` names it as upstream does).
+fn emit<'a>(
+    out: &mut Exposition<'a>,
+    head: Head<'a>,
+    labels: Labels<'a>,
     value: f64,
-    context: &dyn Fn(&str) -> String,
+    context: &dyn Fn(&str, &[Vec<u8>]) -> String,
 ) {
     let Head {
         name,
@@ -420,17 +480,21 @@ fn emit(
         kind,
         desc,
     } = head;
-    let mut pairs = Vec::with_capacity(labels.names.len());
-    for (n, v) in labels.names.iter().zip(&labels.values) {
-        match String::from_utf8(v.clone()) {
-            Ok(s) => pairs.push((n.clone(), s)),
-            Err(_) => {
-                let err = format!("label value {} is not valid UTF-8", go_quote(v));
-                out.error(invalid_metric(desc, &context(&err)));
-                return;
-            }
-        }
+    if let Some(bad) = labels
+        .values
+        .iter()
+        .find(|v| std::str::from_utf8(v).is_err())
+    {
+        let err = format!("label value {} is not valid UTF-8", go_quote(bad));
+        out.error(invalid_metric(desc, &context(&err, &labels.values)));
+        return;
     }
+    let pairs: Vec<(Cow<'a, str>, String)> = labels
+        .names
+        .into_iter()
+        .zip(labels.values)
+        .map(|(n, v)| (Cow::Borrowed(n), String::from_utf8(v).unwrap_or_default()))
+        .collect();
     let sample = Sample {
         name,
         help,
@@ -438,8 +502,13 @@ fn emit(
         labels: pairs,
         value,
     };
-    if let Err(e) = Exposition::check(&sample) {
-        out.error(invalid_metric(desc, &context(&e)));
+    if let Err(e) = out.check(&sample) {
+        let values: Vec<Vec<u8>> = sample
+            .labels
+            .iter()
+            .map(|(_, v)| v.as_bytes().to_vec())
+            .collect();
+        out.error(invalid_metric(desc, &context(&e, &values)));
         return;
     }
     out.add(sample);
@@ -460,15 +529,22 @@ fn label_list(values: &[Vec<u8>]) -> String {
     format!("[{}]", v.join(" "))
 }
 
-fn samples(index: &[i64], pdu: &Value, metric: &Metric, pdus: &PduMap, out: &mut Exposition) {
-    let label_map = index_labels(index, metric, pdus);
+fn samples<'a>(
+    index: &[i64],
+    pdu: &Value,
+    metric: &'a Metric,
+    prepared: &PreparedMetric,
+    pdus: &PduMap<'_>,
+    out: &mut Exposition<'a>,
+) {
+    let label_map = index_labels(index, metric, prepared, pdus);
     let mut labels = Labels {
         names: Vec::with_capacity(label_map.len() + 1),
         values: Vec::with_capacity(label_map.len() + 1),
     };
-    let has_own = label_map.contains_key(&metric.name);
+    let has_own = label_map.iter().any(|(n, _)| *n == metric.name);
     for (k, v) in label_map {
-        labels.push(&k, v);
+        labels.push(k, v);
     }
     let mut value = numeric(pdu);
     let kind;
@@ -508,22 +584,22 @@ fn samples(index: &[i64], pdu: &Value, metric: &Metric, pdus: &PduMap, out: &mut
                 .cloned()
                 .unwrap_or_else(|| v.to_string());
             labels.push(&metric.name, state.into_bytes());
-            let ctx = |e: &str| {
+            let ctx = |e: &str, values: &[Vec<u8>]| {
                 format!(
                     "error for metric {} with labels {}: {e}",
                     metric.name,
-                    label_list(&labels.values)
+                    label_list(values)
                 )
             };
             emit(
                 out,
                 Head {
-                    name: format!("{}_info", metric.name),
-                    help: format!("{} (EnumAsInfo)", metric.help),
+                    name: Cow::Owned(format!("{}_info", metric.name)),
+                    help: Cow::Owned(format!("{} (EnumAsInfo)", metric.help)),
                     kind: Kind::Gauge,
                     desc: "Error calling NewConstMetric for EnumAsInfo",
                 },
-                &labels,
+                labels,
                 1.0,
                 &ctx,
             );
@@ -538,24 +614,23 @@ fn samples(index: &[i64], pdu: &Value, metric: &Metric, pdus: &PduMap, out: &mut
                 .unwrap_or_else(|| v.to_string());
             let help = format!("{} (EnumAsStateSet)", metric.help);
             let base_values = labels.values.clone();
-            let mut emit_state = |labels: &mut Labels, s: &str, val: f64| {
+            let mut emit_state = |labels: &mut Labels<'a>, s: &str, val: f64| {
                 labels.push(&metric.name, s.as_bytes().to_vec());
-                let ctx = |e: &str| {
-                    format!(
-                        "error for metric {} with labels {}: {e}",
-                        metric.name,
+                let ctx = |e: &str, values: &[Vec<u8>]| {
+                    format!("error for metric {} with labels {}: {e}", metric.name, {
+                        let _ = values;
                         label_list(&base_values)
-                    )
+                    })
                 };
                 emit(
                     out,
                     Head {
-                        name: metric.name.clone(),
-                        help: help.clone(),
+                        name: Cow::Borrowed(&metric.name),
+                        help: Cow::Owned(help.clone()),
                         kind: Kind::Gauge,
                         desc: "Error calling NewConstMetric for EnumAsStateSet",
                     },
-                    labels,
+                    labels.clone(),
                     val,
                     &ctx,
                 );
@@ -593,22 +668,21 @@ fn samples(index: &[i64], pdu: &Value, metric: &Metric, pdus: &PduMap, out: &mut
                     }
                 }
                 labels.push(&metric.name, name.as_bytes().to_vec());
-                let ctx = |e: &str| {
-                    format!(
-                        "error for metric {} with labels {}: {e}",
-                        metric.name,
+                let ctx = |e: &str, values: &[Vec<u8>]| {
+                    format!("error for metric {} with labels {}: {e}", metric.name, {
+                        let _ = values;
                         label_list(&base_values)
-                    )
+                    })
                 };
                 emit(
                     out,
                     Head {
-                        name: metric.name.clone(),
-                        help: help.clone(),
+                        name: Cow::Borrowed(&metric.name),
+                        help: Cow::Owned(help.clone()),
                         kind: Kind::Gauge,
                         desc: "Error calling NewConstMetric for Bits",
                     },
-                    &labels,
+                    labels.clone(),
                     bit,
                     &ctx,
                 );
@@ -623,9 +697,9 @@ fn samples(index: &[i64], pdu: &Value, metric: &Metric, pdus: &PduMap, out: &mut
             value = 1.0;
             let mut metric_type = metric.kind.as_str();
             if let Some(mapping) = combined(metric_type) {
-                let mut prev = oid_arcs(&prev_oid(&metric.oid));
+                let mut prev = prepared.prev.clone();
                 prev.extend(index.iter().map(|&a| u32::try_from(a).unwrap_or(0)));
-                metric_type = match pdus.get(&prev) {
+                metric_type = match pdus.get(prev.as_slice()) {
                     Some(p) => {
                         let val = numeric(p) as i64;
                         mapping
@@ -651,21 +725,21 @@ fn samples(index: &[i64], pdu: &Value, metric: &Metric, pdus: &PduMap, out: &mut
                             continue;
                         };
                         let name = format!("{}{}", metric.name, suffix);
-                        let ctx = |e: &str| {
+                        let ctx = |e: &str, values: &[Vec<u8>]| {
                             format!(
                                 "error for metric {name} with labels {}: {e}",
-                                label_list(&labels.values)
+                                label_list(values)
                             )
                         };
                         emit(
                             out,
                             Head {
-                                name: name.clone(),
-                                help: format!("{} (regex extracted)", metric.help),
+                                name: Cow::Owned(name.clone()),
+                                help: Cow::Owned(format!("{} (regex extracted)", metric.help)),
                                 kind: Kind::Gauge,
                                 desc: "Error calling NewConstMetric for regex_extract",
                             },
-                            &labels,
+                            labels.clone(),
                             v,
                             &ctx,
                         );
@@ -683,11 +757,11 @@ fn samples(index: &[i64], pdu: &Value, metric: &Metric, pdus: &PduMap, out: &mut
         value *= metric.scale;
     }
     value += metric.offset;
-    let ctx = |e: &str| {
+    let ctx = |e: &str, values: &[Vec<u8>]| {
         format!(
             "error for metric {} with labels {} from indexOids [{}]: {e}",
             metric.name,
-            label_list(&labels.values),
+            label_list(values),
             index
                 .iter()
                 .map(|a| a.to_string())
@@ -698,12 +772,12 @@ fn samples(index: &[i64], pdu: &Value, metric: &Metric, pdus: &PduMap, out: &mut
     emit(
         out,
         Head {
-            name: metric.name.clone(),
-            help: metric.help.clone(),
+            name: Cow::Borrowed(&metric.name),
+            help: Cow::Borrowed(&metric.help),
             kind,
             desc: "Error calling NewConstMetric",
         },
-        &labels,
+        labels,
         value,
         &ctx,
     );

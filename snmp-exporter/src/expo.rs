@@ -3,7 +3,8 @@
 //! floats printed as Go's `strconv.FormatFloat(v, 'g', -1, 64)`, and the checks its registry
 //! makes while gathering (valid names, one help text and type per family, no duplicates).
 
-use std::collections::{BTreeMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 /// A metric's type.
@@ -27,27 +28,28 @@ impl Kind {
     }
 }
 
-/// One sample: a metric name, its help and type, labels and value.
+/// One sample: a metric name, its help and type, labels and value. Names and help texts are
+/// usually borrowed from the configuration (no copy per sample).
 #[derive(Debug, Clone, PartialEq)]
-pub struct Sample {
+pub struct Sample<'a> {
     /// Metric name.
-    pub name: String,
+    pub name: Cow<'a, str>,
     /// HELP text.
-    pub help: String,
+    pub help: Cow<'a, str>,
     /// TYPE.
     pub kind: Kind,
     /// Labels in any order (sorted when added).
-    pub labels: Vec<(String, String)>,
+    pub labels: Vec<(Cow<'a, str>, String)>,
     /// Value.
     pub value: f64,
 }
 
-impl Sample {
+impl<'a> Sample<'a> {
     /// A gauge without labels.
-    pub fn gauge(name: &str, help: &str, value: f64) -> Sample {
+    pub fn gauge(name: &'a str, help: &'a str, value: f64) -> Sample<'a> {
         Sample {
-            name: name.into(),
-            help: help.into(),
+            name: Cow::Borrowed(name),
+            help: Cow::Borrowed(help),
             kind: Kind::Gauge,
             labels: Vec::new(),
             value,
@@ -55,23 +57,27 @@ impl Sample {
     }
 
     /// This sample with one more label.
-    pub fn with_label(mut self, name: &str, value: &str) -> Sample {
-        self.labels.push((name.into(), value.into()));
+    pub fn with_label(mut self, name: &'a str, value: &str) -> Sample<'a> {
+        self.labels.push((Cow::Borrowed(name), value.to_owned()));
         self
     }
 }
 
-struct Family {
-    help: String,
+type Labels<'a> = Vec<(Cow<'a, str>, String)>;
+
+struct Family<'a> {
+    help: Cow<'a, str>,
     kind: Kind,
-    metrics: Vec<(Vec<(String, String)>, f64)>,
-    seen: HashSet<Vec<String>>,
+    metrics: Vec<(Labels<'a>, f64)>,
 }
 
 /// Samples gathered for one response, with the errors the gathering found.
 #[derive(Default)]
-pub struct Exposition {
-    families: BTreeMap<String, Family>,
+pub struct Exposition<'a> {
+    families: HashMap<Cow<'a, str>, Family<'a>>,
+    valid_metric_names: HashSet<String>,
+    valid_label_names: HashSet<String>,
+    finished: bool,
     /// What could not be added (client_golang's gathering errors), in the order found.
     pub errors: Vec<String>,
 }
@@ -91,27 +97,36 @@ pub fn valid_label_name(name: &str) -> bool {
         && !name.starts_with("__")
 }
 
-impl Exposition {
+fn same(a: &str, b: &str) -> bool {
+    (a.as_ptr() == b.as_ptr() && a.len() == b.len()) || a == b
+}
+
+impl<'a> Exposition<'a> {
     /// An empty exposition.
-    pub fn new() -> Exposition {
+    pub fn new() -> Exposition<'a> {
         Exposition::default()
     }
 
     /// Checks a sample as client_golang's `NewConstMetric` does (names valid, no label twice):
-    /// the message of the error it would return.
-    pub fn check(sample: &Sample) -> Result<(), String> {
-        if !valid_metric_name(&sample.name) {
-            return Err(format!("{:?} is not a valid metric name", sample.name));
-        }
-        let mut names = HashSet::new();
-        for (n, _) in &sample.labels {
-            if !valid_label_name(n) {
-                return Err(format!(
-                    "{n:?} is not a valid label name for metric {:?}",
-                    sample.name
-                ));
+    /// the message of the error it would return. Names already found valid are remembered.
+    pub fn check(&mut self, sample: &Sample<'_>) -> Result<(), String> {
+        if !self.valid_metric_names.contains(sample.name.as_ref()) {
+            if !valid_metric_name(&sample.name) {
+                return Err(format!("{:?} is not a valid metric name", sample.name));
             }
-            if !names.insert(n.as_str()) {
+            self.valid_metric_names.insert(sample.name.to_string());
+        }
+        for (i, (n, _)) in sample.labels.iter().enumerate() {
+            if !self.valid_label_names.contains(n.as_ref()) {
+                if !valid_label_name(n) {
+                    return Err(format!(
+                        "{n:?} is not a valid label name for metric {:?}",
+                        sample.name
+                    ));
+                }
+                self.valid_label_names.insert(n.to_string());
+            }
+            if sample.labels[..i].iter().any(|(m, _)| m == n) {
                 return Err(format!(
                     "duplicate label names in constant and variable labels for metric {:?}",
                     sample.name
@@ -122,27 +137,24 @@ impl Exposition {
     }
 
     /// Adds a sample, or records why it cannot be (as an error).
-    pub fn add(&mut self, mut sample: Sample) {
-        if let Err(e) = Exposition::check(&sample) {
+    pub fn add(&mut self, mut sample: Sample<'a>) {
+        if let Err(e) = self.check(&sample) {
             self.errors.push(e);
             return;
         }
-        sample.labels.sort_by(|a, b| a.0.cmp(&b.0));
-        let key: Vec<String> = sample
-            .labels
-            .iter()
-            .flat_map(|(n, v)| [n.clone(), v.clone()])
-            .collect();
-        let fam = self
-            .families
-            .entry(sample.name.clone())
-            .or_insert_with(|| Family {
-                help: sample.help.clone(),
-                kind: sample.kind,
-                metrics: Vec::new(),
-                seen: HashSet::new(),
-            });
-        if fam.help != sample.help {
+        sample.labels.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let fam = match self.families.get_mut(sample.name.as_ref()) {
+            Some(f) => f,
+            None => self
+                .families
+                .entry(sample.name.clone())
+                .or_insert_with(|| Family {
+                    help: sample.help.clone(),
+                    kind: sample.kind,
+                    metrics: Vec::new(),
+                }),
+        };
+        if !same(&fam.help, &sample.help) {
             self.errors.push(format!(
                 "collected metric {} {} has help {:?} but should have {:?}",
                 sample.name,
@@ -161,14 +173,7 @@ impl Exposition {
             ));
             return;
         }
-        if !fam.seen.insert(key) {
-            self.errors.push(format!(
-                "collected metric {:?} {{ {}}} was collected before with the same name and label values",
-                sample.name,
-                label_text(&sample.labels, sample.value)
-            ));
-            return;
-        }
+        self.finished = false;
         fam.metrics.push((sample.labels, sample.value));
     }
 
@@ -178,8 +183,14 @@ impl Exposition {
     }
 
     /// Adds every sample of `other` (checked again) and its errors.
-    pub fn extend(&mut self, other: Exposition) {
+    pub fn extend(&mut self, other: Exposition<'a>) {
         for (name, fam) in other.families {
+            if !self.families.contains_key(&name) {
+                // A family this one does not have: its samples were checked when added.
+                self.finished = false;
+                self.families.insert(name, fam);
+                continue;
+            }
             for (labels, value) in fam.metrics {
                 self.add(Sample {
                     name: name.clone(),
@@ -193,6 +204,70 @@ impl Exposition {
         self.errors.extend(other.errors);
     }
 
+    /// Sorts every family as client_golang does and turns repeated series (the same name
+    /// and label values) into errors; [`Exposition::render`] and the error list are final
+    /// after this.
+    pub fn finish(&mut self) {
+        if self.finished {
+            return;
+        }
+        let mut names: Vec<&Cow<'a, str>> = self.families.keys().collect();
+        names.sort();
+        let names: Vec<Cow<'a, str>> = names.into_iter().cloned().collect();
+        for name in names {
+            let Some(fam) = self.families.get_mut(&name) else {
+                continue;
+            };
+            // client_golang's order: by the number of labels, then by the label values in
+            // the order of the (sorted) label names. Equal keys are duplicates, reported below.
+            // The values are joined into one key per series first (NUL-separated, which sorts
+            // as the tuple does): comparing scattered strings costs a cache miss each.
+            let nul = fam
+                .metrics
+                .iter()
+                .any(|(l, _)| l.iter().any(|(_, v)| v.as_bytes().contains(&0)));
+            if nul {
+                fam.metrics.sort_by(|a, b| {
+                    a.0.len().cmp(&b.0.len()).then_with(|| {
+                        for (x, y) in a.0.iter().zip(b.0.iter()) {
+                            match x.1.as_bytes().cmp(y.1.as_bytes()) {
+                                std::cmp::Ordering::Equal => {}
+                                other => return other,
+                            }
+                        }
+                        std::cmp::Ordering::Equal
+                    })
+                });
+            } else {
+                fam.metrics.sort_by_cached_key(|(labels, _)| {
+                    let mut key = Vec::with_capacity(
+                        1 + labels.iter().map(|(_, v)| v.len() + 1).sum::<usize>(),
+                    );
+                    key.push(labels.len().min(255) as u8);
+                    for (_, v) in labels {
+                        key.extend_from_slice(v.as_bytes());
+                        key.push(0);
+                    }
+                    key
+                });
+            }
+            let mut i = 1;
+            while i < fam.metrics.len() {
+                if fam.metrics[i].0 == fam.metrics[i - 1].0 {
+                    let (labels, value) = fam.metrics.remove(i);
+                    self.errors.push(format!(
+                        "collected metric {:?} {{ {}}} was collected before with the same name and label values",
+                        name,
+                        label_text(&labels, value)
+                    ));
+                } else {
+                    i += 1;
+                }
+            }
+        }
+        self.finished = true;
+    }
+
     /// Number of samples.
     pub fn len(&self) -> usize {
         self.families.values().map(|f| f.metrics.len()).sum()
@@ -203,21 +278,14 @@ impl Exposition {
         self.len() == 0
     }
 
-    /// The text exposition.
+    /// The text exposition (after [`Exposition::finish`], which it calls).
     pub fn render(&mut self) -> String {
-        let mut out = String::with_capacity(self.len() * 64);
-        for (name, fam) in &mut self.families {
-            fam.metrics.sort_by(|a, b| {
-                if a.0.len() != b.0.len() {
-                    return a.0.len().cmp(&b.0.len());
-                }
-                for (x, y) in a.0.iter().zip(b.0.iter()) {
-                    if x.1 != y.1 {
-                        return x.1.cmp(&y.1);
-                    }
-                }
-                std::cmp::Ordering::Equal
-            });
+        self.finish();
+        let mut out = String::with_capacity(self.len() * 96);
+        let mut names: Vec<&Cow<'a, str>> = self.families.keys().collect();
+        names.sort();
+        for name in names {
+            let fam = &self.families[name];
             let _ = writeln!(out, "# HELP {name} {}", escape_help(&fam.help));
             let _ = writeln!(out, "# TYPE {name} {}", fam.kind.as_str());
             for (labels, value) in &fam.metrics {
@@ -236,7 +304,7 @@ impl Exposition {
                     out.push('}');
                 }
                 out.push(' ');
-                out.push_str(&go_float(*value));
+                push_go_float(&mut out, *value);
                 out.push('\n');
             }
         }
@@ -244,7 +312,7 @@ impl Exposition {
     }
 }
 
-fn label_text(labels: &[(String, String)], value: f64) -> String {
+fn label_text(labels: &[(Cow<'_, str>, String)], value: f64) -> String {
     let mut s = String::new();
     for (n, v) in labels {
         let _ = write!(s, "label:{{name:{n:?} value:{v:?}}} ");
@@ -253,11 +321,19 @@ fn label_text(labels: &[(String, String)], value: f64) -> String {
     s
 }
 
-fn escape_help(s: &str) -> String {
-    s.replace('\\', "\\\\").replace('\n', "\\n")
+fn escape_help(s: &str) -> Cow<'_, str> {
+    if s.contains(['\\', '\n']) {
+        Cow::Owned(s.replace('\\', "\\\\").replace('\n', "\\n"))
+    } else {
+        Cow::Borrowed(s)
+    }
 }
 
 fn escape_label_into(out: &mut String, s: &str) {
+    if !s.contains(['\\', '\n', '"']) {
+        out.push_str(s);
+        return;
+    }
     for c in s.chars() {
         match c {
             '\\' => out.push_str("\\\\"),
@@ -281,6 +357,21 @@ fn escape_label_into(out: &mut String, s: &str) {
 /// assert_eq!(go_float(f64::INFINITY), "+Inf");
 /// ```
 pub fn go_float(f: f64) -> String {
+    let mut s = String::new();
+    push_go_float(&mut s, f);
+    s
+}
+
+/// Appends [`go_float`]'s text (integers up to 1e6 without formatting machinery).
+pub fn push_go_float(out: &mut String, f: f64) {
+    if f.fract() == 0.0 && f.abs() < 1e6 && !(f == 0.0 && f.is_sign_negative()) {
+        let _ = write!(out, "{}", f as i64);
+        return;
+    }
+    out.push_str(&go_float_slow(f));
+}
+
+fn go_float_slow(f: f64) -> String {
     if f == 1.0 {
         return "1".into();
     }

@@ -195,7 +195,7 @@ impl Exporter {
                 .unwrap_or_default();
             runs.push(self.run_one(name, module, prepared, auth, &target, &req.overrides));
         }
-        let results: Vec<(String, Result<ModuleSamples, String>)> =
+        let results: Vec<(String, Result<ModuleSamples<'_>, String>)> =
             stream::iter(runs).buffered(concurrency).collect().await;
         for (name, r) in results {
             match r {
@@ -223,6 +223,7 @@ impl Exporter {
                 }
             }
         }
+        out.finish();
         if !out.errors.is_empty() {
             for e in &out.errors {
                 tracing::info!(target = %req.target, err = %e, "error gathering metrics");
@@ -235,15 +236,15 @@ impl Exporter {
         Response::metrics(out.render())
     }
 
-    async fn run_one(
+    async fn run_one<'a>(
         &self,
         name: &str,
-        module: &Module,
+        module: &'a Module,
         prepared: &Prepared,
         auth: config::Auth,
         target: &Target,
         overrides: &QueryOverrides,
-    ) -> (String, Result<ModuleSamples, String>) {
+    ) -> (String, Result<ModuleSamples<'a>, String>) {
         let start = Instant::now();
         self.telemetry.in_flight(1);
         let r = self
@@ -271,15 +272,15 @@ impl Exporter {
         )
     }
 
-    async fn scrape_module(
+    async fn scrape_module<'a>(
         &self,
         target: &Target,
         auth: &config::Auth,
-        module: &Module,
+        module: &'a Module,
         prepared: &Prepared,
         overrides: &QueryOverrides,
         start: Instant,
-    ) -> Result<ModuleSamples, String> {
+    ) -> Result<ModuleSamples<'a>, String> {
         let wp = &module.walk_params;
         let mgr = scrape::connect(
             target,
@@ -343,9 +344,9 @@ impl Exporter {
     }
 }
 
-struct ModuleSamples {
-    scrape: Vec<Sample>,
-    metrics: Exposition,
+struct ModuleSamples<'a> {
+    scrape: Vec<Sample<'a>>,
+    metrics: Exposition<'a>,
     errors: Vec<String>,
 }
 
