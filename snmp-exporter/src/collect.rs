@@ -8,6 +8,7 @@
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 
 use rustc_hash::FxHashMap;
 
@@ -222,43 +223,40 @@ fn dotted_i(arcs: &[i64]) -> String {
 }
 
 /// Upstream's `splitOid`: the first `count` arcs (padded with zeros), and the rest.
-fn split(oid: &[i64], count: usize) -> (Vec<i64>, Vec<i64>) {
+fn split(oid: &[i64], count: usize) -> (Vec<i64>, &[i64]) {
     let count = count.min(oid.len().max(MAX_PAD));
     let mut head = vec![0i64; count];
-    let mut tail = Vec::new();
-    for (i, &v) in oid.iter().enumerate() {
-        if i < count {
-            head[i] = v;
-        } else {
-            tail.push(v);
-        }
-    }
-    (head, tail)
+    let n = count.min(oid.len());
+    head[..n].copy_from_slice(&oid[..n]);
+    (head, &oid[n..])
 }
 
 fn to_len(n: i64) -> usize {
     usize::try_from(n).unwrap_or(0)
 }
 
-/// Upstream's `indexOidsAsString`: the label text of an index, the arcs it used, the rest.
-/// An index type upstream does not know reads as an OctetString (upstream panics).
+/// Upstream's `indexOidsAsString`: the label text of an index, the arcs it used, and how many
+/// arcs of `oids` it consumed (more than `oids.len()` where upstream pads a short OID with
+/// zeros). An index type upstream does not know reads as an OctetString (upstream panics).
 pub fn index_string(
     oids: &[i64],
     typ: &str,
     fixed_size: usize,
     implied: bool,
     enums: &BTreeMap<i64, String>,
-) -> (Vec<u8>, Vec<i64>, Vec<i64>) {
+) -> (Vec<u8>, Vec<i64>, usize) {
+    let rest = |n: usize| &oids[n.min(oids.len())..];
     if let Some(mapping) = combined(typ) {
-        let (mut sub, values) = if typ == "InetAddressMissingSize" {
-            split(oids, 1)
+        let head = if typ == "InetAddressMissingSize" {
+            1
         } else {
-            split(oids, 2)
+            2
         };
+        let (mut sub, _) = split(oids, head);
         if let Some((_, t)) = mapping.iter().find(|(k, _)| *k == sub[0]) {
-            let (s, used, rest) = index_string(&values, t, 0, false, enums);
+            let (s, used, n) = index_string(rest(head), t, 0, false, enums);
             sub.extend(used);
-            return (s, sub, rest);
+            return (s, sub, head.saturating_add(n));
         }
         if typ == "InetAddressMissingSize" {
             return index_string(oids, "OctetString", 0, true, enums);
@@ -268,72 +266,82 @@ pub fn index_string(
     }
     match typ {
         "Integer32" | "Integer" | "gauge" | "counter" => {
-            let (sub, rest) = split(oids, 1);
-            (sub[0].to_string().into_bytes(), sub, rest)
+            let v = oids.first().copied().unwrap_or(0);
+            (v.to_string().into_bytes(), vec![v], 1)
         }
         "PhysAddress48" => {
-            let (sub, rest) = split(oids, 6);
-            let s = sub
-                .iter()
-                .map(|o| format!("{o:02X}"))
-                .collect::<Vec<_>>()
-                .join(":");
-            (s.into_bytes(), sub, rest)
+            let (sub, _) = split(oids, 6);
+            let mut s = String::with_capacity(17);
+            for (i, o) in sub.iter().enumerate() {
+                if i > 0 {
+                    s.push(':');
+                }
+                let _ = write!(s, "{o:02X}");
+            }
+            (s.into_bytes(), sub, 6)
         }
         "DisplayString" | "OctetString" => {
             let mut used = Vec::new();
-            let mut rest = oids.to_vec();
+            let mut skip = 0usize;
             let mut length = fixed_size;
             if implied {
-                length = rest.len();
+                length = oids.len();
             }
             if length == 0 {
-                let (l, r) = split(&rest, 1);
-                length = to_len(l[0]);
-                used = l;
-                rest = r;
+                let l = oids.first().copied().unwrap_or(0);
+                length = to_len(l);
+                used.push(l);
+                skip = 1;
             }
-            let (content, rest) = split(&rest, length);
+            let (content, _) = split(rest(skip), length);
+            let consumed = skip.saturating_add(content.len());
             let bytes: Vec<u8> = content.iter().map(|&o| o as u8).collect();
             used.extend(content);
             if typ == "DisplayString" {
-                (bytes, used, rest)
-            } else if bytes.is_empty() {
-                (Vec::new(), used, rest)
+                (bytes, used, consumed)
             } else {
-                let mut s = String::with_capacity(2 + bytes.len() * 2);
-                s.push_str("0x");
-                for b in &bytes {
-                    s.push_str(&format!("{b:02X}"));
-                }
-                (s.into_bytes(), used, rest)
+                (hex_text(&bytes).into_bytes(), used, consumed)
             }
         }
         "InetAddressIPv4" => {
-            let (sub, rest) = split(oids, 4);
-            (dotted_i(&sub).into_bytes(), sub, rest)
+            let (sub, _) = split(oids, 4);
+            (dotted_i(&sub).into_bytes(), sub, 4)
         }
         "InetAddressIPv6" => {
-            let (sub, rest) = split(oids, 16);
-            let mut s = String::new();
-            for (i, o) in sub.iter().enumerate() {
-                if i > 0 && i % 2 == 0 {
-                    s.push(':');
-                }
-                s.push_str(&format!("{o:02X}"));
-            }
-            (s.into_bytes(), sub, rest)
+            let (sub, _) = split(oids, 16);
+            (ipv6_text(&sub).into_bytes(), sub, 16)
         }
         "EnumAsInfo" => {
-            let (sub, rest) = split(oids, 1);
-            let s = enums
-                .get(&sub[0])
-                .cloned()
-                .unwrap_or_else(|| sub[0].to_string());
-            (s.into_bytes(), sub, rest)
+            let v = oids.first().copied().unwrap_or(0);
+            let s = enums.get(&v).cloned().unwrap_or_else(|| v.to_string());
+            (s.into_bytes(), vec![v], 1)
         }
         _ => index_string(oids, "OctetString", fixed_size, implied, enums),
     }
+}
+
+/// `0x` and the bytes in upper-case hex; nothing for no bytes (upstream's OctetString text).
+fn hex_text(bytes: &[u8]) -> String {
+    if bytes.is_empty() {
+        return String::new();
+    }
+    let mut s = String::with_capacity(2 + bytes.len() * 2);
+    s.push_str("0x");
+    for b in bytes {
+        let _ = write!(s, "{b:02X}");
+    }
+    s
+}
+
+fn ipv6_text(arcs: &[i64]) -> String {
+    let mut s = String::with_capacity(39);
+    for (i, o) in arcs.iter().enumerate() {
+        if i > 0 && i % 2 == 0 {
+            s.push(':');
+        }
+        let _ = write!(s, "{o:02X}");
+    }
+    s
 }
 
 fn prev_oid(oid: &str) -> String {
@@ -370,7 +378,7 @@ fn index_labels<'a>(
             None => v.push((k, x)),
         }
     }
-    let mut rest: Vec<i64> = index.to_vec();
+    let mut rest: &[i64] = index;
     for Index {
         labelname,
         kind,
@@ -379,10 +387,10 @@ fn index_labels<'a>(
         enum_values,
     } in &metric.indexes
     {
-        let (s, used, remaining) = index_string(&rest, kind, *fixed_size, *implied, enum_values);
+        let (s, used, consumed) = index_string(rest, kind, *fixed_size, *implied, enum_values);
         set(&mut labels, labelname, s);
         set(&mut label_oids, labelname, used);
-        rest = remaining;
+        rest = &rest[consumed.min(rest.len())..];
     }
     let mut key = Vec::new();
     for (lookup, (oid, prev)) in metric.lookups.iter().zip(&prepared.lookups) {
@@ -985,10 +993,7 @@ mod tests {
     fn index_strings_as_upstream() {
         let (s, used, rest) =
             index_string(&[3, 97, 98, 99, 7], "DisplayString", 0, false, &empty());
-        assert_eq!(
-            (s, used, rest),
-            (b"abc".to_vec(), vec![3, 97, 98, 99], vec![7])
-        );
+        assert_eq!((s, used, rest), (b"abc".to_vec(), vec![3, 97, 98, 99], 4));
         assert_eq!(
             index_string(&[2, 1, 255], "OctetString", 0, false, &empty()).0,
             b"0x01FF"
