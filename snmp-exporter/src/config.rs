@@ -178,10 +178,11 @@ pub struct WalkParams {
     /// Opt-in (not upstream): size GETBULK repetitions to the agent, up to this many
     /// (default 0: fixed `max_repetitions`).
     pub adaptive_repetitions: u32,
-    /// Opt-in (not upstream): keep the lookup columns of a target between scrapes while its
-    /// sysUpTime shows no restart (seconds they may be kept at most; 0: off).
-    #[serde(serialize_with = "ser_duration")]
-    pub lookup_cache: Duration,
+    /// Opt-in (not upstream): keep a v3 target's client, and so the engine it discovered
+    /// (engine ID, boots, time) and its localized keys, between scrapes: one discovery per
+    /// target and process instead of one per scrape. Idle clients are dropped after 10
+    /// minutes.
+    pub v3_engine_cache: bool,
 }
 
 impl Default for WalkParams {
@@ -194,7 +195,7 @@ impl Default for WalkParams {
             use_unconnected_udp_socket: false,
             parallel_walks: 1,
             adaptive_repetitions: 0,
-            lookup_cache: Duration::ZERO,
+            v3_engine_cache: false,
         }
     }
 }
@@ -388,7 +389,7 @@ struct RawModule {
     // Opt-in keys of this exporter.
     parallel_walks: Option<u16>,
     adaptive_repetitions: Option<u32>,
-    lookup_cache: Option<serde_yaml_ng::Value>,
+    v3_engine_cache: Option<bool>,
 }
 
 /// A whole configuration (one or several files merged).
@@ -528,10 +529,7 @@ impl Module {
             use_unconnected_udp_socket: m.use_unconnected_udp_socket.unwrap_or(false),
             parallel_walks: m.parallel_walks.unwrap_or(1).max(1),
             adaptive_repetitions: m.adaptive_repetitions.unwrap_or(0),
-            lookup_cache: match m.lookup_cache {
-                Some(v) => duration_value(&v)?,
-                None => Duration::ZERO,
-            },
+            v3_engine_cache: m.v3_engine_cache.unwrap_or(false),
         };
         if wp.timeout.is_zero() {
             wp.timeout = defaults.timeout;

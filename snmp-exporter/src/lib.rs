@@ -75,6 +75,9 @@ impl Loaded {
 /// The exporter: its configuration (reloadable) and its own metrics.
 pub struct Exporter {
     paths: Vec<PathBuf>,
+    /// v3 clients kept between scrapes (modules with `v3_engine_cache`), by target and
+    /// credentials, with when each was last used.
+    v3_clients: std::sync::Mutex<std::collections::HashMap<String, (snmp_tokio::Manager, Instant)>>,
     loaded: RwLock<Arc<Loaded>>,
     options: Options,
     telemetry: Telemetry,
@@ -105,6 +108,7 @@ impl Exporter {
         let telemetry = Telemetry::new(config.modules.keys().cloned());
         Exporter {
             paths,
+            v3_clients: std::sync::Mutex::new(std::collections::HashMap::new()),
             loaded: RwLock::new(Arc::new(Loaded::new(config))),
             options,
             telemetry,
@@ -282,17 +286,28 @@ impl Exporter {
         start: Instant,
     ) -> Result<ModuleSamples<'a>, String> {
         let wp = &module.walk_params;
-        let mgr = scrape::connect(
-            target,
-            auth,
-            wp.timeout,
-            wp.retries,
-            wp.use_unconnected_udp_socket,
-            overrides,
-        )
-        .await?;
+        let cached = wp.v3_engine_cache && auth.version == 3;
+        let key = cached.then(|| v3_key(target, auth, wp.use_unconnected_udp_socket, overrides));
+        let reused = key.as_ref().and_then(|k| self.kept_v3_client(k));
+        let mgr = match reused {
+            Some(m) => m.with_timeout(wp.timeout).with_retries(wp.retries),
+            None => {
+                scrape::connect(
+                    target,
+                    auth,
+                    wp.timeout,
+                    wp.retries,
+                    wp.use_unconnected_udp_socket,
+                    overrides,
+                )
+                .await?
+            }
+        };
         let results = scrape::scrape_module(&mgr, module).await;
-        mgr.close();
+        match key {
+            Some(k) => self.keep_v3_client(k, mgr),
+            None => mgr.close(),
+        }
         let results = results?;
         self.telemetry.packets(results.packets, results.retries);
         let walk_secs = start.elapsed().as_secs_f64();
@@ -334,6 +349,28 @@ impl Exporter {
         })
     }
 
+    fn kept_v3_client(&self, key: &str) -> Option<snmp_tokio::Manager> {
+        let mut map = self.v3_clients.lock().ok()?;
+        let entry = map.get_mut(key)?;
+        entry.1 = Instant::now();
+        Some(entry.0.clone())
+    }
+
+    fn keep_v3_client(&self, key: String, mgr: snmp_tokio::Manager) {
+        let Ok(mut map) = self.v3_clients.lock() else {
+            return;
+        };
+        let now = Instant::now();
+        if map.len() >= V3_CLIENTS_MAX || !map.contains_key(&key) {
+            // Drop the idle ones (and, at the bound, keep the table from growing).
+            map.retain(|_, (_, used)| now.duration_since(*used) < V3_IDLE);
+            if map.len() >= V3_CLIENTS_MAX {
+                return;
+            }
+        }
+        map.insert(key, (mgr, now));
+    }
+
     /// The exporter's own metrics (`/metrics`).
     pub fn telemetry_text(&self) -> String {
         self.telemetry.render()
@@ -342,6 +379,29 @@ impl Exporter {
     pub(crate) fn telemetry(&self) -> &Telemetry {
         &self.telemetry
     }
+}
+
+/// How long a kept v3 client may stay unused.
+const V3_IDLE: Duration = Duration::from_secs(600);
+/// The most v3 clients kept at once.
+const V3_CLIENTS_MAX: usize = 100_000;
+
+/// What identifies a kept v3 client: the target and everything that configures its client.
+fn v3_key(target: &Target, auth: &config::Auth, any_source: bool, o: &QueryOverrides) -> String {
+    format!(
+        "{}|{}|{}|{}|{}|{}|{}|{}|{}|{:?}|{:?}|{any_source}",
+        target.transport.as_deref().unwrap_or(""),
+        target.host,
+        target.port,
+        auth.username,
+        auth.security_level,
+        auth.auth_protocol,
+        auth.priv_protocol,
+        auth.password.0,
+        auth.priv_password.0,
+        o.context.as_deref().unwrap_or(&auth.context_name),
+        o.engine_id,
+    )
 }
 
 struct ModuleSamples<'a> {

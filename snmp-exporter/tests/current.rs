@@ -21,6 +21,14 @@ auths:
   wrong:
     community: nobody-knows-this
     version: 2
+  v3:
+    version: 3
+    username: exporter
+    security_level: authPriv
+    password: exporter-auth-pw
+    auth_protocol: SHA256
+    priv_password: exporter-priv-pw
+    priv_protocol: AES
 modules:
   sys:
     get: [1.3.6.1.2.1.1.3.0, 1.3.6.1.2.1.1.5.0]
@@ -74,6 +82,14 @@ modules:
         indexes:
           - labelname: ifIndex
             type: gauge
+  sys_cached:
+    get: [1.3.6.1.2.1.1.3.0]
+    v3_engine_cache: true
+    metrics:
+      - name: sysUpTime
+        oid: 1.3.6.1.2.1.1.3
+        type: gauge
+        help: uptime
   slow:
     walk: [1.3.6.1.2.1.2]
     timeout: 200ms
@@ -139,6 +155,12 @@ fn setup() -> Setup {
             &snmp_sim::SimConfig {
                 port: 0,
                 agents: 1,
+                users: vec![snmp_tokio::UsmUser::new("exporter")
+                    .with_auth(snmp_tokio::AuthProtocol::Sha256, b"exporter-auth-pw")
+                    .and_then(|u| {
+                        u.with_privacy(snmp_tokio::PrivProtocol::Aes128, b"exporter-priv-pw")
+                    })
+                    .expect("user")],
                 ..snmp_sim::SimConfig::default()
             },
             &device(),
@@ -393,4 +415,40 @@ fn the_scrapers_timeout_header_stops_the_work() {
         start.elapsed()
     );
     drop(silent);
+}
+
+fn packets(body: &str, module: &str) -> f64 {
+    let prefix = format!("snmp_scrape_packets_sent{{module=\"{module}\"}} ");
+    body.lines()
+        .find_map(|l| l.strip_prefix(prefix.as_str()))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| panic!("no packet count in {body}"))
+}
+
+#[test]
+fn v3_engines_kept_between_scrapes_when_asked() {
+    let s = setup();
+    let scrape = |module: &str| {
+        let (st, body) = get(
+            s.http,
+            &format!("/snmp?target={}&module={module}&auth=v3", s.agent),
+            "",
+        );
+        assert_eq!(st, 200, "{body}");
+        assert!(body.contains("sysUpTime"), "{body}");
+        packets(&body, module)
+    };
+    // Upstream's behaviour: a discovery in every scrape.
+    let (a, b) = (scrape("sys"), scrape("sys"));
+    assert_eq!(a, b);
+    // v3_engine_cache: the first scrape discovers, the next ones do not.
+    let first = scrape("sys_cached");
+    let second = scrape("sys_cached");
+    let third = scrape("sys_cached");
+    assert_eq!(first, a, "the first scrape costs what upstream's do");
+    assert!(
+        second < first,
+        "no discovery the second time: {first} then {second}"
+    );
+    assert_eq!(second, third);
 }
