@@ -45,8 +45,9 @@ pub(crate) struct ExporterArgs {
     /// Seconds of load per exporter in the fleet case.
     #[arg(long, default_value = "20")]
     fleet_secs: f64,
-    /// First UDP port of the agents.
-    #[arg(long, default_value = "30000")]
+    /// First UDP port of the agents (they take `--fleet` + 2 ports from it; keep them below
+    /// the ephemeral range, 32768 on Linux).
+    #[arg(long, default_value = "21000")]
     base_port: u16,
     /// Everything once and briefly (checks the harness, claims nothing).
     #[arg(long)]
@@ -319,10 +320,12 @@ fn fleet_load(e: &Exporter, base: u16, agents: usize, secs: f64, round: usize) -
 
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(|a, b| a.total_cmp(b));
-    if v.is_empty() {
-        return f64::NAN;
+    let n = v.len();
+    match n {
+        0 => f64::NAN,
+        _ if n % 2 == 1 => v[n / 2],
+        _ => (v[n / 2 - 1] + v[n / 2]) / 2.0,
     }
-    v[v.len() / 2]
 }
 
 /// Runs the exporter benchmark.
@@ -458,9 +461,12 @@ pub(crate) fn run(mut args: ExporterArgs) {
                     .map(|r| r.wall_s * 1000.0 / r.scrapes as f64)
                     .collect(),
             );
+            let per_cpu = median(sel.iter().map(|r| r.scrapes as f64 / r.cpu_s).collect());
             let peak = sel.iter().map(|r| r.peak_rss_mb).fold(0.0, f64::max);
             let n: usize = sel.iter().map(|r| r.scrapes).sum();
-            println!("{case:<12} {name:<36} {n:>8} {cpu:>12.2} {wall:>12.1} {peak:>10.1}");
+            println!(
+                "{case:<12} {name:<36} {n:>8} {cpu:>12.2} {wall:>12.1} {per_cpu:>14.0} {peak:>10.1}"
+            );
         }
     }
 }

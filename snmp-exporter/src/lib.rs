@@ -250,11 +250,10 @@ impl Exporter {
         overrides: &QueryOverrides,
     ) -> (String, Result<ModuleSamples<'a>, String>) {
         let start = Instant::now();
-        self.telemetry.in_flight(1);
+        let _in_flight = self.telemetry.in_flight_guard();
         let r = self
             .scrape_module(target, &auth, module, prepared, overrides, start)
             .await;
-        self.telemetry.in_flight(-1);
         self.telemetry.collection(name, start.elapsed());
         (name.to_owned(), r)
     }
@@ -303,13 +302,13 @@ impl Exporter {
                 .await?
             }
         };
-        let results = scrape::scrape_module(&mgr, module).await;
+        let (results, outcome) = scrape::scrape_module(&mgr, module).await;
         match key {
             Some(k) => self.keep_v3_client(k, mgr),
             None => mgr.close(),
         }
-        let results = results?;
         self.telemetry.packets(results.packets, results.retries);
+        outcome?;
         let walk_secs = start.elapsed().as_secs_f64();
         let mut scrape = vec![
             Sample::gauge(

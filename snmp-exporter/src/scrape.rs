@@ -287,17 +287,18 @@ fn apply_filter(
     (walk, get)
 }
 
-/// Fetches what `module` asks for from the agent behind `mgr`.
-pub async fn scrape_module(mgr: &Manager, module: &Module) -> Result<ScrapeResults, String> {
+/// Fetches what `module` asks for from the agent behind `mgr`: what was received and the
+/// packets it cost, and whether it completed.
+pub async fn scrape_module(mgr: &Manager, module: &Module) -> (ScrapeResults, Result<(), String>) {
     let before = mgr.counters();
     let mut results = ScrapeResults::default();
     let retries = module.walk_params.retries;
     let host = mgr.addr().ip().to_string();
     let outcome = run(mgr, module, &mut results, &host, retries).await;
     let after = mgr.counters();
-    results.retries = after.retransmits - before.retransmits;
-    results.packets = (after.requests - before.requests) + results.retries;
-    outcome.map(|()| results)
+    results.retries = after.retransmits.saturating_sub(before.retransmits);
+    results.packets = after.requests.saturating_sub(before.requests) + results.retries;
+    (results, outcome)
 }
 
 async fn run(

@@ -267,6 +267,16 @@ pub async fn serve(exporter: Arc<Exporter>, listener: TcpListener) -> std::io::R
             }
         };
         let exporter = exporter.clone();
+        // A second handle on the socket watches for the client going away (EOF or an error
+        // while a scrape runs): then the connection, and with it the scrape's SNMP work, is
+        // dropped, as Go's server cancels a request's context.
+        let (stream, watch) = match split_watch(stream) {
+            Ok(pair) => pair,
+            Err(e) => {
+                tracing::error!(err = %e, "accepted socket unusable");
+                continue;
+            }
+        };
         tokio::spawn(async move {
             let service = service_fn(move |req: Request<Incoming>| {
                 let exporter = exporter.clone();
@@ -299,10 +309,40 @@ pub async fn serve(exporter: Arc<Exporter>, listener: TcpListener) -> std::io::R
                     Ok::<_, Infallible>(resp)
                 }
             });
-            let _ = http1::Builder::new()
-                .serve_connection(TokioIo::new(stream), service)
-                .await;
+            let conn = http1::Builder::new().serve_connection(TokioIo::new(stream), service);
+            tokio::select! {
+                _ = conn => {}
+                _ = peer_gone(&watch) => {}
+            }
         });
+    }
+}
+
+fn split_watch(
+    stream: tokio::net::TcpStream,
+) -> std::io::Result<(tokio::net::TcpStream, tokio::net::TcpStream)> {
+    let std = stream.into_std()?;
+    std.set_nonblocking(true)?;
+    let watch = std.try_clone()?;
+    watch.set_nonblocking(true)?;
+    Ok((
+        tokio::net::TcpStream::from_std(std)?,
+        tokio::net::TcpStream::from_std(watch)?,
+    ))
+}
+
+/// Resolves when the peer has closed its side (or the socket failed). Data waiting to be read
+/// (a pipelined request) is left for the connection.
+async fn peer_gone(watch: &tokio::net::TcpStream) {
+    let mut byte = [0u8; 1];
+    loop {
+        if watch.readable().await.is_err() {
+            return;
+        }
+        match watch.peek(&mut byte).await {
+            Ok(0) | Err(_) => return,
+            Ok(_) => tokio::time::sleep(std::time::Duration::from_millis(50)).await,
+        }
     }
 }
 

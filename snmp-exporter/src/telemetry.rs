@@ -64,8 +64,10 @@ impl Telemetry {
         self.retries.fetch_add(retries, Ordering::Relaxed);
     }
 
-    pub(crate) fn in_flight(&self, delta: i64) {
-        self.in_flight.fetch_add(delta, Ordering::Relaxed);
+    /// Counts a scrape in flight until the guard drops (also when the scrape is cancelled).
+    pub(crate) fn in_flight_guard(&self) -> InFlight<'_> {
+        self.in_flight.fetch_add(1, Ordering::Relaxed);
+        InFlight(&self.in_flight)
     }
 
     pub(crate) fn scrape_started(&self) {
@@ -217,4 +219,13 @@ fn process_stats() -> (f64, f64, f64) {
         .map(|d| d.count() as f64)
         .unwrap_or(0.0);
     (cpu, rss, fds)
+}
+
+/// A scrape in flight; dropping it ends it.
+pub(crate) struct InFlight<'a>(&'a AtomicI64);
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
+    }
 }

@@ -452,3 +452,34 @@ fn v3_engines_kept_between_scrapes_when_asked() {
     );
     assert_eq!(second, third);
 }
+
+#[test]
+fn a_client_that_goes_away_stops_its_scrape() {
+    let s = setup();
+    let silent = std::net::UdpSocket::bind("127.0.0.1:0").expect("udp");
+    let dead = silent.local_addr().expect("addr");
+    // 'ifs' would wait 5 s x 4 attempts; the client gives up after 300 ms.
+    let mut c = TcpStream::connect(s.http).expect("connect");
+    write!(
+        c,
+        "GET /snmp?target={dead}&module=ifs HTTP/1.1\r\nHost: x\r\n\r\n"
+    )
+    .expect("send");
+    std::thread::sleep(Duration::from_millis(300));
+    let (_, metrics) = get(s.http, "/metrics", "");
+    assert!(
+        metrics.contains("\nsnmp_request_in_flight 1\n"),
+        "{metrics}"
+    );
+    drop(c);
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let (_, metrics) = get(s.http, "/metrics", "");
+        if metrics.contains("\nsnmp_request_in_flight 0\n") {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the scrape went on: {metrics}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    drop(silent);
+}
