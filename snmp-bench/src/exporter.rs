@@ -55,11 +55,14 @@ pub(crate) struct ExporterArgs {
     /// Write the results as JSON lines here.
     #[arg(long)]
     json: Option<PathBuf>,
+    /// Print the table of an earlier run's `--json` file instead of running.
+    #[arg(long)]
+    from_json: Option<PathBuf>,
 }
 
-#[derive(Serialize, Debug, Clone)]
+#[derive(Serialize, serde::Deserialize, Debug, Clone)]
 struct Row {
-    case: &'static str,
+    case: String,
     exporter: String,
     round: usize,
     scrapes: usize,
@@ -255,7 +258,7 @@ fn scrape_series(
         }
     }
     Row {
-        case,
+        case: case.to_owned(),
         exporter: e.name.clone(),
         round,
         scrapes: n,
@@ -305,7 +308,7 @@ fn fleet_load(e: &Exporter, base: u16, agents: usize, secs: f64, round: usize) -
         .collect();
     let scrapes: usize = threads.into_iter().map(|t| t.join().unwrap()).sum();
     Row {
-        case: "fleet",
+        case: "fleet".to_owned(),
         exporter: e.name.clone(),
         round,
         scrapes,
@@ -330,6 +333,15 @@ fn median(mut v: Vec<f64>) -> f64 {
 
 /// Runs the exporter benchmark.
 pub(crate) fn run(mut args: ExporterArgs) {
+    if let Some(path) = &args.from_json {
+        let rows: Vec<Row> = std::fs::read_to_string(path)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        print_table(&rows);
+        return;
+    }
     if args.smoke {
         args.scrapes = 1;
         args.rounds = 1;
@@ -434,9 +446,14 @@ pub(crate) fn run(mut args: ExporterArgs) {
         assert_eq!(r.failed, 0, "failed scrapes: {r:?}");
         assert!(r.samples_per_scrape > 0, "empty scrapes: {r:?}");
     }
+    print_table(&rows);
+}
+
+/// The medians over rounds per case and exporter.
+fn print_table(rows: &[Row]) {
     println!(
-        "{:<12} {:<36} {:>8} {:>12} {:>12} {:>10}",
-        "case", "exporter", "scrapes", "cpu ms/scr", "wall ms/scr", "peak MB"
+        "{:<12} {:<36} {:>8} {:>12} {:>12} {:>14} {:>10}",
+        "case", "exporter", "scrapes", "cpu ms/scr", "wall ms/scr", "scr/cpu-sec", "peak MB"
     );
     for case in ["local_1000", "rtt10_1000", "fleet"] {
         for name in [
