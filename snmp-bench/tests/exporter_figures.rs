@@ -31,7 +31,12 @@ fn median(mut v: Vec<f64>) -> f64 {
     }
 }
 
-fn med(rows: &[serde_json::Value], case: &str, exporter: &str, f: impl Fn(&serde_json::Value) -> f64) -> f64 {
+fn med(
+    rows: &[serde_json::Value],
+    case: &str,
+    exporter: &str,
+    f: impl Fn(&serde_json::Value) -> f64,
+) -> f64 {
     median(
         rows.iter()
             .filter(|r| r["case"] == case && r["exporter"] == exporter)
@@ -47,23 +52,33 @@ fn per_scrape_ms(key: &'static str) -> impl Fn(&serde_json::Value) -> f64 {
 #[test]
 fn readme_exporter_table_is_the_committed_run() {
     let rows = rows();
-    assert!(rows.iter().all(|r| r["failed"] == 0), "a failed scrape in the committed run");
+    assert!(
+        rows.iter().all(|r| r["failed"] == 0),
+        "a failed scrape in the committed run"
+    );
     let cpu = per_scrape_ms("cpu_s");
     let wall = per_scrape_ms("wall_s");
-    let per_cpu = |r: &serde_json::Value| r["scrapes"].as_f64().unwrap() / r["cpu_s"].as_f64().unwrap();
+    let per_cpu =
+        |r: &serde_json::Value| r["scrapes"].as_f64().unwrap() / r["cpu_s"].as_f64().unwrap();
     let peak = |exporter: &str| {
         rows.iter()
             .filter(|r| r["case"] == "fleet" && r["exporter"] == exporter)
             .map(|r| r["peak_rss_mb"].as_f64().unwrap())
             .fold(0.0, f64::max)
     };
-    let (lu, lo) = (med(&rows, "local_1000", UPSTREAM, &cpu), med(&rows, "local_1000", OURS, &cpu));
+    let (lu, lo) = (
+        med(&rows, "local_1000", UPSTREAM, &cpu),
+        med(&rows, "local_1000", OURS, &cpu),
+    );
     let (ru, ro, rf) = (
         med(&rows, "rtt10_1000", UPSTREAM, &wall),
         med(&rows, "rtt10_1000", OURS, &wall),
         med(&rows, "rtt10_1000", OURS_FAST, &wall),
     );
-    let (fu, fo) = (med(&rows, "fleet", UPSTREAM, per_cpu), med(&rows, "fleet", OURS, per_cpu));
+    let (fu, fo) = (
+        med(&rows, "fleet", UPSTREAM, per_cpu),
+        med(&rows, "fleet", OURS, per_cpu),
+    );
     let expected = [
         format!("| if_mib scrape of one 1,000-interface agent: CPU ms per scrape | {lu:.1} | {lo:.1} | {:.3} |", lo / lu),
         format!("| the same through a 10 ms round trip: wall ms per scrape, upstream's keys | {ru:.1} | {ro:.1} | {:.3}x faster |", ru / ro),
@@ -71,8 +86,13 @@ fn readme_exporter_table_is_the_committed_run() {
         format!("| 10,000 agents x 24 interfaces, 64 scrapes at once: scrapes per CPU-second | {fu:.0} | {fo:.0} | {:.2}x |", fo / fu),
         format!("| peak RSS in the fleet case, MB | {:.1} | {:.1} | |", peak(UPSTREAM), peak(OURS)),
     ];
-    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md")).unwrap();
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md"))
+            .unwrap();
     for row in &expected {
-        assert!(readme.contains(row.as_str()), "README.md lacks the row\n{row}");
+        assert!(
+            readme.contains(row.as_str()),
+            "README.md lacks the row\n{row}"
+        );
     }
 }
