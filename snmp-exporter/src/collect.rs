@@ -30,6 +30,73 @@ pub struct Prepared {
     /// Per metric: the OID before it (for InetAddress-like types), and per lookup its OID and
     /// the OID before that.
     metrics: Vec<PreparedMetric>,
+    /// With `lookup_cache`: the columns that only serve lookups, and the walks without them.
+    pub lookup_plan: Option<LookupPlan>,
+}
+
+/// How a module with `lookup_cache` walks: the columns that only serve lookups apart, so that
+/// they can be skipped while cached.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LookupPlan {
+    /// The cached columns (each walked on its own when it has to be fetched).
+    pub cached: Vec<String>,
+    /// The module's walks with the cached columns left out (a subtree holding one is walked
+    /// as the needed columns under it).
+    pub walk_without: Vec<String>,
+}
+
+fn under(oid: &str, root: &str) -> bool {
+    oid == root
+        || (oid.len() > root.len() && oid.starts_with(root) && oid.as_bytes()[root.len()] == b'.')
+}
+
+impl LookupPlan {
+    /// The plan of `module`, or `None` when no column serves only lookups.
+    pub fn new(module: &Module) -> Option<LookupPlan> {
+        let mut needed: Vec<String> = Vec::new();
+        for m in &module.metrics {
+            needed.push(m.oid.clone());
+            if combined(&m.kind).is_some() {
+                needed.push(prev_oid(&m.oid));
+            }
+        }
+        let mut lookup_cols: Vec<String> = Vec::new();
+        for m in &module.metrics {
+            for l in m.lookups.iter().filter(|l| !l.labels.is_empty()) {
+                lookup_cols.push(l.oid.clone());
+                if combined(&l.kind).is_some() {
+                    lookup_cols.push(prev_oid(&l.oid));
+                }
+            }
+        }
+        let mut cached: Vec<String> = lookup_cols
+            .iter()
+            .filter(|c| !needed.contains(c))
+            .filter(|c| module.walk.iter().any(|w| under(c, w)))
+            .cloned()
+            .collect();
+        cached.sort();
+        cached.dedup();
+        if cached.is_empty() {
+            return None;
+        }
+        needed.extend(lookup_cols.into_iter().filter(|c| !cached.contains(c)));
+        let mut walk_without = Vec::new();
+        for w in &module.walk {
+            if !cached.iter().any(|c| under(c, w)) {
+                walk_without.push(w.clone());
+                continue;
+            }
+            let mut cols: Vec<&String> = needed.iter().filter(|n| under(n, w)).collect();
+            cols.sort();
+            cols.dedup();
+            walk_without.extend(cols.into_iter().cloned());
+        }
+        Some(LookupPlan {
+            cached,
+            walk_without,
+        })
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -68,10 +135,16 @@ impl Prepared {
             });
         }
         lengths.sort_unstable();
+        let lookup_plan = if module.walk_params.lookup_cache.is_zero() {
+            None
+        } else {
+            LookupPlan::new(module)
+        };
         Prepared {
             by_oid,
             lengths,
             metrics,
+            lookup_plan,
         }
     }
 
@@ -1018,6 +1091,21 @@ mod tests {
         assert_eq!(
             index_string(&[104, 105], "DisplayString", 0, true, &empty()).0,
             b"hi"
+        );
+    }
+
+    #[test]
+    fn lookup_plan_walks_around_the_lookup_columns() {
+        let cfg = crate::Config::parse(
+            "m:\n  walk: [1.3.6.1.2.1.2, 1.3.6.1.2.1.1.3]\n  lookup_cache: 10m\n  metrics:\n  - {name: ifNumber, oid: 1.3.6.1.2.1.2.1, type: gauge}\n  - name: ifInOctets\n    oid: 1.3.6.1.2.1.2.2.1.10\n    type: counter\n    indexes: [{labelname: ifIndex, type: gauge}]\n    lookups: [{labels: [ifIndex], labelname: ifDescr, oid: 1.3.6.1.2.1.2.2.1.2, type: DisplayString}]\n",
+            "t.yml",
+        )
+        .expect("config");
+        let plan = LookupPlan::new(&cfg.modules["m"]).expect("a plan");
+        assert_eq!(plan.cached, vec!["1.3.6.1.2.1.2.2.1.2"]);
+        assert_eq!(
+            plan.walk_without,
+            vec!["1.3.6.1.2.1.2.1", "1.3.6.1.2.1.2.2.1.10", "1.3.6.1.2.1.1.3"]
         );
     }
 

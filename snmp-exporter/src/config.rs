@@ -183,6 +183,12 @@ pub struct WalkParams {
     /// target and process instead of one per scrape. Idle clients are dropped after 10
     /// minutes.
     pub v3_engine_cache: bool,
+    /// Opt-in (not upstream): keep the columns that only serve lookups (an `ifDescr` for the
+    /// `ifIndex` label) between scrapes of a target, for at most this long, while its
+    /// sysUpTime.0 shows no restart; the other columns are walked one by one around them.
+    /// Zero: off.
+    #[serde(serialize_with = "ser_duration")]
+    pub lookup_cache: Duration,
 }
 
 impl Default for WalkParams {
@@ -196,6 +202,7 @@ impl Default for WalkParams {
             parallel_walks: 1,
             adaptive_repetitions: 0,
             v3_engine_cache: false,
+            lookup_cache: Duration::ZERO,
         }
     }
 }
@@ -390,6 +397,7 @@ struct RawModule {
     parallel_walks: Option<u16>,
     adaptive_repetitions: Option<u32>,
     v3_engine_cache: Option<bool>,
+    lookup_cache: Option<serde_yaml_ng::Value>,
 }
 
 /// A whole configuration (one or several files merged).
@@ -530,6 +538,10 @@ impl Module {
             parallel_walks: m.parallel_walks.unwrap_or(1).max(1),
             adaptive_repetitions: m.adaptive_repetitions.unwrap_or(0),
             v3_engine_cache: m.v3_engine_cache.unwrap_or(false),
+            lookup_cache: match m.lookup_cache {
+                Some(v) => duration_value(&v)?,
+                None => Duration::ZERO,
+            },
         };
         if wp.timeout.is_zero() {
             wp.timeout = defaults.timeout;

@@ -78,6 +78,9 @@ pub struct Exporter {
     /// v3 clients kept between scrapes (modules with `v3_engine_cache`), by target and
     /// credentials, with when each was last used.
     v3_clients: std::sync::Mutex<std::collections::HashMap<String, (snmp_tokio::Manager, Instant)>>,
+    /// Lookup columns kept between scrapes (modules with `lookup_cache`), by target,
+    /// credentials and module.
+    lookups: std::sync::Mutex<std::collections::HashMap<String, CachedLookups>>,
     loaded: RwLock<Arc<Loaded>>,
     options: Options,
     telemetry: Telemetry,
@@ -109,6 +112,7 @@ impl Exporter {
         Exporter {
             paths,
             v3_clients: std::sync::Mutex::new(std::collections::HashMap::new()),
+            lookups: std::sync::Mutex::new(std::collections::HashMap::new()),
             loaded: RwLock::new(Arc::new(Loaded::new(config))),
             options,
             telemetry,
@@ -302,7 +306,71 @@ impl Exporter {
                 .await?
             }
         };
-        let (results, outcome) = scrape::scrape_module(&mgr, module).await;
+        let plan = prepared.lookup_plan.as_ref();
+        let lookup_key = plan.map(|_| {
+            format!(
+                "{}|{}|{:p}",
+                v3_key(target, auth, wp.use_unconnected_udp_socket, overrides),
+                auth.community.0,
+                module
+            )
+        });
+        let before = mgr.counters();
+        // With a lookup cache: is the agent the one the cache was filled from (sysUpTime has
+        // not gone back) and the cache young enough?
+        let mut cached: Option<Vec<(snmp_tokio::Oid, snmp_tokio::Value)>> = None;
+        let mut uptime = None;
+        if let (Some(_), Some(k)) = (plan, &lookup_key) {
+            uptime = scrape::sys_uptime(&mgr).await;
+            if let (Some(now_up), Ok(map)) = (uptime, self.lookups.lock()) {
+                if let Some(e) = map.get(k) {
+                    if now_up >= e.uptime && e.at.elapsed() < wp.lookup_cache {
+                        cached = Some(e.pdus.clone());
+                    }
+                }
+            }
+        }
+        let walk: Option<Vec<String>> = plan.map(|p| {
+            let mut w = p.walk_without.clone();
+            if cached.is_none() {
+                w.extend(p.cached.iter().cloned());
+            }
+            w
+        });
+        let (mut results, outcome) = scrape::scrape_module(&mgr, module, walk.as_deref()).await;
+        let after = mgr.counters();
+        results.retries = after.retransmits.saturating_sub(before.retransmits);
+        results.packets = after.requests.saturating_sub(before.requests) + results.retries;
+        let mut extra: Vec<(snmp_tokio::Oid, snmp_tokio::Value)> = Vec::new();
+        if let (Some(plan), Some(k)) = (plan, lookup_key) {
+            match cached {
+                Some(pdus) => extra = pdus,
+                None if outcome.is_ok() => {
+                    if let Some(up) = uptime {
+                        let roots: Vec<snmp_tokio::Oid> = plan
+                            .cached
+                            .iter()
+                            .map(|c| snmp_tokio::Oid::from_arcs(&collect::oid_arcs(c)))
+                            .collect();
+                        let pdus: Vec<_> = results
+                            .pdus
+                            .iter()
+                            .filter(|(o, _)| roots.iter().any(|r| o.starts_with(r)))
+                            .cloned()
+                            .collect();
+                        self.keep_lookups(
+                            k,
+                            CachedLookups {
+                                uptime: up,
+                                at: Instant::now(),
+                                pdus,
+                            },
+                        );
+                    }
+                }
+                None => {}
+            }
+        }
         match key {
             Some(k) => self.keep_v3_client(k, mgr),
             None => mgr.close(),
@@ -332,7 +400,8 @@ impl Exporter {
                 results.pdus.len() as f64,
             ),
         ];
-        let map = pdu_map(&results.pdus);
+        let mut map = pdu_map(&extra);
+        map.extend(pdu_map(&results.pdus));
         let mut metrics = Exposition::new();
         collect::collect(module, prepared, &map, &mut metrics);
         let errors = std::mem::take(&mut metrics.errors);
@@ -346,6 +415,19 @@ impl Exporter {
             metrics,
             errors,
         })
+    }
+
+    fn keep_lookups(&self, key: String, entry: CachedLookups) {
+        let Ok(mut map) = self.lookups.lock() else {
+            return;
+        };
+        if map.len() >= V3_CLIENTS_MAX && !map.contains_key(&key) {
+            map.retain(|_, e| e.at.elapsed() < V3_IDLE);
+            if map.len() >= V3_CLIENTS_MAX {
+                return;
+            }
+        }
+        map.insert(key, entry);
     }
 
     fn kept_v3_client(&self, key: &str) -> Option<snmp_tokio::Manager> {
@@ -401,6 +483,14 @@ fn v3_key(target: &Target, auth: &config::Auth, any_source: bool, o: &QueryOverr
         o.context.as_deref().unwrap_or(&auth.context_name),
         o.engine_id,
     )
+}
+
+/// Lookup columns of a target kept between scrapes.
+struct CachedLookups {
+    /// sysUpTime.0 when they were fetched.
+    uptime: u32,
+    at: Instant,
+    pdus: Vec<(snmp_tokio::Oid, snmp_tokio::Value)>,
 }
 
 struct ModuleSamples<'a> {

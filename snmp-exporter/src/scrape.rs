@@ -287,14 +287,19 @@ fn apply_filter(
     (walk, get)
 }
 
-/// Fetches what `module` asks for from the agent behind `mgr`: what was received and the
-/// packets it cost, and whether it completed.
-pub async fn scrape_module(mgr: &Manager, module: &Module) -> (ScrapeResults, Result<(), String>) {
+/// Fetches what `module` asks for from the agent behind `mgr` (its walks, or `walk` instead):
+/// what was received and the packets it cost, and whether it completed.
+pub async fn scrape_module(
+    mgr: &Manager,
+    module: &Module,
+    walk: Option<&[String]>,
+) -> (ScrapeResults, Result<(), String>) {
     let before = mgr.counters();
     let mut results = ScrapeResults::default();
     let retries = module.walk_params.retries;
     let host = mgr.addr().ip().to_string();
-    let outcome = run(mgr, module, &mut results, &host, retries).await;
+    let walk = walk.unwrap_or(&module.walk).to_vec();
+    let outcome = run(mgr, module, walk, &mut results, &host, retries).await;
     let after = mgr.counters();
     results.retries = after.retransmits.saturating_sub(before.retransmits);
     results.packets = after.requests.saturating_sub(before.requests) + results.retries;
@@ -304,12 +309,12 @@ pub async fn scrape_module(mgr: &Manager, module: &Module) -> (ScrapeResults, Re
 async fn run(
     mgr: &Manager,
     module: &Module,
+    mut walk: Vec<String>,
     results: &mut ScrapeResults,
     host: &str,
     retries: u32,
 ) -> Result<(), String> {
     let v1 = mgr.version() == Version::V1;
-    let mut walk = module.walk.clone();
     let mut get = module.get.clone();
     for filter in &module.filters {
         match walk_all(mgr, module, &filter.oid).await {
@@ -370,6 +375,15 @@ async fn run(
         }
     }
     Ok(())
+}
+
+/// sysUpTime.0 of the agent (for the lookup cache), or `None` when it did not answer it.
+pub async fn sys_uptime(mgr: &Manager) -> Option<u32> {
+    let vbs = mgr.get_varbinds([oid("1.3.6.1.2.1.1.3.0")]).await.ok()?;
+    match vbs.first().map(|vb| &vb.value) {
+        Some(Value::TimeTicks(t)) => Some(*t),
+        _ => None,
+    }
 }
 
 #[cfg(test)]

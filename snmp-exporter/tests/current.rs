@@ -90,6 +90,22 @@ modules:
         oid: 1.3.6.1.2.1.1.3
         type: gauge
         help: uptime
+  ifs_cached:
+    walk: [1.3.6.1.2.1.2.2]
+    lookup_cache: 1h
+    metrics:
+      - name: ifInOctets
+        oid: 1.3.6.1.2.1.2.2.1.10
+        type: counter
+        help: in
+        indexes:
+          - labelname: ifIndex
+            type: gauge
+        lookups:
+          - labels: [ifIndex]
+            labelname: ifDescr
+            oid: 1.3.6.1.2.1.2.2.1.2
+            type: DisplayString
   slow:
     walk: [1.3.6.1.2.1.2]
     timeout: 200ms
@@ -141,7 +157,7 @@ struct Setup {
     rt: tokio::runtime::Runtime,
     http: SocketAddr,
     agent: SocketAddr,
-    _sim: snmp_sim::RunningSim,
+    sim: snmp_sim::RunningSim,
 }
 
 fn setup() -> Setup {
@@ -187,7 +203,7 @@ fn setup() -> Setup {
         rt,
         http,
         agent,
-        _sim: sim,
+        sim,
     }
 }
 
@@ -482,4 +498,57 @@ fn a_client_that_goes_away_stops_its_scrape() {
         std::thread::sleep(Duration::from_millis(50));
     }
     drop(silent);
+}
+
+fn samples_of(body: &str) -> Vec<&str> {
+    body.lines()
+        .filter(|l| l.starts_with("ifInOctets{"))
+        .collect()
+}
+
+#[test]
+fn lookups_kept_while_the_agent_has_not_restarted() {
+    let s = setup();
+    let scrape = || {
+        let (st, body) = get(
+            s.http,
+            &format!("/snmp?target={}&module=ifs_cached", s.agent),
+            "",
+        );
+        assert_eq!(st, 200, "{body}");
+        body
+    };
+    let first = scrape();
+    let second = scrape();
+    assert_eq!(samples_of(&first), samples_of(&second));
+    assert!(
+        first.contains("ifInOctets{ifDescr=\"eth1\",ifIndex=\"1\"} 1000\n"),
+        "{first}"
+    );
+    let (p1, p2) = (
+        packets(&first, "ifs_cached"),
+        packets(&second, "ifs_cached"),
+    );
+    assert!(
+        p2 < p1,
+        "the lookup column is not walked again: {p1} then {p2}"
+    );
+    // The agent restarts (sysUpTime goes back) with a renamed interface: fetched again.
+    {
+        let agent = &s.sim.agents[0];
+        let mut a = agent.lock().expect("agent");
+        let oid = |x: &str| x.parse::<snmp_tokio::Oid>().expect("oid");
+        a.data
+            .insert(oid("1.3.6.1.2.1.1.3.0"), snmp_tokio::Value::TimeTicks(5));
+        a.data.insert(
+            oid("1.3.6.1.2.1.2.2.1.2.1"),
+            snmp_tokio::Value::from("uplink"),
+        );
+    }
+    let third = scrape();
+    assert_eq!(packets(&third, "ifs_cached"), p1);
+    assert!(
+        third.contains("ifInOctets{ifDescr=\"uplink\",ifIndex=\"1\"} 1000\n"),
+        "{third}"
+    );
 }

@@ -266,8 +266,10 @@ fn same_scrapes_as_upstream_snmp_exporter() {
         "the scrapes compared have many samples: {compared}"
     );
 
-    // The live agent: counters move, so the series must be equal, not the values.
-    for module in ["if_mib", "system", "hrStorage", "ip_tcp"] {
+    // The live agent: counters move, so the series must be equal, not the values (ip_tcp is
+    // left out here: its connection tables change between two scrapes on a busy machine; the
+    // recording above compares it whole).
+    for module in ["if_mib", "system", "hrStorage"] {
         let path = format!("/snmp?target={agent}&module={module}");
         let (us, ub) = http_get(up, &path);
         let (os, ob) = http_get(ours, &path);
