@@ -244,7 +244,7 @@ impl<R: Runtime> Core<R> {
         })
     }
 
-    fn now(&self) -> Instant {
+    pub(crate) fn now(&self) -> Instant {
         let elapsed = self.rt.now().saturating_duration_since(self.origin);
         Instant::from_micros(elapsed.as_micros() as u64)
     }

@@ -338,6 +338,18 @@ impl<R: Runtime> Manager<R> {
             .session
             .remove_target(self.agent.target());
     }
+
+    fn engine_of(&self) -> Option<snmp_session::KnownEngine> {
+        let core = self.client.shared.lock();
+        let now = core.now();
+        core.session.engine(self.agent.target(), now)
+    }
+
+    fn seed_engine_of(&self, engine: &snmp_session::KnownEngine) -> bool {
+        let mut core = self.client.shared.lock();
+        let now = core.now();
+        core.session.seed_engine(self.agent.target(), engine, now)
+    }
 }
 
 impl<R: Runtime> Manager<R> {

@@ -46,6 +46,11 @@ impl Engine {
         Ok(self.session.add_target(config))
     }
 
+    /// The session's current time.
+    pub(crate) fn now(&self) -> snmp_session::Instant {
+        self.io.now()
+    }
+
     pub(crate) fn local_addr(
         &mut self,
         agent: std::net::SocketAddr,

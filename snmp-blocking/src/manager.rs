@@ -331,6 +331,18 @@ impl Manager {
         Ok(self.client.engine().local_addr(self.agent.addr())?)
     }
 
+    fn engine_of(&self) -> Option<snmp_session::KnownEngine> {
+        let engine = self.client.engine();
+        let now = engine.now();
+        engine.session.engine(self.agent.target(), now)
+    }
+
+    fn seed_engine_of(&self, known: &snmp_session::KnownEngine) -> bool {
+        let mut engine = self.client.engine();
+        let now = engine.now();
+        engine.session.seed_engine(self.agent.target(), known, now)
+    }
+
     /// Starts `request` and runs the engine until it ends; its outcome.
     fn outcome(&self, request: Request) -> Result<OpId, Error> {
         let mut engine = self.client.engine();

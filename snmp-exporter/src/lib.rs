@@ -23,6 +23,7 @@ pub mod config;
 pub mod expo;
 pub mod scrape;
 mod server;
+mod state;
 mod telemetry;
 
 use std::collections::BTreeMap;
@@ -46,12 +47,16 @@ use telemetry::Telemetry;
 pub struct Options {
     /// `--snmp.module-concurrency`: modules of one scrape fetched at once (current layout).
     pub module_concurrency: usize,
+    /// `--snmp.engine-state-file` (not upstream): where the engines that modules with
+    /// `v3_engine_cache` learned are kept across restarts.
+    pub engine_state_file: Option<PathBuf>,
 }
 
 impl Default for Options {
     fn default() -> Self {
         Options {
             module_concurrency: 1,
+            engine_state_file: None,
         }
     }
 }
@@ -81,6 +86,8 @@ pub struct Exporter {
     /// Lookup columns kept between scrapes (modules with `lookup_cache`), by target,
     /// credentials and module.
     lookups: std::sync::Mutex<std::collections::HashMap<String, CachedLookups>>,
+    /// Engines learned by kept v3 clients, by a hash of their key (the state file's content).
+    engines: std::sync::Mutex<state::Engines>,
     loaded: RwLock<Arc<Loaded>>,
     options: Options,
     telemetry: Telemetry,
@@ -113,6 +120,13 @@ impl Exporter {
             paths,
             v3_clients: std::sync::Mutex::new(std::collections::HashMap::new()),
             lookups: std::sync::Mutex::new(std::collections::HashMap::new()),
+            engines: std::sync::Mutex::new(
+                options
+                    .engine_state_file
+                    .as_deref()
+                    .map(state::Engines::load)
+                    .unwrap_or_default(),
+            ),
             loaded: RwLock::new(Arc::new(Loaded::new(config))),
             options,
             telemetry,
@@ -295,7 +309,7 @@ impl Exporter {
         let mgr = match reused {
             Some(m) => m.with_timeout(wp.timeout).with_retries(wp.retries),
             None => {
-                scrape::connect(
+                let m = scrape::connect(
                     target,
                     auth,
                     wp.timeout,
@@ -303,7 +317,14 @@ impl Exporter {
                     wp.use_unconnected_udp_socket,
                     overrides,
                 )
-                .await?
+                .await?;
+                // A client new to this process: the engine a previous one saved, if any.
+                if let (Some(k), Ok(engines)) = (&key, self.engines.lock()) {
+                    if let Some(e) = engines.get(k) {
+                        m.seed_v3_engine(&e);
+                    }
+                }
+                m
             }
         };
         let plan = prepared.lookup_plan.as_ref();
@@ -372,7 +393,12 @@ impl Exporter {
             }
         }
         match key {
-            Some(k) => self.keep_v3_client(k, mgr),
+            Some(k) => {
+                if let Some(engine) = mgr.v3_engine() {
+                    self.remember_engine(&k, engine);
+                }
+                self.keep_v3_client(k, mgr)
+            }
             None => mgr.close(),
         }
         self.telemetry.packets(results.packets, results.retries);
@@ -415,6 +441,19 @@ impl Exporter {
             metrics,
             errors,
         })
+    }
+
+    fn remember_engine(&self, key: &str, engine: snmp_tokio::session::KnownEngine) {
+        let Ok(mut engines) = self.engines.lock() else {
+            return;
+        };
+        if engines.put(key, &engine) {
+            if let Some(path) = &self.options.engine_state_file {
+                if let Err(e) = engines.save(path) {
+                    tracing::warn!(file = %path.display(), err = %e, "cannot write the engine state file");
+                }
+            }
+        }
     }
 
     fn keep_lookups(&self, key: String, entry: CachedLookups) {

@@ -189,6 +189,7 @@ fn setup() -> Setup {
         cfg,
         Options {
             module_concurrency: 2,
+            engine_state_file: None,
         },
     ));
     let http = rt.block_on(async {
@@ -551,4 +552,54 @@ fn lookups_kept_while_the_agent_has_not_restarted() {
         third.contains("ifInOctets{ifDescr=\"uplink\",ifIndex=\"1\"} 1000\n"),
         "{third}"
     );
+}
+
+#[test]
+fn v3_engines_kept_across_restarts_in_the_state_file() {
+    let s = setup();
+    let dir = tempfile::tempdir().expect("dir");
+    let state = dir.path().join("engines.json");
+    let serve = |rt: &tokio::runtime::Runtime| {
+        let cfg = Config::parse(CONFIG, "test.yml").expect("config");
+        let exporter = Arc::new(Exporter::with_config(
+            vec![],
+            cfg,
+            Options {
+                module_concurrency: 1,
+                engine_state_file: Some(state.clone()),
+            },
+        ));
+        rt.block_on(async {
+            let l = tokio::net::TcpListener::bind("127.0.0.1:0")
+                .await
+                .expect("bind");
+            let a = l.local_addr().expect("addr");
+            (a, tokio::spawn(snmp_exporter::serve(exporter, l)))
+        })
+    };
+    let scrape = |http: SocketAddr| {
+        let (st, body) = get(
+            http,
+            &format!("/snmp?target={}&module=sys_cached&auth=v3", s.agent),
+            "",
+        );
+        assert_eq!(st, 200, "{body}");
+        packets(&body, "sys_cached")
+    };
+    let (first_http, first_task) = serve(&s.rt);
+    let with_discovery = scrape(first_http);
+    let saved = std::fs::read_to_string(&state).expect("the state file was written");
+    assert!(
+        !saved.contains("exporter-auth-pw"),
+        "no secret in the state file: {saved}"
+    );
+    first_task.abort();
+    // A new exporter (a restart) with the same state file: no discovery for its first scrape.
+    let (second_http, second_task) = serve(&s.rt);
+    let after_restart = scrape(second_http);
+    assert!(
+        after_restart < with_discovery,
+        "{with_discovery} then {after_restart}"
+    );
+    second_task.abort();
 }

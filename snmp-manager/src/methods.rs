@@ -15,7 +15,11 @@
 /// - `run_table(&self, Request) -> Result<Vec<TableRow>, TableError>` (likewise);
 /// - `start_walk(&self, Result<Request, Error>) -> Walk`;
 /// - `forget(&self)`: removes the target from the client's session;
-/// - `local_addr_of(&self) -> Result<SocketAddr, Error>`: the local address towards the agent.
+/// - `local_addr_of(&self) -> Result<SocketAddr, Error>`: the local address towards the agent;
+/// - `engine_of(&self) -> Option<KnownEngine>` and `seed_engine_of(&self, &KnownEngine) -> bool`:
+///   the session's [`Session::engine`](snmp_session::Session::engine) and
+///   [`Session::seed_engine`](snmp_session::Session::seed_engine) for the agent, at the
+///   client's current time.
 ///
 /// And on its `Client`: `poll_many(targets, oids, concurrency) -> PollMany` and
 /// `counters()`.
@@ -132,6 +136,36 @@ macro_rules! manager_methods {
         /// ```
         pub fn local_addr(&self) -> Result<std::net::SocketAddr, $crate::Error> {
             self.local_addr_of()
+        }
+
+        /// The v3 agent's engine (ID, boots, time now) once an authenticated answer confirmed
+        /// it; `None` for v1/v2c or before. Save it to skip the discovery next time
+        /// ([`seed_v3_engine`](Self::seed_v3_engine)), across restarts too.
+        ///
+        /// ```no_run
+        #[doc = concat!("# fn f(m: ", $krate, "::Manager) {")]
+        /// if let Some(engine) = m.v3_engine() {
+        ///     println!("engine {:02x?}, boots {}", engine.id, engine.boots);
+        /// }
+        /// # }
+        /// ```
+        pub fn v3_engine(&self) -> Option<$crate::session::KnownEngine> {
+            self.engine_of()
+        }
+
+        /// Gives the v3 agent the engine a client learned earlier ([`v3_engine`](Self::v3_engine)),
+        /// so that the next request skips the discovery. Until an authenticated answer confirms
+        /// it, it is used for sending only; a stale one costs what the agent's Report says (a
+        /// time resync or a new discovery). `false` (nothing done) for v1/v2c, or when the
+        /// client already knows or seeks the engine.
+        ///
+        /// ```no_run
+        #[doc = concat!("# fn f(m: ", $krate, "::Manager, saved: ", $krate, "::session::KnownEngine) {")]
+        /// let _seeded = m.seed_v3_engine(&saved);
+        /// # }
+        /// ```
+        pub fn seed_v3_engine(&self, engine: &$crate::session::KnownEngine) -> bool {
+            self.seed_engine_of(engine)
         }
 
         /// The client's session counters (datagrams dropped and why, retransmits, timeouts,

@@ -50,5 +50,5 @@ pub use receiver::{
     Notification, Receiver, ReceiverConfig, ReceiverCounters, TrapFilter, TrapV1Fields, V3Fields,
 };
 pub use request::Request;
-pub use session::{Counters, Event, OpId, Session, TargetId, Transmit};
+pub use session::{Counters, Event, KnownEngine, OpId, Session, TargetId, Transmit};
 pub use snmp_usm::Instant;

@@ -595,6 +595,56 @@ fn v3_discovery_then_get_walk_and_reboot() {
 }
 
 #[test]
+fn v3_engine_seeded_from_an_earlier_session_skips_the_discovery() {
+    let user = v3_user("carol", Some(PrivProtocol::Aes128));
+    // A first session learns the engine.
+    let mut first = v3_sim(&user);
+    let (t, get, _) = v3_get_and_walk(&mut first, user.clone(), 7);
+    assert_eq!(first.outcome(get).result, Some(Ok(())));
+    let now = first.now;
+    let known = first.session.engine(t, now).expect("a confirmed engine");
+    assert_eq!(&known.id, first.agents[&agent_addr(0)].engine_id());
+
+    // A second session (a restart) against the same agent, seeded: no discovery.
+    let mut second = v3_sim(&user);
+    second.agents = first.agents;
+    second.now = first.now;
+    let t2 = second.session.add_target(TargetConfig::v3(
+        agent_addr(0),
+        V3Security::new(user.clone()),
+    ));
+    let now = second.now;
+    assert!(second.session.seed_engine(t2, &known, now));
+    assert!(!second.session.seed_engine(t2, &known, now), "once only");
+    let get = second
+        .session
+        .start(t2, Request::Get(vec![oid("1.3.6.1.2.1.1.5.0")]))
+        .unwrap();
+    second.run(&[get], 1000);
+    assert_eq!(second.outcome(get).result, Some(Ok(())));
+    assert_eq!(second.session.counters().discoveries, 0);
+    assert_eq!(second.session.counters().requests, 1);
+
+    // A stale engine (the agent rebooted meanwhile): a Report, a resync, one resend.
+    let mut third = v3_sim(&user);
+    third.agents = second.agents;
+    third.now = second.now + Duration::from_secs(100);
+    let now = third.now;
+    third.agents.get_mut(&agent_addr(0)).unwrap().reboot(now);
+    let t3 = third
+        .session
+        .add_target(TargetConfig::v3(agent_addr(0), V3Security::new(user)));
+    assert!(third.session.seed_engine(t3, &known, now));
+    let get = third
+        .session
+        .start(t3, Request::Get(vec![oid("1.3.6.1.2.1.1.5.0")]))
+        .unwrap();
+    third.run(&[get], 1000);
+    assert_eq!(third.outcome(get).result, Some(Ok(())));
+    assert_eq!(third.session.counters().discoveries, 0);
+}
+
+#[test]
 fn v3_time_sync_after_a_skewed_discovery() {
     let user = v3_user("bob", None);
     let mut sim = v3_sim(&user);

@@ -33,6 +33,10 @@ pub(crate) struct ExporterArgs {
     /// Only verify configuration is valid and exit.
     #[arg(long = "dry-run")]
     dry_run: bool,
+    /// Keep the v3 engines that modules with `v3_engine_cache` learn in this file, so that a
+    /// restarted exporter skips their discovery (not in upstream).
+    #[arg(long = "snmp.engine-state-file", value_name = "FILE")]
+    engine_state_file: Option<PathBuf>,
 }
 
 /// The built-in configuration: what the first run serves without a file.
@@ -100,6 +104,7 @@ pub(crate) fn main(args: ExporterArgs) -> ExitCode {
     }
     let options = Options {
         module_concurrency: args.module_concurrency.max(1),
+        engine_state_file: args.engine_state_file.clone(),
     };
     let exporter = Arc::new(Exporter::with_config(paths, config, options));
     let rt = match tokio::runtime::Builder::new_multi_thread()
