@@ -10,7 +10,7 @@
 //! # async fn f() -> Result<(), Box<dyn std::error::Error>> {
 //! use snmp_exporter::{Exporter, Options};
 //! let exporter = Exporter::from_files(vec!["snmp.yml".into()], Options::default())?;
-//! let listener = tokio::net::TcpListener::bind("127.0.0.1:9116").await?;
+//! let listener = snmp_exporter::listen("127.0.0.1:9116").await?;
 //! snmp_exporter::serve(std::sync::Arc::new(exporter), listener).await?;
 //! # Ok(()) }
 //! ```
@@ -34,7 +34,7 @@ use std::time::{Duration, Instant};
 use futures_util::stream::{self, StreamExt};
 
 pub use config::{Config, ConfigError, Layout};
-pub use server::{serve, Response};
+pub use server::{listen, serve, Response};
 
 use collect::{pdu_map, Prepared};
 use config::Module;
@@ -180,6 +180,7 @@ impl Exporter {
                 (Some((n, m)), Some(p)) => modules.push((n, m, p)),
                 _ => {
                     self.telemetry.request_error();
+                    tracing::info!(module = %name, "unknown module");
                     return Response::text(400, format!("Unknown module '{name}'\n"));
                 }
             }
@@ -189,6 +190,7 @@ impl Exporter {
                 Some(a) => Some(a.clone()),
                 None => {
                     self.telemetry.request_error();
+                    tracing::info!(auth = %auth_name, "unknown auth");
                     return Response::text(400, format!("Unknown auth '{auth_name}'\n"));
                 }
             },

@@ -201,6 +201,7 @@ pub(crate) async fn handle(
                 Ok(r) => r,
                 Err(e) => {
                     exporter.telemetry().request_error();
+                    tracing::info!(query = %query, err = %e, "bad scrape request");
                     return Response::text(400, format!("{e}\n"));
                 }
             };
@@ -250,6 +251,25 @@ pub(crate) async fn handle(
             },
         },
     }
+}
+
+/// A listening socket for [`serve`] with a backlog of 4,096 connections (the kernel caps it at
+/// `net.core.somaxconn`): a burst of scrapes waits in the queue instead of being reset.
+pub async fn listen(addr: &str) -> std::io::Result<TcpListener> {
+    let mut last = None;
+    for a in tokio::net::lookup_host(addr).await? {
+        let socket = if a.is_ipv4() {
+            tokio::net::TcpSocket::new_v4()?
+        } else {
+            tokio::net::TcpSocket::new_v6()?
+        };
+        socket.set_reuseaddr(true)?;
+        match socket.bind(a).and_then(|()| socket.listen(4096)) {
+            Ok(l) => return Ok(l),
+            Err(e) => last = Some(e),
+        }
+    }
+    Err(last.unwrap_or_else(|| std::io::Error::other(format!("{addr}: no address to listen on"))))
 }
 
 /// Serves the exporter's HTTP API on `listener` until the task is dropped. Each connection

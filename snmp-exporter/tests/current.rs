@@ -193,9 +193,7 @@ fn setup() -> Setup {
         },
     ));
     let http = rt.block_on(async {
-        let l = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
+        let l = snmp_exporter::listen("127.0.0.1:0").await.expect("bind");
         let a = l.local_addr().expect("addr");
         tokio::spawn(snmp_exporter::serve(exporter, l));
         a
@@ -389,17 +387,15 @@ fn a_thousand_scrapes_at_once_and_a_dead_target_does_not_slow_the_others() {
     let dead_scrape =
         std::thread::spawn(move || get(http, &format!("/snmp?target={dead}&module=slow"), ""));
     let start = Instant::now();
-    let threads: Vec<_> = (0..20)
+    // A thousand clients at once, each with one scrape.
+    let gate = Arc::new(std::sync::Barrier::new(1000));
+    let threads: Vec<_> = (0..1000)
         .map(|_| {
+            let gate = gate.clone();
             std::thread::spawn(move || {
-                let mut ok = 0;
-                for _ in 0..50 {
-                    let (st, body) = get(http, &format!("/snmp?target={agent}&module=sys"), "");
-                    if st == 200 && body.contains("sysUpTime") {
-                        ok += 1;
-                    }
-                }
-                ok
+                gate.wait();
+                let (st, body) = get(http, &format!("/snmp?target={agent}&module=sys"), "");
+                usize::from(st == 200 && body.contains("sysUpTime"))
             })
         })
         .collect();
@@ -570,9 +566,7 @@ fn v3_engines_kept_across_restarts_in_the_state_file() {
             },
         ));
         rt.block_on(async {
-            let l = tokio::net::TcpListener::bind("127.0.0.1:0")
-                .await
-                .expect("bind");
+            let l = snmp_exporter::listen("127.0.0.1:0").await.expect("bind");
             let a = l.local_addr().expect("addr");
             (a, tokio::spawn(snmp_exporter::serve(exporter, l)))
         })

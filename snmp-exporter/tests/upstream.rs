@@ -142,9 +142,7 @@ fn start_ours(rt: &tokio::runtime::Runtime, config: &Path) -> SocketAddr {
         Options::default(),
     ));
     rt.block_on(async {
-        let l = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
+        let l = snmp_exporter::listen("127.0.0.1:0").await.expect("bind");
         let addr = l.local_addr().expect("addr");
         tokio::spawn(snmp_exporter::serve(exporter, l));
         addr

@@ -121,7 +121,7 @@ pub(crate) fn main(args: ExporterArgs) -> ExitCode {
         let mut tasks = Vec::new();
         for a in &args.listen {
             let addr = listen_addr(a);
-            let listener = match tokio::net::TcpListener::bind(&addr).await {
+            let listener = match snmp_exporter::listen(&addr).await {
                 Ok(l) => l,
                 Err(e) => {
                     tracing::error!(address = %addr, err = %e, "Error starting HTTP server");
