@@ -433,9 +433,16 @@ impl Loader {
             .map(|(n, p, _)| (format!("<memory:{n}>"), p.clone()))
             .collect();
         let source = mib_rs::source::memory_modules(by_module.into_iter().map(|(n, _, b)| (n, b)));
-        let mut loader = mib_rs::Loader::new()
-            .source(source)
-            .diagnostic_config(mib_rs::DiagnosticConfig::verbose());
+        let mut loader =
+            mib_rs::Loader::new()
+                .source(source)
+                .diagnostic_config(mib_rs::DiagnosticConfig {
+                    // A module that cannot be read costs only itself (and what imports it): its
+                    // problems are diagnostics, never a failed load, as Net-SNMP loads a folder
+                    // of vendor modules with warnings.
+                    fail_at: mib_rs::Severity::Fatal,
+                    ..mib_rs::DiagnosticConfig::verbose()
+                });
         if let Modules::List(list) = &self.modules {
             loader = loader.modules(list.iter().cloned());
         }
