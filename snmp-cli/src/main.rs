@@ -47,8 +47,10 @@ fn main() -> ExitCode {
             };
         }
     };
-    if let commands::Command::Exporter(args) = cli.command {
-        return commands::exporter::main(args);
+    match cli.command {
+        commands::Command::Exporter(args) => return commands::exporter::main(args),
+        commands::Command::Generate(args) => return commands::generate::main(args),
+        _ => {}
     }
     let (tool, peer) = cli.command.tool_and_peer();
     // One sequential job per process: a current-thread runtime (no worker threads to wake).

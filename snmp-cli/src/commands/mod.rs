@@ -11,6 +11,7 @@ use sim::SimFaults;
 
 mod demo;
 pub(crate) mod exporter;
+pub(crate) mod generate;
 mod get;
 pub(crate) mod listen;
 mod notify;
@@ -180,6 +181,9 @@ pub(crate) enum Command {
     /// The Prometheus snmp_exporter, drop-in: its snmp.yml, its HTTP API (/snmp?target=&module=&auth=,
     /// /metrics, /-/reload, /config) and its exposition.
     Exporter(exporter::ExporterArgs),
+    /// snmp_exporter's generator: generator.yml and MIB folders in, snmp.yml out (every module
+    /// that can be made; what cannot is named on stderr).
+    Generate(generate::GenerateArgs),
 }
 
 impl Command {
@@ -261,7 +265,7 @@ impl Command {
             }
             Command::Demo => demo::demo().await,
             // Runs on its own multi-threaded runtime (see main).
-            Command::Exporter(_) => Err(Failure::Usage(
+            Command::Exporter(_) | Command::Generate(_) => Err(Failure::Usage(
                 "snmp exporter runs outside the command runtime".into(),
             )),
         }
