@@ -77,9 +77,22 @@ pub struct Generated {
 }
 
 /// Loads every module of `dirs` (Net-SNMP's `MIBDIRS` folders; none: the embedded standard
-/// set), leniently: the problems come back with the set.
+/// set), leniently: the problems come back with the set. The compiled cache makes a second
+/// load of the same files fast; it keeps no diagnostics, so [`load_mibs_checked`] parses the
+/// text again when they are wanted.
 pub fn load_mibs(dirs: &[PathBuf]) -> Result<(Mib, Vec<Problem>), snmp_mib::LoadError> {
-    let mut loader = snmp_mib::Loader::new().modules("ALL");
+    load(dirs, false)
+}
+
+/// [`load_mibs`] without the compiled cache: every problem of the text is reported.
+pub fn load_mibs_checked(dirs: &[PathBuf]) -> Result<(Mib, Vec<Problem>), snmp_mib::LoadError> {
+    load(dirs, true)
+}
+
+fn load(dirs: &[PathBuf], checked: bool) -> Result<(Mib, Vec<Problem>), snmp_mib::LoadError> {
+    // The embedded standard set when no folder is given (not `~/.snmp/mibs`, not `MIBDIRS`:
+    // the caller decides which folders count).
+    let mut loader = snmp_mib::Loader::new().modules("ALL").dirs("builtin");
     if !dirs.is_empty() {
         let spec = dirs
             .iter()
@@ -88,11 +101,29 @@ pub fn load_mibs(dirs: &[PathBuf]) -> Result<(Mib, Vec<Problem>), snmp_mib::Load
             .join(":");
         loader = loader.dirs(&spec);
     }
-    let loaded = loader.load()?;
+    let loaded = if checked {
+        loader.load_uncached()?
+    } else {
+        loader.load()?
+    };
     let problems = loaded
         .diagnostics
         .into_iter()
-        .filter(|d| d.severity == "error" || d.severity == "severe" || d.severity == "fatal")
+        // What keeps a definition from being used (Net-SNMP's parse errors), not the style
+        // findings mib-rs also reports as errors (an INDEX without a range, a name's case).
+        .filter(|d| {
+            matches!(d.severity.as_str(), "fatal" | "severe")
+                || d.message.starts_with("unresolved")
+                || [
+                    "syntax",
+                    "unexpected",
+                    "expected",
+                    "cannot parse",
+                    "missing",
+                ]
+                .iter()
+                .any(|w| d.message.contains(w))
+        })
         .map(|d| Problem {
             module: None,
             mib_module: d.module,

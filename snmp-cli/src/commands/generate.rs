@@ -57,7 +57,13 @@ pub(crate) fn main(args: GenerateArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let (mib, mib_problems) = match snmp_generator::load_mibs(&dirs) {
+    let checked = args.parse_errors || args.fail_on_parse_errors;
+    let load = if checked {
+        snmp_generator::load_mibs_checked(&dirs)
+    } else {
+        snmp_generator::load_mibs(&dirs)
+    };
+    let (mib, mib_problems) = match load {
         Ok(x) => x,
         Err(e) => {
             eprintln!("snmp generate: {e}");
