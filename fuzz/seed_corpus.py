@@ -58,11 +58,18 @@ for hint in ["1x:", "255a", "1d.1d.1d.1d", "2d-1d-1d,1d:1d:1d.1d,1a1d:1d", "1x",
     h = hint.encode()
     hint_seeds.add(bytes([len(h)]) + h + bytes(range(0, 40, 3)))
 
+# generator.yml / snmp.yml seeds: the project's own configuration files.
+yaml_seeds = set()
+for pattern in ["snmp-exporter/*.yml", "snmp-exporter/tests/data/*.yml", "snmp-generator/tests/data/*.yml"]:
+    for f in sorted(root.parent.glob(pattern)):
+        yaml_seeds.add(f.read_bytes())
+
 targets = args or ["decode_message"]
 for target in targets:
     out = root / "corpus" / target
     out.mkdir(parents=True, exist_ok=True)
-    chosen = mib_seeds if target.startswith("mib_") else hint_seeds if target == "display_hint" else seeds
+    chosen = (mib_seeds if target.startswith("mib_") else hint_seeds if target == "display_hint"
+              else yaml_seeds if target == "generator_config" else seeds)
     for s in chosen:
         (out / hashlib.sha1(s).hexdigest()).write_bytes(s)
 print(f"{len(seeds)} seeds for {', '.join(targets)}")

@@ -69,9 +69,23 @@ pub struct Filters {
     /// Only these indexes of these columns are fetched.
     #[serde(rename = "static", default)]
     pub static_: Vec<StaticFilter>,
-    /// Passed to the exporter: decided at scrape time.
+    /// Passed to the exporter (names resolved to OIDs): decided at scrape time.
     #[serde(default)]
-    pub dynamic: Vec<Value>,
+    pub dynamic: Vec<DynamicFilter>,
+}
+
+/// A dynamic filter.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct DynamicFilter {
+    /// The column whose values decide (a name or an OID).
+    pub oid: String,
+    /// The columns fetched only for the matching indexes.
+    #[serde(default)]
+    pub targets: Vec<String>,
+    /// Regular expressions over the column's value.
+    #[serde(default)]
+    pub values: Vec<String>,
 }
 
 /// A static filter.

@@ -603,6 +603,38 @@ pub fn generate_module(
         }
     }
 
+    // Filters: a static one fetches only the given indexes of its columns (GETs instead of
+    // a walk); dynamic ones go to the exporter with their names resolved.
+    let resolve = |name: &str| -> String {
+        tree.by_name
+            .get(name)
+            .map_or_else(|| name.to_owned(), |&i| tree.nodes[i].oid.clone())
+    };
+    let mut dynamic = Vec::new();
+    if let Some(f) = &cfg.filters {
+        for st in &f.static_ {
+            for t in &st.targets {
+                let oid = resolve(t);
+                need.retain(|n| n != &oid);
+                for i in &st.indices {
+                    need.push(format!("{oid}.{i}."));
+                }
+            }
+        }
+        for d in &f.dynamic {
+            let mut e = Mapping::new();
+            e.insert("oid".into(), resolve(&d.oid).into());
+            e.insert(
+                "targets".into(),
+                Value::Sequence(d.targets.iter().map(|t| Value::from(resolve(t))).collect()),
+            );
+            e.insert(
+                "values".into(),
+                Value::Sequence(d.values.iter().map(|v| Value::from(v.as_str())).collect()),
+            );
+            dynamic.push(Value::Mapping(e));
+        }
+    }
     let mut walk = Vec::new();
     let mut get = Vec::new();
     for k in minimize(need) {
@@ -624,6 +656,9 @@ pub fn generate_module(
     );
     for (k, v) in cfg.walk_params() {
         out.insert(k.into(), v);
+    }
+    if !dynamic.is_empty() {
+        out.insert("filters".into(), Value::Sequence(dynamic));
     }
     Ok(out)
 }

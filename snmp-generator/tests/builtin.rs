@@ -19,3 +19,27 @@ fn builtin_modules_are_this_generators_output() {
         "regenerate: snmp generate -g snmp-exporter/default-generator.yml -o snmp-exporter/default-snmp.yml"
     );
 }
+
+#[test]
+fn filters_of_the_current_layout() {
+    let cfg = snmp_generator::GeneratorConfig::parse(
+        "auths:\n  public_v2:\n    version: 2\nmodules:\n  m:\n    walk: [ifTable]\n    filters:\n      static:\n        - targets: [ifDescr]\n          indices: [\"2\", \"3\"]\n      dynamic:\n        - oid: ifAdminStatus\n          targets: [ifInOctets, ifOutOctets]\n          values: [\"1\"]\n",
+        "g.yml",
+    )
+    .unwrap();
+    let (mib, _) = snmp_generator::load_mibs(&[]).unwrap();
+    let out = snmp_generator::generate(&cfg, &mib);
+    let doc: serde_yaml_ng::Value = serde_yaml_ng::from_str(&out.yaml).unwrap();
+    let m = &doc["modules"]["m"];
+    // The exporter reads what was written.
+    snmp_exporter_config_check(&out.yaml);
+    assert_eq!(m["walk"][0], "1.3.6.1.2.1.2.2");
+    assert_eq!(m["filters"][0]["oid"], "1.3.6.1.2.1.2.2.1.7");
+    assert_eq!(m["filters"][0]["targets"][1], "1.3.6.1.2.1.2.2.1.16");
+}
+
+fn snmp_exporter_config_check(yaml: &str) {
+    let cfg = snmp_exporter::Config::parse(yaml, "snmp.yml").expect("the exporter reads it");
+    assert_eq!(cfg.modules["m"].filters.len(), 1);
+    assert!(cfg.auths.contains_key("public_v2"));
+}
