@@ -28,6 +28,7 @@ mod cases;
 mod clients;
 mod exporter;
 mod floors;
+mod generator;
 mod measure;
 mod ours;
 mod peers;
@@ -115,6 +116,8 @@ enum Sub {
     },
     /// `snmp exporter` against Debian's prometheus-snmp-exporter (see the `exporter` module).
     Exporter(exporter::ExporterArgs),
+    /// `snmp generate` against Debian's prometheus-snmp-generator (see the `generator` module).
+    Generator(generator::GeneratorArgs),
     /// (internal) Run one case with one of the clients built into this binary.
     Client {
         client: String,
@@ -164,6 +167,7 @@ fn main() {
             println!("{}", serde_json::to_string(&reported).unwrap());
         }
         Some(Sub::Exporter(args)) => exporter::run(args),
+        Some(Sub::Generator(args)) => generator::run(args),
         None => harness(cli.run),
     }
 }

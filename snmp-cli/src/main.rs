@@ -24,6 +24,11 @@ mod triples;
 
 use commands::Command;
 
+// The MIB loader and the exporter allocate many small objects: mimalloc costs them less CPU
+// than glibc's allocator (measured with `snmp generate` over the whole MIB corpus).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(name = "snmp", version, about = "SNMP manager commands (snmp-rs)")]
 struct Cli {

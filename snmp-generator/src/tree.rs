@@ -169,7 +169,12 @@ impl Tree {
                 implied,
                 enums,
                 fixed_size: fixed,
-                description: first_sentence(n.description()),
+                // Only objects become metrics: the others' descriptions are never read.
+                description: if object {
+                    first_sentence(n.description())
+                } else {
+                    String::new()
+                },
                 children: Vec::new(),
             });
             let mut children: Vec<_> = n.children().collect();

@@ -441,7 +441,7 @@ impl Loader {
                     // problems are diagnostics, never a failed load, as Net-SNMP loads a folder
                     // of vendor modules with warnings.
                     fail_at: mib_rs::Severity::Fatal,
-                    ..mib_rs::DiagnosticConfig::verbose()
+                    ..mib_rs::DiagnosticConfig::default()
                 });
         if let Modules::List(list) = &self.modules {
             loader = loader.modules(list.iter().cloned());
@@ -514,11 +514,23 @@ fn diagnostics(
 /// The names of the modules a file defines (`NAME DEFINITIONS ::= BEGIN`), found without
 /// a full parse. Comments (`--` to end of line or the next `--`) are skipped.
 pub fn module_names(bytes: &[u8]) -> Vec<String> {
+    // Most of a MIB file is not a module header: only look at the lines that could hold one
+    // (`DEFINITIONS` on the line, or the name on the line before it).
+    if !bytes.windows(11).any(|w| w == b"DEFINITIONS") {
+        return Vec::new();
+    }
     let text = String::from_utf8_lossy(bytes);
     let mut out = Vec::new();
     let mut prev: Option<String> = None;
     for line in text.lines() {
         let code = strip_comment(line);
+        if !code.contains("DEFINITIONS") {
+            // Only the last word of a line can name the module of a header on the next line.
+            if let Some(w) = code.split_whitespace().next_back() {
+                prev = Some(w.to_owned());
+            }
+            continue;
+        }
         for w in code.split_whitespace() {
             if w == "DEFINITIONS" {
                 if let Some(p) = prev.take() {
@@ -534,7 +546,10 @@ pub fn module_names(bytes: &[u8]) -> Vec<String> {
     out
 }
 
-fn strip_comment(line: &str) -> String {
+fn strip_comment(line: &str) -> std::borrow::Cow<'_, str> {
+    if !line.contains("--") {
+        return std::borrow::Cow::Borrowed(line);
+    }
     let mut out = String::new();
     let mut rest = line;
     let mut in_comment = false;
@@ -548,7 +563,7 @@ fn strip_comment(line: &str) -> String {
     if !in_comment {
         out.push_str(rest);
     }
-    out
+    std::borrow::Cow::Owned(out)
 }
 
 /// Candidate files: (path as shown, contents), first wins.
