@@ -188,11 +188,14 @@ fn start_exporter(name: &str, module: &'static str, cmd: &mut Command) -> Export
 /// Debian's generator over `default-generator.yml`: the pre-0.23 `snmp.yml` both exporters
 /// read, and a second file with the if_mib module again under the opt-in keys (ours only).
 fn configs(args: &ExporterArgs, dir: &Path) -> (PathBuf, PathBuf) {
-    std::fs::copy(
-        "snmp-exporter/default-generator.yml",
-        dir.join("generator.yml"),
-    )
-    .unwrap();
+    // The built-in modules' generator file, in the pre-0.23 layout Debian's 0.21 reads (its
+    // `auths:` left out: both exporters then use the default v2c community).
+    let text = std::fs::read_to_string("snmp-exporter/default-generator.yml").unwrap();
+    let mut doc: serde_yaml_ng::Value = serde_yaml_ng::from_str(&text).unwrap();
+    if let Some(m) = doc.as_mapping_mut() {
+        m.remove("auths");
+    }
+    std::fs::write(dir.join("generator.yml"), serde_yaml_ng::to_string(&doc).unwrap()).unwrap();
     let mut dirs: Vec<String> = std::fs::read_dir(&args.mibs)
         .unwrap()
         .filter_map(|e| e.ok())
