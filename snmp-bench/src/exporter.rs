@@ -195,7 +195,11 @@ fn configs(args: &ExporterArgs, dir: &Path) -> (PathBuf, PathBuf) {
     if let Some(m) = doc.as_mapping_mut() {
         m.remove("auths");
     }
-    std::fs::write(dir.join("generator.yml"), serde_yaml_ng::to_string(&doc).unwrap()).unwrap();
+    std::fs::write(
+        dir.join("generator.yml"),
+        serde_yaml_ng::to_string(&doc).unwrap(),
+    )
+    .unwrap();
     let mut dirs: Vec<String> = std::fs::read_dir(&args.mibs)
         .unwrap()
         .filter_map(|e| e.ok())
