@@ -3,42 +3,17 @@
 //! README; every target must be up with all its series, and stopping one exporter must take
 //! down its shard only.
 
-use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use snmp_testkit::which;
+use snmp_testkit::{free_tcp_port, http_get, which, KillOnDrop};
 
 const AGENTS: usize = 50;
 const INTERFACES: u32 = 4;
 
-struct Killed(Child);
-
-impl Drop for Killed {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn free_tcp_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("free port")
-}
-
-fn http_get(addr: SocketAddr, path: &str) -> Option<(u16, String)> {
-    let mut s = TcpStream::connect(addr).ok()?;
-    s.set_read_timeout(Some(Duration::from_secs(10))).ok();
-    write!(s, "GET {path} HTTP/1.0\r\nHost: {addr}\r\n\r\n").ok()?;
-    let mut raw = Vec::new();
-    s.read_to_end(&mut raw).ok()?;
-    let text = String::from_utf8_lossy(&raw).into_owned();
-    let (head, body) = text.split_once("\r\n\r\n")?;
-    let status = head.split_whitespace().nth(1)?.parse().ok()?;
-    Some((status, body.to_owned()))
+fn http(addr: SocketAddr, path: &str) -> Option<(u16, String)> {
+    http_get(addr, path, "").ok()
 }
 
 /// A PromQL query's vector result: (labels, value) pairs.
@@ -50,7 +25,7 @@ fn query(prom: SocketAddr, q: &str) -> Vec<(serde_json::Value, f64)> {
             _ => format!("%{b:02X}"),
         })
         .collect();
-    let Some((200, body)) = http_get(prom, &format!("/api/v1/query?query={encoded}")) else {
+    let Some((200, body)) = http(prom, &format!("/api/v1/query?query={encoded}")) else {
         return Vec::new();
     };
     let v: serde_json::Value = serde_json::from_str(&body).unwrap_or_default();
@@ -81,8 +56,8 @@ fn wait_until(what: &str, limit: Duration, mut ok: impl FnMut() -> bool) {
     }
 }
 
-fn start_exporter(dir: &std::path::Path) -> (Killed, SocketAddr) {
-    let port = free_tcp_port();
+fn start_exporter(dir: &std::path::Path) -> (KillOnDrop, SocketAddr) {
+    let port = free_tcp_port().expect("port");
     let addr: SocketAddr = format!("127.0.0.1:{port}").parse().expect("addr");
     // No --config.file and no ./snmp.yml: the built-in modules.
     let child = Command::new(env!("CARGO_BIN_EXE_snmp"))
@@ -93,7 +68,7 @@ fn start_exporter(dir: &std::path::Path) -> (Killed, SocketAddr) {
         .stderr(Stdio::null())
         .spawn()
         .expect("start snmp exporter");
-    let k = Killed(child);
+    let k = KillOnDrop(child);
     wait_until("the exporter to listen", Duration::from_secs(20), || {
         TcpStream::connect(addr).is_ok()
     });
@@ -145,9 +120,9 @@ fn prometheus_scrapes_two_sharded_exporters() {
         job(1, e1)
     );
     std::fs::write(dir.path().join("prometheus.yml"), config).expect("write config");
-    let prom_port = free_tcp_port();
+    let prom_port = free_tcp_port().expect("port");
     let prom: SocketAddr = format!("127.0.0.1:{prom_port}").parse().expect("addr");
-    let _prom = Killed(
+    let _prom = KillOnDrop(
         Command::new(prometheus)
             .arg(format!(
                 "--config.file={}",

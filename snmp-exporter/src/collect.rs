@@ -693,37 +693,22 @@ fn samples<'a>(
                 .get(&v)
                 .cloned()
                 .unwrap_or_else(|| v.to_string());
-            let help = format!("{} (EnumAsStateSet)", metric.help);
-            let base_values = labels.values.clone();
-            let mut emit_state = |labels: &mut Labels<'a>, s: &str, val: f64| {
-                labels.push(&metric.name, s.as_bytes().to_vec());
-                let ctx = |e: &str, values: &[Vec<u8>]| {
-                    format!("error for metric {} with labels {}: {e}", metric.name, {
-                        let _ = values;
-                        label_list(&base_values)
-                    })
-                };
-                emit(
-                    out,
-                    Head {
-                        name: Cow::Borrowed(&metric.name),
-                        help: Cow::Owned(help.clone()),
-                        kind: Kind::Gauge,
-                        desc: "Error calling NewConstMetric for EnumAsStateSet",
-                    },
-                    labels.clone(),
-                    val,
-                    &ctx,
-                );
-                labels.names.pop();
-                labels.values.pop();
-            };
-            emit_state(&mut labels, &state, 1.0);
-            for (k, name) in &metric.enum_values {
-                if *k != v {
-                    emit_state(&mut labels, name, 0.0);
-                }
-            }
+            let mut states = vec![(state, 1.0)];
+            states.extend(
+                metric
+                    .enum_values
+                    .iter()
+                    .filter(|(k, _)| **k != v)
+                    .map(|(_, name)| (name.clone(), 0.0)),
+            );
+            emit_per_name(
+                out,
+                metric,
+                &labels,
+                "EnumAsStateSet",
+                "Error calling NewConstMetric for EnumAsStateSet",
+                states,
+            );
             return;
         }
         "Bits" => {
@@ -739,37 +724,19 @@ fn samples<'a>(
                     return;
                 }
             };
-            let help = format!("{} (Bits)", metric.help);
-            let base_values = labels.values.clone();
-            for (k, name) in &metric.enum_values {
-                let mut bit = 0.0;
-                if let Ok(k) = usize::try_from(*k) {
-                    if k < bytes.len() * 8 && bytes[k / 8] & (128 >> (k % 8)) != 0 {
-                        bit = 1.0;
-                    }
-                }
-                labels.push(&metric.name, name.as_bytes().to_vec());
-                let ctx = |e: &str, values: &[Vec<u8>]| {
-                    format!("error for metric {} with labels {}: {e}", metric.name, {
-                        let _ = values;
-                        label_list(&base_values)
-                    })
-                };
-                emit(
-                    out,
-                    Head {
-                        name: Cow::Borrowed(&metric.name),
-                        help: Cow::Owned(help.clone()),
-                        kind: Kind::Gauge,
-                        desc: "Error calling NewConstMetric for Bits",
-                    },
-                    labels.clone(),
-                    bit,
-                    &ctx,
-                );
-                labels.names.pop();
-                labels.values.pop();
-            }
+            let bits = metric.enum_values.iter().map(|(k, name)| {
+                let set = usize::try_from(*k)
+                    .is_ok_and(|k| k < bytes.len() * 8 && bytes[k / 8] & (128 >> (k % 8)) != 0);
+                (name.clone(), if set { 1.0 } else { 0.0 })
+            });
+            emit_per_name(
+                out,
+                metric,
+                &labels,
+                "Bits",
+                "Error calling NewConstMetric for Bits",
+                bits.collect(),
+            );
             return;
         }
         _ => {
@@ -862,6 +829,40 @@ fn samples<'a>(
         value,
         &ctx,
     );
+}
+
+/// One sample per name (an EnumAsStateSet's states, a Bits' bits): the metric's own name as a
+/// label with that name, and its value; the help text gets `(what)` appended, as upstream.
+fn emit_per_name<'a>(
+    out: &mut Exposition<'a>,
+    metric: &'a Metric,
+    labels: &Labels<'a>,
+    what: &str,
+    desc: &'static str,
+    names: Vec<(String, f64)>,
+) {
+    let help = format!("{} ({what})", metric.help);
+    // Upstream's error text lists the labels before the name's.
+    let base = label_list(&labels.values);
+    let ctx = |e: &str, _: &[Vec<u8>]| {
+        format!("error for metric {} with labels {base}: {e}", metric.name)
+    };
+    for (name, value) in names {
+        let mut l = labels.clone();
+        l.push(&metric.name, name.into_bytes());
+        emit(
+            out,
+            Head {
+                name: Cow::Borrowed(&metric.name),
+                help: Cow::Owned(help.clone()),
+                kind: Kind::Gauge,
+                desc,
+            },
+            l,
+            value,
+            &ctx,
+        );
+    }
 }
 
 fn value_type_name(v: &Value) -> &'static str {

@@ -3,7 +3,7 @@
 //! only itself, unknown auths, odd query strings, targets that do not resolve or answer, a
 //! thousand scrapes at once, and a scraper's timeout header.
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::net::{SocketAddr, TcpStream};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -207,19 +207,7 @@ fn setup() -> Setup {
 }
 
 fn get(addr: SocketAddr, path: &str, headers: &str) -> (u16, String) {
-    let mut s = TcpStream::connect(addr).expect("connect");
-    s.set_read_timeout(Some(Duration::from_secs(30))).ok();
-    write!(s, "GET {path} HTTP/1.0\r\nHost: x\r\n{headers}\r\n").expect("send");
-    let mut raw = Vec::new();
-    s.read_to_end(&mut raw).expect("read");
-    let text = String::from_utf8_lossy(&raw).into_owned();
-    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-    let status = head
-        .split_whitespace()
-        .nth(1)
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(0);
-    (status, body.to_owned())
+    snmp_testkit::http_get(addr, path, headers).expect("HTTP GET")
 }
 
 #[test]

@@ -8,15 +8,17 @@
 //! the answers to bad requests and to a target that does not answer, and against the live
 //! `snmpd` (where counters move) the series, without their values, must be equal.
 
-use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpStream};
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use snmp_exporter::{Config, Exporter, Options};
-use snmp_testkit::{net_snmp_tool, which, NetSnmpd};
+use snmp_testkit::{
+    free_tcp_port, http_get, mib_corpus_dirs, net_snmp_tool, wait_listening, which, KillOnDrop,
+    NetSnmpd,
+};
 
 const MODULES: &[&str] = &[
     "system",
@@ -29,15 +31,11 @@ const MODULES: &[&str] = &[
 ];
 
 fn mib_dirs() -> String {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/mibs");
-    let mut dirs: Vec<String> = std::fs::read_dir(&root)
-        .unwrap_or_else(|e| panic!("{}: {e}", root.display()))
-        .filter_map(|e| e.ok())
-        .filter(|e| e.path().is_dir() && e.file_name() != "oracle")
-        .map(|e| e.path().display().to_string())
-        .collect();
-    dirs.sort();
-    dirs.join(":")
+    mib_corpus_dirs()
+        .iter()
+        .map(|d| d.display().to_string())
+        .collect::<Vec<_>>()
+        .join(":")
 }
 
 /// Upstream's tools, or `None` (with a printed line) when they are not installed and CI is not
@@ -77,49 +75,12 @@ fn generate(generator_bin: &Path, generator: &Path, dir: &Path) -> PathBuf {
     dir.join("snmp.yml")
 }
 
-struct Killed(Child);
-
-impl Drop for Killed {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
+fn http(addr: SocketAddr, path: &str) -> (u16, String) {
+    http_get(addr, path, "").expect("HTTP GET")
 }
 
-fn free_tcp_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("free port")
-}
-
-/// One HTTP GET: status and body.
-fn http_get(addr: SocketAddr, path: &str) -> (u16, String) {
-    let mut s = TcpStream::connect(addr).expect("connect");
-    s.set_read_timeout(Some(Duration::from_secs(60))).ok();
-    write!(s, "GET {path} HTTP/1.0\r\nHost: {addr}\r\n\r\n").expect("send");
-    let mut raw = Vec::new();
-    s.read_to_end(&mut raw).expect("read");
-    let text = String::from_utf8_lossy(&raw).into_owned();
-    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-    let status = head
-        .split_whitespace()
-        .nth(1)
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(0);
-    (status, body.to_owned())
-}
-
-fn wait_http(addr: SocketAddr) {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while TcpStream::connect(addr).is_err() {
-        assert!(Instant::now() < deadline, "nothing listens on {addr}");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
-
-fn start_upstream(bin: &Path, config: &Path) -> (Killed, SocketAddr) {
-    let port = free_tcp_port();
+fn start_upstream(bin: &Path, config: &Path) -> (KillOnDrop, SocketAddr) {
+    let port = free_tcp_port().expect("port");
     let addr: SocketAddr = format!("127.0.0.1:{port}").parse().expect("addr");
     let child = Command::new(bin)
         .arg(format!("--config.file={}", config.display()))
@@ -129,8 +90,8 @@ fn start_upstream(bin: &Path, config: &Path) -> (Killed, SocketAddr) {
         .stderr(Stdio::null())
         .spawn()
         .expect("start prometheus-snmp-exporter");
-    let k = Killed(child);
-    wait_http(addr);
+    let k = KillOnDrop(child);
+    wait_listening(addr, Duration::from_secs(20)).expect("upstream exporter listens");
     (k, addr)
 }
 
@@ -245,8 +206,8 @@ fn same_scrapes_as_upstream_snmp_exporter() {
             continue;
         }
         let path = format!("/snmp?target={sim_addr}&module={module}");
-        let (us, ub) = http_get(up, &path);
-        let (os, ob) = http_get(ours, &path);
+        let (us, ub) = http(up, &path);
+        let (os, ob) = http(ours, &path);
         assert_eq!(us, 200, "upstream failed on {module}: {ub}");
         assert_eq!(os, us, "status for {module}: ours {ob}");
         let (un, on) = (normalize(&ub), normalize(&ob));
@@ -269,8 +230,8 @@ fn same_scrapes_as_upstream_snmp_exporter() {
     // recording above compares it whole).
     for module in ["if_mib", "system", "hrStorage"] {
         let path = format!("/snmp?target={agent}&module={module}");
-        let (us, ub) = http_get(up, &path);
-        let (os, ob) = http_get(ours, &path);
+        let (us, ub) = http(up, &path);
+        let (os, ob) = http(ours, &path);
         assert_eq!((us, os), (200, 200), "{module}: {ub} / {ob}");
         assert_eq!(
             series(&ub),
@@ -292,8 +253,8 @@ fn same_scrapes_as_upstream_snmp_exporter() {
         "/nothing-here".to_owned(),
         "/-/healthy".to_owned(),
     ] {
-        let (us, ub) = http_get(up, &path);
-        let (os, ob) = http_get(ours, &path);
+        let (us, ub) = http(up, &path);
+        let (os, ob) = http(ours, &path);
         assert_eq!((os, ob.as_str()), (us, ub.as_str()), "{path}");
     }
     drop(silent);

@@ -31,16 +31,8 @@ fn upstream() -> Option<PathBuf> {
 
 /// The corpus's folders copied without RFC1213-MIB (see the module comment).
 fn corpus(dir: &Path) -> Vec<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/mibs");
     let mut out = Vec::new();
-    let mut folders: Vec<PathBuf> = std::fs::read_dir(&root)
-        .unwrap()
-        .filter_map(|e| e.ok())
-        .map(|e| e.path())
-        .filter(|p| p.is_dir() && !p.ends_with("oracle"))
-        .collect();
-    folders.sort();
-    for f in folders {
+    for f in snmp_testkit::mib_corpus_dirs() {
         let to = dir.join(f.file_name().unwrap());
         std::fs::create_dir_all(&to).unwrap();
         for e in std::fs::read_dir(&f).unwrap().filter_map(|e| e.ok()) {

@@ -11,6 +11,10 @@ mod suite;
 
 pub use snmp_sim::{Agent as FakeAgent, Faults};
 
+mod http;
+
+pub use http::{free_tcp_port, http_get, mib_corpus_dirs, wait_listening, KillOnDrop};
+
 use std::io;
 use std::net::{SocketAddr, UdpSocket};
 use std::path::{Path, PathBuf};
