@@ -146,8 +146,10 @@ impl Agent {
         agent
     }
 
-    /// A synthetic device: `n` rows of an ifTable-like entry (columns 1..=10 under
-    /// 1.3.6.1.2.1.2.2.1) plus the system group.
+    /// A synthetic device: `n` rows of ifTable's first ten columns (under 1.3.6.1.2.1.2.2.1)
+    /// plus the system group, each value of the type and range IF-MIB gives: ifType
+    /// ethernetCsmacd, MTU 1500, 1 Gb/s, ifAdminStatus up, ifOperStatus up (down for every
+    /// fourth interface), ifLastChange in TimeTicks.
     pub fn synthetic(rows: u32) -> BTreeMap<Oid, Value> {
         let mut data = BTreeMap::new();
         let sys: Oid = Oid::from_arcs(&[1, 3, 6, 1, 2, 1, 1]);
@@ -166,7 +168,11 @@ impl Agent {
                     2 => Value::from(format!("eth{i}")),
                     3 => Value::Integer(6),
                     5 => Value::Gauge32(1_000_000_000),
+                    4 => Value::Integer(1500),
                     6 => Value::from(vec![0, 0x15, 0x99, (i >> 8) as u8, i as u8, 1]),
+                    7 => Value::Integer(1),
+                    8 => Value::Integer(if i % 4 == 0 { 2 } else { 1 }),
+                    9 => Value::TimeTicks(i * 100),
                     10 => Value::Counter32(i * 1000),
                     _ => Value::Integer((col * 7 + i) as i32),
                 };
