@@ -22,6 +22,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use clap::Args;
+
+use crate::report::median;
 use serde::Serialize;
 
 /// Options of `snmp-bench exporter`.
@@ -325,16 +327,6 @@ fn fleet_load(e: &Exporter, base: u16, agents: usize, secs: f64, round: usize) -
         rss_mb: rss_mb(pid, "VmRSS:"),
         peak_rss_mb: rss_mb(pid, "VmHWM:"),
         samples_per_scrape: samples.load(Ordering::Relaxed),
-    }
-}
-
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(|a, b| a.total_cmp(b));
-    let n = v.len();
-    match n {
-        0 => f64::NAN,
-        _ if n % 2 == 1 => v[n / 2],
-        _ => (v[n / 2 - 1] + v[n / 2]) / 2.0,
     }
 }
 

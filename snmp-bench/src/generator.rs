@@ -8,6 +8,8 @@ use std::process::Command;
 use std::time::Instant;
 
 use clap::Args;
+
+use crate::report::median;
 use serde::{Deserialize, Serialize};
 
 /// Options of `snmp-bench generator`.
@@ -107,19 +109,6 @@ fn timed(mut cmd: Command) -> (f64, Option<f64>) {
         .and_then(|l| l.trim().parse::<f64>().ok())
         .map(|kb| kb / 1024.0);
     (wall, rss)
-}
-
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(f64::total_cmp);
-    let n = v.len();
-    if n == 0 {
-        return f64::NAN;
-    }
-    if n % 2 == 1 {
-        v[n / 2]
-    } else {
-        (v[n / 2 - 1] + v[n / 2]) / 2.0
-    }
 }
 
 fn print_table(rows: &[Row]) {

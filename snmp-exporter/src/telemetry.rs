@@ -90,13 +90,8 @@ impl Telemetry {
 
     pub(crate) fn render(&self) -> String {
         let mut out = String::new();
-        let mut counter = |name: &str, help: &str, kind: &str, v: f64| {
-            let _ = writeln!(
-                out,
-                "# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {}",
-                go_float(v)
-            );
-        };
+        let mut counter =
+            |name: &str, help: &str, kind: &str, v: f64| single(&mut out, name, help, kind, v);
         let (cpu, rss, fds) = process_stats();
         counter(
             "process_cpu_seconds_total",
@@ -153,13 +148,8 @@ impl Telemetry {
                 );
             }
         }
-        let mut simple = |name: &str, help: &str, kind: &str, v: f64| {
-            let _ = writeln!(
-                out,
-                "# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {}",
-                go_float(v)
-            );
-        };
+        let mut simple =
+            |name: &str, help: &str, kind: &str, v: f64| single(&mut out, name, help, kind, v);
         simple(
             "snmp_packet_retries_total",
             "Number of SNMP packet retries.",
@@ -198,6 +188,15 @@ impl Telemetry {
         );
         out
     }
+}
+
+/// One metric without labels: its HELP and TYPE lines and its value.
+fn single(out: &mut String, name: &str, help: &str, kind: &str, v: f64) {
+    let _ = writeln!(
+        out,
+        "# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {}",
+        go_float(v)
+    );
 }
 
 /// CPU seconds, resident bytes and open descriptors of this process (Linux; zeros elsewhere).
