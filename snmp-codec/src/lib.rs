@@ -62,6 +62,7 @@ mod error;
 mod message;
 mod oid;
 mod pdu;
+pub mod stream;
 mod value;
 
 pub use bytes::Bytes;
@@ -73,4 +74,5 @@ pub use message::{
 };
 pub use oid::{Oid, OidParseError, MAX_OID_ARCS};
 pub use pdu::{BulkPdu, ErrorStatus, GenericPdu, GenericTrap, Pdu, PduRef, PduType, TrapV1Pdu};
+pub use stream::{FrameError, StreamDecoder};
 pub use value::{Bare, Exception, ExceptionKind, Value, VarBind, WrongType};

@@ -24,6 +24,9 @@ pub struct SessionConfig {
     pub local_engine_boots: u32,
     /// Completed request-ids remembered to tell late duplicates from strangers (default 1024).
     pub remember_completed: usize,
+    /// How long a stream (TCP) target's connection stays open with nothing in flight before
+    /// the session closes it (default 30 s; the next request opens a new one).
+    pub stream_idle_timeout: Duration,
 }
 
 impl Default for SessionConfig {
@@ -34,6 +37,7 @@ impl Default for SessionConfig {
             local_engine_id: None,
             local_engine_boots: 1,
             remember_completed: 1024,
+            stream_idle_timeout: Duration::from_secs(30),
         }
     }
 }
@@ -118,6 +122,19 @@ pub enum Security {
     V3(V3Security),
 }
 
+/// How a target's messages travel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+#[non_exhaustive]
+pub enum Transport {
+    /// One datagram per message (the default; Net-SNMP's `udp:`).
+    #[default]
+    Udp,
+    /// A TCP connection per target, messages written whole one after the other and framed by
+    /// their BER length (RFC 3430; Net-SNMP's `tcp:`). No retransmission while the
+    /// connection is up; when it drops, a new connection and a resend (an attempt each).
+    Tcp,
+}
+
 /// One agent: its address, credentials and request policy.
 ///
 /// ```
@@ -147,6 +164,13 @@ pub struct TargetConfig {
     /// The largest answer an adaptive walk grows its requests towards, in bytes (default
     /// 65,507, the largest UDP payload; for v3 the agent's msgMaxSize also bounds it).
     pub max_answer_size: usize,
+    /// How its messages travel (default UDP).
+    pub transport: Transport,
+    /// Over TCP, the longest message accepted from the agent, and the msgMaxSize a v3
+    /// request announces (default 1 MiB). A longer one closes the connection with
+    /// [`ConnectionError::Framing`](crate::ConnectionError::Framing) as soon as its header
+    /// is read.
+    pub max_stream_message: usize,
 }
 
 impl TargetConfig {
@@ -185,7 +209,21 @@ impl TargetConfig {
             accept_any_source: false,
             max_in_flight: 1,
             max_answer_size: 65507,
+            transport: Transport::Udp,
+            max_stream_message: 1 << 20,
         }
+    }
+
+    /// This target over `transport`.
+    ///
+    /// ```
+    /// use snmp_session::{TargetConfig, Transport};
+    /// let t = TargetConfig::v2c("127.0.0.1:161".parse().unwrap(), "public").over(Transport::Tcp);
+    /// assert_eq!(t.transport, Transport::Tcp);
+    /// ```
+    pub fn over(mut self, transport: Transport) -> Self {
+        self.transport = transport;
+        self
     }
 
     /// The SNMP version.

@@ -181,6 +181,46 @@ pub enum Error {
     /// The agent's answer did not match the request (wrong number of varbinds, ...).
     #[error("malformed response: {0}")]
     MalformedResponse(&'static str),
+    /// A stream (TCP) target's connection could not be made, or failed while the request
+    /// waited and no attempt was left to make it again.
+    #[error("{0}")]
+    Connection(ConnectionError),
+}
+
+/// What happened to a stream (TCP) target's connection: what a driver reports with
+/// [`Session::handle_disconnected`](crate::Session::handle_disconnected), and what the
+/// session itself finds on the stream.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConnectionError {
+    /// The agent refused the connection (nothing listens on its port).
+    Refused,
+    /// The connection could not be made (no route, unreachable, other I/O errors).
+    Failed,
+    /// No connection within the request's timeout.
+    ConnectTimeout,
+    /// The agent closed the connection (or reset it).
+    Closed,
+    /// The stream went out of step: garbage, an unusable length, or a message over the
+    /// target's limit (the session closes the connection).
+    Framing(snmp_codec::FrameError),
+    /// A message on the stream did not decode (the session closes the connection).
+    Malformed,
+}
+
+impl core::fmt::Display for ConnectionError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            ConnectionError::Refused => f.write_str("connection refused"),
+            ConnectionError::Failed => f.write_str("connection failed"),
+            ConnectionError::ConnectTimeout => f.write_str("connection timed out"),
+            ConnectionError::Closed => f.write_str("connection closed by the agent"),
+            ConnectionError::Framing(e) => write!(f, "connection closed: {e}"),
+            ConnectionError::Malformed => {
+                f.write_str("connection closed: a message from the agent did not decode")
+            }
+        }
+    }
 }
 
 impl From<Exception> for Error {

@@ -42,13 +42,13 @@ mod session;
 
 pub use config::{
     AesKeyExtension, CallOptions, OidCheck, Repetitions, Security, SessionConfig, TargetConfig,
-    V3Security, WalkOptions,
+    Transport, V3Security, WalkOptions,
 };
-pub use error::{Attempts, Error, ReportKind, Seconds, StartError};
+pub use error::{Attempts, ConnectionError, Error, ReportKind, Seconds, StartError};
 pub use op::TableRow;
 pub use receiver::{
     Notification, Receiver, ReceiverConfig, ReceiverCounters, TrapFilter, TrapV1Fields, V3Fields,
 };
 pub use request::Request;
-pub use session::{Counters, Event, KnownEngine, OpId, Session, TargetId, Transmit};
+pub use session::{Counters, Event, KnownEngine, OpId, Session, StreamAction, TargetId, Transmit};
 pub use snmp_usm::Instant;

@@ -238,6 +238,7 @@ impl Receiver {
             return Some(Transmit {
                 destination,
                 len: data.len(),
+                connection: None,
             });
         }
         None

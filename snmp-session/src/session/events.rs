@@ -21,6 +21,9 @@ pub struct Transmit {
     pub destination: SocketAddr,
     /// How many bytes of the buffer it takes.
     pub len: usize,
+    /// For a stream (TCP) target, the target whose connection it is written on, whole
+    /// (`None`: a datagram to `destination`).
+    pub connection: Option<super::TargetId>,
 }
 
 /// What the session tells its driver, from [`Session::poll_event`](super::Session::poll_event).

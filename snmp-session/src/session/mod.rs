@@ -4,7 +4,7 @@
 //! `output`. The operations' state machines are in `crate::op`.
 
 use alloc::boxed::Box;
-use alloc::collections::{BTreeMap, VecDeque};
+use alloc::collections::{BTreeMap, BTreeSet, VecDeque};
 use alloc::vec::Vec;
 use core::net::SocketAddr;
 
@@ -25,11 +25,13 @@ mod ids;
 mod input;
 mod output;
 mod requests;
+mod stream;
 mod timer;
 mod v3;
 
 pub use counters::Counters;
 pub use events::{Event, Transmit};
+pub use stream::StreamAction;
 
 /// A v3 agent's engine as a session learned it: its ID, and its boots and time at one moment
 /// (see [`Session::engine`], [`Session::seed_engine`]).
@@ -74,6 +76,8 @@ struct Target {
     /// Boxed: most targets of a large poll are v1/v2c, and a v3 state (keys, engine) is
     /// four times the size of the rest of a target.
     v3: Option<Box<V3State>>,
+    /// A stream (TCP) target's connection.
+    conn: Option<Box<stream::Conn>>,
 }
 
 /// An operation in progress: its state machine, target, and the requests it has in flight
@@ -164,6 +168,10 @@ pub struct Session {
     counters: Counters,
     local_engine_id: Bytes,
     started: Option<Instant>,
+    /// What stream targets' connections need from the driver.
+    stream_actions: VecDeque<StreamAction>,
+    /// Connection deadlines (connect, idle), each also in its connection.
+    conn_timers: BTreeSet<(Instant, TargetId)>,
 }
 
 impl Session {
@@ -193,6 +201,8 @@ impl Session {
             counters: Counters::default(),
             local_engine_id,
             started: None,
+            stream_actions: VecDeque::new(),
+            conn_timers: BTreeSet::new(),
         }
     }
 
@@ -214,6 +224,8 @@ impl Session {
             Security::V3(sec) => Some(Box::new(V3State::new(sec.clone()))),
             Security::Community { .. } => None,
         };
+        let conn = (config.transport == crate::Transport::Tcp)
+            .then(|| Box::new(stream::Conn::new(config.max_stream_message)));
         self.by_addr.insert(config.addr, id);
         self.targets.insert(
             id,
@@ -222,6 +234,7 @@ impl Session {
                 malformed: 0,
                 repetitions_hint: None,
                 v3,
+                conn,
             },
         );
         id
@@ -242,6 +255,7 @@ impl Session {
         if let Some(rid) = self.v3(target).and_then(|v| v.discovery) {
             self.drop_request(rid);
         }
+        self.forget_conn(target);
         if let Some(t) = self.targets.remove(&target) {
             if self.by_addr.get(&t.config.addr) == Some(&target) {
                 self.by_addr.remove(&t.config.addr);
@@ -594,7 +608,10 @@ impl Session {
     pub fn poll_timeout(&self) -> Option<Instant> {
         // Stale entries are purged from the top after every change (`purge_timers`), so the top
         // is a live deadline.
-        self.timers.next()
+        match (self.timers.next(), self.next_conn_deadline()) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
     }
 
     /// Drops deadlines at the top of the heap that no request waits for any more.
@@ -606,6 +623,7 @@ impl Session {
     /// Acts on every deadline at or before `now`: retransmits, or ends requests that ran out
     /// of attempts with [`Error::Timeout`]. Safe to call at any time.
     pub fn handle_timeout(&mut self, now: Instant) {
+        self.handle_conn_timeouts(now);
         while let Some((t, rid)) = self.timers.pop_due(now) {
             let Some(req) = self.requests.get_mut(rid) else {
                 continue;
@@ -629,7 +647,18 @@ impl Session {
             }
             let (retries, per_attempt) = self.timing(target_id, op);
             if attempts <= retries {
-                self.maybe_switch_privacy(target_id, rid);
+                let switched = self.maybe_switch_privacy(target_id, rid);
+                if !switched && self.stream_up(target_id) {
+                    // RFC 3430: no retransmission on a connection that is up; the attempt
+                    // is counted and the request waits on, as long as over UDP.
+                    if let Some(req) = self.requests.get_mut(rid) {
+                        req.attempts += 1;
+                        let deadline = now + per_attempt;
+                        req.deadline = Some(deadline);
+                        self.timers.set(deadline, rid);
+                    }
+                    continue;
+                }
                 if let Some(o) = op.and_then(|op| self.ops.get_mut(&op)) {
                     o.op.on_attempt_timeout(slot);
                 }

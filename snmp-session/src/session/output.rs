@@ -26,12 +26,17 @@ impl Session {
             if req.waits() {
                 continue; // already sent and waiting (queued twice)
             }
-            let Some(target) = self.targets.get(&req.target) else {
+            let (target_id, op) = (req.target, req.op);
+            if self.park_for_connection(target_id, rid, now) {
+                continue; // goes out once its connection is up
+            }
+            let Some(target) = self.targets.get(&target_id) else {
                 self.fail_request(rid, Error::UnknownTarget);
                 continue;
             };
             let destination = target.config.addr;
-            let (_, timeout) = self.timing(req.target, req.op);
+            let connection = target.conn.is_some().then_some(target_id);
+            let (_, timeout) = self.timing(target_id, op);
             let len = match self.encode_request(rid, now, buf) {
                 Ok(len) => len,
                 Err(e) => {
@@ -57,7 +62,11 @@ impl Session {
                 self.drop_request(rid);
                 self.finish(op, Ok(()));
             }
-            return Some(Transmit { destination, len });
+            return Some(Transmit {
+                destination,
+                len,
+                connection,
+            });
         }
         None
     }
@@ -110,11 +119,16 @@ impl Session {
             }
         };
         let msg_id = self.requests.fresh_msg_id();
+        // Over a stream the answer is not bound by a datagram's size.
+        let max_size = match target.conn {
+            Some(_) => target.config.max_stream_message,
+            None => self.config.max_message_size,
+        };
         let local = Local {
             engine_id: &self.local_engine_id,
             boots: self.config.local_engine_boots,
             started: *self.started.get_or_insert(now),
-            max_size: i32::try_from(self.config.max_message_size).unwrap_or(i32::MAX),
+            max_size: i32::try_from(max_size).unwrap_or(i32::MAX),
         };
         let attempt = Attempt {
             msg_id,

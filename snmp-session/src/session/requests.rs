@@ -162,6 +162,15 @@ impl Requests {
         self.ids.recently_completed(id)
     }
 
+    /// The requests of `target` (in no particular order).
+    pub(crate) fn of_target(&self, target: TargetId) -> Vec<RequestId> {
+        self.map
+            .iter()
+            .filter(|(_, r)| r.target == target)
+            .map(|(id, _)| *id)
+            .collect()
+    }
+
     /// Whether `rid` still waits with deadline `at` (else a timer entry for it is stale).
     pub(crate) fn waits_until(&self, rid: RequestId, at: Instant) -> bool {
         self.map.get(&rid).is_some_and(|r| r.deadline == Some(at))
