@@ -28,7 +28,8 @@ use snmp_session::{
 };
 
 use crate::batch::MAX_BATCH;
-use crate::runtime::{AsyncUdpSocket, Runtime};
+use crate::runtime::{AsyncStream, AsyncUdpSocket, Connecting, Runtime};
+use snmp_session::{ConnectionError, StreamAction};
 
 /// A `tracing` event of target `snmp` (nothing without the `tracing` feature).
 #[cfg(feature = "tracing")]
@@ -185,6 +186,27 @@ impl<R: Runtime> Future for DriverTask<R> {
 /// A runtime's timer future.
 type Timer = Pin<Box<dyn Future<Output = ()> + Send>>;
 
+/// A stream target's connection, as the session asked for it.
+enum Conn<S> {
+    Connecting(Connecting<S>),
+    /// Up, with the bytes written to it that the socket has not taken yet.
+    Up {
+        stream: S,
+        out: Vec<u8>,
+    },
+}
+
+/// What an I/O error on a connection means to the session.
+fn connection_error(e: &io::Error, connecting: bool) -> ConnectionError {
+    use io::ErrorKind as K;
+    match e.kind() {
+        K::ConnectionRefused => ConnectionError::Refused,
+        K::TimedOut if connecting => ConnectionError::ConnectTimeout,
+        _ if connecting => ConnectionError::Failed,
+        _ => ConnectionError::Closed,
+    }
+}
+
 /// The driver's state: the session, its sockets and timer, and every operation's outcome.
 pub(crate) struct Core<R: Runtime> {
     rt: R,
@@ -213,6 +235,8 @@ pub(crate) struct Core<R: Runtime> {
     /// The address families (v4, v6) datagrams went out on in the last pass, where a lone
     /// caller looks for its answer at once ([`Core::receive_now`]).
     sent: [bool; 2],
+    /// Stream (TCP) targets' connections.
+    streams: std::collections::HashMap<TargetId, Conn<R::Stream>>,
 }
 
 /// Room in `send_buf` beyond one largest datagram, for a batch of requests.
@@ -241,6 +265,7 @@ impl<R: Runtime> Core<R> {
             queued: VecDeque::with_capacity(MAX_BATCH),
             max,
             sent: [false; 2],
+            streams: std::collections::HashMap::new(),
         })
     }
 
@@ -403,6 +428,14 @@ impl<R: Runtime> Core<R> {
                     break;
                 };
                 event!(trace, to = %t.destination, len = t.len, "send");
+                if let Some(target) = t.connection {
+                    // Written whole on the target's connection (by `poll_streams`).
+                    let bytes = room.get(..t.len).unwrap_or(&[]);
+                    if let Some(Conn::Up { out, .. }) = self.streams.get_mut(&target) {
+                        out.extend_from_slice(bytes);
+                    }
+                    continue;
+                }
                 if resent_before.is_some_and(|b| self.session.counters().retransmits > b) {
                     event!(debug, to = %t.destination, "retransmit");
                 }
@@ -448,6 +481,102 @@ impl<R: Runtime> Core<R> {
         }
     }
 
+    /// Carries out what the session asked of its stream targets' connections; whether there
+    /// was any.
+    fn stream_actions(&mut self) -> bool {
+        let mut any = false;
+        while let Some(action) = self.session.poll_stream_action() {
+            any = true;
+            match action {
+                StreamAction::Connect { target, addr } => {
+                    event!(debug, to = %addr, "connecting");
+                    let connecting = self.rt.connect(addr);
+                    self.streams.insert(target, Conn::Connecting(connecting));
+                }
+                StreamAction::Close { target } => {
+                    event!(debug, "closing a connection");
+                    self.streams.remove(&target);
+                }
+                _ => {}
+            }
+        }
+        any
+    }
+
+    /// Polls the stream targets' connections: connects that finished, bytes that arrived,
+    /// bytes waiting to be written. Whether anything happened.
+    fn poll_streams(&mut self, cx: &mut Context<'_>, now: Instant) -> bool {
+        if self.streams.is_empty() {
+            return false;
+        }
+        let mut work = false;
+        let mut gone = Vec::new();
+        let (streams, session, buf) = (&mut self.streams, &mut self.session, &mut self.recv_buf);
+        for (&target, conn) in streams.iter_mut() {
+            if let Conn::Connecting(f) = conn {
+                match f.as_mut().poll(cx) {
+                    Poll::Pending => continue,
+                    Poll::Ready(Ok(stream)) => {
+                        *conn = Conn::Up {
+                            stream,
+                            out: Vec::new(),
+                        };
+                        session.handle_connected(now, target);
+                        work = true;
+                    }
+                    Poll::Ready(Err(e)) => {
+                        session.handle_disconnected(now, target, connection_error(&e, true));
+                        gone.push(target);
+                        work = true;
+                        continue;
+                    }
+                }
+            }
+            let Conn::Up { stream, out } = conn else {
+                continue;
+            };
+            let mut failed = None;
+            while !out.is_empty() {
+                match stream.poll_write(cx, out) {
+                    Poll::Ready(Ok(0)) => {
+                        failed = Some(ConnectionError::Closed);
+                        break;
+                    }
+                    Poll::Ready(Ok(n)) => drop(out.drain(..n.min(out.len()))),
+                    Poll::Ready(Err(e)) => {
+                        failed = Some(connection_error(&e, false));
+                        break;
+                    }
+                    Poll::Pending => break,
+                }
+            }
+            for _ in 0..BUDGET {
+                if failed.is_some() {
+                    break;
+                }
+                match stream.poll_read(cx, buf) {
+                    Poll::Ready(Ok(0)) => failed = Some(ConnectionError::Closed),
+                    Poll::Ready(Ok(n)) => {
+                        session.handle_stream(now, target, buf.get(..n).unwrap_or(&[]));
+                        work = true;
+                    }
+                    Poll::Ready(Err(e)) => failed = Some(connection_error(&e, false)),
+                    Poll::Pending => break,
+                }
+            }
+            if let Some(e) = failed {
+                event!(debug, error = %e, "connection lost");
+                session.handle_disconnected(now, target, e);
+                gone.push(target);
+                work = true;
+            }
+        }
+        for target in gone {
+            self.streams.remove(&target);
+        }
+        work
+    }
+
     fn receive(&mut self, cx: &mut Context<'_>, now: Instant) -> bool {
         let mut work = false;
         for family in 0..2 {
@@ -487,6 +616,7 @@ impl<R: Runtime> Core<R> {
             let now = self.now();
             // Paused walks whose readers caught up were resumed by the readers.
             work |= self.receive(cx, now);
+            work |= self.poll_streams(cx, now);
             if self.session.poll_timeout().is_some_and(|t| t <= now) {
                 if tracing_debug() {
                     let before = self.session.counters();
@@ -502,6 +632,13 @@ impl<R: Runtime> Core<R> {
             // only once its datagram has left (a new socket's first send can wait for its
             // readiness).
             let sent_all = self.flush_transmits(cx, now);
+            if self.stream_actions() {
+                // New connects are polled (and their wakers registered) in the next round.
+                work = true;
+            }
+            if !self.streams.is_empty() {
+                work |= self.poll_streams(cx, now);
+            }
             if sent_all {
                 work |= self.drain_events();
             }

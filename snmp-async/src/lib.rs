@@ -28,15 +28,15 @@ pub use futures_util::StreamExt;
 pub use manager::{resolve_async, Client, Manager, ManagerBuilder, Walk};
 pub use poll::PollMany;
 pub use receiver::TrapReceiver;
-pub use runtime::{AsyncUdpSocket, Runtime};
+pub use runtime::{no_connect, AsyncStream, AsyncUdpSocket, Connecting, NoStream, Runtime};
 pub use snmp_manager::{
-    self as core, bind_udp, codec, literal, mib, resolve, session, settings, AesKeyExtension,
-    AuthProtocol, CallOptions, Description, Error, ErrorStatus, Format, GenericTrap, IndexValue,
-    IntoOid, IoError, ListenAddr, Mib, Notification, Oid, OidCheck, PollResult, PollTarget,
-    PrivProtocol, ReceiverConfig, ReceiverCounters, Repetitions, ReportKind, Request, Row,
-    SecurityLevel, SessionConfig, StartError, Table, TableError, TableRow, TargetConfig,
-    TrapFilter, TrapV1Fields, TrapV1Pdu, UsmUser, V3Fields, Value, VarBind, Version, WalkOptions,
-    RECV_BUFFER,
+    self as core, bind_udp, codec, literal, mib, resolve, session, settings, split_transport,
+    AesKeyExtension, AuthProtocol, CallOptions, Description, Error, ErrorStatus, Format,
+    GenericTrap, IndexValue, IntoOid, IoError, ListenAddr, Mib, Notification, Oid, OidCheck,
+    PollResult, PollTarget, PrivProtocol, ReceiverConfig, ReceiverCounters, Repetitions,
+    ReportKind, Request, Row, SecurityLevel, SessionConfig, StartError, Table, TableError,
+    TableRow, TargetConfig, Transport, TrapFilter, TrapV1Fields, TrapV1Pdu, UsmUser, V3Fields,
+    Value, VarBind, Version, WalkOptions, RECV_BUFFER,
 };
 
 /// The old name of [`GenericTrap`].

@@ -1,5 +1,5 @@
-//! What the async face needs from a runtime: a UDP socket driven by polling, a timer, a
-//! spawner and a clock. `snmp-tokio` and `snmp-smol` implement it in about 100 lines each;
+//! What the async face needs from a runtime: a UDP socket driven by polling, TCP
+//! connections (for `tcp:` targets), a timer, a spawner and a clock. `snmp-tokio` and `snmp-smol` implement it in about 100 lines each;
 //! the test kit's `MemoryRuntime` runs it under simulated time.
 
 use std::future::Future;
@@ -13,8 +13,15 @@ pub trait Runtime: Clone + Send + Sync + 'static {
     /// Its UDP socket.
     type Socket: AsyncUdpSocket;
 
+    /// Its TCP stream ([`NoStream`] for a runtime without TCP: its `connect` fails).
+    type Stream: AsyncStream;
+
     /// Binds a non-blocking UDP socket (called from inside the driver task).
     fn bind(&self, addr: SocketAddr) -> io::Result<Self::Socket>;
+
+    /// Opens a TCP connection to `addr` (for a stream target; the driver polls the future
+    /// with its own waker, and drops it when the session gives up the connect).
+    fn connect(&self, addr: SocketAddr) -> Connecting<Self::Stream>;
 
     /// A future that completes at `deadline` (of this runtime's clock, [`Runtime::now`]).
     fn timer(&self, deadline: std::time::Instant) -> Pin<Box<dyn Future<Output = ()> + Send>>;
@@ -27,6 +34,40 @@ pub trait Runtime: Clone + Send + Sync + 'static {
 
     /// Runs `future` in the background.
     fn spawn(&self, future: Pin<Box<dyn Future<Output = ()> + Send>>);
+}
+
+/// A connect in progress: what [`Runtime::connect`] returns.
+pub type Connecting<S> = Pin<Box<dyn Future<Output = io::Result<S>> + Send>>;
+
+/// A connected TCP stream driven by polling.
+pub trait AsyncStream: Send + 'static {
+    /// Reads what has arrived (`Ok(0)`: the peer closed), or registers the waker.
+    fn poll_read(&mut self, cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<io::Result<usize>>;
+
+    /// Writes a prefix of `buf`, or registers the waker.
+    fn poll_write(&mut self, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>>;
+}
+
+/// The stream of a runtime without TCP: there is none ([`no_connect`] is its `connect`).
+#[derive(Debug)]
+pub enum NoStream {}
+
+impl AsyncStream for NoStream {
+    fn poll_read(&mut self, _: &mut Context<'_>, _: &mut [u8]) -> Poll<io::Result<usize>> {
+        match *self {}
+    }
+
+    fn poll_write(&mut self, _: &mut Context<'_>, _: &[u8]) -> Poll<io::Result<usize>> {
+        match *self {}
+    }
+}
+
+/// `connect` of a runtime without TCP: fails with `Unsupported`.
+pub fn no_connect(_: SocketAddr) -> Connecting<NoStream> {
+    Box::pin(std::future::ready(Err(io::Error::new(
+        io::ErrorKind::Unsupported,
+        "this runtime has no TCP",
+    ))))
 }
 
 /// A UDP socket driven by polling.

@@ -5,6 +5,7 @@ use std::io;
 use std::net::{SocketAddr, ToSocketAddrs};
 
 use crate::error::Error;
+use snmp_session::Transport;
 
 /// An address literal (`10.0.0.1`, `10.0.0.1:161`, `[::1]:161`, `::1`), with `port` as the
 /// default port; `None` for a name (which [`resolve`] looks up).
@@ -22,6 +23,35 @@ pub fn literal(host: &str, port: u16) -> Option<SocketAddr> {
     bare.parse::<std::net::IpAddr>()
         .ok()
         .map(|ip| SocketAddr::new(ip, port))
+}
+
+/// Splits a transport prefix off target text as Net-SNMP's tools take it (`udp:`, `udp6:`,
+/// `tcp:`, `tcp6:`, any case) and as snmp_exporter takes it (`udp://`, `tcp://`): the
+/// transport and the rest (a host, an address, with or without a port). No prefix is UDP.
+///
+/// ```
+/// use snmp_manager::{split_transport, Transport};
+/// assert_eq!(split_transport("tcp:127.0.0.1:1161"), (Transport::Tcp, "127.0.0.1:1161"));
+/// assert_eq!(split_transport("TCP6:[::1]:161"), (Transport::Tcp, "[::1]:161"));
+/// assert_eq!(split_transport("tcp://router:161"), (Transport::Tcp, "router:161"));
+/// assert_eq!(split_transport("udp:10.0.0.1"), (Transport::Udp, "10.0.0.1"));
+/// assert_eq!(split_transport("10.0.0.1:161"), (Transport::Udp, "10.0.0.1:161"));
+/// ```
+pub fn split_transport(text: &str) -> (Transport, &str) {
+    for (prefix, transport) in [
+        ("tcp://", Transport::Tcp),
+        ("udp://", Transport::Udp),
+        ("tcp6:", Transport::Tcp),
+        ("udp6:", Transport::Udp),
+        ("tcp:", Transport::Tcp),
+        ("udp:", Transport::Udp),
+    ] {
+        let n = prefix.len();
+        if text.len() >= n && text.is_char_boundary(n) && text[..n].eq_ignore_ascii_case(prefix) {
+            return (transport, &text[n..]);
+        }
+    }
+    (Transport::Udp, text)
 }
 
 /// Resolves `host` (a name, an IPv4 or IPv6 literal, optionally with a port: `host:port`,

@@ -35,6 +35,21 @@ macro_rules! builder_setters {
             self
         }
 
+        /// The transport (default UDP). A `tcp:` (or `tcp6:`, `tcp://`) prefix on the host
+        /// says TCP too, as Net-SNMP's tools take it: one connection to the agent, opened
+        /// when a request needs it, kept while in use and closed after 30 s idle (RFC 3430).
+        ///
+        /// ```no_run
+        #[doc = concat!("# ", $sig)]
+        #[doc = concat!("use ", $krate, "::Transport;")]
+        #[doc = concat!("let m = ", $krate, "::Manager::builder(\"192.0.2.1\").transport(Transport::Tcp)", $build, "; // \"tcp:192.0.2.1\" says the same")]
+        /// # Ok(()) }
+        /// ```
+        pub fn transport(mut self, transport: $crate::Transport) -> Self {
+            self.s = self.s.transport(transport);
+            self
+        }
+
         /// The community for v1/v2c (default `public`).
         ///
         /// ```no_run

@@ -54,7 +54,7 @@ mod poll;
 pub mod settings;
 mod table;
 
-pub use addr::{bind_udp, literal, resolve, seed, ListenAddr, RECV_BUFFER};
+pub use addr::{bind_udp, literal, resolve, seed, split_transport, ListenAddr, RECV_BUFFER};
 pub use agent::{Agent, Call, Finish};
 pub use error::{Error, IoError};
 pub use oid::{oids, IntoOid};
@@ -69,7 +69,7 @@ pub use snmp_mib::{self as mib, Description, Format, IndexValue, Mib};
 pub use snmp_session::{
     self as session, AesKeyExtension, CallOptions, Notification, OidCheck, OpId, ReceiverConfig,
     ReceiverCounters, Repetitions, ReportKind, Request, SessionConfig, StartError, TableRow,
-    TargetConfig, TargetId, TrapFilter, TrapV1Fields, V3Fields, WalkOptions,
+    TargetConfig, TargetId, Transport, TrapFilter, TrapV1Fields, V3Fields, WalkOptions,
 };
 pub use snmp_usm::{AuthProtocol, PrivProtocol, UsmUser};
 

@@ -58,7 +58,8 @@ impl PollTarget {
     }
 
     /// A v2c target from text as the Manager takes it (`"10.0.0.1"`, `"10.0.0.1:1161"`,
-    /// `"[::1]:161"`, a host name; port 161 when none), resolved now.
+    /// `"[::1]:161"`, a host name; port 161 when none; `"tcp:10.0.0.1:161"` over TCP),
+    /// resolved now.
     ///
     /// ```
     /// let t = snmp_manager::PollTarget::v2c_host("127.0.0.1:1161", "public").unwrap();
@@ -66,7 +67,9 @@ impl PollTarget {
     /// assert!(snmp_manager::PollTarget::v2c_host("nosuchhost.invalid", "public").is_err());
     /// ```
     pub fn v2c_host(host: &str, community: &str) -> Result<Self, Error> {
-        Ok(Self::v2c(crate::resolve(host, 161)?, community))
+        let (transport, host) = crate::split_transport(host);
+        let config = TargetConfig::v2c(crate::resolve(host, 161)?, community).over(transport);
+        Ok(Self::new(config))
     }
 
     /// The target's address.

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use snmp_codec::{Bytes, SecurityLevel, Version};
 use snmp_mib::Mib;
-use snmp_session::{AesKeyExtension, TargetConfig, V3Security};
+use snmp_session::{AesKeyExtension, TargetConfig, Transport, V3Security};
 use snmp_usm::{AuthProtocol, PrivProtocol, UsmUser};
 use zeroize::Zeroizing;
 
@@ -43,6 +43,7 @@ pub struct Settings {
     pub(crate) max_in_flight: u16,
     pub(crate) usm_user: Option<UsmUser>,
     pub(crate) mib: Option<Mib>,
+    pub(crate) transport: Transport,
 }
 
 impl std::fmt::Debug for Settings {
@@ -56,9 +57,12 @@ impl std::fmt::Debug for Settings {
 }
 
 impl Settings {
-    /// The defaults for `host` (a name or address, with or without a port).
+    /// The defaults for `host` (a name or address, with or without a port, with or without
+    /// a transport prefix: `tcp:host:port`, `udp6:[::1]`, `tcp://host`).
     pub fn new(host: &str) -> Self {
+        let (transport, host) = crate::split_transport(host);
         Settings {
+            transport,
             host: host.to_owned(),
             port: 161,
             community: b"public".to_vec(),
@@ -82,6 +86,17 @@ impl Settings {
     /// The host as given.
     pub fn host(&self) -> &str {
         &self.host
+    }
+
+    /// The transport (from the host's prefix, or [`Settings::transport`]).
+    pub fn transport_of(&self) -> Transport {
+        self.transport
+    }
+
+    /// The transport (default UDP; a `tcp:` prefix on the host says TCP too).
+    pub fn transport(mut self, transport: Transport) -> Self {
+        self.transport = transport;
+        self
     }
 
     /// The default port (a port in the host wins).
@@ -289,6 +304,7 @@ impl Settings {
         cfg.retries = self.retries;
         cfg.accept_any_source = self.accept_any_source;
         cfg.max_in_flight = self.max_in_flight;
+        cfg.transport = self.transport;
         Ok(cfg)
     }
 }

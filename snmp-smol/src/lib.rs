@@ -73,11 +73,24 @@ impl Smol {
 #[derive(Debug)]
 pub struct SmolUdp(Async<std::net::UdpSocket>);
 
+/// An `async-io` TCP stream (Nagle off: every message goes out at once).
+#[derive(Debug)]
+pub struct SmolTcp(Async<std::net::TcpStream>);
+
 impl Runtime for Smol {
     type Socket = SmolUdp;
+    type Stream = SmolTcp;
 
     fn bind(&self, addr: SocketAddr) -> io::Result<SmolUdp> {
         Ok(SmolUdp(Async::new(bind_udp(addr)?)?))
+    }
+
+    fn connect(&self, addr: SocketAddr) -> Connecting<SmolTcp> {
+        Box::pin(async move {
+            let s = Async::<std::net::TcpStream>::connect(addr).await?;
+            s.get_ref().set_nodelay(true)?;
+            Ok(SmolTcp(s))
+        })
     }
 
     fn timer(&self, deadline: std::time::Instant) -> Pin<Box<dyn Future<Output = ()> + Send>> {
@@ -91,6 +104,16 @@ impl Runtime for Smol {
             Some(ex) => ex.spawn(future).detach(),
             None => smol::spawn(future).detach(),
         }
+    }
+}
+
+impl AsyncStream for SmolTcp {
+    fn poll_read(&mut self, cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<io::Result<usize>> {
+        smol::io::AsyncRead::poll_read(Pin::new(&mut self.0), cx, buf)
+    }
+
+    fn poll_write(&mut self, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+        smol::io::AsyncWrite::poll_write(Pin::new(&mut self.0), cx, buf)
     }
 }
 

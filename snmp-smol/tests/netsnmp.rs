@@ -68,3 +68,8 @@ fn poll_many_thousand_agents() {
 fn trap_receiver_gets_net_snmp_notifications() {
     smol::block_on(t::trap_receiver_gets_net_snmp_notifications::<Smol>());
 }
+
+#[test]
+fn tcp_every_operation() {
+    smol::block_on(suite::tcp_every_operation());
+}

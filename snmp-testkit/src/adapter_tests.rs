@@ -70,6 +70,9 @@ fn agent_config() -> String {
         "view static included .1.3.6.1.2.1.4.20",
         "view static included .1.3.6.1.4.1.99999",
         "sysLocation adapter lab",
+        // GETBULK answers larger than a datagram can be (over TCP).
+        "maxGetbulkRepeats 100000",
+        "maxGetbulkResponses 100000",
         "override .1.3.6.1.4.1.99999.1.0 octet_str \"quoted \\\"text\\\" and \\\\ backslash\"",
         "override .1.3.6.1.4.1.99999.2.0 integer -5",
         "override .1.3.6.1.4.1.99999.3.0 counter 7",

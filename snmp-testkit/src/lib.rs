@@ -67,10 +67,11 @@ impl NetSnmpd {
         let conf = dir.path().join("snmpd.conf");
         // Also on [::1] when this machine has IPv6 loopback.
         let v6 = UdpSocket::bind(("::1", port)).is_ok();
+        // And over TCP on the same port numbers (RFC 3430 targets).
         let listen = if v6 {
-            format!("udp:127.0.0.1:{port},udp6:[::1]:{port}")
+            format!("udp:127.0.0.1:{port},udp6:[::1]:{port},tcp:127.0.0.1:{port},tcp6:[::1]:{port}")
         } else {
-            format!("udp:127.0.0.1:{port}")
+            format!("udp:127.0.0.1:{port},tcp:127.0.0.1:{port}")
         };
         std::fs::write(&conf, format!("agentAddress {listen}\n{config}\n"))?;
         let child = spawn_daemon(snmpd, dir.path(), "snmpd", &[])?;
@@ -124,6 +125,17 @@ impl NetSnmpd {
     /// Where the agent listens.
     pub fn addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// Its TCP address, as Net-SNMP's tools take it (`tcp:127.0.0.1:PORT`): the agent
+    /// listens on TCP on the same port number.
+    pub fn tcp_target(&self) -> String {
+        format!("tcp:{}", self.addr)
+    }
+
+    /// Its IPv6 TCP address (`tcp6:[::1]:PORT`), when the machine has IPv6 loopback.
+    pub fn tcp6_target(&self) -> Option<String> {
+        self.addr6.map(|a| format!("tcp6:{a}"))
     }
 
     /// Its IPv6 address (`[::1]`), when the machine has IPv6 loopback.

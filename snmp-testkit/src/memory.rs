@@ -355,6 +355,12 @@ impl MemoryRuntime {
 
 impl Runtime for MemoryRuntime {
     type Socket = MemorySocket;
+    /// The in-memory network carries datagrams only.
+    type Stream = snmp_async::NoStream;
+
+    fn connect(&self, addr: SocketAddr) -> snmp_async::Connecting<snmp_async::NoStream> {
+        snmp_async::no_connect(addr)
+    }
 
     fn bind(&self, addr: SocketAddr) -> io::Result<MemorySocket> {
         let mut net = self.net();

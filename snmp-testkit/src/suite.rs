@@ -406,5 +406,106 @@ macro_rules! netsnmp_suite {
             assert!(trapd.wait_for("v3-inform-marker"), "log:\n{}", trapd.log());
             assert!(trapd.log().contains(".1.3.6.1.4.1.99999.0.1"));
         }
+
+        /// Every operation over TCP (RFC 3430) against snmpd's `tcp:` listener: v1, v2c and
+        /// v3 (each auth family and each privacy family at least once), get, walks equal to
+        /// `snmpwalk`/`snmpbulkwalk` over `tcp:`, a table, a set read back, a GETBULK whose
+        /// answer is larger than a UDP datagram can be, IPv6, and a refused connection.
+        pub $($async)? fn tcp_every_operation() {
+            let agent = start_agent();
+            let tcp = agent.tcp_target();
+            for version in [Version::V1, Version::V2c] {
+                let m = Manager::builder(&tcp).version(version).build() $($aw)* .unwrap();
+                assert_eq!(m.get(SYS_DESCR_OID) $($aw)* .unwrap(), Value::from(SYS_DESCR), "{version:?}");
+            }
+            // Each auth family, and each privacy family, at least once.
+            let privs = NET_SNMP_PRIVS;
+            for (i, auth) in AuthProtocol::ALL.into_iter().enumerate() {
+                let (p, pname) = privs[i % privs.len()];
+                for privacy in [None, Some((p, pname))] {
+                    let mut b = Manager::builder(&tcp)
+                        .user(v3_name(auth, privacy.map(|(_, n)| n)))
+                        .auth(auth, AUTH_PW);
+                    if let Some((p, _)) = privacy {
+                        b = b.privacy(p, PRIV_PW);
+                    }
+                    let m = b.build() $($aw)* .unwrap();
+                    assert_eq!(
+                        m.get(SYS_DESCR_OID) $($aw)*,
+                        Ok(Value::from(SYS_DESCR)),
+                        "{auth:?} {privacy:?}\nagent log:\n{}",
+                        agent.log()
+                    );
+                }
+            }
+            for (p, pname) in privs {
+                let m = Manager::builder(&tcp)
+                    .user(v3_name(AuthProtocol::Sha1, Some(pname)))
+                    .auth(AuthProtocol::Sha1, AUTH_PW)
+                    .privacy(p, PRIV_PW)
+                    .build() $($aw)*
+                    .unwrap();
+                assert_eq!(m.get(SYS_DESCR_OID) $($aw)*, Ok(Value::from(SYS_DESCR)), "{pname}");
+            }
+            // Walks, as Net-SNMP's tools walk over tcp:.
+            let m = Manager::builder(&tcp).build() $($aw)* .unwrap();
+            let walk = m.walk(".1").collect_all() $($aw)* .unwrap();
+            let bulk = m.bulk_walk(".1", 10).collect_all() $($aw)* .unwrap();
+            assert!(walk.len() > 40, "only {} varbinds", walk.len());
+            let expected =
+                net_snmp_tool("snmpwalk", &["-On", "-v2c", "-c", "public", &tcp, ".1"]).unwrap();
+            assert_same_output(&lines(&walk), &without_end_of_view(&expected), "walk vs snmpwalk over tcp:");
+            let expected = net_snmp_tool(
+                "snmpbulkwalk",
+                &["-On", "-v2c", "-c", "public", "-Cr10", &tcp, ".1"],
+            )
+            .unwrap();
+            assert_same_output(&lines(&bulk), &without_end_of_view(&expected), "bulk_walk vs snmpbulkwalk over tcp:");
+            let rows = m.get_table("1.3.6.1.2.1.2.2.1", Some(&[1u32, 2][..]), 25) $($aw)* .unwrap();
+            assert!(!rows.is_empty());
+            // A set, read back.
+            let rw = Manager::builder(&tcp).community("private").build() $($aw)* .unwrap();
+            rw.set("1.3.6.1.2.1.1.5.0", "set-over-tcp") $($aw)* .unwrap();
+            assert_eq!(rw.get("1.3.6.1.2.1.1.5.0") $($aw)* .unwrap(), Value::from("set-over-tcp"));
+            // One GETBULK answer larger than any UDP datagram: the whole agent, at once.
+            let big = rw.get_bulk(&[".1"], 0, 5000) $($aw)* .unwrap();
+            assert!(big.len() > 2000, "{} varbinds", big.len());
+            let datagram_limit = 65_507;
+            let encoded = $face::codec::Pdu::Response($face::codec::GenericPdu {
+                request_id: 1,
+                error_status: ErrorStatus::NoError,
+                error_index: 0,
+                varbinds: big.iter().map(|(o, v)| VarBind::new(o.clone(), v.clone())).collect(),
+            });
+            assert!(
+                encoded.encoded_len() > datagram_limit,
+                "the answer ({} bytes) must be larger than a datagram",
+                encoded.encoded_len()
+            );
+            // The same request over UDP cannot bring it.
+            // (Net-SNMP cannot send it and drops it: a short timeout.)
+            let udp = Manager::builder(&agent.addr().to_string())
+                .community("private")
+                .timeout(Duration::from_millis(500))
+                .retries(0)
+                .build() $($aw)*
+                .unwrap();
+            let over_udp = udp.get_bulk(&[".1"], 0, 5000) $($aw)*;
+            assert!(over_udp.as_ref().map_or(true, |v| v.len() < big.len()), "UDP brought it all");
+            // IPv6.
+            if let Some(tcp6) = agent.tcp6_target() {
+                let m6 = Manager::builder(&tcp6).build() $($aw)* .unwrap();
+                assert_eq!(m6.get(SYS_DESCR_OID) $($aw)* .unwrap(), Value::from(SYS_DESCR), "tcp6");
+            } else {
+                eprintln!("tcp_every_operation: this machine has no ::1; tcp6 not tried");
+            }
+            // Nothing listens: refused at once, not after a timeout.
+            let closed = format!("tcp:127.0.0.1:{}", $crate::free_tcp_port().unwrap());
+            let m = Manager::builder(&closed).timeout(Duration::from_secs(5)).build() $($aw)* .unwrap();
+            let started = Instant::now();
+            let e = operation_error(m.get(SYS_DESCR_OID) $($aw)*);
+            assert_eq!(e, SessionError::Connection($face::session::ConnectionError::Refused));
+            assert!(started.elapsed() < Duration::from_secs(4), "{:?}", started.elapsed());
+        }
     };
 }

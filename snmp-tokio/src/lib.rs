@@ -37,11 +37,24 @@ pub struct Tokio;
 #[derive(Debug)]
 pub struct TokioUdp(tokio::net::UdpSocket);
 
+/// A tokio TCP stream (Nagle off: every message goes out at once).
+#[derive(Debug)]
+pub struct TokioTcp(tokio::net::TcpStream);
+
 impl Runtime for Tokio {
     type Socket = TokioUdp;
+    type Stream = TokioTcp;
 
     fn bind(&self, addr: SocketAddr) -> io::Result<TokioUdp> {
         Ok(TokioUdp(tokio::net::UdpSocket::from_std(bind_udp(addr)?)?))
+    }
+
+    fn connect(&self, addr: SocketAddr) -> Connecting<TokioTcp> {
+        Box::pin(async move {
+            let s = tokio::net::TcpStream::connect(addr).await?;
+            s.set_nodelay(true)?;
+            Ok(TokioTcp(s))
+        })
     }
 
     fn timer(&self, deadline: std::time::Instant) -> Pin<Box<dyn Future<Output = ()> + Send>> {
@@ -50,6 +63,21 @@ impl Runtime for Tokio {
 
     fn spawn(&self, future: Pin<Box<dyn Future<Output = ()> + Send>>) {
         tokio::spawn(future);
+    }
+}
+
+impl AsyncStream for TokioTcp {
+    fn poll_read(&mut self, cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<io::Result<usize>> {
+        let mut rb = tokio::io::ReadBuf::new(buf);
+        match tokio::io::AsyncRead::poll_read(Pin::new(&mut self.0), cx, &mut rb) {
+            Poll::Ready(Ok(())) => Poll::Ready(Ok(rb.filled().len())),
+            Poll::Ready(Err(e)) => Poll::Ready(Err(e)),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+
+    fn poll_write(&mut self, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+        tokio::io::AsyncWrite::poll_write(Pin::new(&mut self.0), cx, buf)
     }
 }
 

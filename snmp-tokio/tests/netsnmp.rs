@@ -75,6 +75,16 @@ fn traps_and_informs_reach_snmptrapd() {
 }
 
 #[test]
+fn tcp_every_operation() {
+    multi().block_on(suite::tcp_every_operation());
+}
+
+#[test]
+fn tcp_every_operation_current_thread() {
+    current().block_on(suite::tcp_every_operation());
+}
+
+#[test]
 fn poll_many_thousand_agents() {
     multi().block_on(t::poll_many_thousand_agents::<Tokio>());
 }
