@@ -9,7 +9,7 @@ use std::io;
 use snmp_manager::{Agent, Error, Outcomes};
 use snmp_session::{Instant, OpId, Request, Session, SessionConfig, TargetConfig, TargetId};
 
-use crate::io::Io;
+use crate::io::{Io, Received};
 
 /// A session, its I/O, and what each operation produced and its caller has not taken.
 pub(crate) struct Engine {
@@ -84,10 +84,42 @@ impl Engine {
     /// Hands the session's datagrams to the I/O. A send error (unreachable network, a full
     /// buffer, an earlier ICMP error reported here) loses the datagram: the session
     /// retransmits or times out as for any loss.
+    ///
+    /// Stream targets: a message is written whole on its connection (an error there is the
+    /// connection's end); a connection the session asks for is made here, waiting at most the
+    /// target's timeout.
     fn flush(&mut self, now: Instant) {
-        while let Some(t) = self.session.poll_transmit(now, &mut self.send_buf) {
-            let data = self.send_buf.get(..t.len).unwrap_or(&[]);
-            let _lost = self.io.send(t.destination, data);
+        loop {
+            while let Some(t) = self.session.poll_transmit(now, &mut self.send_buf) {
+                let data = self.send_buf.get(..t.len).unwrap_or(&[]);
+                match t.connection {
+                    Some(target) => {
+                        if let Err(e) = self.io.write(target, data) {
+                            self.session.handle_disconnected(now, target, e);
+                        }
+                    }
+                    None => {
+                        let _lost = self.io.send(t.destination, data);
+                    }
+                }
+            }
+            let Some(action) = self.session.poll_stream_action() else {
+                return;
+            };
+            match action {
+                snmp_session::StreamAction::Connect { target, addr } => {
+                    let timeout = self
+                        .session
+                        .target(target)
+                        .map_or(std::time::Duration::from_secs(5), |c| c.timeout);
+                    match self.io.connect(target, addr, timeout) {
+                        Ok(()) => self.session.handle_connected(self.io.now(), target),
+                        Err(e) => self.session.handle_disconnected(self.io.now(), target, e),
+                    }
+                }
+                snmp_session::StreamAction::Close { target } => self.io.close(target),
+                _ => {}
+            }
         }
     }
 
@@ -101,12 +133,19 @@ impl Engine {
             self.session.handle_timeout(now);
             return Ok(now);
         }
-        let got = self.io.recv(&mut self.recv_buf, deadline)?;
+        let got = self.io.recv_any(&mut self.recv_buf, deadline)?;
         let now = self.io.now();
         match got {
-            Some((n, from)) => {
+            Some(Received::Datagram(n, from)) => {
                 let data = self.recv_buf.get(..n).unwrap_or(&[]);
                 self.session.handle_datagram(now, from, data);
+            }
+            Some(Received::Stream(target, n)) => {
+                let data = self.recv_buf.get(..n).unwrap_or(&[]);
+                self.session.handle_stream(now, target, data);
+            }
+            Some(Received::Disconnected(target, e)) => {
+                self.session.handle_disconnected(now, target, e);
             }
             None => {
                 if self.session.poll_timeout().is_some_and(|d| d <= now) {

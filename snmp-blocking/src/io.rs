@@ -4,11 +4,34 @@
 //! (`snmp_testkit::memory::MemoryRuntime::blocking_io`), so the blocking client runs the same
 //! fault tests as the session and the async driver.
 
-use std::io;
-use std::net::{SocketAddr, UdpSocket};
+use std::io::{self, Read, Write};
+use std::net::{SocketAddr, TcpStream, UdpSocket};
 use std::time::Duration;
 
-use snmp_session::Instant;
+use snmp_session::{ConnectionError, Instant, TargetId};
+
+/// What a wait of [`Io::recv_any`] brought.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Received {
+    /// A datagram of this many bytes (at the start of the buffer) from this address.
+    Datagram(usize, SocketAddr),
+    /// Bytes read from a stream target's connection.
+    Stream(TargetId, usize),
+    /// A stream target's connection ended (the I/O has forgotten it).
+    Disconnected(TargetId, ConnectionError),
+}
+
+/// What an I/O error on a connection means to the session.
+pub fn connection_error(e: &io::Error, connecting: bool) -> ConnectionError {
+    use io::ErrorKind as K;
+    match e.kind() {
+        K::ConnectionRefused => ConnectionError::Refused,
+        K::TimedOut | K::WouldBlock if connecting => ConnectionError::ConnectTimeout,
+        _ if connecting => ConnectionError::Failed,
+        _ => ConnectionError::Closed,
+    }
+}
 
 /// The I/O of a blocking client: datagrams and time, nothing else.
 pub trait Io: Send {
@@ -33,6 +56,37 @@ pub trait Io: Send {
 
     /// The local address datagrams to `agent` leave from.
     fn local_addr(&mut self, agent: SocketAddr) -> io::Result<SocketAddr>;
+
+    /// Opens a TCP connection for a stream target, waiting at most `timeout` (default: this
+    /// I/O has no TCP, [`ConnectionError::Failed`]).
+    fn connect(
+        &mut self,
+        target: TargetId,
+        addr: SocketAddr,
+        timeout: Duration,
+    ) -> Result<(), ConnectionError> {
+        let _ = (target, addr, timeout);
+        Err(ConnectionError::Failed)
+    }
+
+    /// Closes a stream target's connection.
+    fn close(&mut self, target: TargetId) {
+        let _ = target;
+    }
+
+    /// Writes a whole message on a stream target's connection (an error closes it).
+    fn write(&mut self, target: TargetId, data: &[u8]) -> Result<(), ConnectionError> {
+        let _ = (target, data);
+        Err(ConnectionError::Closed)
+    }
+
+    /// Waits until `deadline` for a datagram or bytes on a connection (default: datagrams
+    /// only, [`Io::recv`]).
+    fn recv_any(&mut self, buf: &mut [u8], deadline: Instant) -> io::Result<Option<Received>> {
+        Ok(self
+            .recv(buf, deadline)?
+            .map(|(n, from)| Received::Datagram(n, from)))
+    }
 }
 
 /// A socket and the read timeout set on it (set again only when it must change: one
@@ -89,6 +143,8 @@ pub struct UdpIo {
     v4: Option<Sock>,
     v6: Option<Sock>,
     origin: std::time::Instant,
+    /// Stream targets' connections.
+    streams: Vec<(TargetId, TcpStream)>,
 }
 
 impl UdpIo {
@@ -99,6 +155,7 @@ impl UdpIo {
             v4: None,
             v6: None,
             origin: std::time::Instant::now(),
+            streams: Vec::new(),
         }
     }
 
@@ -130,8 +187,48 @@ impl UdpIo {
             + usize::from(self.v6.is_some())
     }
 
+    /// Receives from whichever socket or connection has something, waiting at most `wait`.
+    fn receive(&mut self, buf: &mut [u8], wait: Duration) -> io::Result<Option<Received>> {
+        if self.streams.is_empty() {
+            return Ok(self
+                .recv_datagram(buf, wait)?
+                .map(|(n, from)| Received::Datagram(n, from)));
+        }
+        let Some(ready) = self.wait_readable(wait)? else {
+            return Ok(None);
+        };
+        let Some(i) = ready.checked_sub(3) else {
+            return Ok(self
+                .read_datagram(ready, buf)?
+                .map(|(n, from)| Received::Datagram(n, from)));
+        };
+        let Some((target, stream)) = self.streams.get_mut(i) else {
+            return Ok(None);
+        };
+        let target = *target;
+        match stream.read(buf) {
+            Ok(0) => {
+                self.streams.swap_remove(i);
+                Ok(Some(Received::Disconnected(
+                    target,
+                    ConnectionError::Closed,
+                )))
+            }
+            Ok(n) => Ok(Some(Received::Stream(target, n))),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => Ok(None),
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => Ok(None),
+            Err(e) => {
+                self.streams.swap_remove(i);
+                Ok(Some(Received::Disconnected(
+                    target,
+                    connection_error(&e, false),
+                )))
+            }
+        }
+    }
+
     /// Receives from whichever socket has a datagram, waiting at most `wait`.
-    fn recv_any(
+    fn recv_datagram(
         &mut self,
         buf: &mut [u8],
         wait: Duration,
@@ -151,7 +248,16 @@ impl UdpIo {
         let Some(ready) = self.wait_readable(wait)? else {
             return Ok(None);
         };
-        // The socket said it is readable: one datagram (or its pending error) waits.
+        self.read_datagram(ready, buf)
+    }
+
+    /// Reads the datagram (or its pending error) that socket `ready` (0: connected, 1: v4,
+    /// 2: v6) said it has.
+    fn read_datagram(
+        &mut self,
+        ready: usize,
+        buf: &mut [u8],
+    ) -> io::Result<Option<(usize, SocketAddr)>> {
         match ready {
             0 => match self.connected.as_ref() {
                 Some((sock, peer)) => sock.socket.recv(buf).map(|n| Some((n, *peer))),
@@ -168,7 +274,8 @@ impl UdpIo {
         }
     }
 
-    /// Which socket (0: connected, 1: v4, 2: v6) is readable, waiting at most `wait`.
+    /// Which socket (0: connected, 1: v4, 2: v6, 3 + i: the i-th stream) is readable,
+    /// waiting at most `wait`.
     #[cfg(unix)]
     fn wait_readable(&mut self, wait: Duration) -> io::Result<Option<usize>> {
         use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
@@ -178,13 +285,17 @@ impl UdpIo {
             self.v4.as_ref(),
             self.v6.as_ref(),
         ];
-        let mut which = Vec::with_capacity(3);
-        let mut fds = Vec::with_capacity(3);
+        let mut which = Vec::with_capacity(3 + self.streams.len());
+        let mut fds = Vec::with_capacity(3 + self.streams.len());
         for (i, s) in socks.iter().enumerate() {
             if let Some(s) = s {
                 which.push(i);
                 fds.push(PollFd::new(s.socket.as_fd(), PollFlags::POLLIN));
             }
+        }
+        for (i, (_, stream)) in self.streams.iter().enumerate() {
+            which.push(3 + i);
+            fds.push(PollFd::new(stream.as_fd(), PollFlags::POLLIN));
         }
         // Whole milliseconds, rounded up: a wait never ends before the deadline it serves.
         let ms = wait.as_micros().div_ceil(1000).min(i32::MAX as u128) as i32;
@@ -255,7 +366,7 @@ impl Io for UdpIo {
     ) -> io::Result<Option<(usize, SocketAddr)>> {
         let now = self.now();
         let wait = Duration::from_micros(deadline.as_micros().saturating_sub(now.as_micros()));
-        match self.recv_any(buf, wait) {
+        match self.recv_datagram(buf, wait) {
             Ok(got) => Ok(got),
             Err(e) => match e.kind() {
                 io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut => Ok(None),
@@ -267,6 +378,62 @@ impl Io for UdpIo {
                 _ => Err(e),
             },
         }
+    }
+
+    fn recv_any(&mut self, buf: &mut [u8], deadline: Instant) -> io::Result<Option<Received>> {
+        if self.streams.is_empty() {
+            return Ok(self
+                .recv(buf, deadline)?
+                .map(|(n, from)| Received::Datagram(n, from)));
+        }
+        let now = self.now();
+        let wait = Duration::from_micros(deadline.as_micros().saturating_sub(now.as_micros()));
+        match self.receive(buf, wait) {
+            Ok(got) => Ok(got),
+            Err(e) => match e.kind() {
+                io::ErrorKind::WouldBlock
+                | io::ErrorKind::TimedOut
+                | io::ErrorKind::ConnectionRefused
+                | io::ErrorKind::ConnectionReset
+                | io::ErrorKind::Interrupted => Ok(None),
+                _ => Err(e),
+            },
+        }
+    }
+
+    /// A blocking connect of at most `timeout`, Nagle off; writes wait at most `timeout` too.
+    fn connect(
+        &mut self,
+        target: TargetId,
+        addr: SocketAddr,
+        timeout: Duration,
+    ) -> Result<(), ConnectionError> {
+        self.close(target);
+        let timeout = timeout.max(Duration::from_millis(1));
+        let stream =
+            TcpStream::connect_timeout(&addr, timeout).map_err(|e| connection_error(&e, true))?;
+        let _ = stream.set_nodelay(true);
+        let _ = stream.set_write_timeout(Some(timeout));
+        self.streams.push((target, stream));
+        Ok(())
+    }
+
+    fn close(&mut self, target: TargetId) {
+        self.streams.retain(|(t, _)| *t != target);
+    }
+
+    fn write(&mut self, target: TargetId, data: &[u8]) -> Result<(), ConnectionError> {
+        let Some(i) = self.streams.iter().position(|(t, _)| *t == target) else {
+            return Err(ConnectionError::Closed);
+        };
+        let written = self
+            .streams
+            .get_mut(i)
+            .map_or(Ok(()), |(_, s)| s.write_all(data));
+        written.map_err(|e| {
+            self.streams.swap_remove(i);
+            connection_error(&e, false)
+        })
     }
 
     fn now(&self) -> Instant {

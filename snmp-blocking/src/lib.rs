@@ -33,7 +33,7 @@ mod io;
 mod manager;
 mod receiver;
 
-pub use io::{Io, UdpIo};
+pub use io::{connection_error, Io, Received, UdpIo};
 pub use manager::{Client, Manager, ManagerBuilder, PollMany, Walk};
 pub use receiver::{Incoming, TrapReceiver};
 

@@ -30,6 +30,10 @@ mod suite {
         Client::new(config)
     }
 
+    fn collect_polls(p: snmp_blocking::PollMany) -> Vec<snmp_blocking::PollResult> {
+        p.collect()
+    }
+
     snmp_testkit::netsnmp_suite!(face: snmp_blocking, async: (), aw: ());
 }
 
@@ -267,4 +271,14 @@ fn poll_many_over_one_socket_and_v3_targets_discovered_once() {
         .unwrap()
         .count();
     assert_eq!(n, 2);
+}
+
+#[test]
+fn tcp_every_operation() {
+    suite::tcp_every_operation();
+}
+
+#[test]
+fn tcp_poll_many_mixed() {
+    suite::tcp_poll_many_mixed();
 }

@@ -16,6 +16,11 @@ mod suite {
         Client::new(snmp_smol::Smol::default(), config)
     }
 
+    async fn collect_polls(p: snmp_smol::PollMany) -> Vec<snmp_smol::PollResult> {
+        use futures_util::StreamExt;
+        p.collect().await
+    }
+
     snmp_testkit::netsnmp_suite!(face: snmp_smol, async: (async), aw: (.await));
 }
 
@@ -72,4 +77,9 @@ fn trap_receiver_gets_net_snmp_notifications() {
 #[test]
 fn tcp_every_operation() {
     smol::block_on(suite::tcp_every_operation());
+}
+
+#[test]
+fn tcp_poll_many_mixed() {
+    smol::block_on(suite::tcp_poll_many_mixed());
 }

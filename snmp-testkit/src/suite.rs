@@ -507,5 +507,48 @@ macro_rules! netsnmp_suite {
             assert_eq!(e, SessionError::Connection($face::session::ConnectionError::Refused));
             assert!(started.elapsed() < Duration::from_secs(4), "{:?}", started.elapsed());
         }
+
+        /// `poll_many` with TCP targets mixed among UDP ones, and several requests of one
+        /// call in flight on one connection.
+        pub $($async)? fn tcp_poll_many_mixed() {
+            let agent = start_agent();
+            let client = client_with(SessionConfig::default()).unwrap();
+            let udp = agent.addr().to_string();
+            let tcp = agent.tcp_target();
+            let targets: Vec<$face::PollTarget> = (0..20)
+                .map(|i| $face::PollTarget::v2c_host(if i % 2 == 0 { &udp } else { &tcp }, "public").unwrap())
+                .collect();
+            assert_eq!(targets[1].config().transport, $face::Transport::Tcp);
+            let oids: Vec<Oid> = ["1.3.6.1.2.1.1.1.0", "1.3.6.1.2.1.1.6.0", "1.3.6.1.2.1.1.99.0"]
+                .iter()
+                .map(|s| s.parse().unwrap())
+                .collect();
+            let m = Manager::builder(&tcp).client(&client).build() $($aw)* .unwrap();
+            for round in 0..2 {
+                let results = collect_polls(m.poll_many(targets.clone(), oids.clone(), 8)) $($aw)*;
+                assert_eq!(results.len(), 60, "round {round}");
+                for r in &results {
+                    match r.oid.arcs()[7] {
+                        1 => assert_eq!(r.result, Ok(Value::from(SYS_DESCR)), "{r:?}"),
+                        6 => assert_eq!(r.result, Ok(Value::from("adapter lab")), "{r:?}"),
+                        _ => assert_eq!(
+                            operation_error(r.result.clone()),
+                            SessionError::NoSuchObject { oid: r.oid.clone() }
+                        ),
+                    }
+                }
+            }
+            // One get of many OIDs, its requests pipelined on one connection: the same values
+            // as over UDP.
+            let many: Vec<Oid> = (0..150)
+                .map(|i| format!("1.3.6.1.2.1.1.{}.0", [1, 4, 5, 6][i % 4]).parse().unwrap())
+                .collect();
+            let piped = Manager::builder(&tcp).max_in_flight(4).build() $($aw)* .unwrap();
+            let over_udp = Manager::builder(&udp).build() $($aw)* .unwrap();
+            let a = piped.get_many(many.clone()) $($aw)* .unwrap();
+            let b = over_udp.get_many(many) $($aw)* .unwrap();
+            assert_eq!(a.len(), 150);
+            assert_eq!(a, b);
+        }
     };
 }

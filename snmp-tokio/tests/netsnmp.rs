@@ -16,6 +16,11 @@ mod suite {
         Client::new(snmp_tokio::Tokio, config)
     }
 
+    async fn collect_polls(p: snmp_tokio::PollMany) -> Vec<snmp_tokio::PollResult> {
+        use futures_util::StreamExt;
+        p.collect().await
+    }
+
     snmp_testkit::netsnmp_suite!(face: snmp_tokio, async: (async), aw: (.await));
 }
 
@@ -82,6 +87,11 @@ fn tcp_every_operation() {
 #[test]
 fn tcp_every_operation_current_thread() {
     current().block_on(suite::tcp_every_operation());
+}
+
+#[test]
+fn tcp_poll_many_mixed() {
+    multi().block_on(suite::tcp_poll_many_mixed());
 }
 
 #[test]
