@@ -3,8 +3,8 @@
 //! against `snmpget` reads `snmp get` alike.
 
 use snmp_tokio::codec::ErrorStatus;
-use snmp_tokio::session::{Error as OpError, ReportKind};
-use snmp_tokio::Error;
+use snmp_tokio::session::{ConnectionError, Error as OpError, ReportKind};
+use snmp_tokio::{Error, Transport};
 
 use crate::failure::Failure;
 
@@ -215,6 +215,13 @@ pub(crate) fn error_text(tool: Tool, host: &str, e: &Error) -> String {
                 if tool.timeout_period() { "." } else { "" }
             ),
             Some(OpError::Report(kind)) => format!("{name}: {}", report_text(kind)),
+            // What Net-SNMP's tools print when a tcp: connect fails.
+            Some(OpError::Connection(ConnectionError::Refused)) => {
+                format!("{name}: Unknown host ({host}) (Connection refused)")
+            }
+            Some(OpError::Connection(ConnectionError::ConnectTimeout)) => {
+                format!("{name}: Unknown host ({host}) (Connection timed out)")
+            }
             Some(OpError::Status { status, .. }) => {
                 format!("Error in packet\nReason: {}", status_text(*status))
             }
@@ -225,28 +232,37 @@ pub(crate) fn error_text(tool: Tool, host: &str, e: &Error) -> String {
 }
 
 /// A host as Net-SNMP's tools take it: `HOST`, `HOST:PORT`, `[IPv6]:PORT`, with an optional
-/// transport (`udp:`, `udp6:`, `udpv6:`, `udpipv6:`). TCP and the other transports are refused
-/// with a plain message: this toolkit speaks UDP only.
-pub(crate) fn host(text: &str) -> Result<String, Failure> {
+/// transport (`udp:`, `udp6:`, `udpv6:`, `udpipv6:`, and over TCP `tcp:`, `tcp6:`, `tcpv6:`,
+/// `tcpipv6:`). The other transports (unix, TLS, DTLS, SSH ...) are refused with a plain
+/// message.
+pub(crate) fn host(text: &str) -> Result<(Transport, String), Failure> {
     let lower = text.to_ascii_lowercase();
-    for prefix in ["udp6:", "udpv6:", "udpipv6:", "udp:"] {
+    for (prefix, transport) in [
+        ("udp6:", Transport::Udp),
+        ("udpv6:", Transport::Udp),
+        ("udpipv6:", Transport::Udp),
+        ("udp:", Transport::Udp),
+        ("tcp6:", Transport::Tcp),
+        ("tcpv6:", Transport::Tcp),
+        ("tcpipv6:", Transport::Tcp),
+        ("tcp:", Transport::Tcp),
+    ] {
         if lower.starts_with(prefix) {
-            return Ok(text[prefix.len()..].to_owned());
+            return Ok((transport, text[prefix.len()..].to_owned()));
         }
     }
     for prefix in [
-        "tcp:", "tcp6:", "tcpv6:", "tcpipv6:", "unix:", "ipx:", "aal5pvc:", "dtlsudp:", "tls:",
-        "tlstcp:", "ssh:",
+        "unix:", "ipx:", "aal5pvc:", "dtlsudp:", "tls:", "tlstcp:", "ssh:",
     ] {
         if lower.starts_with(prefix) {
             return Err(Failure::Usage(format!(
-                "{text}: the {} transport is not supported (this tool speaks SNMP over UDP only; \
-                 use udp: or udp6:)",
+                "{text}: the {} transport is not supported (this tool speaks SNMP over UDP and \
+                 TCP; use udp:, udp6:, tcp: or tcp6:)",
                 &prefix[..prefix.len() - 1]
             )));
         }
     }
-    Ok(text.to_owned())
+    Ok((Transport::Udp, text.to_owned()))
 }
 
 #[cfg(test)]
@@ -255,14 +271,18 @@ mod tests {
 
     #[test]
     fn hosts_as_net_snmp_writes_them() {
-        assert_eq!(host("udp:127.0.0.1:161").unwrap(), "127.0.0.1:161");
-        assert_eq!(host("udp6:[::1]:1161").unwrap(), "[::1]:1161");
-        assert_eq!(host("UDP6:::1").unwrap(), "::1");
-        assert_eq!(host("localhost").unwrap(), "localhost");
-        let Err(Failure::Usage(m)) = host("tcp:127.0.0.1:161") else {
-            panic!("tcp accepted");
+        let udp = |h: &str| (Transport::Udp, h.to_owned());
+        let tcp = |h: &str| (Transport::Tcp, h.to_owned());
+        assert_eq!(host("udp:127.0.0.1:161").unwrap(), udp("127.0.0.1:161"));
+        assert_eq!(host("udp6:[::1]:1161").unwrap(), udp("[::1]:1161"));
+        assert_eq!(host("UDP6:::1").unwrap(), udp("::1"));
+        assert_eq!(host("localhost").unwrap(), udp("localhost"));
+        assert_eq!(host("tcp:127.0.0.1:161").unwrap(), tcp("127.0.0.1:161"));
+        assert_eq!(host("TCP6:[::1]:161").unwrap(), tcp("[::1]:161"));
+        let Err(Failure::Usage(m)) = host("tls:127.0.0.1:161") else {
+            panic!("tls accepted");
         };
-        assert!(m.contains("tcp transport is not supported"), "{m}");
+        assert!(m.contains("tls transport is not supported"), "{m}");
     }
 
     #[test]

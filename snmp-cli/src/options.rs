@@ -216,8 +216,11 @@ impl Agent {
                 .parse::<u32>()
                 .map_err(|_| Failure::Usage("Invalid number of retries after -r flag.".into()))?,
         };
-        let host = netsnmp::host(&self.host)?;
-        let mut b = Manager::builder(&host).timeout(timeout).retries(retries);
+        let (transport, host) = netsnmp::host(&self.host)?;
+        let mut b = Manager::builder(&host)
+            .transport(transport)
+            .timeout(timeout)
+            .retries(retries);
         if matches!(tool, Tool::Trap | Tool::Inform) {
             // Notifications go to port 162 unless the host names one, as snmptrap's do.
             b = b.port(162);

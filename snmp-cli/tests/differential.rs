@@ -216,6 +216,48 @@ fn net_snmp_tools_read_back_what_snmp_sim_serves() {
     assert_same(&ours, &walk, "snmp walk of snmp-sim");
 }
 
+#[test]
+fn snmp_sim_over_tcp_serves_net_snmp_tools_and_ours() {
+    // `snmp sim --tcp` also listens on tcp: on its port: Net-SNMP's tools over tcp: read
+    // what they read over udp:, v2c and v3 authPriv, and so does `snmp walk tcp:`.
+    let (walk, _dir, file) = real_agent_walk();
+    let sim = Sim::start(&[
+        "--tcp",
+        "--data",
+        file.to_str().unwrap(),
+        "--v3-user",
+        "simuser:SHA-256:sim-auth-pass:AES:sim-priv-pass",
+    ]);
+    let tcp = format!("tcp:127.0.0.1:{}", sim.1);
+    let served = net_snmp_tool("snmpwalk", &["-On", "-v2c", "-c", "public", &tcp, ".1"]).unwrap();
+    assert_same(&served, &walk, "snmpwalk tcp: of snmp-sim --tcp");
+    let v3 = net_snmp_tool(
+        "snmpbulkwalk",
+        &[
+            "-On",
+            "-v3",
+            "-l",
+            "authPriv",
+            "-u",
+            "simuser",
+            "-a",
+            "SHA-256",
+            "-A",
+            "sim-auth-pass",
+            "-x",
+            "AES",
+            "-X",
+            "sim-priv-pass",
+            &tcp,
+            ".1",
+        ],
+    )
+    .unwrap();
+    assert_same(&v3, &walk, "snmpbulkwalk -v3 tcp: of snmp-sim --tcp");
+    let ours = snmp(&["bulkwalk", "-v2c", "-c", "public", &tcp, ".1"]);
+    assert_same(&ours, &walk, "snmp bulkwalk tcp: of snmp-sim --tcp");
+}
+
 /// stdout, stderr and exit code of a command run with no MIBs (`MIBS=`).
 fn run_all(program: &str, args: &[&str]) -> common::Outcome {
     common::outcome(Command::new(program).args(args).env("MIBS", ""))

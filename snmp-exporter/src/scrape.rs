@@ -140,26 +140,24 @@ pub async fn connect(
     any_source: bool,
     overrides: &QueryOverrides,
 ) -> Result<Manager, String> {
-    if target.transport.as_deref() == Some("tcp") {
-        return Err(format!(
-            "error connecting to target {}: SNMP over TCP is not supported yet",
-            target.host
-        ));
-    }
-    if let Some(t) = target.transport.as_deref() {
-        if t != "udp" && t != "udp6" {
+    let transport = match target.transport.as_deref() {
+        None | Some("udp") | Some("udp6") => snmp_tokio::Transport::Udp,
+        // One connection per scrape's client, as gosnmp's; closed with it.
+        Some("tcp") | Some("tcp6") => snmp_tokio::Transport::Tcp,
+        Some(t) => {
             return Err(format!(
                 "error connecting to target {}: unknown transport {t}",
                 target.host
-            ));
+            ))
         }
-    }
+    };
     let version = match auth.version {
         1 => Version::V1,
         3 => Version::V3,
         _ => Version::V2c,
     };
     let mut b = Manager::builder(&target.host)
+        .transport(transport)
         .port(target.port)
         .version(version)
         .timeout(timeout)

@@ -240,6 +240,18 @@ fn same_scrapes_as_upstream_snmp_exporter() {
         );
     }
 
+    // The live agent over TCP (`tcp://`, as the current upstream takes it; Debian's 0.21
+    // predates transport prefixes and looks `tcp://...` up as a host name): our scrape over
+    // TCP has the series of upstream's over UDP.
+    let (us, ub) = http(up, &format!("/snmp?target={agent}&module=system"));
+    let (os, ob) = http(ours, &format!("/snmp?target=tcp://{agent}&module=system"));
+    assert_eq!((us, os), (200, 200), "over tcp: {ub} / {ob}");
+    assert_eq!(series(&ub), series(&ob), "series of system over tcp://");
+    assert!(
+        series(&ob).iter().any(|s| s.starts_with("sysUpTime")),
+        "{ob}"
+    );
+
     // Bad requests: the same status and text.
     let silent = std::net::UdpSocket::bind("127.0.0.1:0").expect("udp");
     let silent_addr = silent.local_addr().expect("addr");

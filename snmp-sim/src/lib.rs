@@ -43,6 +43,9 @@ pub struct SimConfig {
     /// How long the [`fast`] server keeps polling without sleeping after the last datagram
     /// (default 500 µs; zero sleeps at once, best when a client shares the core).
     pub busy_poll: Duration,
+    /// Also listen on TCP (RFC 3430), on the same port numbers ([`serve_agents`] only; the
+    /// network faults apply to datagrams, the agent faults to both).
+    pub tcp: bool,
 }
 
 /// What the simulator does to its answers on the way out.
@@ -77,6 +80,7 @@ impl Default for SimConfig {
             faults: Faults::default(),
             net: NetFaults::default(),
             busy_poll: Duration::from_micros(500),
+            tcp: false,
         }
     }
 }
@@ -176,6 +180,67 @@ fn configured_agent(config: &SimConfig, make: &impl Fn() -> Agent, i: usize) -> 
     agent
 }
 
+/// The most TCP connections one simulated agent serves at once (more are closed at once).
+const MAX_TCP_CONNECTIONS: usize = 256;
+
+/// Serves `agent` over TCP: each connection's messages, framed by their BER length, are
+/// answered in order on the same connection.
+async fn serve_tcp(
+    listener: tokio::net::TcpListener,
+    agent: Arc<Mutex<Agent>>,
+    origin: std::time::Instant,
+) {
+    let open = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    loop {
+        let Ok((stream, _)) = listener.accept().await else {
+            continue;
+        };
+        if open.load(std::sync::atomic::Ordering::Relaxed) >= MAX_TCP_CONNECTIONS {
+            continue; // dropped: closed at once
+        }
+        open.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let (agent, open) = (agent.clone(), open.clone());
+        tokio::spawn(async move {
+            let _ = serve_connection(stream, &agent, origin).await;
+            open.fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
+        });
+    }
+}
+
+async fn serve_connection(
+    mut stream: tokio::net::TcpStream,
+    agent: &Mutex<Agent>,
+    origin: std::time::Instant,
+) -> io::Result<()> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let _ = stream.set_nodelay(true);
+    let mut decoder = snmp_codec::StreamDecoder::new(1 << 20);
+    let mut buf = vec![0u8; 65536];
+    loop {
+        let n = stream.read(&mut buf).await?;
+        if n == 0 {
+            return Ok(());
+        }
+        decoder.push(&buf[..n]);
+        let mut answers = Vec::new();
+        loop {
+            let msg = match decoder.next_message() {
+                Ok(Some(m)) => m,
+                Ok(None) => break,
+                // Out of step: close, as an agent must.
+                Err(_) => return Ok(()),
+            };
+            let now = Instant::from_micros(origin.elapsed().as_micros() as u64);
+            if let Some(a) = agent.lock().ok().and_then(|mut a| a.handle(now, msg)) {
+                answers.push(a);
+            }
+        }
+        for a in answers {
+            stream.write_all(&a).await?;
+        }
+    }
+}
+
 /// Starts `config.agents` agents, each serving a copy of `data`, on the current tokio runtime.
 pub async fn serve(
     config: &SimConfig,
@@ -197,10 +262,15 @@ pub async fn serve_agents(config: &SimConfig, make: impl Fn() -> Agent) -> io::R
             config.port.wrapping_add(i as u16)
         };
         let socket = tokio::net::UdpSocket::bind(SocketAddr::new(config.bind, port)).await?;
-        addrs.push(socket.local_addr()?);
+        let local = socket.local_addr()?;
+        addrs.push(local);
         let agent = configured_agent(config, &make, i);
         let agent = Arc::new(Mutex::new(agent));
         agents.push(agent.clone());
+        if config.tcp {
+            let listener = tokio::net::TcpListener::bind(local).await?;
+            tasks.push(tokio::spawn(serve_tcp(listener, agent.clone(), origin)));
+        }
         let net = config.net.clone();
         let reply_socket = if net.other_source_port {
             Some(Arc::new(

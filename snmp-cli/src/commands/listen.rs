@@ -161,7 +161,11 @@ pub(crate) async fn listen(
     names: &MibOpts,
 ) -> Result<(), Failure> {
     let names = names.load()?;
-    let addr = snmp_tokio::resolve(&netsnmp::host(addr)?, 162)?;
+    let (transport, host) = netsnmp::host(addr)?;
+    let addr = snmp_tokio::resolve(&host, 162)?;
+    if transport == snmp_tokio::Transport::Tcp {
+        return listen_tcp(addr, auth, v3_users, &names).await;
+    }
     let mut config = snmp_tokio::ReceiverConfig::default();
     config.communities = auth
         .communities
@@ -224,6 +228,18 @@ pub(crate) async fn listen(
         }
     }
     Ok(())
+}
+
+/// `snmp listen tcp:...`: not yet.
+async fn listen_tcp(
+    _addr: std::net::SocketAddr,
+    _auth: &ListenAuth,
+    _v3_users: &[String],
+    _names: &Names,
+) -> Result<(), Failure> {
+    Err(Failure::Usage(
+        "snmp listen: tcp: is not supported yet".into(),
+    ))
 }
 
 /// The drop counters of a receiver.

@@ -175,6 +175,9 @@ pub(crate) enum Command {
         /// a client shares the simulator's core).
         #[arg(long, default_value = "500")]
         busy_poll_us: u64,
+        /// Also serve SNMP over TCP (RFC 3430) on the same ports (`tcp:127.0.0.1:PORT`).
+        #[arg(long)]
+        tcp: bool,
     },
     /// Start an embedded simulated agent and run every Manager operation against it.
     Demo,
@@ -251,6 +254,7 @@ impl Command {
                 v3_users,
                 faults,
                 busy_poll_us,
+                tcp,
             } => {
                 sim::sim(
                     port,
@@ -260,6 +264,7 @@ impl Command {
                     &v3_users,
                     &faults,
                     busy_poll_us,
+                    tcp,
                 )
                 .await
             }

@@ -17,6 +17,7 @@ pub(crate) async fn sim(
     v3_users: &[String],
     faults: &SimFaults,
     busy_poll_us: u64,
+    tcp: bool,
 ) -> Result<(), Failure> {
     let mut users = Vec::new();
     for spec in v3_users {
@@ -43,6 +44,7 @@ pub(crate) async fn sim(
             other_source_port: faults.other_source_port,
         },
         busy_poll: Duration::from_micros(busy_poll_us),
+        tcp,
         ..Default::default()
     };
     let data = match data {
@@ -113,6 +115,15 @@ pub(crate) async fn run_sim(
             println!("agent on {a} (communities public, private)");
         }
     };
+    if config.tcp {
+        // Datagrams and connections on the tokio runtime.
+        let sim = snmp_sim::serve_agents(config, make).await?;
+        for a in &sim.addrs {
+            println!("agent on {a} and tcp:{a} (communities public, private)");
+        }
+        std::future::pending::<()>().await;
+        return Ok(());
+    }
     #[cfg(target_os = "linux")]
     {
         let never = std::sync::atomic::AtomicBool::new(false);
