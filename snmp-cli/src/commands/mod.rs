@@ -7,7 +7,6 @@ use crate::failure::Failure;
 use crate::names::MibOpts;
 use crate::netsnmp::Tool;
 use crate::options::{Agent, ListenAuth, WalkFlags};
-use sim::SimFaults;
 
 mod demo;
 pub(crate) mod exporter;
@@ -153,32 +152,7 @@ pub(crate) enum Command {
     /// Run simulated agents (a synthetic device, or a walk file / .snmprec recording) on
     /// 127.0.0.1: communities public (read) and private (read-write), v3 users from
     /// --v3-user.
-    Sim {
-        /// First port (0: any).
-        #[arg(long, default_value = "16100")]
-        port: u16,
-        /// Number of agents on consecutive ports.
-        #[arg(long, default_value = "1")]
-        ports: usize,
-        /// Interfaces of the synthetic device.
-        #[arg(long, default_value = "8")]
-        interfaces: u32,
-        /// Serve this `snmpwalk -On` output or `.snmprec` file instead.
-        #[arg(long)]
-        data: Option<std::path::PathBuf>,
-        /// A v3 user: NAME[:AUTH:AUTHPASS[:PRIV:PRIVPASS]] (Net-SNMP protocol names).
-        #[arg(long = "v3-user")]
-        v3_users: Vec<String>,
-        #[command(flatten)]
-        faults: SimFaults,
-        /// Keep polling this many microseconds after the last request before sleeping (0 when
-        /// a client shares the simulator's core).
-        #[arg(long, default_value = "500")]
-        busy_poll_us: u64,
-        /// Also serve SNMP over TCP (RFC 3430) on the same ports (`tcp:127.0.0.1:PORT`).
-        #[arg(long)]
-        tcp: bool,
-    },
+    Sim(sim::SimArgs),
     /// Start an embedded simulated agent and run every Manager operation against it.
     Demo,
     /// The Prometheus snmp_exporter, drop-in: its snmp.yml, its HTTP API (/snmp?target=&module=&auth=,
@@ -246,28 +220,7 @@ impl Command {
                 v3_users,
                 names,
             } => listen::listen(&addr, &auth, &v3_users, &names).await,
-            Command::Sim {
-                port,
-                ports,
-                interfaces,
-                data,
-                v3_users,
-                faults,
-                busy_poll_us,
-                tcp,
-            } => {
-                sim::sim(
-                    port,
-                    ports,
-                    interfaces,
-                    data.as_deref(),
-                    &v3_users,
-                    &faults,
-                    busy_poll_us,
-                    tcp,
-                )
-                .await
-            }
+            Command::Sim(args) => sim::sim(&args).await,
             Command::Demo => demo::demo().await,
             // Runs on its own multi-threaded runtime (see main).
             Command::Exporter(_) | Command::Generate(_) => Err(Failure::Usage(

@@ -7,18 +7,51 @@ use clap::Args;
 use crate::failure::Failure;
 use crate::options::parse_user;
 
+/// The options of `snmp sim`.
+#[derive(Args, Clone)]
+pub(crate) struct SimArgs {
+    /// First port (0: any).
+    #[arg(long, default_value = "16100")]
+    pub(crate) port: u16,
+    /// Number of agents on consecutive ports.
+    #[arg(long, default_value = "1")]
+    pub(crate) ports: usize,
+    /// Interfaces of the synthetic device.
+    #[arg(long, default_value = "8")]
+    pub(crate) interfaces: u32,
+    /// Serve this `snmpwalk -On` output or `.snmprec` file instead.
+    #[arg(long)]
+    pub(crate) data: Option<std::path::PathBuf>,
+    /// A v3 user: NAME[:AUTH:AUTHPASS[:PRIV:PRIVPASS]] (Net-SNMP protocol names).
+    #[arg(long = "v3-user")]
+    pub(crate) v3_users: Vec<String>,
+    #[command(flatten)]
+    pub(crate) faults: SimFaults,
+    /// Keep polling this many microseconds after the last request before sleeping (0 when
+    /// a client shares the simulator's core).
+    #[arg(long, default_value = "500")]
+    pub(crate) busy_poll_us: u64,
+    /// Also serve SNMP over TCP (RFC 3430) on the same ports (`tcp:127.0.0.1:PORT`).
+    #[arg(long)]
+    pub(crate) tcp: bool,
+}
+
 /// `snmp sim`: serve simulated agents (synthetic devices, or the data of a walk or .snmprec
 /// file) on `ports` consecutive ports from `port`, with `faults`, until stopped.
-pub(crate) async fn sim(
-    port: u16,
-    ports: usize,
-    interfaces: u32,
-    data: Option<&std::path::Path>,
-    v3_users: &[String],
-    faults: &SimFaults,
-    busy_poll_us: u64,
-    tcp: bool,
-) -> Result<(), Failure> {
+pub(crate) async fn sim(args: &SimArgs) -> Result<(), Failure> {
+    let SimArgs {
+        port,
+        ports,
+        interfaces,
+        data,
+        v3_users,
+        faults,
+        busy_poll_us,
+        tcp,
+    } = args.clone();
+    let data = data.as_deref();
+    let v3_users = &v3_users[..];
+    let faults = &faults;
     let mut users = Vec::new();
     for spec in v3_users {
         users.push(parse_user(spec)?);
