@@ -9,7 +9,11 @@ pub mod adapter_tests;
 pub mod memory;
 mod suite;
 
-pub use snmp_sim::{Agent as FakeAgent, Faults};
+pub use snmp_sim::{self as sim, Agent as FakeAgent, Faults};
+
+mod hostile;
+
+pub use hostile::{HostileTcpAgent, Hostility};
 
 mod http;
 
