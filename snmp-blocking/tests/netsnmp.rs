@@ -282,3 +282,8 @@ fn tcp_every_operation() {
 fn tcp_poll_many_mixed() {
     suite::tcp_poll_many_mixed();
 }
+
+#[test]
+fn tcp_traps_and_informs_reach_snmptrapd() {
+    suite::tcp_traps_and_informs_reach_snmptrapd();
+}

@@ -83,3 +83,8 @@ fn tcp_every_operation() {
 fn tcp_poll_many_mixed() {
     smol::block_on(suite::tcp_poll_many_mixed());
 }
+
+#[test]
+fn tcp_traps_and_informs_reach_snmptrapd() {
+    smol::block_on(suite::tcp_traps_and_informs_reach_snmptrapd());
+}

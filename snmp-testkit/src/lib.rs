@@ -230,7 +230,8 @@ impl NetSnmpTrapd {
             .tempdir()?;
         std::fs::write(dir.path().join("snmptrapd.conf"), config)?;
         let port = free_udp_port()?;
-        let listen = format!("udp:127.0.0.1:{port}");
+        // And over TCP on the same port number.
+        let listen = format!("udp:127.0.0.1:{port},tcp:127.0.0.1:{port}");
         let mut extra = options.to_vec();
         extra.push(&listen);
         let child = spawn_daemon(&trapd, dir.path(), "snmptrapd", &extra)?;
@@ -261,6 +262,11 @@ impl NetSnmpTrapd {
     /// Where it listens.
     pub fn addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// Its TCP address as Net-SNMP's tools take it (`tcp:127.0.0.1:PORT`).
+    pub fn tcp_target(&self) -> String {
+        format!("tcp:{}", self.addr)
     }
 
     /// Its log: one entry per notification received.

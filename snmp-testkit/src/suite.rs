@@ -550,5 +550,40 @@ macro_rules! netsnmp_suite {
             assert_eq!(a.len(), 150);
             assert_eq!(a, b);
         }
+
+        /// Traps and informs over TCP (`tcp:`), v2c and v3, reach a real `snmptrapd`
+        /// listening on `tcp:`.
+        pub $($async)? fn tcp_traps_and_informs_reach_snmptrapd() {
+            let conf = format!(
+                "disableAuthorization yes\n\
+                 createUser informuser SHA {AUTH_PW} AES {PRIV_PW}\n"
+            );
+            let trapd = NetSnmpTrapd::start(&conf).unwrap();
+            let tcp = trapd.tcp_target();
+            let marker =
+                |s: &str| VarBind::new("1.3.6.1.4.1.99999.7.0".parse().unwrap(), Value::from(s));
+            let trap_oid = "1.3.6.1.4.1.99999.0.1";
+            let v2 = Manager::builder(&tcp).build() $($aw)* .unwrap();
+            v2.send_trap(trap_oid, vec![marker("tcp-trap-marker")], 4242) $($aw)* .unwrap();
+            assert!(trapd.wait_for("tcp-trap-marker"), "log:\n{}", trapd.log());
+            let ack = v2
+                .send_inform(trap_oid, vec![marker("tcp-inform-marker")], 4243)
+                $($aw)*
+                .unwrap();
+            assert!(trapd.wait_for("tcp-inform-marker"), "log:\n{}", trapd.log());
+            assert_eq!(ack.len(), 3, "the acknowledgement echoes the inform's varbinds");
+            let v3inform = Manager::builder(&tcp)
+                .user("informuser")
+                .auth(AuthProtocol::Sha1, AUTH_PW)
+                .privacy(PrivProtocol::Aes128, PRIV_PW)
+                .build() $($aw)*
+                .unwrap();
+            v3inform
+                .send_inform(trap_oid, vec![marker("tcp-v3-inform-marker")], 4245)
+                $($aw)*
+                .unwrap();
+            assert!(trapd.wait_for("tcp-v3-inform-marker"), "log:\n{}", trapd.log());
+            assert!(trapd.log().contains("TCP: [127.0.0.1]"), "log:\n{}", trapd.log());
+        }
     };
 }
