@@ -21,6 +21,7 @@ mod manager;
 mod poll;
 mod receiver;
 mod runtime;
+mod tcp_rx;
 
 /// What walks and notification streams need to be read with `.next().await` (re-exported so
 /// that `use snmp_tokio::StreamExt;` is all a program needs).
@@ -28,7 +29,10 @@ pub use futures_util::StreamExt;
 pub use manager::{resolve_async, Client, Manager, ManagerBuilder, Walk};
 pub use poll::PollMany;
 pub use receiver::TrapReceiver;
-pub use runtime::{no_connect, AsyncStream, AsyncUdpSocket, Connecting, NoStream, Runtime};
+pub use runtime::{
+    no_connect, no_listen, AsyncListener, AsyncStream, AsyncUdpSocket, Connecting, NoListener,
+    NoStream, Runtime,
+};
 pub use snmp_manager::{
     self as core, bind_udp, codec, literal, mib, resolve, session, settings, split_transport,
     AesKeyExtension, AuthProtocol, CallOptions, Description, Error, ErrorStatus, Format,

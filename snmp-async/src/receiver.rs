@@ -59,6 +59,39 @@ impl TrapReceiver {
         config: ReceiverConfig,
     ) -> Result<TrapReceiver, Error> {
         let socket = rt.bind(addr.listen_addr()?)?;
+        Self::start(rt, socket, config)
+    }
+
+    /// Listens on TCP `addr` on runtime `rt` (RFC 3430; `snmptrapd tcp:...`) and starts
+    /// receiving: notifications from every connection, informs acknowledged on the
+    /// connection they came on. At most 256 connections at once and notifications of at most
+    /// 256 KiB; garbage or a peer that closes costs only its connection.
+    ///
+    /// ```no_run
+    /// # async fn f() -> Result<(), snmp_tokio::Error> {
+    /// use snmp_tokio::{StreamExt, Tokio, TrapReceiver};
+    /// let mut rx = TrapReceiver::bind_tcp_on(Tokio, "127.0.0.1:1162", Default::default()).await?;
+    /// while let Some(n) = rx.next().await {
+    ///     println!("{} from {}", n.pdu_type_name(), n.source);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn bind_tcp_on<R: Runtime>(
+        rt: R,
+        addr: impl ListenAddr,
+        config: ReceiverConfig,
+    ) -> Result<TrapReceiver, Error> {
+        let listener = rt.listen(addr.listen_addr()?)?;
+        let socket = crate::tcp_rx::TcpRx::new(listener)?;
+        Self::start(rt, socket, config)
+    }
+
+    /// Spawns the receiver's task on `socket`.
+    fn start<R: Runtime, S: AsyncUdpSocket>(
+        rt: R,
+        socket: S,
+        config: ReceiverConfig,
+    ) -> Result<TrapReceiver, Error> {
         let local_addr = socket.local_addr()?;
         let seed = snmp_manager::seed()?;
         // A short channel: the receiver's own queue, bounded in count and bytes, holds what

@@ -23,6 +23,12 @@ pub trait Runtime: Clone + Send + Sync + 'static {
     /// with its own waker, and drops it when the session gives up the connect).
     fn connect(&self, addr: SocketAddr) -> Connecting<Self::Stream>;
 
+    /// Its TCP listener ([`NoListener`] for a runtime without TCP).
+    type Listener: AsyncListener<Stream = Self::Stream>;
+
+    /// Listens on TCP `addr` (a trap receiver over TCP; called from inside a task).
+    fn listen(&self, addr: SocketAddr) -> io::Result<Self::Listener>;
+
     /// A future that completes at `deadline` (of this runtime's clock, [`Runtime::now`]).
     fn timer(&self, deadline: std::time::Instant) -> Pin<Box<dyn Future<Output = ()> + Send>>;
 
@@ -46,6 +52,43 @@ pub trait AsyncStream: Send + 'static {
 
     /// Writes a prefix of `buf`, or registers the waker.
     fn poll_write(&mut self, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>>;
+}
+
+/// A TCP listener driven by polling.
+pub trait AsyncListener: Send + 'static {
+    /// The connections it accepts.
+    type Stream: AsyncStream;
+
+    /// Accepts a connection, or registers the waker.
+    fn poll_accept(&mut self, cx: &mut Context<'_>)
+        -> Poll<io::Result<(Self::Stream, SocketAddr)>>;
+
+    /// The local address.
+    fn local_addr(&self) -> io::Result<SocketAddr>;
+}
+
+/// The listener of a runtime without TCP: there is none.
+#[derive(Debug)]
+pub enum NoListener {}
+
+impl AsyncListener for NoListener {
+    type Stream = NoStream;
+
+    fn poll_accept(&mut self, _: &mut Context<'_>) -> Poll<io::Result<(NoStream, SocketAddr)>> {
+        match *self {}
+    }
+
+    fn local_addr(&self) -> io::Result<SocketAddr> {
+        match *self {}
+    }
+}
+
+/// `listen` of a runtime without TCP: fails with `Unsupported`.
+pub fn no_listen(_: SocketAddr) -> io::Result<NoListener> {
+    Err(io::Error::new(
+        io::ErrorKind::Unsupported,
+        "this runtime has no TCP",
+    ))
 }
 
 /// The stream of a runtime without TCP: there is none ([`no_connect`] is its `connect`).

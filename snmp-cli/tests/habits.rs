@@ -657,6 +657,61 @@ fn snmp_listen_prints_what_snmptrapd_prints() {
     assert_eq!(ours, theirs, "snmp listen printed\n{}", read_ours());
 }
 
+/// The same over TCP: `snmptrap tcp:` and `snmpinform tcp:` to snmptrapd listening on
+/// `tcp:` and to `snmp listen tcp:`, which must print what snmptrapd logs.
+#[test]
+fn snmp_listen_over_tcp_prints_what_snmptrapd_prints() {
+    if !snmp_tools_present() {
+        panic!("Net-SNMP's tools are needed (apt-get install snmp snmptrapd)");
+    }
+    let world = World::new();
+    let trapd = NetSnmpTrapd::start_with(TRAPD, &["-M", &world.dirs, "-m", &world.mods]).unwrap();
+    let port = snmp_testkit::free_tcp_port().unwrap();
+    let out_file = world.conf.path().join("listen-tcp.out");
+    let mut listener = world
+        .command(env!("CARGO_BIN_EXE_snmp"))
+        .args(["listen", &format!("tcp:127.0.0.1:{port}"), "-c", "public"])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::fs::File::create(&out_file).unwrap())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let read_ours = || std::fs::read_to_string(&out_file).unwrap_or_default();
+    let ours_addr = format!("tcp:127.0.0.1:{port}");
+    snmp_testkit::wait_listening(
+        format!("127.0.0.1:{port}").parse().unwrap(),
+        Duration::from_secs(10),
+    )
+    .unwrap();
+    let cases = [
+        (
+            "snmptrap",
+            "-v2c -c public {D} 123 linkDown ifIndex.1 i 1 ifAdminStatus.1 i down",
+        ),
+        (
+            "snmptrap",
+            "-v1 -c public {D} NET-SNMP-MIB::netSnmp 10.1.2.3 6 17 55",
+        ),
+        (
+            "snmpinform",
+            "-v2c -c public {D} 89 warmStart ifIndex.2 i 2",
+        ),
+    ];
+    for (tool, case) in cases {
+        for dest in [trapd.tcp_target(), ours_addr.clone()] {
+            let (_, err, code) = world.theirs(tool, &words(case, &[("{D}", dest.clone())]));
+            assert_eq!(code, Some(0), "{tool} {case} to {dest}: {err}");
+        }
+    }
+    let theirs = wait_entries(|| trapd.log(), 0, cases.len());
+    let ours = wait_entries(read_ours, 0, cases.len());
+    let _ = listener.kill();
+    let _ = listener.wait();
+    assert_eq!(theirs.len(), cases.len(), "snmptrapd logged {theirs:#?}");
+    assert!(theirs[0].contains("TCP: [127.0.0.1]"), "{theirs:#?}");
+    assert_eq!(ours, theirs, "snmp listen tcp: printed\n{}", read_ours());
+}
+
 /// snmp.conf's defaults apply to both tools alike.
 #[test]
 fn snmp_conf_defaults_apply_as_in_net_snmp() {

@@ -85,6 +85,12 @@ impl Runtime for Smol {
         Ok(SmolUdp(Async::new(bind_udp(addr)?)?))
     }
 
+    type Listener = SmolListener;
+
+    fn listen(&self, addr: SocketAddr) -> io::Result<SmolListener> {
+        Ok(SmolListener(Async::<std::net::TcpListener>::bind(addr)?))
+    }
+
     fn connect(&self, addr: SocketAddr) -> Connecting<SmolTcp> {
         Box::pin(async move {
             let s = Async::<std::net::TcpStream>::connect(addr).await?;
@@ -104,6 +110,35 @@ impl Runtime for Smol {
             Some(ex) => ex.spawn(future).detach(),
             None => smol::spawn(future).detach(),
         }
+    }
+}
+
+/// An `async-io` TCP listener.
+#[derive(Debug)]
+pub struct SmolListener(Async<std::net::TcpListener>);
+
+impl AsyncListener for SmolListener {
+    type Stream = SmolTcp;
+
+    fn poll_accept(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<(SmolTcp, SocketAddr)>> {
+        loop {
+            match self.0.get_ref().accept() {
+                Ok((s, from)) => {
+                    let _ = s.set_nodelay(true);
+                    return Poll::Ready(Async::new(s).map(|s| (SmolTcp(s), from)));
+                }
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                    if let Err(e) = std::task::ready!(self.0.poll_readable(cx)) {
+                        return Poll::Ready(Err(e));
+                    }
+                }
+                Err(e) => return Poll::Ready(Err(e)),
+            }
+        }
+    }
+
+    fn local_addr(&self) -> io::Result<SocketAddr> {
+        self.0.get_ref().local_addr()
     }
 }
 

@@ -88,3 +88,10 @@ fn tcp_poll_many_mixed() {
 fn tcp_traps_and_informs_reach_snmptrapd() {
     smol::block_on(suite::tcp_traps_and_informs_reach_snmptrapd());
 }
+
+#[test]
+fn trap_receiver_gets_net_snmp_notifications_over_tcp() {
+    smol::block_on(t::trap_receiver_gets_net_snmp_notifications_over_tcp::<
+        snmp_smol::Smol,
+    >());
+}

@@ -290,11 +290,16 @@ async fn run_tool(program: &'static str, args: Vec<String>) -> (bool, String) {
     let (tx, rx) = futures_channel::oneshot::channel();
     std::thread::spawn(move || {
         let path = crate::which(program).expect("Net-SNMP tool on PATH");
-        let out = std::process::Command::new(path)
-            .args(["-m", ""])
-            .args(&args)
-            .env("MIBS", "")
-            .output();
+        // A private persistent directory: two v3 tools at once (tests run in parallel)
+        // would otherwise race on the machine's snmpapp.conf.
+        let persist = tempfile::tempdir();
+        let mut cmd = std::process::Command::new(path);
+        cmd.args(["-m", ""]).args(&args).env("MIBS", "");
+        if let Ok(dir) = &persist {
+            cmd.env("SNMP_PERSISTENT_DIR", dir.path())
+                .env("SNMPCONFPATH", dir.path());
+        }
+        let out = cmd.output();
         let r = match out {
             Ok(o) => (
                 o.status.success(),
@@ -322,12 +327,24 @@ async fn next_within<R: Runtime + Default>(
 /// `TrapReceiver` receives what Net-SNMP's `snmptrap` and `snmpinform` send: v1, v2c, v3
 /// authNoPriv and authPriv (AES); `snmpinform` (v2c and v3) sees its acknowledgement.
 pub async fn trap_receiver_gets_net_snmp_notifications<R: Runtime + Default>() {
+    receiver_gets_net_snmp_notifications::<R>(false).await
+}
+
+/// The same over TCP: the receiver listens on TCP, Net-SNMP's tools send to `tcp:`, informs
+/// (v2c, v3) are acknowledged on their connection.
+pub async fn trap_receiver_gets_net_snmp_notifications_over_tcp<R: Runtime + Default>() {
+    receiver_gets_net_snmp_notifications::<R>(true).await
+}
+
+async fn receiver_gets_net_snmp_notifications<R: Runtime + Default>(tcp: bool) {
     use snmp_async::{GenericTrap, TrapReceiver};
-    let mut rx = TrapReceiver::bind::<R>(
-        std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
-        snmp_async::ReceiverConfig::default(),
-    )
-    .await
+    let local = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
+    let config = snmp_async::ReceiverConfig::default();
+    let mut rx = if tcp {
+        TrapReceiver::bind_tcp_on(R::default(), local, config).await
+    } else {
+        TrapReceiver::bind::<R>(local, config).await
+    }
     .unwrap();
     rx.add_user(
         snmp_async::UsmUser::new("v3user")
@@ -341,7 +358,11 @@ pub async fn trap_receiver_gets_net_snmp_notifications<R: Runtime + Default>() {
             .with_auth(AuthProtocol::Sha256, AUTH_PW.as_bytes())
             .unwrap(),
     );
-    let host = rx.local_addr().to_string();
+    let host = if tcp {
+        format!("tcp:{}", rx.local_addr())
+    } else {
+        rx.local_addr().to_string()
+    };
     let s = |v: &[&str]| v.iter().map(|x| (*x).to_owned()).collect::<Vec<String>>();
     let trap = "1.3.6.1.4.1.8072.2.3.0.1";
     let detail = "1.3.6.1.4.1.8072.2.3.2.1";

@@ -362,6 +362,12 @@ impl Runtime for MemoryRuntime {
         snmp_async::no_connect(addr)
     }
 
+    type Listener = snmp_async::NoListener;
+
+    fn listen(&self, addr: SocketAddr) -> io::Result<snmp_async::NoListener> {
+        snmp_async::no_listen(addr)
+    }
+
     fn bind(&self, addr: SocketAddr) -> io::Result<MemorySocket> {
         let mut net = self.net();
         let ip = match addr.ip() {

@@ -49,6 +49,14 @@ impl Runtime for Tokio {
         Ok(TokioUdp(tokio::net::UdpSocket::from_std(bind_udp(addr)?)?))
     }
 
+    type Listener = TokioListener;
+
+    fn listen(&self, addr: SocketAddr) -> io::Result<TokioListener> {
+        let l = std::net::TcpListener::bind(addr)?;
+        l.set_nonblocking(true)?;
+        Ok(TokioListener(tokio::net::TcpListener::from_std(l)?))
+    }
+
     fn connect(&self, addr: SocketAddr) -> Connecting<TokioTcp> {
         Box::pin(async move {
             let s = tokio::net::TcpStream::connect(addr).await?;
@@ -63,6 +71,29 @@ impl Runtime for Tokio {
 
     fn spawn(&self, future: Pin<Box<dyn Future<Output = ()> + Send>>) {
         tokio::spawn(future);
+    }
+}
+
+/// A tokio TCP listener.
+#[derive(Debug)]
+pub struct TokioListener(tokio::net::TcpListener);
+
+impl AsyncListener for TokioListener {
+    type Stream = TokioTcp;
+
+    fn poll_accept(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<(TokioTcp, SocketAddr)>> {
+        match self.0.poll_accept(cx) {
+            Poll::Ready(Ok((s, from))) => {
+                let _ = s.set_nodelay(true);
+                Poll::Ready(Ok((TokioTcp(s), from)))
+            }
+            Poll::Ready(Err(e)) => Poll::Ready(Err(e)),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+
+    fn local_addr(&self) -> io::Result<SocketAddr> {
+        self.0.local_addr()
     }
 }
 

@@ -108,3 +108,8 @@ fn trap_receiver_gets_net_snmp_notifications() {
 fn tcp_traps_and_informs_reach_snmptrapd() {
     multi().block_on(suite::tcp_traps_and_informs_reach_snmptrapd());
 }
+
+#[test]
+fn trap_receiver_gets_net_snmp_notifications_over_tcp() {
+    current().block_on(t::trap_receiver_gets_net_snmp_notifications_over_tcp::<Tokio>());
+}

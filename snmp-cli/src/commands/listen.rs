@@ -56,7 +56,16 @@ impl Hosts {
 }
 
 /// `UDP: [127.0.0.1]:53484->[127.0.0.1]:17162`, as Net-SNMP formats a UDP transport.
-fn transport(from: SocketAddr, to: SocketAddr) -> String {
+fn transport(from: SocketAddr, to: SocketAddr, tcp: bool) -> String {
+    if tcp {
+        // snmptrapd names an accepted connection's local end `[0.0.0.0]:0`.
+        let (kind, any) = if from.is_ipv6() {
+            ("TCP/IPv6", "::")
+        } else {
+            ("TCP", "0.0.0.0")
+        };
+        return format!("{kind}: [{}]:{}->[{any}]:0", from.ip(), from.port());
+    }
     let kind = if from.is_ipv6() { "UDP/IPv6" } else { "UDP" };
     format!(
         "{kind}: [{}]:{}->[{}]:{}",
@@ -112,6 +121,7 @@ pub(crate) fn format(
     hosts: &Hosts,
     n: &Notification,
     local: SocketAddr,
+    tcp: bool,
     now: SystemTime,
 ) -> String {
     let varbinds: Vec<String> = n
@@ -120,7 +130,7 @@ pub(crate) fn format(
         .map(|vb| names.line(&vb.oid, &vb.value))
         .collect();
     let when = timestamp(now);
-    let via = transport(n.source, local);
+    let via = transport(n.source, local, tcp);
     match &n.v1 {
         Some(v1) => {
             let agent = IpAddr::from(v1.agent_addr);
@@ -163,16 +173,18 @@ pub(crate) async fn listen(
     let names = names.load()?;
     let (transport, host) = netsnmp::host(addr)?;
     let addr = snmp_tokio::resolve(&host, 162)?;
-    if transport == snmp_tokio::Transport::Tcp {
-        return listen_tcp(addr, auth, v3_users, &names).await;
-    }
+
     let mut config = snmp_tokio::ReceiverConfig::default();
     config.communities = auth
         .communities
         .iter()
         .map(|c| snmp_tokio::codec::Bytes::copy_from_slice(c.as_bytes()))
         .collect();
-    let mut rx = TrapReceiver::bind::<Tokio>(addr, config).await?;
+    let mut rx = match transport {
+        // snmptrapd tcp:ADDR: notifications over TCP connections.
+        snmp_tokio::Transport::Tcp => TrapReceiver::bind_tcp_on(Tokio, addr, config).await?,
+        _ => TrapReceiver::bind::<Tokio>(addr, config).await?,
+    };
     if let Some(user) = auth.user()? {
         rx.add_user(user);
     }
@@ -204,7 +216,8 @@ pub(crate) async fn listen(
                 if from_other_engine {
                     continue;
                 }
-                let text = format(&names, &hosts, &n, local, std::time::SystemTime::now());
+                let tcp = transport == snmp_tokio::Transport::Tcp;
+                let text = format(&names, &hosts, &n, local, tcp, std::time::SystemTime::now());
                 if !out.line(&text) {
                     break;
                 }
@@ -228,18 +241,6 @@ pub(crate) async fn listen(
         }
     }
     Ok(())
-}
-
-/// `snmp listen tcp:...`: not yet.
-async fn listen_tcp(
-    _addr: std::net::SocketAddr,
-    _auth: &ListenAuth,
-    _v3_users: &[String],
-    _names: &Names,
-) -> Result<(), Failure> {
-    Err(Failure::Usage(
-        "snmp listen: tcp: is not supported yet".into(),
-    ))
 }
 
 /// The drop counters of a receiver.
