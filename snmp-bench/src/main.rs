@@ -34,6 +34,7 @@ mod ours;
 mod peers;
 mod process;
 mod report;
+mod tcp;
 
 use std::path::PathBuf;
 
@@ -118,6 +119,14 @@ enum Sub {
     Exporter(exporter::ExporterArgs),
     /// `snmp generate` against Debian's prometheus-snmp-generator (see the `generator` module).
     Generator(generator::GeneratorArgs),
+    /// SNMP over TCP: a 100,000-varbind bulk walk against snmpd beside `snmpbulkwalk`, and
+    /// polling 1,000 agents over TCP against UDP (see the `tcp` module).
+    Tcp(tcp::TcpArgs),
+    /// (internal) A client process of `snmp-bench tcp`.
+    TcpClient {
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
     /// (internal) Run one case with one of the clients built into this binary.
     Client {
         client: String,
@@ -168,6 +177,8 @@ fn main() {
         }
         Some(Sub::Exporter(args)) => exporter::run(args),
         Some(Sub::Generator(args)) => generator::run(args),
+        Some(Sub::Tcp(args)) => tcp::run(args),
+        Some(Sub::TcpClient { args }) => tcp::client(&args),
         None => harness(cli.run),
     }
 }
