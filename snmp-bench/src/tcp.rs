@@ -74,6 +74,9 @@ pub(crate) struct ChildReport {
     cpu_s: Option<f64>,
 }
 
+/// One walker: (varbinds, errors, CPU s, wall s, its last line or error text).
+type WalkRun = Box<dyn Fn() -> (u64, u64, f64, f64, String)>;
+
 const EXTEND_ROOT: &str = ".1.3.6.1.4.1.8072.1.3.2.4";
 
 fn agent_config(lines: usize) -> String {
@@ -236,7 +239,7 @@ pub(crate) fn run(args: TcpArgs) {
     let addr = snmpd.addr();
     let snmp = args.snmp.display().to_string();
     for round in 0..rounds {
-        let mut runs: Vec<(String, Box<dyn Fn() -> (u64, u64, f64, f64, String)>)> = Vec::new();
+        let mut runs: Vec<(String, WalkRun)> = Vec::new();
         for reps in [10u32, 50] {
             for transport in ["tcp", "udp"] {
                 let target = format!("{transport}:{addr}");

@@ -32,6 +32,8 @@ mod engine;
 mod io;
 mod manager;
 mod receiver;
+#[cfg(unix)]
+mod tcp_rx;
 
 pub use io::{connection_error, Io, Received, UdpIo};
 pub use manager::{Client, Manager, ManagerBuilder, PollMany, Walk};

@@ -23,12 +23,30 @@ use snmp_session::{Instant, Receiver, ReceiverCounters, TrapFilter};
 /// # Ok(()) }
 /// ```
 pub struct TrapReceiver {
-    socket: UdpSocket,
+    socket: Side,
     receiver: Receiver,
     origin: std::time::Instant,
     buf: Vec<u8>,
     out: Vec<u8>,
     read_timeout: Option<Duration>,
+}
+
+/// Where notifications arrive: a UDP socket, or (on Unix) a TCP listener and its
+/// connections.
+enum Side {
+    Udp(UdpSocket),
+    #[cfg(unix)]
+    Tcp(crate::tcp_rx::TcpSide),
+}
+
+impl Side {
+    fn local_addr(&self) -> std::io::Result<SocketAddr> {
+        match self {
+            Side::Udp(s) => s.local_addr(),
+            #[cfg(unix)]
+            Side::Tcp(t) => t.local_addr(),
+        }
+    }
 }
 
 impl std::fmt::Debug for TrapReceiver {
@@ -51,6 +69,27 @@ impl TrapReceiver {
         // dropped by the kernel), blocking.
         let socket = snmp_manager::bind_udp(addr.listen_addr()?)?;
         socket.set_nonblocking(false)?;
+        Self::on(Side::Udp(socket), config)
+    }
+
+    /// Listens on TCP `addr` (RFC 3430; `snmptrapd tcp:...`): notifications from every
+    /// connection, informs acknowledged on the connection they came on. At most 256
+    /// connections at once and notifications of at most 256 KiB; garbage or a peer that
+    /// closes costs only its connection. Unix only (it waits with `poll(2)`).
+    ///
+    /// ```no_run
+    /// let mut rx = snmp_blocking::TrapReceiver::bind_tcp("127.0.0.1:1162", Default::default())?;
+    /// let n = rx.recv()?;
+    /// println!("{} from {}", n.pdu_type_name(), n.source);
+    /// # Ok::<(), snmp_blocking::Error>(())
+    /// ```
+    #[cfg(unix)]
+    pub fn bind_tcp(addr: impl ListenAddr, config: ReceiverConfig) -> Result<TrapReceiver, Error> {
+        let side = crate::tcp_rx::TcpSide::bind(addr.listen_addr()?)?;
+        Self::on(Side::Tcp(side), config)
+    }
+
+    fn on(socket: Side, config: ReceiverConfig) -> Result<TrapReceiver, Error> {
         let seed = snmp_manager::seed()?;
         Ok(TrapReceiver {
             socket,
@@ -194,9 +233,14 @@ impl TrapReceiver {
     /// again when its sender retries.
     fn send_pending(&mut self) {
         while let Some(t) = self.receiver.poll_transmit(&mut self.out) {
-            let _ = self
-                .socket
-                .send_to(self.out.get(..t.len).unwrap_or(&[]), t.destination);
+            let data = self.out.get(..t.len).unwrap_or(&[]);
+            match &mut self.socket {
+                Side::Udp(s) => {
+                    let _ = s.send_to(data, t.destination);
+                }
+                #[cfg(unix)]
+                Side::Tcp(side) => side.send(t.destination, data),
+            }
         }
     }
 
@@ -208,11 +252,24 @@ impl TrapReceiver {
             return Ok(Some(n));
         }
         let wait = wait.map(|w| w.max(Duration::from_millis(1)));
+        let socket = match &mut self.socket {
+            Side::Udp(s) => s,
+            #[cfg(unix)]
+            Side::Tcp(side) => {
+                let Some((from, msg)) = side.recv(wait)? else {
+                    return Ok(None);
+                };
+                let now = Instant::from_micros(self.origin.elapsed().as_micros() as u64);
+                self.receiver.handle_datagram(now, from, &msg);
+                self.send_pending();
+                return Ok(self.receiver.poll_notification());
+            }
+        };
         if self.read_timeout != wait {
-            self.socket.set_read_timeout(wait)?;
+            socket.set_read_timeout(wait)?;
             self.read_timeout = wait;
         }
-        match self.socket.recv_from(&mut self.buf) {
+        match socket.recv_from(&mut self.buf) {
             Ok((n, from)) => {
                 let now = Instant::from_micros(self.origin.elapsed().as_micros() as u64);
                 let data = self.buf.get(..n).unwrap_or(&[]);

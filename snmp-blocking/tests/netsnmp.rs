@@ -121,7 +121,22 @@ fn a_dropped_walk_is_cancelled_and_the_manager_goes_on() {
 
 #[test]
 fn trap_receiver_gets_net_snmp_notifications() {
-    let mut rx = TrapReceiver::bind("127.0.0.1:0", Default::default()).unwrap();
+    receiver_gets_net_snmp_notifications(false);
+}
+
+/// The same over TCP: Net-SNMP's tools send to `tcp:`, informs acknowledged on their
+/// connection.
+#[test]
+fn trap_receiver_gets_net_snmp_notifications_over_tcp() {
+    receiver_gets_net_snmp_notifications(true);
+}
+
+fn receiver_gets_net_snmp_notifications(tcp: bool) {
+    let mut rx = if tcp {
+        TrapReceiver::bind_tcp("127.0.0.1:0", Default::default()).unwrap()
+    } else {
+        TrapReceiver::bind("127.0.0.1:0", Default::default()).unwrap()
+    };
     rx.add_user(
         UsmUser::new("v3user")
             .with_auth(AuthProtocol::Sha1, AUTH_PW.as_bytes())
@@ -129,7 +144,11 @@ fn trap_receiver_gets_net_snmp_notifications() {
             .with_privacy(PrivProtocol::Aes128, PRIV_PW.as_bytes())
             .unwrap(),
     );
-    let host = rx.local_addr().unwrap().to_string();
+    let host = if tcp {
+        format!("tcp:{}", rx.local_addr().unwrap())
+    } else {
+        rx.local_addr().unwrap().to_string()
+    };
     let trap = "1.3.6.1.4.1.8072.2.3.0.1";
     let detail = "1.3.6.1.4.1.8072.2.3.2.1";
     let v3 = [

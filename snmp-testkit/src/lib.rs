@@ -303,10 +303,15 @@ pub fn net_snmp_tool(program: &str, args: &[&str]) -> io::Result<String> {
             format!("{program} not found (apt-get install snmp)"),
         )
     })?;
+    // A private persistent directory: v3 tools run at once by parallel tests would race on
+    // the machine's snmpapp.conf.
+    let persist = tempfile::tempdir()?;
     let out = Command::new(path)
         .args(["-m", ""])
         .args(args)
         .env("MIBS", "")
+        .env("SNMP_PERSISTENT_DIR", persist.path())
+        .env("SNMPCONFPATH", persist.path())
         .stdin(Stdio::null())
         .output()?;
     if !out.status.success() {
