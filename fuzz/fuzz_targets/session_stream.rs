@@ -40,14 +40,16 @@ fuzz_target!(|data: &[u8]| {
     let mut cfg = TargetConfig::v2c(agent, "public").over(Transport::Tcp);
     cfg.max_stream_message = 4096;
     let t = s.add_target(cfg);
-    let t3 = s.add_target(
-        TargetConfig::v3(agent3, V3Security::new(user().clone())).over(Transport::Tcp),
-    );
+    let t3 = s
+        .add_target(TargetConfig::v3(agent3, V3Security::new(user().clone())).over(Transport::Tcp));
     let root = "1.3.6.1.2.1".parse().expect("oid");
     let ops = [
         s.start(t, Request::walk(root)).expect("op"),
-        s.start(t, Request::Get(vec!["1.3.6.1.2.1.1.1.0".parse().expect("oid")]))
-            .expect("op"),
+        s.start(
+            t,
+            Request::Get(vec!["1.3.6.1.2.1.1.1.0".parse().expect("oid")]),
+        )
+        .expect("op"),
         s.start(
             t3,
             Request::Get(vec!["1.3.6.1.2.1.1.1.0".parse().expect("oid")]),
