@@ -35,12 +35,12 @@ pub use runtime::{
 };
 pub use snmp_manager::{
     self as core, bind_udp, codec, literal, mib, resolve, session, settings, split_transport,
-    AesKeyExtension, AuthProtocol, CallOptions, Description, Error, ErrorStatus, Format,
-    GenericTrap, IndexValue, IntoOid, IoError, ListenAddr, Mib, Notification, Oid, OidCheck,
-    PollResult, PollTarget, PrivProtocol, ReceiverConfig, ReceiverCounters, Repetitions,
+    AesKeyExtension, AuthProtocol, CallOptions, ConfigError, Description, Error, ErrorStatus,
+    Format, GenericTrap, IndexValue, IntoOid, IoError, ListenAddr, Mib, Notification, Oid,
+    OidCheck, PollResult, PollTarget, PrivProtocol, ReceiverConfig, ReceiverCounters, Repetitions,
     ReportKind, Request, Row, SecurityLevel, SessionConfig, StartError, Table, TableError,
     TableRow, TargetConfig, Transport, TrapFilter, TrapV1Fields, TrapV1Pdu, UsmUser, V3Fields,
-    Value, VarBind, Version, WalkOptions, RECV_BUFFER,
+    Value, VarBind, Version, WalkError, WalkOptions, WrongType, RECV_BUFFER,
 };
 
 /// The old name of [`GenericTrap`].

@@ -7,7 +7,9 @@ use std::task::{Context, Poll};
 use futures_channel::oneshot;
 use futures_core::Stream;
 use snmp_manager::settings::Settings;
-use snmp_manager::{Agent, Call, ClientId, Error, Oid, TableError, Value, WalkBuffer, WalkNext};
+use snmp_manager::{
+    Agent, Call, ClientId, Error, Oid, TableError, Value, WalkBuffer, WalkError, WalkNext,
+};
 use snmp_session::{OpId, Request, SessionConfig, TableRow, TargetConfig};
 
 use crate::driver::{DriverTask, Shared};
@@ -318,7 +320,7 @@ impl<R: Runtime> Manager<R> {
         match started {
             Ok(op) => Walk {
                 live: Some((Held::new(self.client.shared.clone()), op)),
-                buffer: WalkBuffer::default(),
+                buffer: WalkBuffer::named(self.agent.mib()),
             },
             Err(e) => Walk {
                 live: None,
@@ -417,25 +419,30 @@ impl Drop for Walk {
 }
 
 impl Walk {
-    /// Collects the whole walk; on failure, the error with the items received before it.
+    /// Collects the whole walk; on failure, the error with the items received before it
+    /// ([`WalkError`]: `?` makes it the [`Error`], `partial` keeps what came before).
     ///
     /// ```no_run
     /// # async fn f() -> Result<(), snmp_tokio::Error> {
     /// let m = snmp_tokio::Manager::builder("192.0.2.1").build().await?;
     /// match m.bulk_walk("ifTable", 25).collect_all().await {
     ///     Ok(all) => println!("{} varbinds", all.len()),
-    ///     Err((e, partial)) => println!("{e} after {} varbinds", partial.len()),
+    ///     Err(e) => println!("{} after {} varbinds", e.error, e.partial.len()),
     /// }
     /// # Ok(()) }
     /// ```
-    #[allow(clippy::type_complexity)] // the same shape as the blocking Walk's
-    pub async fn collect_all(mut self) -> Result<Vec<(Oid, Value)>, (Error, Vec<(Oid, Value)>)> {
+    pub async fn collect_all(mut self) -> Result<Vec<(Oid, Value)>, WalkError> {
         use futures_util::StreamExt;
         let mut out = Vec::new();
         while let Some(item) = self.next().await {
             match item {
                 Ok(x) => out.push(x),
-                Err(e) => return Err((e, out)),
+                Err(error) => {
+                    return Err(WalkError {
+                        error,
+                        partial: out,
+                    })
+                }
             }
         }
         Ok(out)

@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use snmp_manager::settings::Settings;
 use snmp_manager::{
     Agent, Call, ClientId, Error, Oid, PollResult, PollScheduler, PollTarget, TableError,
-    TargetConfig, Value, WalkBuffer, WalkNext,
+    TargetConfig, Value, WalkBuffer, WalkError, WalkNext,
 };
 use snmp_session::{OpId, Request, SessionConfig, TableRow};
 
@@ -388,7 +388,7 @@ impl Manager {
         match started {
             Ok(op) => Walk {
                 live: Some((self.client.clone(), op)),
-                buffer: WalkBuffer::default(),
+                buffer: WalkBuffer::named(self.agent.mib()),
             },
             Err(e) => Walk {
                 live: None,
@@ -435,24 +435,29 @@ impl std::fmt::Debug for Walk {
 }
 
 impl Walk {
-    /// Collects the whole walk; on failure, the error with the items received before it.
+    /// Collects the whole walk; on failure, the error with the items received before it
+    /// ([`WalkError`]: `?` makes it the [`Error`], `partial` keeps what came before).
     ///
     /// ```no_run
     /// # fn f() -> Result<(), snmp_blocking::Error> {
     /// let m = snmp_blocking::Manager::builder("192.0.2.1").build()?;
     /// match m.bulk_walk("ifTable", 25).collect_all() {
     ///     Ok(all) => println!("{} varbinds", all.len()),
-    ///     Err((e, partial)) => println!("{e} after {} varbinds", partial.len()),
+    ///     Err(e) => println!("{} after {} varbinds", e.error, e.partial.len()),
     /// }
     /// # Ok(()) }
     /// ```
-    #[allow(clippy::type_complexity)] // the same shape as the async Walk's
-    pub fn collect_all(self) -> Result<Vec<(Oid, Value)>, (Error, Vec<(Oid, Value)>)> {
+    pub fn collect_all(self) -> Result<Vec<(Oid, Value)>, WalkError> {
         let mut out = Vec::new();
         for item in self {
             match item {
                 Ok(x) => out.push(x),
-                Err(e) => return Err((e, out)),
+                Err(error) => {
+                    return Err(WalkError {
+                        error,
+                        partial: out,
+                    })
+                }
             }
         }
         Ok(out)

@@ -36,9 +36,9 @@ macro_rules! every_call {
         let _: Result<Vec<(Oid, Value)>, Error> = $m.get_bulk(["system"], 0, 10) $($aw)*;
         let _: Result<Value, Error> = $m.set("sysContact.0", "x") $($aw)*;
         let _: Result<Vec<VarBind>, Error> = $m.set_many([("sysName.0", Value::from("x"))]) $($aw)*;
-        let _: Result<Vec<(Oid, Value)>, (Error, Vec<(Oid, Value)>)> = $m.walk("system").collect_all() $($aw)*;
-        let _: Result<Vec<(Oid, Value)>, (Error, Vec<(Oid, Value)>)> = $m.bulk_walk("system", 10).collect_all() $($aw)*;
-        let _: Result<Vec<(Oid, Value)>, (Error, Vec<(Oid, Value)>)> = $m.walk_with_options("system", Some(10), WalkOptions::default()).collect_all() $($aw)*;
+        let _: Result<Vec<(Oid, Value)>, snmp_blocking::WalkError> = $m.walk("system").collect_all() $($aw)*;
+        let _: Result<Vec<(Oid, Value)>, snmp_blocking::WalkError> = $m.bulk_walk("system", 10).collect_all() $($aw)*;
+        let _: Result<Vec<(Oid, Value)>, snmp_blocking::WalkError> = $m.walk_with_options("system", Some(10), WalkOptions::default()).collect_all() $($aw)*;
         let _: Result<Vec<TableRow>, TableError> = $m.get_table("ifEntry", Some(&[2, 10]), 25) $($aw)*;
         let _: Result<Vec<TableRow>, TableError> = $m.get_table_with_options("ifEntry", None, 25, WalkOptions::default()) $($aw)*;
         let _: Result<Table, TableError> = $m.table("ifTable") $($aw)*;

@@ -182,7 +182,25 @@ pub(crate) fn name_error(e: &snmp_mib::ResolveError, mib: &snmp_mib::Mib) -> Str
         R::UnknownModule { text, module } => format!(
             "Cannot find module ({module}): At line 1 in (none)\n{text}: Unknown Object Identifier"
         ),
-        R::Syntax { text, part } => format!("{text}: Unknown Object Identifier ({part})"),
+        R::Syntax { text, part, at } if part.is_empty() => {
+            // An empty sub-identifier: libnetsnmp names the node it looked under, or for text
+            // that starts with a label, that label under the top.
+            let first = text.split("::").last().unwrap_or(text);
+            if first.starts_with(|c: char| c.is_ascii_alphabetic()) && !text.contains("::") {
+                let label = first.split('.').next().unwrap_or(first);
+                return format!(
+                    "{text}: Unknown Object Identifier (Sub-id not found: (top) -> {label})"
+                );
+            }
+            let before = text.get(..at.saturating_sub(1)).unwrap_or("");
+            let parent = Some(before)
+                .filter(|p| !p.trim_start_matches('.').is_empty())
+                .and_then(|p| mib.resolve(p).ok())
+                .and_then(|oid| mib.node_by_oid(oid.arcs()).map(|n| n.name().to_owned()))
+                .unwrap_or_else(|| "(top)".to_owned());
+            format!("{text}: Unknown Object Identifier (Sub-id not found: {parent} -> )")
+        }
+        R::Syntax { text, part, .. } => format!("{text}: Unknown Object Identifier ({part})"),
         other => other.to_string(),
     }
 }

@@ -474,7 +474,8 @@ fn every_node_of_the_corpus_resolves_as_in_net_snmp() {
 fn unknown_names_are_errors_that_suggest() {
     let tmp = tempfile::tempdir().unwrap();
     let o = ours(&["translate", "sysDescrr.0"], tmp.path());
-    assert_eq!(o.2, Some(1));
+    // snmptranslate's exit code for an OID it cannot translate.
+    assert_eq!(o.2, Some(2));
     assert!(
         o.1.contains("sysDescrr.0: Unknown Object Identifier")
             && o.1.contains("Did you mean: sysDescr"),
@@ -498,6 +499,30 @@ fn unknown_names_are_errors_that_suggest() {
         "{}",
         o.1
     );
+}
+
+/// Malformed OID text is refused as snmptranslate refuses it (never read as another OID):
+/// the same stderr and exit code, with the standard set's folders for both.
+#[test]
+fn malformed_oid_text_is_refused_as_net_snmp_refuses_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dirs = standard_dirs();
+    for text in [
+        "1.3.6..1",
+        ".1.3.6.1.",
+        "..1.3",
+        "1.3.6.1.2.1.1.",
+        "system..sysDescr",
+    ] {
+        let args = ["-M", dirs.as_str(), "-m", "SNMPv2-MIB", "-On", text];
+        let t = theirs("snmptranslate", &args, tmp.path());
+        let mut o_args = vec!["translate"];
+        o_args.extend(args);
+        let o = ours(&o_args, tmp.path());
+        assert_eq!(t.2, Some(2), "{text}: {t:?}");
+        assert!(t.1.contains("Unknown Object Identifier"), "{text}: {t:?}");
+        assert_eq!(o, t, "{text}: (stdout, stderr, exit code)");
+    }
 }
 
 #[test]

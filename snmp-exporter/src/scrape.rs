@@ -245,7 +245,7 @@ async fn walk_all(
     mgr.walk_with_options(oid(subtree), bulk, options)
         .collect_all()
         .await
-        .map_err(|(e, _partial)| e)
+        .map_err(|e| e.error)
 }
 
 fn apply_filter(

@@ -67,6 +67,9 @@ pub fn resolve(host: &str, port: u16) -> Result<SocketAddr, Error> {
     if let Some(addr) = literal(host, port) {
         return Ok(addr);
     }
+    if bad_port(host) {
+        return Err(crate::ConfigError::BadPort(host.to_owned()).into());
+    }
     let with_port = if host.contains(':') {
         host.to_owned()
     } else {
@@ -77,6 +80,24 @@ pub fn resolve(host: &str, port: u16) -> Result<SocketAddr, Error> {
         .ok()
         .and_then(|mut a| a.next())
         .ok_or_else(|| Error::Resolve(host.to_owned()))
+}
+
+/// Whether `host` carries a port (`host:port`, `[v6]:port`) that is not 1 to 65535.
+///
+/// ```
+/// # use snmp_manager::{resolve, ConfigError, Error};
+/// assert_eq!(
+///     resolve("127.0.0.1:99999", 161),
+///     Err(Error::Config(ConfigError::BadPort("127.0.0.1:99999".into())))
+/// );
+/// ```
+fn bad_port(host: &str) -> bool {
+    let port = match host.strip_prefix('[') {
+        Some(rest) => rest.split_once("]:").map(|(_, p)| p),
+        None if host.matches(':').count() == 1 => host.rsplit_once(':').map(|(_, p)| p),
+        None => None,
+    };
+    port.is_some_and(|p| p.parse::<u16>().map_or(true, |n| n == 0))
 }
 
 /// Receive buffer asked of the kernel for every socket: room for a burst of answers to

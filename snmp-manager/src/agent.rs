@@ -54,7 +54,8 @@ impl<T> std::fmt::Debug for Finish<T> {
 impl<T> Finish<T> {
     /// The call's result from its operation's outcome.
     pub fn apply(self, agent: &Agent, outcome: Result<Vec<VarBind>, Error>) -> Result<T, Error> {
-        (self.0)(agent, outcome?)
+        // The OIDs of an error named through the Manager's MIB, as the caller wrote them.
+        (self.0)(agent, outcome.map_err(|e| e.with_names(&agent.mib))?)
     }
 }
 
@@ -197,7 +198,7 @@ impl Agent {
 
     /// An operation of this agent failed.
     pub fn error(&self, error: snmp_session::Error) -> Error {
-        Error::operation_failed(self.addr, error)
+        Error::operation_failed(self.addr, error).with_names(&self.mib)
     }
 
     /// An operation of this agent could not start. An unknown target is a closed manager
@@ -368,6 +369,18 @@ impl Agent {
     /// [`crate::TABLE_REPETITIONS`]; the entry is what [`Agent::decode_table`] wants.
     pub fn table(&self, table: impl IntoOid) -> Result<(Request, Oid), TableError> {
         let oid = table.into_oid(&self.mib).map_err(table_failed)?;
+        // What the MIB knows is not a table is refused, as snmptable refuses it; an OID the
+        // MIB does not know is fetched as an entry.
+        if let Some((node, depth)) = self.mib.lookup(oid.arcs()) {
+            let tabular = matches!(
+                node.kind(),
+                snmp_mib::Kind::Table | snmp_mib::Kind::Row | snmp_mib::Kind::Column
+            );
+            let exact = depth == oid.arcs().len();
+            if !tabular || !exact {
+                return Err(table_failed(Error::NotATable(self.name(&oid))));
+            }
+        }
         let entry = Table::entry_of(&self.mib, &oid);
         let request = self.get_table(
             entry.clone(),
@@ -384,7 +397,17 @@ impl Agent {
         entry: &Oid,
         rows: Result<Vec<snmp_session::TableRow>, TableError>,
     ) -> Result<Table, TableError> {
-        Ok(Table::decode(&self.mib, entry, rows?))
+        Ok(Table::decode(
+            &self.mib,
+            entry,
+            rows.map_err(|e| self.table_error(e))?,
+        ))
+    }
+
+    /// A table fetch's error with its OIDs named through this agent's MIB.
+    pub fn table_error(&self, mut e: TableError) -> TableError {
+        e.error = e.error.with_names(&self.mib);
+        e
     }
 }
 

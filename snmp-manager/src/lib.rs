@@ -48,6 +48,7 @@ mod builder;
 mod error;
 mod keys;
 mod methods;
+mod names;
 mod oid;
 mod outcome;
 mod poll;
@@ -56,14 +57,15 @@ mod table;
 
 pub use addr::{bind_udp, literal, resolve, seed, split_transport, ListenAddr, RECV_BUFFER};
 pub use agent::{Agent, Call, Finish};
-pub use error::{Error, IoError};
+pub use error::{ConfigError, Error, IoError, WalkError};
 pub use oid::{oids, IntoOid};
 pub use outcome::{ClientId, Outcomes, WalkBuffer, WalkNext, WalkStep};
 pub use poll::{PollResult, PollScheduler, PollTarget};
 pub use table::{Row, Table, TableError};
 
 pub use snmp_codec::{
-    self as codec, ErrorStatus, GenericTrap, Oid, SecurityLevel, TrapV1Pdu, Value, VarBind, Version,
+    self as codec, ErrorStatus, GenericTrap, Oid, SecurityLevel, TrapV1Pdu, Value, VarBind,
+    Version, WrongType,
 };
 pub use snmp_mib::{self as mib, Description, Format, IndexValue, Mib};
 pub use snmp_session::{

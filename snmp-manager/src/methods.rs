@@ -380,7 +380,7 @@ macro_rules! manager_methods {
         ///
         /// ```no_run
         #[doc = concat!($sig, "(m: ", $krate, "::Manager) -> Result<(), ", $krate, "::Error> {")]
-        #[doc = concat!("let rows = m.bulk_walk(\"IF-MIB::ifDescr\", 25).collect_all()", $aw, ".map_err(|(e, _)| e)?;")]
+        #[doc = concat!("let rows = m.bulk_walk(\"IF-MIB::ifDescr\", 25).collect_all()", $aw, "?;")]
         /// println!("{} interfaces", rows.len());
         /// # Ok(()) }
         /// ```
@@ -455,6 +455,7 @@ macro_rules! manager_methods {
             options: $crate::WalkOptions,
         ) -> Result<Vec<$crate::TableRow>, $crate::TableError> {
             self.run_table(self.agent.get_table(base, columns, bulk_size, options)?) $($await)*
+                .map_err(|e| self.agent.table_error(e))
         }
 
         /// A table by name with typed indexes and named columns: `table` is the table, its

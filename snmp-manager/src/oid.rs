@@ -14,6 +14,10 @@ use crate::error::Error;
 /// let mib = Mib::standard();
 /// assert_eq!("sysDescr.0".into_oid(&mib).unwrap().to_string(), "1.3.6.1.2.1.1.1.0");
 /// assert!("noSuchName.0".into_oid(&mib).is_err());
+/// // One strict grammar: an empty part is an error with its position, never another OID.
+/// use snmp_manager::{codec::OidParseError, Error};
+/// assert_eq!("1.3.6..1".into_oid(&mib), Err(Error::InvalidOid(OidParseError::InvalidArc(6))));
+/// assert!(matches!("sysDescr..0".into_oid(&mib), Err(Error::Name(_))));
 /// ```
 pub trait IntoOid {
     /// The OID, names resolved through `mib`.
@@ -32,27 +36,39 @@ impl IntoOid for &Oid {
     }
 }
 
+/// OID text through one grammar: numbers and dots alone are an [`Oid`] as `Oid::from_str`
+/// reads it (an error is [`Error::InvalidOid`] with the position), anything else a name
+/// resolved through `mib` (the same strict rule for dots, [`Error::Name`] with the position).
+fn text_to_oid(text: &str, mib: &Mib) -> Result<Oid, Error> {
+    let t = text.trim();
+    let numeric = !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit() || b == b'.');
+    if numeric {
+        return Ok(t.parse::<Oid>()?);
+    }
+    Ok(mib.resolve(text)?)
+}
+
 impl IntoOid for &str {
     fn into_oid(self, mib: &Mib) -> Result<Oid, Error> {
-        Ok(mib.resolve(self)?)
+        text_to_oid(self, mib)
     }
 }
 
 impl IntoOid for &&str {
     fn into_oid(self, mib: &Mib) -> Result<Oid, Error> {
-        Ok(mib.resolve(self)?)
+        text_to_oid(self, mib)
     }
 }
 
 impl IntoOid for String {
     fn into_oid(self, mib: &Mib) -> Result<Oid, Error> {
-        Ok(mib.resolve(&self)?)
+        text_to_oid(&self, mib)
     }
 }
 
 impl IntoOid for &String {
     fn into_oid(self, mib: &Mib) -> Result<Oid, Error> {
-        Ok(mib.resolve(self)?)
+        text_to_oid(self, mib)
     }
 }
 

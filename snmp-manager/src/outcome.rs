@@ -382,6 +382,8 @@ pub struct WalkBuffer {
     buffered: VecDeque<VarBind>,
     error: Option<Error>,
     ended: bool,
+    /// The MIB the walk's error names its OIDs with.
+    names: Option<snmp_mib::Mib>,
 }
 
 /// What a walk's reader gets next ([`WalkBuffer::next_item`]).
@@ -402,6 +404,15 @@ impl WalkBuffer {
             buffered: VecDeque::new(),
             error: Some(error),
             ended: true,
+            names: None,
+        }
+    }
+
+    /// A walk whose error names its OIDs through `mib` (the Manager's).
+    pub fn named(mib: &snmp_mib::Mib) -> Self {
+        WalkBuffer {
+            names: Some(mib.clone()),
+            ..WalkBuffer::default()
         }
     }
 
@@ -430,7 +441,10 @@ impl WalkBuffer {
             WalkStep::Pending => false,
             WalkStep::End(result) => {
                 self.ended = true;
-                self.error = result.err();
+                self.error = result.err().map(|e| match &self.names {
+                    Some(mib) => e.with_names(mib),
+                    None => e,
+                });
                 true
             }
         }

@@ -10,7 +10,7 @@ use snmp_session::{AesKeyExtension, TargetConfig, Transport, V3Security};
 use snmp_usm::{AuthProtocol, PrivProtocol, UsmUser};
 use zeroize::Zeroizing;
 
-use crate::error::Error;
+use crate::error::{ConfigError, Error};
 
 /// Host, version, credentials, timing and MIB of one agent: snmpkit's parameters and defaults
 /// (port 161, community `public`, version 2c, timeout 5 s, 3 retries). The builders of the
@@ -230,25 +230,19 @@ impl Settings {
     pub fn check(&self) -> Result<(), Error> {
         let v3 = self.version == Version::V3;
         if !v3 && (self.auth.is_some() || self.privacy.is_some()) {
-            return Err(Error::Config(
-                "authentication and privacy are SNMPv3's: give a user (`.user(..)`) or drop them",
-            ));
+            return Err(Error::Config(ConfigError::CredentialsWithoutV3));
         }
         if !v3 && self.security_level.is_some() {
-            return Err(Error::Config("a security level is SNMPv3's: give a user"));
+            return Err(Error::Config(ConfigError::LevelWithoutV3));
         }
         if self.privacy.is_some() && self.auth.is_none() && self.usm_user.is_none() {
-            return Err(Error::Config(
-                "privacy needs authentication (USM has no privacy without it)",
-            ));
+            return Err(Error::Config(ConfigError::PrivacyWithoutAuth));
         }
         let short = |pw: &Zeroizing<Vec<u8>>| pw.len() < 8;
         if self.auth.as_ref().is_some_and(|(_, pw)| short(pw))
             || self.privacy.as_ref().is_some_and(|(_, pw)| short(pw))
         {
-            return Err(Error::Config(
-                "a pass phrase below USM's minimum of 8 characters (RFC 3414 11.2)",
-            ));
+            return Err(Error::Config(ConfigError::ShortPassPhrase));
         }
         if self.usm_user.is_none() {
             let level = match (&self.auth, &self.privacy) {
@@ -263,9 +257,7 @@ impl Settings {
                 SecurityLevel::AuthPriv => 2,
             };
             if v3 && rank(wanted) > rank(level) {
-                return Err(Error::Config(
-                    "the security level asks for more than the credentials give",
-                ));
+                return Err(Error::Config(ConfigError::LevelAboveCredentials));
             }
         }
         Ok(())

@@ -9,12 +9,24 @@ use snmp_mib::{IndexError, IndexValue, Kind, Mib};
 use crate::error::Error;
 use snmp_session::TableRow;
 
-/// A table fetched with its MIB (a Manager's `table`).
+/// A table fetched with its MIB (a Manager's `table`): iterate it for its rows.
+///
+/// ```no_run
+/// # async fn f(m: snmp_tokio::Manager) -> Result<(), snmp_tokio::Error> {
+/// let table = m.table("IF-MIB::ifTable").await?;
+/// for row in &table {
+///     let octets: u64 = row.get_as("ifInOctets")?;
+///     let descr: String = row.get_as("ifDescr")?;
+///     println!("{descr}: {octets}");
+/// }
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Table {
     /// The entry (row) OID.
     pub entry: Oid,
-    /// The entry's name (`ifEntry`), empty when no MIB names it.
+    /// The table's name (`ifTable`; the entry's when the MIB has no table above it), empty
+    /// when no MIB names it.
     pub name: String,
     /// The rows, in index order.
     pub rows: Vec<Row>,
@@ -37,13 +49,65 @@ pub struct Row {
 }
 
 impl Row {
-    /// A cell by column name (`"ifDescr"`) or number as text (`"2"`).
+    /// A cell by column name (`"ifDescr"`) or number as text (`"2"`); `None` for a cell the
+    /// agent did not give and for a name the table does not have ([`Row::try_get`] tells
+    /// them apart).
     pub fn get(&self, column: &str) -> Option<&Value> {
+        self.try_get(column).ok().flatten()
+    }
+
+    /// A cell by column name or number as text: `Ok(None)` for a column of the table the
+    /// agent gave no value for, [`Error::NoSuchColumn`] (with close names) for a name the
+    /// table does not have.
+    pub fn try_get(&self, column: &str) -> Result<Option<&Value>, Error> {
         let n = match column.parse::<u32>() {
             Ok(n) => n,
-            Err(_) => self.columns.iter().find(|(_, c)| c == column)?.0,
+            Err(_) => match self.columns.iter().find(|(_, c)| c == column) {
+                Some((n, _)) => *n,
+                None => {
+                    let mut close: Vec<(usize, &String)> = self
+                        .columns
+                        .iter()
+                        .map(|(_, c)| (strsim(c, column), c))
+                        .filter(|(d, _)| *d <= 3)
+                        .collect();
+                    close.sort();
+                    return Err(Error::NoSuchColumn {
+                        name: column.to_owned(),
+                        suggestions: close.into_iter().take(3).map(|(_, c)| c.clone()).collect(),
+                    });
+                }
+            },
         };
-        self.cells.get(&n)
+        Ok(self.cells.get(&n))
+    }
+
+    /// A cell converted to `T` (`u64`, `i64`, `String`, `Vec<u8>`, `Oid`, `Ipv4Addr`, ...):
+    /// an error for a name the table does not have, a cell the agent did not give (its
+    /// noSuchInstance), or a value of another type.
+    ///
+    /// ```no_run
+    /// # fn f(row: &snmp_manager::Row) -> Result<(), snmp_manager::Error> {
+    /// let in_octets: u64 = row.get_as("ifInOctets")?;
+    /// let descr: String = row.get_as("ifDescr")?;
+    /// # Ok(()) }
+    /// ```
+    pub fn get_as<T>(&self, column: &str) -> Result<T, Error>
+    where
+        T: TryFrom<Value, Error = snmp_codec::WrongType>,
+    {
+        match self.try_get(column)? {
+            Some(v) => Ok(T::try_from(v.clone())?),
+            None => Err(Error::NoSuchColumn {
+                name: format!("{column} (no value in this row)"),
+                suggestions: Vec::new(),
+            }),
+        }
+    }
+
+    /// The index decoded per the INDEX clause, when it decoded: `row.index_values()[0]`.
+    pub fn index_values(&self) -> &[IndexValue] {
+        &self.index_values
     }
 
     /// A cell by column number.
@@ -65,7 +129,60 @@ impl Row {
     }
 }
 
+/// Edit distance, for close column names.
+fn strsim(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().flat_map(char::to_lowercase).collect();
+    let b: Vec<char> = b.chars().flat_map(char::to_lowercase).collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev.get(j).copied().unwrap_or(0) + usize::from(ca != cb);
+            let del = prev.get(j + 1).copied().unwrap_or(0) + 1;
+            let ins = cur.get(j).copied().unwrap_or(0) + 1;
+            if let Some(c) = cur.get_mut(j + 1) {
+                *c = sub.min(del).min(ins);
+            }
+        }
+        prev = cur;
+    }
+    prev.last().copied().unwrap_or(0)
+}
+
+impl<'a> IntoIterator for &'a Table {
+    type Item = &'a Row;
+    type IntoIter = std::slice::Iter<'a, Row>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.rows.iter()
+    }
+}
+
+impl IntoIterator for Table {
+    type Item = Row;
+    type IntoIter = std::vec::IntoIter<Row>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.rows.into_iter()
+    }
+}
+
 impl Table {
+    /// The rows, in index order.
+    pub fn iter(&self) -> std::slice::Iter<'_, Row> {
+        self.rows.iter()
+    }
+
+    /// How many rows.
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// Whether it has no rows.
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
     /// Rows fetched without names (`Manager::get_table`), decoded with `mib`.
     pub fn decode(mib: &Mib, entry: &Oid, rows: Vec<TableRow>) -> Table {
         let node = mib.node_by_oid(entry.arcs());
@@ -97,9 +214,16 @@ impl Table {
                 }
             })
             .collect();
+        // The table's name (`ifTable`), else the entry's.
+        let name = node
+            .map(|n| match n.parent().filter(|p| p.kind() == Kind::Table) {
+                Some(table) => table.name().to_owned(),
+                None => n.name().to_owned(),
+            })
+            .unwrap_or_default();
         Table {
             entry: entry.clone(),
-            name: node.map(|n| n.name().to_owned()).unwrap_or_default(),
+            name,
             rows,
             columns,
         }

@@ -28,13 +28,15 @@ pub enum ResolveError {
         /// The module.
         module: String,
     },
-    /// Not a name, a number or a quoted index.
-    #[error("{text}: invalid OID syntax at {part:?}")]
+    /// Not a name, a number or a quoted index; or an empty part (`1.3..6`, a trailing dot).
+    #[error("{text}: invalid OID syntax at character {}: {}", at + 1, what(part))]
     Syntax {
         /// The whole text.
         text: String,
-        /// The offending part.
+        /// The offending part (empty for an empty part between dots).
         part: String,
+        /// Where it starts in the text (a byte offset).
+        at: usize,
     },
 }
 
@@ -66,6 +68,14 @@ fn inet_bytes(kind: u32, text: &str) -> Option<Vec<u8>> {
         _ => return None,
     }
     Some(out)
+}
+
+fn what(part: &str) -> String {
+    if part.is_empty() {
+        "an empty sub-identifier".to_owned()
+    } else {
+        format!("{part:?}")
+    }
 }
 
 fn suggest(s: &[String]) -> String {
@@ -102,13 +112,33 @@ fn unescape(s: &str) -> Vec<u8> {
     out
 }
 
-fn parts(text: &str) -> Result<Vec<Part<'_>>, String> {
+/// The parts between the dots: one leading dot is allowed (the absolute form); every other
+/// dot must stand between two parts. An error is the offending part and where it starts.
+fn parts(text: &str) -> Result<Vec<Part<'_>>, (String, usize)> {
     let mut out = Vec::new();
     let b = text.as_bytes();
     let mut i = 0;
+    // Where the next part must start: after the leading dot, or after each separator.
+    let mut expect_part = true;
+    if b.first() == Some(&b'.') {
+        i = 1;
+    }
     while i < b.len() {
+        if !expect_part {
+            // A part ended: a dot follows, and then another part.
+            if b[i] != b'.' {
+                return Err((text[i..].to_owned(), i));
+            }
+            i += 1;
+            expect_part = true;
+            if i >= b.len() {
+                return Err((String::new(), i));
+            }
+            continue;
+        }
+        expect_part = false;
         match b[i] {
-            b'.' => i += 1,
+            b'.' => return Err((String::new(), i)),
             q @ (b'"' | b'\'') => {
                 let start = i + 1;
                 let mut j = start;
@@ -119,7 +149,7 @@ fn parts(text: &str) -> Result<Vec<Part<'_>>, String> {
                     j += 1;
                 }
                 if j >= b.len() {
-                    return Err(text[i..].to_owned());
+                    return Err((text[i..].to_owned(), i));
                 }
                 let v = unescape(&text[start..j]);
                 out.push(if q == b'"' {
@@ -136,7 +166,7 @@ fn parts(text: &str) -> Result<Vec<Part<'_>>, String> {
                 }
                 let p = &text[start..i];
                 if p.bytes().all(|c| c.is_ascii_digit()) {
-                    out.push(Part::Number(p.parse().map_err(|_| p.to_owned())?));
+                    out.push(Part::Number(p.parse().map_err(|_| (p.to_owned(), start))?));
                 } else if p
                     .bytes()
                     .all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_' || c == b'#')
@@ -144,7 +174,7 @@ fn parts(text: &str) -> Result<Vec<Part<'_>>, String> {
                     // Net-SNMP's `name(1)` form is not taken here; plain names only.
                     out.push(Part::Name(p));
                 } else {
-                    return Err(p.to_owned());
+                    return Err((p.to_owned(), start));
                 }
             }
         }
@@ -186,20 +216,28 @@ impl Mib {
     /// assert!(err.contains("did you mean sysDescr"), "{err}");
     /// ```
     pub fn resolve(&self, text: &str) -> Result<Oid, ResolveError> {
-        let syntax = |part: String| ResolveError::Syntax {
-            text: text.to_owned(),
-            part,
-        };
         let t = text.trim();
-        if t.is_empty() {
-            return Err(syntax(String::new()));
-        }
+        // Offsets in `rest` are made offsets in `text`.
+        let lead = text.len() - text.trim_start().len();
         let (module, rest) = match t.split_once("::") {
             Some((m, r)) => (Some(m), r),
             None => (None, t),
         };
+        let base = lead + (t.len() - rest.len());
+        let syntax = |part: String| ResolveError::Syntax {
+            text: text.to_owned(),
+            at: base + rest.find(part.as_str()).unwrap_or(0),
+            part,
+        };
+        if t.is_empty() {
+            return Err(syntax(String::new()));
+        }
         let absolute = module.is_none() && rest.starts_with('.');
-        let parts = parts(rest).map_err(syntax)?;
+        let parts = parts(rest).map_err(|(part, at)| ResolveError::Syntax {
+            text: text.to_owned(),
+            part,
+            at: base + at,
+        })?;
         let mut arcs: Vec<u32> = Vec::new();
         let mut node: Option<Node<'_>> = None;
         let mut iter = parts.into_iter().peekable();
@@ -284,6 +322,7 @@ impl Mib {
         arcs: &mut Vec<u32>,
     ) -> Result<(), ResolveError> {
         let syntax = |part: String| ResolveError::Syntax {
+            at: text.find(part.as_str()).unwrap_or(0),
             text: text.to_owned(),
             part,
         };

@@ -240,7 +240,10 @@ fn non_increasing_oids_end_the_walk_with_an_error_after_the_good_rows() {
         };
         let s = sim(NetFaults::default(), faults).await;
         let m = manager(&s, 200, 1).await;
-        let (err, rows) = m
+        let snmp_tokio::WalkError {
+            error: err,
+            partial: rows,
+        } = m
             .walk("1.3.6.1.2.1.2.2.1.2")
             .collect_all()
             .await

@@ -42,20 +42,42 @@ fn builder_mistakes_are_errors_before_sending() {
         .user("u")
         .auth(AuthProtocol::Sha256, "pass-phrase-1")
         .security_level(SecurityLevel::AuthPriv);
-    for (what, b) in [
-        ("auth on v2c", auth_on_v2c),
-        ("privacy on v1", privacy_on_v1),
-        ("a level on v2c", level_on_v2c),
-        ("privacy without auth", privacy_without_auth),
-        ("a short auth pass phrase", short_auth),
-        ("a short privacy pass phrase", short_priv),
-        ("a level above the keys", level_above_keys),
+    use snmp_tokio::ConfigError as C;
+    for (what, b, kind) in [
+        ("auth on v2c", auth_on_v2c, C::CredentialsWithoutV3),
+        ("privacy on v1", privacy_on_v1, C::CredentialsWithoutV3),
+        ("a level on v2c", level_on_v2c, C::LevelWithoutV3),
+        (
+            "privacy without auth",
+            privacy_without_auth,
+            C::PrivacyWithoutAuth,
+        ),
+        ("a short auth pass phrase", short_auth, C::ShortPassPhrase),
+        (
+            "a short privacy pass phrase",
+            short_priv,
+            C::ShortPassPhrase,
+        ),
+        (
+            "a level above the keys",
+            level_above_keys,
+            C::LevelAboveCredentials,
+        ),
     ] {
+        // Matchable by kind, with a text that says what to change.
         match b.target_config() {
-            Err(Error::Config(why)) => assert!(!why.is_empty(), "{what}"),
+            Err(Error::Config(why)) => {
+                assert_eq!(why, kind, "{what}");
+                assert!(!why.to_string().is_empty(), "{what}");
+            }
             other => panic!("{what}: {other:?}"),
         }
     }
+    // A port out of range is said to be one, not a name that does not resolve.
+    assert_eq!(
+        Manager::builder("127.0.0.1:99999").target_config().err(),
+        Some(Error::Config(C::BadPort("127.0.0.1:99999".into())))
+    );
     // What is right stays right.
     let ok = Manager::builder("127.0.0.1")
         .user("u")
@@ -96,12 +118,15 @@ async fn a_refused_set_names_the_object_and_varbind() {
         .unwrap();
     let e = ro.set("sysDescr.0", "x").await.unwrap_err();
     let text = e.to_string();
+    // The object by the name the caller gave.
     assert!(
         text.starts_with(&format!("{host}: "))
-            && text.ends_with(" for 1.3.6.1.2.1.1.1.0 (varbind 1)"),
+            && text.ends_with(" for SNMPv2-MIB::sysDescr.0 (varbind 1)"),
         "{text}"
     );
-    assert!(std::error::Error::source(&e).is_some());
+    // The session's error is reachable; the chain prints once (no `source()` repeating it).
+    assert!(e.operation().is_some());
+    assert!(std::error::Error::source(&e).is_none());
 }
 
 #[tokio::test]
@@ -298,4 +323,103 @@ async fn a_slow_reader_holds_a_walk_back() {
     }
     assert_eq!(n, 100_001);
     assert!(seen() >= 4_000);
+}
+
+/// Every call's failure converts into the one `Error` with `?`: tables, walks (their partial
+/// results kept in `WalkError`), value conversions, credentials; a chain prints once.
+async fn everything_with_question_marks(host: &str) -> Result<(String, usize, usize), Error> {
+    let m = Manager::builder(host).build().await?;
+    let descr: String = m.get("sysDescr.0").await?.try_into()?;
+    let table = m.table("IF-MIB::ifTable").await?;
+    let walked = m.walk("system").collect_all().await?;
+    Ok((descr, table.rows.len(), walked.len()))
+}
+
+#[tokio::test]
+async fn errors_compose_with_the_question_mark() {
+    let (_sim, host) = agent().await;
+    let (descr, rows, walked) = everything_with_question_marks(&host).await.unwrap();
+    assert!(!descr.is_empty());
+    assert_eq!(rows, 2);
+    assert!(walked >= 4, "{walked}");
+    // A conversion that fails is the same error type.
+    let m = Manager::builder(&host).build().await.unwrap();
+    let wrong: Result<u64, Error> = async { Ok(m.get("sysDescr.0").await?.try_into()?) }.await;
+    assert!(matches!(wrong, Err(Error::WrongType(_))), "{wrong:?}");
+    // A chain prints once: the message holds the cause, `source()` does not repeat it.
+    let e = m.get("sysDescr.99").await.unwrap_err();
+    assert!(std::error::Error::source(&e).is_none());
+    // Names where the caller gave names.
+    assert!(
+        e.to_string()
+            .ends_with("no such instance: SNMPv2-MIB::sysDescr.99"),
+        "{e}"
+    );
+}
+
+#[tokio::test]
+async fn malformed_oid_text_is_an_error_with_its_position() {
+    let (_sim, host) = agent().await;
+    let m = Manager::builder(&host).build().await.unwrap();
+    for text in ["1.3.6..1", "1.3.6.1.2.1.1.1.0..", ".1.3.6.1."] {
+        match m.get(text).await {
+            Err(Error::InvalidOid(e)) => {
+                assert!(e.to_string().contains("character"), "{text}: {e}")
+            }
+            other => panic!("{text}: {other:?}"),
+        }
+    }
+    match m.get("sysDescr..0").await {
+        Err(Error::Name(e)) => assert!(e.to_string().contains("character 10"), "{e}"),
+        other => panic!("{other:?}"),
+    }
+    // What is right stays right.
+    assert!(m.get(".1.3.6.1.2.1.1.1.0").await.is_ok());
+    assert!(m.get("SNMPv2-MIB::sysDescr.0").await.is_ok());
+}
+
+#[tokio::test]
+async fn tables_refuse_what_is_not_a_table_and_give_typed_cells() {
+    let (_sim, host) = agent().await;
+    let m = Manager::builder(&host).build().await.unwrap();
+    for not_a_table in ["sysDescr", "system", "sysDescr.0", "ifDescr.1"] {
+        match m.table(not_a_table).await {
+            Err(e) => assert!(
+                matches!(e.error, Error::NotATable(_))
+                    && e.to_string().contains("Was that a table?"),
+                "{not_a_table}: {e}"
+            ),
+            Ok(t) => panic!("{not_a_table}: {} rows", t.rows.len()),
+        }
+    }
+    let table = m.table("IF-MIB::ifTable").await.unwrap();
+    assert_eq!(table.name, "ifTable", "the name asked for");
+    assert_eq!(m.table("ifEntry").await.unwrap().name, "ifTable");
+    let mut seen = 0;
+    for row in &table {
+        let octets: u64 = row.get_as("ifInOctets").unwrap();
+        let descr: String = row.get_as("ifDescr").unwrap();
+        let index: u64 = row.get_as("ifIndex").unwrap();
+        assert!(!descr.is_empty());
+        let _ = octets;
+        assert_eq!(row.index_values().len(), 1);
+        assert_eq!(index as usize, seen + 1);
+        // A misspelt column is an error naming close columns, not a silent None.
+        match row.get_as::<u64>("ifInOctet") {
+            Err(Error::NoSuchColumn { suggestions, .. }) => {
+                assert!(
+                    suggestions.contains(&"ifInOctets".to_owned()),
+                    "{suggestions:?}"
+                )
+            }
+            other => panic!("{other:?}"),
+        }
+        // The wrong type is a typed error too.
+        assert!(matches!(
+            row.get_as::<u64>("ifDescr"),
+            Err(Error::WrongType(_))
+        ));
+        seen += 1;
+    }
+    assert_eq!(seen, table.len());
 }

@@ -71,7 +71,16 @@ impl Translate {
             if i > 0 {
                 out.line("");
             }
-            let oid = names.resolve(text)?;
+            // snmptranslate exits 2 on an OID it cannot translate.
+            let oid = match names.resolve(text) {
+                Ok(oid) => oid,
+                Err(Failure::Usage(message)) => {
+                    out.flush();
+                    eprintln!("{message}");
+                    return Err(Failure::Exit(2));
+                }
+                Err(e) => return Err(e),
+            };
             match self.report.as_deref() {
                 Some("d") => describe(&names, &oid, &mut out),
                 Some("p") => tree(&names, &oid, &mut out),
