@@ -312,6 +312,17 @@ impl<S: AsyncUdpSocket> Future for RxDriver<S> {
                     let now = Instant::from_micros(elapsed.as_micros() as u64);
                     let data = this.buf.get(..n).unwrap_or(&[]);
                     this.receiver.handle_datagram(now, from, data);
+                    // One event per drop, with its source and reason.
+                    while let Some(d) = this.receiver.poll_dropped() {
+                        #[cfg(feature = "tracing")]
+                        tracing::debug!(
+                            target: "snmp",
+                            from = %d.from,
+                            reason = %d.reason,
+                            "notification dropped"
+                        );
+                        let _ = d;
+                    }
                 }
                 Poll::Ready(Err(_)) => {}
                 Poll::Pending => return Poll::Pending,

@@ -147,6 +147,9 @@ impl Engine {
             Some(Received::Disconnected(target, e)) => {
                 self.session.handle_disconnected(now, target, e);
             }
+            Some(Received::Unreachable(addr)) => {
+                self.session.handle_unreachable(now, addr);
+            }
             None => {
                 if self.session.poll_timeout().is_some_and(|d| d <= now) {
                     self.session.handle_timeout(now);

@@ -20,6 +20,9 @@ pub enum Received {
     Stream(TargetId, usize),
     /// A stream target's connection ended (the I/O has forgotten it).
     Disconnected(TargetId, ConnectionError),
+    /// The agent at this address is unreachable (ICMP port unreachable on a connected UDP
+    /// socket): nothing listens on its port.
+    Unreachable(SocketAddr),
 }
 
 /// What an I/O error on a connection means to the session.
@@ -382,9 +385,24 @@ impl Io for UdpIo {
 
     fn recv_any(&mut self, buf: &mut [u8], deadline: Instant) -> io::Result<Option<Received>> {
         if self.streams.is_empty() {
-            return Ok(self
-                .recv(buf, deadline)?
-                .map(|(n, from)| Received::Datagram(n, from)));
+            let now = self.now();
+            let wait =
+                Duration::from_micros(deadline.as_micros().saturating_sub(now.as_micros()));
+            return match self.recv_datagram(buf, wait) {
+                Ok(got) => Ok(got.map(|(n, from)| Received::Datagram(n, from))),
+                // The connected socket's agent said nothing listens on its port: say so at
+                // once (an unconnected socket is not told).
+                Err(e) if e.kind() == io::ErrorKind::ConnectionRefused => {
+                    Ok(self.connected.as_ref().map(|(_, peer)| Received::Unreachable(*peer)))
+                }
+                Err(e) => match e.kind() {
+                    io::ErrorKind::WouldBlock
+                    | io::ErrorKind::TimedOut
+                    | io::ErrorKind::ConnectionReset
+                    | io::ErrorKind::Interrupted => Ok(None),
+                    _ => Err(e),
+                },
+            };
         }
         let now = self.now();
         let wait = Duration::from_micros(deadline.as_micros().saturating_sub(now.as_micros()));

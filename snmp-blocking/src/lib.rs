@@ -40,11 +40,11 @@ pub use manager::{Client, Manager, ManagerBuilder, PollMany, Walk};
 pub use receiver::{Incoming, TrapReceiver};
 
 pub use snmp_manager::{
-    self as core, codec, literal, mib, resolve, session, split_transport, AesKeyExtension,
-    AuthProtocol, CallOptions, ConfigError, Description, Error, ErrorStatus, Format, GenericTrap,
-    IndexValue, IntoOid, ListenAddr, Mib, Notification, Oid, OidCheck, PollResult, PollTarget,
-    PrivProtocol, ReceiverConfig, ReceiverCounters, Repetitions, ReportKind, Request, Row,
-    SecurityLevel, SessionConfig, StartError, Table, TableError, TableRow, TargetConfig, Transport,
-    TrapFilter, TrapV1Fields, TrapV1Pdu, UsmUser, V3Fields, Value, VarBind, Version, WalkError,
-    WalkOptions, WrongType,
+    self as core, codec, counter_delta, group_by_target, literal, mib, resolve, session,
+    split_transport, AesKeyExtension, AuthProtocol, CallOptions, ConfigError, Description, Error,
+    ErrorStatus, Format, GenericTrap, IndexValue, IntoOid, ListenAddr, Mib, Notification, Oid,
+    OidCheck, PollResult, PollTarget, PrivProtocol, ReceiverConfig, ReceiverCounters, Repetitions,
+    ReportKind, Request, Row, SecurityLevel, SessionConfig, StartError, Table, TableError,
+    TableRow, TargetConfig, Transport, TrapFilter, TrapV1Fields, TrapV1Pdu, UsmUser, V3Fields,
+    Value, VarBind, Version, WalkError, WalkOptions, WrongType,
 };

@@ -164,6 +164,20 @@ impl TrapReceiver {
         self.receiver.add_filter(filter);
     }
 
+    /// The next dropped datagram's source and reason, oldest first (the last 256 are kept;
+    /// the counters count them all).
+    ///
+    /// ```no_run
+    /// let mut rx = snmp_blocking::TrapReceiver::bind("127.0.0.1:1162", Default::default())?;
+    /// while let Some(d) = rx.poll_dropped() {
+    ///     eprintln!("dropped a notification from {}: {}", d.from, d.reason);
+    /// }
+    /// # Ok::<(), snmp_blocking::Error>(())
+    /// ```
+    pub fn poll_dropped(&mut self) -> Option<snmp_session::Dropped> {
+        self.receiver.poll_dropped()
+    }
+
     /// What was received, accepted and dropped (and why).
     ///
     /// ```no_run

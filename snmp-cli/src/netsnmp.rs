@@ -228,7 +228,7 @@ pub(crate) fn error_text(tool: Tool, host: &str, e: &Error) -> String {
         Error::Resolve(h) => format!("{name}: Unknown host ({h})"),
         Error::Credentials(u) => format!("{name}: {u}"),
         _ => match e.operation() {
-            Some(OpError::Timeout { .. }) => format!(
+            Some(OpError::Timeout { .. } | OpError::PrivacyTimeout { .. }) => format!(
                 "Timeout: No Response from {host}{}",
                 if tool.timeout_period() { "." } else { "" }
             ),

@@ -10,7 +10,7 @@ use snmp_mib::{Description, Format, Mib};
 use snmp_session::{CallOptions, Request, StartError, TargetConfig, TargetId, WalkOptions};
 
 use crate::error::Error;
-use crate::oid::{oids, IntoOid};
+use crate::oid::IntoOid;
 use crate::table::{Table, TableError};
 
 /// One agent: its target in a session, its address and version, the MIB names are resolved
@@ -43,7 +43,7 @@ impl std::fmt::Debug for Agent {
 }
 
 /// How an answer's varbinds become what a call returns.
-pub struct Finish<T>(fn(&Agent, Vec<VarBind>) -> Result<T, Error>);
+pub struct Finish<T>(fn(&Agent, Vec<VarBind>) -> Result<T, Error>, bool);
 
 impl<T> std::fmt::Debug for Finish<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -54,8 +54,9 @@ impl<T> std::fmt::Debug for Finish<T> {
 impl<T> Finish<T> {
     /// The call's result from its operation's outcome.
     pub fn apply(self, agent: &Agent, outcome: Result<Vec<VarBind>, Error>) -> Result<T, Error> {
-        // The OIDs of an error named through the Manager's MIB, as the caller wrote them.
-        (self.0)(agent, outcome.map_err(|e| e.with_names(&agent.mib))?)
+        // The OIDs of an error named through the Manager's MIB where the caller gave names.
+        let name = |e: Error| if self.1 { e.with_names(&agent.mib) } else { e };
+        (self.0)(agent, outcome.map_err(name)?).map_err(name)
     }
 }
 
@@ -71,8 +72,14 @@ impl<T> Call<T> {
     fn new(request: Request, finish: fn(&Agent, Vec<VarBind>) -> Result<T, Error>) -> Self {
         Call {
             request,
-            finish: Finish(finish),
+            finish: Finish(finish, false),
         }
+    }
+
+    /// This call, its errors naming their OIDs through the MIB (the caller gave names).
+    fn named(mut self, yes: bool) -> Self {
+        self.finish.1 = yes;
+        self
     }
 
     /// The request.
@@ -114,6 +121,22 @@ fn next_pair(a: &Agent, vbs: Vec<VarBind>) -> Result<(Oid, Value), Error> {
 
 fn echoed(a: &Agent, vbs: Vec<VarBind>) -> Result<Value, Error> {
     Ok(a.only(vbs)?.value)
+}
+
+/// OIDs from names or numbers, and whether any was a name.
+fn named_oids<I: IntoOid>(
+    mib: &Mib,
+    oids_in: impl IntoIterator<Item = I>,
+) -> Result<(Vec<Oid>, bool), Error> {
+    let mut named = false;
+    let list = oids_in
+        .into_iter()
+        .map(|o| {
+            named |= o.is_name();
+            o.into_oid(mib)
+        })
+        .collect::<Result<Vec<_>, Error>>()?;
+    Ok((list, named))
 }
 
 fn table_failed(error: Error) -> TableError {
@@ -198,7 +221,7 @@ impl Agent {
 
     /// An operation of this agent failed.
     pub fn error(&self, error: snmp_session::Error) -> Error {
-        Error::operation_failed(self.addr, error).with_names(&self.mib)
+        Error::operation_failed(self.addr, error)
     }
 
     /// An operation of this agent could not start. An unknown target is a closed manager
@@ -224,8 +247,9 @@ impl Agent {
 
     /// `get`: GET of one OID, exceptions as errors.
     pub fn get(&self, oid: impl IntoOid) -> Result<Call<Value>, Error> {
+        let named = oid.is_name();
         let oid = oid.into_oid(&self.mib)?;
-        Ok(Call::new(Request::Get(vec![oid]), one_value))
+        Ok(Call::new(Request::Get(vec![oid]), one_value).named(named))
     }
 
     /// `get_many`: GET of many OIDs, the first exception an error.
@@ -233,7 +257,8 @@ impl Agent {
         &self,
         oids_in: impl IntoIterator<Item = I>,
     ) -> Result<Call<Vec<Value>>, Error> {
-        Ok(Call::new(Request::Get(oids(&self.mib, oids_in)?), values))
+        let (list, named) = named_oids(&self.mib, oids_in)?;
+        Ok(Call::new(Request::Get(list), values).named(named))
     }
 
     /// `get_varbinds`: GET of many OIDs, exceptions kept as values.
@@ -241,7 +266,8 @@ impl Agent {
         &self,
         oids_in: impl IntoIterator<Item = I>,
     ) -> Result<Call<Vec<VarBind>>, Error> {
-        Ok(Call::new(Request::Get(oids(&self.mib, oids_in)?), all))
+        let (list, named) = named_oids(&self.mib, oids_in)?;
+        Ok(Call::new(Request::Get(list), all).named(named))
     }
 
     /// `get_each`: GET where one missing OID fails only itself, in v1 too.
@@ -249,13 +275,15 @@ impl Agent {
         &self,
         oids_in: impl IntoIterator<Item = I>,
     ) -> Result<Call<Vec<VarBind>>, Error> {
-        Ok(Call::new(Request::GetEach(oids(&self.mib, oids_in)?), all))
+        let (list, named) = named_oids(&self.mib, oids_in)?;
+        Ok(Call::new(Request::GetEach(list), all).named(named))
     }
 
     /// `get_next`: GETNEXT of one OID, the next OID and its value.
     pub fn get_next(&self, oid: impl IntoOid) -> Result<Call<(Oid, Value)>, Error> {
+        let named = oid.is_name();
         let oid = oid.into_oid(&self.mib)?;
-        Ok(Call::new(Request::GetNext(vec![oid]), next_pair))
+        Ok(Call::new(Request::GetNext(vec![oid]), next_pair).named(named))
     }
 
     /// `get_next_varbinds`: GETNEXT of many OIDs, the answer as it came.
@@ -263,7 +291,8 @@ impl Agent {
         &self,
         oids_in: impl IntoIterator<Item = I>,
     ) -> Result<Call<Vec<VarBind>>, Error> {
-        Ok(Call::new(Request::GetNext(oids(&self.mib, oids_in)?), all))
+        let (list, named) = named_oids(&self.mib, oids_in)?;
+        Ok(Call::new(Request::GetNext(list), all).named(named))
     }
 
     /// `get_bulk`: GETBULK (v2c, v3).
@@ -273,18 +302,20 @@ impl Agent {
         non_repeaters: u32,
         max_repetitions: u32,
     ) -> Result<Call<Vec<(Oid, Value)>>, Error> {
+        let (list, named) = named_oids(&self.mib, oids_in)?;
         let request = Request::GetBulk {
-            oids: oids(&self.mib, oids_in)?,
+            oids: list,
             non_repeaters,
             max_repetitions,
         };
-        Ok(Call::new(request, pairs))
+        Ok(Call::new(request, pairs).named(named))
     }
 
     /// `set`: SET of one OID; the value the agent echoed.
     pub fn set(&self, oid: impl IntoOid, value: impl Into<Value>) -> Result<Call<Value>, Error> {
+        let named = oid.is_name();
         let vb = VarBind::new(oid.into_oid(&self.mib)?, value.into());
-        Ok(Call::new(Request::Set(vec![vb]), echoed))
+        Ok(Call::new(Request::Set(vec![vb]), echoed).named(named))
     }
 
     /// `set_many`: SET of several OIDs at once.
@@ -292,11 +323,15 @@ impl Agent {
         &self,
         pairs_in: impl IntoIterator<Item = (I, Value)>,
     ) -> Result<Call<Vec<VarBind>>, Error> {
+        let mut named = false;
         let vbs = pairs_in
             .into_iter()
-            .map(|(o, v)| Ok(VarBind::new(o.into_oid(&self.mib)?, v)))
+            .map(|(o, v)| {
+                named |= o.is_name();
+                Ok(VarBind::new(o.into_oid(&self.mib)?, v))
+            })
             .collect::<Result<Vec<_>, Error>>()?;
-        Ok(Call::new(Request::Set(vbs), all))
+        Ok(Call::new(Request::Set(vbs), all).named(named))
     }
 
     /// `send_trap`: an SNMPv2-Trap, done when sent.

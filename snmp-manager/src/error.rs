@@ -149,6 +149,24 @@ impl std::fmt::Display for OperationText<'_> {
                 snmp_session::Attempts(*attempts),
                 snmp_session::Seconds(*waited)
             ),
+            snmp_session::Error::PrivacyTimeout { attempts, waited } => write!(
+                f,
+                "no response from {} after {} in {}, though it answered the v3 discovery: the \
+                 privacy password or protocol is the likely cause (an agent drops what it \
+                 cannot decrypt)",
+                self.0,
+                snmp_session::Attempts(*attempts),
+                snmp_session::Seconds(*waited)
+            ),
+            snmp_session::Error::Report(
+                kind @ (snmp_session::ReportKind::WrongDigest
+                | snmp_session::ReportKind::UnknownUserName),
+            ) => write!(
+                f,
+                "{}: SNMPv3 report: {kind} (a Report that cannot be authenticated is believed \
+                 only when no genuine answer came within the timeout: anyone can forge one)",
+                self.0
+            ),
             other => write!(f, "{}: {other}", self.0),
         }
     }
@@ -198,7 +216,10 @@ impl Error {
 
     /// Whether the agent never answered.
     pub fn is_timeout(&self) -> bool {
-        matches!(self.operation(), Some(snmp_session::Error::Timeout { .. }))
+        matches!(
+            self.operation(),
+            Some(snmp_session::Error::Timeout { .. } | snmp_session::Error::PrivacyTimeout { .. })
+        )
     }
 }
 

@@ -60,7 +60,7 @@ pub use agent::{Agent, Call, Finish};
 pub use error::{ConfigError, Error, IoError, WalkError};
 pub use oid::{oids, IntoOid};
 pub use outcome::{ClientId, Outcomes, WalkBuffer, WalkNext, WalkStep};
-pub use poll::{PollResult, PollScheduler, PollTarget};
+pub use poll::{counter_delta, group_by_target, PollResult, PollScheduler, PollTarget};
 pub use table::{Row, Table, TableError};
 
 pub use snmp_codec::{

@@ -22,6 +22,20 @@ use crate::error::Error;
 pub trait IntoOid {
     /// The OID, names resolved through `mib`.
     fn into_oid(self, mib: &Mib) -> Result<Oid, Error>;
+
+    /// Whether this is a name (text that is not all numbers): the errors of a call given a
+    /// name name their OIDs through the MIB, those of a call given numbers keep numbers.
+    fn is_name(&self) -> bool {
+        false
+    }
+}
+
+/// Whether OID text is a name rather than numbers and dots.
+fn text_is_name(text: &str) -> bool {
+    !text
+        .trim()
+        .bytes()
+        .all(|b| b.is_ascii_digit() || b == b'.')
 }
 
 impl IntoOid for Oid {
@@ -52,11 +66,17 @@ impl IntoOid for &str {
     fn into_oid(self, mib: &Mib) -> Result<Oid, Error> {
         text_to_oid(self, mib)
     }
+    fn is_name(&self) -> bool {
+        text_is_name(self)
+    }
 }
 
 impl IntoOid for &&str {
     fn into_oid(self, mib: &Mib) -> Result<Oid, Error> {
         text_to_oid(self, mib)
+    }
+    fn is_name(&self) -> bool {
+        text_is_name(self)
     }
 }
 
@@ -64,11 +84,17 @@ impl IntoOid for String {
     fn into_oid(self, mib: &Mib) -> Result<Oid, Error> {
         text_to_oid(&self, mib)
     }
+    fn is_name(&self) -> bool {
+        text_is_name(self)
+    }
 }
 
 impl IntoOid for &String {
     fn into_oid(self, mib: &Mib) -> Result<Oid, Error> {
         text_to_oid(self, mib)
+    }
+    fn is_name(&self) -> bool {
+        text_is_name(self)
     }
 }
 

@@ -82,6 +82,25 @@ impl PollTarget {
         &self.config
     }
 
+    /// This target with its own timeout per attempt and retries (a dead agent then costs
+    /// `timeout * (retries + 1)`, not the 20 s of the defaults: keep it under the poll
+    /// interval). A new target: its clones keep the old settings.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let t = snmp_manager::PollTarget::v2c_host("127.0.0.1:1161", "public")
+    ///     .unwrap()
+    ///     .with_timeout(Duration::from_millis(800), 1);
+    /// assert_eq!(t.config().timeout, Duration::from_millis(800));
+    /// assert_eq!(t.config().retries, 1);
+    /// ```
+    pub fn with_timeout(&self, timeout: std::time::Duration, retries: u32) -> Self {
+        let mut config = (*self.config).clone();
+        config.timeout = timeout;
+        config.retries = retries;
+        PollTarget::new(config)
+    }
+
     /// A number naming this target and its clones while any of them lives (clones share
     /// it; another `PollTarget` of the same configuration has another).
     ///
@@ -120,17 +139,82 @@ impl PollTarget {
     }
 }
 
-/// One result of `poll_many`.
+/// One result of `poll_many`: addressable by the target's position (`index`) and the OID's
+/// position in the list asked for (`oid_index`), so that a caller never matches on names.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PollResult {
     /// The target's position in the list given to `poll_many`.
     pub index: usize,
+    /// The OID's position in the list given to `poll_many`.
+    pub oid_index: usize,
     /// The target's address.
     pub target: SocketAddr,
     /// The OID.
     pub oid: Oid,
     /// Its value, or why there is none (typed: a timeout, noSuchObject, an error-status ...).
     pub result: Result<Value, Error>,
+}
+
+/// The results of a `poll_many` grouped per target, each target's values in the order of the
+/// OIDs asked for: `by_target[i][j]` is target `i`'s result for OID `j`.
+///
+/// ```
+/// use snmp_manager::{group_by_target, PollResult, Value};
+/// let r = |index, oid_index, v: u32| PollResult {
+///     index,
+///     oid_index,
+///     target: "192.0.2.1:161".parse().unwrap(),
+///     oid: "1.3.6.1.2.1.1.3.0".parse().unwrap(),
+///     result: Ok(Value::TimeTicks(v)),
+/// };
+/// // Results come in completion order.
+/// let grouped = group_by_target(vec![r(1, 1, 4), r(0, 0, 1), r(1, 0, 3), r(0, 1, 2)], 2, 2);
+/// assert_eq!(grouped[1][0], Some(Ok(Value::TimeTicks(3))));
+/// assert_eq!(grouped[0][1], Some(Ok(Value::TimeTicks(2))));
+/// ```
+pub fn group_by_target(
+    results: impl IntoIterator<Item = PollResult>,
+    targets: usize,
+    oids: usize,
+) -> Vec<Vec<Option<Result<Value, Error>>>> {
+    let mut out = vec![vec![None; oids]; targets];
+    for r in results {
+        if let Some(slot) = out.get_mut(r.index).and_then(|t| t.get_mut(r.oid_index)) {
+            *slot = Some(r.result);
+        }
+    }
+    out
+}
+
+/// The increase of a counter between two polls, with the agent's uptime (sysUpTime.0, in
+/// TimeTicks) read with each: Counter32 and Counter64 wrap once at most; `None` when the
+/// agent restarted in between (its uptime went back, so the counters started again), when
+/// the values are not counters of one type, or when a Counter32 went back by more than a
+/// wrap explains.
+///
+/// ```
+/// use snmp_manager::{counter_delta, Value};
+/// let c = Value::Counter32;
+/// assert_eq!(counter_delta((&c(100), 1000), (&c(250), 7000)), Some(150));
+/// // A Counter32 that wrapped.
+/// assert_eq!(counter_delta((&c(u32::MAX - 9), 1000), (&c(5), 7000)), Some(15));
+/// // The agent restarted: no delta.
+/// assert_eq!(counter_delta((&c(100), 9000), (&c(250), 100)), None);
+/// assert_eq!(
+///     counter_delta((&Value::Counter64(10), 1), (&Value::Counter64(12), 2)),
+///     Some(2)
+/// );
+/// ```
+pub fn counter_delta(before: (&Value, u32), after: (&Value, u32)) -> Option<u64> {
+    let ((a, up_a), (b, up_b)) = (before, after);
+    if up_b < up_a {
+        return None; // sysUpTime went back: a restart (or its own 497-day wrap)
+    }
+    match (a, b) {
+        (Value::Counter32(x), Value::Counter32(y)) => Some(u64::from(y.wrapping_sub(*x))),
+        (Value::Counter64(x), Value::Counter64(y)) => Some(y.wrapping_sub(*x)),
+        _ => None,
+    }
 }
 
 /// A `poll_many` in progress: the targets not started yet, the operations running (at most
@@ -169,9 +253,10 @@ impl PollScheduler {
     }
 
     fn fail_all(&mut self, index: usize, addr: SocketAddr, e: &Error) {
-        for oid in self.oids.iter() {
+        for (oid_index, oid) in self.oids.iter().enumerate() {
             self.ready.push_back(PollResult {
                 index,
+                oid_index,
                 target: addr,
                 oid: oid.clone(),
                 result: Err(e.clone()),
@@ -225,9 +310,10 @@ impl PollScheduler {
             };
             match outcomes.take_all(op) {
                 Some(Ok(vbs)) => {
-                    for (oid, vb) in self.oids.iter().zip(vbs) {
+                    for (oid_index, (oid, vb)) in self.oids.iter().zip(vbs).enumerate() {
                         self.ready.push_back(PollResult {
                             index,
+                            oid_index,
                             target: addr,
                             oid: oid.clone(),
                             result: vb

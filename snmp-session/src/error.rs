@@ -110,6 +110,16 @@ pub enum Error {
         /// How long they waited in all (the attempts' timeouts added up).
         waited: core::time::Duration,
     },
+    /// No answer after every attempt from a v3 agent whose engine answered the discovery, with
+    /// privacy on and no authenticated answer ever: the agent drops what it cannot decrypt,
+    /// so the privacy password or protocol (or an AES key extension) is the likely cause.
+    #[error("no response after {} in {}, though the agent answered discovery: the privacy password or protocol is the likely cause", Attempts(*.attempts), Seconds(*.waited))]
+    PrivacyTimeout {
+        /// Attempts made.
+        attempts: u32,
+        /// How long they waited in all.
+        waited: core::time::Duration,
+    },
     /// No valid answer after every attempt, and datagrams that did not decode came from the
     /// agent's address meanwhile (a broken agent, or something else on its port).
     #[error("no valid answer after {attempts} attempts: {datagrams} datagrams from the agent did not decode")]
@@ -206,6 +216,9 @@ pub enum ConnectionError {
     Framing(snmp_codec::FrameError),
     /// A message on the stream did not decode (the session closes the connection).
     Malformed,
+    /// Over UDP: the agent's host said nothing listens on the port (ICMP port unreachable,
+    /// reported by a connected socket).
+    PortUnreachable,
 }
 
 impl core::fmt::Display for ConnectionError {
@@ -218,6 +231,9 @@ impl core::fmt::Display for ConnectionError {
             ConnectionError::Framing(e) => write!(f, "connection closed: {e}"),
             ConnectionError::Malformed => {
                 f.write_str("connection closed: a message from the agent did not decode")
+            }
+            ConnectionError::PortUnreachable => {
+                f.write_str("nothing listens on the agent's port (ICMP port unreachable)")
             }
         }
     }

@@ -291,3 +291,58 @@ fn community_and_user_name_as_text() {
     let v2 = rx.poll_notification().unwrap();
     assert_eq!((v2.user_name(), v2.community_str()), (None, Some("public")));
 }
+
+/// Each rejected v3 notification is counted by its reason and recorded with its source.
+#[test]
+fn v3_drops_are_counted_per_reason_with_their_source() {
+    let _serial = serial();
+    use snmp_session::DropReason;
+    let now = Instant::from_micros(1_000);
+    let engine = b"\x80\x00\x1f\x88\x05sender-2";
+    let mut rx = Receiver::new(ReceiverConfig::default(), [9; 32]);
+    rx.add_user(user());
+    let stranger = UsmUser::new("nobody")
+        .with_auth(AuthProtocol::Sha256, b"auth-password-1")
+        .unwrap();
+    let wrong_auth = UsmUser::new("u1")
+        .with_auth(AuthProtocol::Sha256, b"not-the-password")
+        .unwrap()
+        .with_privacy(PrivProtocol::Aes128, b"priv-password-1")
+        .unwrap();
+    let wrong_priv = UsmUser::new("u1")
+        .with_auth(AuthProtocol::Sha256, b"auth-password-1")
+        .unwrap()
+        .with_privacy(PrivProtocol::Aes128, b"not-the-privacy")
+        .unwrap();
+    let from = |port: u16| -> SocketAddr { ([127, 0, 0, 1], port).into() };
+    let cases = [
+        (&stranger, SecurityLevel::AuthNoPriv, 41001, DropReason::UnknownUser),
+        (&wrong_auth, SecurityLevel::AuthPriv, 41002, DropReason::WrongDigest),
+        (&wrong_priv, SecurityLevel::AuthPriv, 41003, DropReason::Decryption),
+        (&user(), SecurityLevel::NoAuthNoPriv, 41004, DropReason::SecurityLevel),
+    ];
+    for (u, level, port, _) in &cases {
+        let msg = v3_notification(u, engine, *level, false, "x");
+        rx.handle_datagram(now, from(*port), &msg);
+    }
+    rx.handle_datagram(now, from(41005), b"junk");
+    assert!(drain(&mut rx).is_empty());
+    let c = rx.counters();
+    assert_eq!(
+        (
+            c.dropped_unknown_user,
+            c.dropped_wrong_digest,
+            c.dropped_decryption,
+            c.dropped_security_level,
+            c.dropped_security,
+            c.dropped_malformed
+        ),
+        (1, 1, 1, 1, 4, 1)
+    );
+    let drops: Vec<_> = std::iter::from_fn(|| rx.poll_dropped())
+        .map(|d| (d.from.port(), d.reason))
+        .collect();
+    let mut expected: Vec<_> = cases.iter().map(|(_, _, p, r)| (*p, *r)).collect();
+    expected.push((41005, DropReason::Malformed));
+    assert_eq!(drops, expected);
+}

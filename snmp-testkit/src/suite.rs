@@ -297,20 +297,45 @@ macro_rules! netsnmp_suite {
                 ),
                 SessionError::Timeout { attempts: 1, .. }
             ));
-            // A port nobody listens on (ICMP port unreachable): a timeout, not an I/O error.
+            // A port nobody listens on (ICMP port unreachable): the blocking face's connected
+            // socket is told, and says so at once; the async faces' unconnected sockets are
+            // not, and time out. Never an I/O error.
             let port = {
                 let s = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
                 s.local_addr().unwrap().port()
             };
             let closed = Manager::builder(&format!("127.0.0.1:{port}"))
-                .timeout(Duration::from_millis(100))
+                .timeout(Duration::from_millis(2000))
                 .retries(1)
                 .build() $($aw)*
                 .unwrap();
-            assert!(matches!(
-                operation_error(closed.get(SYS_DESCR_OID) $($aw)*),
-                SessionError::Timeout { .. }
-            ));
+            let started = Instant::now();
+            let e = operation_error(closed.get(SYS_DESCR_OID) $($aw)*);
+            if stringify!($face) == "snmp_blocking" {
+                assert_eq!(
+                    e,
+                    SessionError::Connection($face::session::ConnectionError::PortUnreachable)
+                );
+                assert!(started.elapsed() < Duration::from_secs(2), "{:?}", started.elapsed());
+            } else {
+                assert!(matches!(e, SessionError::Timeout { .. }), "{e:?}");
+            }
+            // A wrong privacy password: the agent answers the discovery, then drops what it
+            // cannot decrypt; the timeout says that the privacy password is the likely cause.
+            let wrong_priv = Manager::builder(&agent.addr().to_string())
+                .user(v3_name(AuthProtocol::Sha1, Some("AES")))
+                .auth(AuthProtocol::Sha1, AUTH_PW)
+                .privacy(PrivProtocol::Aes128, "not-the-privacy-password")
+                .timeout(Duration::from_millis(300))
+                .retries(0)
+                .build() $($aw)*
+                .unwrap();
+            let e = wrong_priv.get(SYS_DESCR_OID) $($aw)*;
+            assert!(
+                matches!(operation_error(e.clone()), SessionError::PrivacyTimeout { .. }),
+                "{e:?}"
+            );
+            assert!(e.unwrap_err().to_string().contains("privacy password"));
             // A wrong v3 password: the agent's Report, typed. (Unauthenticated, so it ends the
             // request at the attempt's deadline, not at once.)
             let wrong = Manager::builder(&agent.addr().to_string())

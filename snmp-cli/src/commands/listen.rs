@@ -229,11 +229,17 @@ pub(crate) async fn listen(
                 if drops(&c) != drops(&reported) {
                     eprintln!(
                         "snmp listen: dropped malformed {}, filtered {}, queue full {}, \
-                         security {}",
+                         security {} (unknown user {}, wrong digest {}, time window {}, \
+                         decryption {}, level {})",
                         c.dropped_malformed,
                         c.dropped_filtered,
                         c.dropped_queue_full,
-                        c.dropped_security
+                        c.dropped_security,
+                        c.dropped_unknown_user,
+                        c.dropped_wrong_digest,
+                        c.dropped_time_window,
+                        c.dropped_decryption,
+                        c.dropped_security_level
                     );
                     reported = c;
                 }

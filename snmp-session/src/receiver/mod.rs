@@ -35,12 +35,78 @@ pub struct ReceiverCounters {
     /// Dropped: the queue was full, by count or by bytes (an inform then goes
     /// unacknowledged, so its sender retries).
     pub dropped_queue_full: u64,
-    /// Dropped: v3 security failed (unknown user, wrong digest, time window, decryption).
+    /// Dropped: v3 security failed, every reason (the fields below, and the rest: an
+    /// unknown engine, a malformed security part).
     pub dropped_security: u64,
+    /// Dropped for security: a user this receiver does not know.
+    pub dropped_unknown_user: u64,
+    /// Dropped for security: the digest did not verify (authentication password or
+    /// protocol).
+    pub dropped_wrong_digest: u64,
+    /// Dropped for security: outside the time window.
+    pub dropped_time_window: u64,
+    /// Dropped for security: did not decrypt (privacy password or protocol).
+    pub dropped_decryption: u64,
+    /// Dropped for security: below the level the user is accepted at.
+    pub dropped_security_level: u64,
     /// Acknowledgements and Reports not sent: the transmit queue was full
     /// ([`ReceiverConfig::transmit_limit`]), or the caller's buffer was too small for one.
     pub dropped_transmits: u64,
 }
+
+/// Why a [`Receiver`] dropped a datagram ([`Dropped`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DropReason {
+    /// It did not decode, or is not a notification.
+    Malformed,
+    /// A filter (or the community list) refused it.
+    Filtered,
+    /// The queue for the application was full.
+    QueueFull,
+    /// v3: a user this receiver does not know.
+    UnknownUser,
+    /// v3: the digest did not verify.
+    WrongDigest,
+    /// v3: outside the time window.
+    NotInTimeWindow,
+    /// v3: it did not decrypt.
+    Decryption,
+    /// v3: below the level its user is accepted at.
+    SecurityLevel,
+    /// v3: another security failure (an unknown engine, a malformed security part).
+    OtherSecurity,
+}
+
+impl core::fmt::Display for DropReason {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(match self {
+            DropReason::Malformed => "malformed or not a notification",
+            DropReason::Filtered => "refused by a filter or the community list",
+            DropReason::QueueFull => "queue full",
+            DropReason::UnknownUser => "v3: unknown user",
+            DropReason::WrongDigest => "v3: wrong digest (authentication password or protocol?)",
+            DropReason::NotInTimeWindow => "v3: not in time window",
+            DropReason::Decryption => "v3: decryption failed (privacy password or protocol?)",
+            DropReason::SecurityLevel => "v3: below the user's security level",
+            DropReason::OtherSecurity => "v3: security check failed",
+        })
+    }
+}
+
+/// One dropped datagram: who sent it and why ([`Receiver::poll_dropped`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Dropped {
+    /// Its source.
+    pub from: SocketAddr,
+    /// Why.
+    pub reason: DropReason,
+}
+
+/// The most drop records kept for [`Receiver::poll_dropped`] (older ones are forgotten;
+/// the counters count them all).
+const DROPS_KEPT: usize = 256;
 
 /// Configuration of a [`Receiver`].
 #[derive(Debug, Clone)]
@@ -126,6 +192,8 @@ pub struct Receiver {
     /// Reused buffer every reply is encoded into.
     scratch: Vec<u8>,
     counters: ReceiverCounters,
+    /// The last drops, with their sources (bounded).
+    drops: VecDeque<Dropped>,
 }
 
 impl core::fmt::Debug for Receiver {
@@ -162,6 +230,7 @@ impl Receiver {
             transmits: VecDeque::new(),
             scratch: Vec::new(),
             counters: ReceiverCounters::default(),
+            drops: VecDeque::new(),
         }
     }
 
@@ -209,6 +278,46 @@ impl Receiver {
     /// The counters.
     pub fn counters(&self) -> ReceiverCounters {
         self.counters
+    }
+
+    /// The next dropped datagram's source and reason, oldest first (the last 256 are kept):
+    /// what a driver logs, one event per drop.
+    ///
+    /// ```
+    /// use snmp_session::{DropReason, Receiver, ReceiverConfig};
+    /// let mut rx = Receiver::new(ReceiverConfig::default(), [1; 32]);
+    /// let from = "127.0.0.1:5000".parse().unwrap();
+    /// rx.handle_datagram(snmp_usm::Instant::ZERO, from, b"junk");
+    /// let d = rx.poll_dropped().unwrap();
+    /// assert_eq!((d.from, d.reason), (from, DropReason::Malformed));
+    /// ```
+    pub fn poll_dropped(&mut self) -> Option<Dropped> {
+        self.drops.pop_front()
+    }
+
+    /// Counts a drop and keeps its record.
+    pub(crate) fn dropped(&mut self, from: SocketAddr, reason: DropReason) {
+        let c = &mut self.counters;
+        match reason {
+            DropReason::Malformed => c.dropped_malformed += 1,
+            DropReason::Filtered => c.dropped_filtered += 1,
+            DropReason::QueueFull => c.dropped_queue_full += 1,
+            security => {
+                c.dropped_security += 1;
+                match security {
+                    DropReason::UnknownUser => c.dropped_unknown_user += 1,
+                    DropReason::WrongDigest => c.dropped_wrong_digest += 1,
+                    DropReason::NotInTimeWindow => c.dropped_time_window += 1,
+                    DropReason::Decryption => c.dropped_decryption += 1,
+                    DropReason::SecurityLevel => c.dropped_security_level += 1,
+                    _ => {}
+                }
+            }
+        }
+        if self.drops.len() >= DROPS_KEPT {
+            self.drops.pop_front();
+        }
+        self.drops.push_back(Dropped { from, reason });
     }
 
     /// The next notification.
@@ -259,7 +368,7 @@ impl Receiver {
         match message_version(data) {
             Ok(0) | Ok(1) => self.handle_community(from, data),
             Ok(3) => self.handle_v3(now, from, data),
-            _ => self.counters.dropped_malformed += 1,
+            _ => self.dropped(from, DropReason::Malformed),
         }
     }
 
@@ -274,14 +383,14 @@ impl Receiver {
 
     fn accept(&mut self, n: Notification) -> bool {
         if !self.filters.iter().all(|f| f.accepts(&n)) {
-            self.counters.dropped_filtered += 1;
+            self.dropped(n.source, DropReason::Filtered);
             return false;
         }
         let charge = self.datagram_len + n.footprint();
         if self.queue.len() >= self.config.queue_limit
             || self.queued_bytes.saturating_add(charge) > self.config.queue_bytes
         {
-            self.counters.dropped_queue_full += 1;
+            self.dropped(n.source, DropReason::QueueFull);
             return false;
         }
         self.counters.received += 1;
@@ -292,11 +401,11 @@ impl Receiver {
 
     fn handle_community(&mut self, from: SocketAddr, data: &[u8]) {
         let Ok(Message::Community(m)) = Message::decode(data) else {
-            self.counters.dropped_malformed += 1;
+            self.dropped(from, DropReason::Malformed);
             return;
         };
         if !self.config.communities.is_empty() && !self.config.communities.contains(&m.community) {
-            self.counters.dropped_filtered += 1;
+            self.dropped(from, DropReason::Filtered);
             return;
         }
         let n = match &m.pdu {
@@ -321,7 +430,7 @@ impl Receiver {
                 v2_notification(from, m.version, Some(m.community.clone()), &m.pdu, g, None)
             }
             _ => {
-                self.counters.dropped_malformed += 1;
+                self.dropped(from, DropReason::Malformed);
                 return;
             }
         };

@@ -11,7 +11,7 @@ use snmp_usm::{
     TimeCheck, UsmError, UsmStat,
 };
 
-use super::{v2_notification, Receiver, V3Fields};
+use super::{v2_notification, DropReason, Receiver, V3Fields};
 
 /// The largest reply we make (msgMaxSize we advertise).
 const MAX_REPLY: usize = 65507;
@@ -117,7 +117,7 @@ impl Receiver {
     pub(super) fn handle_v3(&mut self, now: Instant, from: SocketAddr, data: &[u8]) {
         let bytes = Bytes::copy_from_slice(data);
         let Ok((msg, layout)) = V3Message::decode_with_layout(&bytes) else {
-            self.counters.dropped_malformed += 1;
+            self.dropped(from, DropReason::Malformed);
             return;
         };
         let msg_id = msg.msg_id;
@@ -161,7 +161,15 @@ impl Receiver {
         let inc = match result {
             Ok(inc) => inc,
             Err(e) => {
-                self.counters.dropped_security += 1;
+                let reason = match e {
+                    UsmError::UnknownUserName => DropReason::UnknownUser,
+                    UsmError::WrongDigest => DropReason::WrongDigest,
+                    UsmError::NotInTimeWindow => DropReason::NotInTimeWindow,
+                    UsmError::DecryptionError => DropReason::Decryption,
+                    UsmError::UnsupportedSecurityLevel => DropReason::SecurityLevel,
+                    _ => DropReason::OtherSecurity,
+                };
+                self.dropped(from, reason);
                 if let Some(stat) = UsmStat::for_error(&e).filter(|_| ours) {
                     // notInTimeWindow goes out authenticated, so the sender may resynchronise.
                     let ids = (msg_id, plain_request_id);
@@ -178,7 +186,11 @@ impl Receiver {
             Some(_) => None,
         };
         if let Some(stat) = refused {
-            self.counters.dropped_security += 1;
+            let reason = match stat {
+                UsmStat::UnknownUserNames => DropReason::UnknownUser,
+                _ => DropReason::SecurityLevel,
+            };
+            self.dropped(from, reason);
             if ours {
                 let rid = inc.scoped_pdu.pdu.request_id().unwrap_or(0);
                 self.report(now, from, (msg_id, rid), stat, None);
@@ -237,7 +249,7 @@ impl Receiver {
         let g = match &scoped.pdu {
             Pdu::SnmpV2Trap(g) | Pdu::InformRequest(g) => g,
             _ => {
-                self.counters.dropped_malformed += 1;
+                self.dropped(from, DropReason::Malformed);
                 return;
             }
         };

@@ -670,11 +670,24 @@ impl Session {
                     continue;
                 };
                 let datagrams = seen.wrapping_sub(req.malformed_before);
-                let e = match req.last_usm_error.take() {
+                let is_user = req.is_user_request();
+                let last_usm = req.last_usm_error.take();
+                // A v3 target with privacy whose engine answered the discovery, but nothing
+                // authenticated ever came: the agent drops what it cannot decrypt.
+                let privacy_suspect = is_user
+                    && self.v3(target_id).is_some_and(|v| {
+                        v.security.level == snmp_codec::SecurityLevel::AuthPriv
+                            && v.engine.as_ref().is_some_and(|e| !e.trusted)
+                    });
+                let e = match last_usm {
                     Some(u) => Error::Usm(u),
                     None if datagrams > 0 => Error::Malformed {
                         attempts,
                         datagrams,
+                    },
+                    None if privacy_suspect => Error::PrivacyTimeout {
+                        attempts,
+                        waited: per_attempt.saturating_mul(attempts),
                     },
                     None => Error::Timeout {
                         attempts,

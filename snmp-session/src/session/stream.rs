@@ -280,6 +280,27 @@ impl Session {
         }
     }
 
+    /// Over UDP, the agent at `addr` is unreachable (an ICMP port unreachable reported by a
+    /// connected socket): its requests waiting for an answer end at once with
+    /// [`ConnectionError::PortUnreachable`] instead of timing out.
+    pub fn handle_unreachable(&mut self, now: Instant, addr: SocketAddr) {
+        let _ = now;
+        let targets: Vec<TargetId> = self
+            .targets
+            .iter()
+            .filter(|(_, t)| t.config.addr == addr && t.conn.is_none())
+            .map(|(id, _)| *id)
+            .collect();
+        for target in targets {
+            for rid in self.requests.of_target(target) {
+                if self.requests.get(rid).is_some_and(|r| r.waits()) {
+                    self.fail_request(rid, Error::Connection(ConnectionError::PortUnreachable));
+                }
+            }
+        }
+        self.purge_timers();
+    }
+
     /// The earliest connection deadline.
     pub(crate) fn next_conn_deadline(&self) -> Option<Instant> {
         self.conn_timers.first().map(|(t, _)| *t)
