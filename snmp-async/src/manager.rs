@@ -56,6 +56,7 @@ impl<R: Runtime> Client<R> {
     /// # Ok(()) }
     /// ```
     pub fn new(rt: R, config: SessionConfig) -> Result<Client<R>, Error> {
+        rt.check()?;
         let shared = Shared::new(rt.clone(), config)?;
         let held = Held::new(shared.clone());
         rt.spawn(Box::pin(DriverTask(shared.clone())));

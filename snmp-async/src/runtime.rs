@@ -40,6 +40,13 @@ pub trait Runtime: Clone + Send + Sync + 'static {
 
     /// Runs `future` in the background.
     fn spawn(&self, future: Pin<Box<dyn Future<Output = ()> + Send>>);
+
+    /// Whether this runtime can spawn from the current thread now (tokio: inside a runtime);
+    /// an error explains why not. A client checks it before spawning its driver, so that
+    /// `Client::new` returns the error rather than panicking.
+    fn check(&self) -> io::Result<()> {
+        Ok(())
+    }
 }
 
 /// A connect in progress: what [`Runtime::connect`] returns.

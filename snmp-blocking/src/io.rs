@@ -386,15 +386,15 @@ impl Io for UdpIo {
     fn recv_any(&mut self, buf: &mut [u8], deadline: Instant) -> io::Result<Option<Received>> {
         if self.streams.is_empty() {
             let now = self.now();
-            let wait =
-                Duration::from_micros(deadline.as_micros().saturating_sub(now.as_micros()));
+            let wait = Duration::from_micros(deadline.as_micros().saturating_sub(now.as_micros()));
             return match self.recv_datagram(buf, wait) {
                 Ok(got) => Ok(got.map(|(n, from)| Received::Datagram(n, from))),
                 // The connected socket's agent said nothing listens on its port: say so at
                 // once (an unconnected socket is not told).
-                Err(e) if e.kind() == io::ErrorKind::ConnectionRefused => {
-                    Ok(self.connected.as_ref().map(|(_, peer)| Received::Unreachable(*peer)))
-                }
+                Err(e) if e.kind() == io::ErrorKind::ConnectionRefused => Ok(self
+                    .connected
+                    .as_ref()
+                    .map(|(_, peer)| Received::Unreachable(*peer))),
                 Err(e) => match e.kind() {
                     io::ErrorKind::WouldBlock
                     | io::ErrorKind::TimedOut

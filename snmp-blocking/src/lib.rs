@@ -48,3 +48,8 @@ pub use snmp_manager::{
     TableRow, TargetConfig, Transport, TrapFilter, TrapV1Fields, TrapV1Pdu, UsmUser, V3Fields,
     Value, VarBind, Version, WalkError, WalkOptions, WrongType,
 };
+
+/// The README's programs, compiled as doctests (so that they compile as pasted).
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;

@@ -132,6 +132,11 @@ macro_rules! builder_setters {
 
         /// v3 authentication.
         ///
+        /// A wrong password (or user) fails after one timeout, not at once: the agent's
+        /// `wrongDigest` (or `unknownUserName`) Report cannot be authenticated, and anyone who
+        /// saw the request could forge one, so it is believed only when no genuine answer
+        /// came within the attempt's timeout. The error then says which Report came.
+        ///
         /// ```no_run
         #[doc = concat!("# ", $sig)]
         #[doc = concat!("use ", $krate, "::AuthProtocol;")]
@@ -144,6 +149,11 @@ macro_rules! builder_setters {
         }
 
         /// v3 privacy.
+        ///
+        /// A wrong privacy password (or protocol) shows as a timeout: agents drop what they
+        /// cannot decrypt, without a Report. When the agent answered the discovery but nothing
+        /// authenticated ever came, the error is `PrivacyTimeout`, whose text names the
+        /// privacy password or protocol as the likely cause.
         ///
         /// ```no_run
         #[doc = concat!("# ", $sig)]

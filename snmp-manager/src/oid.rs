@@ -32,10 +32,7 @@ pub trait IntoOid {
 
 /// Whether OID text is a name rather than numbers and dots.
 fn text_is_name(text: &str) -> bool {
-    !text
-        .trim()
-        .bytes()
-        .all(|b| b.is_ascii_digit() || b == b'.')
+    !text.trim().bytes().all(|b| b.is_ascii_digit() || b == b'.')
 }
 
 impl IntoOid for Oid {

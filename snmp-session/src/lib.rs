@@ -47,7 +47,8 @@ pub use config::{
 pub use error::{Attempts, ConnectionError, Error, ReportKind, Seconds, StartError};
 pub use op::TableRow;
 pub use receiver::{
-    DropReason, Dropped, Notification, Receiver, ReceiverConfig, ReceiverCounters, TrapFilter, TrapV1Fields, V3Fields,
+    DropReason, Dropped, Notification, Receiver, ReceiverConfig, ReceiverCounters, TrapFilter,
+    TrapV1Fields, V3Fields,
 };
 pub use request::Request;
 pub use session::{Counters, Event, KnownEngine, OpId, Session, StreamAction, TargetId, Transmit};

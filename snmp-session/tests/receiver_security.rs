@@ -316,10 +316,30 @@ fn v3_drops_are_counted_per_reason_with_their_source() {
         .unwrap();
     let from = |port: u16| -> SocketAddr { ([127, 0, 0, 1], port).into() };
     let cases = [
-        (&stranger, SecurityLevel::AuthNoPriv, 41001, DropReason::UnknownUser),
-        (&wrong_auth, SecurityLevel::AuthPriv, 41002, DropReason::WrongDigest),
-        (&wrong_priv, SecurityLevel::AuthPriv, 41003, DropReason::Decryption),
-        (&user(), SecurityLevel::NoAuthNoPriv, 41004, DropReason::SecurityLevel),
+        (
+            &stranger,
+            SecurityLevel::AuthNoPriv,
+            41001,
+            DropReason::UnknownUser,
+        ),
+        (
+            &wrong_auth,
+            SecurityLevel::AuthPriv,
+            41002,
+            DropReason::WrongDigest,
+        ),
+        (
+            &wrong_priv,
+            SecurityLevel::AuthPriv,
+            41003,
+            DropReason::Decryption,
+        ),
+        (
+            &user(),
+            SecurityLevel::NoAuthNoPriv,
+            41004,
+            DropReason::SecurityLevel,
+        ),
     ];
     for (u, level, port, _) in &cases {
         let msg = v3_notification(u, engine, *level, false, "x");

@@ -10,7 +10,8 @@ async fn main() -> Result<(), snmp_tokio::Error> {
         .nth(1)
         .unwrap_or_else(|| "192.0.2.1".into());
     let m = Manager::builder(&host).community("public").build().await?;
-    println!("{}", m.get("sysDescr.0").await?.bare());
+    let descr: String = m.get("sysDescr.0").await?.try_into()?;
+    println!("{descr}");
     let mut walk = m.bulk_walk("IF-MIB::ifDescr", 25);
     while let Some(item) = walk.next().await {
         let (oid, value) = item?;
@@ -25,10 +26,10 @@ async fn main() -> Result<(), snmp_tokio::Error> {
         .privacy(PrivProtocol::Aes128, "priv-password")
         .build()
         .await?;
-    // Typed indexes, columns by name; a failed fetch keeps the rows received before it.
-    let table = v3.table("IF-MIB::ifTable").await.map_err(|e| e.error)?;
-    for row in &table.rows {
-        println!("{:?} {:?}", row.index_values, row.get("ifOperStatus"));
+    // Typed indexes, typed cells by column name (a misspelt one is an error).
+    for row in &v3.table("IF-MIB::ifTable").await? {
+        let octets: u64 = row.get_as("ifInOctets")?;
+        println!("{:?} {octets}", row.index_values());
     }
     Ok(())
 }

@@ -29,7 +29,10 @@ async fn main() -> Result<(), snmp_tokio::Error> {
         })
         .collect::<Result<_, _>>()?;
     // OIDs by position: 0 is the uptime, 1 the counter.
-    let oids: Vec<Oid> = vec!["1.3.6.1.2.1.1.3.0".parse()?, "1.3.6.1.2.1.2.2.1.10.1".parse()?];
+    let oids: Vec<Oid> = vec![
+        "1.3.6.1.2.1.1.3.0".parse()?,
+        "1.3.6.1.2.1.2.2.1.10.1".parse()?,
+    ];
     let client = Client::with_defaults()?;
     let mut previous: Vec<Option<(Value, u32)>> = vec![None; targets.len()];
     let mut interval = tokio::time::interval(Duration::from_millis(500));
@@ -44,7 +47,8 @@ async fn main() -> Result<(), snmp_tokio::Error> {
             .into_iter()
             .enumerate()
         {
-            let (Some(Ok(Value::TimeTicks(up))), Some(Ok(octets))) = (&values[0], &values[1]) else {
+            let (Some(Ok(Value::TimeTicks(up))), Some(Ok(octets))) = (&values[0], &values[1])
+            else {
                 failed += 1;
                 continue;
             };
@@ -52,7 +56,10 @@ async fn main() -> Result<(), snmp_tokio::Error> {
                 if let Some(delta) = counter_delta((before, *up_before), (octets, *up)) {
                     let secs = f64::from(up.saturating_sub(*up_before)).max(1.0) / 100.0;
                     if i == 0 {
-                        println!("round {round}: agent 0 ifInOctets.1 {:.1} octets/s", delta as f64 / secs);
+                        println!(
+                            "round {round}: agent 0 ifInOctets.1 {:.1} octets/s",
+                            delta as f64 / secs
+                        );
                     }
                     rates += 1;
                 }

@@ -5,8 +5,7 @@
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), snmp_tokio::Error> {
-//! use futures_util::StreamExt;
-//! use snmp_tokio::Manager;
+//! use snmp_tokio::{Manager, StreamExt}; // StreamExt is futures-util's, re-exported
 //!
 //! let mgr = Manager::builder("127.0.0.1").port(161).community("public").build().await?;
 //! let descr = mgr.get("1.3.6.1.2.1.1.1.0").await?;
@@ -71,6 +70,18 @@ impl Runtime for Tokio {
 
     fn spawn(&self, future: Pin<Box<dyn Future<Output = ()> + Send>>) {
         tokio::spawn(future);
+    }
+
+    /// Outside a tokio runtime, `tokio::spawn` would panic: say so as an error instead.
+    fn check(&self) -> io::Result<()> {
+        tokio::runtime::Handle::try_current()
+            .map(|_| ())
+            .map_err(|_| {
+                io::Error::other(
+                    "no tokio runtime here: make the Client inside one (#[tokio::main], or \
+                 Runtime::block_on / enter)",
+                )
+            })
     }
 }
 

@@ -423,3 +423,11 @@ async fn tables_refuse_what_is_not_a_table_and_give_typed_cells() {
     }
     assert_eq!(seen, table.len());
 }
+
+#[test]
+fn a_client_outside_a_runtime_is_an_error_not_a_panic() {
+    match snmp_tokio::Client::with_defaults() {
+        Err(Error::Io(e)) => assert!(e.to_string().contains("no tokio runtime"), "{e}"),
+        other => panic!("{other:?}"),
+    }
+}
