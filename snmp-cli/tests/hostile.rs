@@ -306,7 +306,7 @@ fn hostile_arguments_do_not_panic() {
             "@/nonexistent",
             "sysDescr.0",
         ],
-        vec!["listen", "tcp:127.0.0.1:1"],
+        vec!["listen", "tls:127.0.0.1:1"],
         vec!["listen", "-e", "zz", "127.0.0.1:0"],
     ];
     for args in cases {
