@@ -123,15 +123,12 @@ impl Shape for AllAtOnce {
 pub(crate) struct Rows;
 
 impl Shape for Rows {
-    type Output = Result<Vec<snmp_session::TableRow>, snmp_manager::TableError>;
+    type Output = snmp_manager::RawRows;
     fn take(outcomes: &mut Outcomes, op: OpId) -> Option<Self::Output> {
         outcomes.take_rows(op)
     }
     fn failed(error: Error) -> Self::Output {
-        Err(snmp_manager::TableError {
-            error,
-            rows: Vec::new(),
-        })
+        Err((error, Vec::new()))
     }
 }
 

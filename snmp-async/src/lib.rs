@@ -37,11 +37,11 @@ pub use snmp_manager::{
     self as core, bind_udp, codec, counter_delta, group_by_target, literal, mib, resolve, session,
     settings, split_transport, AesKeyExtension, AuthProtocol, CallOptions, ConfigError,
     Description, Error, ErrorStatus, Format, GenericTrap, IndexValue, IntoOid, IoError, ListenAddr,
-    Mib, Notification, Oid, OidCheck, PollResult, PollTarget, PrivProtocol, ReceiverConfig,
-    ReceiverCounters, Repetitions, ReportKind, Request, Row, SecurityLevel, SessionConfig,
-    StartError, Table, TableError, TableRow, TargetConfig, Transport, TrapFilter, TrapV1Fields,
-    TrapV1Pdu, UsmUser, V3Fields, Value, VarBind, Version, WalkError, WalkOptions, WrongType,
-    RECV_BUFFER,
+    Mib, Notification, Oid, OidCheck, PollResult, PollTarget, PrivProtocol, RawRows,
+    ReceiverConfig, ReceiverCounters, Repetitions, ReportKind, Request, Row, SecurityLevel,
+    SessionConfig, StartError, Table, TableError, TableRow, TargetConfig, Transport, TrapFilter,
+    TrapV1Fields, TrapV1Pdu, UsmUser, V3Fields, Value, VarBind, Version, WalkError, WalkOptions,
+    WrongType, RECV_BUFFER,
 };
 
 /// The old name of [`GenericTrap`].

@@ -7,10 +7,8 @@ use std::task::{Context, Poll};
 use futures_channel::oneshot;
 use futures_core::Stream;
 use snmp_manager::settings::Settings;
-use snmp_manager::{
-    Agent, Call, ClientId, Error, Oid, TableError, Value, WalkBuffer, WalkError, WalkNext,
-};
-use snmp_session::{OpId, Request, SessionConfig, TableRow, TargetConfig};
+use snmp_manager::{Agent, Call, ClientId, Error, Oid, Value, WalkBuffer, WalkError, WalkNext};
+use snmp_session::{OpId, Request, SessionConfig, TargetConfig};
 
 use crate::driver::{DriverTask, Shared};
 use crate::handle::{AllAtOnce, Held, Rows, Wait};
@@ -306,7 +304,7 @@ impl<R: Runtime> Manager<R> {
         finish.apply(&self.agent, outcome)
     }
 
-    async fn run_table(&self, request: Request) -> Result<Vec<TableRow>, TableError> {
+    async fn run_table(&self, request: Request) -> snmp_manager::RawRows {
         Wait::<R, Rows>::new(&self.client.shared, &self.agent, request).await
     }
 

@@ -6,10 +6,10 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use snmp_manager::settings::Settings;
 use snmp_manager::{
-    Agent, Call, ClientId, Error, Oid, PollResult, PollScheduler, PollTarget, TableError,
-    TargetConfig, Value, WalkBuffer, WalkError, WalkNext,
+    Agent, Call, ClientId, Error, Oid, PollResult, PollScheduler, PollTarget, TargetConfig, Value,
+    WalkBuffer, WalkError, WalkNext,
 };
-use snmp_session::{OpId, Request, SessionConfig, TableRow};
+use snmp_session::{OpId, Request, SessionConfig};
 
 use crate::engine::Engine;
 use crate::io::{Io, UdpIo};
@@ -368,19 +368,13 @@ impl Manager {
         finish.apply(&self.agent, outcome)
     }
 
-    fn run_table(&self, request: Request) -> Result<Vec<TableRow>, TableError> {
-        let op = self.outcome(request).map_err(|error| TableError {
-            error,
-            rows: Vec::new(),
-        })?;
+    fn run_table(&self, request: Request) -> snmp_manager::RawRows {
+        let op = self.outcome(request).map_err(|error| (error, Vec::new()))?;
         self.client
             .engine()
             .outcomes
             .take_rows(op)
-            .unwrap_or(Err(TableError {
-                error: Error::Closed,
-                rows: Vec::new(),
-            }))
+            .unwrap_or(Err((Error::Closed, Vec::new())))
     }
 
     fn start_walk(&self, request: Result<Request, Error>) -> Walk {

@@ -8,8 +8,8 @@
 use std::time::Duration;
 
 use snmp_manager::{
-    Description, Error, Oid, PollTarget, Table, TableError, TableRow, TrapV1Pdu, Value, VarBind,
-    Version, WalkOptions,
+    Description, Error, Oid, PollTarget, Table, TableError, TrapV1Pdu, Value, VarBind, Version,
+    WalkOptions,
 };
 
 /// Every call of the method set on `$m`, each result bound to its type; `$aw` is `.await` on
@@ -39,8 +39,8 @@ macro_rules! every_call {
         let _: Result<Vec<(Oid, Value)>, snmp_blocking::WalkError> = $m.walk("system").collect_all() $($aw)*;
         let _: Result<Vec<(Oid, Value)>, snmp_blocking::WalkError> = $m.bulk_walk("system", 10).collect_all() $($aw)*;
         let _: Result<Vec<(Oid, Value)>, snmp_blocking::WalkError> = $m.walk_with_options("system", Some(10), WalkOptions::default()).collect_all() $($aw)*;
-        let _: Result<Vec<TableRow>, TableError> = $m.get_table("ifEntry", Some(&[2, 10]), 25) $($aw)*;
-        let _: Result<Vec<TableRow>, TableError> = $m.get_table_with_options("ifEntry", None, 25, WalkOptions::default()) $($aw)*;
+        let _: Result<Table, TableError> = $m.get_table("ifEntry", Some(&[2, 10]), 25) $($aw)*;
+        let _: Result<Table, TableError> = $m.get_table_with_options("ifEntry", None, 25, WalkOptions::default()) $($aw)*;
         let _: Result<Table, TableError> = $m.table("ifTable") $($aw)*;
         let _: Result<(), Error> = $m.send_trap("linkDown", vec![], 1) $($aw)*;
         let trap = TrapV1Pdu {

@@ -391,13 +391,15 @@ impl Agent {
         columns: Option<&[u32]>,
         bulk_size: u32,
         options: WalkOptions,
-    ) -> Result<Request, TableError> {
-        Ok(Request::Table {
-            entry: base.into_oid(&self.mib).map_err(table_failed)?,
+    ) -> Result<(Request, Oid), TableError> {
+        let entry = base.into_oid(&self.mib).map_err(table_failed)?;
+        let request = Request::Table {
+            entry: entry.clone(),
             columns: columns.map(<[u32]>::to_vec),
             max_repetitions: bulk_size,
             options,
-        })
+        };
+        Ok((request, entry))
     }
 
     /// `table`: the table, entry or column named by `table`, to fetch as a table of
@@ -417,7 +419,7 @@ impl Agent {
             }
         }
         let entry = Table::entry_of(&self.mib, &oid);
-        let request = self.get_table(
+        let (request, _) = self.get_table(
             entry.clone(),
             None,
             crate::TABLE_REPETITIONS,
@@ -426,23 +428,11 @@ impl Agent {
         Ok((request, entry))
     }
 
-    /// The rows of a `table` fetch, named and decoded with this agent's MIB.
-    pub fn decode_table(
-        &self,
-        entry: &Oid,
-        rows: Result<Vec<snmp_session::TableRow>, TableError>,
-    ) -> Result<Table, TableError> {
-        Ok(Table::decode(
-            &self.mib,
-            entry,
-            rows.map_err(|e| self.table_error(e))?,
-        ))
-    }
-
-    /// A table fetch's error with its OIDs named through this agent's MIB.
-    pub fn table_error(&self, mut e: TableError) -> TableError {
-        e.error = e.error.with_names(&self.mib);
-        e
+    /// The rows of a table fetch, named and decoded with this agent's MIB (an error's OIDs
+    /// named too).
+    pub fn decode_table(&self, entry: &Oid, raw: crate::RawRows) -> Result<Table, TableError> {
+        let raw = raw.map_err(|(e, rows)| (e.with_names(&self.mib), rows));
+        Table::decode_result(&self.mib, &Table::entry_of(&self.mib, entry), raw)
     }
 }
 

@@ -61,7 +61,7 @@ pub use error::{ConfigError, Error, IoError, WalkError};
 pub use oid::{oids, IntoOid};
 pub use outcome::{ClientId, Outcomes, WalkBuffer, WalkNext, WalkStep};
 pub use poll::{counter_delta, group_by_target, PollResult, PollScheduler, PollTarget};
-pub use table::{Row, Table, TableError};
+pub use table::{RawRows, Row, Table, TableError};
 
 pub use snmp_codec::{
     self as codec, ErrorStatus, GenericTrap, Oid, SecurityLevel, TrapV1Pdu, Value, VarBind,

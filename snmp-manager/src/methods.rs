@@ -12,7 +12,8 @@
 /// - a field `agent: Agent` and a field `client: Client`;
 /// - `run(&self, Call<T>) -> Result<T, Error>` (awaited or blocking): starts the request,
 ///   waits for its outcome, applies the call's `Finish`;
-/// - `run_table(&self, Request) -> Result<Vec<TableRow>, TableError>` (likewise);
+/// - `run_table(&self, Request) -> RawRows` (likewise: the rows, or the error with the rows
+///   before it, not yet named);
 /// - `start_walk(&self, Result<Request, Error>) -> Walk`;
 /// - `forget(&self)`: removes the target from the client's session;
 /// - `local_addr_of(&self) -> Result<SocketAddr, Error>`: the local address towards the agent;
@@ -414,14 +415,15 @@ macro_rules! manager_methods {
             self.start_walk(self.agent.walk(oid, bulk_size, options))
         }
 
-        /// A table: `base` is the entry OID (ifEntry, `1.3.6.1.2.1.2.2.1`); rows are keyed by
-        /// their index arcs, each a map from column number to value. With `columns`, only
-        /// those columns are fetched. `bulk_size` is the GETBULK size (v1 uses GETNEXT).
+        /// A table by its entry OID (ifEntry, `1.3.6.1.2.1.2.2.1`), the same [`Table`] of
+        /// [`Row`]s as `table` gives (cells by column number or name, typed indexes). With
+        /// `columns`, only those columns are fetched. `bulk_size` is the GETBULK size (v1
+        /// uses GETNEXT).
         ///
         /// ```no_run
         #[doc = concat!($sig, "(m: ", $krate, "::Manager) -> Result<(), ", $krate, "::TableError> {")]
         /// // ifDescr (2) and ifInOctets (10) of every row.
-        #[doc = concat!("for row in m.get_table(\"ifEntry\", Some(&[2, 10]), 25)", $aw, "? {")]
+        #[doc = concat!("for row in &m.get_table(\"ifEntry\", Some(&[2, 10]), 25)", $aw, "? {")]
         ///     println!("{} {:?}", row.index, row.column(2));
         /// }
         /// # Ok(()) }
@@ -431,7 +433,7 @@ macro_rules! manager_methods {
             base: impl $crate::IntoOid,
             columns: Option<&[u32]>,
             bulk_size: u32,
-        ) -> Result<Vec<$crate::TableRow>, $crate::TableError> {
+        ) -> Result<$crate::Table, $crate::TableError> {
             self.get_table_with_options(base, columns, bulk_size, $crate::WalkOptions::default())
                 $($await)*
         }
@@ -453,9 +455,10 @@ macro_rules! manager_methods {
             columns: Option<&[u32]>,
             bulk_size: u32,
             options: $crate::WalkOptions,
-        ) -> Result<Vec<$crate::TableRow>, $crate::TableError> {
-            self.run_table(self.agent.get_table(base, columns, bulk_size, options)?) $($await)*
-                .map_err(|e| self.agent.table_error(e))
+        ) -> Result<$crate::Table, $crate::TableError> {
+            let (request, entry) = self.agent.get_table(base, columns, bulk_size, options)?;
+            let raw = self.run_table(request) $($await)*;
+            self.agent.decode_table(&entry, raw)
         }
 
         /// A table by name with typed indexes and named columns: `table` is the table, its
@@ -464,8 +467,7 @@ macro_rules! manager_methods {
         /// (integers with their labels, strings, IMPLIED, IpAddress, InetAddress after its
         /// InetAddressType, OIDs; AUGMENTS followed). GETBULK of 25 (GETNEXT for v1).
         ///
-        /// On an error the rows received before it are in `TableError::rows`; decode them
-        /// with `Table::decode`.
+        /// On an error the rows received before it are in `TableError::rows`.
         ///
         /// ```no_run
         #[doc = concat!($sig, "(m: ", $krate, "::Manager) -> Result<(), ", $krate, "::TableError> {")]

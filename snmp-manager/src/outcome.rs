@@ -11,7 +11,7 @@ use snmp_session::{CallOptions, Event, OpId, Request, Session, TableRow, TargetI
 
 use crate::agent::{start_error, Agent};
 use crate::error::Error;
-use crate::table::TableError;
+use crate::table::RawRows;
 
 /// Numbers the clients (engines) of the process, so that a [`crate::PollTarget`] knows which
 /// session its cached target belongs to.
@@ -284,21 +284,15 @@ impl Outcomes {
 
     /// The rows of an ended table operation (with the rows received before an error), which
     /// is then forgotten; `None` while it runs.
-    pub fn take_rows(&mut self, op: OpId) -> Option<Result<Vec<TableRow>, TableError>> {
+    pub fn take_rows(&mut self, op: OpId) -> Option<RawRows> {
         let Some(o) = self.ops.get(&op) else {
-            return Some(Err(TableError {
-                error: Error::Closed,
-                rows: Vec::new(),
-            }));
+            return Some(Err((Error::Closed, Vec::new())));
         };
         o.done.as_ref()?;
         let o = self.ops.remove(&op)?;
         match o.done? {
             Ok(()) => Some(Ok(o.rows)),
-            Err(e) => Some(Err(TableError {
-                error: Error::operation_failed(o.addr, e),
-                rows: o.rows,
-            })),
+            Err(e) => Some(Err((Error::operation_failed(o.addr, e), o.rows))),
         }
     }
 

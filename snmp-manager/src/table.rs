@@ -229,6 +229,18 @@ impl Table {
         }
     }
 
+    /// A table operation's outcome named and decoded with `mib`: the table, or the error
+    /// with the rows received before it.
+    pub fn decode_result(mib: &Mib, entry: &Oid, raw: RawRows) -> Result<Table, TableError> {
+        match raw {
+            Ok(rows) => Ok(Table::decode(mib, entry, rows)),
+            Err((error, rows)) => Err(TableError {
+                error,
+                rows: Table::decode(mib, entry, rows).rows,
+            }),
+        }
+    }
+
     /// The entry's columns from the MIB: (number, name), in order.
     pub fn columns(&self) -> &[(u32, String)] {
         &self.columns
@@ -252,12 +264,19 @@ impl Table {
     }
 }
 
-/// A table's rows, or the error that ended the fetch with the rows received before it.
+/// The error that ended a table fetch, with the rows received before it (named and
+/// decoded as the table's: one row type for every table call). `?` makes it its
+/// [`Error`].
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[error("{error} (after {} rows)", rows.len())]
 pub struct TableError {
     /// What went wrong.
     pub error: Error,
     /// The rows received before.
-    pub rows: Vec<TableRow>,
+    pub rows: Vec<Row>,
 }
+
+/// What a table operation gave before its rows are named: the rows, or the error with the
+/// rows received before it (what a face's `run_table` returns; [`Table::decode_result`]
+/// names them).
+pub type RawRows = Result<Vec<TableRow>, (Error, Vec<TableRow>)>;

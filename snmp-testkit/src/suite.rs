@@ -176,7 +176,7 @@ macro_rules! netsnmp_suite {
                 let rows = m.get_table(&entry, columns, 25) $($aw)* .unwrap();
                 let mut from_table = Vec::new();
                 for row in &rows {
-                    for (col, value) in &row.columns {
+                    for (col, value) in &row.cells {
                         let mut oid = entry.child(*col);
                         oid.extend_from_slice(row.index.arcs());
                         from_table.push((oid, value.clone()));

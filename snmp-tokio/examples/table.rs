@@ -8,11 +8,10 @@ async fn main() -> Result<(), Error> {
         .nth(1)
         .unwrap_or_else(|| "127.0.0.1".into());
     let mgr = Manager::builder(&host).build().await?;
-    let rows = mgr
+    let table = mgr
         .get_table("1.3.6.1.2.1.2.2.1", Some(&[2, 3]), 25)
-        .await
-        .map_err(|e| e.error)?;
-    for row in rows {
+        .await?;
+    for row in &table {
         let descr = row.column(2).and_then(Value::as_str).unwrap_or("?");
         let kind = row.column(3).and_then(Value::as_i64).unwrap_or(0);
         println!("{}\t{descr}\ttype {kind}", row.index);

@@ -99,7 +99,7 @@ async fn tables_have_typed_indexes_and_named_columns() {
     let m = Manager::builder(&host).build().await.unwrap();
 
     let t = m.table("IF-MIB::ifTable").await.unwrap();
-    assert_eq!(t.name, "ifEntry");
+    assert_eq!(t.name, "ifTable");
     assert_eq!(t.rows.len(), 2);
     let r = &t.rows[1];
     assert_eq!(

@@ -54,12 +54,12 @@ pub(crate) async fn demo() -> Result<(), Failure> {
     rw.set("1.3.6.1.2.1.1.5.0", "renamed-by-demo").await?;
     println!("{}", mgr.get("1.3.6.1.2.1.1.5.0").await?);
     println!("\n# get_table ifTable columns 2 (ifDescr) and 10 (ifInOctets)");
-    let rows = mgr
+    let table = mgr
         .get_table("1.3.6.1.2.1.2.2.1", Some(&[2, 10]), 25)
         .await
-        .map_err(|e| e.error)?;
-    for r in rows {
-        let cols: Vec<String> = r.columns.iter().map(|(c, v)| format!("{c}: {v}")).collect();
+        .map_err(snmp_tokio::Error::from)?;
+    for r in &table {
+        let cols: Vec<String> = r.cells.iter().map(|(c, v)| format!("{c}: {v}")).collect();
         println!("{}  {}", r.index, cols.join(", "));
     }
     println!("\n# v3 authPriv (SHA-256 + AES-128) get sysDescr.0");

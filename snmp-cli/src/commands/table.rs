@@ -1,7 +1,7 @@
 //! `snmp table`: snmptable's layout, with names and formatted values.
 
 use snmp_mib::{Access, Kind};
-use snmp_tokio::{Oid, TableRow};
+use snmp_tokio::Oid;
 
 use crate::failure::Failure;
 use crate::names::{Names, Out};
@@ -138,7 +138,7 @@ pub(crate) async fn run(
         )
         .await
     {
-        Ok(rows) => (rows, None),
+        Ok(table) => (table.rows, None),
         Err(e) => (e.rows, Some(e.error)),
     };
     let mut out = Out::new();
@@ -186,7 +186,7 @@ fn print(
     table: &Oid,
     entry: &Oid,
     cols: &[(u32, String)],
-    rows: &[TableRow],
+    rows: &[snmp_tokio::Row],
     layout: &Layout,
 ) {
     let title = names.oid(table);
@@ -219,7 +219,7 @@ fn print(
             let mut arcs = entry.arcs().to_vec();
             arcs.push(*n);
             arcs.extend_from_slice(r.index.arcs());
-            line.push(match r.columns.get(n) {
+            line.push(match r.cells.get(n) {
                 Some(v) => quick.value(&names.mib, &Oid::from_arcs(&arcs), v),
                 None => "?".to_owned(),
             });
