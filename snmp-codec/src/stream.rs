@@ -9,7 +9,7 @@
 //! use snmp_codec::{CommunityMessage, Pdu, StreamDecoder, Version};
 //!
 //! let msg = CommunityMessage::new(Version::V2c, "public", Pdu::get_request(7, []));
-//! let bytes = msg.to_vec()?;
+//! let bytes = msg.to_vec();
 //! let mut d = StreamDecoder::new(65_535);
 //! // Two messages arrive split at an odd place.
 //! let mut wire = bytes.clone();

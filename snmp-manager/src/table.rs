@@ -12,9 +12,9 @@ use snmp_session::TableRow;
 /// A table fetched with its MIB (a Manager's `table`): iterate it for its rows.
 ///
 /// ```no_run
-/// # async fn f(m: snmp_tokio::Manager) -> Result<(), snmp_tokio::Error> {
-/// let table = m.table("IF-MIB::ifTable").await?;
-/// for row in &table {
+/// # fn f(table: &snmp_manager::Table) -> Result<(), snmp_manager::Error> {
+/// // let table = m.table("IF-MIB::ifTable").await?;
+/// for row in table {
 ///     let octets: u64 = row.get_as("ifInOctets")?;
 ///     let descr: String = row.get_as("ifDescr")?;
 ///     println!("{descr}: {octets}");
