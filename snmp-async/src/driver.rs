@@ -196,17 +196,6 @@ enum Conn<S> {
     },
 }
 
-/// What an I/O error on a connection means to the session.
-fn connection_error(e: &io::Error, connecting: bool) -> ConnectionError {
-    use io::ErrorKind as K;
-    match e.kind() {
-        K::ConnectionRefused => ConnectionError::Refused,
-        K::TimedOut if connecting => ConnectionError::ConnectTimeout,
-        _ if connecting => ConnectionError::Failed,
-        _ => ConnectionError::Closed,
-    }
-}
-
 /// The driver's state: the session, its sockets and timer, and every operation's outcome.
 pub(crate) struct Core<R: Runtime> {
     rt: R,
@@ -525,7 +514,11 @@ impl<R: Runtime> Core<R> {
                         work = true;
                     }
                     Poll::Ready(Err(e)) => {
-                        session.handle_disconnected(now, target, connection_error(&e, true));
+                        session.handle_disconnected(
+                            now,
+                            target,
+                            snmp_manager::connection_error(&e, true),
+                        );
                         gone.push(target);
                         work = true;
                         continue;
@@ -544,7 +537,7 @@ impl<R: Runtime> Core<R> {
                     }
                     Poll::Ready(Ok(n)) => drop(out.drain(..n.min(out.len()))),
                     Poll::Ready(Err(e)) => {
-                        failed = Some(connection_error(&e, false));
+                        failed = Some(snmp_manager::connection_error(&e, false));
                         break;
                     }
                     Poll::Pending => break,
@@ -560,7 +553,7 @@ impl<R: Runtime> Core<R> {
                         session.handle_stream(now, target, buf.get(..n).unwrap_or(&[]));
                         work = true;
                     }
-                    Poll::Ready(Err(e)) => failed = Some(connection_error(&e, false)),
+                    Poll::Ready(Err(e)) => failed = Some(snmp_manager::connection_error(&e, false)),
                     Poll::Pending => break,
                 }
             }

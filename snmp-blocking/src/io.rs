@@ -25,16 +25,7 @@ pub enum Received {
     Unreachable(SocketAddr),
 }
 
-/// What an I/O error on a connection means to the session.
-pub fn connection_error(e: &io::Error, connecting: bool) -> ConnectionError {
-    use io::ErrorKind as K;
-    match e.kind() {
-        K::ConnectionRefused => ConnectionError::Refused,
-        K::TimedOut | K::WouldBlock if connecting => ConnectionError::ConnectTimeout,
-        _ if connecting => ConnectionError::Failed,
-        _ => ConnectionError::Closed,
-    }
-}
+pub use snmp_manager::connection_error;
 
 /// The I/O of a blocking client: datagrams and time, nothing else.
 pub trait Io: Send {

@@ -255,20 +255,6 @@ pub(crate) fn error_text(tool: Tool, host: &str, e: &Error) -> String {
 /// message.
 pub(crate) fn host(text: &str) -> Result<(Transport, String), Failure> {
     let lower = text.to_ascii_lowercase();
-    for (prefix, transport) in [
-        ("udp6:", Transport::Udp),
-        ("udpv6:", Transport::Udp),
-        ("udpipv6:", Transport::Udp),
-        ("udp:", Transport::Udp),
-        ("tcp6:", Transport::Tcp),
-        ("tcpv6:", Transport::Tcp),
-        ("tcpipv6:", Transport::Tcp),
-        ("tcp:", Transport::Tcp),
-    ] {
-        if lower.starts_with(prefix) {
-            return Ok((transport, text[prefix.len()..].to_owned()));
-        }
-    }
     for prefix in [
         "unix:", "ipx:", "aal5pvc:", "dtlsudp:", "tls:", "tlstcp:", "ssh:",
     ] {
@@ -280,7 +266,8 @@ pub(crate) fn host(text: &str) -> Result<(Transport, String), Failure> {
             )));
         }
     }
-    Ok((Transport::Udp, text.to_owned()))
+    let (transport, rest) = snmp_tokio::split_transport(text);
+    Ok((transport, rest.to_owned()))
 }
 
 #[cfg(test)]

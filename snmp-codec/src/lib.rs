@@ -5,7 +5,7 @@
 //!
 //! This crate never does I/O and never reads a clock. It is `#![no_std]` with `alloc`.
 //!
-//! - [`Oid`]: object identifiers, up to 16 arcs without a heap allocation.
+//! - [`Oid`]: object identifiers, up to 12 arcs without a heap allocation.
 //! - [`Value`] and [`VarBind`]: values, printed as Net-SNMP's `snmpget -On` prints them.
 //! - [`Pdu`]: GetRequest, GetNextRequest, GetBulkRequest, SetRequest, Response, v1 Trap,
 //!   SNMPv2-Trap, InformRequest, Report.

@@ -26,7 +26,7 @@ pub fn literal(host: &str, port: u16) -> Option<SocketAddr> {
 }
 
 /// Splits a transport prefix off target text as Net-SNMP's tools take it (`udp:`, `udp6:`,
-/// `tcp:`, `tcp6:`, any case) and as snmp_exporter takes it (`udp://`, `tcp://`): the
+/// `udpv6:`, `udpipv6:`, `tcp:`, `tcp6:`, `tcpv6:`, `tcpipv6:`, any case) and as snmp_exporter takes it (`udp://`, `tcp://`): the
 /// transport and the rest (a host, an address, with or without a port). No prefix is UDP.
 ///
 /// ```
@@ -41,6 +41,10 @@ pub fn split_transport(text: &str) -> (Transport, &str) {
     for (prefix, transport) in [
         ("tcp://", Transport::Tcp),
         ("udp://", Transport::Udp),
+        ("tcpipv6:", Transport::Tcp),
+        ("udpipv6:", Transport::Udp),
+        ("tcpv6:", Transport::Tcp),
+        ("udpv6:", Transport::Udp),
         ("tcp6:", Transport::Tcp),
         ("udp6:", Transport::Udp),
         ("tcp:", Transport::Tcp),
@@ -52,6 +56,19 @@ pub fn split_transport(text: &str) -> (Transport, &str) {
         }
     }
     (Transport::Udp, text)
+}
+
+/// What an I/O error on a stream target's connection means to the session (the one mapping
+/// both faces use): refused, a connect that timed out or failed, or a connection closed.
+pub fn connection_error(e: &io::Error, connecting: bool) -> snmp_session::ConnectionError {
+    use io::ErrorKind as K;
+    use snmp_session::ConnectionError as C;
+    match e.kind() {
+        K::ConnectionRefused => C::Refused,
+        K::TimedOut | K::WouldBlock if connecting => C::ConnectTimeout,
+        _ if connecting => C::Failed,
+        _ => C::Closed,
+    }
 }
 
 /// Resolves `host` (a name, an IPv4 or IPv6 literal, optionally with a port: `host:port`,

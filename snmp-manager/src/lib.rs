@@ -55,7 +55,9 @@ mod poll;
 pub mod settings;
 mod table;
 
-pub use addr::{bind_udp, literal, resolve, seed, split_transport, ListenAddr, RECV_BUFFER};
+pub use addr::{
+    bind_udp, connection_error, literal, resolve, seed, split_transport, ListenAddr, RECV_BUFFER,
+};
 pub use agent::{Agent, Call, Finish};
 pub use error::{ConfigError, Error, IoError, WalkError};
 pub use oid::{oids, IntoOid};
