@@ -18,10 +18,7 @@ use snmp_codec::StreamDecoder;
 
 use crate::runtime::{AsyncListener, AsyncStream, AsyncUdpSocket};
 
-/// The most connections a TCP trap receiver keeps at once.
-pub(crate) const MAX_CONNECTIONS: usize = 256;
-/// The longest notification a TCP trap receiver takes, in bytes.
-pub(crate) const MAX_MESSAGE: usize = 256 << 10;
+use snmp_manager::{TCP_RX_MAX_CONNECTIONS as MAX_CONNECTIONS, TCP_RX_MAX_MESSAGE as MAX_MESSAGE};
 
 struct Conn<S> {
     stream: S,

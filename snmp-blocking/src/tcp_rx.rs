@@ -14,8 +14,7 @@ use std::time::Duration;
 
 use snmp_codec::StreamDecoder;
 
-const MAX_CONNECTIONS: usize = 256;
-const MAX_MESSAGE: usize = 256 << 10;
+use snmp_manager::{TCP_RX_MAX_CONNECTIONS as MAX_CONNECTIONS, TCP_RX_MAX_MESSAGE as MAX_MESSAGE};
 
 struct Conn {
     stream: TcpStream,

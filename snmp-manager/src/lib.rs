@@ -57,6 +57,7 @@ mod table;
 
 pub use addr::{
     bind_udp, connection_error, literal, resolve, seed, split_transport, ListenAddr, RECV_BUFFER,
+    TCP_RX_MAX_CONNECTIONS, TCP_RX_MAX_MESSAGE,
 };
 pub use agent::{Agent, Call, Finish};
 pub use error::{ConfigError, Error, IoError, WalkError};

@@ -149,3 +149,46 @@ fn misbehave(mut stream: TcpStream, how: Hostility, stop: &AtomicBool) -> io::Re
     }
     Ok(())
 }
+
+/// Checks what a call to a [`HostileTcpAgent`] ended with, as both faces' tests expect it:
+/// a timeout after both attempts for a silent or trickling agent, a framing error on one
+/// connection for garbage or an endless length, `Closed` after one connection per attempt
+/// for an agent that closes; always within 3 s (two attempts of `timeout`).
+pub fn assert_hostile_outcome(
+    how: Hostility,
+    e: &snmp_async::session::Error,
+    took: Duration,
+    timeout: Duration,
+    agent: &HostileTcpAgent,
+) {
+    use snmp_async::session::{ConnectionError, Error};
+    match how {
+        Hostility::Silent | Hostility::Trickles => {
+            assert!(
+                matches!(e, Error::Timeout { attempts: 2, .. }),
+                "{how:?}: {e:?}"
+            );
+            assert!(took >= timeout * 2, "{how:?} took {took:?}");
+        }
+        Hostility::EndlessLength | Hostility::Garbage => {
+            assert!(
+                matches!(e, Error::Connection(ConnectionError::Framing(_))),
+                "{how:?}: {e:?}"
+            );
+            assert_eq!(
+                agent.connections(),
+                1,
+                "{how:?}: no reconnect to a broken agent"
+            );
+        }
+        Hostility::ClosesMidAnswer | Hostility::ClosesAtOnce => {
+            assert_eq!(*e, Error::Connection(ConnectionError::Closed), "{how:?}");
+            assert_eq!(
+                agent.connections(),
+                2,
+                "{how:?}: one connection per attempt"
+            );
+        }
+    }
+    assert!(took < Duration::from_secs(3), "{how:?} took {took:?}");
+}

@@ -13,7 +13,7 @@ pub use snmp_sim::{self as sim, Agent as FakeAgent, Faults};
 
 mod hostile;
 
-pub use hostile::{HostileTcpAgent, Hostility};
+pub use hostile::{assert_hostile_outcome, HostileTcpAgent, Hostility};
 
 mod http;
 
