@@ -16,6 +16,7 @@
 
 pub mod batch;
 mod driver;
+mod face;
 mod handle;
 mod manager;
 mod poll;

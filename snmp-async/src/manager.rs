@@ -88,15 +88,9 @@ impl<R: Runtime> Client<R> {
     /// # Ok(()) }
     /// ```
     pub async fn add_target(&self, config: TargetConfig) -> Result<Manager<R>, Error> {
-        self.add_target_now(config)
-    }
-
-    fn add_target_now(&self, config: TargetConfig) -> Result<Manager<R>, Error> {
-        let agent_config = config.clone();
-        let target = self.shared.lock().add_target(config)?;
         Ok(Manager {
             client: self.clone(),
-            agent: Agent::new(target, &agent_config),
+            agent: self.__add_target(config)?,
         })
     }
 
@@ -168,6 +162,94 @@ impl<R: Runtime> Client<R> {
         let oids = snmp_manager::oids(mib, oids)?;
         Ok(self.poll_many(targets, oids, concurrency))
     }
+
+    // What a face's Manager is made of (the generic `Manager` below and the concrete ones
+    // `face!` writes in snmp-tokio and snmp-smol): each call of the manager core, for one
+    // agent of this client. Not part of the API.
+
+    #[doc(hidden)]
+    pub fn __add_target(&self, config: TargetConfig) -> Result<Agent, Error> {
+        let agent_config = config.clone();
+        let target = self.shared.lock().add_target(config)?;
+        Ok(Agent::new(target, &agent_config))
+    }
+
+    #[doc(hidden)]
+    pub async fn __build(
+        rt: R,
+        client: Option<Client<R>>,
+        session: SessionConfig,
+        mut s: Settings,
+    ) -> Result<(Client<R>, Agent), Error> {
+        s.check()?;
+        let addr = resolve_async(s.host(), s.default_port()).await?;
+        let cfg = s.config_for(addr)?;
+        let client = match client {
+            Some(c) => c,
+            None => Client::new(rt, session)?,
+        };
+        let mut agent = client.__add_target(cfg)?;
+        if let Some(mib) = s.take_mib() {
+            agent = agent.with_mib(mib);
+        }
+        Ok((client, agent))
+    }
+
+    #[doc(hidden)]
+    pub async fn __run<T>(&self, agent: &Agent, call: Call<T>) -> Result<T, Error> {
+        let (request, finish) = call.into_parts();
+        let outcome = Wait::<R, AllAtOnce>::new(&self.shared, agent, request).await;
+        finish.apply(agent, outcome)
+    }
+
+    #[doc(hidden)]
+    pub async fn __run_table(&self, agent: &Agent, request: Request) -> snmp_manager::RawRows {
+        Wait::<R, Rows>::new(&self.shared, agent, request).await
+    }
+
+    #[doc(hidden)]
+    pub fn __start_walk(&self, agent: &Agent, request: Result<Request, Error>) -> Walk {
+        let started = request.and_then(|r| {
+            let mut core = self.shared.lock();
+            let op = core.start(agent, r)?;
+            self.shared.kick(&mut core);
+            Ok(op)
+        });
+        match started {
+            Ok(op) => Walk {
+                live: Some((Held::new(self.shared.clone()), op)),
+                buffer: WalkBuffer::named(agent.mib()),
+            },
+            Err(e) => Walk {
+                live: None,
+                buffer: WalkBuffer::failed(e),
+            },
+        }
+    }
+
+    #[doc(hidden)]
+    pub fn __local_addr(&self, agent: &Agent) -> Result<std::net::SocketAddr, Error> {
+        Ok(self.shared.lock().local_addr(agent.addr())?)
+    }
+
+    #[doc(hidden)]
+    pub fn __forget(&self, agent: &Agent) {
+        self.shared.lock().session.remove_target(agent.target());
+    }
+
+    #[doc(hidden)]
+    pub fn __engine(&self, agent: &Agent) -> Option<snmp_session::KnownEngine> {
+        let core = self.shared.lock();
+        let now = core.now();
+        core.session.engine(agent.target(), now)
+    }
+
+    #[doc(hidden)]
+    pub fn __seed_engine(&self, agent: &Agent, engine: &snmp_session::KnownEngine) -> bool {
+        let mut core = self.shared.lock();
+        let now = core.now();
+        core.session.seed_engine(agent.target(), engine, now)
+    }
 }
 
 /// Builds a [`Manager`]: snmpkit's parameters and defaults (port 161, community `public`,
@@ -175,6 +257,7 @@ impl<R: Runtime> Client<R> {
 pub struct ManagerBuilder<R: Runtime> {
     rt: R,
     client: Option<Client<R>>,
+    session: SessionConfig,
     s: Settings,
 }
 
@@ -207,8 +290,24 @@ impl<R: Runtime> ManagerBuilder<R> {
         ManagerBuilder {
             rt,
             client: None,
+            session: SessionConfig::default(),
             s: Settings::new(host),
         }
+    }
+
+    /// The session configuration of the manager's own client (ignored with
+    /// [`ManagerBuilder::client`]).
+    ///
+    /// ```no_run
+    /// # async fn f() -> Result<(), snmp_tokio::Error> {
+    /// let mut config = snmp_tokio::SessionConfig::default();
+    /// config.max_oids_per_request = 10;
+    /// let m = snmp_tokio::Manager::builder("192.0.2.1").session_config(config).build().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn session_config(mut self, config: SessionConfig) -> Self {
+        self.session = config;
+        self
     }
 
     /// Share an existing client (its socket and driver) instead of starting a new one.
@@ -235,19 +334,9 @@ impl<R: Runtime> ManagerBuilder<R> {
     /// println!("{}", m.get("sysDescr.0").await?.bare());
     /// # Ok(()) }
     /// ```
-    pub async fn build(mut self) -> Result<Manager<R>, Error> {
-        self.s.check()?;
-        let addr = resolve_async(self.s.host(), self.s.default_port()).await?;
-        let cfg = self.s.config_for(addr)?;
-        let client = match self.client.take() {
-            Some(c) => c,
-            None => Client::new(self.rt.clone(), SessionConfig::default())?,
-        };
-        let mut m = client.add_target_now(cfg)?;
-        if let Some(mib) = self.s.take_mib() {
-            m.agent = m.agent.with_mib(mib);
-        }
-        Ok(m)
+    pub async fn build(self) -> Result<Manager<R>, Error> {
+        let (client, agent) = Client::__build(self.rt, self.client, self.session, self.s).await?;
+        Ok(Manager { client, agent })
     }
 }
 
@@ -299,57 +388,41 @@ impl<R: Runtime> std::fmt::Debug for Manager<R> {
 
 impl<R: Runtime> Manager<R> {
     async fn run<T>(&self, call: Call<T>) -> Result<T, Error> {
-        let (request, finish) = call.into_parts();
-        let outcome = Wait::<R, AllAtOnce>::new(&self.client.shared, &self.agent, request).await;
-        finish.apply(&self.agent, outcome)
+        self.client.__run(&self.agent, call).await
     }
 
     async fn run_table(&self, request: Request) -> snmp_manager::RawRows {
-        Wait::<R, Rows>::new(&self.client.shared, &self.agent, request).await
+        self.client.__run_table(&self.agent, request).await
     }
 
     fn start_walk(&self, request: Result<Request, Error>) -> Walk {
-        let started = request.and_then(|r| {
-            let shared = &self.client.shared;
-            let mut core = shared.lock();
-            let op = core.start(&self.agent, r)?;
-            shared.kick(&mut core);
-            Ok(op)
-        });
-        match started {
-            Ok(op) => Walk {
-                live: Some((Held::new(self.client.shared.clone()), op)),
-                buffer: WalkBuffer::named(self.agent.mib()),
-            },
-            Err(e) => Walk {
-                live: None,
-                buffer: WalkBuffer::failed(e),
-            },
-        }
+        self.client.__start_walk(&self.agent, request)
     }
 
     fn local_addr_of(&self) -> Result<std::net::SocketAddr, Error> {
-        Ok(self.client.shared.lock().local_addr(self.agent.addr())?)
+        self.client.__local_addr(&self.agent)
     }
 
     fn forget(&self) {
-        self.client
-            .shared
-            .lock()
-            .session
-            .remove_target(self.agent.target());
+        self.client.__forget(&self.agent)
     }
 
     fn engine_of(&self) -> Option<snmp_session::KnownEngine> {
-        let core = self.client.shared.lock();
-        let now = core.now();
-        core.session.engine(self.agent.target(), now)
+        self.client.__engine(&self.agent)
     }
 
     fn seed_engine_of(&self, engine: &snmp_session::KnownEngine) -> bool {
-        let mut core = self.client.shared.lock();
-        let now = core.now();
-        core.session.seed_engine(self.agent.target(), engine, now)
+        self.client.__seed_engine(&self.agent, engine)
+    }
+
+    #[doc(hidden)]
+    pub fn __from_parts(client: Client<R>, agent: Agent) -> Self {
+        Manager { client, agent }
+    }
+
+    #[doc(hidden)]
+    pub fn __into_parts(self) -> (Client<R>, Agent) {
+        (self.client, self.agent)
     }
 }
 

@@ -148,6 +148,31 @@ impl Client {
             scheduler: PollScheduler::new(targets, oids, concurrency),
         }
     }
+
+    /// [`Client::poll_many`] with the OIDs given as names or text (`"sysUpTime.0"`,
+    /// `"IF-MIB::ifInOctets.1"`, `"1.3.6.1.2.1.1.3.0"`), resolved through `mib`; a name that
+    /// does not resolve fails the call before anything is sent.
+    ///
+    /// ```no_run
+    /// # fn f() -> Result<(), snmp_blocking::Error> {
+    /// use snmp_blocking::{Client, Mib, PollTarget};
+    /// let client = Client::with_defaults()?;
+    /// let targets = vec![PollTarget::v2c_host("192.0.2.1", "public")?];
+    /// for r in client.poll_names(&Mib::standard(), targets, ["sysUpTime.0"], 100)? {
+    ///     println!("{} {:?}", r.target, r.result);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn poll_names<I: snmp_manager::IntoOid>(
+        &self,
+        mib: &snmp_manager::Mib,
+        targets: impl IntoIterator<Item = PollTarget>,
+        oids: impl IntoIterator<Item = I>,
+        concurrency: usize,
+    ) -> Result<PollMany, Error> {
+        let oids = snmp_manager::oids(mib, oids)?;
+        Ok(self.poll_many(targets, oids, concurrency))
+    }
 }
 
 /// The iterator of [`Client::poll_many`]: results in completion order.

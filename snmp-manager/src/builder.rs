@@ -8,7 +8,7 @@
 /// Both faces expand it, so their builders cannot drift apart.
 #[macro_export]
 macro_rules! builder_setters {
-    ($krate:literal, $sig:literal, $build:literal) => {
+    ($krate:expr, $sig:expr, $build:expr) => {
         /// The MIB names are resolved and described with (default: the embedded standard set,
         /// `Mib::standard`). Load your own with `mib::Loader` and give it here.
         ///

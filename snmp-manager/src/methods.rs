@@ -30,11 +30,11 @@ macro_rules! manager_methods {
         async: ($($async:tt)?),
         await: ($($await:tt)*),
         aw: $aw:literal,
-        krate: $krate:literal,
+        krate: $krate:expr,
         sig: $sig:literal,
         walk_loop: $walk_loop:literal,
         collect: $collect:literal,
-        prelude: $prelude:literal,
+        prelude: $prelude:expr,
         client: $client:ty,
         manager: $manager:ty $(,)?
     ) => {

@@ -217,17 +217,6 @@ impl AsyncUdpSocket for SmolUdp {
     }
 }
 
-/// The Manager on smol: [`ManagerOn`]`<Smol>`. Its methods, each with an example, are on
-/// the page of [`ManagerOn`] (rendered here in full, readable without JavaScript).
-pub type Manager = snmp_async::Manager<Smol>;
-/// Its builder: [`ManagerBuilderOn`]`<Smol>` (the methods are on that page).
-pub type ManagerBuilder = snmp_async::ManagerBuilder<Smol>;
-/// A driver shared by many managers: [`ClientOn`]`<Smol>` (the methods are on that page).
-pub type Client = snmp_async::Client<Smol>;
-
-/// The generic types behind [`Manager`], [`ManagerBuilder`] and [`Client`], documented in
-/// this crate in full: `Manager` is `ManagerOn<Smol>`.
-#[doc(inline)]
-pub use snmp_async::{
-    Client as ClientOn, Manager as ManagerOn, ManagerBuilder as ManagerBuilderOn,
-};
+// The Manager, its builder and the Client on Smol: concrete types, each with one page of
+// every method (written once, in snmp-async, for both async faces).
+snmp_async::face!(runtime: Smol, krate: "snmp_smol");

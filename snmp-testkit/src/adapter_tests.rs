@@ -523,12 +523,13 @@ async fn receiver_gets_net_snmp_notifications<R: Runtime + Default>(tcp: bool) {
 
 /// The GET of one OID from many managers at once (the interop suite's `get_all` for the
 /// async faces).
-pub async fn get_all<R: Runtime>(
-    managers: Vec<(String, snmp_async::Manager<R>)>,
+pub async fn get_all<R: Runtime, M: Into<snmp_async::Manager<R>>>(
+    managers: Vec<(String, M)>,
     oid: &str,
 ) -> Vec<(String, Result<Value, Error>)> {
-    let calls = managers
-        .into_iter()
-        .map(|(name, m)| async move { (name, m.get(oid).await) });
+    let calls = managers.into_iter().map(|(name, m)| async move {
+        let m: snmp_async::Manager<R> = m.into();
+        (name, m.get(oid).await)
+    });
     futures_util::future::join_all(calls).await
 }

@@ -183,17 +183,6 @@ impl AsyncUdpSocket for TokioUdp {
     }
 }
 
-/// The Manager on tokio: [`ManagerOn`]`<Tokio>`. Its methods, each with an example, are on
-/// the page of [`ManagerOn`] (rendered here in full, readable without JavaScript).
-pub type Manager = snmp_async::Manager<Tokio>;
-/// Its builder: [`ManagerBuilderOn`]`<Tokio>` (the methods are on that page).
-pub type ManagerBuilder = snmp_async::ManagerBuilder<Tokio>;
-/// A driver shared by many managers: [`ClientOn`]`<Tokio>` (the methods are on that page).
-pub type Client = snmp_async::Client<Tokio>;
-
-/// The generic types behind [`Manager`], [`ManagerBuilder`] and [`Client`], documented in
-/// this crate in full: `Manager` is `ManagerOn<Tokio>`.
-#[doc(inline)]
-pub use snmp_async::{
-    Client as ClientOn, Manager as ManagerOn, ManagerBuilder as ManagerBuilderOn,
-};
+// The Manager, its builder and the Client on Tokio: concrete types, each with one page of
+// every method (written once, in snmp-async, for both async faces).
+snmp_async::face!(runtime: Tokio, krate: "snmp_tokio");
