@@ -64,12 +64,23 @@ for pattern in ["snmp-exporter/*.yml", "snmp-exporter/tests/data/*.yml", "snmp-g
     for f in sorted(root.parent.glob(pattern)):
         yaml_seeds.add(f.read_bytes())
 
+# Index decoding: a column selector, then arcs (marker byte 4 + 4 little-endian bytes), for
+# real instance suffixes: an ifIndex, an IPv4 InetAddress, a length-prefixed string.
+index_seeds = set()
+def arcs(sel, values):
+    return bytes([sel]) + b"".join(b"\x04" + v.to_bytes(4, "little") for v in values)
+for sel, values in [(0, [1]), (1, [1, 4, 192, 0, 2, 1]), (2, [2, 1, 4, 10, 0, 0, 1]),
+                    (3, [1, 4, 127, 0, 0, 1, 161, 1, 4, 127, 0, 0, 1, 40000]),
+                    (5, [6, 112, 117, 98, 108, 105, 99, 2, 1, 3]), (9, [42])]:
+    index_seeds.add(arcs(sel, values))
+
 targets = args or ["decode_message"]
 for target in targets:
     out = root / "corpus" / target
     out.mkdir(parents=True, exist_ok=True)
     chosen = (mib_seeds if target.startswith("mib_") else hint_seeds if target == "display_hint"
-              else yaml_seeds if target == "generator_config" else seeds)
+              else yaml_seeds if target == "generator_config"
+              else index_seeds if target == "index_decode" else seeds)
     for s in chosen:
         (out / hashlib.sha1(s).hexdigest()).write_bytes(s)
 print(f"{len(seeds)} seeds for {', '.join(targets)}")

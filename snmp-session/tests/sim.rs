@@ -1154,6 +1154,33 @@ fn adaptive_repetitions_grow_and_are_remembered() {
     assert_eq!(remembered as usize, expected.len().div_ceil(200) + 1);
 }
 
+/// A parallel adaptive walk remembers what its stripes reached as well: the next parallel
+/// walk of the target starts from there and needs fewer requests.
+#[test]
+fn parallel_adaptive_repetitions_are_remembered() {
+    let (mut sim, t) = perfect_sim(1000);
+    let root = oid("1.3.6.1.2.1.2.2.1");
+    let expected = agent_data(&sim, &root);
+    let requests = |sim: &Sim<Perfect>| sim.session.counters().requests;
+    let walk = || Request::Walk {
+        root: root.clone(),
+        max_repetitions: Some(10),
+        options: WalkOptions::default()
+            .with_parallel(4)
+            .with_repetitions(Repetitions::Adaptive { max: 200 }),
+    };
+    let mut counts = Vec::new();
+    for _ in 0..2 {
+        let before = requests(&sim);
+        let op = sim.session.start(t, walk()).unwrap();
+        sim.run(&[op], 100_000);
+        assert_eq!(sim.outcome(op).result, Some(Ok(())));
+        assert_eq!(sim.outcome(op).varbinds, expected);
+        counts.push(requests(&sim) - before);
+    }
+    assert!(counts[1] < counts[0], "requests per walk: {counts:?}");
+}
+
 /// An agent that answers tooBig above a size, and one too slow for big requests (they time
 /// out): the adaptive walk shrinks and completes with exactly the agent's data; the fixed one
 /// asking for as much fails on the slow agent.

@@ -326,6 +326,8 @@ impl Op {
         match self {
             Op::Walk(w) => w.learned_repetitions(),
             Op::Table(t) => t.learned_repetitions(),
+            Op::Parallel(p) => p.learned_repetitions(),
+            Op::ParallelTable(t, _) => t.learned_repetitions(),
             _ => None,
         }
     }

@@ -111,6 +111,20 @@ impl ParallelWalk {
         (w, step)
     }
 
+    /// The max-repetitions an adaptive walk ended with, to remember for the target: the
+    /// largest any stripe reached (each stripe adapts on its own; the largest is what the
+    /// agent answered without a timeout).
+    pub(super) fn learned_repetitions(&self) -> Option<u32> {
+        match &self.phase {
+            Phase::Sequential(w) => w.learned_repetitions(),
+            Phase::Stripes { stripes, .. } => stripes
+                .iter()
+                .filter_map(|s| s.walk.learned_repetitions())
+                .max(),
+            Phase::Probe { .. } => None,
+        }
+    }
+
     fn wanted(&self) -> usize {
         usize::from(self.options.parallel.clamp(1, 64))
     }

@@ -367,6 +367,13 @@ pub(crate) struct ParallelTable {
 }
 
 impl ParallelTable {
+    /// The repetitions its adaptive stripes ended with (see [`ParallelWalk`]'s).
+    ///
+    /// [`ParallelWalk`]: super::parallel::ParallelWalk
+    pub(super) fn learned_repetitions(&self) -> Option<u32> {
+        self.walk.learned_repetitions()
+    }
+
     /// The fetch and its first step.
     pub(crate) fn new(
         entry: Oid,
