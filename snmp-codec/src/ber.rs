@@ -119,15 +119,17 @@ impl<'a> Reader<'a> {
     pub(crate) fn read_tlv(&mut self) -> Result<Tlv, DecodeError> {
         let start = self.pos;
         // Fast path: a low tag and a short-form length, which is nearly every TLV in SNMP.
-        if let Some(&[tag, len]) = self.buf.get(start..start + 2) {
-            if len < 0x80 && tag & 0x1f != 0x1f && self.end >= start + 2 {
-                let content_end = start + 2 + usize::from(len);
+        // (Positions saturate: one at usize::MAX only fails the bounds checks.)
+        let content_start = start.saturating_add(2);
+        if let Some(&[tag, len]) = self.buf.get(start..content_start) {
+            if len < 0x80 && tag & 0x1f != 0x1f && self.end >= content_start {
+                let content_end = content_start.saturating_add(usize::from(len));
                 if content_end <= self.end {
                     self.pos = content_end;
                     return Ok(Tlv {
                         tag,
                         start,
-                        content: start + 2..content_end,
+                        content: content_start..content_end,
                     });
                 }
             }
@@ -142,30 +144,36 @@ impl<'a> Reader<'a> {
         if tag & 0x1f == 0x1f {
             return Err(DecodeError::new(DecodeErrorKind::HighTagNumber, start));
         }
-        let first = self.byte_at(start + 1)?;
-        let mut at = start + 2;
+        let first = self.byte_at(start.saturating_add(1))?;
+        let mut at = start.saturating_add(2);
         let len = if first < 0x80 {
             usize::from(first)
         } else if first == 0x80 {
             return Err(DecodeError::new(
                 DecodeErrorKind::IndefiniteLength,
-                start + 1,
+                start.saturating_add(1),
             ));
         } else {
             let n = usize::from(first & 0x7f);
             if n > MAX_LENGTH_OCTETS {
-                return Err(DecodeError::new(DecodeErrorKind::LengthTooLong, start + 1));
+                return Err(DecodeError::new(
+                    DecodeErrorKind::LengthTooLong,
+                    start.saturating_add(1),
+                ));
             }
             let mut len: usize = 0;
             for _ in 0..n {
                 len = (len << 8) | usize::from(self.byte_at(at)?);
-                at += 1;
+                at = at.saturating_add(1);
             }
             len
         };
         let content_end = at
             .checked_add(len)
-            .ok_or(DecodeError::new(DecodeErrorKind::LengthTooLong, start + 1))?;
+            .ok_or(DecodeError::new(
+                DecodeErrorKind::LengthTooLong,
+                start.saturating_add(1),
+            ))?;
         if content_end > self.end {
             return Err(DecodeError::new(DecodeErrorKind::Truncated, start));
         }
@@ -273,8 +281,11 @@ pub fn decode_i64(content: &[u8], offset: usize) -> Result<i64, DecodeError> {
     let mut digits = content;
     while digits.len() > 1 {
         match digits {
-            [s, next, ..] if *s == sign_byte && (next & 0x80 != 0) == negative => {
-                digits = &digits[1..];
+            [s, tail @ ..]
+                if *s == sign_byte
+                    && tail.first().is_some_and(|n| (n & 0x80 != 0) == negative) =>
+            {
+                digits = tail;
             }
             _ => break,
         }
@@ -282,9 +293,10 @@ pub fn decode_i64(content: &[u8], offset: usize) -> Result<i64, DecodeError> {
     if digits.len() > 8 {
         return Err(DecodeError::new(DecodeErrorKind::IntegerOverflow, offset));
     }
+    // At most 8 octets: the shifts stay within the 64 bits (the checks can't fail).
     let mut v: i64 = if negative { -1 } else { 0 };
     for &b in digits {
-        v = (v << 8) | i64::from(b);
+        v = v.checked_shl(8).unwrap_or(0) | i64::from(b);
     }
     Ok(v)
 }
@@ -307,28 +319,25 @@ pub fn decode_unsigned(
     if digits.len() > max_bytes {
         return Err(DecodeError::new(DecodeErrorKind::IntegerOverflow, offset));
     }
-    Ok(digits.iter().fold(0u64, |v, &b| (v << 8) | u64::from(b)))
+    Ok(digits
+        .iter()
+        .fold(0u64, |v, &b| v.checked_shl(8).unwrap_or(0) | u64::from(b)))
 }
 
 /// Number of octets of the minimal two's-complement encoding of `v`.
 pub fn i64_content_len(v: i64) -> usize {
-    let mut n = 1;
-    while n < 8 {
-        let shifted = v >> (8 * n - 1);
-        if shifted == 0 || shifted == -1 {
-            break;
-        }
-        n += 1;
-    }
-    n
+    // The bits above the sign bit that only repeat it: whole octets of them can go.
+    let repeated = if v < 0 { v.leading_ones() } else { v.leading_zeros() };
+    let needed = 65u32.saturating_sub(repeated); // with one sign bit
+    needed.div_ceil(8).max(1) as usize
 }
 
 /// Number of octets of the minimal encoding of the unsigned `v` (with a leading zero octet when
 /// the top bit would otherwise be set).
 pub fn u64_content_len(v: u64) -> usize {
-    let bits = 64 - v.leading_zeros() as usize;
+    let bits = 64u32.saturating_sub(v.leading_zeros());
     // bits / 8 + 1 gives room for the sign bit; zero still takes one octet.
-    bits / 8 + 1
+    (bits / 8).saturating_add(1) as usize
 }
 
 /// Number of octets the length field of a TLV with `len` content octets takes.
@@ -344,7 +353,9 @@ pub fn length_len(len: usize) -> usize {
 
 /// Total size of a TLV with a one-octet tag and `content_len` content octets.
 pub fn tlv_len(content_len: usize) -> usize {
-    1 + length_len(content_len) + content_len
+    length_len(content_len)
+        .saturating_add(1)
+        .saturating_add(content_len)
 }
 
 /// Writes BER backwards, from the end of a buffer towards its start.
@@ -383,11 +394,12 @@ impl<'a> Writer<'a> {
 
     /// Prepends `b`.
     pub(crate) fn bytes(&mut self, b: &[u8]) {
-        let new_len = self.len + b.len();
+        // A length that saturates can't fit the buffer either: it overflows.
+        let new_len = self.len.saturating_add(b.len());
         if !self.overflow {
             match self.buf.len().checked_sub(new_len) {
                 Some(start) => {
-                    if let Some(dst) = self.buf.get_mut(start..start + b.len()) {
+                    if let Some(dst) = self.buf.get_mut(start..start.saturating_add(b.len())) {
                         dst.copy_from_slice(b);
                     }
                 }
@@ -399,7 +411,7 @@ impl<'a> Writer<'a> {
 
     /// Prepends one byte.
     pub(crate) fn byte(&mut self, b: u8) {
-        self.len += 1;
+        self.len = self.len.saturating_add(1);
         if !self.overflow {
             match self.buf.len().checked_sub(self.len) {
                 Some(at) => {
@@ -417,9 +429,9 @@ impl<'a> Writer<'a> {
         if len < 0x80 {
             self.bytes(&[tag, len as u8]);
         } else {
-            let n = length_len(len) - 1;
+            let n = length_len(len).saturating_sub(1);
             let be = (len as u64).to_be_bytes();
-            self.bytes(&be[8 - n..]);
+            self.bytes(low_octets(&be, n));
             self.bytes(&[tag, 0x80 | n as u8]);
         }
     }
@@ -429,14 +441,14 @@ impl<'a> Writer<'a> {
     pub(crate) fn tlv(&mut self, tag: u8, content: impl FnOnce(&mut Self)) {
         let end = self.len;
         content(self);
-        let n = self.len - end;
+        let n = self.len.saturating_sub(end);
         self.header(tag, n);
     }
 
     pub(crate) fn i64_tlv(&mut self, tag: u8, v: i64) {
         let n = i64_content_len(v);
         let be = v.to_be_bytes();
-        self.bytes(&be[8 - n..]);
+        self.bytes(low_octets(&be, n));
         self.header(tag, n);
     }
 
@@ -447,7 +459,7 @@ impl<'a> Writer<'a> {
             self.bytes(&be);
             self.byte(0);
         } else {
-            self.bytes(&be[8 - n..]);
+            self.bytes(low_octets(&be, n));
         }
         self.header(tag, n);
     }
@@ -480,7 +492,7 @@ pub(crate) trait WriteBer {
                 available: buf.len(),
             });
         }
-        let start = buf.len() - n;
+        let start = buf.len().saturating_sub(n);
         buf.copy_within(start.., 0);
         Ok(n)
     }
@@ -495,6 +507,11 @@ pub(crate) trait WriteBer {
     }
 }
 
+/// The last `n` of the 8 big-endian octets (all 8 when `n` is larger).
+fn low_octets(be: &[u8; 8], n: usize) -> &[u8] {
+    be.get(8usize.saturating_sub(n)..).unwrap_or(be)
+}
+
 /// Encodes the content octets of a signed integer (minimal two's complement).
 ///
 /// ```
@@ -502,7 +519,7 @@ pub(crate) trait WriteBer {
 /// ```
 pub fn encode_i64_content(v: i64) -> alloc::vec::Vec<u8> {
     let n = i64_content_len(v);
-    v.to_be_bytes()[8 - n..].to_vec()
+    low_octets(&v.to_be_bytes(), n).to_vec()
 }
 
 /// Encodes the content octets of an unsigned integer (minimal, with a leading zero octet when
@@ -513,7 +530,7 @@ pub fn encode_i64_content(v: i64) -> alloc::vec::Vec<u8> {
 /// ```
 pub fn encode_u64_content(v: u64) -> alloc::vec::Vec<u8> {
     let n = u64_content_len(v);
-    let mut out = alloc::vec![0u8; n + 2];
+    let mut out = alloc::vec![0u8; n.saturating_add(2)];
     let mut w = Writer::new(&mut out);
     w.u64_tlv(0, v);
     out.split_off(2)
@@ -525,7 +542,7 @@ pub fn encode_u64_content(v: u64) -> alloc::vec::Vec<u8> {
 /// assert_eq!(snmp_codec::ber::encode_length(256), vec![0x82, 0x01, 0x00]);
 /// ```
 pub fn encode_length(len: usize) -> alloc::vec::Vec<u8> {
-    let mut out = alloc::vec![0u8; length_len(len) + 1];
+    let mut out = alloc::vec![0u8; length_len(len).saturating_add(1)];
     let mut w = Writer::new(&mut out);
     w.header(0, len);
     out.split_off(1)

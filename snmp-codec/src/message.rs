@@ -505,11 +505,13 @@ impl V3MessageRef<'_> {
                 available: buf.len(),
             });
         }
-        let start = buf.len() - len;
+        // The writer counted `len` bytes and the auth field's offsets from the end within
+        // them: the subtractions can't go below zero.
+        let start = buf.len().saturating_sub(len);
         buf.copy_within(start.., 0);
         Ok(V3Layout {
             len,
-            auth_params: len - auth_start..len - auth_end,
+            auth_params: len.saturating_sub(auth_start)..len.saturating_sub(auth_end),
         })
     }
 
@@ -695,12 +697,16 @@ pub fn message_version(input: &[u8]) -> Result<i32, DecodeError> {
         }
         None => return Err(truncated(at)),
     }
-    let len = match input.get(at + 1) {
+    let len_at = at.saturating_add(1);
+    let len = match input.get(len_at) {
         Some(&l) if l < 0x80 => usize::from(l),
-        Some(_) => return Err(DecodeError::new(DecodeErrorKind::LengthTooLong, at + 1)),
-        None => return Err(truncated(at + 1)),
+        Some(_) => return Err(DecodeError::new(DecodeErrorKind::LengthTooLong, len_at)),
+        None => return Err(truncated(len_at)),
     };
-    let content = input.get(at + 2..at + 2 + len).ok_or(truncated(at))?;
+    let content_at = at.saturating_add(2);
+    let content = input
+        .get(content_at..content_at.saturating_add(len))
+        .ok_or(truncated(at))?;
     crate::ber::decode_i32(content, at)
 }
 

@@ -137,8 +137,12 @@ impl Oid {
     fn first_subid(&self) -> (u64, &[u32]) {
         match self.arcs.as_slice() {
             [] => (0, &[]),
-            [x] => (u64::from(*x) * 40, &[]),
-            [x, y, rest @ ..] => (u64::from(*x) * 40 + u64::from(*y), rest),
+            // u32 arcs: `x * 40 + y` stays far below u64::MAX.
+            [x] => (u64::from(*x).saturating_mul(40), &[]),
+            [x, y, rest @ ..] => (
+                u64::from(*x).saturating_mul(40).saturating_add(u64::from(*y)),
+                rest,
+            ),
         }
     }
 
@@ -173,22 +177,26 @@ impl Oid {
             return Err(DecodeError::new(DecodeErrorKind::EmptyOid, offset));
         };
         // Fast path: short, every sub-identifier one octet (nearly every OID on the wire).
-        if first < 0x80 && rest.len() + 2 <= INLINE_ARCS {
+        if first < 0x80 && rest.len() < INLINE_ARCS.saturating_sub(1) {
             let mut tmp = [0u32; INLINE_ARCS];
             let mut high = 0u8;
-            for (slot, &b) in tmp[2..].iter_mut().zip(rest) {
+            let (head, tail) = tmp.split_at_mut(2);
+            for (slot, &b) in tail.iter_mut().zip(rest) {
                 high |= b;
                 *slot = u32::from(b);
             }
             if high < 0x80 {
                 let (x, y) = match first {
                     0..=39 => (0, first),
-                    40..=79 => (1, first - 40),
-                    f => (2, f - 80),
+                    40..=79 => (1, first.saturating_sub(40)),
+                    f => (2, f.saturating_sub(80)),
                 };
-                tmp[0] = x;
-                tmp[1] = u32::from(y);
-                self.arcs.extend_from_slice(&tmp[..rest.len() + 2]);
+                if let [a, b] = head {
+                    *a = x;
+                    *b = u32::from(y);
+                }
+                let used = rest.len().saturating_add(2);
+                self.arcs.extend_from_slice(tmp.get(..used).unwrap_or(&tmp));
                 return Ok(());
             }
         }
@@ -222,13 +230,14 @@ fn decode_subids(
     offset: usize,
     mut sink: impl FnMut(u32),
 ) -> Result<(), DecodeError> {
-    let err = |kind, at: usize| DecodeError::new(kind, offset + at);
+    let err = |kind, at: usize| DecodeError::new(kind, offset.saturating_add(at));
     let mut i = 0;
     let mut first = true;
     while let Some(&b0) = content.get(i) {
         let start = i;
+        // `i` counts octets of `content`: it can't overflow.
         let v = if b0 < 0x80 {
-            i += 1;
+            i = i.saturating_add(1);
             u64::from(b0)
         } else {
             if b0 == 0x80 {
@@ -239,10 +248,11 @@ fn decode_subids(
                 let Some(&b) = content.get(i) else {
                     return Err(err(DecodeErrorKind::TruncatedOid, start));
                 };
-                i += 1;
-                v = (v << 7) | u64::from(b & 0x7f);
+                i = i.saturating_add(1);
+                // Checked below after every octet: `v` stays under 2^33 before the shift.
+                v = v.checked_shl(7).unwrap_or(u64::MAX) | u64::from(b & 0x7f);
                 // The first sub-identifier may reach 2^32 - 1 + 80; others must fit a u32.
-                if v > u64::from(u32::MAX) + 80 {
+                if v > u64::from(u32::MAX).saturating_add(80) {
                     return Err(err(DecodeErrorKind::OidArcOverflow, start));
                 }
                 if b & 0x80 == 0 {
@@ -254,8 +264,8 @@ fn decode_subids(
             first = false;
             let (x, y) = match v {
                 0..=39 => (0, v),
-                40..=79 => (1, v - 40),
-                _ => (2, v - 80),
+                40..=79 => (1, v.saturating_sub(40)),
+                _ => (2, v.saturating_sub(80)),
             };
             sink(x);
             sink(u32::try_from(y).map_err(|_| err(DecodeErrorKind::OidArcOverflow, start))?);
@@ -273,17 +283,20 @@ fn write_subid(w: &mut crate::ber::Writer<'_>, v: u64) {
         w.byte(v as u8);
         return;
     }
+    // A u64 takes at most 10 base-128 octets: `i` stays in 0..10.
     let mut tmp = [0u8; 10];
     let mut i = tmp.len();
     let mut v = v;
     let mut last = true;
-    while v > 0 || last {
-        i -= 1;
-        tmp[i] = (v & 0x7f) as u8 | if last { 0 } else { 0x80 };
+    while (v > 0 || last) && i > 0 {
+        i = i.saturating_sub(1);
+        if let Some(slot) = tmp.get_mut(i) {
+            *slot = (v & 0x7f) as u8 | if last { 0 } else { 0x80 };
+        }
         v >>= 7;
         last = false;
     }
-    w.bytes(&tmp[i..]);
+    w.bytes(tmp.get(i..).unwrap_or(&tmp));
 }
 
 impl Clone for Oid {
@@ -352,7 +365,7 @@ impl FromStr for Oid {
         if body.is_empty() {
             return Err(OidParseError::Empty);
         }
-        let base = s.len() - body.len();
+        let base = s.len().saturating_sub(body.len());
         let mut arcs = SmallVec::new();
         let mut pos = base;
         for part in body.split('.') {
@@ -364,7 +377,7 @@ impl FromStr for Oid {
                 return Err(OidParseError::TooLong);
             }
             arcs.push(arc);
-            pos += part.len() + 1;
+            pos = pos.saturating_add(part.len()).saturating_add(1);
         }
         let oid = Oid { arcs };
         oid.validate()?;

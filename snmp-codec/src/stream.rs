@@ -99,11 +99,15 @@ pub fn frame_len(buf: &[u8]) -> Result<Option<u64>, FrameError> {
     if n == 0 || n > 4 {
         return Err(FrameError::BadLength);
     }
-    let Some(octets) = buf.get(2..2 + n) else {
+    let Some(octets) = buf.get(2..n.saturating_add(2)) else {
         return Ok(None);
     };
-    let content = octets.iter().fold(0u64, |a, &b| (a << 8) | u64::from(b));
-    Ok(Some(2 + n as u64 + content))
+    // At most 8 length octets (checked above): the shifts and the sum fit (or saturate, and
+    // the caller's limit refuses it).
+    let content = octets
+        .iter()
+        .fold(0u64, |a, &b| a.checked_shl(8).unwrap_or(0) | u64::from(b));
+    Ok(Some(content.saturating_add(2).saturating_add(n as u64)))
 }
 
 /// The bytes of one stream connection, turned into whole messages.

@@ -754,9 +754,9 @@ pub(crate) fn read_varbinds(r: &mut Reader<'_>) -> Result<Vec<VarBind>, DecodeEr
     // Count the varbinds first (headers only) so the vector is allocated once, at the size the
     // input really holds: a length field alone never sizes an allocation.
     let mut scan = list.clone();
-    let mut count = 0;
+    let mut count: usize = 0;
     while !scan.is_empty() && scan.read_tlv().is_ok() {
-        count += 1;
+        count = count.saturating_add(1);
     }
     let mut out: Vec<VarBind> = Vec::with_capacity(count);
     while !list.is_empty() {

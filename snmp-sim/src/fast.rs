@@ -338,9 +338,10 @@ fn bind(addr: SocketAddr) -> io::Result<UdpSocket> {
 /// Raises the soft limit on open files towards `want` (capped by the hard limit): many agents,
 /// or a client of many agents, need a socket each.
 pub fn raise_fd_limit(want: usize) {
-    use nix::sys::resource::{getrlimit, setrlimit, Resource};
+    use nix::sys::resource::{getrlimit, rlim_t, setrlimit, Resource};
     if let Ok((soft, hard)) = getrlimit(Resource::RLIMIT_NOFILE) {
-        let want = (want as u64).min(hard);
+        // rlim_t is 32 bits on 32-bit targets.
+        let want = rlim_t::try_from(want).unwrap_or(rlim_t::MAX).min(hard);
         if soft < want {
             let _ = setrlimit(Resource::RLIMIT_NOFILE, want, hard);
         }
