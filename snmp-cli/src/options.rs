@@ -76,7 +76,7 @@ pub(crate) struct Agent {
 /// Hex text to octets (`800000020109840301`, `0x80...`); `None` when it is not hex.
 pub(crate) fn hex_octets(text: &str) -> Option<Vec<u8>> {
     let t = text.trim_start_matches("0x").trim_start_matches("0X");
-    if t.is_empty() || t.len() % 2 != 0 {
+    if t.is_empty() || !t.len().is_multiple_of(2) {
         return None;
     }
     (0..t.len())

@@ -206,7 +206,8 @@ pub(crate) fn parse_triples(
                     .chars()
                     .filter(|c| !c.is_whitespace())
                     .collect();
-                if digits.len() % 2 != 0 || !digits.bytes().all(|b| b.is_ascii_hexdigit()) {
+                if !digits.len().is_multiple_of(2) || !digits.bytes().all(|b| b.is_ascii_hexdigit())
+                {
                     return Err(notation());
                 }
                 let bytes: Option<Vec<u8>> = (0..digits.len())

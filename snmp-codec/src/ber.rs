@@ -168,12 +168,10 @@ impl<'a> Reader<'a> {
             }
             len
         };
-        let content_end = at
-            .checked_add(len)
-            .ok_or(DecodeError::new(
-                DecodeErrorKind::LengthTooLong,
-                start.saturating_add(1),
-            ))?;
+        let content_end = at.checked_add(len).ok_or(DecodeError::new(
+            DecodeErrorKind::LengthTooLong,
+            start.saturating_add(1),
+        ))?;
         if content_end > self.end {
             return Err(DecodeError::new(DecodeErrorKind::Truncated, start));
         }
@@ -282,8 +280,7 @@ pub fn decode_i64(content: &[u8], offset: usize) -> Result<i64, DecodeError> {
     while digits.len() > 1 {
         match digits {
             [s, tail @ ..]
-                if *s == sign_byte
-                    && tail.first().is_some_and(|n| (n & 0x80 != 0) == negative) =>
+                if *s == sign_byte && tail.first().is_some_and(|n| (n & 0x80 != 0) == negative) =>
             {
                 digits = tail;
             }
@@ -327,7 +324,11 @@ pub fn decode_unsigned(
 /// Number of octets of the minimal two's-complement encoding of `v`.
 pub fn i64_content_len(v: i64) -> usize {
     // The bits above the sign bit that only repeat it: whole octets of them can go.
-    let repeated = if v < 0 { v.leading_ones() } else { v.leading_zeros() };
+    let repeated = if v < 0 {
+        v.leading_ones()
+    } else {
+        v.leading_zeros()
+    };
     let needed = 65u32.saturating_sub(repeated); // with one sign bit
     needed.div_ceil(8).max(1) as usize
 }

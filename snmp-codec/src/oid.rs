@@ -140,7 +140,9 @@ impl Oid {
             // u32 arcs: `x * 40 + y` stays far below u64::MAX.
             [x] => (u64::from(*x).saturating_mul(40), &[]),
             [x, y, rest @ ..] => (
-                u64::from(*x).saturating_mul(40).saturating_add(u64::from(*y)),
+                u64::from(*x)
+                    .saturating_mul(40)
+                    .saturating_add(u64::from(*y)),
                 rest,
             ),
         }

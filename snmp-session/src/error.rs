@@ -294,7 +294,7 @@ pub struct Seconds(pub core::time::Duration);
 impl core::fmt::Display for Seconds {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         let ms = self.0.as_millis();
-        if ms % 1000 == 0 {
+        if ms.is_multiple_of(1000) {
             write!(f, "{} s", ms / 1000)
         } else {
             let text = alloc::format!("{}.{:03}", ms / 1000, ms % 1000);

@@ -118,7 +118,7 @@ impl TcpSim {
             Peer::Batches(n) => {
                 self.held.extend(answer);
                 self.answered += 1;
-                if self.answered % n == 0 {
+                if self.answered.is_multiple_of(n) {
                     let all = std::mem::take(&mut self.held);
                     self.at(RTT, Input::Bytes(all));
                 }

@@ -111,7 +111,7 @@ impl AuthProtocol {
     pub fn from_name(name: &str) -> Option<AuthProtocol> {
         let mut buf = [0u8; 8];
         let n = normalize(name, &mut buf)?;
-        Some(match &buf[..n] {
+        Some(match buf.get(..n)? {
             b"MD5" => AuthProtocol::Md5,
             b"SHA" | b"SHA1" => AuthProtocol::Sha1,
             b"SHA224" => AuthProtocol::Sha224,
@@ -157,7 +157,7 @@ pub(crate) fn normalize(name: &str, buf: &mut [u8]) -> Option<usize> {
     let mut n = 0;
     for b in name.bytes().filter(|b| *b != b'-' && *b != b'_') {
         *buf.get_mut(n)? = b.to_ascii_uppercase();
-        n += 1;
+        n = n.saturating_add(1);
     }
     Some(n)
 }
@@ -179,13 +179,12 @@ impl KeyBytes {
     /// Key bytes from `b` (at most [`MAX_DIGEST`] octets are kept; callers check lengths).
     pub(crate) fn new(b: &[u8]) -> Self {
         let mut bytes = [0u8; MAX_DIGEST];
-        let len = b.len().min(MAX_DIGEST);
-        bytes[..len].copy_from_slice(&b[..len]);
+        let len = copy_prefix(&mut bytes, b);
         Self { bytes, len }
     }
 
     pub(crate) fn as_slice(&self) -> &[u8] {
-        &self.bytes[..self.len]
+        self.bytes.get(..self.len).unwrap_or(&self.bytes)
     }
 }
 
@@ -237,7 +236,7 @@ impl MasterKey {
             AuthProtocol::Sha384 => expand_password::<sha2::Sha384>(password, &mut out),
             AuthProtocol::Sha512 => expand_password::<sha2::Sha512>(password, &mut out),
         };
-        let key = KeyBytes::new(&out[..n]);
+        let key = KeyBytes::new(out.get(..n).unwrap_or(&out));
         out.zeroize();
         Ok(MasterKey { protocol, key })
     }
@@ -266,7 +265,7 @@ impl MasterKey {
         let ku = self.key.as_slice();
         let mut out = [0u8; MAX_DIGEST];
         let n = hash_parts(self.protocol, &[ku, engine_id, ku], &mut out);
-        let key = LocalizedKey::new(self.protocol, KeyBytes::new(&out[..n]));
+        let key = LocalizedKey::new(self.protocol, KeyBytes::new(out.get(..n).unwrap_or(&out)));
         out.zeroize();
         key
     }
@@ -341,9 +340,7 @@ impl KeyedHmac {
                 mac.update(p);
             }
             let tag = mac.finalize().into_bytes();
-            let n = tag.len().min(MAX_DIGEST);
-            out[..n].copy_from_slice(&tag[..n]);
-            n
+            copy_prefix(out, &tag)
         }
         match self {
             KeyedHmac::Md5(m) => run(m, parts, out),
@@ -416,7 +413,13 @@ impl LocalizedKey {
             return Err(UsmError::InvalidAuthParamsLength);
         }
         let (mac, n) = self.mac(message);
-        message[auth].copy_from_slice(&mac[..n]);
+        let (Some(field), Some(mac)) = (message.get_mut(auth), mac.get(..n)) else {
+            return Err(UsmError::InvalidAuthParamsLength);
+        };
+        if field.len() != mac.len() {
+            return Err(UsmError::InvalidAuthParamsLength);
+        }
+        field.copy_from_slice(mac);
         Ok(())
     }
 
@@ -430,9 +433,15 @@ impl LocalizedKey {
         if received.len() != mac_len {
             return Err(UsmError::WrongDigest);
         }
-        let (before, after) = (&message[..auth.start], &message[auth.end..]);
-        let (mac, n) = self.mac_parts(&[before, &ZEROS[..mac_len], after]);
-        if bool::from(mac[..n].ct_eq(received)) {
+        let (Some(before), Some(after), Some(zeros)) = (
+            message.get(..auth.start),
+            message.get(auth.end..),
+            ZEROS.get(..mac_len),
+        ) else {
+            return Err(UsmError::WrongDigest);
+        };
+        let (mac, n) = self.mac_parts(&[before, zeros, after]);
+        if bool::from(mac.get(..n).unwrap_or(&[]).ct_eq(received)) {
             Ok(())
         } else {
             Err(UsmError::WrongDigest)
@@ -455,9 +464,7 @@ pub(crate) fn hash_parts(
             h.update(p);
         }
         let d = h.finalize();
-        let n = d.len().min(MAX_DIGEST);
-        out[..n].copy_from_slice(&d[..n]);
-        n
+        copy_prefix(out, &d)
     }
     match protocol {
         AuthProtocol::Md5 => run::<md5::Md5>(parts, out),
@@ -473,23 +480,33 @@ pub(crate) fn hash_parts(
 fn expand_password<D: Digest>(password: &[u8], out: &mut [u8; MAX_DIGEST]) -> usize {
     // The expansion has period `password.len()`: every 64-octet chunk is a window of the
     // password repeated once more than a chunk needs, starting at (64 * k) mod len.
-    let period = password.len();
-    let mut pattern = alloc::vec::Vec::with_capacity(period + 64);
-    while pattern.len() < period + 64 {
+    // (Callers refuse passwords shorter than 8 octets: `period` is never 0, and never near
+    // usize::MAX, so the sums below cannot overflow; they saturate all the same.)
+    let period = password.len().max(1);
+    let want = period.saturating_add(64);
+    let mut pattern = alloc::vec::Vec::with_capacity(want);
+    while pattern.len() < want && !password.is_empty() {
         pattern.extend_from_slice(password);
     }
     let mut h = D::new();
-    let mut offset = 0;
+    let mut offset: usize = 0;
     for _ in 0..EXPANDED_PASSWORD_LEN / 64 {
-        if let Some(chunk) = pattern.get(offset..offset + 64) {
+        if let Some(chunk) = pattern.get(offset..offset.saturating_add(64)) {
             h.update(chunk);
         }
-        offset = (offset + 64) % period;
+        offset = offset.saturating_add(64).checked_rem(period).unwrap_or(0);
     }
     pattern.zeroize();
     let d = h.finalize();
-    let n = d.len().min(MAX_DIGEST);
-    out[..n].copy_from_slice(&d[..n]);
+    copy_prefix(out, &d)
+}
+
+/// Copies as much of `src` as fits into the start of `dst`; returns how much.
+pub(crate) fn copy_prefix(dst: &mut [u8], src: &[u8]) -> usize {
+    let n = dst.len().min(src.len());
+    if let (Some(d), Some(s)) = (dst.get_mut(..n), src.get(..n)) {
+        d.copy_from_slice(s);
+    }
     n
 }
 

@@ -53,16 +53,22 @@ impl UsmStat {
         Oid::from_arcs(&arcs)
     }
 
+    /// Its place among the engine's counters (the discriminants are 1..=6).
+    fn slot(self) -> usize {
+        (self as usize).saturating_sub(1)
+    }
+
     /// The counter an OID names (the instance, or the object without `.0`).
     pub fn from_oid(oid: &Oid) -> Option<UsmStat> {
         let a = oid.arcs();
         if a.get(..9) != Some(&USM_STATS[..]) || !matches!(a.len(), 10 | 11) {
             return None;
         }
-        if a.len() == 11 && a[10] != 0 {
+        if a.get(10).is_some_and(|&x| x != 0) {
             return None;
         }
-        UsmStat::ALL.into_iter().find(|s| *s as u32 == a[9])
+        let arc = a.get(9)?;
+        UsmStat::ALL.into_iter().find(|s| *s as u32 == *arc)
     }
 
     /// The counter a failed incoming check counts in (none for failures that get no Report).
@@ -150,7 +156,7 @@ impl Authoritative {
 
     /// How many Reports have named `stat`.
     pub fn count(&self, stat: UsmStat) -> u32 {
-        self.counts[stat as usize - 1]
+        self.counts.get(stat.slot()).copied().unwrap_or(0)
     }
 
     /// The Report for a message that failed with `stat` (`msg_id` and `request_id` as the
@@ -166,12 +172,18 @@ impl Authoritative {
         keys: Option<&LocalizedUser>,
         buf: &mut [u8],
     ) -> Result<usize, UsmError> {
-        let i = stat as usize - 1;
-        self.counts[i] = self.counts[i].wrapping_add(1);
+        let count = match self.counts.get_mut(stat.slot()) {
+            Some(c) => {
+                *c = c.wrapping_add(1);
+                *c
+            }
+            None => 0,
+        };
         let mut time = self.engine.time(now);
         if stat == UsmStat::UnknownEngineIds {
-            time =
-                (i64::from(time) + self.discovery_time_skew).clamp(0, i64::from(u32::MAX)) as u32;
+            time = i64::from(time)
+                .saturating_add(self.discovery_time_skew)
+                .clamp(0, i64::from(u32::MAX)) as u32;
         }
         let anonymous = LocalizedUser::without_keys("", &self.engine_id);
         let (level, keys) = match keys {
@@ -185,7 +197,7 @@ impl Authoritative {
             context_name: Bytes::new(),
             pdu: Pdu::Report(GenericPdu::new(
                 request_id,
-                alloc::vec![VarBind::new(stat.oid(), Value::Counter32(self.counts[i]))],
+                alloc::vec![VarBind::new(stat.oid(), Value::Counter32(count))],
             )),
         };
         let header = OutgoingHeader {

@@ -10,7 +10,9 @@ use cbc::cipher::{AsyncStreamCipher, BlockDecryptMut, BlockEncryptMut, KeyIvInit
 use des::{Des, TdesEde3};
 use zeroize::Zeroize;
 
-use crate::auth::{hash_parts, normalize, KeyBytes, LocalizedKey, MasterKey, MAX_DIGEST};
+use crate::auth::{
+    copy_prefix, hash_parts, normalize, KeyBytes, LocalizedKey, MasterKey, MAX_DIGEST,
+};
 use crate::error::UsmError;
 
 /// An SNMPv3 privacy protocol.
@@ -81,35 +83,31 @@ impl KeyExtension {
     /// ```
     pub fn extend(self, kul: &LocalizedKey, engine_id: &[u8], out: &mut [u8]) {
         let base = kul.as_bytes();
-        let first = base.len().min(out.len());
-        out[..first].copy_from_slice(&base[..first]);
-        let mut have = first;
+        let mut have = copy_prefix(out, base);
         let hash = kul.protocol();
         while have < out.len() {
             let mut next = [0u8; MAX_DIGEST];
+            let done = out.get(..have).unwrap_or(&[]);
             let n = match self {
-                KeyExtension::Blumenthal => hash_parts(hash, &[&out[..have]], &mut next),
+                KeyExtension::Blumenthal => hash_parts(hash, &[done], &mut next),
                 KeyExtension::Reeder => {
                     // The previous block, used as a password, localised to the same engine.
-                    let prev = &out[have - base.len().min(have)..have];
+                    let prev = done.get(have.saturating_sub(base.len())..).unwrap_or(done);
                     match MasterKey::from_password(hash, prev) {
-                        Ok(ku) => {
-                            let b = ku.localize(engine_id);
-                            let b = b.as_bytes();
-                            next[..b.len()].copy_from_slice(b);
-                            b.len()
-                        }
+                        Ok(ku) => copy_prefix(&mut next, ku.localize(engine_id).as_bytes()),
                         Err(_) => 0,
                     }
                 }
             };
-            if n == 0 {
+            let took = match (out.get_mut(have..), next.get(..n)) {
+                (Some(rest), Some(block)) => copy_prefix(rest, block),
+                _ => 0,
+            };
+            next.zeroize();
+            if took == 0 {
                 break;
             }
-            let take = n.min(out.len() - have);
-            out[have..have + take].copy_from_slice(&next[..take]);
-            have += take;
-            next.zeroize();
+            have = have.saturating_add(took);
         }
     }
 }
@@ -165,7 +163,7 @@ impl PrivProtocol {
     pub fn from_net_snmp_name(name: &str) -> Option<PrivProtocol> {
         let mut buf = [0u8; 12];
         let n = normalize(name, &mut buf)?;
-        Some(match &buf[..n] {
+        Some(match buf.get(..n)? {
             b"DES" => PrivProtocol::Des,
             b"3DES" | b"3DESEDE" => PrivProtocol::TripleDes,
             b"AES" | b"AES128" => PrivProtocol::Aes128,
@@ -182,7 +180,7 @@ impl PrivProtocol {
     pub fn from_pysnmp_name(name: &str) -> Option<PrivProtocol> {
         let mut buf = [0u8; 12];
         let n = normalize(name, &mut buf)?;
-        Some(match &buf[..n] {
+        Some(match buf.get(..n)? {
             b"DES" => PrivProtocol::Des,
             b"3DES" | b"3DESEDE" => PrivProtocol::TripleDes,
             b"AES" | b"AES128" => PrivProtocol::Aes128,
@@ -229,7 +227,8 @@ impl PrivKey {
     /// per (user, engine) and keep the result.
     pub fn derive(protocol: PrivProtocol, kul: &LocalizedKey, engine_id: &[u8]) -> PrivKey {
         let mut k = [0u8; 32];
-        let k = &mut k[..protocol.key_material_len()];
+        let len = protocol.key_material_len().min(k.len());
+        let (k, _) = k.split_at_mut(len);
         protocol.key_extension().extend(kul, engine_id, k);
         let key = KeyBytes::new(k);
         k.zeroize();
@@ -282,15 +281,15 @@ impl PrivKey {
             };
             (buf, params)
         } else {
-            let mut params = [0u8; 8];
-            params[..4].copy_from_slice(&engine_boots.to_be_bytes());
-            params[4..].copy_from_slice(&(salt as u32).to_be_bytes());
-            let (key, pre_iv) = k.split_at(k.len() - 8);
+            // The salt: engineBoots, then the low 32 bits of the counter (RFC 3414 8.1.1.1).
+            let params = ((u64::from(engine_boots) << 32) | (salt & 0xffff_ffff)).to_be_bytes();
+            // DES keys are 16 octets, 3DES 32: the last 8 are the pre-IV.
+            let (key, pre_iv) = k.split_at(k.len().saturating_sub(8));
             let iv = xor8(pre_iv, &params);
             // Pad with zeros to the block size; the receiver ignores what follows the
             // ScopedPDU's SEQUENCE.
             let mut buf = plaintext.to_vec();
-            buf.resize(plaintext.len().div_ceil(8).max(1) * 8, 0);
+            buf.resize(plaintext.len().div_ceil(8).max(1).saturating_mul(8), 0);
             let len = buf.len();
             let _ = match self.protocol {
                 PrivProtocol::Des => cbc::Encryptor::<Des>::new_from_slices(key, &iv)
@@ -332,10 +331,10 @@ impl PrivKey {
                 Err(UsmError::DecryptionError)
             };
         }
-        if buf.is_empty() || buf.len() % 8 != 0 {
+        if buf.is_empty() || !buf.len().is_multiple_of(8) {
             return Err(UsmError::DecryptionError);
         }
-        let (key, pre_iv) = k.split_at(k.len() - 8);
+        let (key, pre_iv) = k.split_at(k.len().saturating_sub(8));
         let iv = xor8(pre_iv, &params);
         let ok = match self.protocol {
             PrivProtocol::Des => cbc::Decryptor::<Des>::new_from_slices(key, &iv)

@@ -79,9 +79,9 @@ pub fn encode_outgoing<'s>(
         engine_boots: header.engine_boots,
         engine_time: header.engine_time,
         user_name: user.name().clone(),
-        auth_params: Bytes::from_static(
-            auth_key.map_or(&[][..], |k| &ZEROS[..k.protocol().mac_len()]),
-        ),
+        auth_params: Bytes::from_static(auth_key.map_or(&[][..], |k| {
+            ZEROS.get(..k.protocol().mac_len()).unwrap_or(&ZEROS[..])
+        })),
         priv_params: Bytes::new(),
     };
     let ciphertext;

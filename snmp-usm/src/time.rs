@@ -105,7 +105,7 @@ impl EngineClock {
     /// Our estimate of the engine's (boots, time) at `now`: the time learned plus the time
     /// elapsed since, capped at 2^31 - 1. This is what outgoing messages carry.
     pub fn estimate(&self, now: Instant) -> (u32, u32) {
-        let elapsed = (now - self.synced_at).as_secs();
+        let elapsed = now.saturating_duration_since(self.synced_at).as_secs();
         let t = u64::from(self.time)
             .saturating_add(elapsed)
             .min(u64::from(MAX_ENGINE_BOOTS));
@@ -133,7 +133,8 @@ impl EngineClock {
         if self.boots >= MAX_ENGINE_BOOTS
             || msg_boots < self.boots
             || (msg_boots == self.boots
-                && u64::from(msg_time) + u64::from(TIME_WINDOW_SECS) < u64::from(estimate))
+                && u64::from(msg_time).saturating_add(u64::from(TIME_WINDOW_SECS))
+                    < u64::from(estimate))
         {
             Err(UsmError::NotInTimeWindow)
         } else {
@@ -174,7 +175,7 @@ impl LocalEngine {
 
     /// snmpEngineTime at `now`: seconds since the start, capped at 2^31 - 1.
     pub fn time(&self, now: Instant) -> u32 {
-        (now - self.started)
+        now.saturating_duration_since(self.started)
             .as_secs()
             .min(u64::from(MAX_ENGINE_BOOTS)) as u32
     }

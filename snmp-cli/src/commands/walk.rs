@@ -93,7 +93,7 @@ pub(crate) async fn walk(
             // The reader went away (`| head`): stop quietly, as Net-SNMP's tools do.
             return Ok(());
         }
-        if progress && count % 1000 == 0 {
+        if progress && count.is_multiple_of(1000) {
             eprint!("\r{count} varbinds...");
         }
     }
