@@ -27,6 +27,12 @@
 //! See [`Session`] for the drain contract and an example.
 #![no_std]
 #![forbid(unsafe_code)]
+// Network input is read here: no arithmetic that can overflow and no index that can panic
+// (also where usize is 32 bits). Tests may.
+#![cfg_attr(
+    not(test),
+    deny(clippy::arithmetic_side_effects, clippy::indexing_slicing)
+)]
 #![warn(missing_docs)]
 
 extern crate alloc;

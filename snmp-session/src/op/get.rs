@@ -69,11 +69,14 @@ impl GetOp {
         let flying = self.chunks.iter().filter(|c| c.answer.is_none()).count();
         // Inline: the usual single request allocates nothing here.
         let mut slots: SmallVec<[Slot; 4]> = SmallVec::new();
-        while flying + out < self.in_flight {
+        while flying.saturating_add(out) < self.in_flight {
             let (oids, first, positions) = if let Some(r) = self.returned.pop() {
                 r
             } else if self.pos < self.oids.len() {
-                let (first, end) = (self.pos, (self.pos + self.chunk).min(self.oids.len()));
+                let (first, end) = (
+                    self.pos,
+                    self.pos.saturating_add(self.chunk).min(self.oids.len()),
+                );
                 let positions = if self.isolate {
                     (first..end).collect()
                 } else {
@@ -82,7 +85,7 @@ impl GetOp {
                 let oids = if first == 0 && end == self.oids.len() {
                     core::mem::take(&mut self.oids)
                 } else {
-                    self.oids[first..end].to_vec()
+                    self.oids.get(first..end).unwrap_or_default().to_vec()
                 };
                 self.pos = end;
                 (oids, first, positions)
@@ -99,7 +102,7 @@ impl GetOp {
                 answer: None,
             });
             slots.push(slot);
-            out += 1;
+            out = out.saturating_add(1);
         }
         match slots.as_slice() {
             [] if flying == 0 => Step::Finish(Ok(())),
@@ -120,7 +123,11 @@ impl GetOp {
     /// The results in the caller's order, the missing OIDs put back as noSuchObject.
     fn merged(&mut self) -> Vec<VarBind> {
         if self.chunks.len() == 1 && self.missing.is_empty() {
-            return self.chunks[0].answer.take().unwrap_or_default();
+            return self
+                .chunks
+                .first_mut()
+                .and_then(|c| c.answer.take())
+                .unwrap_or_default();
         }
         let mut all: Vec<(usize, VarBind)> = Vec::new();
         for c in self.chunks.drain(..) {
@@ -157,7 +164,10 @@ impl GetOp {
                 } else {
                     c.positions.split_off(half)
                 };
-                let first = positions.first().copied().unwrap_or(c.first + half);
+                let first = positions
+                    .first()
+                    .copied()
+                    .unwrap_or(c.first.saturating_add(half));
                 self.returned
                     .push((c.oids.split_off(half), first, positions));
                 return self.resend(slot);
@@ -166,9 +176,13 @@ impl GetOp {
         }
         if g.error_status == ErrorStatus::NoSuchName && self.isolate {
             let k = usize::try_from(g.error_index).unwrap_or(0);
-            if k >= 1 && k <= sent {
-                let oid = c.oids.remove(k - 1);
-                let original = c.positions.remove(k - 1);
+            // Isolating keeps one position per OID: `k - 1` is in both.
+            if let Some(at) = k
+                .checked_sub(1)
+                .filter(|&at| at < sent && at < c.positions.len())
+            {
+                let oid = c.oids.remove(at);
+                let original = c.positions.remove(at);
                 c.first = c.positions.first().copied().unwrap_or(c.first);
                 self.missing.push((original, oid));
                 if c.oids.is_empty() {

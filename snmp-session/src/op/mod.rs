@@ -141,7 +141,7 @@ pub(crate) fn status_error(g: &GenericPdu, request: View<'_>, index_base: usize)
         .and_then(|i| request.oid_at(i));
     Error::Status {
         status: g.error_status,
-        index: index + if index > 0 { index_base as u32 } else { 0 },
+        index: index.saturating_add(if index > 0 { index_base as u32 } else { 0 }),
         oid,
     }
 }
@@ -345,7 +345,7 @@ impl Op {
 /// The varbinds of an InformRequest or SNMPv2-Trap: `sysUpTime.0` and `snmpTrapOID.0` first
 /// (RFC 3416 4.2.6), then the caller's.
 fn notification_varbinds(trap_oid: Oid, uptime: u32, varbinds: Vec<VarBind>) -> Vec<VarBind> {
-    let mut vbs = Vec::with_capacity(varbinds.len() + 2);
+    let mut vbs = Vec::with_capacity(varbinds.len().saturating_add(2));
     vbs.push(VarBind::new(
         Oid::from_arcs(&[1, 3, 6, 1, 2, 1, 1, 3, 0]),
         Value::TimeTicks(uptime),

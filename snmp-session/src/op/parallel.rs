@@ -211,10 +211,10 @@ impl ParallelWalk {
         };
         let mut children = core::mem::take(bounds);
         if let Some(c) = child {
-            self.probes_at_level += 1;
+            self.probes_at_level = self.probes_at_level.saturating_add(1);
             children.push(base.child(c));
             if children.len() < MAX_PROBES && c < u32::MAX {
-                let next = base.child(c + 1);
+                let next = base.child(c.saturating_add(1));
                 self.phase = Phase::Probe {
                     next,
                     bounds: children,
@@ -228,7 +228,11 @@ impl ParallelWalk {
         if let Some(last) = last {
             // Stripes this level would give: one more than the starts found.
             let found = usize::try_from(self.probes_at_level.saturating_sub(1)).unwrap_or(0);
-            let stripes = self.candidates.len() + found + 1;
+            let stripes = self
+                .candidates
+                .len()
+                .saturating_add(found)
+                .saturating_add(1);
             // Not below a level of many children: those are most often a table's columns, and
             // the first children of its last column (its first rows) are not worth a stripe each.
             let few = self.probes_at_level < MANY_CHILDREN;
@@ -240,7 +244,7 @@ impl ParallelWalk {
                     self.candidates.push(last.clone());
                 }
                 self.upper = self.candidates.len();
-                self.descents += 1;
+                self.descents = self.descents.saturating_add(1);
                 self.probes_at_level = 0;
                 self.split = last.clone();
                 self.phase = Phase::Probe {
@@ -259,15 +263,21 @@ impl ParallelWalk {
         let mut candidates = core::mem::take(&mut self.candidates);
         let deeper = candidates.split_off(self.upper.min(candidates.len()));
         let upper = candidates;
-        let want = self.wanted() - 1;
+        let want = self.wanted().saturating_sub(1);
+        // `n` of `from`, evenly spaced: the k-th at k * (len + 1) / (n + 1) - 1 (n <= len, at
+        // most 64 of them: nothing here comes near overflowing).
         let spread = |from: &[Oid], n: usize| -> Vec<Oid> {
             let n = n.min(from.len());
+            let (len1, n1) = (from.len().saturating_add(1), n.saturating_add(1));
             (1..=n)
-                .filter_map(|k| from.get(k * (from.len() + 1) / (n + 1) - 1).cloned())
+                .filter_map(|k| {
+                    let at = k.saturating_mul(len1).checked_div(n1)?.checked_sub(1)?;
+                    from.get(at).cloned()
+                })
                 .collect()
         };
         let mut chosen = spread(&upper, want);
-        let more = spread(&deeper, want - chosen.len());
+        let more = spread(&deeper, want.saturating_sub(chosen.len()));
         chosen.extend(more);
         self.start_stripes(chosen)
     }
@@ -284,7 +294,7 @@ impl ParallelWalk {
 
     /// Walks the stripes from `first` with these boundaries.
     fn start_from(&mut self, first: Oid, bounds: Vec<Oid>) -> Step {
-        let mut starts = Vec::with_capacity(bounds.len() + 1);
+        let mut starts = Vec::with_capacity(bounds.len().saturating_add(1));
         starts.push(first);
         starts.extend(bounds.iter().cloned());
         let mut uppers: Vec<Option<Oid>> = bounds.into_iter().map(Some).collect();
@@ -329,7 +339,7 @@ impl ParallelWalk {
             match s.result.take() {
                 None => return Step::Wait,
                 Some(Err(e)) => return Step::Finish(Err(e)),
-                Some(Ok(())) => *head += 1,
+                Some(Ok(())) => *head = head.saturating_add(1),
             }
         }
     }

@@ -54,10 +54,11 @@ impl RepetitionControl {
             return;
         };
         let per_rep = per_rep.max(1);
-        let asked = self.current as usize * per_rep;
+        let asked = (self.current as usize).saturating_mul(per_rep);
         if varbinds < asked && !ended {
             // The agent cut the answer short (its own size limit): ask for what it gave.
-            let given = u32::try_from(varbinds / per_rep).unwrap_or(u32::MAX);
+            let given = u32::try_from(varbinds.checked_div(per_rep).unwrap_or(varbinds))
+                .unwrap_or(u32::MAX);
             self.current = given.max(1);
             return;
         }
@@ -66,7 +67,9 @@ impl RepetitionControl {
         }
         // Complete: double, as far as the size limit allows with room to spare.
         let per_varbind = size.len.div_ceil(varbinds).max(1);
-        let fits = size.limit / 2 / per_varbind / per_rep;
+        let fits = (size.limit / 2)
+            .checked_div(per_varbind.saturating_mul(per_rep))
+            .unwrap_or(0);
         let fits = u32::try_from(fits).unwrap_or(u32::MAX).max(1);
         let grown = self.current.saturating_mul(2).min(max.max(1)).min(fits);
         self.current = grown.max(self.current.min(fits)).max(1);

@@ -84,7 +84,9 @@ impl TableOp {
                 )
             }
         };
-        let per_column = bulk / u32::try_from(active.len().max(1)).unwrap_or(u32::MAX);
+        let per_column = bulk
+            .checked_div(u32::try_from(active.len()).unwrap_or(u32::MAX))
+            .unwrap_or(bulk);
         let adaptive = match options.repetitions {
             Repetitions::Adaptive { .. } => {
                 Some(RepetitionControl::new(per_column, options.repetitions))
@@ -133,7 +135,7 @@ impl TableOp {
         let n = u32::try_from(self.current.len().max(1)).unwrap_or(u32::MAX);
         let reps = match &self.adaptive {
             Some(r) => r.current(),
-            None => (self.bulk / n).max(1),
+            None => self.bulk.checked_div(n).unwrap_or(self.bulk).max(1),
         };
         View::Oids(
             PduType::GetBulkRequest,
@@ -178,10 +180,10 @@ impl TableOp {
             ErrorStatus::NoSuchName if self.version == Version::V1 => {
                 // The column the error-index points at has ended.
                 let i = usize::try_from(g.error_index).unwrap_or(0);
-                if i == 0 || i > self.active.len() {
+                let Some(at) = i.checked_sub(1).filter(|&at| at < self.active.len()) else {
                     return self.fail(Error::MalformedResponse("bad error-index"), out);
-                }
-                self.active.remove(i - 1);
+                };
+                self.active.remove(at);
                 return self.continue_or_finish(out);
             }
             ErrorStatus::TooBig if self.version != Version::V1 => {
@@ -228,19 +230,28 @@ impl TableOp {
         let strict = self.options.check == OidCheck::Previous;
         let mut matched = alloc::vec![0usize; n];
         for (k, vb) in varbinds.into_iter().enumerate() {
-            let Some(j) = self.column_of(&vb, k % n) else {
+            let position = k.checked_rem(n).unwrap_or(0);
+            let Some(j) = self.column_of(&vb, position) else {
                 // Past the end of the column at this position (or, by OID, spilled over into
                 // another column's rows).
                 if strict {
-                    done[k % n] = true;
+                    if let Some(d) = done.get_mut(position) {
+                        *d = true;
+                    }
                 }
                 continue;
             };
-            if done[j] {
+            // `column_of` gives a column of this request: `j < n` for `done`, `matched` and
+            // `active`.
+            if done.get(j).copied().unwrap_or(true) {
                 continue;
             }
-            matched[j] += 1;
-            let last = &self.active[j].1;
+            if let Some(m) = matched.get_mut(j) {
+                *m = m.saturating_add(1);
+            }
+            let Some((_, last)) = self.active.get(j) else {
+                continue;
+            };
             // Net-SNMP's rule by default: against the OID this request asked for the column.
             let before = match self.options.check {
                 OidCheck::Request => self.current.get(j),
@@ -266,8 +277,10 @@ impl TableOp {
                     return self.fail(Error::ResultLimit(limit), out);
                 }
             }
-            self.active[j].1 = vb.oid.clone();
-            self.count += 1;
+            if let Some((_, last)) = self.active.get_mut(j) {
+                *last = vb.oid.clone();
+            }
+            self.count = self.count.saturating_add(1);
             self.add_cell(vb);
         }
         if let Some(e) = failure {
@@ -400,9 +413,12 @@ impl ParallelTable {
                 // Stripe k starts before the first of its columns (the entry's OID for the
                 // first: a GETNEXT of `entry.c` gives column c's first cell).
                 let starts: Vec<Oid> = (0..stripes)
-                    .map(|k| entry.child(cols[k * cols.len() / stripes]))
+                    .filter_map(|k| {
+                        let at = k.saturating_mul(cols.len()).checked_div(stripes)?;
+                        cols.get(at).map(|&c| entry.child(c))
+                    })
                     .collect();
-                let last = cols[cols.len() - 1];
+                let last = cols.last().copied().unwrap_or(0);
                 let end = last.checked_add(1).map(|n| entry.child(n));
                 ParallelWalk::with_bounds(entry.clone(), starts, end, bulk, options, version)
             }

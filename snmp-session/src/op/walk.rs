@@ -213,7 +213,7 @@ impl WalkOp {
                             }
                         }
                     }
-                    if i + 1 == n && !vb.value.is_exception() {
+                    if i.saturating_add(1) == n && !vb.value.is_exception() {
                         self.last = vb.oid.clone();
                     }
                 }
@@ -227,7 +227,7 @@ impl WalkOp {
                 }
                 OidCheck::Previous | OidCheck::None => self.last = vb.oid.clone(),
             }
-            self.count += 1;
+            self.count = self.count.saturating_add(1);
             batch.push(vb);
         }
         (batch, finished, failure)

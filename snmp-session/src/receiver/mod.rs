@@ -299,17 +299,27 @@ impl Receiver {
     pub(crate) fn dropped(&mut self, from: SocketAddr, reason: DropReason) {
         let c = &mut self.counters;
         match reason {
-            DropReason::Malformed => c.dropped_malformed += 1,
-            DropReason::Filtered => c.dropped_filtered += 1,
-            DropReason::QueueFull => c.dropped_queue_full += 1,
+            DropReason::Malformed => c.dropped_malformed = c.dropped_malformed.wrapping_add(1),
+            DropReason::Filtered => c.dropped_filtered = c.dropped_filtered.wrapping_add(1),
+            DropReason::QueueFull => c.dropped_queue_full = c.dropped_queue_full.wrapping_add(1),
             security => {
-                c.dropped_security += 1;
+                c.dropped_security = c.dropped_security.wrapping_add(1);
                 match security {
-                    DropReason::UnknownUser => c.dropped_unknown_user += 1,
-                    DropReason::WrongDigest => c.dropped_wrong_digest += 1,
-                    DropReason::NotInTimeWindow => c.dropped_time_window += 1,
-                    DropReason::Decryption => c.dropped_decryption += 1,
-                    DropReason::SecurityLevel => c.dropped_security_level += 1,
+                    DropReason::UnknownUser => {
+                        c.dropped_unknown_user = c.dropped_unknown_user.wrapping_add(1)
+                    }
+                    DropReason::WrongDigest => {
+                        c.dropped_wrong_digest = c.dropped_wrong_digest.wrapping_add(1)
+                    }
+                    DropReason::NotInTimeWindow => {
+                        c.dropped_time_window = c.dropped_time_window.wrapping_add(1)
+                    }
+                    DropReason::Decryption => {
+                        c.dropped_decryption = c.dropped_decryption.wrapping_add(1)
+                    }
+                    DropReason::SecurityLevel => {
+                        c.dropped_security_level = c.dropped_security_level.wrapping_add(1)
+                    }
                     _ => {}
                 }
             }
@@ -340,7 +350,7 @@ impl Receiver {
     pub fn poll_transmit(&mut self, buf: &mut [u8]) -> Option<Transmit> {
         while let Some((destination, data)) = self.transmits.pop_front() {
             let Some(out) = buf.get_mut(..data.len()) else {
-                self.counters.dropped_transmits += 1;
+                self.counters.dropped_transmits = self.counters.dropped_transmits.wrapping_add(1);
                 continue;
             };
             out.copy_from_slice(&data);
@@ -375,7 +385,7 @@ impl Receiver {
     /// Queues a reply (bounded).
     fn transmit(&mut self, to: SocketAddr, data: Vec<u8>) {
         if self.transmits.len() >= self.config.transmit_limit {
-            self.counters.dropped_transmits += 1;
+            self.counters.dropped_transmits = self.counters.dropped_transmits.wrapping_add(1);
             return;
         }
         self.transmits.push_back((to, data));
@@ -386,15 +396,15 @@ impl Receiver {
             self.dropped(n.source, DropReason::Filtered);
             return false;
         }
-        let charge = self.datagram_len + n.footprint();
+        let charge = self.datagram_len.saturating_add(n.footprint());
         if self.queue.len() >= self.config.queue_limit
             || self.queued_bytes.saturating_add(charge) > self.config.queue_bytes
         {
             self.dropped(n.source, DropReason::QueueFull);
             return false;
         }
-        self.counters.received += 1;
-        self.queued_bytes += charge;
+        self.counters.received = self.counters.received.wrapping_add(1);
+        self.queued_bytes = self.queued_bytes.saturating_add(charge);
         self.queue.push_back((n, charge));
         true
     }
@@ -442,7 +452,7 @@ impl Receiver {
                     community: m.community,
                     pdu: Pdu::Response(GenericPdu::new(g.request_id, g.varbinds)),
                 };
-                self.counters.acknowledged += 1;
+                self.counters.acknowledged = self.counters.acknowledged.wrapping_add(1);
                 self.transmit(from, ack.to_vec());
             }
         }

@@ -133,27 +133,34 @@ impl Notification {
     /// allocate), for the receiver's byte budget.
     pub fn footprint(&self) -> usize {
         fn oid(o: &Oid) -> usize {
-            o.len() * core::mem::size_of::<u32>()
+            o.len().saturating_mul(core::mem::size_of::<u32>())
         }
         let varbinds: usize = self
             .varbinds
             .iter()
             .map(|vb| {
                 core::mem::size_of::<VarBind>()
-                    + oid(&vb.oid)
-                    + vb.value.as_bytes().map_or(0, <[u8]>::len)
-                    + vb.value.as_oid().map_or(0, oid)
+                    .saturating_add(oid(&vb.oid))
+                    .saturating_add(vb.value.as_bytes().map_or(0, <[u8]>::len))
+                    .saturating_add(vb.value.as_oid().map_or(0, oid))
             })
-            .sum();
+            .fold(0usize, usize::saturating_add);
         let v3 = self.v3.as_ref().map_or(0, |v| {
-            v.engine_id.len() + v.user_name.len() + v.context_engine_id.len() + v.context_name.len()
+            v.engine_id
+                .len()
+                .saturating_add(v.user_name.len())
+                .saturating_add(v.context_engine_id.len())
+                .saturating_add(v.context_name.len())
         });
-        core::mem::size_of::<Notification>()
-            + varbinds
-            + self.community.as_ref().map_or(0, Bytes::len)
-            + self.trap_oid.as_ref().map_or(0, oid)
-            + self.v1.as_ref().map_or(0, |v| oid(&v.enterprise))
-            + v3
+        [
+            varbinds,
+            self.community.as_ref().map_or(0, Bytes::len),
+            self.trap_oid.as_ref().map_or(0, oid),
+            self.v1.as_ref().map_or(0, |v| oid(&v.enterprise)),
+            v3,
+        ]
+        .into_iter()
+        .fold(core::mem::size_of::<Notification>(), usize::saturating_add)
     }
 
     /// The v3 context name as text, when it is UTF-8.
@@ -168,7 +175,7 @@ impl Notification {
     pub fn engine_id_hex(&self) -> Option<alloc::string::String> {
         use core::fmt::Write;
         self.v3.as_ref().map(|v| {
-            let mut s = alloc::string::String::with_capacity(v.engine_id.len() * 2);
+            let mut s = alloc::string::String::with_capacity(v.engine_id.len().saturating_mul(2));
             for b in v.engine_id.iter() {
                 let _ = write!(s, "{b:02x}");
             }
@@ -228,7 +235,8 @@ pub(super) fn v1_trap_oid(t: &snmp_codec::TrapV1Pdu) -> Oid {
         GenericTrap::EnterpriseSpecific => t.enterprise.child(0).child(t.specific_trap as u32),
         g => {
             let n = i32::from(g);
-            Oid::from_arcs(&[1, 3, 6, 1, 6, 3, 1, 1, 5, (n + 1) as u32])
+            // The generic traps are 0..=5 (snmpTraps.1..6).
+            Oid::from_arcs(&[1, 3, 6, 1, 6, 3, 1, 1, 5, n.saturating_add(1) as u32])
         }
     }
 }

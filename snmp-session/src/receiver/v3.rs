@@ -35,8 +35,8 @@ impl Receiver {
         }
         let (msg_id, request_id) = ids;
         if let Ok(n) = authority.report(now, msg_id, request_id, stat, keys, &mut self.scratch) {
-            let data = self.scratch[..n].to_vec();
-            self.counters.reports += 1;
+            let data = self.scratch.get(..n).unwrap_or_default().to_vec();
+            self.counters.reports = self.counters.reports.wrapping_add(1);
             self.transmit(to, data);
         }
     }
@@ -67,8 +67,8 @@ impl Receiver {
             self.scratch.resize(MAX_REPLY, 0);
         }
         if let Ok(n) = encode_outgoing(&header, keys, &scoped, &mut self.scratch) {
-            let data = self.scratch[..n].to_vec();
-            self.counters.acknowledged += 1;
+            let data = self.scratch.get(..n).unwrap_or_default().to_vec();
+            self.counters.acknowledged = self.counters.acknowledged.wrapping_add(1);
             self.transmit(to, data);
         }
     }

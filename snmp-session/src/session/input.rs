@@ -35,7 +35,7 @@ impl Session {
     /// Handles a datagram received from `from`. Anything that is not a valid, expected answer
     /// is counted ([`Session::counters`]) and dropped; nothing here returns an error.
     pub fn handle_datagram(&mut self, now: Instant, from: SocketAddr, data: &[u8]) {
-        self.counters.datagrams += 1;
+        self.counters.datagrams = self.counters.datagrams.wrapping_add(1);
         match message_version(data) {
             Ok(0) | Ok(1) => self.handle_community(from, data),
             Ok(3) => self.handle_v3(now, from, data),
@@ -47,7 +47,7 @@ impl Session {
     /// A datagram that does not decode: counted, and counted for the target at that address
     /// (so that a request that gets only such answers says so when it runs out of attempts).
     fn malformed(&mut self, from: SocketAddr) {
-        self.counters.dropped_malformed += 1;
+        self.counters.dropped_malformed = self.counters.dropped_malformed.wrapping_add(1);
         if let Some(t) = self
             .by_addr
             .get(&from)
@@ -60,9 +60,9 @@ impl Session {
     /// An id no request in flight has: a late duplicate, or a stranger's.
     fn classify_unknown(&mut self, id: i32) {
         if self.requests.recently_completed(id) {
-            self.counters.dropped_duplicate += 1;
+            self.counters.dropped_duplicate = self.counters.dropped_duplicate.wrapping_add(1);
         } else {
-            self.counters.dropped_unknown += 1;
+            self.counters.dropped_unknown = self.counters.dropped_unknown.wrapping_add(1);
         }
     }
 
@@ -72,7 +72,7 @@ impl Session {
             return;
         };
         let Pdu::Response(g) = m.pdu else {
-            self.counters.dropped_mismatch += 1;
+            self.counters.dropped_mismatch = self.counters.dropped_mismatch.wrapping_add(1);
             return;
         };
         let rid = RequestId(g.request_id);
@@ -81,19 +81,19 @@ impl Session {
             return;
         };
         let Some(target) = self.targets.get(&req.target) else {
-            self.counters.dropped_unknown += 1;
+            self.counters.dropped_unknown = self.counters.dropped_unknown.wrapping_add(1);
             return;
         };
         let Security::Community { version, community } = &target.config.security else {
-            self.counters.dropped_mismatch += 1;
+            self.counters.dropped_mismatch = self.counters.dropped_mismatch.wrapping_add(1);
             return;
         };
         if *version != m.version || *community != m.community || !req.waits() {
-            self.counters.dropped_mismatch += 1;
+            self.counters.dropped_mismatch = self.counters.dropped_mismatch.wrapping_add(1);
             return;
         }
         if from != target.config.addr && !target.config.accept_any_source {
-            self.counters.dropped_wrong_source += 1;
+            self.counters.dropped_wrong_source = self.counters.dropped_wrong_source.wrapping_add(1);
             return;
         }
         self.deliver(rid, g, data.len());
@@ -110,12 +110,12 @@ impl Session {
             return;
         };
         let Some(req) = self.requests.get(rid) else {
-            self.counters.dropped_unknown += 1;
+            self.counters.dropped_unknown = self.counters.dropped_unknown.wrapping_add(1);
             return;
         };
         let (purpose, target_id) = (req.purpose, req.target);
         let Some(target) = self.targets.get(&target_id) else {
-            self.counters.dropped_unknown += 1;
+            self.counters.dropped_unknown = self.counters.dropped_unknown.wrapping_add(1);
             return;
         };
         // From another address only when the target opted in; then only authenticated
@@ -123,11 +123,11 @@ impl Session {
         // its values are used for sending only until an authenticated answer confirms them.
         let from_elsewhere = from != target.config.addr;
         if from_elsewhere && !target.config.accept_any_source {
-            self.counters.dropped_wrong_source += 1;
+            self.counters.dropped_wrong_source = self.counters.dropped_wrong_source.wrapping_add(1);
             return;
         }
         if target.v3.is_none() {
-            self.counters.dropped_mismatch += 1;
+            self.counters.dropped_mismatch = self.counters.dropped_mismatch.wrapping_add(1);
             return;
         }
         let arrival = Arrival {
@@ -156,12 +156,12 @@ impl Session {
             TimeCheck::Skip,
             a.now,
         ) else {
-            self.counters.dropped_security += 1;
+            self.counters.dropped_security = self.counters.dropped_security.wrapping_add(1);
             return;
         };
         if inc.usm.engine_id.is_empty() {
             // A discovery Report must name an engine.
-            self.counters.dropped_mismatch += 1;
+            self.counters.dropped_mismatch = self.counters.dropped_mismatch.wrapping_add(1);
             return;
         }
         let Some(v3) = self.v3_mut(a.target) else {
@@ -175,7 +175,7 @@ impl Session {
             a.now,
             a.agent_max,
         );
-        self.counters.responses += 1;
+        self.counters.responses = self.counters.responses.wrapping_add(1);
         self.drop_request(a.rid);
         self.send_queue.extend(waiting);
     }
@@ -191,7 +191,7 @@ impl Session {
             return;
         };
         let Some(engine) = v3.engine.as_mut() else {
-            self.counters.dropped_mismatch += 1;
+            self.counters.dropped_mismatch = self.counters.dropped_mismatch.wrapping_add(1);
             return;
         };
         let keys = &engine.keys;
@@ -219,7 +219,7 @@ impl Session {
         let inc = match result {
             Ok(inc) => inc,
             Err(e) => {
-                self.counters.dropped_security += 1;
+                self.counters.dropped_security = self.counters.dropped_security.wrapping_add(1);
                 let retry_other =
                     e == UsmError::DecryptionError && self.maybe_switch_privacy(a.target, a.rid);
                 if let Some(req) = self.requests.get_mut(a.rid) {
@@ -233,7 +233,7 @@ impl Session {
         };
         let authenticated = inc.level != SecurityLevel::NoAuthNoPriv;
         if a.from_elsewhere && !authenticated {
-            self.counters.dropped_wrong_source += 1;
+            self.counters.dropped_wrong_source = self.counters.dropped_wrong_source.wrapping_add(1);
             return;
         }
         if authenticated {
@@ -242,7 +242,7 @@ impl Session {
         }
         match inc.scoped_pdu.pdu {
             Pdu::Report(g) => {
-                self.counters.responses += 1;
+                self.counters.responses = self.counters.responses.wrapping_add(1);
                 let kind = g
                     .varbinds
                     .first()
@@ -254,12 +254,12 @@ impl Session {
             Pdu::Response(g) => {
                 let context = &inc.scoped_pdu.context_name;
                 if !v3.matches(inc.level, context, &inc.usm.user_name) {
-                    self.counters.dropped_mismatch += 1;
+                    self.counters.dropped_mismatch = self.counters.dropped_mismatch.wrapping_add(1);
                     return;
                 }
                 self.deliver(a.rid, g, a.bytes.len());
             }
-            _ => self.counters.dropped_mismatch += 1,
+            _ => self.counters.dropped_mismatch = self.counters.dropped_mismatch.wrapping_add(1),
         }
     }
 
@@ -326,7 +326,7 @@ impl Session {
 
     /// An answer for request `rid`: the operation takes its next step.
     fn deliver(&mut self, rid: RequestId, g: GenericPdu, len: usize) {
-        self.counters.responses += 1;
+        self.counters.responses = self.counters.responses.wrapping_add(1);
         let limit = self.answer_limit(rid);
         let Some(req) = self.drop_request(rid) else {
             return;

@@ -358,7 +358,7 @@ impl Session {
         let max_oids = self.config.max_oids_per_request;
         let mut op = Op::new(request, version, max_oids, hint, in_flight);
         let id = OpId(self.next_op);
-        self.next_op += 1;
+        self.next_op = self.next_op.saturating_add(1);
         let first = op.start();
         self.ops.insert(
             id,
@@ -510,7 +510,7 @@ impl Session {
             None => false,
         };
         if start_discovery {
-            self.counters.discoveries += 1;
+            self.counters.discoveries = self.counters.discoveries.wrapping_add(1);
             let malformed = self.targets.get(&target).map_or(0, |t| t.malformed);
             let d = self
                 .requests
@@ -652,7 +652,7 @@ impl Session {
                     // RFC 3430: no retransmission on a connection that is up; the attempt
                     // is counted and the request waits on, as long as over UDP.
                     if let Some(req) = self.requests.get_mut(rid) {
-                        req.attempts += 1;
+                        req.attempts = req.attempts.saturating_add(1);
                         let deadline = now + per_attempt;
                         req.deadline = Some(deadline);
                         self.timers.set(deadline, rid);
@@ -664,7 +664,7 @@ impl Session {
                 }
                 self.send_queue.push_back(rid);
             } else {
-                self.counters.timeouts += 1;
+                self.counters.timeouts = self.counters.timeouts.wrapping_add(1);
                 let seen = self.targets.get(&target_id).map_or(0, |t| t.malformed);
                 let Some(req) = self.requests.get_mut(rid) else {
                     continue;

@@ -48,11 +48,11 @@ impl Session {
                 continue;
             };
             if req.attempts == 0 {
-                self.counters.requests += 1;
+                self.counters.requests = self.counters.requests.wrapping_add(1);
             } else {
-                self.counters.retransmits += 1;
+                self.counters.retransmits = self.counters.retransmits.wrapping_add(1);
             }
-            req.attempts += 1;
+            req.attempts = req.attempts.saturating_add(1);
             if !req.fire_and_forget {
                 let deadline = now + timeout;
                 req.deadline = Some(deadline);
@@ -82,7 +82,7 @@ impl Session {
         buf: &mut [u8],
     ) -> Result<usize, Error> {
         let max = self.config.max_message_size.min(buf.len());
-        let buf = &mut buf[..max];
+        let (buf, _) = buf.split_at_mut(max);
         let req = self.requests.get(rid).ok_or(Error::Cancelled)?;
         let (op, slot) = (req.op, req.slot);
         let (target_id, purpose, trap) = (req.target, req.purpose, req.fire_and_forget);

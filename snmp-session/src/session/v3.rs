@@ -156,7 +156,11 @@ impl V3State {
         if n < 2 || engine.confirmed {
             return false;
         }
-        engine.privacy_choice = (engine.privacy_choice + 1) % n;
+        engine.privacy_choice = engine
+            .privacy_choice
+            .saturating_add(1)
+            .checked_rem(n)
+            .unwrap_or(0);
         let p = self.candidates.get(engine.privacy_choice).copied();
         engine.keys = self.security.user.localize_with(&engine.id, p);
         true
@@ -230,7 +234,8 @@ impl V3State {
             salt: attempt.salt,
         };
         let limit = buf.len().min(send.agent_max);
-        encode_outgoing(&header, send.keys, scoped, &mut buf[..limit]).map_err(|e| match e {
+        let (buf, _) = buf.split_at_mut(limit);
+        encode_outgoing(&header, send.keys, scoped, buf).map_err(|e| match e {
             UsmError::Encode(_) => Error::TooBig,
             other => Error::Usm(other),
         })
