@@ -89,16 +89,21 @@ impl core::fmt::Debug for Blob {
 }
 
 fn u32_at(b: &[u8], at: usize) -> u32 {
-    match b.get(at..at + 4) {
-        Some(s) => u32::from_le_bytes([s[0], s[1], s[2], s[3]]),
-        None => 0,
-    }
+    b.get(at..)
+        .and_then(<[u8]>::first_chunk::<4>)
+        .map_or(0, |s| u32::from_le_bytes(*s))
+}
+
+/// The record size of section `s` (1 for a section number out of range: reads then give
+/// nothing).
+fn record_size(s: usize) -> usize {
+    RECORD.get(s).copied().unwrap_or(1).max(1)
 }
 
 impl Blob {
     /// Checks the header and the section bounds.
     pub(crate) fn open(bytes: Bytes) -> Result<Blob, BlobError> {
-        if bytes.len() < HEADER || &bytes[..8] != MAGIC {
+        if bytes.len() < HEADER || bytes.get(..8) != Some(&MAGIC[..]) {
             return Err(BlobError::Magic);
         }
         let version = u32_at(&bytes, 8);
@@ -107,10 +112,12 @@ impl Blob {
         }
         let mut sections = [(0usize, 0usize); SECTIONS];
         for (i, s) in sections.iter_mut().enumerate() {
-            let off = u32_at(&bytes, 12 + i * 8) as usize;
-            let len = u32_at(&bytes, 16 + i * 8) as usize;
+            // i < SECTIONS: the header's fields are within HEADER.
+            let field = i.saturating_mul(8).saturating_add(12);
+            let off = u32_at(&bytes, field) as usize;
+            let len = u32_at(&bytes, field.saturating_add(4)) as usize;
             let end = off.checked_add(len).ok_or(BlobError::Section(i))?;
-            if off < HEADER || end > bytes.len() || !len.is_multiple_of(RECORD[i]) {
+            if off < HEADER || end > bytes.len() || !len.is_multiple_of(record_size(i)) {
                 return Err(BlobError::Section(i));
             }
             *s = (off, len);
@@ -124,20 +131,25 @@ impl Blob {
     }
 
     fn section(&self, s: usize) -> &[u8] {
-        let (off, len) = self.sections[s];
-        self.bytes.get(off..off + len).unwrap_or(&[])
+        let (off, len) = self.sections.get(s).copied().unwrap_or((0, 0));
+        self.bytes.get(off..off.saturating_add(len)).unwrap_or(&[])
     }
 
     /// Number of records in a section.
     pub(crate) fn count(&self, s: usize) -> usize {
-        self.sections[s].1 / RECORD[s]
+        self.sections
+            .get(s)
+            .and_then(|&(_, len)| len.checked_div(record_size(s)))
+            .unwrap_or(0)
     }
 
     /// Record `i` of section `s` (empty when out of range, so field reads give zeros).
     pub(crate) fn record(&self, s: usize, i: u32) -> &[u8] {
-        let size = RECORD[s];
-        let at = i as usize * size;
-        self.section(s).get(at..at + size).unwrap_or(&[])
+        let size = record_size(s);
+        let at = (i as usize).saturating_mul(size);
+        self.section(s)
+            .get(at..at.saturating_add(size))
+            .unwrap_or(&[])
     }
 
     pub(crate) fn u32(&self, s: usize, i: u32, field: usize) -> u32 {
@@ -152,7 +164,7 @@ impl Blob {
         let r = self.record(s, i);
         self.str(StrRef {
             off: u32_at(r, field),
-            len: u32_at(r, field + 4),
+            len: u32_at(r, field.saturating_add(4)),
         })
     }
 
@@ -168,17 +180,17 @@ impl Blob {
     /// `len` arcs from `start` of the arcs section (empty when out of range).
     pub(crate) fn arcs(&self, start: u32, len: u32) -> ArcSlice<'_> {
         let a = self.section(sec::ARCS);
-        let from = start as usize * 4;
-        let to = from.saturating_add(len as usize * 4);
+        let from = (start as usize).saturating_mul(4);
+        let to = from.saturating_add((len as usize).saturating_mul(4));
         ArcSlice(a.get(from..to).unwrap_or(&[]))
     }
 
     /// Slice of a u32 list section (BY_NAME, MEMBERS).
     pub(crate) fn list(&self, s: usize, start: u32, len: u32) -> impl Iterator<Item = u32> + '_ {
-        let size = RECORD[s];
+        let size = record_size(s);
         let a = self.section(s);
-        let from = start as usize * size;
-        let to = from.saturating_add(len as usize * size);
+        let from = (start as usize).saturating_mul(size);
+        let to = from.saturating_add((len as usize).saturating_mul(size));
         a.get(from..to)
             .unwrap_or(&[])
             .chunks_exact(size)
@@ -187,10 +199,9 @@ impl Blob {
 
     pub(crate) fn i64_at(&self, s: usize, i: u32, field: usize) -> i64 {
         let r = self.record(s, i);
-        match r.get(field..field + 8) {
-            Some(b) => i64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]),
-            None => 0,
-        }
+        r.get(field..)
+            .and_then(<[u8]>::first_chunk::<8>)
+            .map_or(0, |b| i64::from_le_bytes(*b))
     }
 }
 
@@ -204,13 +215,12 @@ impl<'a> ArcSlice<'a> {
     }
     pub(crate) fn get(&self, i: usize) -> Option<u32> {
         self.0
-            .get(i * 4..i * 4 + 4)
-            .map(|s| u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
+            .get(i.checked_mul(4)?..)
+            .and_then(<[u8]>::first_chunk::<4>)
+            .map(|s| u32::from_le_bytes(*s))
     }
     pub(crate) fn iter(self) -> impl Iterator<Item = u32> + 'a {
-        self.0
-            .chunks_exact(4)
-            .map(|s| u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
+        self.0.chunks_exact(4).map(|s| u32_at(s, 0))
     }
     pub(crate) fn to_vec(self) -> Vec<u32> {
         self.iter().collect()
@@ -260,19 +270,26 @@ impl Writer {
 
     /// The next record number of a section.
     pub(crate) fn next(&self, s: usize) -> u32 {
-        (self.sections[s].len() / RECORD[s]) as u32
+        self.sections
+            .get(s)
+            .and_then(|v| v.len().checked_div(record_size(s)))
+            .map_or(0, |n| n as u32)
     }
 
     pub(crate) fn finish(self) -> Vec<u8> {
-        let mut out =
-            Vec::with_capacity(HEADER + self.sections.iter().map(Vec::len).sum::<usize>());
+        let mut out = Vec::with_capacity(
+            self.sections
+                .iter()
+                .map(Vec::len)
+                .fold(HEADER, usize::saturating_add),
+        );
         out.extend_from_slice(MAGIC);
         out.extend_from_slice(&VERSION.to_le_bytes());
         let mut off = HEADER;
         for s in &self.sections {
             out.extend_from_slice(&(off as u32).to_le_bytes());
             out.extend_from_slice(&(s.len() as u32).to_le_bytes());
-            off += s.len();
+            off = off.saturating_add(s.len());
         }
         for s in &self.sections {
             out.extend_from_slice(s);

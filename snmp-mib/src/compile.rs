@@ -188,7 +188,7 @@ impl Compiler {
             return i;
         }
         let parent = match t.parent() {
-            Some(p) if depth < 16 => self.ty(p, depth + 1),
+            Some(p) if depth < 16 => self.ty(p, depth.saturating_add(1)),
             _ => NONE,
         };
         let b = base(t.effective_base());
@@ -237,7 +237,10 @@ impl Compiler {
             o.effective_enums()
         };
         let enums: Vec<(i64, String)> = enums.iter().map(|e| (e.value, e.label.clone())).collect();
-        let key = &self.keys[ti as usize];
+        // `ty` gave a type it recorded: its key is there.
+        let Some(key) = self.keys.get(ti as usize) else {
+            return ti;
+        };
         let sizes = match bounds(o.declared_sizes()) {
             own if !own.is_empty() => own,
             _ => key.sizes.clone(),
@@ -396,10 +399,12 @@ impl<'m> Compilation<'m> {
         let mut owner: Vec<Option<(usize, u32)>> = vec![None; nodes.len()];
         for m in &mods {
             let r = rank.get(m.name()).copied().unwrap_or(usize::MAX);
-            let mi = c.modules[&m.id()];
+            let mi = c.modules.get(&m.id()).copied().unwrap_or(NONE);
             for n in m.nodes() {
-                if let Some(&ni) = index.get(&n.id()) {
-                    let slot = &mut owner[ni as usize];
+                if let Some(slot) = index
+                    .get(&n.id())
+                    .and_then(|&ni| owner.get_mut(ni as usize))
+                {
                     if slot.is_none_or(|(best, _)| r < best) {
                         *slot = Some((r, mi));
                     }
@@ -423,24 +428,24 @@ impl<'m> Compilation<'m> {
         let mut real: Vec<mib_rs::Node<'m>> = mib.nodes().filter(|n| !n.oid().is_empty()).collect();
         real.sort_by(|a, b| a.oid().as_ref().cmp(b.oid().as_ref()));
         real.dedup_by(|a, b| a.oid().as_ref() == b.oid().as_ref());
-        let mut nodes: Vec<Entry<'m>> = Vec::with_capacity(real.len() + 3);
+        let mut nodes: Vec<Entry<'m>> = Vec::with_capacity(real.len().saturating_add(3));
+        // ROOTS, ROOT_ARCS and `have` are the three roots 0, 1 and 2, in that order.
         let mut have = [false; 3];
         for n in real {
             let arcs = n.oid().as_ref();
-            for (arc, name) in ROOTS {
-                let a = arc as usize;
-                if arcs[0] >= arc && !have[a] {
-                    have[a] = true;
+            for (((arc, name), seen), root) in ROOTS.into_iter().zip(&mut have).zip(ROOT_ARCS) {
+                if arcs.first().is_some_and(|&first| first >= arc) && !*seen {
+                    *seen = true;
                     if arcs != [arc] {
-                        nodes.push(Entry::Root(name, ROOT_ARCS[a]));
+                        nodes.push(Entry::Root(name, root));
                     }
                 }
             }
             nodes.push(Entry::Real(n));
         }
-        for (arc, name) in ROOTS {
-            if !have[arc as usize] {
-                nodes.push(Entry::Root(name, ROOT_ARCS[arc as usize]));
+        for (((_, name), seen), root) in ROOTS.into_iter().zip(have).zip(ROOT_ARCS) {
+            if !seen {
+                nodes.push(Entry::Root(name, root));
             }
         }
         nodes
@@ -492,14 +497,16 @@ impl<'m> Compilation<'m> {
         let mut stack: Vec<usize> = Vec::new();
         for (i, n) in nodes.iter().enumerate() {
             let arcs = n.arcs();
-            while let Some(&top) = stack.last() {
-                let t = nodes[top].arcs();
+            while let Some(t) = stack.last().and_then(|&top| nodes.get(top)) {
+                let t = t.arcs();
                 if t.len() < arcs.len() && arcs.starts_with(t) {
                     break;
                 }
                 stack.pop();
             }
-            parents[i] = stack.last().map(|&t| t as u32).unwrap_or(NONE);
+            if let Some(p) = parents.get_mut(i) {
+                *p = stack.last().map(|&t| t as u32).unwrap_or(NONE);
+            }
             stack.push(i);
         }
 
@@ -537,12 +544,15 @@ impl<'m> Compilation<'m> {
                     .u32(0)
                     .s(Default::default())
                     .s(Default::default())
-                    .u32(parents[i])
+                    .u32(parents.get(i).copied().unwrap_or(NONE))
                     .u32(0);
                 c.w.sections[sec::NODES].extend_from_slice(&r.0);
                 continue;
             };
-            let module = owner[i]
+            let module = owner
+                .get(i)
+                .copied()
+                .flatten()
                 .map(|(_, m)| m)
                 .unwrap_or_else(|| c.module(n.module()));
             let obj = n.object();
@@ -602,7 +612,7 @@ impl<'m> Compilation<'m> {
                     if let Some(t) = target {
                         let r = Rec::default().u32(t).u32(ix.implied() as u32);
                         c.w.sections[sec::INDEXES].extend_from_slice(&r.0);
-                        idx_len += 1;
+                        idx_len = idx_len.saturating_add(1);
                     }
                 }
                 augments = o
@@ -644,7 +654,7 @@ impl<'m> Compilation<'m> {
                 .u32(members.len() as u32)
                 .s(reference)
                 .s(defval)
-                .u32(parents[i])
+                .u32(parents.get(i).copied().unwrap_or(NONE))
                 .u32(0);
             c.w.sections[sec::NODES].extend_from_slice(&r.0);
         }
@@ -658,7 +668,7 @@ impl<'m> Compilation<'m> {
         let c = &mut self.c;
         let mut by_name: Vec<(String, u32, u32)> = Vec::new();
         for (i, n) in nodes.iter().enumerate() {
-            let module = match (owner[i], n.real()) {
+            let module = match (owner.get(i).copied().flatten(), n.real()) {
                 (Some((_, m)), _) => m,
                 (None, Some(r)) => c.module(r.module()),
                 (None, None) => NONE,
@@ -669,7 +679,7 @@ impl<'m> Compilation<'m> {
         }
         let raw = mib.raw();
         for m in mods {
-            let mi = c.modules[&m.id()];
+            let mi = c.modules.get(&m.id()).copied().unwrap_or(NONE);
             for n in m.nodes() {
                 if let Some(&ni) = index.get(&n.id()) {
                     if !n.name().is_empty() {

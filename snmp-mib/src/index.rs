@@ -132,7 +132,7 @@ pub(crate) fn decode_prefix<'a>(index: &[(Node<'_>, bool)], arcs: &'a [u32]) -> 
     let mut rest = arcs;
     let mut pieces: Vec<Piece<'a>> = Vec::with_capacity(index.len());
     for (i, (ix, implied)) in index.iter().enumerate() {
-        let last = i + 1 == index.len();
+        let last = i.saturating_add(1) == index.len();
         let Some(piece) = decode_one(ix, *implied && last, pieces.last(), &mut rest) else {
             return Prefix {
                 pieces,
@@ -166,10 +166,11 @@ fn decode_one<'a>(
         | BaseType::Counter32
         | BaseType::TimeTicks => {
             let body = arcs.get(..1)?;
+            let arc = *body.first()?;
             let value = if t.base() == BaseType::Integer32 {
-                i64::from(body[0] as i32)
+                i64::from(arc as i32)
             } else {
-                i64::from(body[0])
+                i64::from(arc)
             };
             let label = t.enum_label(value).map(str::to_owned);
             (IndexValue::Integer { value, label }, body, Layout::Fixed, 1)
@@ -178,7 +179,7 @@ fn decode_one<'a>(
             let body = arcs.get(..4)?;
             let b = octets(body)?;
             (
-                IndexValue::IpAddress([b[0], b[1], b[2], b[3]]),
+                IndexValue::IpAddress(*b.first_chunk::<4>()?),
                 body,
                 Layout::Fixed,
                 4,
@@ -198,27 +199,26 @@ fn decode_one<'a>(
                 Some(IndexValue::Integer { value, .. }) if t.is("InetAddress") => Some(*value),
                 _ => None,
             };
-            let zone = |z: &[u8]| u32::from_be_bytes([z[0], z[1], z[2], z[3]]);
-            let v4 = |a: &[u8]| core::net::IpAddr::from([a[0], a[1], a[2], a[3]]);
-            let v6 = |a: &[u8]| {
-                let mut x = [0u8; 16];
-                x.copy_from_slice(&a[..16]);
-                core::net::IpAddr::from(x)
-            };
+            // The lengths are matched first: the chunks below are always there.
+            let zone = |z: &[u8]| z.last_chunk::<4>().map_or(0, |z| u32::from_be_bytes(*z));
+            let v4 = |a: &[u8]| a.first_chunk::<4>().map(|a| core::net::IpAddr::from(*a));
+            let v6 = |a: &[u8]| a.first_chunk::<16>().map(|a| core::net::IpAddr::from(*a));
             let value = match (kind, b.len()) {
-                (Some(1), 4) => IndexValue::InetAddress(v4(&b)),
-                (Some(2), 16) => IndexValue::InetAddress(v6(&b)),
-                (Some(3), 8) => IndexValue::InetAddressZoned {
-                    addr: v4(&b),
-                    zone: zone(&b[4..]),
-                },
-                (Some(4), 20) => IndexValue::InetAddressZoned {
-                    addr: v6(&b),
-                    zone: zone(&b[16..]),
-                },
-                _ => IndexValue::OctetString(b),
-            };
-            (value, body, layout, skip + n)
+                (Some(1), 4) => v4(&b).map(IndexValue::InetAddress),
+                (Some(2), 16) => v6(&b).map(IndexValue::InetAddress),
+                (Some(3), 8) => v4(&b).map(|addr| IndexValue::InetAddressZoned {
+                    addr,
+                    zone: zone(&b),
+                }),
+                (Some(4), 20) => v6(&b).map(|addr| IndexValue::InetAddressZoned {
+                    addr,
+                    zone: zone(&b),
+                }),
+                _ => None,
+            }
+            .unwrap_or(IndexValue::OctetString(b));
+            // skip + n was checked above (the body's range).
+            (value, body, layout, skip.saturating_add(n))
         }
         BaseType::ObjectIdentifier => {
             let (skip, n, layout) = if implied {
@@ -231,15 +231,16 @@ fn decode_one<'a>(
                 IndexValue::Oid(Oid::from_arcs(body)),
                 body,
                 layout,
-                skip + n,
+                skip.saturating_add(n),
             )
         }
         _ => return None,
     };
-    *rest = &arcs[taken..];
+    let (taken, after) = arcs.split_at_checked(taken)?;
+    *rest = after;
     Some(Piece {
         value,
-        arcs: &arcs[..taken],
+        arcs: taken,
         body,
         layout,
     })
@@ -320,7 +321,7 @@ impl Mib {
         }
         let mut out = Vec::new();
         for (i, ((ix, implied), v)) in index.iter().zip(values).enumerate() {
-            let implied = *implied && i + 1 == index.len();
+            let implied = *implied && i.saturating_add(1) == index.len();
             let fixed = ix.syntax().and_then(|t| t.fixed_size());
             // A string's arcs: its length first, unless IMPLIED or of a fixed size.
             let prefixed = !implied && fixed.is_none();

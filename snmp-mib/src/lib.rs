@@ -22,6 +22,12 @@
 //! ```
 #![cfg_attr(not(feature = "std"), no_std)]
 #![forbid(unsafe_code)]
+// Agent and file input is read here: no arithmetic that can overflow and no index that can
+// panic (also where usize is 32 bits). Tests may.
+#![cfg_attr(
+    not(test),
+    deny(clippy::arithmetic_side_effects, clippy::indexing_slicing)
+)]
 
 extern crate alloc;
 

@@ -495,7 +495,7 @@ fn diagnostics(
                     });
                     let line = doc
                         .and_then(|doc| doc.line_column(r.start()).ok())
-                        .map(|(l, _)| l + 1);
+                        .map(|(l, _)| l.saturating_add(1));
                     (file, line)
                 }
                 None => (None, None),
@@ -553,12 +553,12 @@ fn strip_comment(line: &str) -> std::borrow::Cow<'_, str> {
     let mut out = String::new();
     let mut rest = line;
     let mut in_comment = false;
-    while let Some(i) = rest.find("--") {
+    while let Some((before, after)) = rest.split_once("--") {
         if !in_comment {
-            out.push_str(&rest[..i]);
+            out.push_str(before);
         }
         in_comment = !in_comment;
-        rest = &rest[i + 2..];
+        rest = after;
     }
     if !in_comment {
         out.push_str(rest);
@@ -601,13 +601,13 @@ impl Hasher {
     fn write(&mut self, b: &[u8]) {
         let mut chunks = b.chunks_exact(8);
         for c in &mut chunks {
-            self.mix(u64::from_le_bytes([
-                c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7],
-            ]));
+            self.mix(c.first_chunk::<8>().map_or(0, |c| u64::from_le_bytes(*c)));
         }
         let mut last = [0u8; 8];
         let rem = chunks.remainder();
-        last[..rem.len()].copy_from_slice(rem);
+        for (d, s) in last.iter_mut().zip(rem) {
+            *d = *s;
+        }
         self.mix(u64::from_le_bytes(last) ^ ((rem.len() as u64) << 56));
     }
     fn finish(&self) -> u64 {

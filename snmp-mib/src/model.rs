@@ -382,11 +382,14 @@ impl Mib {
         let mut at = match self.search_oid(arcs) {
             Ok(i) => return self.node_at(i as u32).map(|n| (n, arcs.len())),
             Err(0) => return None,
-            Err(i) => self.node_at(i as u32 - 1),
+            Err(i) => self.node_at((i as u32).saturating_sub(1)),
         };
         while let Some(n) = at {
             let oid = n.arcs();
-            if oid.len() <= arcs.len() && oid.cmp_arcs(&arcs[..oid.len()]).is_eq() {
+            if arcs
+                .get(..oid.len())
+                .is_some_and(|a| oid.cmp_arcs(a).is_eq())
+            {
                 return Some((n, oid.len()));
             }
             at = n.parent();
@@ -397,13 +400,14 @@ impl Mib {
     fn search_oid(&self, arcs: &[u32]) -> Result<usize, usize> {
         let (mut lo, mut hi) = (0usize, self.node_count());
         while lo < hi {
-            let mid = lo + (hi - lo) / 2;
+            // lo < hi <= node_count: the midpoint and mid + 1 cannot overflow.
+            let mid = lo.saturating_add(hi.saturating_sub(lo) / 2);
             let n = Node {
                 mib: self,
                 i: mid as u32,
             };
             match n.arcs().cmp_arcs(arcs) {
-                core::cmp::Ordering::Less => lo = mid + 1,
+                core::cmp::Ordering::Less => lo = mid.saturating_add(1),
                 core::cmp::Ordering::Greater => hi = mid,
                 core::cmp::Ordering::Equal => return Ok(mid),
             }
@@ -423,9 +427,9 @@ impl Mib {
         let name_of = move |i: usize| self.blob.str_field(sec::BY_NAME, i as u32, 8);
         let (mut lo, mut hi) = (0usize, count);
         while lo < hi {
-            let mid = lo + (hi - lo) / 2;
+            let mid = lo.saturating_add(hi.saturating_sub(lo) / 2);
             if name_of(mid) < name {
-                lo = mid + 1;
+                lo = mid.saturating_add(1);
             } else {
                 hi = mid;
             }
@@ -640,13 +644,13 @@ impl<'a> Node<'a> {
         let depth = self.depth();
         let me = *self;
         let mib = self.mib;
-        ((self.i + 1)..mib.node_count() as u32)
+        (self.i.saturating_add(1)..mib.node_count() as u32)
             .map(move |i| Node { mib, i })
             .take_while(move |n| {
                 let a = n.arcs();
                 a.len() > depth && me.arcs().iter().zip(a.iter()).all(|(x, y)| x == y)
             })
-            .filter(move |n| n.depth() == depth + 1)
+            .filter(move |n| n.depth() == depth.saturating_add(1))
     }
 }
 
@@ -743,10 +747,10 @@ impl<'a> Type<'a> {
     /// The chain of names from this type up (`[InetAddressIPv4, InetAddress]`).
     pub fn names(&self) -> impl Iterator<Item = &'a str> + 'a {
         let mut at = Some(*self);
-        let mut hops = 0;
+        let mut hops = 0u32;
         core::iter::from_fn(move || {
             let t = at?;
-            hops += 1;
+            hops = hops.saturating_add(1);
             at = if hops < 16 { t.parent() } else { None };
             Some(t.name())
         })

@@ -29,7 +29,7 @@ pub enum ResolveError {
         module: String,
     },
     /// Not a name, a number or a quoted index; or an empty part (`1.3..6`, a trailing dot).
-    #[error("{text}: invalid OID syntax at character {}: {}", at + 1, what(part))]
+    #[error("{text}: invalid OID syntax at character {}: {}", at.saturating_add(1), what(part))]
     Syntax {
         /// The whole text.
         text: String,
@@ -123,13 +123,16 @@ fn parts(text: &str) -> Result<Vec<Part<'_>>, (String, usize)> {
     if b.first() == Some(&b'.') {
         i = 1;
     }
-    while i < b.len() {
+    // `i` and `j` step over the text's bytes (never past its length plus one: they cannot
+    // overflow); the text is sliced where ASCII bytes were found, so on char boundaries.
+    let from = |at: usize| text.get(at..).unwrap_or_default().to_owned();
+    while let Some(&c) = b.get(i) {
         if !expect_part {
             // A part ended: a dot follows, and then another part.
-            if b[i] != b'.' {
-                return Err((text[i..].to_owned(), i));
+            if c != b'.' {
+                return Err((from(i), i));
             }
-            i += 1;
+            i = i.saturating_add(1);
             expect_part = true;
             if i >= b.len() {
                 return Err((String::new(), i));
@@ -137,34 +140,34 @@ fn parts(text: &str) -> Result<Vec<Part<'_>>, (String, usize)> {
             continue;
         }
         expect_part = false;
-        match b[i] {
+        match c {
             b'.' => return Err((String::new(), i)),
             q @ (b'"' | b'\'') => {
-                let start = i + 1;
+                let start = i.saturating_add(1);
                 let mut j = start;
-                while j < b.len() && b[j] != q {
-                    if b[j] == b'\\' {
-                        j += 1;
+                while let Some(&d) = b.get(j).filter(|&&d| d != q) {
+                    if d == b'\\' {
+                        j = j.saturating_add(1);
                     }
-                    j += 1;
+                    j = j.saturating_add(1);
                 }
                 if j >= b.len() {
-                    return Err((text[i..].to_owned(), i));
+                    return Err((from(i), i));
                 }
-                let v = unescape(&text[start..j]);
+                let v = unescape(text.get(start..j).unwrap_or_default());
                 out.push(if q == b'"' {
                     Part::Quoted(v)
                 } else {
                     Part::Implied(v)
                 });
-                i = j + 1;
+                i = j.saturating_add(1);
             }
             _ => {
                 let start = i;
-                while i < b.len() && b[i] != b'.' {
-                    i += 1;
+                while b.get(i).is_some_and(|&d| d != b'.') {
+                    i = i.saturating_add(1);
                 }
-                let p = &text[start..i];
+                let p = text.get(start..i).unwrap_or_default();
                 if p.bytes().all(|c| c.is_ascii_digit()) {
                     out.push(Part::Number(p.parse().map_err(|_| (p.to_owned(), start))?));
                 } else if p
@@ -186,17 +189,26 @@ fn parts(text: &str) -> Result<Vec<Part<'_>>, (String, usize)> {
 fn distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().flat_map(char::to_lowercase).collect();
     let b: Vec<char> = b.chars().flat_map(char::to_lowercase).collect();
+    // Two rows of the table: prev[j] is the distance of a[..i] and b[..j].
     let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
+    let mut cur = prev.clone();
     for (i, ca) in a.iter().enumerate() {
-        cur[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev[j] + usize::from(ca != cb);
-            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
+        let mut left = i.saturating_add(1);
+        if let Some(first) = cur.first_mut() {
+            *first = left;
+        }
+        for ((cb, pair), slot) in b.iter().zip(prev.windows(2)).zip(cur.iter_mut().skip(1)) {
+            let (diag, up) = (
+                pair.first().copied().unwrap_or(0),
+                pair.get(1).copied().unwrap_or(0),
+            );
+            let sub = diag.saturating_add(usize::from(ca != cb));
+            left = sub.min(up.saturating_add(1)).min(left.saturating_add(1));
+            *slot = left;
         }
         core::mem::swap(&mut prev, &mut cur);
     }
-    prev[b.len()]
+    prev.last().copied().unwrap_or(0)
 }
 
 impl Mib {
@@ -218,15 +230,15 @@ impl Mib {
     pub fn resolve(&self, text: &str) -> Result<Oid, ResolveError> {
         let t = text.trim();
         // Offsets in `rest` are made offsets in `text`.
-        let lead = text.len() - text.trim_start().len();
+        let lead = text.len().saturating_sub(text.trim_start().len());
         let (module, rest) = match t.split_once("::") {
             Some((m, r)) => (Some(m), r),
             None => (None, t),
         };
-        let base = lead + (t.len() - rest.len());
+        let base = lead.saturating_add(t.len().saturating_sub(rest.len()));
         let syntax = |part: String| ResolveError::Syntax {
             text: text.to_owned(),
-            at: base + rest.find(part.as_str()).unwrap_or(0),
+            at: base.saturating_add(rest.find(part.as_str()).unwrap_or(0)),
             part,
         };
         if t.is_empty() {
@@ -236,7 +248,7 @@ impl Mib {
         let parts = parts(rest).map_err(|(part, at)| ResolveError::Syntax {
             text: text.to_owned(),
             part,
-            at: base + at,
+            at: base.saturating_add(at),
         })?;
         let mut arcs: Vec<u32> = Vec::new();
         let mut node: Option<Node<'_>> = None;

@@ -15,7 +15,8 @@ pub(crate) fn hinted_integer(out: &mut String, v: i64, hint: &str) {
             .bytes()
             .take_while(u8::is_ascii_digit)
             .fold(0usize, |a, d| {
-                a.saturating_mul(10).saturating_add(usize::from(d - b'0'))
+                a.saturating_mul(10)
+                    .saturating_add(usize::from(d.saturating_sub(b'0')))
             })
             .min(64)
     } else {
@@ -29,12 +30,12 @@ pub(crate) fn hinted_integer(out: &mut String, v: i64, hint: &str) {
     };
     if shift != 0 {
         let len = tmp.len();
-        if shift <= len {
-            tmp.insert(len - shift, '.');
+        if let Some(at) = len.checked_sub(shift) {
+            tmp.insert(at, '.');
         } else {
             let digits = tmp.clone();
             tmp = String::from(".");
-            for _ in 0..(shift - len) {
+            for _ in 0..shift.saturating_sub(len) {
                 tmp.push('0');
             }
             tmp.push_str(&digits);
@@ -46,18 +47,20 @@ pub(crate) fn hinted_integer(out: &mut String, v: i64, hint: &str) {
 /// Appends `v` in decimal (without `core::fmt`: the numbers of a walk's OIDs and values are
 /// the formatter's hottest path).
 pub(crate) fn push_u64(out: &mut String, mut v: u64) {
+    // A u64 has at most 20 digits: the buffer always holds them.
     let mut buf = [0u8; 20];
-    let mut at = buf.len();
-    loop {
-        at -= 1;
-        buf[at] = b'0' + (v % 10) as u8;
+    let mut used = 0usize;
+    for slot in buf.iter_mut().rev() {
+        *slot = b'0' | (v % 10) as u8;
+        used = used.saturating_add(1);
         v /= 10;
         if v == 0 {
             break;
         }
     }
+    let at = buf.len().saturating_sub(used);
     // Only ASCII digits were written.
-    out.push_str(core::str::from_utf8(&buf[at..]).unwrap_or_default());
+    out.push_str(core::str::from_utf8(buf.get(at..).unwrap_or_default()).unwrap_or_default());
 }
 
 /// Appends `v` in decimal.
@@ -81,23 +84,25 @@ pub(crate) fn hinted_octets_with(out: &mut String, b: &[u8], hint: &str, two_dig
     let mut cp = 0usize;
     let (mut width, mut code, mut separ, mut term) = (1usize, b'd', 0u8, 0u8);
     let start = out.len();
-    while cp < b.len() {
+    // `hi` and `cp` only ever step over bytes of the hint and of the value: they stay within
+    // their lengths (and saturate, which can't happen).
+    while let Some(&first) = b.get(cp) {
         let mut repeat = 1usize;
         if hi < h.len() {
-            if h[hi] == b'*' {
-                repeat = usize::from(b[cp]);
-                cp += 1;
-                hi += 1;
+            if h.get(hi) == Some(&b'*') {
+                repeat = usize::from(first);
+                cp = cp.saturating_add(1);
+                hi = hi.saturating_add(1);
             }
             width = 0;
-            while hi < h.len() && h[hi].is_ascii_digit() {
+            while let Some(&d) = h.get(hi).filter(|d| d.is_ascii_digit()) {
                 width = width
                     .saturating_mul(10)
-                    .saturating_add(usize::from(h[hi] - b'0'));
-                hi += 1;
+                    .saturating_add(usize::from(d.saturating_sub(b'0')));
+                hi = hi.saturating_add(1);
             }
             code = h.get(hi).copied().unwrap_or(0);
-            hi += 1;
+            hi = hi.saturating_add(1);
             let sep_ok = |hi: usize, width: usize| {
                 h.get(hi).is_some_and(|&ch| {
                     ch != b'*'
@@ -106,14 +111,14 @@ pub(crate) fn hinted_octets_with(out: &mut String, b: &[u8], hint: &str, two_dig
                 })
             };
             if sep_ok(hi, width) {
-                separ = h[hi];
-                hi += 1;
+                separ = h.get(hi).copied().unwrap_or(0);
+                hi = hi.saturating_add(1);
             } else {
                 separ = 0;
             }
             if sep_ok(hi, width) {
-                term = h[hi];
-                hi += 1;
+                term = h.get(hi).copied().unwrap_or(0);
+                hi = hi.saturating_add(1);
             } else {
                 term = 0;
             }
@@ -126,18 +131,18 @@ pub(crate) fn hinted_octets_with(out: &mut String, b: &[u8], hint: &str, two_dig
                 b'a' | b't' => {
                     let end = cp.saturating_add(width).min(b.len());
                     // Net-SNMP copies the bytes as they are; invalid UTF-8 is replaced.
-                    out.push_str(&String::from_utf8_lossy(&b[cp..end]));
+                    out.push_str(&String::from_utf8_lossy(b.get(cp..end).unwrap_or_default()));
                     cp = end;
                 }
                 b'x' | b'd' | b'o' => {
                     let mut value: u64 = 0;
                     let cp_start = cp;
                     let end = cp.saturating_add(width).min(b.len());
-                    for &byte in &b[cp..end] {
+                    for &byte in b.get(cp..end).unwrap_or_default() {
                         value = value.wrapping_mul(256).wrapping_add(u64::from(byte));
                     }
                     cp = end;
-                    let digits = (end - cp_start) * 2;
+                    let digits = end.saturating_sub(cp_start).saturating_mul(2);
                     let _ = match code {
                         b'x' if two_digit => write!(out, "{value:0digits$x}"),
                         b'x' => write!(out, "{value:x}"),
@@ -164,7 +169,7 @@ pub(crate) fn hinted_octets_with(out: &mut String, b: &[u8], hint: &str, two_dig
             if cp < b.len() && separ != 0 {
                 out.push(char::from(separ));
             }
-            repeat -= 1;
+            repeat = repeat.saturating_sub(1);
         }
         if term != 0 && cp < b.len() {
             out.push(char::from(term));

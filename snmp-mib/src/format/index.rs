@@ -34,7 +34,7 @@ impl Format {
             let mut text = String::new();
             let int = match &piece.value {
                 IndexValue::Integer { .. } => {
-                    let v = piece.body[0];
+                    let v = piece.body.first().copied().unwrap_or(0);
                     let label = t
                         .enum_label(i64::from(v as i32))
                         .filter(|_| t.base() == BaseType::Integer32);
@@ -137,25 +137,22 @@ fn inet_address(t: crate::model::Type<'_>, kind: Option<u32>, b: &[u8]) -> Optio
     if !t.is("InetAddress") {
         return None;
     }
-    let zone = |z: &[u8]| u32::from_be_bytes([z[0], z[1], z[2], z[3]]);
     let v6 = |a: &[u8]| {
         a.iter()
             .map(|x| format!("{x:02x}"))
             .collect::<Vec<_>>()
             .join(":")
     };
+    let v4 = |a: &[u8; 4]| format!("{}.{}.{}.{}", a[0], a[1], a[2], a[3]);
+    // The zone: the last four octets, big-endian.
+    let zone = |z: &[u8]| z.last_chunk::<4>().map_or(0, |z| u32::from_be_bytes(*z));
     match (kind?, b.len()) {
-        (1, 4) => Some(format!("{}.{}.{}.{}", b[0], b[1], b[2], b[3])),
+        (1, 4) => b.first_chunk::<4>().map(v4),
         (2, 16) => Some(v6(b)),
-        (3, 8) => Some(format!(
-            "{}.{}.{}.{}%{}",
-            b[0],
-            b[1],
-            b[2],
-            b[3],
-            zone(&b[4..])
-        )),
-        (4, 20) => Some(format!("{}%{}", v6(&b[..16]), zone(&b[16..]))),
+        (3, 8) => b
+            .first_chunk::<4>()
+            .map(|a| format!("{}%{}", v4(a), zone(b))),
+        (4, 20) => Some(format!("{}%{}", v6(b.get(..16)?), zone(b))),
         _ => None,
     }
 }

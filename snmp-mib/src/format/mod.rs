@@ -227,20 +227,23 @@ impl Format {
             chain.reverse();
             let mut ci = 0;
             for (depth, &arc) in arcs.iter().enumerate().take(node.depth()) {
-                match chain.get(ci).filter(|n| n.depth() == depth + 1) {
+                match chain
+                    .get(ci)
+                    .filter(|n| n.depth() == depth.saturating_add(1))
+                {
                     Some(n) => {
                         labels.push((n.name(), arc));
                         if n.kind() == crate::Kind::Row {
                             row = Some(*n);
                         }
-                        ci += 1;
+                        ci = ci.saturating_add(1);
                     }
                     None => labels.push(("", arc)),
                 }
             }
             deepest = Some(node);
         }
-        let rest = &arcs[labels.len()..];
+        let rest = arcs.get(labels.len()..).unwrap_or_default();
         let mut index = String::new();
         if !rest.is_empty() {
             let list = match (row, self.no_index) {
@@ -265,8 +268,8 @@ impl Format {
                     let prefix = UCD_PREFIXES
                         .iter()
                         .find(|p| full.len() > p.len() && full.starts_with(*p));
-                    if let Some(p) = prefix {
-                        out.push_str(&full[p.len() + 1..]);
+                    if let Some(tail) = prefix.and_then(|p| full.get(p.len().saturating_add(1)..)) {
+                        out.push_str(tail);
                         return;
                     }
                 }
@@ -284,8 +287,11 @@ impl Format {
                                 out.push_str("::");
                             }
                         }
-                        out.push_str(labels[i].0);
-                        for (_, arc) in &labels[i + 1..] {
+                        let mut after = labels.get(i..).unwrap_or_default().iter();
+                        if let Some((label, _)) = after.next() {
+                            out.push_str(label);
+                        }
+                        for (_, arc) in after {
                             let _ = write!(out, ".{arc}");
                         }
                         out.push_str(&index);

@@ -102,9 +102,9 @@ impl Format {
             return;
         }
         for (i, byte) in b.iter().enumerate() {
-            for bit in 0..8 {
+            for bit in 0..8u8 {
                 if byte & (0x80 >> bit) != 0 {
-                    let pos = (i * 8 + bit) as i64;
+                    let pos = (i as i64).saturating_mul(8).saturating_add(i64::from(bit));
                     match enums.iter().find(|(v, _)| *v == pos) {
                         Some((_, l)) if !self.numeric_enums => {
                             let _ = write!(out, "{l}({pos}) ");
@@ -268,7 +268,7 @@ impl Format {
                 n.name().to_owned(),
                 n.module().name().to_owned(),
                 n.units().to_owned(),
-                Oid::from_arcs(&oid.arcs()[at..]),
+                Oid::from_arcs(oid.arcs().get(at..).unwrap_or_default()),
             ),
             None => (String::new(), String::new(), String::new(), oid.clone()),
         };
