@@ -23,6 +23,10 @@ pub(crate) struct Conf {
     pub(crate) context: Option<String>,
     pub(crate) mibs: Option<String>,
     pub(crate) mibdirs: Option<String>,
+    /// `showMibErrors`: whether MIB problems are printed (Net-SNMP's default: yes).
+    pub(crate) show_mib_errors: Option<String>,
+    /// `mibWarningLevel`: 1 also prints warnings, 2 everything.
+    pub(crate) mib_warning_level: Option<String>,
 }
 
 impl Conf {
@@ -57,6 +61,8 @@ impl Conf {
                 "defprivtype" => &mut self.priv_type,
                 "defprivpassphrase" => &mut self.priv_pass,
                 "defcontext" => &mut self.context,
+                "showmiberrors" => &mut self.show_mib_errors,
+                "mibwarninglevel" => &mut self.mib_warning_level,
                 "mibs" if system && value.trim_matches([':', ' ']).is_empty() => continue,
                 "mibs" => {
                     self.mibs = Some(join(self.mibs.take(), value));

@@ -25,6 +25,12 @@ pub(crate) struct MibOpts {
     /// (two-digit hex), p WIDTH.PRECISION (floats).
     #[arg(short = 'O', value_name = "FLAGS")]
     output: Vec<String>,
+    /// MIB parsing options, as Net-SNMP's -P: e (toggle showing the problems found in MIB
+    /// files, on by default), w (also show warnings), W (show everything); u, c, d and R are
+    /// taken and change nothing (the loader always allows underscores and `--` comments,
+    /// keeps descriptions, and the first module to define an OID names it).
+    #[arg(short = 'P', value_name = "MIBOPTS")]
+    parsing: Vec<String>,
 }
 
 /// The loaded MIB and the output format of one command.
@@ -68,11 +74,104 @@ impl MibOpts {
         if let Some(m) = &self.modules {
             loader = loader.modules(m);
         }
+        let (mut show_errors, mut level) = (
+            conf.show_mib_errors
+                .as_deref()
+                .is_none_or(|v| matches!(v.to_ascii_lowercase().as_str(), "1" | "yes" | "true")),
+            conf.mib_warning_level
+                .as_deref()
+                .and_then(|v| v.parse::<u8>().ok())
+                .unwrap_or(0),
+        );
+        for letters in &self.parsing {
+            for c in letters.chars() {
+                match c {
+                    'e' => show_errors = !show_errors,
+                    'w' => level = level.max(1),
+                    'W' => level = level.max(2),
+                    'u' | 'c' | 'd' | 'R' => {}
+                    other => {
+                        return Err(Failure::Usage(format!(
+                            "Unknown parsing option passed to -P: {other}."
+                        )))
+                    }
+                }
+            }
+        }
         let loaded = loader.load().map_err(|e| Failure::Usage(e.to_string()))?;
+        report_problems(&loader, &loaded.diagnostics, show_errors, level);
         Ok(Names {
             mib: loaded.mib,
             fmt,
         })
+    }
+}
+
+/// The problems found in the MIB files, on stderr as Net-SNMP prints them: the search path
+/// first, then one line each (errors unless `-Pe`; warnings with `-Pw`, the rest with `-PW`).
+/// A module that imports from one that cannot be found gets Net-SNMP's two lines: `Cannot
+/// find module (M): At line N in FILE` once per missing module and file, and `Did not find
+/// 'X' in module #-1 (FILE)` per name.
+fn report_problems(
+    loader: &snmp_mib::Loader,
+    diagnostics: &[snmp_mib::Diagnostic],
+    show_errors: bool,
+    level: u8,
+) {
+    let shown: Vec<&snmp_mib::Diagnostic> = diagnostics
+        .iter()
+        .filter(|d| {
+            if d.is_error() {
+                show_errors
+            } else {
+                d.level() <= level
+            }
+        })
+        .collect();
+    if shown.is_empty() {
+        return;
+    }
+    let path: Vec<String> = loader
+        .search_path()
+        .iter()
+        .filter_map(|d| match d {
+            snmp_mib::MibDir::Path(p) | snmp_mib::MibDir::File(p) => Some(p.display().to_string()),
+            _ => None,
+        })
+        .collect();
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(err, "MIB search path: {}", path.join(":"));
+    let mut missing_told = std::collections::HashSet::new();
+    for d in shown {
+        let file = d.file.as_deref().unwrap_or("(none)");
+        let line = d.line.unwrap_or(0);
+        // mib-rs: `unresolved import: "X" from "M" (module_not_found)`.
+        let import = d
+            .message
+            .strip_prefix("unresolved import: \"")
+            .and_then(|rest| rest.split_once("\" from \""))
+            .and_then(|(name, rest)| {
+                rest.split_once('"')
+                    .map(|(module, why)| (name, module, why))
+            });
+        let _ = match import {
+            Some((name, module, why)) if why.contains("module_not_found") => {
+                if missing_told.insert((module.to_owned(), file.to_owned())) {
+                    let _ = writeln!(
+                        err,
+                        "Cannot find module ({module}): At line {line} in {file}"
+                    );
+                }
+                writeln!(err, "Did not find '{name}' in module #-1 ({file})")
+            }
+            Some((name, module, _)) => {
+                writeln!(err, "Did not find '{name}' in module {module} ({file})")
+            }
+            None => match &d.module {
+                Some(m) => writeln!(err, "{} ({m}): At line {line} in {file}", d.message),
+                None => writeln!(err, "{}: At line {line} in {file}", d.message),
+            },
+        };
     }
 }
 

@@ -730,3 +730,79 @@ fn sets_by_name_print_what_snmpset_prints() {
         );
     }
 }
+
+/// A folder of real modules with deliberately broken copies (truncated, a missing import, a
+/// wrong macro, binary junk, a module that imports itself): `snmp translate` answers as
+/// snmptranslate does (stdout and exit code), and its stderr shows the problems as
+/// Net-SNMP's does: the search path first, then the missing module and its names with the
+/// file and line. `-Pe` turns them off in both; a cached load reports them again.
+#[test]
+fn broken_modules_are_reported_as_net_snmp_reports_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("mibs");
+    let cache = tmp.path().join("cache");
+    std::fs::create_dir_all(&dir).unwrap();
+    for folder in ["ietf", "iana"] {
+        for e in std::fs::read_dir(shared_mibs().join(folder)).unwrap() {
+            let p = e.unwrap().path();
+            std::fs::copy(&p, dir.join(p.file_name().unwrap())).unwrap();
+        }
+    }
+    let if_mib = std::fs::read(shared_mibs().join("ietf/IF-MIB.mib")).unwrap();
+    let trunc = String::from_utf8_lossy(&if_mib[..3000]).replacen("IF-MIB", "BROKEN-TRUNC-MIB", 1);
+    let junk: Vec<u8> = (0..4000u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+    let files: [(&str, Vec<u8>); 5] = [
+        ("BROKEN-TRUNC.mib", trunc.into_bytes()),
+        ("MISSING.mib", b"MISSING-MIB DEFINITIONS ::= BEGIN\nIMPORTS fooBar FROM NO-SUCH-MIB;\nmissingThing OBJECT IDENTIFIER ::= { fooBar 1 }\nEND\n".to_vec()),
+        ("MACRO.mib", b"WRONG-MACRO-MIB DEFINITIONS ::= BEGIN\nIMPORTS enterprises FROM SNMPv2-SMI;\nfoo OBJECT-TYPEX\n SYNTAX Integer32\n ::= { enterprises 99999 }\nEND\n".to_vec()),
+        ("JUNK.mib", junk),
+        ("SELF.mib", b"SELF-MIB DEFINITIONS ::= BEGIN\nIMPORTS selfThing FROM SELF-MIB;\nselfThing OBJECT IDENTIFIER ::= { iso 99 }\nEND\n".to_vec()),
+    ];
+    for (name, bytes) in &files {
+        std::fs::write(dir.join(name), bytes).unwrap();
+    }
+    let d = dir.display().to_string();
+    let missing = [
+        format!("Cannot find module (NO-SUCH-MIB): At line 2 in {d}/MISSING.mib"),
+        format!("Did not find 'fooBar' in module #-1 ({d}/MISSING.mib)"),
+    ];
+    let mut first_stderr = None;
+    for query in [
+        vec![".1.3.6.1.2.1.2.2.1.2"],
+        vec!["-On", "IF-MIB::ifOperStatus"],
+        vec!["-On", "HOST-RESOURCES-MIB::hrStorageDescr"],
+    ] {
+        let mut args = vec!["-M", d.as_str(), "-m", "ALL"];
+        args.extend(&query);
+        let t = theirs("snmptranslate", &args, &cache);
+        let o = ours(&[&["translate"][..], &args].concat(), &cache);
+        assert_eq!((&o.0, o.2), (&t.0, t.2), "{query:?}: stdout and exit code");
+        assert!(!t.0.is_empty(), "{query:?}: {t:?}");
+        let search = format!("MIB search path: {d}");
+        assert_eq!(t.1.lines().next(), Some(search.as_str()), "snmptranslate's stderr");
+        assert_eq!(o.1.lines().next(), Some(search.as_str()), "our stderr");
+        for line in &missing {
+            assert!(t.1.lines().any(|l| l == line), "snmptranslate: {line}");
+            assert!(o.1.lines().any(|l| l == line), "ours: {line}\n{}", o.1);
+        }
+        // The truncated module is named with its file in both.
+        assert!(t.1.contains(&format!("{d}/BROKEN-TRUNC.mib")), "{}", t.1);
+        assert!(o.1.contains(&format!("{d}/BROKEN-TRUNC.mib")), "{}", o.1);
+        // The same problems on every load, from the text or from the compiled cache.
+        match &first_stderr {
+            None => first_stderr = Some(o.1.clone()),
+            Some(first) => assert_eq!(&o.1, first, "a cached load reports the same"),
+        }
+        // -Pe: the errors are not shown, by either.
+        let mut quiet = vec!["-Pe"];
+        quiet.extend(&args);
+        let t = theirs("snmptranslate", &quiet, &cache);
+        let o = ours(&[&["translate"][..], &quiet].concat(), &cache);
+        assert_eq!((&o.0, o.2), (&t.0, t.2), "-Pe {query:?}");
+        for out in [&t.1, &o.1] {
+            assert!(!out.contains("Cannot find module"), "-Pe: {out}");
+        }
+    }
+}

@@ -111,19 +111,7 @@ fn load(dirs: &[PathBuf], checked: bool) -> Result<(Mib, Vec<Problem>), snmp_mib
         .into_iter()
         // What keeps a definition from being used (Net-SNMP's parse errors), not the style
         // findings mib-rs also reports as errors (an INDEX without a range, a name's case).
-        .filter(|d| {
-            matches!(d.severity.as_str(), "fatal" | "severe")
-                || d.message.starts_with("unresolved")
-                || [
-                    "syntax",
-                    "unexpected",
-                    "expected",
-                    "cannot parse",
-                    "missing",
-                ]
-                .iter()
-                .any(|w| d.message.contains(w))
-        })
+        .filter(snmp_mib::Diagnostic::is_error)
         .map(|d| Problem {
             module: None,
             mib_module: d.module,

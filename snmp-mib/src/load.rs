@@ -43,6 +43,68 @@ pub struct Diagnostic {
     pub message: String,
 }
 
+impl Diagnostic {
+    /// One line of the cache's diagnostics file: the fields tab-separated (tabs and line
+    /// breaks inside them made spaces), an empty field for none.
+    fn to_line(&self) -> String {
+        let clean = |s: &str| s.replace(['\t', '\n', '\r'], " ");
+        format!(
+            "{}\t{}\t{}\t{}\t{}\n",
+            clean(&self.severity),
+            clean(self.module.as_deref().unwrap_or("")),
+            clean(self.file.as_deref().unwrap_or("")),
+            self.line.map(|l| l.to_string()).unwrap_or_default(),
+            clean(&self.message)
+        )
+    }
+
+    /// Reads [`Diagnostic::to_line`]'s line back (`None` for a damaged line).
+    fn from_line(line: &str) -> Option<Diagnostic> {
+        let mut f = line.splitn(5, '\t');
+        let some = |s: &str| (!s.is_empty()).then(|| s.to_owned());
+        Some(Diagnostic {
+            severity: f.next()?.to_owned(),
+            module: some(f.next()?),
+            file: some(f.next()?),
+            line: f.next()?.parse().ok(),
+            message: f.next()?.to_owned(),
+        })
+    }
+
+    /// Whether this is what Net-SNMP's parser calls an error (shown unless `-Pe` or
+    /// `showMibErrors no`): what keeps a definition from being used (a syntax error, a
+    /// module or name that cannot be found), not the findings mib-rs also reports as errors
+    /// that Net-SNMP accepts (an INDEX without a range, a name's case, a SEQUENCE whose type
+    /// differs from the column's).
+    pub fn is_error(&self) -> bool {
+        self.level() == 0
+    }
+
+    /// The warning level that shows it, as Net-SNMP's `mibWarningLevel`: 0 for errors (see
+    /// [`Diagnostic::is_error`]), 1 for mib-rs's other errors and its warnings, 2 for the
+    /// rest (style, information).
+    pub fn level(&self) -> u8 {
+        let m = self.message.as_str();
+        let breaks = m.starts_with("unresolved")
+            || [
+                "syntax",
+                "unexpected",
+                "expected",
+                "unterminated",
+                "cannot parse",
+                "missing",
+            ]
+            .iter()
+            .any(|w| m.contains(w));
+        match self.severity.as_str() {
+            "fatal" | "severe" => 0,
+            "error" if breaks => 0,
+            "error" | "warning" | "minor" => 1,
+            _ => 2,
+        }
+    }
+}
+
 impl core::fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         if let Some(file) = &self.file {
@@ -305,11 +367,16 @@ impl Loader {
             .as_ref()
             .map(|d| d.join(format!("{key:016x}.mibc")));
         if let Some(path) = &cache_file {
-            if let Ok(bytes) = std::fs::read(path) {
+            // The problems found when the text was compiled are kept beside it: a cached
+            // load reports them as the first one did (as Net-SNMP reports them on every
+            // load). A set cached without them (an older cache) is compiled again.
+            let diag = std::fs::read_to_string(path.with_extension("diag"));
+            if let (Ok(bytes), Ok(diag)) = (std::fs::read(path), diag) {
                 if let Ok(mib) = Mib::from_bytes(bytes) {
+                    let diagnostics = diag.lines().filter_map(Diagnostic::from_line).collect();
                     return Ok(Loaded {
                         mib,
-                        diagnostics: Vec::new(),
+                        diagnostics,
                         from_cache: true,
                     });
                 }
@@ -321,7 +388,13 @@ impl Loader {
             if let Some(dir) = path.parent() {
                 let _ = std::fs::create_dir_all(dir);
             }
-            let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+            let pid = std::process::id();
+            let diag: String = loaded.diagnostics.iter().map(Diagnostic::to_line).collect();
+            let tmp_diag = path.with_extension(format!("diagtmp{pid}"));
+            if std::fs::write(&tmp_diag, diag).is_ok() {
+                let _ = std::fs::rename(&tmp_diag, path.with_extension("diag"));
+            }
+            let tmp = path.with_extension(format!("tmp{pid}"));
             if std::fs::write(&tmp, loaded.mib.to_bytes()).is_ok() {
                 let _ = std::fs::rename(&tmp, &path);
             }
@@ -495,7 +568,8 @@ fn diagnostics(
                     });
                     let line = doc
                         .and_then(|doc| doc.line_column(r.start()).ok())
-                        .map(|(l, _)| l.saturating_add(1));
+                        // mib-rs's lines are one-based already.
+                        .map(|(l, _)| l);
                     (file, line)
                 }
                 None => (None, None),
