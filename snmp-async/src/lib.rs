@@ -51,14 +51,31 @@ pub type GenericTrapKind = GenericTrap;
 
 impl<R: Runtime + Default> Manager<R> {
     /// A builder for a manager of `host` (a name, an IPv4 or IPv6 literal, optionally with a
-    /// port), with snmpkit's defaults.
+    /// port), with snmpkit's defaults, on the runtime's `Default` (code written over any
+    /// runtime; a program names its face's `Manager::builder`).
+    ///
+    /// ```no_run
+    /// # async fn f() -> Result<(), snmp_async::Error> {
+    /// let m = snmp_async::Manager::<snmp_tokio::Tokio>::builder("192.0.2.1")
+    ///     .community("public")
+    ///     .build()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
     pub fn builder(host: &str) -> ManagerBuilder<R> {
         ManagerBuilder::with_runtime(R::default(), host)
     }
 }
 
 impl<R: Runtime + Default> Client<R> {
-    /// A client on the default runtime handle, with the default session configuration.
+    /// A client on the default runtime handle, with the default session configuration (an
+    /// error, not a panic, where the runtime cannot run it: tokio's outside a runtime).
+    ///
+    /// ```no_run
+    /// # fn f() -> Result<(), snmp_async::Error> {
+    /// let client = snmp_async::Client::<snmp_tokio::Tokio>::with_defaults()?;
+    /// # Ok(()) }
+    /// ```
     pub fn with_defaults() -> Result<Client<R>, Error> {
         Client::new(R::default(), SessionConfig::default())
     }
