@@ -48,9 +48,15 @@ for spec in "${targets[@]}"; do
     -rss_limit_mb=2048 -print_final_stats=1 > "$log" 2>&1 || true
   took=$(( $(date +%s) - start ))
   after=$(ls "fuzz/artifacts/$target" 2>/dev/null | wc -l)
-  runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
+  # (A target that did not build or run leaves no stats: its row says so, the run goes on.)
+  runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1 || true)
   runs=${runs:-0}
-  last=$(grep -E '^#[0-9]+' "$log" | tail -1)
+  last=$(grep -E '^#[0-9]+' "$log" | tail -1 || true)
+  if [ "$runs" = 0 ]; then
+    echo "$spec: no runs; the end of its log:" >&2
+    tail -5 "$log" >&2
+    found=1
+  fi
   cov=$(echo "$last" | grep -o 'cov: [0-9]*' | grep -o '[0-9]*' || true)
   ft=$(echo "$last" | grep -o 'ft: [0-9]*' | grep -o '[0-9]*' || true)
   corp=$(echo "$last" | grep -o 'corp: [0-9]*' | grep -o '[0-9]*' || true)
