@@ -40,14 +40,17 @@ for spec in "${targets[@]}"; do
     # builds with debug assertions), so a wrapped addition is a finding there too.
     triple=(-s none --target "${spec%%:*}-unknown-linux-gnu")
   fi
-  before=$(ls "fuzz/artifacts/$target" 2>/dev/null | wc -l)
+  count_findings() { (ls "fuzz/artifacts/$target" 2>/dev/null || true) | wc -l; }
+  before=$(count_findings)
   log="$log_dir/$target.log"
   start=$(date +%s)
   # libFuzzer exits non-zero on a finding; the run goes on with the next target.
   cargo +nightly fuzz run "${triple[@]}" "$target" -- -max_total_time="$per" \
     -rss_limit_mb=2048 -print_final_stats=1 > "$log" 2>&1 || true
-  took=$(( $(date +%s) - start ))
-  after=$(ls "fuzz/artifacts/$target" 2>/dev/null | wc -l)
+  # libFuzzer's own time (the build of the target is not fuzzing); the wall clock if absent.
+  took=$(grep -o 'Done [0-9]* runs in [0-9]* second' "$log" | grep -o 'in [0-9]*' | grep -o '[0-9]*' | tail -1 || true)
+  took=${took:-$(( $(date +%s) - start ))}
+  after=$(count_findings)
   # (A target that did not build or run leaves no stats: its row says so, the run goes on.)
   runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1 || true)
   runs=${runs:-0}
