@@ -75,7 +75,7 @@ def gufo_user():
     return User(V3[0], auth_key=Sha256Key(V3[1].encode()), priv_key=Aes128Key(V3[2].encode()))
 
 
-def gufo_sync(case, secs, port):
+def gufo_sync(case, secs, port, reps=None):
     from gufo.snmp import SnmpVersion
     from gufo.snmp.sync import SnmpSession
     v3 = case.endswith("_v3")
@@ -102,8 +102,10 @@ def gufo_sync(case, secs, port):
             while ops == 0 or m.elapsed() < secs:
                 try:
                     if case.startswith("device_"):
-                        # The latency cases: gufo-snmp's bulk walk with its defaults.
-                        it = s.getbulk(DEVICE_ROOT)
+                        # The latency cases: gufo-snmp's bulk walk with its defaults, or
+                        # with 150 repetitions (gufo-snmp-r150).
+                        it = (s.getbulk(DEVICE_ROOT) if reps is None
+                              else s.getbulk(DEVICE_ROOT, max_repetitions=reps))
                     elif case == "walk_next_1k":
                         it = s.getnext(NEXT_ROOT)
                     else:
@@ -134,11 +136,12 @@ def snmpkit_manager(port, v3):
     if v3:
         return Manager("127.0.0.1", port, version=3, user=V3[0], auth_protocol="SHA256",
                        auth_password=V3[1], priv_protocol="AES", priv_password=V3[2],
-                       timeout=2.0, retries=2)
-    return Manager("127.0.0.1", port, community="public", version=2, timeout=2.0, retries=2)
+                       timeout=2.0, retries=1)
+    # The same 2 s timeout and 1 retry as every client (gufo-snmp has no retries).
+    return Manager("127.0.0.1", port, community="public", version=2, timeout=2.0, retries=1)
 
 
-async def snmpkit_case(case, secs, port, count):
+async def snmpkit_case(case, secs, port, count, reps=None):
     ops = vbs = errors = 0
     if case.startswith("poll"):
         raise_fd_limit(count + 64)
@@ -167,8 +170,10 @@ async def snmpkit_case(case, secs, port, count):
             while ops == 0 or m.elapsed() < secs:
                 try:
                     if case.startswith("device_"):
-                        # The latency cases: snmpkit's bulk walk with its defaults.
-                        it = mgr.bulk_walk(DEVICE_ROOT)
+                        # The latency cases: snmpkit's bulk walk with its defaults, or with
+                        # 256 repetitions (snmpkit-r256).
+                        it = (mgr.bulk_walk(DEVICE_ROOT) if reps is None
+                              else mgr.bulk_walk(DEVICE_ROOT, bulk_size=reps))
                     elif case == "walk_next_1k":
                         it = mgr.walk(NEXT_ROOT)
                     else:
@@ -190,8 +195,13 @@ def main():
                 out = asyncio.run(gufo_poll(case, secs, port, count))
             else:
                 out = gufo_sync(case, secs, port)
+        elif client == "gufo-snmp-r150":
+            # 150: the most gufo-snmp decodes here (at 180 and more: "incomplete").
+            out = gufo_sync(case, secs, port, reps=150)
         elif client == "snmpkit":
             out = asyncio.run(snmpkit_case(case, secs, port, count))
+        elif client == "snmpkit-r256":
+            out = asyncio.run(snmpkit_case(case, secs, port, count, reps=256))
         else:
             out = {"unsupported": f"unknown client {client}"}
     except ImportError as e:

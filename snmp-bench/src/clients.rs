@@ -40,6 +40,20 @@ pub(crate) enum ClientId {
     /// Our `snmp` command, run as Net-SNMP's tools are (one process per walk or GET).
     #[serde(rename = "snmp-rs-cli")]
     SnmpRsCli,
+    /// Net-SNMP's `snmpbulkwalk -Cr256` (the latency cases: like with like for our adaptive
+    /// and striped walks, which ask for up to 256).
+    #[serde(rename = "net-snmp-cli-r256")]
+    NetSnmpCliR256,
+    /// gufo-snmp's bulk walk with `max_repetitions=150` (the latency cases): the most it can
+    /// take here; at 180 and more its decoder fails on the answer ("incomplete").
+    #[serde(rename = "gufo-snmp-r150")]
+    GufoSnmpR150,
+    /// snmpkit's bulk walk with `bulk_size=256` (the latency cases).
+    #[serde(rename = "snmpkit-r256")]
+    SnmpkitR256,
+    /// async-snmp's bulk walk with 256 repetitions (the latency cases).
+    #[serde(rename = "async-snmp-r256")]
+    AsyncSnmpR256,
     /// The tokio Manager with adaptive repetitions (the latency cases).
     #[serde(rename = "snmp-rs-adaptive")]
     SnmpRsAdaptive,
@@ -69,7 +83,7 @@ pub(crate) enum ClientId {
 
 impl ClientId {
     /// Every client, in the table's order.
-    pub(crate) const ALL: [ClientId; 19] = [
+    pub(crate) const ALL: [ClientId; 23] = [
         ClientId::SnmpRsTokio,
         ClientId::SnmpRsBlocking,
         ClientId::SnmpRsSmol,
@@ -81,6 +95,10 @@ impl ClientId {
         ClientId::LibnetsnmpC,
         ClientId::NetSnmpCli,
         ClientId::SnmpRsCli,
+        ClientId::NetSnmpCliR256,
+        ClientId::GufoSnmpR150,
+        ClientId::SnmpkitR256,
+        ClientId::AsyncSnmpR256,
         ClientId::SnmpRsAdaptive,
         ClientId::SnmpRsParallel4,
         ClientId::SnmpRsParallel8,
@@ -105,6 +123,10 @@ impl ClientId {
             ClientId::LibnetsnmpC => "libnetsnmp-c",
             ClientId::NetSnmpCli => "net-snmp-cli",
             ClientId::SnmpRsCli => "snmp-rs-cli",
+            ClientId::NetSnmpCliR256 => "net-snmp-cli-r256",
+            ClientId::GufoSnmpR150 => "gufo-snmp-r150",
+            ClientId::SnmpkitR256 => "snmpkit-r256",
+            ClientId::AsyncSnmpR256 => "async-snmp-r256",
             ClientId::SnmpRsAdaptive => "snmp-rs-adaptive",
             ClientId::SnmpRsParallel4 => "snmp-rs-parallel4",
             ClientId::SnmpRsParallel8 => "snmp-rs-parallel8",
@@ -141,6 +163,17 @@ impl ClientId {
                 | ClientId::SnmpRsParallel8
                 | ClientId::SnmpRsParallel16
                 | ClientId::SnmpRsParallel16Adaptive
+        )
+    }
+
+    /// A peer asking for 256 repetitions (gufo-snmp: 150): measured in the latency cases only.
+    pub(crate) fn peer_r256(self) -> bool {
+        matches!(
+            self,
+            ClientId::NetSnmpCliR256
+                | ClientId::GufoSnmpR150
+                | ClientId::SnmpkitR256
+                | ClientId::AsyncSnmpR256
         )
     }
 
@@ -223,8 +256,9 @@ pub(crate) fn clients(peers_dir: &Path) -> Vec<Client> {
         .into_iter()
         .map(|id| {
             let runner = match id {
-                ClientId::GufoSnmp => py("gufo_snmp"),
-                ClientId::Snmpkit => py("snmpkit"),
+                ClientId::GufoSnmp | ClientId::GufoSnmpR150 => py("gufo_snmp"),
+                ClientId::Snmpkit | ClientId::SnmpkitR256 => py("snmpkit"),
+                ClientId::NetSnmpCliR256 => cli.clone(),
                 ClientId::LibnetsnmpC => c.clone(),
                 ClientId::NetSnmpCli => cli.clone(),
                 ClientId::SnmpRsCli => ours_cli.clone(),
@@ -249,7 +283,11 @@ mod tests {
         assert_eq!(all.len(), ClientId::ALL.len());
         for c in &all {
             match c.id {
-                ClientId::GufoSnmp | ClientId::Snmpkit | ClientId::LibnetsnmpC => {
+                ClientId::GufoSnmp
+                | ClientId::Snmpkit
+                | ClientId::GufoSnmpR150
+                | ClientId::SnmpkitR256
+                | ClientId::LibnetsnmpC => {
                     assert!(matches!(c.runner, Runner::Missing(_)), "{:?}", c)
                 }
                 id if id.ours() || id.floor() => assert!(matches!(c.runner, Runner::Builtin)),

@@ -193,7 +193,9 @@ fn run_builtin(
 ) -> Result<Measured, String> {
     match client {
         c if c.ours() => ours::run(client, case, secs, port, count),
-        ClientId::AsyncSnmp | ClientId::Snmp2 => peers::run(client, case, secs, port, count),
+        ClientId::AsyncSnmp | ClientId::AsyncSnmpR256 | ClientId::Snmp2 => {
+            peers::run(client, case, secs, port, count)
+        }
         ClientId::UdpFloorBlocking | ClientId::UdpFloorConnected | ClientId::UdpFloorTokio => {
             floors::run(client, case, secs, port)
         }
@@ -292,7 +294,7 @@ fn harness(mut args: RunArgs) {
     drop(agents);
     print_table(args.rounds, args.secs, &cases, &clients, &results);
     if args.smoke {
-        // Every project client must have completed every case.
+        // Every project client must have completed every case, and every peer must run.
         let mut failed = false;
         for (ci, case) in cases.iter().enumerate() {
             for (li, client) in clients.iter().enumerate() {
@@ -304,6 +306,21 @@ fn harness(mut args: RunArgs) {
                 if expected && !ok {
                     eprintln!("smoke: {} failed {}", client.id, case.id);
                     failed = true;
+                }
+                // A peer that is installed must run: one that cannot start, crashes or prints
+                // nonsense is a broken harness, not a measurement. (A peer that is not
+                // installed fails setup-peers.sh; a peer's own errors or slowness are
+                // measurements and reported as such.)
+                if !client.id.ours() && !client.id.floor() {
+                    if let Some(why) = results.get(&(ci, li)).and_then(|o| o.stopped.as_deref()) {
+                        let broken = ["failed", "bad output", "cannot start", "not installed"]
+                            .iter()
+                            .any(|w| why.starts_with(w));
+                        if broken {
+                            eprintln!("smoke: peer {} broken in {}: {why}", client.id, case.id);
+                            failed = true;
+                        }
+                    }
                 }
             }
         }

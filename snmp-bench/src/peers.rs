@@ -15,14 +15,23 @@ pub(crate) fn run(
     port: u16,
     count: usize,
 ) -> Result<Measured, String> {
+    // The 256-repetition variants are measured in the latency cases only.
+    let reps = if client == ClientId::AsyncSnmpR256 {
+        if !case.latency() {
+            return Err("max-repetitions 256: measured in the latency cases only".into());
+        }
+        256
+    } else {
+        BULK_REPS
+    };
     match client {
-        ClientId::AsyncSnmp => {
+        ClientId::AsyncSnmp | ClientId::AsyncSnmpR256 => {
             snmp_sim::fast::raise_fd_limit(count + 64);
             let rt = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
                 .build()
                 .map_err(|e| e.to_string())?;
-            rt.block_on(async_snmp_case(case, secs, port, count))
+            rt.block_on(async_snmp_case(case, secs, port, count, reps))
         }
         ClientId::Snmp2 => snmp2_case(case, secs, port),
         other => Err(format!("{other} is not a Rust peer")),
@@ -50,8 +59,12 @@ async fn async_snmp_client(
     } else {
         async_snmp::Auth::v2c("public")
     };
+    // Every client gets the same 2 s timeout and 1 retry (async-snmp's default is 3 retries
+    // with a 1 s pause between them).
+    let retry = async_snmp::Retry::fixed(1, Duration::ZERO).map_err(|e| e.to_string())?;
     async_snmp::Client::builder(("127.0.0.1", port), auth)
         .request_timeout(Duration::from_secs(2))
+        .retry(retry)
         .connect()
         .await
         .map_err(|e| e.to_string())
@@ -62,6 +75,7 @@ async fn async_snmp_case(
     secs: f64,
     port: u16,
     count: usize,
+    reps: u32,
 ) -> Result<Measured, String> {
     use async_snmp::Oid;
     let v3 = case.v3();
@@ -104,7 +118,7 @@ async fn async_snmp_case(
                 let mut walk = if !bulk {
                     c.walk_getnext(Oid::from_slice(&arcs(root)))
                 } else {
-                    c.bulk_walk(Oid::from_slice(&arcs(root)), BULK_REPS)
+                    c.bulk_walk(Oid::from_slice(&arcs(root)), reps)
                 }
                 .map_err(|e| e.to_string())?;
                 while let Some(item) = walk.next().await {

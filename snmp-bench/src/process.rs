@@ -7,7 +7,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::cases::{Case, Group, Work, GET_OID, GROUPS, V3_AUTH, V3_PRIV, V3_USER};
-use crate::clients::{Client, Runner};
+use crate::clients::{Client, ClientId, Runner};
 use crate::measure::{rusage, Measured, Reported};
 use crate::RunArgs;
 
@@ -139,6 +139,9 @@ pub(crate) fn run_one(
     let port = (args.base_port + group.offset).to_string();
     let count = group.agents.to_string();
     let secs_s = format!("{secs}");
+    if client.id.peer_r256() && !case.id.latency() {
+        return Err("max-repetitions 256: measured in the latency cases only".into());
+    }
     let mut cmd = Command::new("taskset");
     cmd.arg("-c").arg(args.client_cpu.to_string());
     match &client.runner {
@@ -165,8 +168,11 @@ pub(crate) fn run_one(
             cmd.arg(bin)
                 .args([case.id.as_str(), &secs_s, &port, &count]);
         }
-        Runner::Cli => return run_cli(args, case, secs, None),
-        Runner::OurCli(bin) => return run_cli(args, case, secs, Some(bin)),
+        Runner::Cli if client.id == ClientId::NetSnmpCliR256 => {
+            return run_cli(args, case, secs, None, 256)
+        }
+        Runner::Cli => return run_cli(args, case, secs, None, 25),
+        Runner::OurCli(bin) => return run_cli(args, case, secs, Some(bin), 25),
     }
     let out = output_within(&mut cmd, Duration::from_secs_f64(30.0 + secs * 10.0))?;
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -180,8 +186,19 @@ pub(crate) fn run_one(
     reported.into_result()
 }
 
+/// User + system CPU ticks of process `pid` (`/proc/PID/stat`), if readable.
+fn cpu_ticks(pid: u32) -> Option<u64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // Fields after the command name (which may hold spaces) start after the last ')'.
+    let rest = stat.rsplit_once(')')?.1;
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let utime: u64 = f.get(11)?.parse().ok()?;
+    let stime: u64 = f.get(12)?.parse().ok()?;
+    Some(utime + stime)
+}
+
 /// Runs `cmd` and collects its output; a client still running after `limit` is killed (a peer
-/// that hangs is reported, and the run goes on).
+/// that hangs, or is too slow, is reported as such, and the run goes on).
 pub(crate) fn output_within(
     cmd: &mut Command,
     limit: Duration,
@@ -209,14 +226,33 @@ pub(crate) fn output_within(
         b
     });
     let start = Instant::now();
+    // The child's CPU time, sampled every second: at the limit, a child whose CPU time still
+    // moved in the last 5 s was working (too slow), not hung.
+    let mut samples: std::collections::VecDeque<(Instant, Option<u64>)> = Default::default();
     let status = loop {
         if let Some(st) = child.try_wait().map_err(|e| e.to_string())? {
             break st;
         }
+        if samples.back().is_none_or(|(t, _)| t.elapsed() >= Duration::from_secs(1)) {
+            samples.push_back((Instant::now(), cpu_ticks(child.id())));
+            if samples.len() > 6 {
+                samples.pop_front();
+            }
+        }
         if start.elapsed() > limit {
+            let now = cpu_ticks(child.id());
             let _ = child.kill();
             let _ = child.wait();
-            return Err(format!("hung: killed after {} s", limit.as_secs()));
+            let secs = limit.as_secs();
+            let busy = match (samples.front().and_then(|(_, c)| *c), now) {
+                (Some(then), Some(now)) => now > then,
+                _ => false,
+            };
+            return Err(if busy {
+                format!("too slow: still using CPU when killed after {secs} s")
+            } else {
+                format!("hung: no CPU in its last 5 s, killed after {secs} s")
+            });
         }
         std::thread::sleep(Duration::from_millis(20));
     };
@@ -235,6 +271,7 @@ fn run_cli(
     case: &Case,
     secs: f64,
     ours: Option<&Path>,
+    reps: u32,
 ) -> Result<Measured, String> {
     let target = format!("127.0.0.1:{}", args.base_port + GROUPS[case.group].offset);
     let (tool, root) = match case.id.work() {
@@ -257,7 +294,7 @@ fn run_cli(
         // Numeric output and no MIB files for both (ours would use its embedded set).
         cmd.args(["-On", "-m", "", "-t", "5", "-r", "1"]);
         if tool == "snmpbulkwalk" {
-            cmd.arg("-Cr25");
+            cmd.arg(format!("-Cr{reps}"));
         }
         if v3 {
             cmd.args([
