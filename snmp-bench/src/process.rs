@@ -233,7 +233,10 @@ pub(crate) fn output_within(
         if let Some(st) = child.try_wait().map_err(|e| e.to_string())? {
             break st;
         }
-        if samples.back().is_none_or(|(t, _)| t.elapsed() >= Duration::from_secs(1)) {
+        if samples
+            .back()
+            .is_none_or(|(t, _)| t.elapsed() >= Duration::from_secs(1))
+        {
             samples.push_back((Instant::now(), cpu_ticks(child.id())));
             if samples.len() > 6 {
                 samples.pop_front();

@@ -37,25 +37,51 @@ fn table_rows(text: &str) -> BTreeSet<String> {
 /// clients added since, as "no result": those are not in the old section).
 #[test]
 fn the_peer_tables_are_the_printed_run() {
+    printed_tables_match("Against the peers (issue 7", "results-2026-11-30.jsonl", 50);
+}
+
+/// The latency cases like with like (issue 28): the tables are the printed run of
+/// `results-latency-2026-12-07.jsonl`.
+#[test]
+fn the_latency_tables_are_the_printed_run() {
+    printed_tables_match(
+        "The latency cases, like with like",
+        "results-latency-2026-12-07.jsonl",
+        20,
+    );
+}
+
+/// The section's client rows are the rows `snmp-bench --from-json FILE` prints (both ways,
+/// leaving out the clients the run did not measure, "no result").
+fn printed_tables_match(heading: &str, file: &str, at_least: usize) {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"));
     let out = Command::new(env!("CARGO_BIN_EXE_snmp-bench"))
         .args(["--from-json"])
-        .arg(dir.join("results-2026-11-30.jsonl"))
+        .arg(dir.join(file))
         .args(["--secs", "1"])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let printed = table_rows(&String::from_utf8_lossy(&out.stdout));
     let printed: BTreeSet<String> = printed
         .into_iter()
         .filter(|r| !r.ends_with("| no result |"))
+        // Headers and rules: the unmeasured cases' tables have them too.
+        .filter(|r| !r.starts_with("| client |") && !r.starts_with("| --- |"))
         .collect();
-    assert!(printed.len() > 50, "{} rows printed", printed.len());
+    assert!(printed.len() > at_least, "{} rows printed", printed.len());
     let doc = benchmarks();
-    let sec = section(&doc, "Against the peers (issue 7");
+    let sec = section(&doc, heading);
     let written = table_rows(&sec);
     let missing: Vec<&String> = printed.difference(&written).collect();
-    assert!(missing.is_empty(), "rows of the run not in BENCHMARKS.md: {missing:#?}");
+    assert!(
+        missing.is_empty(),
+        "rows of the run not in BENCHMARKS.md: {missing:#?}"
+    );
     // Every client row of the section's per-case tables is a printed row (the targets table,
     // written by hand, is checked by its figures below).
     let clients: BTreeSet<&str> = printed
@@ -104,9 +130,16 @@ fn the_exporter_rounds_are_the_result_file() {
     assert!(n >= 16, "{n} rounds");
     let rounds = written
         .iter()
-        .filter(|r| r.split('|').nth(3).is_some_and(|c| c.trim().parse::<u32>().is_ok()))
+        .filter(|r| {
+            r.split('|')
+                .nth(3)
+                .is_some_and(|c| c.trim().parse::<u32>().is_ok())
+        })
         .count();
-    assert_eq!(rounds, n, "the section has a row per round of the file, no more");
+    assert_eq!(
+        rounds, n,
+        "the section has a row per round of the file, no more"
+    );
 }
 
 /// The hand-written targets table of issue 7 quotes ratios as `A vs B = Rx` and `X = Rx`:
@@ -128,10 +161,15 @@ fn the_quoted_ratios_of_the_peer_targets_follow_from_their_rates() {
         };
         let places = num.split_once('.').map_or(0, |(_, f)| f.len());
         let half = 0.5 * 10f64.powi(-(places as i32)) * mult;
-        num.parse::<f64>().ok().map(|x| (x * mult - half, x * mult + half))
+        num.parse::<f64>()
+            .ok()
+            .map(|x| (x * mult - half, x * mult + half))
     };
     let mut checked = 0;
-    for line in sec.lines().filter(|l| l.starts_with("| ") && l.contains(" vs ")) {
+    for line in sec
+        .lines()
+        .filter(|l| l.starts_with("| ") && l.contains(" vs "))
+    {
         // "tokio 49k vs gufo 63k GETs/s = 0.78x"
         for part in line.split(';') {
             let Some((left, right)) = part.split_once(" vs ") else {
@@ -157,4 +195,66 @@ fn the_quoted_ratios_of_the_peer_targets_follow_from_their_rates() {
         }
     }
     assert!(checked >= 2, "{checked} ratios checked");
+}
+
+/// The README's latency figures are `results-latency-2026-12-07.jsonl`'s medians: the
+/// `snmpbulkwalk -Cr25` rate, the 16 stripes', the best peer at 256 repetitions and the ratios.
+#[test]
+fn the_readme_latency_figures_are_the_run() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(dir.join("results-latency-2026-12-07.jsonl")).unwrap();
+    let rows: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let rate = |client: &str| -> f64 {
+        let mut v: Vec<f64> = rows
+            .iter()
+            .filter(|r| r["case"] == "device_rtt10ms" && r["client"] == client)
+            .filter_map(|r| Some(r["varbinds"].as_f64()? / r["wall"].as_f64()?))
+            .collect();
+        v.sort_by(f64::total_cmp);
+        assert!(!v.is_empty(), "{client}: no rounds");
+        let n = v.len();
+        if n % 2 == 1 {
+            v[n / 2]
+        } else {
+            (v[n / 2 - 1] + v[n / 2]) / 2.0
+        }
+    };
+    let stripes = rate("snmp-rs-parallel16-adaptive");
+    let cli25 = rate("net-snmp-cli");
+    let cli256 = rate("net-snmp-cli-r256");
+    let peers = [
+        "net-snmp-cli-r256",
+        "async-snmp-r256",
+        "snmpkit-r256",
+        "gufo-snmp-r150",
+    ];
+    let (best_name, best) = peers
+        .iter()
+        .map(|p| (*p, rate(p)))
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+        .unwrap();
+    assert_eq!(
+        best_name, "async-snmp-r256",
+        "the README names async-snmp as the best peer"
+    );
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let readme = readme.split_whitespace().collect::<Vec<_>>().join(" ");
+    let thousands = |x: f64| {
+        let n = x.round() as u64;
+        format!("{},{:03}", n / 1000, n % 1000)
+    };
+    for figure in [
+        format!("{} varbinds/s with `snmpbulkwalk -Cr25`", thousands(cli25)),
+        format!("in {:.1}k with 16 adaptive stripes", stripes / 1000.0),
+        format!("the best peer walks {:.1}k (async-snmp;", best / 1000.0),
+        format!("`snmpbulkwalk -Cr256` {:.1}k)", cli256 / 1000.0),
+        format!("{:.2}x the best peer", stripes / best),
+        format!("{:.2}x `snmpbulkwalk -Cr256`", stripes / cli256),
+    ] {
+        assert!(readme.contains(&figure), "README.md should say: {figure}");
+    }
 }

@@ -781,7 +781,11 @@ fn broken_modules_are_reported_as_net_snmp_reports_them() {
         assert_eq!((&o.0, o.2), (&t.0, t.2), "{query:?}: stdout and exit code");
         assert!(!t.0.is_empty(), "{query:?}: {t:?}");
         let search = format!("MIB search path: {d}");
-        assert_eq!(t.1.lines().next(), Some(search.as_str()), "snmptranslate's stderr");
+        assert_eq!(
+            t.1.lines().next(),
+            Some(search.as_str()),
+            "snmptranslate's stderr"
+        );
         assert_eq!(o.1.lines().next(), Some(search.as_str()), "our stderr");
         for line in &missing {
             assert!(t.1.lines().any(|l| l == line), "snmptranslate: {line}");
