@@ -46,6 +46,8 @@ enum Peer {
     Sends(&'static [u8]),
     /// Closes the connection instead of answering.
     Drops,
+    /// Accepts and closes at once: the driver sees the close before it writes anything.
+    ClosesAtOnce,
 }
 
 /// What an operation produced, and how it ended.
@@ -56,6 +58,7 @@ enum Input {
     Refused,
     Bytes(Vec<u8>),
     Closed,
+    ConnectedThenClosed,
 }
 
 struct TcpSim {
@@ -136,7 +139,7 @@ impl TcpSim {
             Peer::CutsFirst => self.at(RTT, Input::Bytes(answer)),
             Peer::Sends(bytes) => self.at(RTT, Input::Bytes(bytes.to_vec())),
             Peer::Drops => self.at(RTT, Input::Closed),
-            Peer::Silent | Peer::Refuses | Peer::Blackhole => {}
+            Peer::Silent | Peer::Refuses | Peer::Blackhole | Peer::ClosesAtOnce => {}
         }
     }
 
@@ -161,6 +164,7 @@ impl TcpSim {
                     match self.peer {
                         Peer::Refuses => self.at(RTT / 2, Input::Refused),
                         Peer::Blackhole => {}
+                        Peer::ClosesAtOnce => self.at(RTT / 2, Input::ConnectedThenClosed),
                         _ => self.at(RTT / 2, Input::Connected),
                     }
                 }
@@ -230,6 +234,15 @@ impl TcpSim {
                         if self.up {
                             self.session.handle_stream(self.now, self.target, &b)
                         }
+                    }
+                    Input::ConnectedThenClosed => {
+                        // Both before the driver's next pass: nothing is written on it.
+                        self.session.handle_connected(self.now, self.target);
+                        self.session.handle_disconnected(
+                            self.now,
+                            self.target,
+                            ConnectionError::Closed,
+                        );
                     }
                     Input::Closed => {
                         self.up = false;
@@ -357,6 +370,21 @@ fn a_peer_that_always_drops_ends_the_request_after_its_attempts() {
         &Err(Error::Connection(ConnectionError::Closed))
     );
     assert_eq!((sim.connects, sim.transmits), (4, 4), "one per attempt");
+}
+
+#[test]
+fn a_peer_that_closes_before_the_write_costs_an_attempt_per_connection() {
+    // The close is seen before the request is written (a busy driver reads first): each
+    // connection still counts as an attempt, so the request ends after its attempts with
+    // the typed error, never connecting again and again.
+    let mut sim = TcpSim::v2c(Peer::ClosesAtOnce);
+    let op = sim.start(sys_descr());
+    sim.run(&[op]);
+    assert_eq!(
+        sim.result(op),
+        &Err(Error::Connection(ConnectionError::Closed))
+    );
+    assert_eq!((sim.connects, sim.transmits), (4, 0), "one per attempt");
 }
 
 #[test]

@@ -242,10 +242,20 @@ impl Session {
                     let Some(req) = self.requests.get(rid) else {
                         continue;
                     };
+                    let (retries, _) = self.timing(target, req.op);
                     if !req.waits() {
+                        // Queued for this connection and not written yet (the drop was seen
+                        // first): the connection still counts as its attempt. Otherwise an
+                        // agent that closes every connection at once, before the write, would
+                        // be connected to again and again.
+                        let attempts = req.attempts.saturating_add(1);
+                        if attempts > retries {
+                            self.fail_request(rid, Error::Connection(error));
+                        } else if let Some(req) = self.requests.get_mut(rid) {
+                            req.attempts = attempts;
+                        }
                         continue;
                     }
-                    let (retries, _) = self.timing(target, req.op);
                     if req.attempts <= retries {
                         if let Some(req) = self.requests.get_mut(rid) {
                             req.deadline = None;
