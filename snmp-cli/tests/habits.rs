@@ -428,6 +428,61 @@ fn requests_answer_as_net_snmp_answers() {
     );
 }
 
+/// `snmp sim`'s default device (a recording of a real snmpd) reads as a real device: Net-SNMP's
+/// tools walk and tabulate it with their MIBs and find no value of the wrong type, an
+/// interface that is down reads `down`, and ours print what they print.
+#[test]
+fn the_default_device_reads_as_net_snmp_reads_it() {
+    if !snmp_tools_present() {
+        panic!("Net-SNMP's tools are needed (apt-get install snmp snmpd), or run `bash .ci/test`");
+    }
+    let sim = common::Sim::start(&["--busy-poll-us", "0"]);
+    let world = World::new();
+    let vars = [("{H}", format!("127.0.0.1:{}", sim.1))];
+    use Cmp::*;
+    let cases: [(&str, &str, Cmp); 6] = [
+        ("snmpwalk", "-v2c -c public {H} .1", Live),
+        ("snmpbulkwalk", "-v2c -c public -Cr50 {H} ifXTable", Live),
+        ("snmptable", "-v2c -c public {H} ifTable", Live),
+        ("snmptable", "-v2c -c public -Ci {H} ifXTable", Live),
+        ("snmptable", "-v2c -c public {H} hrStorageTable", Exact),
+        (
+            "snmpget",
+            "-v2c -c public {H} ifOperStatus.2 ifOperStatus.4 ifName.4",
+            Exact,
+        ),
+    ];
+    let mut failures = Vec::new();
+    for (tool, line, cmp) in cases {
+        let args = words(line, &vars);
+        if let Err(e) = compare(&world, tool, &args, cmp) {
+            failures.push(e);
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    let (walk, err, code) = world.theirs("snmpwalk", &words("-v2c -c public {H} .1", &vars));
+    assert_eq!((err.as_str(), code), ("", Some(0)));
+    assert!(walk.lines().count() > 1000, "{walk}");
+    assert!(!walk.contains("Wrong Type"), "{walk}");
+    for line in [
+        "IF-MIB::ifOperStatus.2 = INTEGER: down(2)",
+        "IF-MIB::ifDescr.4 = STRING: eth0",
+        "IF-MIB::ifType.4 = INTEGER: ethernetCsmacd(6)",
+        "IF-MIB::ifName.4 = STRING: eth0",
+        "IF-MIB::ifHighSpeed.1 = Gauge32: 10",
+    ] {
+        assert!(walk.contains(line), "{line} not in\n{walk}");
+    }
+    // The counters move between two reads a second apart.
+    let args = words("-v2c -c public -Oqvt {H} ifHCInOctets.1 sysUpTime.0", &vars);
+    let before = world.theirs("snmpget", &args).0;
+    std::thread::sleep(Duration::from_millis(1100));
+    let after = world.theirs("snmpget", &args).0;
+    let numbers = |s: &str| -> Vec<u64> { s.lines().map(|l| l.trim().parse().unwrap()).collect() };
+    let (b, a) = (numbers(&before), numbers(&after));
+    assert!(a[0] > b[0] && a[1] > b[1], "{before} then {after}");
+}
+
 /// Our own differences with a reason: the transports we do not speak (TLS, DTLS, SSH, unix)
 /// are refused plainly; a value Net-SNMP would wrap is refused.
 #[test]

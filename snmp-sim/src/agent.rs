@@ -128,6 +128,14 @@ impl Agent {
         self.authority.reboot(now);
     }
 
+    /// The agent of the default device, recorded from a real agent with counters that move as
+    /// they moved there (see [`crate::data::recorded`] and [`crate::data::recorded_rates`]).
+    pub fn recorded_device() -> Agent {
+        let mut agent = Agent::new(crate::data::recorded());
+        agent.rates = crate::data::recorded_rates();
+        agent
+    }
+
     /// The agent of the synthetic device with `rows` interfaces whose counters move with time:
     /// sysUpTime.0 by 100 ticks a second, ifInOctets (column 10) and ifOutOctets (16) by
     /// 1,000 and 2,000 octets a second per interface number.
@@ -530,5 +538,43 @@ mod tests {
         };
         assert_eq!(value_at(&mut agent, 0), Value::Counter32(2000));
         assert_eq!(value_at(&mut agent, 10), Value::Counter32(22_000));
+    }
+
+    #[test]
+    fn recorded_counters_move_with_time() {
+        let mut agent = Agent::recorded_device();
+        let get = |oid: &str| {
+            let oid: Oid = oid.parse().unwrap();
+            CommunityMessage::new(Version::V2c, "public", Pdu::get_request(1, [oid])).to_vec()
+        };
+        let mut value_at = |oid: &str, secs: u64| {
+            let answer = agent
+                .handle(Instant::from_micros(secs * 1_000_000), &get(oid))
+                .unwrap();
+            let Ok(Message::Community(m)) = Message::decode(&answer) else {
+                panic!()
+            };
+            m.pdu.varbinds()[0].value.clone()
+        };
+        // ifHCInOctets.1 (the loopback) grows; ifHCInOctets.4 (eth0, idle when recorded)
+        // does not; sysUpTime.0 grows by 100 ticks a second.
+        let (Value::Counter64(a), Value::Counter64(b)) = (
+            value_at("1.3.6.1.2.1.31.1.1.1.6.1", 0),
+            value_at("1.3.6.1.2.1.31.1.1.1.6.1", 10),
+        ) else {
+            panic!("ifHCInOctets.1 is a Counter64")
+        };
+        assert!(b > a, "{a} then {b}");
+        assert_eq!(
+            value_at("1.3.6.1.2.1.31.1.1.1.6.4", 0),
+            value_at("1.3.6.1.2.1.31.1.1.1.6.4", 10)
+        );
+        let (Value::TimeTicks(a), Value::TimeTicks(b)) = (
+            value_at("1.3.6.1.2.1.1.3.0", 0),
+            value_at("1.3.6.1.2.1.1.3.0", 10),
+        ) else {
+            panic!("sysUpTime.0 is TimeTicks")
+        };
+        assert_eq!(b - a, 1000);
     }
 }

@@ -1,7 +1,8 @@
-//! Where an agent's data comes from: the synthetic device, a Net-SNMP walk file, or an
-//! snmpsim `.snmprec` recording.
+//! Where an agent's data comes from: the recorded default device, the synthetic device, a
+//! Net-SNMP walk file, or an snmpsim `.snmprec` recording.
 
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 use snmp_codec::{Oid, Value};
 
@@ -11,6 +12,51 @@ pub type Data = BTreeMap<Oid, Value>;
 /// A synthetic device with `interfaces` rows in ifTable (see [`crate::Agent::synthetic`]).
 pub fn synthetic(interfaces: u32) -> Data {
     crate::Agent::synthetic(interfaces)
+}
+
+/// The walk behind [`recorded`] (`snmpwalk -On` output).
+const DEVICE_WALK: &str = include_str!("../data/device.walk");
+/// The rates behind [`recorded_rates`] (`OID PER-SECOND` lines).
+const DEVICE_RATES: &str = include_str!("../data/device.rates");
+
+/// The default device: a recording of a real agent, Debian's Net-SNMP 5.9 `snmpd` on a Linux
+/// host with four interfaces (`lo`, `eth0`, and two `ifb` interfaces that are down), made by
+/// `snmp-sim/data/record.sh`. 1,268 values: MIB-2 (system and sysORTable, ifTable and
+/// ifXTable, IP-MIB with its address, route and statistics tables, ICMP, TCP with its
+/// connections, UDP, SNMP, HOST-RESOURCES-MIB's system, storage and device tables) and
+/// UCD-SNMP-MIB (memory, load, CPU and disk I/O). Left out: the process and package tables,
+/// DISMAN-EVENT-MIB and the agent's own framework tables. Every value is what the agent
+/// sent, so it has the type and range its MIB gives. The counters that moved while it was
+/// recorded move in the simulator too ([`recorded_rates`]).
+///
+/// ```
+/// let data = snmp_sim::data::recorded();
+/// let if_descr_4 = "1.3.6.1.2.1.2.2.1.2.4".parse().unwrap();
+/// assert_eq!(data.get(&if_descr_4), Some(&snmp_codec::Value::from("eth0")));
+/// ```
+pub fn recorded() -> Data {
+    static DATA: OnceLock<Data> = OnceLock::new();
+    DATA.get_or_init(|| {
+        // The file is part of this crate, and a test parses it: an error here is a broken
+        // build, not bad input.
+        parse_walk(DEVICE_WALK).expect("snmp-sim/data/device.walk parses")
+    })
+    .clone()
+}
+
+/// How fast the recorded device's counters grow, per second: for each Counter32, Counter64
+/// and TimeTicks that grew between two walks of the real agent 20 s apart (with SNMP traffic
+/// on its loopback between them), the growth over the interval, rounded, at least 1. The
+/// loopback interface's octets and packets, sysUpTime and hrSystemUptime, the IP, UDP and
+/// SNMP counters, and UCD-SNMP-MIB's CPU and disk counters; `eth0` saw no traffic.
+pub fn recorded_rates() -> BTreeMap<Oid, u64> {
+    DEVICE_RATES
+        .lines()
+        .filter_map(|line| {
+            let (oid, rate) = line.split_once(' ')?;
+            Some((oid.parse().ok()?, rate.trim().parse().ok()?))
+        })
+        .collect()
 }
 
 /// Why a data file did not load.
@@ -229,6 +275,41 @@ pub fn parse_snmprec(text: &str) -> Result<Data, ParseError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_recorded_device_is_whole() {
+        let data = recorded();
+        assert_eq!(
+            data.len(),
+            DEVICE_WALK.lines().filter(|l| l.contains(" = ")).count()
+        );
+        let rates = recorded_rates();
+        assert_eq!(
+            rates.len(),
+            DEVICE_RATES.lines().count(),
+            "every rate line parses"
+        );
+        for (oid, rate) in &rates {
+            assert!(*rate > 0, "{oid}");
+            assert!(
+                matches!(
+                    data.get(oid),
+                    Some(Value::Counter32(_) | Value::Counter64(_) | Value::TimeTicks(_))
+                ),
+                "{oid} moves but is not a counter or TimeTicks in the walk"
+            );
+        }
+        let oid = |s: &str| s.parse::<Oid>().unwrap();
+        // ifXTable is there, with ifName and the 64-bit counters of each interface.
+        for i in 1..=4 {
+            assert!(data.contains_key(&oid(&format!("1.3.6.1.2.1.31.1.1.1.1.{i}"))));
+            assert!(matches!(
+                data.get(&oid(&format!("1.3.6.1.2.1.31.1.1.1.6.{i}"))),
+                Some(Value::Counter64(_))
+            ));
+        }
+        assert_eq!(rates.get(&oid("1.3.6.1.2.1.1.3.0")), Some(&100));
+    }
 
     #[test]
     fn walk_file_round_trip_through_display() {

@@ -2,7 +2,9 @@
 //!
 //! A simulated SNMP agent for tests, demos and benchmarks: v1, v2c and v3 (USM with every
 //! auth/priv protocol of `snmp-usm`, as the authoritative engine), GET, GETNEXT, GETBULK, SET
-//! and InformRequest, over data from a built-in synthetic device, a Net-SNMP walk file
+//! and InformRequest, over data from a device recorded from a real agent
+//! ([`Agent::recorded_device`], the default of `snmp sim`), a synthetic device of any size
+//! ([`Agent::synthetic_device`]), a Net-SNMP walk file
 //! (`snmpwalk -On` output) or an snmpsim `.snmprec` recording; many agents from one process
 //! (consecutive ports), and faults to inject.
 //!

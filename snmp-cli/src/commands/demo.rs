@@ -16,11 +16,11 @@ pub(crate) async fn demo() -> Result<(), Failure> {
         users: vec![user],
         ..Default::default()
     };
-    let sim = snmp_sim::serve_agents(&config, || snmp_sim::Agent::synthetic_device(4)).await?;
+    let sim = snmp_sim::serve_agents(&config, snmp_sim::Agent::recorded_device).await?;
     let host = sim.addrs[0].to_string();
     println!("simulated agents on {:?}\n", sim.addrs);
     let mgr = Manager::builder(&host).build().await?;
-    // Every varbind as snmpwalk prints it with MIBs (`IF-MIB::ifDescr.1 = STRING: eth0`).
+    // Every varbind as snmpwalk prints it with MIBs (`IF-MIB::ifDescr.4 = STRING: eth0`).
     let show = |o: &Oid, v: &Value| println!("{}", mgr.format(o, v));
 
     println!("# get sysDescr.0");
@@ -37,14 +37,14 @@ pub(crate) async fn demo() -> Result<(), Failure> {
     for (o, v) in mgr.get_bulk(["ifDescr"], 0, 4).await? {
         show(&o, &v);
     }
-    println!("\n# walk system");
-    let mut w = mgr.walk("system");
+    println!("\n# walk ifName (IF-MIB's ifXTable)");
+    let mut w = mgr.walk("ifName");
     while let Some(item) = w.next().await {
         let (o, v) = item?;
         show(&o, &v);
     }
-    println!("\n# bulk_walk ifInOctets");
-    let mut w = mgr.bulk_walk("ifInOctets", 10);
+    println!("\n# bulk_walk ifHCInOctets");
+    let mut w = mgr.bulk_walk("ifHCInOctets", 10);
     while let Some(item) = w.next().await {
         let (o, v) = item?;
         show(&o, &v);

@@ -16,9 +16,11 @@ pub(crate) struct SimArgs {
     /// Number of agents on consecutive ports.
     #[arg(long, default_value = "1")]
     pub(crate) ports: usize,
-    /// Interfaces of the synthetic device.
-    #[arg(long, default_value = "8")]
-    pub(crate) interfaces: u32,
+    /// Serve the synthetic device with this many interfaces (ifTable only, for scale)
+    /// instead of the default device, a recording of a real agent (Net-SNMP's snmpd on Linux:
+    /// MIB-2 with ifXTable, HOST-RESOURCES-MIB, UCD-SNMP-MIB; counters that move).
+    #[arg(long)]
+    pub(crate) interfaces: Option<u32>,
     /// Serve this `snmpwalk -On` output or `.snmprec` file instead.
     #[arg(long)]
     pub(crate) data: Option<std::path::PathBuf>,
@@ -36,8 +38,8 @@ pub(crate) struct SimArgs {
     pub(crate) tcp: bool,
 }
 
-/// `snmp sim`: serve simulated agents (synthetic devices, or the data of a walk or .snmprec
-/// file) on `ports` consecutive ports from `port`, with `faults`, until stopped.
+/// `snmp sim`: serve simulated agents (the recorded device, synthetic devices, or the data
+/// of a walk or .snmprec file) on `ports` consecutive ports from `port`, with `faults`, until stopped.
 pub(crate) async fn sim(args: &SimArgs) -> Result<(), Failure> {
     let SimArgs {
         port,
@@ -92,9 +94,10 @@ pub(crate) async fn sim(args: &SimArgs) -> Result<(), Failure> {
         }
         None => None,
     };
-    let make = || match &data {
-        Some(d) => snmp_sim::Agent::new(d.clone()),
-        None => snmp_sim::Agent::synthetic_device(interfaces),
+    let make = || match (&data, interfaces) {
+        (Some(d), _) => snmp_sim::Agent::new(d.clone()),
+        (None, Some(n)) => snmp_sim::Agent::synthetic_device(n),
+        (None, None) => snmp_sim::Agent::recorded_device(),
     };
     run_sim(&config, make).await
 }
