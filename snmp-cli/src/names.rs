@@ -145,17 +145,8 @@ fn report_problems(
     for d in shown {
         let file = d.file.as_deref().unwrap_or("(none)");
         let line = d.line.unwrap_or(0);
-        // mib-rs: `unresolved import: "X" from "M" (module_not_found)`.
-        let import = d
-            .message
-            .strip_prefix("unresolved import: \"")
-            .and_then(|rest| rest.split_once("\" from \""))
-            .and_then(|(name, rest)| {
-                rest.split_once('"')
-                    .map(|(module, why)| (name, module, why))
-            });
-        let _ = match import {
-            Some((name, module, why)) if why.contains("module_not_found") => {
+        let _ = match d.unresolved_import() {
+            Some((name, module)) if d.module_not_found() => {
                 if missing_told.insert((module.to_owned(), file.to_owned())) {
                     let _ = writeln!(
                         err,
@@ -164,7 +155,7 @@ fn report_problems(
                 }
                 writeln!(err, "Did not find '{name}' in module #-1 ({file})")
             }
-            Some((name, module, _)) => {
+            Some((name, module)) => {
                 writeln!(err, "Did not find '{name}' in module {module} ({file})")
             }
             None => match &d.module {

@@ -41,7 +41,30 @@ pub struct Diagnostic {
     pub line: Option<usize>,
     /// What was skipped or assumed.
     pub message: String,
+    /// mib-rs's code for the kind of problem, stable across its versions
+    /// (`import-module-not-found`, `parse-error`, `index-integer-no-range`, ...).
+    pub code: String,
 }
+
+/// The mib-rs codes of what Net-SNMP's parser also treats as an error: what keeps a
+/// definition from being used (text that does not lex or parse, a number that does not fit,
+/// a module, name or type that cannot be found, an OID without a parent or under itself).
+const ERROR_CODES: &[&str] = &[
+    "unexpected-character",
+    "unterminated-string",
+    "unterminated-hex-bin-string",
+    "missing-hex-bin-suffix",
+    "parse-error",
+    "invalid-u32",
+    "invalid-i64",
+    "import-not-found",
+    "import-module-not-found",
+    "type-unknown",
+    "oid-orphan",
+    "oid-recursive",
+    "index-unresolved",
+    "objects-unresolved",
+];
 
 impl Diagnostic {
     /// One line of the cache's diagnostics file: the fields tab-separated (tabs and line
@@ -49,7 +72,8 @@ impl Diagnostic {
     fn to_line(&self) -> String {
         let clean = |s: &str| s.replace(['\t', '\n', '\r'], " ");
         format!(
-            "{}\t{}\t{}\t{}\t{}\n",
+            "{}\t{}\t{}\t{}\t{}\t{}\n",
+            clean(&self.code),
             clean(&self.severity),
             clean(self.module.as_deref().unwrap_or("")),
             clean(self.file.as_deref().unwrap_or("")),
@@ -60,9 +84,10 @@ impl Diagnostic {
 
     /// Reads [`Diagnostic::to_line`]'s line back (`None` for a damaged line).
     fn from_line(line: &str) -> Option<Diagnostic> {
-        let mut f = line.splitn(5, '\t');
+        let mut f = line.splitn(6, '\t');
         let some = |s: &str| (!s.is_empty()).then(|| s.to_owned());
         Some(Diagnostic {
+            code: f.next()?.to_owned(),
             severity: f.next()?.to_owned(),
             module: some(f.next()?),
             file: some(f.next()?),
@@ -81,27 +106,53 @@ impl Diagnostic {
     }
 
     /// The warning level that shows it, as Net-SNMP's `mibWarningLevel`: 0 for errors (see
-    /// [`Diagnostic::is_error`]), 1 for mib-rs's other errors and its warnings, 2 for the
-    /// rest (style, information).
+    /// [`Diagnostic::is_error`]: mib-rs's fatal and severe findings, and the codes of
+    /// `ERROR_CODES`), 1 for mib-rs's other errors and its warnings, 2 for the rest (style,
+    /// information).
     pub fn level(&self) -> u8 {
-        let m = self.message.as_str();
-        let breaks = m.starts_with("unresolved")
-            || [
-                "syntax",
-                "unexpected",
-                "expected",
-                "unterminated",
-                "cannot parse",
-                "missing",
-            ]
-            .iter()
-            .any(|w| m.contains(w));
         match self.severity.as_str() {
             "fatal" | "severe" => 0,
-            "error" if breaks => 0,
+            _ if ERROR_CODES.contains(&self.code.as_str()) => 0,
             "error" | "warning" | "minor" => 1,
             _ => 2,
         }
+    }
+
+    /// For an import that could not be resolved (codes `import-not-found` and
+    /// `import-module-not-found`): the name imported and the module it was to come from.
+    /// Whether that module was found at all is [`Diagnostic::module_not_found`].
+    ///
+    /// ```
+    /// let d = snmp_mib::Diagnostic {
+    ///     severity: "error".into(),
+    ///     module: Some("ACME-MIB".into()),
+    ///     file: Some("/mibs/ACME-MIB.txt".into()),
+    ///     line: Some(7),
+    ///     message: r#"unresolved import: "acmeRoot" from "ACME-SMI" (module_not_found)"#.into(),
+    ///     code: "import-module-not-found".into(),
+    /// };
+    /// assert_eq!(d.unresolved_import(), Some(("acmeRoot", "ACME-SMI")));
+    /// assert!(d.module_not_found());
+    /// ```
+    pub fn unresolved_import(&self) -> Option<(&str, &str)> {
+        if !matches!(
+            self.code.as_str(),
+            "import-not-found" | "import-module-not-found"
+        ) {
+            return None;
+        }
+        // mib-rs words it `unresolved import: "NAME" from "MODULE" (REASON)`; a test of this
+        // crate loads a module with a missing import and pins that wording.
+        let rest = self.message.strip_prefix("unresolved import: \"")?;
+        let (name, rest) = rest.split_once("\" from \"")?;
+        let (module, _) = rest.split_once('"')?;
+        Some((name, module))
+    }
+
+    /// Whether this is an import from a module that was not found at all (mib-rs's
+    /// `import-module-not-found`; Net-SNMP's `Cannot find module`).
+    pub fn module_not_found(&self) -> bool {
+        self.code == "import-module-not-found"
     }
 }
 
@@ -369,8 +420,9 @@ impl Loader {
         if let Some(path) = &cache_file {
             // The problems found when the text was compiled are kept beside it: a cached
             // load reports them as the first one did (as Net-SNMP reports them on every
-            // load). A set cached without them (an older cache) is compiled again.
-            let diag = std::fs::read_to_string(path.with_extension("diag"));
+            // load). A set cached without them (an older cache, or one from before their
+            // codes were kept, `.diag`) is compiled again.
+            let diag = std::fs::read_to_string(path.with_extension("diagnostics"));
             if let (Ok(bytes), Ok(diag)) = (std::fs::read(path), diag) {
                 if let Ok(mib) = Mib::from_bytes(bytes) {
                     let diagnostics = diag.lines().filter_map(Diagnostic::from_line).collect();
@@ -392,7 +444,7 @@ impl Loader {
             let diag: String = loaded.diagnostics.iter().map(Diagnostic::to_line).collect();
             let tmp_diag = path.with_extension(format!("diagtmp{pid}"));
             if std::fs::write(&tmp_diag, diag).is_ok() {
-                let _ = std::fs::rename(&tmp_diag, path.with_extension("diag"));
+                let _ = std::fs::rename(&tmp_diag, path.with_extension("diagnostics"));
             }
             let tmp = path.with_extension(format!("tmp{pid}"));
             if std::fs::write(&tmp, loaded.mib.to_bytes()).is_ok() {
@@ -580,6 +632,7 @@ fn diagnostics(
                 file,
                 line,
                 message: d.message.clone(),
+                code: d.code.as_code().to_owned(),
             }
         })
         .collect()

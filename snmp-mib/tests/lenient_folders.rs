@@ -66,6 +66,18 @@ fn broken_modules_cost_only_themselves() {
                 || d.message.contains("NO-SUCH-MIB")),
         "the missing import is named"
     );
+    // The missing import is typed: its code, the name and the module it was to come from
+    // (this pins mib-rs's wording, which `unresolved_import` reads).
+    let missing = loaded
+        .diagnostics
+        .iter()
+        .find(|d| d.module.as_deref() == Some("MISSING-IMPORT-MIB") && d.module_not_found())
+        .expect("an import-module-not-found diagnostic for MISSING-IMPORT-MIB");
+    assert_eq!(
+        missing.unresolved_import(),
+        Some(("nothingHere", "NO-SUCH-MIB"))
+    );
+    assert!(missing.is_error());
     // Each vendor folder alone (without the standard modules it imports) loads too.
     for d in corpus_dirs() {
         let alone = snmp_mib::Loader::new()
