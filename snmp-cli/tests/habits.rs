@@ -411,6 +411,9 @@ fn requests_answer_as_net_snmp_answers() {
         cases.push(("snmpget", "-v2c -c public {H6} sysDescr.0", Exact));
         cases.push(("snmpget", "-v2c -c public tcp6:{H6} sysDescr.0", Exact));
         cases.push(("snmpwalk", "-v2c -c public tcp6:{H6} ifDescr", Exact));
+    } else {
+        // Said, not silent: this machine gave the agent no ::1 socket.
+        eprintln!("IPv6 cases skipped: snmpd could not listen on [::1] here");
     }
     let mut failures = Vec::new();
     for (tool, line, cmp) in &cases {
