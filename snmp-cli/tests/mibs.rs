@@ -753,11 +753,13 @@ fn broken_modules_are_reported_as_net_snmp_reports_them() {
     let junk: Vec<u8> = (0..4000u32)
         .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
         .collect();
-    let files: [(&str, Vec<u8>); 5] = [
+    let files: [(&str, Vec<u8>); 6] = [
         ("BROKEN-TRUNC.mib", trunc.into_bytes()),
         ("MISSING.mib", b"MISSING-MIB DEFINITIONS ::= BEGIN\nIMPORTS fooBar FROM NO-SUCH-MIB;\nmissingThing OBJECT IDENTIFIER ::= { fooBar 1 }\nEND\n".to_vec()),
         ("MACRO.mib", b"WRONG-MACRO-MIB DEFINITIONS ::= BEGIN\nIMPORTS enterprises FROM SNMPv2-SMI;\nfoo OBJECT-TYPEX\n SYNTAX Integer32\n ::= { enterprises 99999 }\nEND\n".to_vec()),
         ("JUNK.mib", junk),
+        // A multi-line IMPORTS: the missing module is placed at its `FROM`'s line.
+        ("MULTI.mib", b"MULTI-MIB DEFINITIONS ::= BEGIN\nIMPORTS\n    enterprises\n        FROM SNMPv2-SMI\n    fooThing,\n    barThing\n        FROM\n          NO-SUCH-MIB;\nmultiThing OBJECT IDENTIFIER ::= { enterprises 99998 }\nEND\n".to_vec()),
         ("SELF.mib", b"SELF-MIB DEFINITIONS ::= BEGIN\nIMPORTS selfThing FROM SELF-MIB;\nselfThing OBJECT IDENTIFIER ::= { iso 99 }\nEND\n".to_vec()),
     ];
     for (name, bytes) in &files {
@@ -767,6 +769,9 @@ fn broken_modules_are_reported_as_net_snmp_reports_them() {
     let missing = [
         format!("Cannot find module (NO-SUCH-MIB): At line 2 in {d}/MISSING.mib"),
         format!("Did not find 'fooBar' in module #-1 ({d}/MISSING.mib)"),
+        format!("Cannot find module (NO-SUCH-MIB): At line 8 in {d}/MULTI.mib"),
+        format!("Did not find 'fooThing' in module #-1 ({d}/MULTI.mib)"),
+        format!("Did not find 'barThing' in module #-1 ({d}/MULTI.mib)"),
     ];
     let mut first_stderr = None;
     for query in [

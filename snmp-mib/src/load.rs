@@ -611,31 +611,54 @@ fn diagnostics(
     mib.diagnostics()
         .iter()
         .map(|d| {
-            let (file, line) = match d.range {
-                Some(r) => {
-                    let doc = mib.source(r.source());
-                    let file = doc.map(|doc| {
-                        let l = doc.label().to_owned();
-                        labels.get(&l).cloned().unwrap_or(l)
-                    });
-                    let line = doc
-                        .and_then(|doc| doc.line_column(r.start()).ok())
-                        // mib-rs's lines are one-based already.
-                        .map(|(l, _)| l);
-                    (file, line)
-                }
-                None => (None, None),
-            };
-            Diagnostic {
+            let mut out = Diagnostic {
                 severity: d.severity.to_string(),
                 module: d.module.clone(),
-                file,
-                line,
+                file: None,
+                line: None,
                 message: d.message.clone(),
                 code: d.code.as_code().to_owned(),
+            };
+            if let Some(r) = d.range {
+                let doc = mib.source(r.source());
+                out.file = doc.map(|doc| {
+                    let l = doc.label().to_owned();
+                    labels.get(&l).cloned().unwrap_or(l)
+                });
+                out.line = doc.and_then(|doc| {
+                    // An unresolved import is placed as Net-SNMP places it: at the module
+                    // name of its `FROM`, which a multi-line IMPORTS puts lines below the
+                    // name imported.
+                    let at = out
+                        .unresolved_import()
+                        .and_then(|(_, module)| {
+                            word_after(doc.bytes(), r.start().as_usize(), module)
+                        })
+                        .and_then(|at| mib_rs::source::ByteOffset::try_from(at).ok())
+                        .unwrap_or(r.start());
+                    // mib-rs's lines are one-based already.
+                    doc.line_column(at).ok().map(|(l, _)| l)
+                });
             }
+            out
         })
         .collect()
+}
+
+/// Where `word` next stands as a whole MIB identifier (not inside a longer one) in `bytes`
+/// from `from` on.
+fn word_after(bytes: &[u8], from: usize, word: &str) -> Option<usize> {
+    let word = word.as_bytes();
+    let ident = |b: Option<&u8>| b.is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'-');
+    let rest = bytes.get(from..)?;
+    rest.windows(word.len().max(1))
+        .enumerate()
+        .filter(|(_, w)| *w == word)
+        .map(|(i, _)| from.saturating_add(i))
+        .find(|&at| {
+            let before = at.checked_sub(1).and_then(|b| bytes.get(b));
+            !ident(before) && !ident(bytes.get(at.saturating_add(word.len())))
+        })
 }
 
 /// The names of the modules a file defines (`NAME DEFINITIONS ::= BEGIN`), found without
@@ -748,6 +771,16 @@ impl Hasher {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_word_is_found_whole() {
+        let text = b"IMPORTS a FROM X-MIB2, b FROM\n  X-MIB; -- X-MIB";
+        assert_eq!(word_after(text, 0, "X-MIB"), Some(32));
+        assert_eq!(word_after(text, 33, "X-MIB"), Some(42));
+        assert_eq!(word_after(text, 0, "MIB"), None);
+        assert_eq!(word_after(text, 99, "X-MIB"), None);
+        assert_eq!(word_after(text, 0, ""), None);
+    }
 
     #[test]
     fn module_names_come_from_the_text() {
