@@ -74,7 +74,9 @@ impl Smol {
 ///
 /// It remembers whether the reactor has said it is readable since its last `EAGAIN`, as
 /// tokio's sockets do: the driver asks for input on every pass, and without that memory each
-/// ask was a `recvfrom` that failed (four per GET, measured with `strace -c`).
+/// ask was a `recvfrom` that failed (four per sequential GET, measured with `strace -c`; now
+/// one, the try right after a send, which catches an answer that came before the reactor
+/// looked).
 #[derive(Debug)]
 pub struct SmolUdp(Async<std::net::UdpSocket>, AtomicBool);
 
@@ -192,7 +194,11 @@ impl AsyncUdpSocket for SmolUdp {
         loop {
             match self.0.get_ref().send_to(buf, target) {
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
-                other => return Poll::Ready(other),
+                other => {
+                    // An answer may come back before the reactor next looks: worth one try.
+                    self.1.store(true, Ordering::Relaxed);
+                    return Poll::Ready(other);
+                }
             }
             match self.0.poll_writable(cx) {
                 Poll::Ready(Ok(())) => continue,
@@ -211,7 +217,10 @@ impl AsyncUdpSocket for SmolUdp {
         }
         loop {
             match batch::sendmmsg(self.0.get_ref().as_fd(), batch) {
-                Ok(n) => return Poll::Ready(n),
+                Ok(n) => {
+                    self.1.store(true, Ordering::Relaxed);
+                    return Poll::Ready(n);
+                }
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
                 // As a single send's error: the first datagram is lost.
                 Err(_) => return Poll::Ready(1),
