@@ -38,8 +38,16 @@ fn median(mut v: Vec<f64>) -> f64 {
 /// One value per round of each (case, client) from the result file: `f` of a measured
 /// round's JSON (`None`: not counted), then the median over rounds.
 fn medians(f: impl Fn(&str, &serde_json::Value) -> Option<f64>) -> HashMap<(String, String), f64> {
+    medians_in(RESULTS, f)
+}
+
+/// As [`medians`], of another result file.
+fn medians_in(
+    file: &str,
+    f: impl Fn(&str, &serde_json::Value) -> Option<f64>,
+) -> HashMap<(String, String), f64> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(dir.join(RESULTS)).unwrap();
+    let text = std::fs::read_to_string(dir.join(file)).unwrap();
     let mut all: HashMap<(String, String), Vec<f64>> = HashMap::new();
     for line in text.lines() {
         let v: serde_json::Value = serde_json::from_str(line).unwrap();
@@ -71,7 +79,12 @@ fn rates() -> HashMap<(String, String), f64> {
 
 /// The median client CPU per operation of each (case, client), in microseconds.
 fn cpu_per_op() -> HashMap<(String, String), f64> {
-    medians(|_, v| {
+    cpu_per_op_in(RESULTS)
+}
+
+/// As [`cpu_per_op`], of another result file.
+fn cpu_per_op_in(file: &str) -> HashMap<(String, String), f64> {
+    medians_in(file, |_, v| {
         let (ops, user, sys) = (v["ops"].as_f64()?, v["user"].as_f64()?, v["sys"].as_f64()?);
         (ops > 0.0).then(|| (user + sys) / ops * 1e6)
     })
@@ -158,6 +171,63 @@ fn the_readme_cpu_figures_are_the_committed_run() {
         format!("smol {smol:.1} µs"),
         format!("(it is {:.2}x)", tokio / blocking),
         format!("(it is {:.2}x)", smol / blocking),
+    ] {
+        assert!(text.contains(&needle), "the README does not say {needle:?}");
+    }
+}
+
+/// The smol socket's change, measured old against new in one paired run
+/// (`results-2026-12-07-smol-old.jsonl` and `-new.jsonl`): the README's figures of it.
+#[test]
+fn the_readme_smol_figures_are_the_paired_run() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md"))
+            .unwrap();
+    let text = readme.split_whitespace().collect::<Vec<_>>().join(" ");
+    let (old, new) = (
+        cpu_per_op_in("results-2026-12-07-smol-old.jsonl"),
+        cpu_per_op_in("results-2026-12-07-smol-new.jsonl"),
+    );
+    let at = |m: &HashMap<(String, String), f64>, case: &str, client: &str| {
+        m[&(case.to_owned(), client.to_owned())]
+    };
+    let (get_old, get_new) = (
+        at(&old, "get_v2c", "snmp-rs-smol"),
+        at(&new, "get_v2c", "snmp-rs-smol"),
+    );
+    let (poll_old, poll_new) = (
+        at(&old, "poll_200x20", "snmp-rs-smol"),
+        at(&new, "poll_200x20", "snmp-rs-smol"),
+    );
+    let ratio = get_new / at(&new, "get_v2c", "snmp-rs-blocking");
+    // BENCHMARKS.md's table of the same run, row by row.
+    let bench =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../BENCHMARKS.md"))
+            .unwrap();
+    for (label, case) in [
+        ("sequential GET v2c, µs/GET", "get_v2c"),
+        ("sequential GET v3, µs/GET", "get_v3"),
+        ("GETNEXT walk of 1,000, µs/walk", "walk_next_1k"),
+        ("GETBULK walk of 10k, µs/walk", "bulk_10k"),
+        ("poll 200 agents x 20, µs/poll", "poll_200x20"),
+    ] {
+        let row = format!(
+            "| {label} | {:.1} | {:.1} |",
+            at(&old, case, "snmp-rs-smol"),
+            at(&new, case, "snmp-rs-smol")
+        );
+        assert!(bench.contains(&row), "BENCHMARKS.md does not have {row:?}");
+    }
+    let bench_text = bench.split_whitespace().collect::<Vec<_>>().join(" ");
+    let said = format!("smol's GET is {ratio:.2}x the blocking client's in the new run");
+    assert!(
+        bench_text.contains(&said),
+        "BENCHMARKS.md does not say {said:?}"
+    );
+    for needle in [
+        format!("sequential GET went from {get_old:.1} to {get_new:.1} µs"),
+        format!("200 agents from {poll_old:.1} to {poll_new:.1} µs"),
+        format!("{ratio:.2}x the blocking client's GET"),
     ] {
         assert!(text.contains(&needle), "the README does not say {needle:?}");
     }
