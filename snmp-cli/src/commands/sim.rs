@@ -94,6 +94,16 @@ pub(crate) async fn sim(args: &SimArgs) -> Result<(), Failure> {
         }
         None => None,
     };
+    let values = |d: &snmp_sim::data::Data| d.len();
+    match (&data, interfaces) {
+        (Some(d), _) => println!("serving {} values from the file", values(d)),
+        (None, Some(n)) => println!("serving the synthetic device, {n} interfaces"),
+        (None, None) => println!(
+            "serving the recorded device ({} values of Net-SNMP's snmpd on Linux; \
+             --interfaces N for a synthetic one, --data FILE for yours)",
+            values(&snmp_sim::data::recorded())
+        ),
+    }
     let make = || match (&data, interfaces) {
         (Some(d), _) => snmp_sim::Agent::new(d.clone()),
         (None, Some(n)) => snmp_sim::Agent::synthetic_device(n),
