@@ -99,7 +99,13 @@ impl MibOpts {
             }
         }
         let loaded = loader.load().map_err(|e| Failure::Usage(e.to_string()))?;
-        report_problems(&loader, &loaded.diagnostics, show_errors, level);
+        report_problems(
+            &loader,
+            &loaded.mib,
+            &loaded.diagnostics,
+            show_errors,
+            level,
+        );
         Ok(Names {
             mib: loaded.mib,
             fmt,
@@ -107,30 +113,38 @@ impl MibOpts {
     }
 }
 
-/// The problems found in the MIB files, on stderr as Net-SNMP prints them: the search path
-/// first, then one line each (errors unless `-Pe`; warnings with `-Pw`, the rest with `-PW`).
+/// The problems found in the MIB files, on stderr as Net-SNMP prints them: one line each
+/// (errors unless `-Pe`; warnings with `-Pw`, the rest with `-PW`), and the search path where
+/// a module is first missed.
 /// A module that imports from one that cannot be found gets Net-SNMP's two lines: `Cannot
 /// find module (M): At line N in FILE` once per missing module and file, and `Did not find
-/// 'X' in module #-1 (FILE)` per name.
+/// 'X' in module #-1 (FILE)` per name. An OID value under a parent that is not known gets
+/// Net-SNMP's `Unlinked OID`, `Undefined identifier` and, after the rest, `Cannot adopt OID`
+/// lines, shown as Net-SNMP shows them even with `-Pe`.
 fn report_problems(
     loader: &snmp_mib::Loader,
+    mib: &Mib,
     diagnostics: &[snmp_mib::Diagnostic],
     show_errors: bool,
     level: u8,
 ) {
-    let shown: Vec<&snmp_mib::Diagnostic> = diagnostics
+    // What Net-SNMP makes of each OID without a known parent (see `Orphan`).
+    let orphan_kind: Vec<Option<Orphan>> = diagnostics.iter().map(|d| orphan(mib, d)).collect();
+    let show = |i: usize, d: &snmp_mib::Diagnostic| match orphan_kind.get(i).cloned().flatten() {
+        Some(Orphan::Silent) => level >= 1,
+        Some(_) => true,
+        None if d.is_error() => show_errors,
+        None => d.level() <= level,
+    };
+    // The names each module defines under an unknown parent: a parent among them is defined
+    // (only unlinked), and Net-SNMP says only that it cannot adopt its children.
+    let orphans: std::collections::HashSet<(Option<&str>, &str)> = diagnostics
         .iter()
-        .filter(|d| {
-            if d.is_error() {
-                show_errors
-            } else {
-                d.level() <= level
-            }
-        })
+        .zip(&orphan_kind)
+        .filter(|(_, k)| matches!(k, Some(Orphan::Value(_))))
+        .filter_map(|(d, _)| d.orphan().map(|(name, _)| (d.module.as_deref(), name)))
         .collect();
-    if shown.is_empty() {
-        return;
-    }
+    let mut adopt = Vec::new();
     let path: Vec<String> = loader
         .search_path()
         .iter()
@@ -140,9 +154,17 @@ fn report_problems(
         })
         .collect();
     let mut err = std::io::stderr().lock();
-    let _ = writeln!(err, "MIB search path: {}", path.join(":"));
+    let mut path_told = false;
     let mut missing_told = std::collections::HashSet::new();
-    for d in shown {
+    for (i, d) in diagnostics.iter().enumerate() {
+        // Net-SNMP names its search path where it first misses a module (also with -Pe).
+        if d.module_not_found() && !path_told {
+            let _ = writeln!(err, "MIB search path: {}", path.join(":"));
+            path_told = true;
+        }
+        if !show(i, d) {
+            continue;
+        }
         let file = d.file.as_deref().unwrap_or("(none)");
         let line = d.line.unwrap_or(0);
         let _ = match d.unresolved_import() {
@@ -158,12 +180,76 @@ fn report_problems(
             Some((name, module)) => {
                 writeln!(err, "Did not find '{name}' in module {module} ({file})")
             }
-            None => match &d.module {
-                Some(m) => writeln!(err, "{} ({m}): At line {line} in {file}", d.message),
-                None => writeln!(err, "{}: At line {line} in {file}", d.message),
+            None => match (orphan_kind.get(i).cloned().flatten(), d.orphan()) {
+                (Some(Orphan::Value(value)), Some((_, parent))) => {
+                    let module = d.module.as_deref().unwrap_or("");
+                    adopt.push(format!("Cannot adopt OID in {module}: {value}"));
+                    if orphans.contains(&(d.module.as_deref(), parent)) {
+                        Ok(())
+                    } else {
+                        let _ = writeln!(err, "Unlinked OID in {module}: {value}");
+                        writeln!(
+                            err,
+                            "Undefined identifier: {parent} near line {line} of {file}"
+                        )
+                    }
+                }
+                _ => match &d.module {
+                    Some(m) => writeln!(err, "{} ({m}): At line {line} in {file}", d.message),
+                    None => writeln!(err, "{}: At line {line} in {file}", d.message),
+                },
             },
         };
     }
+    for line in adopt {
+        let _ = writeln!(err, "{line}");
+    }
+}
+
+/// What Net-SNMP makes of an OID that mib-rs could not hang under its parent.
+#[derive(Clone)]
+enum Orphan {
+    /// Its value is `{ parent N }`: Net-SNMP's `Unlinked OID`/`Undefined identifier` and
+    /// `Cannot adopt OID` lines, with this `name ::= { parent N }`.
+    Value(String),
+    /// Net-SNMP says nothing: the parent is a name another loaded module defines (Net-SNMP
+    /// looks names up in every module), or not the OID value's parent at all (an AUGMENTS
+    /// target). A warning here.
+    Silent,
+    /// A value of several arcs, for which Net-SNMP invents `anonymous#N` nodes: said in
+    /// mib-rs's words.
+    Other,
+}
+
+/// What Net-SNMP makes of `d`, when it is an OID without a known parent: its value is read
+/// from the file, from `d`'s line on (after its `::=`).
+fn orphan(mib: &Mib, d: &snmp_mib::Diagnostic) -> Option<Orphan> {
+    let (name, parent) = d.orphan()?;
+    if mib.resolve(parent).is_ok() {
+        return Some(Orphan::Silent);
+    }
+    let read = || -> Option<Vec<String>> {
+        let text = std::fs::read(d.file.as_deref()?).ok()?;
+        let text = String::from_utf8_lossy(&text);
+        let from: String = text
+            .lines()
+            .skip(d.line?.saturating_sub(1))
+            .take(400)
+            .map(|l| l.split("--").next().unwrap_or(""))
+            .collect::<Vec<_>>()
+            .join(" ");
+        let (_, value) = from.split_once("::=")?;
+        let (_, value) = value.split_once('{')?;
+        let (value, _) = value.split_once('}')?;
+        Some(value.split_whitespace().map(str::to_owned).collect())
+    };
+    Some(match read().as_deref() {
+        Some([p, arc]) if p == parent && arc.parse::<u32>().is_ok() => {
+            Orphan::Value(format!("{name} ::= {{ {parent} {arc} }}"))
+        }
+        Some([p, ..]) if p != parent => Orphan::Silent,
+        _ => Orphan::Other,
+    })
 }
 
 impl Names {

@@ -150,6 +150,32 @@ impl Diagnostic {
         Some((name, module))
     }
 
+    /// For an OID value whose parent is not known (code `oid-orphan`): the name defined and
+    /// the parent it names.
+    ///
+    /// ```
+    /// let d = snmp_mib::Diagnostic {
+    ///     severity: "error".into(),
+    ///     module: Some("ACME-MIB".into()),
+    ///     file: Some("/mibs/ACME-MIB.txt".into()),
+    ///     line: Some(9),
+    ///     message: r#"unresolved OID: "acmeThing" references unknown parent "acmeRoot""#.into(),
+    ///     code: "oid-orphan".into(),
+    /// };
+    /// assert_eq!(d.orphan(), Some(("acmeThing", "acmeRoot")));
+    /// ```
+    pub fn orphan(&self) -> Option<(&str, &str)> {
+        if self.code != "oid-orphan" {
+            return None;
+        }
+        // mib-rs words it `unresolved OID: "NAME" references unknown parent "PARENT"`; the
+        // test of broken folders pins that wording.
+        let rest = self.message.strip_prefix("unresolved OID: \"")?;
+        let (name, rest) = rest.split_once("\" references unknown parent \"")?;
+        let (parent, _) = rest.split_once('"')?;
+        Some((name, parent))
+    }
+
     /// Whether this is an import from a module that was not found at all (mib-rs's
     /// `import-module-not-found`; Net-SNMP's `Cannot find module`).
     pub fn module_not_found(&self) -> bool {

@@ -78,6 +78,13 @@ fn broken_modules_cost_only_themselves() {
         Some(("nothingHere", "NO-SUCH-MIB"))
     );
     assert!(missing.is_error());
+    // And the OID hung under the missing name is an orphan, named with its parent.
+    let orphan = loaded
+        .diagnostics
+        .iter()
+        .find(|d| d.module.as_deref() == Some("MISSING-IMPORT-MIB") && d.orphan().is_some())
+        .expect("an oid-orphan diagnostic for MISSING-IMPORT-MIB");
+    assert_eq!(orphan.orphan(), Some(("foo", "nothingHere")));
     // Each vendor folder alone (without the standard modules it imports) loads too.
     for d in corpus_dirs() {
         let alone = snmp_mib::Loader::new()
