@@ -67,6 +67,21 @@ const ERROR_CODES: &[&str] = &[
     "oid-recursive",
 ];
 
+/// The SMI's base types, which Net-SNMP takes from any module.
+const SMI_TYPES: &[&str] = &[
+    "Integer32",
+    "Unsigned32",
+    "Counter32",
+    "Counter64",
+    "Gauge32",
+    "TimeTicks",
+    "IpAddress",
+    "Opaque",
+    "Counter",
+    "Gauge",
+    "NetworkAddress",
+];
+
 impl Diagnostic {
     /// One line of the cache's diagnostics file: the fields tab-separated (tabs and line
     /// breaks inside them made spaces), an empty field for none.
@@ -111,7 +126,14 @@ impl Diagnostic {
     /// `ERROR_CODES`), 1 for mib-rs's other errors and its warnings, 2 for the rest (style,
     /// information).
     pub fn level(&self) -> u8 {
+        // A base type imported from a module that exists but does not define it (`Unsigned32
+        // FROM SNMPv2-TC`): Net-SNMP knows the SMI's types wherever they come from and says
+        // nothing; mib-rs takes them from the SMI too.
+        let base_type = self
+            .unresolved_import()
+            .is_some_and(|(name, _)| !self.module_not_found() && SMI_TYPES.contains(&name));
         match self.severity.as_str() {
+            _ if base_type => 1,
             "fatal" | "severe" => 0,
             _ if ERROR_CODES.contains(&self.code.as_str()) => 0,
             "error" | "warning" | "minor" => 1,
@@ -798,6 +820,23 @@ impl Hasher {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_base_type_from_the_wrong_module_is_a_warning() {
+        let d = |name: &str, code: &str| Diagnostic {
+            severity: "error".into(),
+            module: Some("VENDOR-MIB".into()),
+            file: None,
+            line: None,
+            message: format!(
+                "unresolved import: \"{name}\" from \"SNMPv2-TC\" (symbol_not_exported)"
+            ),
+            code: code.into(),
+        };
+        assert_eq!(d("Unsigned32", "import-not-found").level(), 1);
+        assert_eq!(d("vendorThing", "import-not-found").level(), 0);
+        assert_eq!(d("Unsigned32", "import-module-not-found").level(), 0);
+    }
 
     #[test]
     fn a_word_is_found_whole() {
