@@ -64,6 +64,26 @@ pub use format::{
 pub use index::{IndexError, IndexValue};
 #[cfg(feature = "load")]
 pub use load::{module_names, Diagnostic, LoadError, Loaded, Loader, MibDir, Modules};
+
+/// The SMI's own types (SNMPv2-SMI, RFC1155-SMI and the ASN.1 ones): the base a textual
+/// convention ends in, and what Net-SNMP takes from any module an IMPORTS names.
+pub const SMI_TYPES: &[&str] = &[
+    "INTEGER",
+    "OCTET STRING",
+    "OBJECT IDENTIFIER",
+    "BITS",
+    "Integer32",
+    "Unsigned32",
+    "Counter32",
+    "Counter64",
+    "Gauge32",
+    "TimeTicks",
+    "IpAddress",
+    "Opaque",
+    "Counter",
+    "Gauge",
+    "NetworkAddress",
+];
 pub use model::{Access, BaseType, Kind, Mib, Module, Node, Status, Type};
 pub use resolve::ResolveError;
 pub use standard::DEFAULT_MODULES;

@@ -67,21 +67,6 @@ const ERROR_CODES: &[&str] = &[
     "oid-recursive",
 ];
 
-/// The SMI's base types, which Net-SNMP takes from any module.
-const SMI_TYPES: &[&str] = &[
-    "Integer32",
-    "Unsigned32",
-    "Counter32",
-    "Counter64",
-    "Gauge32",
-    "TimeTicks",
-    "IpAddress",
-    "Opaque",
-    "Counter",
-    "Gauge",
-    "NetworkAddress",
-];
-
 impl Diagnostic {
     /// One line of the cache's diagnostics file: the fields tab-separated (tabs and line
     /// breaks inside them made spaces), an empty field for none.
@@ -131,7 +116,7 @@ impl Diagnostic {
         // nothing; mib-rs takes them from the SMI too.
         let base_type = self
             .unresolved_import()
-            .is_some_and(|(name, _)| !self.module_not_found() && SMI_TYPES.contains(&name));
+            .is_some_and(|(name, _)| !self.module_not_found() && crate::SMI_TYPES.contains(&name));
         match self.severity.as_str() {
             _ if base_type => 1,
             "fatal" | "severe" => 0,

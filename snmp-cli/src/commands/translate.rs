@@ -130,7 +130,7 @@ fn describe(names: &Names, oid: &Oid, out: &mut Out) {
             // The chain of names down to the SMI's own type: the first is the textual
             // convention (when it is not the SMI type itself), the SMI type is the base.
             let chain: Vec<&str> = t.names().collect();
-            let smi = chain.iter().position(|n| SMI_TYPES.contains(n));
+            let smi = chain.iter().position(|n| snmp_mib::SMI_TYPES.contains(n));
             let base = smi.map(|i| chain[i]).unwrap_or_else(|| base_name(t.base()));
             if let Some(tc) = chain.first().filter(|_| smi.is_none_or(|i| i > 0)) {
                 out.line(&format!("  -- TEXTUAL CONVENTION {tc}"));
@@ -196,25 +196,6 @@ fn describe(names: &Names, oid: &Oid, out: &mut Out) {
     }
     out.line(&format!("::= {{ {} {tail} }}", path.join(" ")));
 }
-
-/// The SMI's own types (SNMPv2-SMI, RFC1155-SMI and the ASN.1 ones).
-const SMI_TYPES: [&str; 15] = [
-    "INTEGER",
-    "OCTET STRING",
-    "OBJECT IDENTIFIER",
-    "BITS",
-    "Integer32",
-    "Unsigned32",
-    "Counter32",
-    "Counter64",
-    "Gauge32",
-    "TimeTicks",
-    "IpAddress",
-    "Opaque",
-    "Counter",
-    "Gauge",
-    "NetworkAddress",
-];
 
 /// ` {a(1), b(2)} `, ` (1..10) `, ` (8 | 11) ` as snmptranslate writes a syntax's
 /// enumeration, range or size.
@@ -306,7 +287,7 @@ fn leaves(n: Node<'_>, indent: &mut Vec<u8>, simple: &mut bool, out: &mut Out) {
         };
         let t = n.syntax();
         let chain: Vec<&str> = t.map(|t| t.names().collect()).unwrap_or_default();
-        let smi = chain.iter().position(|c| SMI_TYPES.contains(c));
+        let smi = chain.iter().position(|c| snmp_mib::SMI_TYPES.contains(c));
         let enums: Vec<String> = t
             .map(|t| t.enums().map(|(v, l)| format!("{l}({v})")).collect())
             .unwrap_or_default();
