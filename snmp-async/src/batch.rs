@@ -73,6 +73,66 @@ pub fn recv_now(
         .ok_or_else(|| io::Error::other("a datagram without a sender address"))
 }
 
+/// Asks the kernel to report ICMP errors for datagrams sent on the unconnected socket `fd`
+/// (`IP_RECVERR` / `IPV6_RECVERR`): a closed port's "port unreachable" then fails the
+/// requests to that agent at once instead of after every retry's timeout, as a connected
+/// socket (gosnmp's) learns it. The reports wait in the socket's error queue until
+/// [`take_unreachable`] reads them.
+#[cfg(target_os = "linux")]
+pub fn report_unreachable(fd: std::os::fd::BorrowedFd<'_>, v6: bool) -> io::Result<()> {
+    use nix::sys::socket::{setsockopt, sockopt};
+    if v6 {
+        setsockopt(&fd, sockopt::Ipv6RecvErr, &true)
+    } else {
+        setsockopt(&fd, sockopt::Ipv4RecvErr, &true)
+    }
+    .map_err(io::Error::from)
+}
+
+/// Drains the error queue of `fd` (at most 64 reports per call): the destinations that
+/// answered "port unreachable". Other reports (host or network unreachable, ...) are
+/// dropped: those requests time out as for any loss.
+#[cfg(target_os = "linux")]
+pub fn take_unreachable(fd: std::os::fd::BorrowedFd<'_>) -> Vec<SocketAddr> {
+    use nix::sys::socket::{recvmsg, ControlMessageOwned, MsgFlags, SockaddrStorage};
+    use std::io::IoSliceMut;
+    use std::os::fd::AsRawFd;
+
+    const ECONNREFUSED: u32 = nix::errno::Errno::ECONNREFUSED as u32;
+    let mut out = Vec::new();
+    let mut data = [0u8; 64];
+    let mut cmsg = nix::cmsg_space!(nix::libc::sock_extended_err, nix::libc::sockaddr_in6);
+    for _ in 0..64 {
+        let mut iov = [IoSliceMut::new(&mut data)];
+        let got = recvmsg::<SockaddrStorage>(
+            fd.as_raw_fd(),
+            &mut iov,
+            Some(&mut cmsg),
+            MsgFlags::MSG_ERRQUEUE | MsgFlags::MSG_DONTWAIT,
+        );
+        let Ok(msg) = got else { break };
+        let refused = msg.cmsgs().ok().is_some_and(|mut c| {
+            c.any(|m| match m {
+                ControlMessageOwned::Ipv4RecvErr(e, _) | ControlMessageOwned::Ipv6RecvErr(e, _) => {
+                    e.ee_errno == ECONNREFUSED
+                }
+                _ => false,
+            })
+        });
+        let to = msg.address.and_then(|s| {
+            if let Some(v4) = s.as_sockaddr_in() {
+                Some(SocketAddr::V4((*v4).into()))
+            } else {
+                s.as_sockaddr_in6().map(|v6| SocketAddr::V6((*v6).into()))
+            }
+        });
+        if let (true, Some(to)) = (refused, to) {
+            out.push(to);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod send_each_tests {
     use std::task::{Context, Poll};

@@ -179,7 +179,13 @@ impl<R: Runtime> Future for DriverTask<R> {
             Some(w) if w.will_wake(cx.waker()) => {}
             _ => core.driver_waker = Some(cx.waker().clone()),
         }
-        core.pass(cx)
+        let done = core.pass(cx);
+        // What this pass sent may have been answered already, or refused (an ICMP port
+        // unreachable, which the runtime reports as no readiness event): one look now.
+        if done.is_pending() && core.receive_now() {
+            return core.pass(cx);
+        }
+        done
     }
 }
 
@@ -226,6 +232,8 @@ pub(crate) struct Core<R: Runtime> {
     sent: [bool; 2],
     /// Stream (TCP) targets' connections.
     streams: std::collections::HashMap<TargetId, Conn<R::Stream>>,
+    /// The local address UDP sockets bind to ([`SessionConfig::source_address`]).
+    source: Option<SocketAddr>,
 }
 
 /// Room in `send_buf` beyond one largest datagram, for a batch of requests.
@@ -237,7 +245,9 @@ const BUDGET: usize = 256;
 impl<R: Runtime> Core<R> {
     fn new(rt: R, config: SessionConfig) -> Result<Self, Error> {
         let max = config.max_message_size.max(1500);
+        let source = config.source_address;
         Ok(Core {
+            source,
             origin: rt.now(),
             rt,
             session: Session::new(config, snmp_manager::seed()?),
@@ -269,7 +279,7 @@ impl<R: Runtime> Core<R> {
         } else {
             &mut self.v6
         };
-        bind_slot(&self.rt, slot, dest)
+        bind_slot(&self.rt, slot, dest, self.source)
     }
 
     /// Starts what `scheduler`'s concurrency allows; whether any started.
@@ -278,7 +288,7 @@ impl<R: Runtime> Core<R> {
         scheduler: &mut snmp_manager::PollScheduler,
         client: snmp_manager::ClientId,
     ) -> bool {
-        let (rt, v4, v6) = (&self.rt, &mut self.v4, &mut self.v6);
+        let (rt, v4, v6, source) = (&self.rt, &mut self.v4, &mut self.v6, self.source);
         scheduler.fill(
             client,
             &mut self.session,
@@ -293,6 +303,7 @@ impl<R: Runtime> Core<R> {
                         &mut *v6
                     },
                     cfg.addr,
+                    source,
                 )?;
                 Ok(session.add_target(cfg))
             },
@@ -322,11 +333,21 @@ impl<R: Runtime> Core<R> {
             }
             let sock = if family == 0 { &self.v4 } else { &self.v6 };
             let Some(sock) = sock.as_ref() else { continue };
-            if let Some(Ok((n, from))) = sock.try_recv_now(&mut self.recv_buf) {
-                let now = self.now();
-                let data = self.recv_buf.get(..n).unwrap_or(&[]);
-                self.session.handle_datagram(now, from, data);
-                got = true;
+            match sock.try_recv_now(&mut self.recv_buf) {
+                Some(Ok((n, from))) => {
+                    let now = self.now();
+                    let data = self.recv_buf.get(..n).unwrap_or(&[]);
+                    self.session.handle_datagram(now, from, data);
+                    got = true;
+                }
+                Some(Err(e)) if e.kind() == io::ErrorKind::ConnectionRefused => {
+                    let now = self.now();
+                    for agent in sock.take_unreachable() {
+                        self.session.handle_unreachable(now, agent);
+                        got = true;
+                    }
+                }
+                _ => {}
             }
         }
         got
@@ -588,8 +609,16 @@ impl<R: Runtime> Core<R> {
                         }
                         work = true;
                     }
-                    // Errors such as ICMP port unreachable on Linux: the request times out.
-                    Poll::Ready(Err(_)) => work = true,
+                    // ICMP port unreachable (reported where the socket asked for it): the
+                    // requests to that agent fail now. Other errors: they time out.
+                    Poll::Ready(Err(e)) => {
+                        if e.kind() == io::ErrorKind::ConnectionRefused {
+                            for agent in sock.take_unreachable() {
+                                self.session.handle_unreachable(now, agent);
+                            }
+                        }
+                        work = true;
+                    }
                     Poll::Pending => break,
                 }
             }
@@ -669,14 +698,18 @@ fn bind_slot<'a, R: Runtime>(
     rt: &R,
     slot: &'a mut Option<R::Socket>,
     dest: SocketAddr,
+    source: Option<SocketAddr>,
 ) -> io::Result<&'a R::Socket> {
     if slot.is_none() {
-        let any = if dest.is_ipv4() {
-            SocketAddr::from(([0, 0, 0, 0], 0))
-        } else {
-            SocketAddr::from(([0u16; 8], 0))
+        let any = match source {
+            Some(s) if s.is_ipv4() == dest.is_ipv4() => s,
+            _ if dest.is_ipv4() => SocketAddr::from(([0, 0, 0, 0], 0)),
+            _ => SocketAddr::from(([0u16; 8], 0)),
         };
-        *slot = Some(rt.bind(any)?);
+        let socket = rt.bind(any)?;
+        // Best effort: without the reports a closed port only costs its timeouts.
+        let _ = socket.report_unreachable();
+        *slot = Some(socket);
     }
     slot.as_ref().ok_or_else(|| io::Error::other("no socket"))
 }

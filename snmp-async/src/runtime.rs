@@ -160,6 +160,19 @@ pub trait AsyncUdpSocket: Send + Sync + 'static {
         None
     }
 
+    /// Asks for reports of ICMP port unreachable on this socket (the driver calls it on the
+    /// sockets it binds for agents); the default does nothing (requests to a closed port then
+    /// time out). See [`batch::report_unreachable`](crate::batch::report_unreachable).
+    fn report_unreachable(&self) -> io::Result<()> {
+        Ok(())
+    }
+
+    /// After a receive error: the agents that answered "port unreachable" since the last
+    /// call (the default: none).
+    fn take_unreachable(&self) -> Vec<SocketAddr> {
+        Vec::new()
+    }
+
     /// The local address.
     fn local_addr(&self) -> io::Result<SocketAddr>;
 }

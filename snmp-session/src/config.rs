@@ -27,6 +27,9 @@ pub struct SessionConfig {
     /// How long a stream (TCP) target's connection stays open with nothing in flight before
     /// the session closes it (default 30 s; the next request opens a new one).
     pub stream_idle_timeout: Duration,
+    /// The local address that UDP sockets towards agents of its family bind to (the
+    /// exporter's `--snmp.source-address`); port 0 picks one. Default: any address, any port.
+    pub source_address: Option<core::net::SocketAddr>,
 }
 
 impl Default for SessionConfig {
@@ -38,6 +41,7 @@ impl Default for SessionConfig {
             local_engine_boots: 1,
             remember_completed: 1024,
             stream_idle_timeout: Duration::from_secs(30),
+            source_address: None,
         }
     }
 }

@@ -178,6 +178,19 @@ impl AsyncUdpSocket for TokioUdp {
         Some(batch::recv_now(self.0.as_fd(), buf))
     }
 
+    #[cfg(target_os = "linux")]
+    fn report_unreachable(&self) -> io::Result<()> {
+        use std::os::fd::AsFd;
+        let v6 = self.0.local_addr()?.is_ipv6();
+        batch::report_unreachable(self.0.as_fd(), v6)
+    }
+
+    #[cfg(target_os = "linux")]
+    fn take_unreachable(&self) -> Vec<SocketAddr> {
+        use std::os::fd::AsFd;
+        batch::take_unreachable(self.0.as_fd())
+    }
+
     fn local_addr(&self) -> io::Result<SocketAddr> {
         self.0.local_addr()
     }
