@@ -101,6 +101,8 @@ impl LookupPlan {
 
 #[derive(Debug, Clone)]
 struct PreparedMetric {
+    /// Counter64 values wrapped at 2^53 (`--snmp.wrap-large-counters`, upstream's default).
+    wrap: bool,
     prev: Vec<u32>,
     lookups: Vec<(Vec<u32>, Vec<u32>)>,
 }
@@ -114,8 +116,14 @@ pub fn oid_arcs(s: &str) -> Vec<u32> {
 }
 
 impl Prepared {
-    /// Indexes `module`'s metrics.
+    /// Indexes `module`'s metrics (Counter64 values wrapped at 2^53, upstream's default).
     pub fn new(module: &Module) -> Prepared {
+        Prepared::with_wrap(module, true)
+    }
+
+    /// [`Prepared::new`], with Counter64 values wrapped at 2^53 or not
+    /// (`--[no-]snmp.wrap-large-counters`).
+    pub fn with_wrap(module: &Module, wrap: bool) -> Prepared {
         let mut by_oid = FxHashMap::default();
         let mut lengths = Vec::new();
         let mut metrics = Vec::with_capacity(module.metrics.len());
@@ -126,6 +134,7 @@ impl Prepared {
             }
             by_oid.insert(arcs, i);
             metrics.push(PreparedMetric {
+                wrap,
                 prev: oid_arcs(&prev_oid(&m.oid)),
                 lookups: m
                     .lookups
@@ -627,11 +636,31 @@ fn samples<'a>(
     for (k, v) in label_map {
         labels.push(k, v);
     }
-    let mut value = numeric(pdu);
+    let mut value = match pdu {
+        Value::Counter64(n) if !prepared.wrap => *n as f64,
+        _ => numeric(pdu),
+    };
     let kind;
     match metric.kind.as_str() {
-        "counter" => kind = Kind::Counter,
-        "gauge" | "Float" | "Double" => kind = Kind::Gauge,
+        "counter" | "gauge" | "Float" | "Double" => {
+            kind = if metric.kind == "counter" {
+                Kind::Counter
+            } else {
+                Kind::Gauge
+            };
+            if !matches!(
+                pdu,
+                Value::Integer(_)
+                    | Value::Counter32(_)
+                    | Value::Gauge32(_)
+                    | Value::TimeTicks(_)
+                    | Value::Counter64(_)
+                    | Value::OpaqueFloat(_)
+                    | Value::OpaqueDouble(_)
+            ) {
+                out.unexpected_types += 1;
+            }
+        }
         "DateAndTime" => {
             kind = Kind::Gauge;
             match date_and_time(pdu) {

@@ -400,6 +400,38 @@ struct RawModule {
     lookup_cache: Option<serde_yaml_ng::Value>,
 }
 
+/// Go's `os.Expand` over `s`, failing on a variable `lookup` does not know.
+fn expand(s: &str, lookup: &impl Fn(&str) -> Option<String>) -> Result<String, String> {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find('$') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        let (name, tail) = if let Some(inner) = after.strip_prefix('{') {
+            match inner.find('}') {
+                Some(j) => (&inner[..j], &inner[j + 1..]),
+                None => return Err("unterminated ${ in a value".into()),
+            }
+        } else {
+            let j = after
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .unwrap_or(after.len());
+            (&after[..j], &after[j..])
+        };
+        if name.is_empty() {
+            out.push('$');
+        } else {
+            match lookup(name) {
+                Some(v) => out.push_str(&v),
+                None => return Err(format!("environment variable '{name}' is not set")),
+            }
+        }
+        rest = tail;
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
 /// A whole configuration (one or several files merged).
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Config {
@@ -413,7 +445,84 @@ pub struct Config {
     pub modules: BTreeMap<String, Module>,
 }
 
+/// The built-in configuration's text: what a first run serves without a file (modules
+/// `system`, `if_mib`, `hrStorage`, `ucd`; auths `public_v1`, `public_v2`).
+pub const BUILTIN_YAML: &str = include_str!("../default-snmp.yml");
+
 impl Config {
+    /// The built-in configuration ([`BUILTIN_YAML`]).
+    ///
+    /// ```
+    /// let c = snmp_exporter::Config::builtin();
+    /// assert!(c.modules.contains_key("if_mib") && c.auths.contains_key("public_v2"));
+    /// ```
+    pub fn builtin() -> Config {
+        // Checked by a unit test: the built-in text always parses.
+        Config::parse(BUILTIN_YAML, "<built-in>").unwrap_or_else(|_| Config {
+            layout: Layout::Current,
+            auths: BTreeMap::new(),
+            modules: BTreeMap::new(),
+        })
+    }
+
+    /// What an exporter must have to start, as upstream checks after loading: modules, and
+    /// (current layout) auths.
+    pub fn check(&self) -> Result<(), ConfigError> {
+        let invalid = |message: &str| ConfigError::Invalid {
+            path: String::new(),
+            message: message.into(),
+        };
+        if self.modules.is_empty() {
+            return Err(invalid(
+                "Configuration is missing Modules. Did you provide any configuration file?",
+            ));
+        }
+        if self.layout == Layout::Current && self.auths.is_empty() {
+            return Err(invalid("Configuration is missing Auths."));
+        }
+        Ok(())
+    }
+
+    /// [`load`](Config::load), then with `expand_env` (`--config.expand-environment-variables`)
+    /// `${VAR}` and `$VAR` in every auth's `username`, `password` and `priv_password`
+    /// replaced by the environment's value (a variable that is not set is an error), as
+    /// upstream does.
+    pub fn load_with<P: AsRef<Path>>(paths: &[P], expand_env: bool) -> Result<Config, ConfigError> {
+        let mut c = Config::load(paths)?;
+        if expand_env {
+            c.expand_env(|v| std::env::var(v).ok())?;
+        }
+        Ok(c)
+    }
+
+    /// Replaces `${VAR}` / `$VAR` in the auths' `username`, `password` and `priv_password`
+    /// with `lookup(VAR)`.
+    ///
+    /// ```
+    /// let mut c = snmp_exporter::Config::parse(
+    ///     "auths:\n  a:\n    version: 3\n    username: ${USER_X}\n    security_level: noAuthNoPriv\nmodules:\n  m: {}\n",
+    ///     "snmp.yml",
+    /// ).unwrap();
+    /// c.expand_env(|v| (v == "USER_X").then(|| "monitor".to_string())).unwrap();
+    /// assert_eq!(c.auths["a"].username, "monitor");
+    /// ```
+    pub fn expand_env(
+        &mut self,
+        lookup: impl Fn(&str) -> Option<String>,
+    ) -> Result<(), ConfigError> {
+        for (name, a) in self.auths.iter_mut() {
+            for field in [&mut a.username, &mut a.password.0, &mut a.priv_password.0] {
+                if field.contains('$') {
+                    *field = expand(field, &lookup).map_err(|message| ConfigError::Invalid {
+                        path: String::new(),
+                        message: format!("auth {name}: {message}"),
+                    })?;
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// Reads and merges `paths` (later files override modules and auths of the same name).
     pub fn load<P: AsRef<Path>>(paths: &[P]) -> Result<Config, ConfigError> {
         let mut merged: Option<Config> = None;
@@ -727,6 +836,30 @@ pub fn format_go_duration(d: Duration) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_builtin_configuration_parses_and_passes_the_start_checks() {
+        let c = Config::parse(BUILTIN_YAML, "<built-in>").expect("built-in parses");
+        c.check().expect("modules and auths");
+        assert_eq!(c, Config::builtin());
+    }
+
+    #[test]
+    fn environment_expansion_as_go_os_expand() {
+        let env = |v: &str| match v {
+            "A" => Some("x".to_string()),
+            "B_2" => Some("y".to_string()),
+            _ => None,
+        };
+        assert_eq!(expand("${A}-$B_2-$A.z", &env).unwrap(), "x-y-x.z");
+        assert_eq!(expand("no vars", &env).unwrap(), "no vars");
+        assert_eq!(
+            expand("$MISSING", &env).unwrap_err(),
+            "environment variable 'MISSING' is not set"
+        );
+        assert!(expand("${A", &env).is_err());
+        assert_eq!(expand("trailing $", &env).unwrap(), "trailing $");
+    }
 
     #[test]
     fn legacy_layout_with_module_auth() {

@@ -80,6 +80,9 @@ pub struct Exposition<'a> {
     finished: bool,
     /// What could not be added (client_golang's gathering errors), in the order found.
     pub errors: Vec<String>,
+    /// Varbinds whose type a counter or gauge metric cannot read as a number (counted by
+    /// `snmp_unexpected_pdu_type_total`).
+    pub unexpected_types: u64,
 }
 
 /// Is `name` a valid metric name (`[a-zA-Z_:][a-zA-Z0-9_:]*`)?

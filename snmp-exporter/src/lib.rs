@@ -18,6 +18,7 @@
 //! [snmp_exporter]: https://github.com/prometheus/snmp_exporter
 #![forbid(unsafe_code)]
 
+mod cache;
 pub mod collect;
 pub mod config;
 pub mod expo;
@@ -25,21 +26,26 @@ pub mod scrape;
 mod server;
 mod state;
 mod telemetry;
+mod web;
 
 use std::collections::BTreeMap;
+use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::{Arc, RwLock};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
 use std::time::{Duration, Instant};
 
 use futures_util::stream::{self, StreamExt};
 
 pub use config::{Config, ConfigError, Layout};
-pub use server::{listen, serve, Response};
+pub use server::{listen, serve, serve_with, Response, ServeOptions, WebConfig};
 
+use cache::IdleCache;
 use collect::{pdu_map, Prepared};
 use config::Module;
 use expo::{Exposition, Sample};
 use scrape::{QueryOverrides, Target};
+use state::EngineKey;
 use telemetry::Telemetry;
 
 /// Command-line settings of the exporter.
@@ -50,6 +56,19 @@ pub struct Options {
     /// `--snmp.engine-state-file` (not upstream): where the engines that modules with
     /// `v3_engine_cache` learned are kept across restarts.
     pub engine_state_file: Option<PathBuf>,
+    /// `--config.expand-environment-variables`: `${VAR}` in auths' user names and passwords,
+    /// on every load (and reload).
+    pub expand_env: bool,
+    /// `--snmp.source-address`: the local address SNMP requests leave from.
+    pub source_address: Option<SocketAddr>,
+    /// `--[no-]snmp.wrap-large-counters`: Counter64 values wrapped at 2^53 (default on, as
+    /// upstream).
+    pub wrap_large_counters: bool,
+    /// The most host-name lookups at once (a scrape over the limit waits for its turn, within
+    /// its timeout).
+    pub max_lookups: usize,
+    /// The most v3 clients (and lookup-cache entries) kept between scrapes.
+    pub max_kept: usize,
 }
 
 impl Default for Options {
@@ -57,38 +76,64 @@ impl Default for Options {
         Options {
             module_concurrency: 1,
             engine_state_file: None,
+            expand_env: false,
+            source_address: None,
+            wrap_large_counters: true,
+            max_lookups: 64,
+            max_kept: 10_000,
         }
     }
+}
+
+/// Where the configuration comes from (and is read again on reload).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConfigSource {
+    /// These files, merged.
+    Files(Vec<PathBuf>),
+    /// [`Config::builtin`].
+    Builtin,
 }
 
 struct Loaded {
     config: Config,
     prepared: BTreeMap<String, Prepared>,
+    /// Counts loads: a lookup-cache entry of an earlier load is never used by a later one.
+    generation: u64,
 }
 
 impl Loaded {
-    fn new(config: Config) -> Loaded {
+    fn new(config: Config, wrap: bool, generation: u64) -> Loaded {
         let prepared = config
             .modules
             .iter()
-            .map(|(n, m)| (n.clone(), Prepared::new(m)))
+            .map(|(n, m)| (n.clone(), Prepared::with_wrap(m, wrap)))
             .collect();
-        Loaded { config, prepared }
+        Loaded {
+            config,
+            prepared,
+            generation,
+        }
     }
 }
 
 /// The exporter: its configuration (reloadable) and its own metrics.
 pub struct Exporter {
-    paths: Vec<PathBuf>,
+    source: ConfigSource,
     /// v3 clients kept between scrapes (modules with `v3_engine_cache`), by target and
-    /// credentials, with when each was last used.
-    v3_clients: std::sync::Mutex<std::collections::HashMap<String, (snmp_tokio::Manager, Instant)>>,
+    /// credentials; only clients whose scrape succeeded, all on one shared client.
+    v3_clients: IdleCache<String, snmp_tokio::Manager>,
+    /// The one client (socket and driver) the kept v3 clients share.
+    v3_shared: OnceLock<snmp_tokio::Client>,
     /// Lookup columns kept between scrapes (modules with `lookup_cache`), by target,
-    /// credentials and module.
-    lookups: std::sync::Mutex<std::collections::HashMap<String, CachedLookups>>,
-    /// Engines learned by kept v3 clients, by a hash of their key (the state file's content).
-    engines: std::sync::Mutex<state::Engines>,
+    /// credentials, module and load.
+    lookups: IdleCache<String, Arc<CachedLookups>>,
+    /// Engines learned by kept v3 clients (the state file's content).
+    engines: Mutex<state::Engines>,
+    writer: Option<state::Writer>,
+    /// Host-name lookups in progress are bounded by its permits.
+    resolving: tokio::sync::Semaphore,
     loaded: RwLock<Arc<Loaded>>,
+    loads: AtomicU64,
     options: Options,
     telemetry: Telemetry,
 }
@@ -106,28 +151,44 @@ pub struct ScrapeRequest {
     pub overrides: QueryOverrides,
 }
 
+/// How long a kept v3 client or lookup-cache entry may stay unused.
+const KEPT_IDLE: Duration = Duration::from_secs(600);
+
 impl Exporter {
     /// Loads the configuration files.
     pub fn from_files(paths: Vec<PathBuf>, options: Options) -> Result<Exporter, ConfigError> {
-        let config = Config::load(&paths)?;
-        Ok(Exporter::with_config(paths, config, options))
+        let config = Config::load_with(&paths, options.expand_env)?;
+        Ok(Exporter::with_config(
+            ConfigSource::Files(paths),
+            config,
+            options,
+        ))
     }
 
-    /// An exporter over an already parsed configuration (`paths` are read again on reload).
-    pub fn with_config(paths: Vec<PathBuf>, config: Config, options: Options) -> Exporter {
+    /// An exporter over an already parsed configuration (`source` is read again on reload).
+    pub fn with_config(source: ConfigSource, config: Config, options: Options) -> Exporter {
         let telemetry = Telemetry::new(config.modules.keys().cloned());
+        let max = options.max_kept.max(1);
         Exporter {
-            paths,
-            v3_clients: std::sync::Mutex::new(std::collections::HashMap::new()),
-            lookups: std::sync::Mutex::new(std::collections::HashMap::new()),
-            engines: std::sync::Mutex::new(
+            source,
+            v3_clients: IdleCache::new(max, KEPT_IDLE),
+            v3_shared: OnceLock::new(),
+            lookups: IdleCache::new(max, KEPT_IDLE),
+            engines: Mutex::new(
                 options
                     .engine_state_file
                     .as_deref()
                     .map(state::Engines::load)
                     .unwrap_or_default(),
             ),
-            loaded: RwLock::new(Arc::new(Loaded::new(config))),
+            writer: options.engine_state_file.clone().map(state::Writer::new),
+            resolving: tokio::sync::Semaphore::new(options.max_lookups.max(1)),
+            loaded: RwLock::new(Arc::new(Loaded::new(
+                config,
+                options.wrap_large_counters,
+                0,
+            ))),
+            loads: AtomicU64::new(0),
             options,
             telemetry,
         }
@@ -145,11 +206,21 @@ impl Exporter {
         self.current().config.clone()
     }
 
-    /// Reads the configuration files again; on an error the old configuration stays.
+    /// Reads the configuration again (the files, or the built-in one); on an error the old
+    /// configuration stays.
     pub fn reload(&self) -> Result<(), ConfigError> {
-        let config = Config::load(&self.paths)?;
+        let config = match &self.source {
+            ConfigSource::Files(paths) => Config::load_with(paths, self.options.expand_env)?,
+            ConfigSource::Builtin => Config::builtin(),
+        };
+        config.check()?;
         self.telemetry.init_modules(config.modules.keys().cloned());
-        let loaded = Arc::new(Loaded::new(config));
+        let generation = self.loads.fetch_add(1, Ordering::Relaxed) + 1;
+        let loaded = Arc::new(Loaded::new(
+            config,
+            self.options.wrap_large_counters,
+            generation,
+        ));
         match self.loaded.write() {
             Ok(mut g) => *g = loaded,
             Err(p) => *p.into_inner() = loaded,
@@ -217,7 +288,15 @@ impl Exporter {
                 .clone()
                 .or_else(|| module.auth.clone())
                 .unwrap_or_default();
-            runs.push(self.run_one(name, module, prepared, auth, &target, &req.overrides));
+            runs.push(self.run_one(
+                loaded.generation,
+                name,
+                module,
+                prepared,
+                auth,
+                &target,
+                &req.overrides,
+            ));
         }
         let results: Vec<(String, Result<ModuleSamples<'_>, String>)> =
             stream::iter(runs).buffered(concurrency).collect().await;
@@ -260,8 +339,10 @@ impl Exporter {
         Response::metrics(out.render())
     }
 
+    #[allow(clippy::too_many_arguments)]
     async fn run_one<'a>(
         &self,
+        generation: u64,
         name: &str,
         module: &'a Module,
         prepared: &Prepared,
@@ -272,7 +353,9 @@ impl Exporter {
         let start = Instant::now();
         let _in_flight = self.telemetry.in_flight_guard();
         let r = self
-            .scrape_module(target, &auth, module, prepared, overrides, start)
+            .scrape_module(
+                generation, name, target, &auth, module, prepared, overrides, start,
+            )
             .await;
         self.telemetry.collection(name, start.elapsed());
         (name.to_owned(), r)
@@ -295,8 +378,93 @@ impl Exporter {
         )
     }
 
+    /// A client for `target`: a kept v3 one, or a new one (its host name looked up here,
+    /// bounded and asynchronous).
+    async fn client_for(
+        &self,
+        target: &Target,
+        auth: &config::Auth,
+        module: &Module,
+        overrides: &QueryOverrides,
+        key: Option<&String>,
+    ) -> Result<(snmp_tokio::Manager, bool), String> {
+        let wp = &module.walk_params;
+        if let Some(m) = key.and_then(|k| self.v3_clients.get(k, Instant::now())) {
+            return Ok((m.with_timeout(wp.timeout).with_retries(wp.retries), true));
+        }
+        let addr = self.resolve(target, wp.timeout).await?;
+        let shared = match key {
+            Some(_) => Some(self.shared_v3_client()?),
+            None => None,
+        };
+        let m = scrape::connect(
+            &scrape::Connect {
+                target,
+                addr,
+                auth,
+                timeout: wp.timeout,
+                retries: wp.retries,
+                any_source: wp.use_unconnected_udp_socket,
+                source_address: self.options.source_address,
+                client: shared,
+            },
+            overrides,
+        )
+        .await?;
+        if key.is_some() {
+            // A client new to this process: the engine a previous one saved, if any.
+            if let Ok(engines) = self.engines.lock() {
+                if let Some(e) = engines.get(&engine_key(target, auth, overrides)) {
+                    m.seed_v3_engine(&e);
+                }
+            }
+        }
+        Ok((m, false))
+    }
+
+    fn shared_v3_client(&self) -> Result<&snmp_tokio::Client, String> {
+        if let Some(c) = self.v3_shared.get() {
+            return Ok(c);
+        }
+        let mut cfg = snmp_tokio::SessionConfig::default();
+        cfg.source_address = self.options.source_address;
+        let c = snmp_tokio::Client::new(snmp_tokio::Tokio, cfg)
+            .map_err(|e| format!("cannot start the v3 client: {e}"))?;
+        Ok(self.v3_shared.get_or_init(|| c))
+    }
+
+    /// The target's address: a literal at once, a name through the system's resolver (on
+    /// tokio's blocking pool, at most `max_lookups` at once, within `timeout`).
+    async fn resolve(&self, target: &Target, timeout: Duration) -> Result<SocketAddr, String> {
+        if let Ok(ip) = target.host.parse::<std::net::IpAddr>() {
+            return Ok(SocketAddr::new(ip, target.port));
+        }
+        let fail = |why: String| format!("error connecting to target {}: {why}", target.host);
+        let lookup = async {
+            let _permit = self
+                .resolving
+                .acquire()
+                .await
+                .map_err(|e| fail(e.to_string()))?;
+            let want_v6 = matches!(target.transport.as_deref(), Some("udp6") | Some("tcp6"));
+            let mut addrs = tokio::net::lookup_host((target.host.as_str(), target.port))
+                .await
+                .map_err(|e| fail(format!("lookup {}: {e}", target.host)))?;
+            addrs
+                .find(|a| a.is_ipv6() == want_v6 || !want_v6)
+                .ok_or_else(|| fail(format!("lookup {}: no such host", target.host)))
+        };
+        match tokio::time::timeout(timeout.max(Duration::from_millis(100)), lookup).await {
+            Ok(r) => r,
+            Err(_) => Err(fail(format!("lookup {}: timed out", target.host))),
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
     async fn scrape_module<'a>(
         &self,
+        generation: u64,
+        name: &str,
         target: &Target,
         auth: &config::Auth,
         module: &'a Module,
@@ -307,49 +475,26 @@ impl Exporter {
         let wp = &module.walk_params;
         let cached = wp.v3_engine_cache && auth.version == 3;
         let key = cached.then(|| v3_key(target, auth, wp.use_unconnected_udp_socket, overrides));
-        let reused = key.as_ref().and_then(|k| self.kept_v3_client(k));
-        let mgr = match reused {
-            Some(m) => m.with_timeout(wp.timeout).with_retries(wp.retries),
-            None => {
-                let m = scrape::connect(
-                    target,
-                    auth,
-                    wp.timeout,
-                    wp.retries,
-                    wp.use_unconnected_udp_socket,
-                    overrides,
-                )
-                .await?;
-                // A client new to this process: the engine a previous one saved, if any.
-                if let (Some(k), Ok(engines)) = (&key, self.engines.lock()) {
-                    if let Some(e) = engines.get(k) {
-                        m.seed_v3_engine(&e);
-                    }
-                }
-                m
-            }
-        };
+        let (mgr, kept) = self
+            .client_for(target, auth, module, overrides, key.as_ref())
+            .await?;
         let plan = prepared.lookup_plan.as_ref();
         let lookup_key = plan.map(|_| {
             format!(
-                "{}|{}|{:p}",
+                "{generation}|{name}|{}",
                 v3_key(target, auth, wp.use_unconnected_udp_socket, overrides),
-                auth.community.0,
-                module
             )
         });
         let before = mgr.counters();
         // With a lookup cache: is the agent the one the cache was filled from (sysUpTime has
         // not gone back) and the cache young enough?
-        let mut cached: Option<Vec<(snmp_tokio::Oid, snmp_tokio::Value)>> = None;
+        let mut cached: Option<Arc<CachedLookups>> = None;
         let mut uptime = None;
         if let (Some(_), Some(k)) = (plan, &lookup_key) {
             uptime = scrape::sys_uptime(&mgr).await;
-            if let (Some(now_up), Ok(map)) = (uptime, self.lookups.lock()) {
-                if let Some(e) = map.get(k) {
-                    if now_up >= e.uptime && e.at.elapsed() < wp.lookup_cache {
-                        cached = Some(e.pdus.clone());
-                    }
+            if let (Some(now_up), Some(e)) = (uptime, self.lookups.get(k, Instant::now())) {
+                if now_up >= e.uptime && e.at.elapsed() < wp.lookup_cache {
+                    cached = Some(e);
                 }
             }
         }
@@ -364,42 +509,45 @@ impl Exporter {
         let after = mgr.counters();
         results.retries = after.retransmits.saturating_sub(before.retransmits);
         results.packets = after.requests.saturating_sub(before.requests) + results.retries;
-        let mut extra: Vec<(snmp_tokio::Oid, snmp_tokio::Value)> = Vec::new();
-        if let (Some(plan), Some(k)) = (plan, lookup_key) {
-            match cached {
-                Some(pdus) => extra = pdus,
-                None if outcome.is_ok() => {
-                    if let Some(up) = uptime {
-                        let roots: Vec<snmp_tokio::Oid> = plan
-                            .cached
-                            .iter()
-                            .map(|c| snmp_tokio::Oid::from_arcs(&collect::oid_arcs(c)))
-                            .collect();
-                        let pdus: Vec<_> = results
-                            .pdus
-                            .iter()
-                            .filter(|(o, _)| roots.iter().any(|r| o.starts_with(r)))
-                            .cloned()
-                            .collect();
-                        self.keep_lookups(
-                            k,
-                            CachedLookups {
-                                uptime: up,
-                                at: Instant::now(),
-                                pdus,
-                            },
-                        );
-                    }
-                }
-                None => {}
-            }
+        if let (Some(plan), Some(k), None, true, Some(up)) =
+            (plan, lookup_key, &cached, outcome.is_ok(), uptime)
+        {
+            let roots: Vec<snmp_tokio::Oid> = plan
+                .cached
+                .iter()
+                .map(|c| snmp_tokio::Oid::from_arcs(&collect::oid_arcs(c)))
+                .collect();
+            let pdus: Vec<_> = results
+                .pdus
+                .iter()
+                .filter(|(o, _)| roots.iter().any(|r| o.starts_with(r)))
+                .cloned()
+                .collect();
+            let entry = CachedLookups {
+                uptime: up,
+                at: Instant::now(),
+                pdus,
+            };
+            self.lookups.insert(k, Arc::new(entry), Instant::now());
         }
         match key {
-            Some(k) => {
+            // Only a client whose scrape worked is kept: a target that never answers (or an
+            // address anyone may ask for) costs nothing after its scrape.
+            Some(k) if outcome.is_ok() => {
                 if let Some(engine) = mgr.v3_engine() {
-                    self.remember_engine(&k, engine);
+                    self.remember_engine(&engine_key(target, auth, overrides), engine);
                 }
-                self.keep_v3_client(k, mgr)
+                if !kept {
+                    for old in self.v3_clients.insert(k, mgr, Instant::now()) {
+                        old.close();
+                    }
+                }
+            }
+            Some(k) => {
+                if let Some(m) = self.v3_clients.remove(&k) {
+                    m.close();
+                }
+                mgr.close();
             }
             None => mgr.close(),
         }
@@ -428,10 +576,14 @@ impl Exporter {
                 results.pdus.len() as f64,
             ),
         ];
-        let mut map = pdu_map(&extra);
+        let extra: &[(snmp_tokio::Oid, snmp_tokio::Value)] =
+            cached.as_ref().map(|c| c.pdus.as_slice()).unwrap_or(&[]);
+        let mut map = pdu_map(extra);
         map.extend(pdu_map(&results.pdus));
         let mut metrics = Exposition::new();
         collect::collect(module, prepared, &map, &mut metrics);
+        self.telemetry
+            .unexpected_pdu_types(std::mem::take(&mut metrics.unexpected_types));
         let errors = std::mem::take(&mut metrics.errors);
         scrape.push(Sample::gauge(
             "snmp_scrape_duration_seconds",
@@ -445,52 +597,20 @@ impl Exporter {
         })
     }
 
-    fn remember_engine(&self, key: &str, engine: snmp_tokio::session::KnownEngine) {
+    fn remember_engine(&self, key: &EngineKey, engine: snmp_tokio::session::KnownEngine) {
         let Ok(mut engines) = self.engines.lock() else {
             return;
         };
         if engines.put(key, &engine) {
-            if let Some(path) = &self.options.engine_state_file {
-                if let Err(e) = engines.save(path) {
-                    tracing::warn!(file = %path.display(), err = %e, "cannot write the engine state file");
-                }
+            if let Some(w) = &self.writer {
+                w.submit(engines.to_text());
             }
         }
     }
 
-    fn keep_lookups(&self, key: String, entry: CachedLookups) {
-        let Ok(mut map) = self.lookups.lock() else {
-            return;
-        };
-        if map.len() >= V3_CLIENTS_MAX && !map.contains_key(&key) {
-            map.retain(|_, e| e.at.elapsed() < V3_IDLE);
-            if map.len() >= V3_CLIENTS_MAX {
-                return;
-            }
-        }
-        map.insert(key, entry);
-    }
-
-    fn kept_v3_client(&self, key: &str) -> Option<snmp_tokio::Manager> {
-        let mut map = self.v3_clients.lock().ok()?;
-        let entry = map.get_mut(key)?;
-        entry.1 = Instant::now();
-        Some(entry.0.clone())
-    }
-
-    fn keep_v3_client(&self, key: String, mgr: snmp_tokio::Manager) {
-        let Ok(mut map) = self.v3_clients.lock() else {
-            return;
-        };
-        let now = Instant::now();
-        if map.len() >= V3_CLIENTS_MAX || !map.contains_key(&key) {
-            // Drop the idle ones (and, at the bound, keep the table from growing).
-            map.retain(|_, (_, used)| now.duration_since(*used) < V3_IDLE);
-            if map.len() >= V3_CLIENTS_MAX {
-                return;
-            }
-        }
-        map.insert(key, (mgr, now));
+    /// How many v3 clients are kept between scrapes now.
+    pub fn kept_v3_clients(&self) -> usize {
+        self.v3_clients.len()
     }
 
     /// The exporter's own metrics (`/metrics`).
@@ -503,12 +623,8 @@ impl Exporter {
     }
 }
 
-/// How long a kept v3 client may stay unused.
-const V3_IDLE: Duration = Duration::from_secs(600);
-/// The most v3 clients kept at once.
-const V3_CLIENTS_MAX: usize = 100_000;
-
-/// What identifies a kept v3 client: the target and everything that configures its client.
+/// What identifies a kept v3 client: the target and everything that configures its client
+/// (kept in memory only; never written).
 fn v3_key(target: &Target, auth: &config::Auth, any_source: bool, o: &QueryOverrides) -> String {
     format!(
         "{}|{}|{}|{}|{}|{}|{}|{}|{}|{:?}|{:?}|{any_source}",
@@ -526,6 +642,20 @@ fn v3_key(target: &Target, auth: &config::Auth, any_source: bool, o: &QueryOverr
     )
 }
 
+/// What names a saved engine: the agent and the user, no credential.
+fn engine_key(target: &Target, auth: &config::Auth, o: &QueryOverrides) -> EngineKey {
+    EngineKey {
+        transport: target.transport.clone().unwrap_or_default(),
+        host: target.host.clone(),
+        port: target.port,
+        user: auth.username.clone(),
+        context: o
+            .context
+            .clone()
+            .unwrap_or_else(|| auth.context_name.clone()),
+    }
+}
+
 /// Lookup columns of a target kept between scrapes.
 struct CachedLookups {
     /// sysUpTime.0 when they were fetched.
@@ -541,11 +671,23 @@ struct ModuleSamples<'a> {
 }
 
 /// Seconds of a `X-Prometheus-Scrape-Timeout-Seconds` header, less half a second for the
-/// answer to travel (the scrape's SNMP work stops then).
+/// answer to travel (the scrape's SNMP work stops then). Anything that is not a positive
+/// finite number is ignored; a value over a day counts as a day.
+///
+/// ```
+/// use std::time::Duration;
+/// use snmp_exporter::scrape_deadline;
+/// assert_eq!(scrape_deadline(Some("10")), Some(Duration::from_millis(9500)));
+/// assert_eq!(scrape_deadline(Some("1e300")), Some(Duration::from_secs(86_400)));
+/// assert_eq!(scrape_deadline(Some("NaN")), None);
+/// assert_eq!(scrape_deadline(Some("-1")), None);
+/// ```
 pub fn scrape_deadline(header: Option<&str>) -> Option<Duration> {
+    const DAY: f64 = 86_400.0;
     let secs: f64 = header?.trim().parse().ok()?;
     if !secs.is_finite() || secs <= 0.0 {
         return None;
     }
-    Some(Duration::from_secs_f64((secs - 0.5).max(secs / 2.0)))
+    let secs = secs.min(DAY);
+    Duration::try_from_secs_f64((secs - 0.5).max(secs / 2.0).min(DAY)).ok()
 }

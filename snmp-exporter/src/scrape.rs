@@ -5,8 +5,8 @@
 use std::time::Duration;
 
 use snmp_tokio::{
-    AesKeyExtension, AuthProtocol, Manager, Oid, OidCheck, PrivProtocol, Repetitions,
-    SecurityLevel, Value, Version, WalkOptions,
+    AuthProtocol, Manager, Oid, OidCheck, PrivProtocol, Repetitions, SecurityLevel, Value, Version,
+    WalkOptions,
 };
 
 use crate::collect::{oid_arcs, value_string};
@@ -100,26 +100,30 @@ pub struct ScrapeResults {
     pub retries: u64,
 }
 
-fn auth_protocol(name: &str) -> AuthProtocol {
-    match name {
+/// The auth protocol an auth names (checked at load: [`Auth::validate`](crate::config::Auth)).
+fn auth_protocol(name: &str) -> Result<AuthProtocol, String> {
+    Ok(match name {
+        "MD5" => AuthProtocol::Md5,
         "SHA" => AuthProtocol::Sha1,
         "SHA224" => AuthProtocol::Sha224,
         "SHA256" => AuthProtocol::Sha256,
         "SHA384" => AuthProtocol::Sha384,
         "SHA512" => AuthProtocol::Sha512,
-        _ => AuthProtocol::Md5,
-    }
+        other => return Err(format!("unknown auth_protocol {other:?}")),
+    })
 }
 
-fn priv_protocol(name: &str) -> (PrivProtocol, Option<AesKeyExtension>) {
-    match name {
-        "AES" => (PrivProtocol::Aes128, None),
-        "AES192" => (PrivProtocol::Aes192Blumenthal, None),
-        "AES256" => (PrivProtocol::Aes256Blumenthal, None),
-        "AES192C" => (PrivProtocol::Aes192Reeder, None),
-        "AES256C" => (PrivProtocol::Aes256Reeder, None),
-        _ => (PrivProtocol::Des, None),
-    }
+/// The privacy protocol an auth names.
+fn priv_protocol(name: &str) -> Result<PrivProtocol, String> {
+    Ok(match name {
+        "DES" => PrivProtocol::Des,
+        "AES" => PrivProtocol::Aes128,
+        "AES192" => PrivProtocol::Aes192Blumenthal,
+        "AES256" => PrivProtocol::Aes256Blumenthal,
+        "AES192C" => PrivProtocol::Aes192Reeder,
+        "AES256C" => PrivProtocol::Aes256Reeder,
+        other => return Err(format!("unknown priv_protocol {other:?}")),
+    })
 }
 
 /// Per-scrape settings from the query string.
@@ -131,15 +135,30 @@ pub struct QueryOverrides {
     pub engine_id: Option<Vec<u8>>,
 }
 
-/// A Manager for `target` with `auth`'s version and credentials and the module's timing.
-pub async fn connect(
-    target: &Target,
-    auth: &Auth,
-    timeout: Duration,
-    retries: u32,
-    any_source: bool,
-    overrides: &QueryOverrides,
-) -> Result<Manager, String> {
+/// What a scrape's client is made of.
+#[derive(Debug)]
+pub struct Connect<'a> {
+    /// The target as asked for.
+    pub target: &'a Target,
+    /// Its address (a host name already looked up).
+    pub addr: std::net::SocketAddr,
+    /// Version and credentials.
+    pub auth: &'a Auth,
+    /// The module's timeout per attempt.
+    pub timeout: Duration,
+    /// The module's retries.
+    pub retries: u32,
+    /// `use_unconnected_udp_socket`: answers from any address are taken.
+    pub any_source: bool,
+    /// `--snmp.source-address`.
+    pub source_address: Option<std::net::SocketAddr>,
+    /// A client to share (kept v3 clients); `None`: a client of its own.
+    pub client: Option<&'a snmp_tokio::Client>,
+}
+
+/// A Manager for the target with the auth's version and credentials and the module's timing.
+pub async fn connect(c: &Connect<'_>, overrides: &QueryOverrides) -> Result<Manager, String> {
+    let (target, auth) = (c.target, c.auth);
     let transport = match target.transport.as_deref() {
         None | Some("udp") | Some("udp6") => snmp_tokio::Transport::Udp,
         // One connection per scrape's client, as gosnmp's; closed with it.
@@ -156,13 +175,22 @@ pub async fn connect(
         3 => Version::V3,
         _ => Version::V2c,
     };
-    let mut b = Manager::builder(&target.host)
+    let mut b = Manager::builder(&c.addr.ip().to_string())
         .transport(transport)
-        .port(target.port)
+        .port(c.addr.port())
         .version(version)
-        .timeout(timeout)
-        .retries(retries)
-        .accept_any_source(any_source);
+        .timeout(c.timeout)
+        .retries(c.retries)
+        .accept_any_source(c.any_source);
+    match c.client {
+        Some(client) => b = b.client(client),
+        None if c.source_address.is_some() => {
+            let mut cfg = snmp_tokio::SessionConfig::default();
+            cfg.source_address = c.source_address;
+            b = b.session_config(cfg);
+        }
+        None => {}
+    }
     if version == Version::V3 {
         b = b.user(auth.username.clone());
         let level = match auth.security_level.as_str() {
@@ -172,16 +200,15 @@ pub async fn connect(
         };
         if level != SecurityLevel::NoAuthNoPriv {
             b = b.auth(
-                auth_protocol(&auth.auth_protocol),
+                auth_protocol(&auth.auth_protocol)?,
                 auth.password.0.as_bytes(),
             );
         }
         if level == SecurityLevel::AuthPriv {
-            let (p, ext) = priv_protocol(&auth.priv_protocol);
-            b = b.privacy(p, auth.priv_password.0.as_bytes());
-            if let Some(ext) = ext {
-                b = b.aes_key_extension(ext);
-            }
+            b = b.privacy(
+                priv_protocol(&auth.priv_protocol)?,
+                auth.priv_password.0.as_bytes(),
+            );
         }
         b = b.security_level(level);
         let context = overrides

@@ -1,7 +1,11 @@
-//! The HTTP face: snmp_exporter's endpoints on hyper.
+//! The HTTP face: snmp_exporter's endpoints on hyper, bounded: a cap on connections and on
+//! scrapes in flight (over either: a fast 503, counted), a timeout on reading a request's
+//! header (which also closes a connection left idle), TLS and basic auth from
+//! `--web.config.file`.
 
 use std::convert::Infallible;
 use std::sync::Arc;
+use std::time::Duration;
 
 use bytes::Bytes;
 use http_body_util::Full;
@@ -12,7 +16,53 @@ use hyper::{Method, Request, StatusCode};
 use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
 
+pub use crate::web::WebConfig;
 use crate::{scrape_deadline, Exporter, Layout, ScrapeRequest};
+
+/// How the HTTP side is served and bounded.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    /// The most connections open at once; one over it is answered 503 and closed
+    /// (`--web.max-connections`, default 4,096).
+    pub max_connections: usize,
+    /// The most `/snmp` scrapes in flight; one over it is answered 503 at once
+    /// (`--web.max-scrapes`, default 2,048).
+    pub max_scrapes: usize,
+    /// How long a client may take to send a request's header, and how long a kept-alive
+    /// connection may wait for its next request (`--web.read-header-timeout`, default 20 s).
+    pub header_timeout: Duration,
+    /// `--web.telemetry-path` (default `/metrics`).
+    pub telemetry_path: String,
+    /// `--web.config.file`: TLS, basic auth, headers.
+    pub web: Option<Arc<WebConfig>>,
+}
+
+impl Default for ServeOptions {
+    fn default() -> Self {
+        ServeOptions {
+            max_connections: 4096,
+            max_scrapes: 2048,
+            header_timeout: Duration::from_secs(20),
+            telemetry_path: "/metrics".into(),
+            web: None,
+        }
+    }
+}
+
+/// What the handlers share: the options and the scrape permits.
+pub(crate) struct Ctx {
+    pub(crate) options: ServeOptions,
+    scrapes: Arc<tokio::sync::Semaphore>,
+}
+
+impl Ctx {
+    pub(crate) fn new(options: ServeOptions) -> Ctx {
+        Ctx {
+            scrapes: Arc::new(tokio::sync::Semaphore::new(options.max_scrapes.max(1))),
+            options,
+        }
+    }
+}
 
 /// An HTTP answer: status, content type and body.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -189,13 +239,27 @@ const LANDING_021: &str = "<html>\n            <head>\n            <title>SNMP E
 /// Answers one HTTP request.
 pub(crate) async fn handle(
     exporter: &Exporter,
+    ctx: &Ctx,
     method: &Method,
     path: &str,
     query: &str,
     timeout_header: Option<&str>,
 ) -> Response {
+    if path == ctx.options.telemetry_path {
+        return Response::metrics(exporter.telemetry_text());
+    }
     match path {
         "/snmp" => {
+            let Ok(_permit) = ctx.scrapes.clone().try_acquire_owned() else {
+                exporter.telemetry().rejected("too_many_scrapes");
+                return Response::text(
+                    503,
+                    format!(
+                        "too many scrapes in flight (more than {})\n",
+                        ctx.options.max_scrapes
+                    ),
+                );
+            };
             exporter.telemetry().scrape_started();
             let req = match scrape_request(query, exporter.layout()) {
                 Ok(r) => r,
@@ -205,22 +269,26 @@ pub(crate) async fn handle(
                     return Response::text(400, format!("{e}\n"));
                 }
             };
+            let target = req.target.clone();
             let work = exporter.scrape(req);
             match scrape_deadline(timeout_header) {
                 Some(d) => match tokio::time::timeout(d, work).await {
                     Ok(r) => r,
-                    Err(_) => Response::text(
-                        503,
-                        format!(
-                            "scrape cancelled after {:.3}s (the scraper's X-Prometheus-Scrape-Timeout-Seconds)\n",
-                            d.as_secs_f64()
-                        ),
-                    ),
+                    Err(_) => {
+                        exporter.telemetry().rejected("scrape_timeout");
+                        tracing::info!(target = %target, after = %format!("{:.3}s", d.as_secs_f64()), "scrape cancelled by X-Prometheus-Scrape-Timeout-Seconds");
+                        Response::text(
+                            503,
+                            format!(
+                                "scrape cancelled after {:.3}s (the scraper's X-Prometheus-Scrape-Timeout-Seconds)\n",
+                                d.as_secs_f64()
+                            ),
+                        )
+                    }
                 },
                 None => work.await,
             }
         }
-        "/metrics" => Response::metrics(exporter.telemetry_text()),
         "/-/reload" => {
             if method != Method::POST {
                 return Response::text(400, "POST method expected\n".into());
@@ -272,69 +340,167 @@ pub async fn listen(addr: &str) -> std::io::Result<TcpListener> {
     Err(last.unwrap_or_else(|| std::io::Error::other(format!("{addr}: no address to listen on"))))
 }
 
+/// Serves the exporter's HTTP API on `listener` with the default [`ServeOptions`] until the
+/// task is dropped.
+pub async fn serve(exporter: Arc<Exporter>, listener: TcpListener) -> std::io::Result<()> {
+    serve_with(exporter, listener, ServeOptions::default()).await
+}
+
 /// Serves the exporter's HTTP API on `listener` until the task is dropped. Each connection
 /// runs in its own task; a scrape whose client goes away stops its SNMP work (its future is
 /// dropped).
-pub async fn serve(exporter: Arc<Exporter>, listener: TcpListener) -> std::io::Result<()> {
+pub async fn serve_with(
+    exporter: Arc<Exporter>,
+    listener: TcpListener,
+    options: ServeOptions,
+) -> std::io::Result<()> {
+    let connections = Arc::new(tokio::sync::Semaphore::new(options.max_connections.max(1)));
+    let ctx = Arc::new(Ctx::new(options));
     loop {
         let (stream, _) = match listener.accept().await {
             Ok(s) => s,
             Err(e) => {
                 // Out of descriptors and the like: log, wait a moment, keep serving.
                 tracing::error!(err = %e, "accept failed");
-                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                tokio::time::sleep(Duration::from_millis(50)).await;
                 continue;
             }
         };
-        let exporter = exporter.clone();
-        // A second handle on the socket watches for the client going away (EOF or an error
-        // while a scrape runs): then the connection, and with it the scrape's SNMP work, is
-        // dropped, as Go's server cancels a request's context.
-        let (stream, watch) = match split_watch(stream) {
-            Ok(pair) => pair,
-            Err(e) => {
-                tracing::error!(err = %e, "accepted socket unusable");
-                continue;
-            }
+        let Ok(permit) = connections.clone().try_acquire_owned() else {
+            exporter.telemetry().rejected("too_many_connections");
+            tokio::spawn(refuse(stream, ctx.options.web.is_some()));
+            continue;
         };
+        let (exporter, ctx) = (exporter.clone(), ctx.clone());
         tokio::spawn(async move {
-            let service = service_fn(move |req: Request<Incoming>| {
-                let exporter = exporter.clone();
-                async move {
-                    let timeout = req
-                        .headers()
-                        .get("x-prometheus-scrape-timeout-seconds")
-                        .and_then(|v| v.to_str().ok())
-                        .map(str::to_owned);
-                    let r = handle(
-                        &exporter,
-                        req.method(),
-                        req.uri().path(),
-                        req.uri().query().unwrap_or(""),
-                        timeout.as_deref(),
-                    )
-                    .await;
-                    let mut resp = hyper::Response::new(Full::new(Bytes::from(r.body)));
-                    *resp.status_mut() =
-                        StatusCode::from_u16(r.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-                    if let Ok(v) = hyper::header::HeaderValue::from_str(r.content_type) {
-                        resp.headers_mut().insert(hyper::header::CONTENT_TYPE, v);
-                    }
-                    if r.status >= 400 {
-                        resp.headers_mut().insert(
-                            "x-content-type-options",
-                            hyper::header::HeaderValue::from_static("nosniff"),
-                        );
-                    }
-                    Ok::<_, Infallible>(resp)
+            let _permit = permit;
+            // A second handle on the socket watches for the client going away (EOF or an
+            // error while a scrape runs): then the connection, and with it the scrape's SNMP
+            // work, is dropped, as Go's server cancels a request's context.
+            let (stream, watch) = match split_watch(stream) {
+                Ok(pair) => pair,
+                Err(e) => {
+                    tracing::error!(err = %e, "accepted socket unusable");
+                    return;
                 }
-            });
-            let conn = http1::Builder::new().serve_connection(TokioIo::new(stream), service);
-            tokio::select! {
-                _ = conn => {}
-                _ = peer_gone(&watch) => {}
+            };
+            let tls = ctx.options.web.as_ref().and_then(|w| w.tls.clone());
+            match tls {
+                Some(acceptor) => {
+                    let handshake =
+                        tokio::time::timeout(ctx.options.header_timeout, acceptor.accept(stream));
+                    match handshake.await {
+                        Ok(Ok(tls)) => connection(exporter, ctx, tls, &watch).await,
+                        Ok(Err(e)) => tracing::debug!(err = %e, "TLS handshake failed"),
+                        Err(_) => tracing::debug!("TLS handshake timed out"),
+                    }
+                }
+                None => connection(exporter, ctx, stream, &watch).await,
             }
         });
+    }
+}
+
+/// A connection over the cap: a 503 on a plain socket (written without waiting), closed.
+async fn refuse(stream: tokio::net::TcpStream, tls: bool) {
+    if !tls {
+        let body = "too many open connections\n";
+        let msg = format!(
+            "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        );
+        let _ = stream.try_write(msg.as_bytes());
+    }
+    drop(stream);
+}
+
+/// One request: basic auth (when configured), then the endpoint, with the configured headers.
+async fn respond(
+    exporter: &Exporter,
+    ctx: &Ctx,
+    req: Request<Incoming>,
+) -> hyper::Response<Full<Bytes>> {
+    let web = ctx.options.web.as_ref();
+    let r = match web {
+        Some(w)
+            if w.requires_auth()
+                && !w
+                    .authorized(
+                        req.headers()
+                            .get(hyper::header::AUTHORIZATION)
+                            .map(|v| v.as_bytes()),
+                    )
+                    .await =>
+        {
+            exporter.telemetry().rejected("unauthorized");
+            Response::text(401, "Unauthorized\n".into())
+        }
+        _ => {
+            let timeout = req
+                .headers()
+                .get("x-prometheus-scrape-timeout-seconds")
+                .and_then(|v| v.to_str().ok());
+            handle(
+                exporter,
+                ctx,
+                req.method(),
+                req.uri().path(),
+                req.uri().query().unwrap_or(""),
+                timeout,
+            )
+            .await
+        }
+    };
+    let mut resp = hyper::Response::new(Full::new(Bytes::from(r.body)));
+    *resp.status_mut() =
+        StatusCode::from_u16(r.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let h = resp.headers_mut();
+    if let Ok(v) = hyper::header::HeaderValue::from_str(r.content_type) {
+        h.insert(hyper::header::CONTENT_TYPE, v);
+    }
+    if r.status >= 400 {
+        h.insert(
+            "x-content-type-options",
+            hyper::header::HeaderValue::from_static("nosniff"),
+        );
+    }
+    if r.status == 401 {
+        h.insert(
+            hyper::header::WWW_AUTHENTICATE,
+            hyper::header::HeaderValue::from_static("Basic"),
+        );
+    }
+    if let Some(w) = web {
+        for (n, v) in &w.headers {
+            h.insert(n.clone(), v.clone());
+        }
+    }
+    resp
+}
+
+/// Serves HTTP/1.1 on one (plain or TLS) connection until it closes or the peer goes away.
+async fn connection<S>(
+    exporter: Arc<Exporter>,
+    ctx: Arc<Ctx>,
+    stream: S,
+    watch: &tokio::net::TcpStream,
+) where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
+    let header_timeout = ctx.options.header_timeout;
+    let service = service_fn(move |req: Request<Incoming>| {
+        let (exporter, ctx) = (exporter.clone(), ctx.clone());
+        async move { Ok::<_, Infallible>(respond(&exporter, &ctx, req).await) }
+    });
+    let mut builder = http1::Builder::new();
+    builder
+        .timer(hyper_util::rt::TokioTimer::new())
+        .header_read_timeout(header_timeout)
+        .max_buf_size(64 << 10);
+    let conn = builder.serve_connection(TokioIo::new(stream), service);
+    tokio::select! {
+        _ = conn => {}
+        _ = peer_gone(watch) => {}
     }
 }
 

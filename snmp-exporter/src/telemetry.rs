@@ -21,10 +21,13 @@ struct Histogram {
 
 pub(crate) struct Telemetry {
     request_errors: AtomicU64,
+    unexpected_pdu_types: AtomicU64,
     packets: AtomicU64,
     retries: AtomicU64,
     in_flight: AtomicI64,
     scrapes: AtomicU64,
+    /// Requests refused, by reason (a fixed set).
+    rejected: [AtomicU64; REJECT_REASONS.len()],
     collection: Mutex<BTreeMap<String, Histogram>>,
     start: f64,
 }
@@ -33,10 +36,12 @@ impl Telemetry {
     pub(crate) fn new(modules: impl Iterator<Item = String>) -> Telemetry {
         let t = Telemetry {
             request_errors: AtomicU64::new(0),
+            unexpected_pdu_types: AtomicU64::new(0),
             packets: AtomicU64::new(0),
             retries: AtomicU64::new(0),
             in_flight: AtomicI64::new(0),
             scrapes: AtomicU64::new(0),
+            rejected: Default::default(),
             collection: Mutex::new(BTreeMap::new()),
             start: SystemTime::now()
                 .duration_since(UNIX_EPOCH)
@@ -59,6 +64,13 @@ impl Telemetry {
         self.request_errors.fetch_add(1, Ordering::Relaxed);
     }
 
+    /// Counts varbinds of a type no metric can use (upstream's "unexpected Go types").
+    pub(crate) fn unexpected_pdu_types(&self, n: u64) {
+        if n > 0 {
+            self.unexpected_pdu_types.fetch_add(n, Ordering::Relaxed);
+        }
+    }
+
     pub(crate) fn packets(&self, packets: u64, retries: u64) {
         self.packets.fetch_add(packets, Ordering::Relaxed);
         self.retries.fetch_add(retries, Ordering::Relaxed);
@@ -68,6 +80,13 @@ impl Telemetry {
     pub(crate) fn in_flight_guard(&self) -> InFlight<'_> {
         self.in_flight.fetch_add(1, Ordering::Relaxed);
         InFlight(&self.in_flight)
+    }
+
+    /// Counts a request refused for `reason` (one of [`REJECT_REASONS`]).
+    pub(crate) fn rejected(&self, reason: &str) {
+        if let Some(i) = REJECT_REASONS.iter().position(|r| *r == reason) {
+            self.rejected[i].fetch_add(1, Ordering::Relaxed);
+        }
     }
 
     pub(crate) fn scrape_started(&self) {
@@ -184,9 +203,46 @@ impl Telemetry {
             "snmp_unexpected_pdu_type_total",
             "Unexpected Go types in a PDU.",
             "counter",
-            0.0,
+            self.unexpected_pdu_types.load(Ordering::Relaxed) as f64,
         );
+        let _ = writeln!(
+            out,
+            "# HELP snmp_exporter_build_info A metric with a constant '1' value labeled by version, revision, branch, goversion from which snmp_exporter was built, and the goos and goarch for the build.\n# TYPE snmp_exporter_build_info gauge\nsnmp_exporter_build_info{{branch=\"\",goarch=\"{}\",goos=\"{}\",goversion=\"rust{}\",revision=\"\",tags=\"snmp-rs\",version=\"{}\"}} 1",
+            goarch(),
+            std::env::consts::OS,
+            env!("CARGO_PKG_RUST_VERSION"),
+            env!("CARGO_PKG_VERSION"),
+        );
+        let _ = writeln!(
+            out,
+            "# HELP snmp_exporter_http_rejected_total HTTP requests and connections refused, by reason (this exporter's own; not in upstream).\n# TYPE snmp_exporter_http_rejected_total counter"
+        );
+        for (i, r) in REJECT_REASONS.iter().enumerate() {
+            let _ = writeln!(
+                out,
+                "snmp_exporter_http_rejected_total{{reason=\"{r}\"}} {}",
+                self.rejected[i].load(Ordering::Relaxed)
+            );
+        }
         out
+    }
+}
+
+/// Why a request or connection was refused.
+pub(crate) const REJECT_REASONS: [&str; 4] = [
+    "too_many_connections",
+    "too_many_scrapes",
+    "scrape_timeout",
+    "unauthorized",
+];
+
+/// Go's GOARCH for this build's architecture.
+fn goarch() -> &'static str {
+    match std::env::consts::ARCH {
+        "x86_64" => "amd64",
+        "aarch64" => "arm64",
+        "x86" => "386",
+        other => other,
     }
 }
 
@@ -199,21 +255,23 @@ fn single(out: &mut String, name: &str, help: &str, kind: &str, v: f64) {
     );
 }
 
-/// CPU seconds, resident bytes and open descriptors of this process (Linux; zeros elsewhere).
+/// CPU seconds, resident bytes and open descriptors of this process: CPU from
+/// `getrusage(2)` (no assumption about the clock tick), resident memory from
+/// `/proc/self/status`'s `VmRSS` (in kB whatever the page size); zeros where unavailable.
 fn process_stats() -> (f64, f64, f64) {
-    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-    let after = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
-    let fields: Vec<&str> = after.split_whitespace().collect();
-    // Fields after the command: state is [0]; utime [11], stime [12], rss [21] (pages).
-    let num = |i: usize| {
-        fields
-            .get(i)
-            .and_then(|f| f.parse::<f64>().ok())
-            .unwrap_or(0.0)
-    };
-    let ticks = 100.0;
-    let cpu = (num(11) + num(12)) / ticks;
-    let rss = num(21) * 4096.0;
+    let cpu = nix::sys::resource::getrusage(nix::sys::resource::UsageWho::RUSAGE_SELF)
+        .map(|u| {
+            let t = |tv: nix::sys::time::TimeVal| tv.tv_sec() as f64 + tv.tv_usec() as f64 / 1e6;
+            t(u.user_time()) + t(u.system_time())
+        })
+        .unwrap_or(0.0);
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let rss = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .map(|kb| kb * 1024.0)
+        .unwrap_or(0.0);
     let fds = std::fs::read_dir("/proc/self/fd")
         .map(|d| d.count() as f64)
         .unwrap_or(0.0);

@@ -8,7 +8,7 @@ use std::net::{SocketAddr, TcpStream};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use snmp_exporter::{Config, Exporter, Options};
+use snmp_exporter::{Config, ConfigSource, Exporter, Options};
 
 const CONFIG: &str = r#"
 auths:
@@ -185,11 +185,11 @@ fn setup() -> Setup {
     let agent = sim.addrs[0];
     let cfg = Config::parse(CONFIG, "test.yml").expect("config");
     let exporter = Arc::new(Exporter::with_config(
-        vec![],
+        ConfigSource::Files(vec![]),
         cfg,
         Options {
             module_concurrency: 2,
-            engine_state_file: None,
+            ..Options::default()
         },
     ));
     let http = rt.block_on(async {
@@ -546,11 +546,12 @@ fn v3_engines_kept_across_restarts_in_the_state_file() {
     let serve = |rt: &tokio::runtime::Runtime| {
         let cfg = Config::parse(CONFIG, "test.yml").expect("config");
         let exporter = Arc::new(Exporter::with_config(
-            vec![],
+            ConfigSource::Files(vec![]),
             cfg,
             Options {
                 module_concurrency: 1,
                 engine_state_file: Some(state.clone()),
+                ..Options::default()
             },
         ));
         rt.block_on(async {
@@ -570,11 +571,27 @@ fn v3_engines_kept_across_restarts_in_the_state_file() {
     };
     let (first_http, first_task) = serve(&s.rt);
     let with_discovery = scrape(first_http);
+    // Written off the runtime, shortly after the scrape.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !state.exists() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
     let saved = std::fs::read_to_string(&state).expect("the state file was written");
     assert!(
         !saved.contains("exporter-auth-pw"),
         "no secret in the state file: {saved}"
     );
+    // Keyed by transport, host, port, user and context only, in clear.
+    assert!(
+        saved.contains(&format!("|{}|{}|", s.agent.ip(), s.agent.port())),
+        "{saved}"
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&state).expect("meta").permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "the state file is private");
+    }
     first_task.abort();
     // A new exporter (a restart) with the same state file: no discovery for its first scrape.
     let (second_http, second_task) = serve(&s.rt);

@@ -98,7 +98,7 @@ fn start_upstream(bin: &Path, config: &Path) -> (KillOnDrop, SocketAddr) {
 fn start_ours(rt: &tokio::runtime::Runtime, config: &Path) -> SocketAddr {
     let cfg = Config::load(&[config]).expect("our exporter reads the generated snmp.yml");
     let exporter = Arc::new(Exporter::with_config(
-        vec![config.to_owned()],
+        snmp_exporter::ConfigSource::Files(vec![config.to_owned()]),
         cfg,
         Options::default(),
     ));

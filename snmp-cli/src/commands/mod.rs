@@ -10,6 +10,7 @@ use crate::options::{Agent, ListenAuth, WalkFlags};
 
 mod demo;
 pub(crate) mod exporter;
+mod exporter_log;
 pub(crate) mod generate;
 mod get;
 pub(crate) mod listen;
