@@ -535,6 +535,32 @@ async fn peer_gone(watch: &tokio::net::TcpStream) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4096))]
+
+        /// Whatever a client sends as query string, timeout header or target, parsing
+        /// returns a value or an error, never a panic; a deadline is always finite and at
+        /// most a day.
+        #[test]
+        fn request_parsing_never_panics(
+            query in "[a-z_=&%+0-9A-F,:\\[\\]./\\x00-\\xff]{0,200}",
+            header in proptest::option::of("[-+0-9.eEinfaNIF \\x00-\\xff]{0,40}"),
+            target in "[a-z0-9:/\\[\\]%.\\x00-\\xff]{0,80}",
+            secs in proptest::num::f64::ANY,
+        ) {
+            let _ = parse_query(&query);
+            let _ = scrape_request(&query, Layout::Current);
+            let _ = scrape_request(&query, Layout::Legacy);
+            let _ = crate::scrape::Target::parse(&target);
+            for h in [header.clone(), Some(secs.to_string()), Some(format!("{secs:e}"))] {
+                if let Some(d) = scrape_deadline(h.as_deref()) {
+                    prop_assert!(d <= Duration::from_secs(86_400));
+                }
+            }
+        }
+    }
 
     #[test]
     fn query_strings() {

@@ -589,7 +589,10 @@ fn v3_engines_kept_across_restarts_in_the_state_file() {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(&state).expect("meta").permissions().mode();
+        let mode = std::fs::metadata(&state)
+            .expect("meta")
+            .permissions()
+            .mode();
         assert_eq!(mode & 0o777, 0o600, "the state file is private");
     }
     first_task.abort();
