@@ -4,27 +4,23 @@
 //! and what the receiver sends to that peer (an inform's acknowledgement, a v3 Report) is
 //! written on its connection.
 //!
-//! Bounded: at most [`MAX_CONNECTIONS`] connections (more are closed at once), a message of
-//! at most [`MAX_MESSAGE`] bytes (a longer one, garbage or a peer that closes ends that
-//! connection only).
+//! Bounded by the one policy both faces share ([`snmp_manager::tcp_rx`]): connections,
+//! message size, output waiting per peer (a peer that never reads is closed), idle time.
 
 use std::collections::VecDeque;
 use std::io;
 use std::net::SocketAddr;
 use std::sync::Mutex;
 use std::task::{Context, Poll};
-
-use snmp_codec::StreamDecoder;
+use std::time::Instant;
 
 use crate::runtime::{AsyncListener, AsyncStream, AsyncUdpSocket};
 
-use snmp_manager::{TCP_RX_MAX_CONNECTIONS as MAX_CONNECTIONS, TCP_RX_MAX_MESSAGE as MAX_MESSAGE};
+use snmp_manager::{make_room, RxConn};
 
 struct Conn<S> {
     stream: S,
-    peer: SocketAddr,
-    decoder: StreamDecoder,
-    out: Vec<u8>,
+    state: RxConn,
 }
 
 struct State<L: AsyncListener> {
@@ -57,19 +53,21 @@ impl<L: AsyncListener> TcpRx<L> {
 }
 
 impl<L: AsyncListener> State<L> {
-    /// Accepts, writes and reads what is ready now; drops broken connections.
+    /// Accepts, writes and reads what is ready now; drops broken, idle and non-reading
+    /// connections.
     fn poll_io(&mut self, cx: &mut Context<'_>) {
+        let now = Instant::now();
         for _ in 0..64 {
             match self.listener.poll_accept(cx) {
                 Poll::Ready(Ok((stream, peer))) => {
-                    if self.conns.len() < MAX_CONNECTIONS {
-                        self.conns.push(Conn {
-                            stream,
-                            peer,
-                            decoder: StreamDecoder::new(MAX_MESSAGE),
-                            out: Vec::new(),
-                        });
+                    self.conns.retain(|c| !c.state.idle(now));
+                    if let Some(i) = make_room(self.conns.iter().map(|c| &c.state)) {
+                        self.conns.swap_remove(i);
                     }
+                    self.conns.push(Conn {
+                        stream,
+                        state: RxConn::new(peer, now),
+                    });
                 }
                 Poll::Ready(Err(_)) => {}
                 Poll::Pending => break,
@@ -77,9 +75,9 @@ impl<L: AsyncListener> State<L> {
         }
         let (conns, ready, buf) = (&mut self.conns, &mut self.ready, &mut self.buf);
         conns.retain_mut(|c| {
-            while !c.out.is_empty() {
-                match c.stream.poll_write(cx, &c.out) {
-                    Poll::Ready(Ok(n)) if n > 0 => drop(c.out.drain(..n.min(c.out.len()))),
+            while !c.state.pending().is_empty() {
+                match c.stream.poll_write(cx, c.state.pending()) {
+                    Poll::Ready(Ok(n)) if n > 0 => c.state.wrote(n, now),
                     Poll::Ready(_) => return false,
                     Poll::Pending => break,
                 }
@@ -89,19 +87,14 @@ impl<L: AsyncListener> State<L> {
                 match c.stream.poll_read(cx, buf) {
                     Poll::Ready(Ok(0)) | Poll::Ready(Err(_)) => return false,
                     Poll::Ready(Ok(n)) => {
-                        c.decoder.push(buf.get(..n).unwrap_or(&[]));
-                        loop {
-                            match c.decoder.next_message() {
-                                Ok(Some(m)) => ready.push_back((c.peer, m.to_vec())),
-                                Ok(None) => break,
-                                Err(_) => return false,
-                            }
+                        if !c.state.received(buf.get(..n).unwrap_or(&[]), now, ready) {
+                            return false;
                         }
                     }
                     Poll::Pending => break,
                 }
             }
-            true
+            !c.state.idle(now)
         });
     }
 }
@@ -144,8 +137,12 @@ impl<L: AsyncListener> AsyncUdpSocket for TcpRx<L> {
         let Ok(mut s) = self.state.lock() else {
             return Poll::Ready(Err(io::Error::other("poisoned")));
         };
-        if let Some(c) = s.conns.iter_mut().find(|c| c.peer == target) {
-            c.out.extend_from_slice(buf);
+        if let Some(i) = s.conns.iter().position(|c| c.state.peer == target) {
+            let fits = s.conns.get_mut(i).is_some_and(|c| c.state.queue(buf));
+            if !fits {
+                // The peer does not read what it is sent: close it.
+                s.conns.swap_remove(i);
+            }
         }
         s.poll_io(cx);
         Poll::Ready(Ok(buf.len()))

@@ -3,23 +3,20 @@
 //! is handed to the sans-IO receiver as a datagram from the connection's peer, and what the
 //! receiver sends to that peer is written on its connection.
 //!
-//! Bounded as the async face's: at most 256 connections (more are closed at once),
-//! notifications of at most 256 KiB; garbage or a peer that closes costs only its
-//! connection.
+//! Bounded by the one policy both faces share ([`snmp_manager::tcp_rx`]): connections,
+//! message size, output waiting per peer (written without blocking; a peer that never reads
+//! is closed), idle time.
 
 use std::collections::VecDeque;
 use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use snmp_codec::StreamDecoder;
-
-use snmp_manager::{TCP_RX_MAX_CONNECTIONS as MAX_CONNECTIONS, TCP_RX_MAX_MESSAGE as MAX_MESSAGE};
+use snmp_manager::{make_room, RxConn};
 
 struct Conn {
     stream: TcpStream,
-    peer: SocketAddr,
-    decoder: StreamDecoder,
+    state: RxConn,
 }
 
 /// A TCP listener and its connections.
@@ -55,29 +52,24 @@ impl TcpSide {
         if let Some(m) = self.ready.pop_front() {
             return Ok(Some(m));
         }
-        let readable = self.wait(wait)?;
-        self.accept();
+        let ready_fds = self.wait(wait)?;
+        let now = Instant::now();
+        self.accept(now);
         let buf = &mut self.buf;
         let ready = &mut self.ready;
         let mut i = 0;
         self.conns.retain_mut(|c| {
             let this = i;
             i += 1;
-            if !readable.contains(&this) {
-                return true;
+            if !flush(c, now) {
+                return false;
+            }
+            if !ready_fds.contains(&this) {
+                return !c.state.idle(now);
             }
             match c.stream.read(buf) {
                 Ok(0) => false,
-                Ok(n) => {
-                    c.decoder.push(buf.get(..n).unwrap_or(&[]));
-                    loop {
-                        match c.decoder.next_message() {
-                            Ok(Some(m)) => ready.push_back((c.peer, m.to_vec())),
-                            Ok(None) => return true,
-                            Err(_) => return false,
-                        }
-                    }
-                }
+                Ok(n) => c.state.received(buf.get(..n).unwrap_or(&[]), now, ready),
                 Err(e) => matches!(
                     e.kind(),
                     io::ErrorKind::WouldBlock | io::ErrorKind::Interrupted
@@ -87,34 +79,37 @@ impl TcpSide {
         Ok(self.ready.pop_front())
     }
 
-    /// Writes `data` on the connection of `peer` (a peer gone loses it, as a datagram).
+    /// Queues `data` for the connection of `peer` and writes what the socket takes now,
+    /// without waiting (a peer gone loses it, as a datagram; one that does not read is
+    /// closed once its output passes the bound).
     pub(crate) fn send(&mut self, peer: SocketAddr, data: &[u8]) {
-        if let Some(i) = self.conns.iter().position(|c| c.peer == peer) {
-            let failed = self
+        let now = Instant::now();
+        if let Some(i) = self.conns.iter().position(|c| c.state.peer == peer) {
+            let keep = self
                 .conns
                 .get_mut(i)
-                .is_some_and(|c| c.stream.write_all(data).is_err());
-            if failed {
+                .is_some_and(|c| c.state.queue(data) && flush(c, now));
+            if !keep {
                 self.conns.swap_remove(i);
             }
         }
     }
 
-    fn accept(&mut self) {
+    fn accept(&mut self, now: Instant) {
         for _ in 0..64 {
             match self.listener.accept() {
                 Ok((stream, peer)) => {
-                    if self.conns.len() >= MAX_CONNECTIONS {
-                        continue; // dropped: closed at once
+                    if stream.set_nonblocking(true).is_err() {
+                        continue;
                     }
-                    // Blocking, read only when poll(2) says readable; writes wait 1 s at most.
-                    let _ = stream.set_nonblocking(false);
-                    let _ = stream.set_write_timeout(Some(Duration::from_secs(1)));
                     let _ = stream.set_nodelay(true);
+                    self.conns.retain(|c| !c.state.idle(now));
+                    if let Some(i) = make_room(self.conns.iter().map(|c| &c.state)) {
+                        self.conns.swap_remove(i);
+                    }
                     self.conns.push(Conn {
                         stream,
-                        peer,
-                        decoder: StreamDecoder::new(MAX_MESSAGE),
+                        state: RxConn::new(peer, now),
                     });
                 }
                 Err(_) => return,
@@ -122,14 +117,19 @@ impl TcpSide {
         }
     }
 
-    /// Waits until the listener or a connection is readable; the readable connections.
+    /// Waits until the listener or a connection is readable (or a connection with output
+    /// waiting is writable); the connections to look at.
     fn wait(&mut self, wait: Option<Duration>) -> io::Result<Vec<usize>> {
         use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
         use std::os::fd::AsFd;
         let mut fds = Vec::with_capacity(1 + self.conns.len());
         fds.push(PollFd::new(self.listener.as_fd(), PollFlags::POLLIN));
         for c in &self.conns {
-            fds.push(PollFd::new(c.stream.as_fd(), PollFlags::POLLIN));
+            let mut flags = PollFlags::POLLIN;
+            if !c.state.pending().is_empty() {
+                flags |= PollFlags::POLLOUT;
+            }
+            fds.push(PollFd::new(c.stream.as_fd(), flags));
         }
         let timeout = match wait {
             None => PollTimeout::NONE,
@@ -143,11 +143,28 @@ impl TcpSide {
                 .iter()
                 .skip(1)
                 .enumerate()
-                .filter(|(_, fd)| fd.revents().is_some_and(|r| !r.is_empty()))
+                .filter(|(_, fd)| {
+                    fd.revents()
+                        .is_some_and(|r| r.intersects(!PollFlags::POLLOUT))
+                })
                 .map(|(i, _)| i)
                 .collect()),
             Err(nix::errno::Errno::EINTR) => Ok(Vec::new()),
             Err(e) => Err(io::Error::from(e)),
         }
     }
+}
+
+/// Writes what the connection's socket takes now; `false`: the connection broke.
+fn flush(c: &mut Conn, now: Instant) -> bool {
+    while !c.state.pending().is_empty() {
+        match c.stream.write(c.state.pending()) {
+            Ok(0) => return false,
+            Ok(n) => c.state.wrote(n, now),
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => return true,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(_) => return false,
+        }
+    }
+    true
 }

@@ -58,14 +58,6 @@ pub fn split_transport(text: &str) -> (Transport, &str) {
     (Transport::Udp, text)
 }
 
-/// The most connections a TCP trap receiver (either face) keeps at once; more are closed
-/// at once.
-pub const TCP_RX_MAX_CONNECTIONS: usize = 256;
-
-/// The longest notification a TCP trap receiver (either face) takes, in bytes; a longer one
-/// ends its connection.
-pub const TCP_RX_MAX_MESSAGE: usize = 256 << 10;
-
 /// What an I/O error on a stream target's connection means to the session (the one mapping
 /// both faces use): refused, a connect that timed out or failed, or a connection closed.
 pub fn connection_error(e: &io::Error, connecting: bool) -> snmp_session::ConnectionError {

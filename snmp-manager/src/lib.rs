@@ -54,10 +54,10 @@ mod outcome;
 mod poll;
 pub mod settings;
 mod table;
+pub mod tcp_rx;
 
 pub use addr::{
     bind_udp, connection_error, literal, resolve, seed, split_transport, ListenAddr, RECV_BUFFER,
-    TCP_RX_MAX_CONNECTIONS, TCP_RX_MAX_MESSAGE,
 };
 pub use agent::{Agent, Call, Finish};
 pub use error::{ConfigError, Error, IoError, WalkError};
@@ -65,6 +65,9 @@ pub use oid::{oids, IntoOid};
 pub use outcome::{ClientId, Outcomes, WalkBuffer, WalkNext, WalkStep};
 pub use poll::{counter_delta, group_by_target, PollResult, PollScheduler, PollTarget};
 pub use table::{RawRows, Row, Table, TableError};
+pub use tcp_rx::{
+    make_room, RxConn, TCP_RX_IDLE, TCP_RX_MAX_CONNECTIONS, TCP_RX_MAX_MESSAGE, TCP_RX_MAX_OUTPUT,
+};
 
 pub use snmp_codec::{
     self as codec, ErrorStatus, GenericTrap, Oid, SecurityLevel, TrapV1Pdu, Value, VarBind,

@@ -1,0 +1,109 @@
+//! The TCP trap receiver under peers that misbehave: one that sends informs and never reads
+//! their acknowledgements is closed once its output passes the bound (the receiver's memory
+//! does not grow with it), and connections left idle cannot lock out other senders (at the
+//! cap a new connection replaces the least recently active one). Meanwhile a well-behaved
+//! sender's traps arrive.
+
+use std::io::Write;
+use std::net::TcpStream;
+use std::time::{Duration, Instant};
+
+use snmp_tokio::codec::{Bytes, CommunityMessage, GenericPdu, Oid, Pdu, Value, VarBind, Version};
+use snmp_tokio::{StreamExt, Tokio, TrapReceiver};
+
+fn varbinds(marker: u32, payload: usize) -> Vec<VarBind> {
+    vec![
+        VarBind::new(
+            Oid::from_arcs(&[1, 3, 6, 1, 2, 1, 1, 3, 0]),
+            Value::TimeTicks(1),
+        ),
+        VarBind::new(
+            Oid::from_arcs(&[1, 3, 6, 1, 6, 3, 1, 1, 4, 1, 0]),
+            Value::ObjectIdentifier(Oid::from_arcs(&[1, 3, 6, 1, 4, 1, 8072, 2, 3, 0, 1])),
+        ),
+        VarBind::new(
+            Oid::from_arcs(&[1, 3, 6, 1, 4, 1, 8072, 2, 3, 2, marker]),
+            Value::OctetString(Bytes::from(vec![b'x'; payload])),
+        ),
+    ]
+}
+
+fn message(pdu: Pdu) -> Vec<u8> {
+    CommunityMessage {
+        version: Version::V2c,
+        community: Bytes::from_static(b"public"),
+        pdu,
+    }
+    .to_vec()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_peer_that_never_reads_is_closed_and_others_are_served() {
+    let mut rx = TrapReceiver::bind_tcp_on(Tokio, "127.0.0.1:0", Default::default())
+        .await
+        .expect("receiver");
+    let to = rx.local_addr();
+    // The non-reader: informs with 8 KiB each, whose acknowledgements echo them; it never
+    // reads, so what the receiver owes it piles up. It stops when its connection is closed
+    // (or after 200 MB, which would be the failure).
+    let hog = std::thread::spawn(move || {
+        let mut s = TcpStream::connect(to).expect("connect");
+        let inform = message(Pdu::InformRequest(GenericPdu::new(7, varbinds(1, 8192))));
+        let mut sent = 0usize;
+        while sent < 200 << 20 {
+            if s.write_all(&inform).is_err() {
+                return (true, sent);
+            }
+            sent += inform.len();
+        }
+        (false, sent)
+    });
+    // The application reads notifications throughout (the hog's informs among them).
+    let reader = tokio::spawn(async move {
+        let mut good = 0;
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while Instant::now() < deadline {
+            match tokio::time::timeout(Duration::from_millis(200), rx.next()).await {
+                Ok(Some(n)) => {
+                    if n.varbinds
+                        .iter()
+                        .any(|v| v.oid == Oid::from_arcs(&[1, 3, 6, 1, 4, 1, 8072, 2, 3, 2, 99]))
+                    {
+                        good += 1;
+                        if good == 3 {
+                            return good;
+                        }
+                    }
+                }
+                Ok(None) => return good,
+                Err(_) => {}
+            }
+        }
+        good
+    });
+    let (closed, sent) = tokio::task::spawn_blocking(move || hog.join().expect("hog"))
+        .await
+        .expect("join");
+    assert!(
+        closed,
+        "the non-reader was never closed ({sent} bytes sent)"
+    );
+    // 300 idle connections (more than the cap of 256), then a good sender: still served.
+    let mut idle = Vec::new();
+    for _ in 0..300 {
+        idle.push(TcpStream::connect(to).expect("idle connect"));
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let good = std::thread::spawn(move || {
+        let trap = message(Pdu::SnmpV2Trap(GenericPdu::new(8, varbinds(99, 16))));
+        for _ in 0..3 {
+            let mut s = TcpStream::connect(to).expect("connect");
+            s.write_all(&trap).expect("write");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    });
+    good.join().expect("good sender");
+    let got = reader.await.expect("reader");
+    assert_eq!(got, 3, "the good sender's traps arrived");
+    drop(idle);
+}
