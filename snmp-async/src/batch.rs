@@ -89,8 +89,8 @@ pub fn report_unreachable(fd: std::os::fd::BorrowedFd<'_>, v6: bool) -> io::Resu
     .map_err(io::Error::from)
 }
 
-/// Drains the error queue of `fd` (at most 64 reports per call): the destinations that
-/// answered "port unreachable". Other reports (host or network unreachable, ...) are
+/// Drains the error queue of `fd` (bounded by the socket's receive buffer, which the kernel
+/// charges the reports to): the destinations that answered "port unreachable". Other reports (host or network unreachable, ...) are
 /// dropped: those requests time out as for any loss.
 #[cfg(target_os = "linux")]
 pub fn take_unreachable(fd: std::os::fd::BorrowedFd<'_>) -> Vec<SocketAddr> {
@@ -102,7 +102,7 @@ pub fn take_unreachable(fd: std::os::fd::BorrowedFd<'_>) -> Vec<SocketAddr> {
     let mut out = Vec::new();
     let mut data = [0u8; 64];
     let mut cmsg = nix::cmsg_space!(nix::libc::sock_extended_err, nix::libc::sockaddr_in6);
-    for _ in 0..64 {
+    for _ in 0..65_536 {
         let mut iov = [IoSliceMut::new(&mut data)];
         let got = recvmsg::<SockaddrStorage>(
             fd.as_raw_fd(),

@@ -179,13 +179,7 @@ impl<R: Runtime> Future for DriverTask<R> {
             Some(w) if w.will_wake(cx.waker()) => {}
             _ => core.driver_waker = Some(cx.waker().clone()),
         }
-        let done = core.pass(cx);
-        // What this pass sent may have been answered already, or refused (an ICMP port
-        // unreachable, which the runtime reports as no readiness event): one look now.
-        if done.is_pending() && core.receive_now() {
-            return core.pass(cx);
-        }
-        done
+        core.pass(cx)
     }
 }
 

@@ -605,3 +605,72 @@ fn v3_engines_kept_across_restarts_in_the_state_file() {
     );
     second_task.abort();
 }
+
+#[test]
+fn the_v3_cache_keeps_only_good_scrapes_and_stays_bounded() {
+    const N_DEAD: u32 = 100_000;
+    let s = setup();
+    // The kept module, with a short timeout: the kernel rate-limits ICMP port unreachable
+    // (1,000 a second), so most of the dead targets time out rather than being refused.
+    let text = format!(
+        "{CONFIG}  sys_cached_fast:\n    get: [1.3.6.1.2.1.1.3.0]\n    v3_engine_cache: true\n    timeout: 100ms\n    retries: 0\n    metrics:\n      - {{name: sysUpTime, oid: 1.3.6.1.2.1.1.3, type: gauge}}\n"
+    );
+    let cfg = Config::parse(&text, "test.yml").expect("config");
+    let exporter = Arc::new(Exporter::with_config(
+        ConfigSource::Files(vec![]),
+        cfg,
+        Options {
+            max_kept: 5,
+            ..Options::default()
+        },
+    ));
+    let req = |target: String| snmp_exporter::ScrapeRequest {
+        target,
+        modules: vec!["sys_cached_fast".into()],
+        auth: "v3".into(),
+        ..Default::default()
+    };
+    // 100,000 distinct targets that do not answer (closed ports: each refused at once):
+    // nothing is kept for any of them.
+    let e = exporter.clone();
+    let failed = s.rt.block_on(async move {
+        use futures_util::StreamExt;
+        futures_util::stream::iter(0..N_DEAD)
+            .map(|i| {
+                let e = e.clone();
+                let target = format!(
+                    "127.0.{}.{}:{}",
+                    1 + i / 50_000,
+                    1 + i % 250,
+                    20_000 + i % 20_000
+                );
+                async move { e.scrape(req(target)).await.status }
+            })
+            .buffer_unordered(4096)
+            .filter(|st| futures_util::future::ready(*st != 200))
+            .count()
+            .await
+    });
+    assert!(
+        failed as u32 >= N_DEAD * 99 / 100,
+        "{failed} of {N_DEAD} failed"
+    );
+    assert_eq!(exporter.kept_v3_clients(), 0, "failed scrapes keep nothing");
+    // The live agent: kept.
+    let live = |target: String| snmp_exporter::ScrapeRequest {
+        modules: vec!["sys_cached".into()],
+        ..req(target)
+    };
+    let r = s.rt.block_on(exporter.scrape(live(s.agent.to_string())));
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(exporter.kept_v3_clients(), 1);
+    // Good scrapes of more targets than the bound (the same agent under 12 names): at most
+    // `max_kept` clients are kept.
+    for i in 0..12 {
+        let target = format!("udp://{}", s.agent);
+        let mut r = live(target);
+        r.overrides.context = Some(format!("c{i}"));
+        let _ = s.rt.block_on(exporter.scrape(r));
+        assert!(exporter.kept_v3_clients() <= 5);
+    }
+}

@@ -33,8 +33,42 @@ pub use snmp_async::*;
 pub struct Tokio;
 
 /// A tokio UDP socket.
-#[derive(Debug)]
-pub struct TokioUdp(tokio::net::UdpSocket);
+pub struct TokioUdp(
+    std::sync::Arc<tokio::net::UdpSocket>,
+    /// Once reports of ICMP errors were asked for: the wait for the socket's error
+    /// readiness (epoll's `EPOLLERR`, which does not wake a reader).
+    std::sync::Mutex<Option<ErrorWatch>>,
+);
+
+/// A wait for error readiness on a socket.
+struct ErrorWatch {
+    ready: Pin<Box<dyn Future<Output = io::Result<tokio::io::Ready>> + Send>>,
+}
+
+impl std::fmt::Debug for TokioUdp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("TokioUdp").field(&self.0).finish()
+    }
+}
+
+impl TokioUdp {
+    /// With reports asked for: whether the socket has an error to read now (else the
+    /// task is woken when it has one).
+    fn poll_error(&self, cx: &mut Context<'_>) -> bool {
+        let Ok(mut watch) = self.1.lock() else {
+            return false;
+        };
+        let Some(w) = watch.as_mut() else {
+            return false;
+        };
+        if w.ready.as_mut().poll(cx).is_pending() {
+            return false;
+        }
+        let sock = self.0.clone();
+        w.ready = Box::pin(async move { sock.ready(tokio::io::Interest::ERROR).await });
+        true
+    }
+}
 
 /// A tokio TCP stream (Nagle off: every message goes out at once).
 #[derive(Debug)]
@@ -45,7 +79,10 @@ impl Runtime for Tokio {
     type Stream = TokioTcp;
 
     fn bind(&self, addr: SocketAddr) -> io::Result<TokioUdp> {
-        Ok(TokioUdp(tokio::net::UdpSocket::from_std(bind_udp(addr)?)?))
+        Ok(TokioUdp(
+            std::sync::Arc::new(tokio::net::UdpSocket::from_std(bind_udp(addr)?)?),
+            std::sync::Mutex::new(None),
+        ))
     }
 
     type Listener = TokioListener;
@@ -133,6 +170,19 @@ impl AsyncUdpSocket for TokioUdp {
         match self.0.poll_recv_from(cx, &mut rb) {
             Poll::Ready(Ok(from)) => Poll::Ready(Ok((rb.filled().len(), from))),
             Poll::Ready(Err(e)) => Poll::Ready(Err(e)),
+            #[cfg(target_os = "linux")]
+            Poll::Pending if self.poll_error(cx) => {
+                // An ICMP error is queued: the receive reports it (ECONNREFUSED), and the
+                // driver then reads the error queue.
+                use std::os::fd::AsFd;
+                match batch::recv_now(self.0.as_fd(), buf) {
+                    Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                        cx.waker().wake_by_ref();
+                        Poll::Pending
+                    }
+                    other => Poll::Ready(other),
+                }
+            }
             Poll::Pending => Poll::Pending,
         }
     }
@@ -182,13 +232,26 @@ impl AsyncUdpSocket for TokioUdp {
     fn report_unreachable(&self) -> io::Result<()> {
         use std::os::fd::AsFd;
         let v6 = self.0.local_addr()?.is_ipv6();
-        batch::report_unreachable(self.0.as_fd(), v6)
+        batch::report_unreachable(self.0.as_fd(), v6)?;
+        if let Ok(mut watch) = self.1.lock() {
+            let sock = self.0.clone();
+            *watch = Some(ErrorWatch {
+                ready: Box::pin(async move { sock.ready(tokio::io::Interest::ERROR).await }),
+            });
+        }
+        Ok(())
     }
 
     #[cfg(target_os = "linux")]
     fn take_unreachable(&self) -> Vec<SocketAddr> {
         use std::os::fd::AsFd;
-        batch::take_unreachable(self.0.as_fd())
+        let refused = batch::take_unreachable(self.0.as_fd());
+        // The queue is empty: clear the error readiness, so that the next report wakes
+        // the driver again (epoll is edge-triggered).
+        let _ = self.0.try_io(tokio::io::Interest::ERROR, || {
+            Err::<(), _>(io::ErrorKind::WouldBlock.into())
+        });
+        refused
     }
 
     fn local_addr(&self) -> io::Result<SocketAddr> {
