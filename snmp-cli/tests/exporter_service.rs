@@ -668,3 +668,18 @@ fn over_the_caps_a_fast_503_and_a_counter() {
     assert!(counted >= busy as f64, "{body}");
     drop(silent);
 }
+
+#[test]
+fn upstreams_current_snmp_yml_passes_dry_run() {
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("../snmp-exporter/tests/data");
+    for file in ["upstream-main-snmp.yml", "upstream-0.30.1-snmp.yml"] {
+        let out = Command::new(exe())
+            .args(["exporter", "--dry-run"])
+            .arg(format!("--config.file={}", data.join(file).display()))
+            .output()
+            .expect("run");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{file}: {err}");
+        assert!(err.contains("Configuration parsed successfully"), "{err}");
+    }
+}

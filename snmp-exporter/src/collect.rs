@@ -286,6 +286,43 @@ pub fn value_string(v: &Value, typ: &str) -> Vec<u8> {
     }
 }
 
+/// [`value_string`], with a `display_hint` applied to an OctetString value of type `""` or
+/// `OctetString` (upstream #1549; a hint it cannot read leaves the default).
+pub fn hinted_string(v: &Value, typ: &str, hint: &str) -> Vec<u8> {
+    if !hint.is_empty() && (typ.is_empty() || typ == "OctetString") {
+        if let Value::OctetString(b) = v {
+            if let Some(s) = crate::hint::apply(hint, b) {
+                return s.into_bytes();
+            }
+        }
+    }
+    value_string(v, typ)
+}
+
+/// Go's `strings.ToValidUTF8(s, "\u{FFFD}")`: each run of invalid bytes becomes one
+/// replacement character.
+pub fn valid_utf8(b: Vec<u8>) -> Vec<u8> {
+    match String::from_utf8(b) {
+        Ok(s) => s.into_bytes(),
+        Err(e) => {
+            let b = e.into_bytes();
+            let mut out = String::with_capacity(b.len() + 2);
+            let mut in_run = false;
+            for chunk in b.utf8_chunks() {
+                if !chunk.valid().is_empty() {
+                    out.push_str(chunk.valid());
+                    in_run = false;
+                }
+                if !chunk.invalid().is_empty() && !in_run {
+                    out.push('\u{FFFD}');
+                    in_run = true;
+                }
+            }
+            out.into_bytes()
+        }
+    }
+}
+
 fn dotted(arcs: &[u32]) -> String {
     let mut s = String::with_capacity(arcs.len() * 4);
     for (i, a) in arcs.iter().enumerate() {
@@ -470,7 +507,8 @@ fn index_labels<'a>(
     } in &metric.indexes
     {
         let (s, used, consumed) = index_string(rest, kind, *fixed_size, *implied, enum_values);
-        set(&mut labels, labelname, s);
+        // Label values must be UTF-8 (upstream #1646): invalid runs become U+FFFD.
+        set(&mut labels, labelname, valid_utf8(s));
         set(&mut label_oids, labelname, used);
         rest = &rest[consumed.min(rest.len())..];
     }
@@ -503,7 +541,19 @@ fn index_labels<'a>(
                     }
                 }
             }
-            set(&mut labels, &lookup.labelname, value_string(pdu, t));
+            let text = if t == "EnumAsInfo" && !lookup.enum_values.is_empty() {
+                // Enum lookup columns as their names (upstream #1624).
+                let v = big_int(pdu);
+                lookup
+                    .enum_values
+                    .get(&v)
+                    .cloned()
+                    .unwrap_or_else(|| v.to_string())
+                    .into_bytes()
+            } else {
+                hinted_string(pdu, t, &lookup.display_hint)
+            };
+            set(&mut labels, &lookup.labelname, text);
             set(&mut label_oids, &lookup.labelname, vec![big_int(pdu)]);
         } else {
             set(&mut labels, &lookup.labelname, Vec::new());
@@ -687,6 +737,11 @@ fn samples<'a>(
             }
         }
         "EnumAsInfo" => {
+            // Already a label (an index of type EnumAsInfo): the name is there, no sample
+            // (a second label of the same name would be refused; upstream, since 0.30.1).
+            if has_own {
+                return;
+            }
             let v = value as i64;
             let state = metric
                 .enum_values
@@ -789,7 +844,7 @@ fn samples<'a>(
                 };
             }
             if !metric.regex_extracts.is_empty() {
-                let text = value_string(pdu, metric_type);
+                let text = hinted_string(pdu, metric_type, &metric.display_hint);
                 let text = String::from_utf8_lossy(&text);
                 for (suffix, list) in &metric.regex_extracts {
                     for re in list {
@@ -798,9 +853,14 @@ fn samples<'a>(
                         };
                         let mut expanded = String::new();
                         caps.expand(&re.value, &mut expanded);
-                        let Some(v) = go_parse_float(&expanded) else {
+                        let Some(mut v) = go_parse_float(&expanded) else {
                             continue;
                         };
+                        // Scale and offset apply to extracted values too (upstream #1580).
+                        if metric.scale != 0.0 {
+                            v *= metric.scale;
+                        }
+                        v += metric.offset;
                         let name = format!("{}{}", metric.name, suffix);
                         let ctx = |e: &str, values: &[Vec<u8>]| {
                             format!(
@@ -826,7 +886,10 @@ fn samples<'a>(
                 return;
             }
             if !has_own {
-                labels.push(&metric.name, value_string(pdu, metric_type));
+                labels.push(
+                    &metric.name,
+                    hinted_string(pdu, metric_type, &metric.display_hint),
+                );
             }
         }
     }
@@ -1162,6 +1225,78 @@ mod tests {
             u64::MAX.to_string().as_bytes()
         );
         assert_eq!(numeric(&Value::Counter64(9_007_199_254_740_993)), 1.0);
+    }
+
+    /// Renders `module` of `text` (legacy layout, module `m`) over `pdus`.
+    fn render(text: &str, pdus: &[(Vec<u32>, Value)]) -> String {
+        let cfg = crate::Config::parse(text, "t.yml").expect("config");
+        let module = &cfg.modules["m"];
+        let prepared = Prepared::new(module);
+        let owned: Vec<(Oid, Value)> = pdus
+            .iter()
+            .map(|(o, v)| (Oid::from_arcs(o), v.clone()))
+            .collect();
+        let map = pdu_map(&owned);
+        let mut out = Exposition::new();
+        collect(module, &prepared, &map, &mut out);
+        out.finish();
+        assert!(out.errors.is_empty(), "{:?}", out.errors);
+        out.render()
+    }
+
+    #[test]
+    fn upstream_behaviours_since_0_30_1() {
+        // #1624: an EnumAsInfo lookup column with enum_values labels by name.
+        let text = "m:\n  walk: ['1.2']\n  metrics:\n  - name: used\n    oid: 1.2.1\n    type: gauge\n    indexes: [{labelname: idx, type: gauge}]\n    lookups:\n    - labels: [idx]\n      labelname: poolType\n      oid: 1.2.2\n      type: EnumAsInfo\n      enum_values: {1: processorMemory, 2: ioMemory}\n";
+        let out = render(
+            text,
+            &[
+                (vec![1, 2, 1, 5], Value::Gauge32(7)),
+                (vec![1, 2, 2, 5], Value::Integer(2)),
+                (vec![1, 2, 1, 6], Value::Gauge32(8)),
+                (vec![1, 2, 2, 6], Value::Integer(99)),
+            ],
+        );
+        assert!(
+            out.contains("used{idx=\"5\",poolType=\"ioMemory\"} 7"),
+            "{out}"
+        );
+        assert!(out.contains("used{idx=\"6\",poolType=\"99\"} 8"), "{out}");
+        // #1549: a metric's display_hint formats an OctetString value.
+        let text = "m:\n  walk: ['1.3']\n  metrics:\n  - {name: mac, oid: 1.3.1, type: OctetString, display_hint: '1x:'}\n";
+        let out = render(
+            text,
+            &[(vec![1, 3, 1, 0], Value::OctetString(vec![0, 26, 43].into()))],
+        );
+        assert!(out.contains("mac{mac=\"00:1A:2B\"} 1"), "{out}");
+        // #1646: index label values become valid UTF-8.
+        let text = "m:\n  walk: ['1.4']\n  metrics:\n  - name: v\n    oid: 1.4.1\n    type: gauge\n    indexes: [{labelname: name, type: DisplayString}]\n";
+        let out = render(
+            text,
+            &[(vec![1, 4, 1, 3, 97, 0xff, 0xfe], Value::Integer(1))],
+        );
+        assert!(out.contains("v{name=\"a\u{FFFD}\"} 1"), "{out}");
+        // #1580: scale and offset apply to regex-extracted values.
+        let text = "m:\n  walk: ['1.5']\n  metrics:\n  - name: temp\n    oid: 1.5.1\n    type: DisplayString\n    scale: 0.1\n    offset: 1\n    regex_extracts:\n      '':\n      - {regex: '(.*)C', value: '$1'}\n";
+        let out = render(
+            text,
+            &[(
+                vec![1, 5, 1, 0],
+                Value::OctetString(b"250C".to_vec().into()),
+            )],
+        );
+        assert!(out.contains("temp 26"), "{out}");
+        // An EnumAsInfo metric that is also its own index: no second label, no sample.
+        let text = "m:\n  walk: ['1.6']\n  metrics:\n  - name: st\n    oid: 1.6.1\n    type: EnumAsInfo\n    enum_values: {1: up}\n    indexes: [{labelname: st, type: EnumAsInfo, enum_values: {1: up}}]\n";
+        let out = render(text, &[(vec![1, 6, 1, 1], Value::Integer(1))]);
+        assert!(!out.contains("st_info"), "{out}");
+        // #1653: an index type the collector cannot render is refused at load.
+        let bad = "m:\n  walk: ['1.7']\n  metrics:\n  - name: x\n    oid: 1.7.1\n    type: gauge\n    indexes: [{labelname: x, type: Float}]\n";
+        let e = crate::Config::parse(bad, "t.yml").expect_err("refused");
+        assert!(
+            e.to_string().contains("invalid index type \"Float\""),
+            "{e}"
+        );
     }
 
     #[test]

@@ -261,7 +261,31 @@ pub struct Lookup {
     /// How its value is printed.
     #[serde(rename = "type", default)]
     pub kind: String,
+    /// RFC 2579 DISPLAY-HINT for an OctetString value (upstream #1549).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub display_hint: String,
+    /// Names of an `EnumAsInfo` column's values: the label is the name (upstream #1624).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub enum_values: BTreeMap<i64, String>,
 }
+
+/// The index types the collector can render as label values; any other is refused at load
+/// (upstream #1653).
+pub const RENDERABLE_INDEX_TYPES: [&str; 13] = [
+    "Integer32",
+    "Integer",
+    "gauge",
+    "counter",
+    "PhysAddress48",
+    "OctetString",
+    "DisplayString",
+    "InetAddressIPv4",
+    "InetAddressIPv6",
+    "InetAddress",
+    "InetAddressMissingSize",
+    "LldpPortId",
+    "EnumAsInfo",
+];
 
 /// A regular expression extracting a number from a string value.
 #[derive(Debug, Clone, Serialize)]
@@ -342,6 +366,9 @@ pub struct Metric {
     /// strptime-style pattern of a ParseDateAndTime string.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub datetime_pattern: String,
+    /// RFC 2579 DISPLAY-HINT for an OctetString value (upstream #1549).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub display_hint: String,
 }
 
 fn is_zero(n: &usize) -> bool {
@@ -423,7 +450,7 @@ fn expand(s: &str, lookup: &impl Fn(&str) -> Option<String>) -> Result<String, S
         } else {
             match lookup(name) {
                 Some(v) => out.push_str(&v),
-                None => return Err(format!("environment variable '{name}' is not set")),
+                None => return Err(format!("{name} environment variable not found")),
             }
         }
         rest = tail;
@@ -634,6 +661,13 @@ impl Config {
 
 impl Module {
     fn from_raw(m: RawModule, layout: Layout) -> Result<Module, String> {
+        for metric in &m.metrics {
+            for index in &metric.indexes {
+                if !RENDERABLE_INDEX_TYPES.contains(&index.kind.as_str()) {
+                    return Err(format!("invalid index type {:?}", index.kind));
+                }
+            }
+        }
         let defaults = WalkParams::default();
         let mut wp = WalkParams {
             max_repetitions: m.max_repetitions.unwrap_or(defaults.max_repetitions),
@@ -855,7 +889,7 @@ mod tests {
         assert_eq!(expand("no vars", &env).unwrap(), "no vars");
         assert_eq!(
             expand("$MISSING", &env).unwrap_err(),
-            "environment variable 'MISSING' is not set"
+            "MISSING environment variable not found"
         );
         assert!(expand("${A", &env).is_err());
         assert_eq!(expand("trailing $", &env).unwrap(), "trailing $");

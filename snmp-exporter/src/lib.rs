@@ -22,6 +22,7 @@ mod cache;
 pub mod collect;
 pub mod config;
 pub mod expo;
+pub mod hint;
 pub mod scrape;
 mod server;
 mod state;

@@ -275,12 +275,8 @@ async fn walk_all(
         .map_err(|e| e.error)
 }
 
-fn apply_filter(
-    filter: &DynamicFilter,
-    pdus: &[(Oid, Value)],
-    walk: Vec<String>,
-    get: Vec<String>,
-) -> (Vec<String>, Vec<String>) {
+/// The indices of `pdus` (a filter's walk) whose value one of the filter's regexes matches.
+fn allowed_indices(filter: &DynamicFilter, pdus: &[(Oid, Value)]) -> Vec<String> {
     let regexes: Vec<regex::Regex> = filter
         .values
         .iter()
@@ -296,20 +292,46 @@ fn apply_filter(
             }
         }
     }
-    let walk = walk
-        .into_iter()
-        .filter(|w| !filter.targets.contains(w))
-        .collect();
-    let mut get: Vec<String> = get
-        .into_iter()
-        .filter(|g| !filter.targets.iter().any(|t| g.starts_with(t.as_str())))
-        .collect();
-    for t in &filter.targets {
-        for i in &allowed {
+    allowed
+}
+
+/// Applies dynamic filters (each with the indices its walk allowed) to the module's walks
+/// and gets: a filtered target is no longer walked, and is fetched at the indices every
+/// filter naming it allowed (several filters on one OID act as an AND, upstream #1625).
+fn apply_filters(
+    filters: &[(&DynamicFilter, Vec<String>)],
+    walk: Vec<String>,
+    get: Vec<String>,
+) -> (Vec<String>, Vec<String>) {
+    let mut allowed_by_target: Vec<(&str, Vec<String>)> = Vec::new();
+    let mut walk = walk;
+    for (filter, allowed) in filters {
+        walk.retain(|w| !filter.targets.contains(w));
+        for t in &filter.targets {
+            match allowed_by_target.iter_mut().find(|(x, _)| x == t) {
+                Some((_, existing)) => existing.retain(|i| allowed.contains(i)),
+                None => allowed_by_target.push((t.as_str(), allowed.clone())),
+            }
+        }
+    }
+    let mut get = get;
+    for (t, allowed) in &allowed_by_target {
+        get.retain(|g| !g.starts_with(t));
+        for i in allowed {
             get.push(format!("{t}.{i}"));
         }
     }
     (walk, get)
+}
+
+#[cfg(test)]
+fn apply_filter(
+    filter: &DynamicFilter,
+    pdus: &[(Oid, Value)],
+    walk: Vec<String>,
+    get: Vec<String>,
+) -> (Vec<String>, Vec<String>) {
+    apply_filters(&[(filter, allowed_indices(filter, pdus))], walk, get)
 }
 
 /// Fetches what `module` asks for from the agent behind `mgr` (its walks, or `walk` instead):
@@ -341,17 +363,17 @@ async fn run(
 ) -> Result<(), String> {
     let v1 = mgr.version() == Version::V1;
     let mut get = module.get.clone();
+    let mut allowed = Vec::with_capacity(module.filters.len());
     for filter in &module.filters {
         match walk_all(mgr, module, &filter.oid).await {
-            Ok(pdus) => {
-                let (w, g) = apply_filter(filter, &pdus, walk, get);
-                walk = w;
-                get = g;
-            }
+            Ok(pdus) => allowed.push((filter, allowed_indices(filter, &pdus))),
             Err(_) => {
                 tracing::info!(oid = %filter.oid, "Error getting OID, won't do any filter on this oid");
             }
         }
+    }
+    if !allowed.is_empty() {
+        (walk, get) = apply_filters(&allowed, walk, get);
     }
     let mut max_oids = module.walk_params.max_repetitions as usize;
     if max_oids == 0 || v1 {
@@ -454,6 +476,20 @@ mod tests {
             vec!["1.3.6.1.2.1.2.2.1.10.9".into(), "1.3.6.1.2.1.1.3.0".into()],
         );
         assert_eq!(walk, vec!["1.3.6.1.2.1.1".to_string()]);
+        // Two filters on one target: only the indices both allow (upstream #1625).
+        let g = DynamicFilter {
+            values: vec!["^1$".into()],
+            ..f.clone()
+        };
+        let (_, both) = apply_filters(
+            &[
+                (&f, vec!["1".into(), "3".into()]),
+                (&g, vec!["1".into(), "2".into()]),
+            ],
+            vec![],
+            vec![],
+        );
+        assert_eq!(both, vec!["1.3.6.1.2.1.2.2.1.10.1".to_string()]);
         assert_eq!(
             get,
             vec![
