@@ -679,7 +679,7 @@ struct ModuleSamples<'a> {
 /// use std::time::Duration;
 /// use snmp_exporter::scrape_deadline;
 /// assert_eq!(scrape_deadline(Some("10")), Some(Duration::from_millis(9500)));
-/// assert_eq!(scrape_deadline(Some("1e300")), Some(Duration::from_secs(86_400)));
+/// assert_eq!(scrape_deadline(Some("1e300")), Some(Duration::from_millis(86_399_500)));
 /// assert_eq!(scrape_deadline(Some("NaN")), None);
 /// assert_eq!(scrape_deadline(Some("-1")), None);
 /// ```
