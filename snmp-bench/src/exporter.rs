@@ -76,7 +76,7 @@ struct Row {
     samples_per_scrape: usize,
 }
 
-struct Proc(Child);
+pub(crate) struct Proc(pub(crate) Child);
 
 impl Drop for Proc {
     fn drop(&mut self) {
@@ -85,7 +85,7 @@ impl Drop for Proc {
     }
 }
 
-fn cpu_seconds(pid: u32) -> f64 {
+pub(crate) fn cpu_seconds(pid: u32) -> f64 {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
     let after = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
     let f: Vec<&str> = after.split_whitespace().collect();
@@ -93,7 +93,7 @@ fn cpu_seconds(pid: u32) -> f64 {
     (n(11) + n(12)) / 100.0
 }
 
-fn rss_mb(pid: u32, key: &str) -> f64 {
+pub(crate) fn rss_mb(pid: u32, key: &str) -> f64 {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
     status
         .lines()
@@ -104,14 +104,14 @@ fn rss_mb(pid: u32, key: &str) -> f64 {
         .unwrap_or(0.0)
 }
 
-fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .map(|a| a.port())
         .unwrap()
 }
 
-fn get(addr: SocketAddr, path: &str) -> Option<(u16, String)> {
+pub(crate) fn get(addr: SocketAddr, path: &str) -> Option<(u16, String)> {
     let mut s = TcpStream::connect(addr).ok()?;
     s.set_read_timeout(Some(Duration::from_secs(120))).ok();
     write!(s, "GET {path} HTTP/1.0\r\nHost: {addr}\r\n\r\n").ok()?;
@@ -123,7 +123,7 @@ fn get(addr: SocketAddr, path: &str) -> Option<(u16, String)> {
     Some((status, body.to_owned()))
 }
 
-fn wait_listening(addr: SocketAddr) {
+pub(crate) fn wait_listening(addr: SocketAddr) {
     let deadline = Instant::now() + Duration::from_secs(30);
     while TcpStream::connect(addr).is_err() {
         assert!(Instant::now() < deadline, "nothing listens on {addr}");
@@ -132,7 +132,7 @@ fn wait_listening(addr: SocketAddr) {
 }
 
 /// Starts an agent group (this binary's `agent` subcommand) and waits until it is ready.
-fn agents(port: u16, ports: usize, interfaces: u32, delay_ms: u64) -> Proc {
+pub(crate) fn agents(port: u16, ports: usize, interfaces: u32, delay_ms: u64) -> Proc {
     let mut child = Command::new(std::env::current_exe().unwrap())
         .args([
             "agent",
@@ -190,6 +190,11 @@ fn start_exporter(name: &str, module: &'static str, cmd: &mut Command) -> Export
 /// Debian's generator over `default-generator.yml`: the pre-0.23 `snmp.yml` both exporters
 /// read, and a second file with the if_mib module again under the opt-in keys (ours only).
 fn configs(args: &ExporterArgs, dir: &Path) -> (PathBuf, PathBuf) {
+    generated_configs(&args.mibs, dir)
+}
+
+/// [`configs`] from the MIB folders' root `mibs`.
+pub(crate) fn generated_configs(mibs: &Path, dir: &Path) -> (PathBuf, PathBuf) {
     // The built-in modules' generator file, in the pre-0.23 layout Debian's 0.21 reads (its
     // `auths:` left out: both exporters then use the default v2c community).
     let text = std::fs::read_to_string("snmp-exporter/default-generator.yml").unwrap();
@@ -202,7 +207,7 @@ fn configs(args: &ExporterArgs, dir: &Path) -> (PathBuf, PathBuf) {
         serde_yaml_ng::to_string(&doc).unwrap(),
     )
     .unwrap();
-    let mut dirs: Vec<String> = std::fs::read_dir(&args.mibs)
+    let mut dirs: Vec<String> = std::fs::read_dir(mibs)
         .unwrap()
         .filter_map(|e| e.ok())
         .filter(|e| e.path().is_dir() && e.file_name() != "oracle")

@@ -33,6 +33,7 @@ mod measure;
 mod ours;
 mod peers;
 mod process;
+mod prometheus;
 mod report;
 mod tcp;
 
@@ -117,6 +118,9 @@ enum Sub {
     },
     /// `snmp exporter` against Debian's prometheus-snmp-exporter (see the `exporter` module).
     Exporter(exporter::ExporterArgs),
+    /// Debian's prometheus scraping 2,000 agents and 50 dead targets through two sharded
+    /// exporters, ours then Debian's (see the `prometheus` module).
+    Prometheus(prometheus::PrometheusArgs),
     /// `snmp generate` against Debian's prometheus-snmp-generator (see the `generator` module).
     Generator(generator::GeneratorArgs),
     /// SNMP over TCP: a 100,000-varbind bulk walk against snmpd beside `snmpbulkwalk`, and
@@ -176,6 +180,7 @@ fn main() {
             println!("{}", serde_json::to_string(&reported).unwrap());
         }
         Some(Sub::Exporter(args)) => exporter::run(args),
+        Some(Sub::Prometheus(args)) => prometheus::run(args),
         Some(Sub::Generator(args)) => generator::run(args),
         Some(Sub::Tcp(args)) => tcp::run(args),
         Some(Sub::TcpClient { args }) => tcp::client(&args),
