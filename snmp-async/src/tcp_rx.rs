@@ -16,7 +16,7 @@ use std::time::Instant;
 
 use crate::runtime::{AsyncListener, AsyncStream, AsyncUdpSocket};
 
-use snmp_manager::{make_room, RxConn};
+use snmp_manager::{admit, RxConn};
 
 struct Conn<S> {
     stream: S,
@@ -60,10 +60,7 @@ impl<L: AsyncListener> State<L> {
         for _ in 0..64 {
             match self.listener.poll_accept(cx) {
                 Poll::Ready(Ok((stream, peer))) => {
-                    self.conns.retain(|c| !c.state.idle(now));
-                    if let Some(i) = make_room(self.conns.iter().map(|c| &c.state)) {
-                        self.conns.swap_remove(i);
-                    }
+                    admit(&mut self.conns, |c| &c.state, now);
                     self.conns.push(Conn {
                         stream,
                         state: RxConn::new(peer, now),

@@ -12,7 +12,7 @@
 
 use std::io::Write;
 use std::net::{SocketAddr, UdpSocket};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -20,7 +20,7 @@ use clap::Args;
 use serde::{Deserialize, Serialize};
 
 use crate::exporter::{
-    agents, cpu_seconds, free_port, generated_configs, get, rss_mb, wait_listening, Proc,
+    agents, cpu_seconds, free_port, generated_configs, rss_mb, wait_listening, Proc,
 };
 
 /// Options of `snmp-bench prometheus`.
@@ -87,42 +87,9 @@ pub(crate) struct Row {
 /// An exporter process and its port.
 struct Shard(Proc, u16);
 
-/// The samples of a range query `q[window]`: (labels, values).
+/// The samples of a query (a range vector: every sample).
 fn range(prom: SocketAddr, q: &str) -> Vec<(serde_json::Value, Vec<f64>)> {
-    let enc: String = q
-        .bytes()
-        .map(|b| match b {
-            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'_' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect();
-    let Some((200, body)) = get(prom, &format!("/api/v1/query?query={enc}")) else {
-        return Vec::new();
-    };
-    let v: serde_json::Value = serde_json::from_str(&body).unwrap_or_default();
-    let Some(result) = v["data"]["result"].as_array() else {
-        return Vec::new();
-    };
-    result
-        .iter()
-        .map(|r| {
-            let vals = r["values"]
-                .as_array()
-                .map(|a| {
-                    a.iter()
-                        .filter_map(|p| p[1].as_str().and_then(|s| s.parse().ok()))
-                        .collect()
-                })
-                .unwrap_or_else(|| {
-                    r["value"][1]
-                        .as_str()
-                        .and_then(|s| s.parse().ok())
-                        .into_iter()
-                        .collect()
-                });
-            (r["metric"].clone(), vals)
-        })
-        .collect()
+    snmp_testkit::prom_query(prom, q)
 }
 
 fn quantile(sorted: &[f64], q: f64) -> f64 {
@@ -289,12 +256,12 @@ pub(crate) fn run(mut args: PrometheusArgs) {
         .iter()
         .map(|s| s.local_addr().unwrap().to_string())
         .collect();
-    let ours = || {
+    let start = |program: &Path, pre: &[&str]| {
         let port = free_port();
         Shard(
             Proc(
-                Command::new(&args.snmp)
-                    .arg("exporter")
+                Command::new(program)
+                    .args(pre)
                     .arg(format!("--config.file={}", legacy.display()))
                     .arg(format!("--web.listen-address=127.0.0.1:{port}"))
                     .stdin(Stdio::null())
@@ -306,22 +273,8 @@ pub(crate) fn run(mut args: PrometheusArgs) {
             port,
         )
     };
-    let theirs = || {
-        let port = free_port();
-        Shard(
-            Proc(
-                Command::new("prometheus-snmp-exporter")
-                    .arg(format!("--config.file={}", legacy.display()))
-                    .arg(format!("--web.listen-address=127.0.0.1:{port}"))
-                    .stdin(Stdio::null())
-                    .stdout(Stdio::null())
-                    .stderr(Stdio::null())
-                    .spawn()
-                    .unwrap(),
-            ),
-            port,
-        )
-    };
+    let ours = || start(&args.snmp, &["exporter"]);
+    let theirs = || start(Path::new("prometheus-snmp-exporter"), &[]);
     let rows = vec![
         measure(&args, "snmp exporter", &ours, &live, &dead),
         measure(&args, "snmp_exporter 0.21", &theirs, &live, &dead),

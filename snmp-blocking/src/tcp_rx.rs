@@ -12,7 +12,7 @@ use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::time::{Duration, Instant};
 
-use snmp_manager::{make_room, RxConn};
+use snmp_manager::{admit, RxConn};
 
 struct Conn {
     stream: TcpStream,
@@ -103,10 +103,7 @@ impl TcpSide {
                         continue;
                     }
                     let _ = stream.set_nodelay(true);
-                    self.conns.retain(|c| !c.state.idle(now));
-                    if let Some(i) = make_room(self.conns.iter().map(|c| &c.state)) {
-                        self.conns.swap_remove(i);
-                    }
+                    admit(&mut self.conns, |c| &c.state, now);
                     self.conns.push(Conn {
                         stream,
                         state: RxConn::new(peer, now),

@@ -8,36 +8,9 @@ use std::io::Write;
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
-use snmp_blocking::codec::{
-    Bytes, CommunityMessage, GenericPdu, Oid, Pdu, Value, VarBind, Version,
-};
+use snmp_blocking::codec::{GenericPdu, Pdu};
 use snmp_blocking::TrapReceiver;
-
-fn varbinds(marker: u32, payload: usize) -> Vec<VarBind> {
-    vec![
-        VarBind::new(
-            Oid::from_arcs(&[1, 3, 6, 1, 2, 1, 1, 3, 0]),
-            Value::TimeTicks(1),
-        ),
-        VarBind::new(
-            Oid::from_arcs(&[1, 3, 6, 1, 6, 3, 1, 1, 4, 1, 0]),
-            Value::ObjectIdentifier(Oid::from_arcs(&[1, 3, 6, 1, 4, 1, 8072, 2, 3, 0, 1])),
-        ),
-        VarBind::new(
-            Oid::from_arcs(&[1, 3, 6, 1, 4, 1, 8072, 2, 3, 2, marker]),
-            Value::OctetString(Bytes::from(vec![b'x'; payload])),
-        ),
-    ]
-}
-
-fn message(pdu: Pdu) -> Vec<u8> {
-    CommunityMessage {
-        version: Version::V2c,
-        community: Bytes::from_static(b"public"),
-        pdu,
-    }
-    .to_vec()
-}
+use snmp_testkit::notifications::{marker_oid, trap_varbinds, v2c_message};
 
 #[test]
 fn a_peer_that_never_reads_is_closed_and_others_are_served() {
@@ -45,7 +18,10 @@ fn a_peer_that_never_reads_is_closed_and_others_are_served() {
     let to = rx.local_addr().expect("addr");
     let hog = std::thread::spawn(move || {
         let mut s = TcpStream::connect(to).expect("connect");
-        let inform = message(Pdu::InformRequest(GenericPdu::new(7, varbinds(1, 8192))));
+        let inform = v2c_message(Pdu::InformRequest(GenericPdu::new(
+            7,
+            trap_varbinds(1, 8192),
+        )));
         let mut sent = 0usize;
         while sent < 200 << 20 {
             if s.write_all(&inform).is_err() {
@@ -56,7 +32,7 @@ fn a_peer_that_never_reads_is_closed_and_others_are_served() {
         (false, sent)
     });
     // The application reads until the hog is done, then the good sender's traps.
-    let marker = Oid::from_arcs(&[1, 3, 6, 1, 4, 1, 8072, 2, 3, 2, 99]);
+    let marker = marker_oid(99);
     while !hog.is_finished() {
         let _ = rx.recv_timeout(Duration::from_millis(50));
     }
@@ -73,7 +49,7 @@ fn a_peer_that_never_reads_is_closed_and_others_are_served() {
             idle.push(TcpStream::connect(to).expect("idle connect"));
         }
         std::thread::sleep(Duration::from_millis(200));
-        let trap = message(Pdu::SnmpV2Trap(GenericPdu::new(8, varbinds(99, 16))));
+        let trap = v2c_message(Pdu::SnmpV2Trap(GenericPdu::new(8, trap_varbinds(99, 16))));
         for _ in 0..3 {
             let mut s = TcpStream::connect(to).expect("connect");
             s.write_all(&trap).expect("write");

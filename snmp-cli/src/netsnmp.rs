@@ -228,7 +228,14 @@ pub(crate) fn error_text(tool: Tool, host: &str, e: &Error) -> String {
         Error::Resolve(h) => format!("{name}: Unknown host ({h})"),
         Error::Credentials(u) => format!("{name}: {u}"),
         _ => match e.operation() {
-            Some(OpError::Timeout { .. } | OpError::PrivacyTimeout { .. }) => format!(
+            // A closed UDP port is known at once here (the ICMP port unreachable is read);
+            // Net-SNMP's tools ignore it and print the timeout they wait for: the same line,
+            // sooner.
+            Some(
+                OpError::Timeout { .. }
+                | OpError::PrivacyTimeout { .. }
+                | OpError::Connection(ConnectionError::PortUnreachable),
+            ) => format!(
                 "Timeout: No Response from {host}{}",
                 if tool.timeout_period() { "." } else { "" }
             ),

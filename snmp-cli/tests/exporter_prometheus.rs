@@ -7,42 +7,17 @@ use std::net::{SocketAddr, TcpStream};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use snmp_testkit::{free_tcp_port, http_get, which, KillOnDrop};
+use snmp_testkit::{free_tcp_port, which, KillOnDrop};
 
 const AGENTS: usize = 50;
 const INTERFACES: u32 = 4;
 
-fn http(addr: SocketAddr, path: &str) -> Option<(u16, String)> {
-    http_get(addr, path, "").ok()
-}
-
 /// A PromQL query's vector result: (labels, value) pairs.
 fn query(prom: SocketAddr, q: &str) -> Vec<(serde_json::Value, f64)> {
-    let encoded: String = q
-        .bytes()
-        .map(|b| match b {
-            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'_' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect();
-    let Some((200, body)) = http(prom, &format!("/api/v1/query?query={encoded}")) else {
-        return Vec::new();
-    };
-    let v: serde_json::Value = serde_json::from_str(&body).unwrap_or_default();
-    v["data"]["result"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .map(|r| {
-                    let val = r["value"][1]
-                        .as_str()
-                        .and_then(|s| s.parse().ok())
-                        .unwrap_or(f64::NAN);
-                    (r["metric"].clone(), val)
-                })
-                .collect()
-        })
-        .unwrap_or_default()
+    snmp_testkit::prom_query(prom, q)
+        .into_iter()
+        .map(|(m, v)| (m, v.first().copied().unwrap_or(f64::NAN)))
+        .collect()
 }
 
 fn wait_until(what: &str, limit: Duration, mut ok: impl FnMut() -> bool) {

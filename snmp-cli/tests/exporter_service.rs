@@ -441,31 +441,10 @@ fn prometheus_scrapes_it_over_https_with_basic_auth() {
             .expect("prometheus"),
     );
     let query = |q: &str| -> Vec<(serde_json::Value, f64)> {
-        let enc: String = q
-            .bytes()
-            .map(|b| match b {
-                b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'_' => (b as char).to_string(),
-                _ => format!("%{b:02X}"),
-            })
-            .collect();
-        let Ok((200, body)) = http_get(prom, &format!("/api/v1/query?query={enc}"), "") else {
-            return Vec::new();
-        };
-        let v: serde_json::Value = serde_json::from_str(&body).unwrap_or_default();
-        v["data"]["result"]
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .map(|r| {
-                        let val = r["value"][1]
-                            .as_str()
-                            .and_then(|s| s.parse().ok())
-                            .unwrap_or(f64::NAN);
-                        (r["metric"].clone(), val)
-                    })
-                    .collect()
-            })
-            .unwrap_or_default()
+        snmp_testkit::prom_query(prom, q)
+            .into_iter()
+            .map(|(m, v)| (m, v.first().copied().unwrap_or(f64::NAN)))
+            .collect()
     };
     let targets = || {
         http_get(prom, "/api/v1/targets", "")

@@ -66,7 +66,8 @@ pub use outcome::{ClientId, Outcomes, WalkBuffer, WalkNext, WalkStep};
 pub use poll::{counter_delta, group_by_target, PollResult, PollScheduler, PollTarget};
 pub use table::{RawRows, Row, Table, TableError};
 pub use tcp_rx::{
-    make_room, RxConn, TCP_RX_IDLE, TCP_RX_MAX_CONNECTIONS, TCP_RX_MAX_MESSAGE, TCP_RX_MAX_OUTPUT,
+    admit, make_room, RxConn, TCP_RX_IDLE, TCP_RX_MAX_CONNECTIONS, TCP_RX_MAX_MESSAGE,
+    TCP_RX_MAX_OUTPUT,
 };
 
 pub use snmp_codec::{

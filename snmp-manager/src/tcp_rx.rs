@@ -112,6 +112,15 @@ pub fn make_room<'a>(conns: impl ExactSizeIterator<Item = &'a RxConn>) -> Option
         .map(|(i, _)| i)
 }
 
+/// Makes room in `conns` for one more connection: drops the idle ones and, at the cap, the
+/// least recently active one (`state` reads each one's [`RxConn`]).
+pub fn admit<T>(conns: &mut Vec<T>, state: impl Fn(&T) -> &RxConn, now: Instant) {
+    conns.retain(|c| !state(c).idle(now));
+    if let Some(i) = make_room(conns.iter().map(&state)) {
+        conns.swap_remove(i);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

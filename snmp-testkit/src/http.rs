@@ -29,6 +29,37 @@ pub fn http_get(addr: SocketAddr, path: &str, headers: &str) -> io::Result<(u16,
     Ok((status, body.to_owned()))
 }
 
+/// A PromQL query against the Prometheus at `prom`: each series' labels and values (one value
+/// for an instant vector, every sample for a range vector); empty when it does not answer.
+pub fn prom_query(prom: SocketAddr, q: &str) -> Vec<(serde_json::Value, Vec<f64>)> {
+    let encoded: String = q
+        .bytes()
+        .map(|b| match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'_' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect();
+    let Ok((200, body)) = http_get(prom, &format!("/api/v1/query?query={encoded}"), "") else {
+        return Vec::new();
+    };
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap_or_default();
+    let number = |p: &serde_json::Value| p[1].as_str().and_then(|s| s.parse::<f64>().ok());
+    v["data"]["result"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|r| {
+                    let values = match r["values"].as_array() {
+                        Some(points) => points.iter().filter_map(number).collect(),
+                        None => vec![number(&r["value"]).unwrap_or(f64::NAN)],
+                    };
+                    (r["metric"].clone(), values)
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// Waits (up to `limit`) until something accepts connections on `addr`.
 pub fn wait_listening(addr: SocketAddr, limit: Duration) -> io::Result<()> {
     let deadline = Instant::now() + limit;

@@ -7,6 +7,7 @@
 
 pub mod adapter_tests;
 pub mod memory;
+pub mod notifications;
 mod suite;
 
 pub use snmp_sim::{self as sim, Agent as FakeAgent, Faults};
@@ -17,7 +18,7 @@ pub use hostile::{assert_hostile_outcome, HostileTcpAgent, Hostility};
 
 mod http;
 
-pub use http::{free_tcp_port, http_get, mib_corpus_dirs, wait_listening, KillOnDrop};
+pub use http::{free_tcp_port, http_get, mib_corpus_dirs, prom_query, wait_listening, KillOnDrop};
 
 use std::io;
 use std::net::{SocketAddr, UdpSocket};
