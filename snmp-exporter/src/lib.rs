@@ -152,6 +152,34 @@ pub struct ScrapeRequest {
     pub overrides: QueryOverrides,
 }
 
+/// Why a scrape gave no exposition.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ScrapeError {
+    /// A `module` the configuration does not have (HTTP 400).
+    #[error("Unknown module '{0}'")]
+    UnknownModule(String),
+    /// An `auth` the configuration does not have (HTTP 400).
+    #[error("Unknown auth '{0}'")]
+    UnknownAuth(String),
+    /// Nothing could be gathered (HTTP 500): client_golang's error text, one error or a
+    /// list.
+    #[error("An error has occurred while serving metrics:\n\n{0}")]
+    Failed(String),
+}
+
+/// The failure of a scrape with `errors`, worded as client_golang words it.
+fn failed(errors: &[String]) -> ScrapeError {
+    if let [one] = errors {
+        return ScrapeError::Failed(one.clone());
+    }
+    let mut s = format!("{} error(s) occurred:", errors.len());
+    for e in errors {
+        s.push_str("\n* ");
+        s.push_str(e);
+    }
+    ScrapeError::Failed(s)
+}
+
 /// How long a kept v3 client or lookup-cache entry may stay unused.
 const KEPT_IDLE: Duration = Duration::from_secs(600);
 
@@ -234,8 +262,9 @@ impl Exporter {
         self.current().config.layout
     }
 
-    /// Scrapes one target: the response `/snmp` gives.
-    pub async fn scrape(&self, req: ScrapeRequest) -> Response {
+    /// Scrapes one target: the exposition `/snmp` serves, or why there is none (the server
+    /// maps [`ScrapeError`] to upstream's statuses and texts).
+    pub async fn scrape(&self, req: ScrapeRequest) -> Result<String, ScrapeError> {
         let loaded = self.current();
         let layout = loaded.config.layout;
         let auth_name = if req.auth.is_empty() {
@@ -253,7 +282,7 @@ impl Exporter {
                 _ => {
                     self.telemetry.request_error();
                     tracing::info!(module = %name, "unknown module");
-                    return Response::text(400, format!("Unknown module '{name}'\n"));
+                    return Err(ScrapeError::UnknownModule(name.clone()));
                 }
             }
         }
@@ -263,7 +292,7 @@ impl Exporter {
                 None => {
                     self.telemetry.request_error();
                     tracing::info!(auth = %auth_name, "unknown auth");
-                    return Response::text(400, format!("Unknown auth '{auth_name}'\n"));
+                    return Err(ScrapeError::UnknownAuth(auth_name));
                 }
             },
             Layout::Legacy => None,
@@ -272,10 +301,10 @@ impl Exporter {
             Ok(t) => t,
             Err(e) => {
                 tracing::info!(target = %req.target, err = %e, "Error scraping target");
-                return self.failed(
-                    layout,
-                    &[collect::invalid_metric("Error scraping target", &e)],
-                );
+                return Err(failed(&[collect::invalid_metric(
+                    "Error scraping target",
+                    &e,
+                )]));
             }
         };
         let mut out = Exposition::new();
@@ -334,10 +363,10 @@ impl Exporter {
             }
             if layout == Layout::Legacy || out.is_empty() {
                 let errors = std::mem::take(&mut out.errors);
-                return self.failed(layout, &errors);
+                return Err(failed(&errors));
             }
         }
-        Response::metrics(out.render())
+        Ok(out.render())
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -360,23 +389,6 @@ impl Exporter {
             .await;
         self.telemetry.collection(name, start.elapsed());
         (name.to_owned(), r)
-    }
-
-    fn failed(&self, _layout: Layout, errors: &[String]) -> Response {
-        let text = if errors.len() == 1 {
-            errors[0].clone()
-        } else {
-            let mut s = format!("{} error(s) occurred:", errors.len());
-            for e in errors {
-                s.push_str("\n* ");
-                s.push_str(e);
-            }
-            s
-        };
-        Response::text(
-            500,
-            format!("An error has occurred while serving metrics:\n\n{text}\n"),
-        )
     }
 
     /// A client for `target`: a kept v3 one, or a new one (its host name looked up here,

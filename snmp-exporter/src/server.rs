@@ -17,7 +17,7 @@ use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
 
 pub use crate::web::WebConfig;
-use crate::{scrape_deadline, Exporter, Layout, ScrapeRequest};
+use crate::{scrape_deadline, Exporter, Layout, ScrapeError, ScrapeRequest};
 
 /// How the HTTP side is served and bounded.
 #[derive(Debug, Clone)]
@@ -270,7 +270,15 @@ pub(crate) async fn handle(
                 }
             };
             let target = req.target.clone();
-            let work = exporter.scrape(req);
+            let work = async {
+                match exporter.scrape(req).await {
+                    Ok(body) => Response::metrics(body),
+                    Err(e @ (ScrapeError::UnknownModule(_) | ScrapeError::UnknownAuth(_))) => {
+                        Response::text(400, format!("{e}\n"))
+                    }
+                    Err(e @ ScrapeError::Failed(_)) => Response::text(500, format!("{e}\n")),
+                }
+            };
             match scrape_deadline(timeout_header) {
                 Some(d) => match tokio::time::timeout(d, work).await {
                     Ok(r) => r,
