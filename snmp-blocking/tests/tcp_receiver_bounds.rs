@@ -10,27 +10,13 @@ use std::time::{Duration, Instant};
 
 use snmp_blocking::codec::{GenericPdu, Pdu};
 use snmp_blocking::TrapReceiver;
-use snmp_testkit::notifications::{marker_oid, trap_varbinds, v2c_message};
+use snmp_testkit::notifications::{marker_oid, non_reading_peer, trap_varbinds, v2c_message};
 
 #[test]
 fn a_peer_that_never_reads_is_closed_and_others_are_served() {
     let mut rx = TrapReceiver::bind_tcp("127.0.0.1:0", Default::default()).expect("receiver");
     let to = rx.local_addr().expect("addr");
-    let hog = std::thread::spawn(move || {
-        let mut s = TcpStream::connect(to).expect("connect");
-        let inform = v2c_message(Pdu::InformRequest(GenericPdu::new(
-            7,
-            trap_varbinds(1, 8192),
-        )));
-        let mut sent = 0usize;
-        while sent < 200 << 20 {
-            if s.write_all(&inform).is_err() {
-                return (true, sent);
-            }
-            sent += inform.len();
-        }
-        (false, sent)
-    });
+    let hog = std::thread::spawn(move || non_reading_peer(to));
     // The application reads until the hog is done, then the good sender's traps.
     let marker = marker_oid(99);
     while !hog.is_finished() {

@@ -14,10 +14,7 @@ const INTERFACES: u32 = 4;
 
 /// A PromQL query's vector result: (labels, value) pairs.
 fn query(prom: SocketAddr, q: &str) -> Vec<(serde_json::Value, f64)> {
-    snmp_testkit::prom_query(prom, q)
-        .into_iter()
-        .map(|(m, v)| (m, v.first().copied().unwrap_or(f64::NAN)))
-        .collect()
+    snmp_testkit::prom_instant(prom, q)
 }
 
 fn wait_until(what: &str, limit: Duration, mut ok: impl FnMut() -> bool) {
@@ -94,26 +91,8 @@ fn prometheus_scrapes_two_sharded_exporters() {
         job(0, e0),
         job(1, e1)
     );
-    std::fs::write(dir.path().join("prometheus.yml"), config).expect("write config");
-    let prom_port = free_tcp_port().expect("port");
-    let prom: SocketAddr = format!("127.0.0.1:{prom_port}").parse().expect("addr");
-    let _prom = KillOnDrop(
-        Command::new(prometheus)
-            .arg(format!(
-                "--config.file={}",
-                dir.path().join("prometheus.yml").display()
-            ))
-            .arg(format!(
-                "--storage.tsdb.path={}",
-                dir.path().join("data").display()
-            ))
-            .arg(format!("--web.listen-address={prom}"))
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start prometheus"),
-    );
+    let (_prom, prom) =
+        snmp_testkit::start_prometheus(&prometheus, dir.path(), &config).expect("prometheus");
 
     // Every target up, through its shard's exporter.
     wait_until("all 50 targets up", Duration::from_secs(60), || {

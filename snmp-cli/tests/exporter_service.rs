@@ -421,31 +421,9 @@ fn prometheus_scrapes_it_over_https_with_basic_auth() {
         job("no_credentials", "/snmp", ""),
         job("exporter", "/metrics", good),
     );
-    std::fs::write(dir.path().join("prometheus.yml"), config).expect("prometheus.yml");
-    let prom = local(free_tcp_port().expect("port"));
-    let _p = KillOnDrop(
-        Command::new(prometheus)
-            .arg(format!(
-                "--config.file={}",
-                dir.path().join("prometheus.yml").display()
-            ))
-            .arg(format!(
-                "--storage.tsdb.path={}",
-                dir.path().join("data").display()
-            ))
-            .arg(format!("--web.listen-address={prom}"))
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("prometheus"),
-    );
-    let query = |q: &str| -> Vec<(serde_json::Value, f64)> {
-        snmp_testkit::prom_query(prom, q)
-            .into_iter()
-            .map(|(m, v)| (m, v.first().copied().unwrap_or(f64::NAN)))
-            .collect()
-    };
+    let (_p, prom) =
+        snmp_testkit::start_prometheus(&prometheus, dir.path(), &config).expect("prometheus");
+    let query = |q: &str| snmp_testkit::prom_instant(prom, q);
     let targets = || {
         http_get(prom, "/api/v1/targets", "")
             .map(|(_, b)| b)

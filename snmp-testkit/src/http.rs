@@ -60,6 +60,40 @@ pub fn prom_query(prom: SocketAddr, q: &str) -> Vec<(serde_json::Value, Vec<f64>
         .unwrap_or_default()
 }
 
+/// [`prom_query`] of an instant vector: each series' labels and its one value.
+pub fn prom_instant(prom: SocketAddr, q: &str) -> Vec<(serde_json::Value, f64)> {
+    prom_query(prom, q)
+        .into_iter()
+        .map(|(m, v)| (m, v.first().copied().unwrap_or(f64::NAN)))
+        .collect()
+}
+
+/// Starts `prometheus` (the program at `program`) on a free port of 127.0.0.1 with `config`
+/// written to `dir/prometheus.yml` and its storage in `dir/data`; stopped on drop.
+pub fn start_prometheus(
+    program: &Path,
+    dir: &Path,
+    config: &str,
+) -> io::Result<(KillOnDrop, SocketAddr)> {
+    std::fs::write(dir.join("prometheus.yml"), config)?;
+    let addr = SocketAddr::from(([127, 0, 0, 1], free_tcp_port()?));
+    let child = std::process::Command::new(program)
+        .arg(format!(
+            "--config.file={}",
+            dir.join("prometheus.yml").display()
+        ))
+        .arg(format!(
+            "--storage.tsdb.path={}",
+            dir.join("data").display()
+        ))
+        .arg(format!("--web.listen-address={addr}"))
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()?;
+    Ok((KillOnDrop(child), addr))
+}
+
 /// Waits (up to `limit`) until something accepts connections on `addr`.
 pub fn wait_listening(addr: SocketAddr, limit: Duration) -> io::Result<()> {
     let deadline = Instant::now() + limit;

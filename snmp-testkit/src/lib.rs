@@ -18,7 +18,10 @@ pub use hostile::{assert_hostile_outcome, HostileTcpAgent, Hostility};
 
 mod http;
 
-pub use http::{free_tcp_port, http_get, mib_corpus_dirs, prom_query, wait_listening, KillOnDrop};
+pub use http::{
+    free_tcp_port, http_get, mib_corpus_dirs, prom_instant, prom_query, start_prometheus,
+    wait_listening, KillOnDrop,
+};
 
 use std::io;
 use std::net::{SocketAddr, UdpSocket};

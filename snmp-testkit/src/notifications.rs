@@ -35,3 +35,24 @@ pub fn v2c_message(pdu: Pdu) -> Vec<u8> {
     }
     .to_vec()
 }
+
+/// A TCP peer of the receiver at `to` that sends informs of 8 KiB and never reads their
+/// acknowledgements, until its connection is closed or 200 MB are sent: (closed, bytes sent).
+pub fn non_reading_peer(to: std::net::SocketAddr) -> (bool, usize) {
+    use std::io::Write;
+    let Ok(mut s) = std::net::TcpStream::connect(to) else {
+        return (true, 0);
+    };
+    let inform = v2c_message(Pdu::InformRequest(snmp_codec::GenericPdu::new(
+        7,
+        trap_varbinds(1, 8192),
+    )));
+    let mut sent = 0usize;
+    while sent < 200 << 20 {
+        if s.write_all(&inform).is_err() {
+            return (true, sent);
+        }
+        sent += inform.len();
+    }
+    (false, sent)
+}

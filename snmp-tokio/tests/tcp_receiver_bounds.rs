@@ -8,7 +8,7 @@ use std::io::Write;
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
-use snmp_testkit::notifications::{marker_oid, trap_varbinds, v2c_message};
+use snmp_testkit::notifications::{marker_oid, non_reading_peer, trap_varbinds, v2c_message};
 use snmp_tokio::codec::{GenericPdu, Pdu};
 use snmp_tokio::{StreamExt, Tokio, TrapReceiver};
 
@@ -21,21 +21,7 @@ async fn a_peer_that_never_reads_is_closed_and_others_are_served() {
     // The non-reader: informs with 8 KiB each, whose acknowledgements echo them; it never
     // reads, so what the receiver owes it piles up. It stops when its connection is closed
     // (or after 200 MB, which would be the failure).
-    let hog = std::thread::spawn(move || {
-        let mut s = TcpStream::connect(to).expect("connect");
-        let inform = v2c_message(Pdu::InformRequest(GenericPdu::new(
-            7,
-            trap_varbinds(1, 8192),
-        )));
-        let mut sent = 0usize;
-        while sent < 200 << 20 {
-            if s.write_all(&inform).is_err() {
-                return (true, sent);
-            }
-            sent += inform.len();
-        }
-        (false, sent)
-    });
+    let hog = std::thread::spawn(move || non_reading_peer(to));
     // The application reads notifications throughout (the hog's informs among them).
     let reader = tokio::spawn(async move {
         let mut good = 0;
