@@ -334,7 +334,9 @@ impl<R: Runtime> Core<R> {
                     self.session.handle_datagram(now, from, data);
                     got = true;
                 }
-                Some(Err(e)) if e.kind() == io::ErrorKind::ConnectionRefused => {
+                // An ICMP error (with reports asked for): the whole queue is read, so that
+                // none is left to report readiness again; the refusals end their requests.
+                Some(Err(e)) if e.kind() != io::ErrorKind::WouldBlock => {
                     let now = self.now();
                     for agent in sock.take_unreachable() {
                         self.session.handle_unreachable(now, agent);
@@ -603,13 +605,13 @@ impl<R: Runtime> Core<R> {
                         }
                         work = true;
                     }
-                    // ICMP port unreachable (reported where the socket asked for it): the
-                    // requests to that agent fail now. Other errors: they time out.
-                    Poll::Ready(Err(e)) => {
-                        if e.kind() == io::ErrorKind::ConnectionRefused {
-                            for agent in sock.take_unreachable() {
-                                self.session.handle_unreachable(now, agent);
-                            }
+                    // An ICMP error (reported where the socket asked for it): the whole queue
+                    // is read, whatever the error (a host unreachable left queued would
+                    // report readiness again and again); port unreachable fails the requests
+                    // to that agent now, other errors let them time out.
+                    Poll::Ready(Err(_)) => {
+                        for agent in sock.take_unreachable() {
+                            self.session.handle_unreachable(now, agent);
                         }
                         work = true;
                     }

@@ -176,9 +176,11 @@ impl AsyncUdpSocket for TokioUdp {
                 // driver then reads the error queue.
                 use std::os::fd::AsFd;
                 match batch::recv_now(self.0.as_fd(), buf) {
+                    // The socket's error was taken already, reports may still be queued:
+                    // an error all the same, so that the driver drains the queue and the
+                    // readiness is cleared (waking again instead would spin).
                     Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
-                        cx.waker().wake_by_ref();
-                        Poll::Pending
+                        Poll::Ready(Err(io::Error::other("ICMP reports queued")))
                     }
                     other => Poll::Ready(other),
                 }
