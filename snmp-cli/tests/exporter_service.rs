@@ -365,7 +365,16 @@ fn hostile_timeout_headers_do_not_crash_it() {
             &format!("X-Prometheus-Scrape-Timeout-Seconds: {h}\r\n"),
         )
         .expect("http");
-        assert_eq!(status, 200, "{h}: {body}");
+        if h == "1e-300" {
+            // A deadline that short may run out before the simulated agent answers: then the
+            // scrape is cancelled with a 503 that says so, never a crash.
+            assert!(
+                status == 200 || (status == 503 && body.contains("scrape cancelled")),
+                "{h}: {status} {body}"
+            );
+        } else {
+            assert_eq!(status, 200, "{h}: {body}");
+        }
     }
     assert!(e.0.try_wait().expect("wait").is_none(), "still running");
 }
