@@ -21,7 +21,8 @@
 mod cache;
 mod clients;
 pub mod collect;
-pub mod config;
+/// `snmp.yml` (the [`snmp_exporter_config`] crate, re-exported).
+pub use snmp_exporter_config as config;
 pub mod expo;
 pub mod hint;
 pub mod scrape;

@@ -1,11 +1,13 @@
 //! `generator.yml`: upstream's generator input, in the current layout (`auths:` and
 //! `modules:` with walk parameters) and the pre-0.23 one (`modules:` whose modules carry
-//! `version` and `auth`). Unknown keys are errors, as upstream.
+//! `version` and `auth`). Every key of upstream's current generator is read; unknown keys are
+//! errors, as upstream's strict decoding.
 
 use std::collections::BTreeMap;
 
 use serde::Deserialize;
 use serde_yaml_ng::{Mapping, Value};
+use snmp_exporter_config::{Auth, Layout, RegexExtract, WalkSpec};
 
 /// A lookup: replace (or add to) index labels with another column's value.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -13,56 +15,50 @@ use serde_yaml_ng::{Mapping, Value};
 pub struct Lookup {
     /// The index labels the looked-up column is indexed by.
     pub source_indexes: Vec<String>,
-    /// The column (a name or an OID).
+    /// The column (a name, `MODULE::name` or an OID).
     pub lookup: String,
     /// Remove the source index labels from the metrics.
     #[serde(default)]
     pub drop_source_indexes: bool,
+    /// An RFC 2579 DISPLAY-HINT for the looked-up value; `@mib`: the column's own (#1549).
+    #[serde(default)]
+    pub display_hint: String,
 }
 
-/// A regular expression extract of an override (passed through).
-#[derive(Debug, Clone, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct RegexExtract {
-    /// The expression.
-    pub regex: String,
-    /// The template.
-    #[serde(default = "dollar_one")]
-    pub value: String,
-}
-
-fn dollar_one() -> String {
-    "$1".into()
-}
-
-/// What a module changes about one metric.
+/// What a module changes about one metric (keyed by metric name, `MODULE::name` or OID).
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Override {
     /// Leave the metric out (a lookup-only column).
     #[serde(default)]
     pub ignore: bool,
-    /// Numbers extracted from a string value.
+    /// Numbers extracted from a string value, by metric-name suffix.
     #[serde(default)]
     pub regex_extracts: BTreeMap<String, Vec<RegexExtract>>,
+    /// strptime pattern of a ParseDateAndTime.
+    #[serde(default)]
+    pub datetime_pattern: String,
+    /// Added to the value.
+    #[serde(default)]
+    pub offset: f64,
+    /// Multiplies the value.
+    #[serde(default)]
+    pub scale: f64,
     /// Another metric type.
     #[serde(rename = "type", default)]
-    pub kind: Option<String>,
-    /// Another help text (current layout).
+    pub kind: String,
+    /// Another HELP text (#1106).
     #[serde(default)]
-    pub help: Option<String>,
-    /// Added to the value (current layout).
+    pub help: String,
+    /// Another metric name (#1341).
     #[serde(default)]
-    pub offset: Option<f64>,
-    /// Multiplies the value (current layout).
+    pub name: String,
+    /// An RFC 2579 DISPLAY-HINT for the value; `@mib`: the object's own (#1549).
     #[serde(default)]
-    pub scale: Option<f64>,
-    /// strptime pattern of a ParseDateAndTime (current layout).
-    #[serde(default)]
-    pub datetime_pattern: Option<String>,
+    pub display_hint: String,
 }
 
-/// Static and dynamic filters (current layout).
+/// Static and dynamic filters.
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Filters {
@@ -93,80 +89,51 @@ pub struct DynamicFilter {
 #[serde(deny_unknown_fields)]
 pub struct StaticFilter {
     /// Columns (names or OIDs).
+    #[serde(default)]
     pub targets: Vec<String>,
-    /// Index values kept.
+    /// Index values kept (integers).
+    #[serde(default)]
     pub indices: Vec<String>,
 }
 
 /// One module of `generator.yml`.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ModuleConfig {
     /// Names or OIDs to walk (or get, for scalars and instances).
-    #[serde(default)]
     pub walk: Vec<String>,
     /// Lookups.
-    #[serde(default)]
     pub lookups: Vec<Lookup>,
-    /// Overrides by metric name.
-    #[serde(default)]
+    /// Overrides by metric name, `MODULE::name` or OID.
     pub overrides: BTreeMap<String, Override>,
-    /// Filters (current layout).
-    #[serde(default)]
-    pub filters: Option<Filters>,
-    /// Walk parameters, written to the output as given.
-    #[serde(default)]
-    pub version: Option<Value>,
-    /// GETBULK max-repetitions.
-    #[serde(default)]
-    pub max_repetitions: Option<Value>,
-    /// Retries.
-    #[serde(default)]
-    pub retries: Option<Value>,
-    /// Timeout.
-    #[serde(default)]
-    pub timeout: Option<Value>,
-    /// Credentials (pre-0.23 layout).
-    #[serde(default)]
-    pub auth: Option<Value>,
-    /// Accept non-increasing OIDs.
-    #[serde(default)]
-    pub allow_nonincreasing_oids: Option<Value>,
-    /// Unconnected UDP socket.
-    #[serde(default)]
-    pub use_unconnected_udp_socket: Option<Value>,
+    /// Filters.
+    pub filters: Filters,
+    /// The walk parameters, copied to `snmp.yml` as given.
+    pub spec: WalkSpec,
 }
 
-impl ModuleConfig {
-    /// The walk parameters in upstream's output order.
-    pub fn walk_params(&self) -> Vec<(&'static str, Value)> {
-        [
-            ("version", &self.version),
-            ("max_repetitions", &self.max_repetitions),
-            ("retries", &self.retries),
-            ("timeout", &self.timeout),
-            ("auth", &self.auth),
-            ("allow_nonincreasing_oids", &self.allow_nonincreasing_oids),
-            (
-                "use_unconnected_udp_socket",
-                &self.use_unconnected_udp_socket,
-            ),
-        ]
-        .into_iter()
-        .filter_map(|(k, v)| v.clone().map(|v| (k, v)))
-        .collect()
-    }
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawModule {
+    #[serde(default)]
+    walk: Vec<String>,
+    #[serde(default)]
+    lookups: Vec<Lookup>,
+    #[serde(default)]
+    overrides: BTreeMap<String, Override>,
+    #[serde(default)]
+    filters: Filters,
 }
 
 /// A whole `generator.yml`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GeneratorConfig {
-    /// Credentials (current layout), passed through to `snmp.yml`.
-    pub auths: Option<Value>,
+    /// Credentials (current layout), written to `snmp.yml` with upstream's defaults filled in.
+    pub auths: BTreeMap<String, Auth>,
     /// Modules, in name order.
     pub modules: BTreeMap<String, ModuleConfig>,
-    /// Whether the input had `auths:` (the output then has the current layout).
-    pub current: bool,
+    /// The input's layout (with `auths:`: current), which the output keeps, and which decides
+    /// whether upstream's behaviour since 0.23 applies (see the crate's README).
+    pub layout: Layout,
 }
 
 /// A `generator.yml` that cannot be used.
@@ -179,7 +146,8 @@ pub struct ConfigError {
     pub message: String,
 }
 
-const TYPES: &[&str] = &[
+/// The metric types an override may name (upstream's `metricType(t) == t`).
+pub const OVERRIDE_TYPES: &[&str] = &[
     "gauge",
     "counter",
     "OctetString",
@@ -188,7 +156,7 @@ const TYPES: &[&str] = &[
     "InetAddressIPv6",
     "InetAddress",
     "InetAddressMissingSize",
-    "IpAddr",
+    "LldpPortId",
     "PhysAddress48",
     "DisplayString",
     "Float",
@@ -198,11 +166,19 @@ const TYPES: &[&str] = &[
     "NTPTimeStamp",
     "EnumAsInfo",
     "EnumAsStateSet",
-    "LldpPortId",
 ];
 
 impl GeneratorConfig {
     /// Parses `text` (`path` names it in errors).
+    ///
+    /// ```
+    /// let c = snmp_generator::GeneratorConfig::parse(
+    ///     "auths:\n  public_v2:\n    version: 2\nmodules:\n  m:\n    walk: [IF-MIB::ifTable]\n    overrides:\n      ifType: {type: EnumAsInfo, name: if_type}\n",
+    ///     "generator.yml",
+    /// ).unwrap();
+    /// assert_eq!(c.modules["m"].overrides["ifType"].name, "if_type");
+    /// assert_eq!(c.auths["public_v2"].community.0, "public");
+    /// ```
     pub fn parse(text: &str, path: &str) -> Result<GeneratorConfig, ConfigError> {
         let err = |message: String| ConfigError {
             path: path.to_owned(),
@@ -216,40 +192,78 @@ impl GeneratorConfig {
         };
         for k in top.keys() {
             match k.as_str() {
-                Some("modules") | Some("auths") => {}
+                Some("modules") | Some("auths") | Some("version") => {}
                 _ => return Err(err(format!("field {k:?} not found in type main.Config"))),
             }
         }
-        let auths = top.remove("auths");
-        let modules = top.remove("modules").unwrap_or(Value::Null);
-        let modules: BTreeMap<String, ModuleConfig> = if modules.is_null() {
-            BTreeMap::new()
+        let layout = if top.contains_key("auths") {
+            Layout::Current
         } else {
-            serde_yaml_ng::from_value(modules).map_err(|e| err(e.to_string()))?
+            Layout::Legacy
         };
-        for (name, m) in &modules {
-            for (metric, o) in &m.overrides {
-                if let Some(t) = &o.kind {
-                    if !TYPES.contains(&t.as_str()) {
-                        return Err(err(format!(
-                            "module {name}: invalid metric type override '{t}' for {metric}"
-                        )));
-                    }
-                }
-                for list in o.regex_extracts.values() {
-                    for r in list {
-                        regex::Regex::new(&format!("^(?:{})$", r.regex))
-                            .map_err(|e| err(format!("module {name}: override {metric}: {e}")))?;
-                    }
-                }
-            }
+        let auths: BTreeMap<String, Auth> = match top.remove("auths") {
+            None | Some(Value::Null) => BTreeMap::new(),
+            Some(v) => serde_yaml_ng::from_value(v).map_err(|e| err(e.to_string()))?,
+        };
+        for (name, a) in &auths {
+            a.validate().map_err(|m| err(format!("auth {name}: {m}")))?;
+        }
+        let raw: BTreeMap<String, Value> = match top.remove("modules") {
+            None | Some(Value::Null) => BTreeMap::new(),
+            Some(v) => serde_yaml_ng::from_value(v).map_err(|e| err(e.to_string()))?,
+        };
+        let mut modules = BTreeMap::new();
+        for (name, v) in raw {
+            let m = module(v, layout).map_err(|e| err(format!("module {name}: {e}")))?;
+            modules.insert(name, m);
         }
         Ok(GeneratorConfig {
-            current: auths.is_some(),
             auths,
             modules,
+            layout,
         })
     }
+}
+
+fn module(v: Value, layout: Layout) -> Result<ModuleConfig, String> {
+    let mut map = match v {
+        Value::Null => Mapping::new(),
+        Value::Mapping(m) => m,
+        _ => return Err("a module must be a mapping".into()),
+    };
+    let spec = WalkSpec::take_from(&mut map)?;
+    if layout == Layout::Current && (spec.version.is_some() || spec.auth.is_some()) {
+        return Err("version and auth belong in auths: with the current layout".into());
+    }
+    let raw: RawModule =
+        serde_yaml_ng::from_value(Value::Mapping(map)).map_err(|e| e.to_string())?;
+    for (metric, o) in &raw.overrides {
+        if !o.kind.is_empty() && !OVERRIDE_TYPES.contains(&o.kind.as_str()) {
+            return Err(format!(
+                "invalid metric type override '{}' for {metric}",
+                o.kind
+            ));
+        }
+    }
+    for f in &raw.filters.static_ {
+        for i in &f.indices {
+            if i.parse::<i64>().is_err() {
+                return Err(format!("invalid index '{i}'. Index must be integer"));
+            }
+        }
+    }
+    for f in &raw.filters.dynamic {
+        for v in &f.values {
+            regex::Regex::new(v).map_err(|e| format!("filter value {v:?}: {e}"))?;
+        }
+    }
+    Ok(ModuleConfig {
+        walk: raw.walk,
+        lookups: raw.lookups,
+        overrides: raw.overrides,
+        filters: raw.filters,
+        spec,
+    })
 }
 
 #[cfg(test)]
@@ -263,17 +277,20 @@ mod tests {
             "g.yml",
         )
         .unwrap();
-        assert!(!c.current);
-        assert_eq!(c.modules["m"].walk_params()[0].0, "version");
+        assert_eq!(c.layout, Layout::Legacy);
+        assert_eq!(c.modules["m"].spec.version, Some(1));
         let c = GeneratorConfig::parse(
-            "auths:\n  public_v2:\n    version: 2\nmodules:\n  m:\n    walk: [sysUpTime]\n    filters:\n      static:\n        - targets: [ifDescr]\n          indices: [\"2\"]\n",
+            "auths:\n  public_v2:\n    version: 2\nmodules:\n  m:\n    walk: [SNMPv2-MIB::sysUpTime]\n    retries: 0\n    filters:\n      static:\n        - targets: [ifDescr]\n          indices: [\"2\"]\n    overrides:\n      x:\n        name: y\n        help: z\n        display_hint: \"@mib\"\n",
             "g.yml",
         )
         .unwrap();
-        assert!(c.current);
+        assert_eq!(c.layout, Layout::Current);
+        assert_eq!(c.modules["m"].spec.retries, Some(0));
         for bad in [
             "modules:\n  m:\n    bogus: 1\n",
             "modules:\n  m:\n    overrides:\n      x:\n        type: nope\n",
+            "modules:\n  m:\n    filters:\n      static:\n        - targets: [a]\n          indices: [x]\n",
+            "auths:\n  a:\n    version: 2\nmodules:\n  m:\n    version: 2\n",
             "other: 1\n",
             "modules: [\n",
             "- a\n",

@@ -1,39 +1,66 @@
 //! # snmp-generator
 //!
 //! What upstream's snmp_exporter generator does, on snmp-mib (mib-rs) instead of Net-SNMP's C
-//! parser: reads `generator.yml` (both layouts), loads every module of the MIB folders
-//! leniently, and writes `snmp.yml` for the exporter. A module that does not parse, an import
-//! that is missing or an OID that cannot be found costs only itself: each is a [`Problem`]
-//! naming the file, line and module, and the rest is generated (`snmp generate
-//! --fail-on-parse-errors` makes them fatal, as upstream).
+//! parser: reads `generator.yml` (both layouts, every key of upstream's current generator,
+//! names as `name`, `MODULE::name` or OIDs), loads the MIB folders leniently, and fills the
+//! exporter's typed `snmp.yml` ([`snmp_exporter_config::Config`]), which writes itself as
+//! upstream's generator writes it. A module that does not parse, an import that is missing or
+//! an OID that cannot be found costs only itself: each is a [`Problem`] naming what it
+//! concerns, and the rest is generated; [`Problem::is_failure`] says which ones make
+//! `snmp generate` exit non-zero.
 //!
 //! ```
 //! let cfg = snmp_generator::GeneratorConfig::parse(
-//!     "modules:\n  if_mib:\n    walk: [sysUpTime, ifTable]\n",
+//!     "modules:\n  if_mib:\n    walk: [SNMPv2-MIB::sysUpTime, IF-MIB::ifTable]\n",
 //!     "generator.yml",
 //! )
 //! .unwrap();
 //! let mib = snmp_mib::Loader::new().modules("IF-MIB").cache_dir(None).load().unwrap().mib;
 //! let out = snmp_generator::generate(&cfg, &mib);
+//! assert!(out.problems.is_empty(), "{:?}", out.problems);
 //! assert!(out.yaml.contains("name: ifInOctets"));
 //! ```
 #![forbid(unsafe_code)]
 
 pub mod config;
-pub mod emit;
+pub mod module;
 pub mod tree;
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use serde_yaml_ng::{Mapping, Value};
+use snmp_exporter_config::{Config, Layout, Secrets};
 use snmp_mib::Mib;
 
 pub use config::{ConfigError, GeneratorConfig};
-use tree::{generate_module, Skipped, Tree};
+use tree::Tree;
 
-/// Something that could not be used; the rest was generated.
+/// What a [`Problem`] is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ProblemKind {
+    /// A MIB file's error (the module it is in may be incomplete).
+    Mib,
+    /// A name or OID to walk that was not found.
+    Walk,
+    /// A lookup's column that was not found.
+    Lookup,
+    /// An override whose target was not found.
+    Override,
+    /// A whole generator module that could not be made.
+    Module,
+    /// A metric left out because of its index (upstream's warnings).
+    Index,
+    /// A bare name several MIB modules define at different OIDs.
+    Ambiguous,
+    /// Anything else worth a line.
+    Warning,
+}
+
+/// Something that could not be used, or is worth knowing; the rest was generated.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Problem {
+    /// What it is about.
+    pub kind: ProblemKind,
     /// The generator module it concerns (none for a MIB file's problem).
     pub module: Option<String>,
     /// The MIB module, file and line of a MIB problem.
@@ -42,10 +69,38 @@ pub struct Problem {
     pub file: Option<String>,
     /// The line (1-based).
     pub line: Option<usize>,
-    /// Severity (`error`, `warning`, ... for MIB problems; `error` for the generator's).
+    /// Severity (`error`, `warning`, ... for MIB problems; `error` or `warning` for the
+    /// generator's).
     pub severity: String,
     /// What.
     pub message: String,
+}
+
+impl Problem {
+    pub(crate) fn generator(kind: ProblemKind, message: String) -> Problem {
+        let failure = matches!(
+            kind,
+            ProblemKind::Walk | ProblemKind::Lookup | ProblemKind::Override | ProblemKind::Module
+        );
+        Problem {
+            kind,
+            module: None,
+            mib_module: None,
+            file: None,
+            line: None,
+            severity: if failure { "error" } else { "warning" }.into(),
+            message,
+        }
+    }
+
+    /// Whether `snmp generate` exits non-zero for it: something `generator.yml` asked for
+    /// (a walk, a lookup, an override's target, a whole module) that could not be made.
+    pub fn is_failure(&self) -> bool {
+        matches!(
+            self.kind,
+            ProblemKind::Walk | ProblemKind::Lookup | ProblemKind::Override | ProblemKind::Module
+        )
+    }
 }
 
 impl std::fmt::Display for Problem {
@@ -68,12 +123,24 @@ impl std::fmt::Display for Problem {
 /// The generated `snmp.yml` and what could not be made.
 #[derive(Debug, Clone)]
 pub struct Generated {
-    /// The file's text.
+    /// The configuration (the exporter's typed `snmp.yml`).
+    pub config: Config,
+    /// The file's text ([`Config::to_snmp_yml`] with the secrets shown).
     pub yaml: String,
     /// Modules written, with their metric counts.
     pub modules: Vec<(String, usize)>,
-    /// What was skipped.
+    /// What was skipped or noticed.
     pub problems: Vec<Problem>,
+    /// The MIB modules the output's objects come from (what `--fail-on-parse-errors`
+    /// looks at).
+    pub used_mib_modules: std::collections::BTreeSet<String>,
+}
+
+impl Generated {
+    /// Whether anything `generator.yml` asked for could not be made.
+    pub fn failed(&self) -> bool {
+        self.problems.iter().any(Problem::is_failure)
+    }
 }
 
 /// Loads every module of `dirs` (Net-SNMP's `MIBDIRS` folders; none: the embedded standard
@@ -113,6 +180,7 @@ fn load(dirs: &[PathBuf], checked: bool) -> Result<(Mib, Vec<Problem>), snmp_mib
         // findings mib-rs also reports as errors (an INDEX without a range, a name's case).
         .filter(snmp_mib::Diagnostic::is_error)
         .map(|d| Problem {
+            kind: ProblemKind::Mib,
             module: None,
             mib_module: d.module,
             file: d.file,
@@ -126,48 +194,51 @@ fn load(dirs: &[PathBuf], checked: bool) -> Result<(Mib, Vec<Problem>), snmp_mib
 
 /// Generates `snmp.yml` from `cfg` over `mib`: every module that can be made.
 pub fn generate(cfg: &GeneratorConfig, mib: &Mib) -> Generated {
-    let tree = Tree::new(mib);
-    let mut modules = Mapping::new();
+    let tree = Tree::new(mib, cfg.layout == Layout::Current);
+    let mut modules = BTreeMap::new();
     let mut counts = Vec::new();
     let mut problems = Vec::new();
     for (name, m) in &cfg.modules {
-        let mut skipped: Vec<Skipped> = Vec::new();
-        match generate_module(&tree, m, &mut skipped) {
-            Ok(out) => {
-                let n = out
-                    .get("metrics")
-                    .and_then(Value::as_sequence)
-                    .map_or(0, Vec::len);
-                counts.push((name.clone(), n));
-                modules.insert(name.clone().into(), Value::Mapping(out));
+        let named = |mut p: Problem| {
+            p.module = Some(name.clone());
+            p
+        };
+        match module::generate_module(&tree, m, cfg.layout) {
+            Ok((out, ps)) => {
+                counts.push((name.clone(), out.metrics.len()));
+                modules.insert(name.clone(), out);
+                problems.extend(ps.into_iter().map(named));
             }
-            Err(e) => skipped.push(Skipped { message: e }),
+            Err((e, ps)) => {
+                problems.extend(ps.into_iter().map(named));
+                problems.push(named(Problem::generator(ProblemKind::Module, e)));
+            }
         }
-        problems.extend(skipped.into_iter().map(|s| Problem {
-            module: Some(name.clone()),
-            mib_module: None,
-            file: None,
-            line: None,
-            severity: "error".into(),
-            message: s.message,
-        }));
     }
-    let doc = if cfg.current {
-        let mut top = Mapping::new();
-        if let Some(a) = &cfg.auths {
-            top.insert("auths".into(), a.clone());
-        }
-        top.insert("modules".into(), Value::Mapping(modules));
-        Value::Mapping(top)
-    } else {
-        Value::Mapping(modules)
+    let config = Config {
+        layout: cfg.layout,
+        auths: cfg.auths.clone(),
+        modules,
     };
-    let body = emit::to_yaml(&doc);
+    let mut used = std::collections::BTreeSet::new();
+    let mut note = |oid: &str| {
+        if let Some(&i) = tree.by_oid.get(oid) {
+            used.insert(tree.nodes[i].module.clone());
+        }
+    };
+    for m in config.modules.values() {
+        for metric in &m.metrics {
+            note(&metric.oid);
+            for l in &metric.lookups {
+                note(&l.oid);
+            }
+        }
+    }
     Generated {
-        yaml: format!(
-            "# WARNING: This file was auto-generated using snmp_exporter generator, manual changes will be lost.\n{body}"
-        ),
+        yaml: config.to_snmp_yml(Secrets::Shown),
+        config,
         modules: counts,
         problems,
+        used_mib_modules: used,
     }
 }

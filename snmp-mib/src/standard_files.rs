@@ -72,10 +72,6 @@ pub(crate) static FILES: &[(&str, &[u8])] = &[
         include_bytes!("../mibs/ietf/BGP4-MIB.mib"),
     ),
     (
-        "ietf/BGP4-V2-MIB-JUNIPER.mib",
-        include_bytes!("../mibs/ietf/BGP4-V2-MIB-JUNIPER.mib"),
-    ),
-    (
         "ietf/BRIDGE-MIB.mib",
         include_bytes!("../mibs/ietf/BRIDGE-MIB.mib"),
     ),
@@ -238,10 +234,6 @@ pub(crate) static FILES: &[(&str, &[u8])] = &[
         include_bytes!("../mibs/ietf/IPV6-UDP-MIB.mib"),
     ),
     (
-        "ietf/JUNIPER-EXPERIMENT-MIB.mib",
-        include_bytes!("../mibs/ietf/JUNIPER-EXPERIMENT-MIB.mib"),
-    ),
-    (
         "ietf/LLDP-EXT-DOT1-MIB.mib",
         include_bytes!("../mibs/ietf/LLDP-EXT-DOT1-MIB.mib"),
     ),
@@ -276,10 +268,6 @@ pub(crate) static FILES: &[(&str, &[u8])] = &[
     (
         "ietf/MPLS-LDP-MIB.mib",
         include_bytes!("../mibs/ietf/MPLS-LDP-MIB.mib"),
-    ),
-    (
-        "ietf/MPLS-LSR-MIB.mib",
-        include_bytes!("../mibs/ietf/MPLS-LSR-MIB.mib"),
     ),
     (
         "ietf/MPLS-LSR-STD-MIB.mib",

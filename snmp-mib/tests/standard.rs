@@ -41,6 +41,30 @@ fn embedded_standard_set_is_current() {
     check("standard.mibc", l, Mib::standard());
 }
 
+/// Every module of the embedded set loads without an error: a user's `snmp generate` or
+/// `snmp translate -m ALL` shows only the problems of their own folders.
+#[test]
+fn embedded_standard_set_loads_clean() {
+    let loaded = Loader::new()
+        .dirs("builtin")
+        .modules("ALL")
+        .cache_dir(None)
+        .load_uncached()
+        .expect("the standard set loads");
+    let errors: Vec<String> = loaded
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| format!("{:?}:{:?}: {}", d.file, d.line, d.message))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "{} errors: {:#?}",
+        errors.len(),
+        &errors[..errors.len().min(20)]
+    );
+}
+
 #[test]
 fn embedded_file_list_matches_the_folder() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("mibs");

@@ -1,12 +1,38 @@
-//! `snmp.yml`: the current layout (`auths:` + `modules:`, snmp_exporter 0.23 and later) and
-//! the pre-0.23 one (each module carries its own `version` and `auth`, as Debian's 0.21
-//! ships), read into one model. Unknown keys are errors, as upstream's strict YAML decoding.
+//! # snmp-exporter-config
+//!
+//! `snmp.yml` as typed Rust, the one schema the exporter reads and the generator writes: the
+//! current layout (`auths:` + `modules:`, snmp_exporter 0.23 and later) and the pre-0.23 one
+//! (each module carries its own `version` and `auth`, as Debian's 0.21 ships), read into one
+//! model. Unknown keys are errors, as upstream's strict YAML decoding.
+//!
+//! ```
+//! let c = snmp_exporter_config::Config::builtin();
+//! assert!(c.modules["if_mib"].metrics.iter().any(|m| m.name == "ifHCInOctets"));
+//! ```
+#![forbid(unsafe_code)]
 
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize, Serializer};
+
+pub mod emit;
+
+std::thread_local! {
+    /// Set while [`Config::to_snmp_yml`] writes a file with its secrets (upstream's
+    /// `DoNotHideSecrets`, scoped to one call on one thread).
+    static SHOW_SECRETS: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Whether a written configuration shows its secrets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Secrets {
+    /// `<secret>` in their place (what `/config` serves).
+    Hidden,
+    /// The values themselves (what the generator writes).
+    Shown,
+}
 
 /// Which layout a configuration was written in; it decides which upstream behaviour a scrape
 /// follows (see the README's "differences" section).
@@ -60,9 +86,19 @@ impl std::fmt::Debug for Secret {
     }
 }
 
+impl Secret {
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
 impl Serialize for Secret {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str("<secret>")
+        if SHOW_SECRETS.with(std::cell::Cell::get) {
+            s.serialize_str(&self.0)
+        } else {
+            s.serialize_str("<secret>")
+        }
     }
 }
 
@@ -71,25 +107,85 @@ impl Serialize for Secret {
 #[serde(deny_unknown_fields, default)]
 pub struct Auth {
     /// v1/v2c community (default `public`).
+    #[serde(skip_serializing_if = "Secret::is_empty")]
     pub community: Secret,
     /// `noAuthNoPriv`, `authNoPriv` or `authPriv`.
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub security_level: String,
     /// v3 user.
     #[serde(skip_serializing_if = "String::is_empty")]
     pub username: String,
     /// v3 authentication password.
+    #[serde(skip_serializing_if = "Secret::is_empty")]
     pub password: Secret,
     /// MD5, SHA, SHA224, SHA256, SHA384, SHA512.
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub auth_protocol: String,
     /// DES, AES, AES192, AES256, AES192C, AES256C.
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub priv_protocol: String,
     /// v3 privacy password.
+    #[serde(skip_serializing_if = "Secret::is_empty")]
     pub priv_password: Secret,
     /// v3 context.
     #[serde(skip_serializing_if = "String::is_empty")]
     pub context_name: String,
     /// 1, 2 or 3 (current layout only; the pre-0.23 layout has it on the module).
+    #[serde(skip_serializing_if = "is_zero_u8")]
     pub version: u8,
+}
+
+fn is_zero_u8(v: &u8) -> bool {
+    *v == 0
+}
+
+/// A pre-0.23 module's `auth:` as written: only the keys given (what Debian's 0.21 generator
+/// copies from `generator.yml`); [`AuthSpec::resolve`] fills in upstream's defaults.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct AuthSpec {
+    /// v1/v2c community.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub community: Option<Secret>,
+    /// v3 security level.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub security_level: Option<String>,
+    /// v3 user.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    /// v3 authentication password.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password: Option<Secret>,
+    /// v3 authentication protocol.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auth_protocol: Option<String>,
+    /// v3 privacy protocol.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priv_protocol: Option<String>,
+    /// v3 privacy password.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priv_password: Option<Secret>,
+    /// v3 context.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub context_name: Option<String>,
+}
+
+impl AuthSpec {
+    /// The credentials with upstream's defaults for what is not given, and `version`.
+    pub fn resolve(&self, version: u8) -> Auth {
+        let d = Auth::default();
+        Auth {
+            community: self.community.clone().unwrap_or(d.community),
+            security_level: self.security_level.clone().unwrap_or(d.security_level),
+            username: self.username.clone().unwrap_or_default(),
+            password: self.password.clone().unwrap_or_default(),
+            auth_protocol: self.auth_protocol.clone().unwrap_or(d.auth_protocol),
+            priv_protocol: self.priv_protocol.clone().unwrap_or(d.priv_protocol),
+            priv_password: self.priv_password.clone().unwrap_or_default(),
+            context_name: self.context_name.clone().unwrap_or_default(),
+            version,
+        }
+    }
 }
 
 impl Default for Auth {
@@ -109,7 +205,8 @@ impl Default for Auth {
 }
 
 impl Auth {
-    fn validate(&self) -> Result<(), String> {
+    /// Upstream's checks of a version and its credentials.
+    pub fn validate(&self) -> Result<(), String> {
         if !(1..=3).contains(&self.version) {
             return Err(format!(
                 "SNMP version must be 1, 2 or 3. Got: {}",
@@ -211,6 +308,150 @@ fn ser_duration<S: Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(&format_go_duration(*d))
 }
 
+fn ser_opt_duration<S: Serializer>(d: &Option<Duration>, s: S) -> Result<S::Ok, S::Error> {
+    match d {
+        Some(d) => ser_duration(d, s),
+        None => s.serialize_none(),
+    }
+}
+
+fn de_opt_duration<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Duration>, D::Error> {
+    let v = Option::<serde_yaml_ng::Value>::deserialize(d)?;
+    match v {
+        None | Some(serde_yaml_ng::Value::Null) => Ok(None),
+        Some(v) => duration_value(&v)
+            .map(Some)
+            .map_err(serde::de::Error::custom),
+    }
+}
+
+fn none_or_zero_u32(v: &Option<u32>) -> bool {
+    matches!(v, None | Some(0))
+}
+fn none_or_false(v: &Option<bool>) -> bool {
+    matches!(v, None | Some(false))
+}
+fn none_or_zero_duration(v: &Option<Duration>) -> bool {
+    v.is_none_or(|d| d.is_zero())
+}
+
+/// A module's walk parameters as written in a file, `None` where not given (the default
+/// applies and nothing is written back): what the generator copies from `generator.yml` into
+/// `snmp.yml`. Written in upstream's order and with Go's `omitempty` (a zero or `false` is
+/// left out; `retries: 0` is kept).
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct WalkSpec {
+    /// Pre-0.23 layout: the module's SNMP version.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<u8>,
+    /// GETBULK max-repetitions.
+    #[serde(default, skip_serializing_if = "none_or_zero_u32")]
+    pub max_repetitions: Option<u32>,
+    /// Retries after the first attempt.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retries: Option<u32>,
+    /// Per attempt.
+    #[serde(
+        default,
+        deserialize_with = "de_opt_duration",
+        serialize_with = "ser_opt_duration",
+        skip_serializing_if = "none_or_zero_duration"
+    )]
+    pub timeout: Option<Duration>,
+    /// Pre-0.23 layout: the module's credentials, as given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auth: Option<AuthSpec>,
+    /// Unconnected UDP socket.
+    #[serde(default, skip_serializing_if = "none_or_false")]
+    pub use_unconnected_udp_socket: Option<bool>,
+    /// Accept OIDs that do not increase.
+    #[serde(default, skip_serializing_if = "none_or_false")]
+    pub allow_nonincreasing_oids: Option<bool>,
+    /// Opt-in (not upstream): parallel stripes per subtree.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parallel_walks: Option<u16>,
+    /// Opt-in (not upstream): adaptive GETBULK repetitions, up to this many.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub adaptive_repetitions: Option<u32>,
+    /// Opt-in (not upstream): keep v3 engines between scrapes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub v3_engine_cache: Option<bool>,
+    /// Opt-in (not upstream): keep lookup-only columns this long.
+    #[serde(
+        default,
+        deserialize_with = "de_opt_duration",
+        serialize_with = "ser_opt_duration",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub lookup_cache: Option<Duration>,
+}
+
+impl WalkSpec {
+    /// The keys a [`WalkSpec`] reads, inline in a module's mapping.
+    pub const KEYS: [&'static str; 11] = [
+        "version",
+        "max_repetitions",
+        "retries",
+        "timeout",
+        "auth",
+        "use_unconnected_udp_socket",
+        "allow_nonincreasing_oids",
+        "parallel_walks",
+        "adaptive_repetitions",
+        "v3_engine_cache",
+        "lookup_cache",
+    ];
+
+    /// Takes the walk parameters out of a module's mapping (the rest stays for the module's
+    /// own keys).
+    pub fn take_from(module: &mut serde_yaml_ng::Mapping) -> Result<WalkSpec, String> {
+        let mut own = serde_yaml_ng::Mapping::new();
+        for k in WalkSpec::KEYS {
+            if let Some(v) = module.remove(k) {
+                own.insert(k.into(), v);
+            }
+        }
+        serde_yaml_ng::from_value(serde_yaml_ng::Value::Mapping(own)).map_err(|e| e.to_string())
+    }
+
+    /// The parameters a walk uses: the given ones, upstream's defaults for the rest.
+    pub fn resolve(&self) -> WalkParams {
+        let d = WalkParams::default();
+        WalkParams {
+            max_repetitions: self
+                .max_repetitions
+                .filter(|&n| n != 0)
+                .unwrap_or(d.max_repetitions),
+            retries: self.retries.unwrap_or(d.retries),
+            timeout: self.timeout.filter(|t| !t.is_zero()).unwrap_or(d.timeout),
+            allow_nonincreasing_oids: self.allow_nonincreasing_oids.unwrap_or(false),
+            use_unconnected_udp_socket: self.use_unconnected_udp_socket.unwrap_or(false),
+            parallel_walks: self.parallel_walks.unwrap_or(1).max(1),
+            adaptive_repetitions: self.adaptive_repetitions.unwrap_or(0),
+            v3_engine_cache: self.v3_engine_cache.unwrap_or(false),
+            lookup_cache: self.lookup_cache.unwrap_or(Duration::ZERO),
+        }
+    }
+
+    /// Every parameter written out (what `/config` shows: the values in force).
+    fn of(p: &WalkParams) -> WalkSpec {
+        WalkSpec {
+            version: None,
+            max_repetitions: Some(p.max_repetitions),
+            retries: Some(p.retries),
+            timeout: Some(p.timeout),
+            auth: None,
+            use_unconnected_udp_socket: Some(p.use_unconnected_udp_socket),
+            allow_nonincreasing_oids: Some(p.allow_nonincreasing_oids),
+            parallel_walks: (p.parallel_walks != 1).then_some(p.parallel_walks),
+            adaptive_repetitions: (p.adaptive_repetitions != 0).then_some(p.adaptive_repetitions),
+            v3_engine_cache: p.v3_engine_cache.then_some(true),
+            lookup_cache: (!p.lookup_cache.is_zero()).then_some(p.lookup_cache),
+        }
+    }
+}
+
 /// A dynamic filter: walk `oid`, keep the indexes whose value matches one of `values`, and
 /// fetch `targets` only for those indexes.
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
@@ -256,10 +497,10 @@ pub struct Lookup {
     /// The label set.
     pub labelname: String,
     /// The column.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub oid: String,
     /// How its value is printed.
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type", default, skip_serializing_if = "String::is_empty")]
     pub kind: String,
     /// RFC 2579 DISPLAY-HINT for an OctetString value (upstream #1549).
     #[serde(default, skip_serializing_if = "String::is_empty")]
@@ -287,16 +528,37 @@ pub const RENDERABLE_INDEX_TYPES: [&str; 13] = [
     "EnumAsInfo",
 ];
 
-/// A regular expression extracting a number from a string value.
-#[derive(Debug, Clone, Serialize)]
+/// A regular expression extracting a number from a string value. Written back as upstream
+/// writes it: `value`, then the expression anchored at both ends (`^(?:...)$`).
+#[derive(Debug, Clone)]
 pub struct RegexExtract {
     /// The expression, as written.
     pub regex: String,
     /// The template (`$1` by default).
     pub value: String,
     /// Compiled, anchored at both ends as upstream does.
-    #[serde(skip)]
     pub compiled: regex::Regex,
+}
+
+impl RegexExtract {
+    /// `regex` (as written in `generator.yml` or `snmp.yml`) and its template.
+    pub fn new(regex: &str, value: &str) -> Result<RegexExtract, regex::Error> {
+        Ok(RegexExtract {
+            regex: regex.to_owned(),
+            value: value.to_owned(),
+            compiled: regex::Regex::new(&format!("^(?:{regex})$"))?,
+        })
+    }
+}
+
+impl Serialize for RegexExtract {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("RegexExtract", 2)?;
+        st.serialize_field("value", &self.value)?;
+        st.serialize_field("regex", self.compiled.as_str())?;
+        st.end()
+    }
 }
 
 impl PartialEq for RegexExtract {
@@ -321,13 +583,8 @@ fn dollar_one() -> String {
 impl<'de> Deserialize<'de> for RegexExtract {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let raw = RawRegexExtract::deserialize(d)?;
-        let compiled = regex::Regex::new(&format!("^(?:{})$", raw.regex))
-            .map_err(|e| serde::de::Error::custom(format!("invalid regex {:?}: {e}", raw.regex)))?;
-        Ok(RegexExtract {
-            regex: raw.regex,
-            value: raw.value,
-            compiled,
-        })
+        RegexExtract::new(&raw.regex, &raw.value)
+            .map_err(|e| serde::de::Error::custom(format!("invalid regex {:?}: {e}", raw.regex)))
     }
 }
 
@@ -354,6 +611,9 @@ pub struct Metric {
     /// Numbers extracted from a string value, by name suffix.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub regex_extracts: BTreeMap<String, Vec<RegexExtract>>,
+    /// strptime-style pattern of a ParseDateAndTime string.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub datetime_pattern: String,
     /// Names of enumerated values (EnumAsInfo, EnumAsStateSet, Bits).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub enum_values: BTreeMap<i64, String>,
@@ -363,9 +623,6 @@ pub struct Metric {
     /// Multiplies the value (0: not applied).
     #[serde(default, skip_serializing_if = "is_zero_f")]
     pub scale: f64,
-    /// strptime-style pattern of a ParseDateAndTime string.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub datetime_pattern: String,
     /// RFC 2579 DISPLAY-HINT for an OctetString value (upstream #1549).
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub display_hint: String,
@@ -381,23 +638,29 @@ fn is_zero_f(f: &f64) -> bool {
     *f == 0.0
 }
 
-/// A module: what to fetch and how to turn it into metrics.
+/// A module: what to fetch and how to turn it into metrics. Serialised as upstream's
+/// generator writes it (`walk`, `get`, `metrics`, the walk parameters given, `filters`).
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Module {
     /// Subtrees walked.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub walk: Vec<String>,
     /// Instances fetched with GET.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub get: Vec<String>,
     /// The metrics.
     pub metrics: Vec<Metric>,
-    /// Walk parameters.
+    /// The walk parameters as written (pre-0.23: with the module's version and auth).
     #[serde(flatten)]
+    pub spec: WalkSpec,
+    /// The walk parameters in force ([`WalkSpec::resolve`]).
+    #[serde(skip)]
     pub walk_params: WalkParams,
     /// Dynamic filters.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub filters: Vec<DynamicFilter>,
-    /// Pre-0.23 layout: the module's own version and credentials.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Pre-0.23 layout: the module's own version and credentials, resolved.
+    #[serde(skip)]
     pub auth: Option<Auth>,
 }
 
@@ -410,21 +673,8 @@ struct RawModule {
     get: Vec<String>,
     #[serde(default)]
     metrics: Vec<Metric>,
-    max_repetitions: Option<u32>,
-    retries: Option<u32>,
-    timeout: Option<serde_yaml_ng::Value>,
-    allow_nonincreasing_oids: Option<bool>,
-    use_unconnected_udp_socket: Option<bool>,
     #[serde(default)]
     filters: Option<serde_yaml_ng::Value>,
-    // Pre-0.23 only.
-    version: Option<u8>,
-    auth: Option<Auth>,
-    // Opt-in keys of this exporter.
-    parallel_walks: Option<u16>,
-    adaptive_repetitions: Option<u32>,
-    v3_engine_cache: Option<bool>,
-    lookup_cache: Option<serde_yaml_ng::Value>,
 }
 
 /// Go's `os.Expand` over `s`, failing on a variable `lookup` does not know.
@@ -480,7 +730,7 @@ impl Config {
     /// The built-in configuration ([`BUILTIN_YAML`]).
     ///
     /// ```
-    /// let c = snmp_exporter::Config::builtin();
+    /// let c = snmp_exporter_config::Config::builtin();
     /// assert!(c.modules.contains_key("if_mib") && c.auths.contains_key("public_v2"));
     /// ```
     pub fn builtin() -> Config {
@@ -526,7 +776,7 @@ impl Config {
     /// with `lookup(VAR)`.
     ///
     /// ```
-    /// let mut c = snmp_exporter::Config::parse(
+    /// let mut c = snmp_exporter_config::Config::parse(
     ///     "auths:\n  a:\n    version: 3\n    username: ${USER_X}\n    security_level: noAuthNoPriv\nmodules:\n  m: {}\n",
     ///     "snmp.yml",
     /// ).unwrap();
@@ -637,10 +887,10 @@ impl Config {
             cfg.auths = auths;
         }
         if !modules.is_null() {
-            let raw: BTreeMap<String, RawModule> =
+            let raw: BTreeMap<String, serde_yaml_ng::Value> =
                 serde_yaml_ng::from_value(modules).map_err(perr)?;
             for (name, m) in raw {
-                let module = Module::from_raw(m, cfg.layout)
+                let module = Module::from_value(m, cfg.layout)
                     .map_err(|msg| invalid(format!("module {name}: {msg}")))?;
                 cfg.modules.insert(name, module);
             }
@@ -648,40 +898,63 @@ impl Config {
         Ok(cfg)
     }
 
-    /// The configuration as YAML with secrets hidden (what `/config` serves).
+    /// The configuration as YAML with secrets hidden and every walk parameter in force
+    /// written out (what `/config` serves, as upstream's).
     pub fn to_yaml(&self) -> String {
-        let r = if self.layout == Layout::Legacy {
-            serde_yaml_ng::to_string(&self.modules)
+        let mut shown = self.clone();
+        for m in shown.modules.values_mut() {
+            let mut spec = WalkSpec::of(&m.walk_params);
+            if let Some(a) = &m.auth {
+                spec.version = Some(a.version);
+                spec.auth = m.spec.auth.clone();
+            }
+            m.spec = spec;
+        }
+        shown.to_snmp_yml(Secrets::Hidden)
+    }
+
+    /// The file upstream's generator writes for this configuration: its warning line, then
+    /// `auths:` and `modules:` (pre-0.23 layout: the modules at the top), keys in upstream's
+    /// order, empty values left out, YAML that YAML 1.1 and 1.2 readers read alike.
+    ///
+    /// ```
+    /// let c = snmp_exporter_config::Config::builtin();
+    /// let text = c.to_snmp_yml(snmp_exporter_config::Secrets::Shown);
+    /// assert_eq!(snmp_exporter_config::Config::parse(&text, "snmp.yml").unwrap(), c);
+    /// ```
+    pub fn to_snmp_yml(&self, secrets: Secrets) -> String {
+        struct Reset(bool);
+        impl Drop for Reset {
+            fn drop(&mut self) {
+                SHOW_SECRETS.with(|c| c.set(self.0));
+            }
+        }
+        let _reset = Reset(SHOW_SECRETS.with(|c| c.replace(secrets == Secrets::Shown)));
+        let value = if self.layout == Layout::Legacy {
+            serde_yaml_ng::to_value(&self.modules)
         } else {
-            serde_yaml_ng::to_string(self)
+            serde_yaml_ng::to_value(self)
         };
-        r.unwrap_or_else(|e| format!("# cannot print the configuration: {e}\n"))
+        match value {
+            Ok(v) => format!(
+                "# WARNING: This file was auto-generated using snmp_exporter generator, manual changes will be lost.\n{}",
+                emit::to_yaml(&v)
+            ),
+            Err(e) => format!("# cannot write the configuration: {e}\n"),
+        }
     }
 }
 
 impl Module {
-    fn from_raw(m: RawModule, layout: Layout) -> Result<Module, String> {
-        let defaults = WalkParams::default();
-        let mut wp = WalkParams {
-            max_repetitions: m.max_repetitions.unwrap_or(defaults.max_repetitions),
-            retries: m.retries.unwrap_or(defaults.retries),
-            timeout: match m.timeout {
-                Some(v) => duration_value(&v)?,
-                None => defaults.timeout,
-            },
-            allow_nonincreasing_oids: m.allow_nonincreasing_oids.unwrap_or(false),
-            use_unconnected_udp_socket: m.use_unconnected_udp_socket.unwrap_or(false),
-            parallel_walks: m.parallel_walks.unwrap_or(1).max(1),
-            adaptive_repetitions: m.adaptive_repetitions.unwrap_or(0),
-            v3_engine_cache: m.v3_engine_cache.unwrap_or(false),
-            lookup_cache: match m.lookup_cache {
-                Some(v) => duration_value(&v)?,
-                None => Duration::ZERO,
-            },
+    fn from_value(v: serde_yaml_ng::Value, layout: Layout) -> Result<Module, String> {
+        let mut map = match v {
+            serde_yaml_ng::Value::Null => serde_yaml_ng::Mapping::new(),
+            serde_yaml_ng::Value::Mapping(m) => m,
+            _ => return Err("a module must be a mapping".into()),
         };
-        if wp.timeout.is_zero() {
-            wp.timeout = defaults.timeout;
-        }
+        let spec = WalkSpec::take_from(&mut map)?;
+        let m: RawModule = serde_yaml_ng::from_value(serde_yaml_ng::Value::Mapping(map))
+            .map_err(|e| e.to_string())?;
         let filters = match m.filters {
             None | Some(serde_yaml_ng::Value::Null) => Vec::new(),
             Some(v @ serde_yaml_ng::Value::Sequence(_)) => {
@@ -705,6 +978,20 @@ impl Module {
             }
             Some(_) => return Err("filters must be a list".into()),
         };
+        Module::new(m.walk, m.get, m.metrics, spec, filters, layout)
+    }
+
+    /// A module from its parts, checked as upstream checks a loaded one (the version and
+    /// credentials of a pre-0.23 module, the filters' expressions, the index types).
+    pub fn new(
+        walk: Vec<String>,
+        get: Vec<String>,
+        metrics: Vec<Metric>,
+        spec: WalkSpec,
+        filters: Vec<DynamicFilter>,
+        layout: Layout,
+    ) -> Result<Module, String> {
+        let wp = spec.resolve();
         for f in &filters {
             for v in &f.values {
                 regex::Regex::new(v).map_err(|e| format!("filter value {v:?}: {e}"))?;
@@ -712,22 +999,25 @@ impl Module {
         }
         let auth = match layout {
             Layout::Legacy => {
-                let mut a = m.auth.unwrap_or_default();
-                a.version = m.version.unwrap_or(2);
+                let a = spec
+                    .auth
+                    .clone()
+                    .unwrap_or_default()
+                    .resolve(spec.version.unwrap_or(2));
                 a.validate()?;
                 Some(a)
             }
             Layout::Current => {
-                if m.version.is_some() {
+                if spec.version.is_some() {
                     return Err("field version not found in type config.plain".into());
                 }
-                if m.auth.is_some() {
+                if spec.auth.is_some() {
                     return Err("field auth not found in type config.plain".into());
                 }
                 None
             }
         };
-        for metric in &m.metrics {
+        for metric in &metrics {
             for idx in &metric.indexes {
                 if !RENDERABLE_INDEX_TYPES.contains(&idx.kind.as_str()) {
                     // Upstream's words (#1653), with the metric named.
@@ -739,9 +1029,10 @@ impl Module {
             }
         }
         Ok(Module {
-            walk: m.walk,
-            get: m.get,
-            metrics: m.metrics,
+            walk,
+            get,
+            metrics,
+            spec,
             walk_params: wp,
             filters,
             auth,
@@ -764,9 +1055,9 @@ fn duration_value(v: &serde_yaml_ng::Value) -> Result<Duration, String> {
 ///
 /// ```
 /// use std::time::Duration;
-/// assert_eq!(snmp_exporter::config::parse_go_duration("1m30s"), Ok(Duration::from_secs(90)));
-/// assert_eq!(snmp_exporter::config::parse_go_duration("250ms"), Ok(Duration::from_millis(250)));
-/// assert!(snmp_exporter::config::parse_go_duration("5").is_err());
+/// assert_eq!(snmp_exporter_config::parse_go_duration("1m30s"), Ok(Duration::from_secs(90)));
+/// assert_eq!(snmp_exporter_config::parse_go_duration("250ms"), Ok(Duration::from_millis(250)));
+/// assert!(snmp_exporter_config::parse_go_duration("5").is_err());
 /// ```
 pub fn parse_go_duration(s: &str) -> Result<Duration, String> {
     let err = || format!("time: invalid duration \"{s}\"");
