@@ -551,19 +551,33 @@ impl RegexExtract {
     }
 }
 
+impl RegexExtract {
+    /// The expression anchored at both ends, as written to a file: once (an expression
+    /// already written so, as upstream's generator writes it, is not wrapped again; the
+    /// match is the same).
+    pub fn anchored(&self) -> std::borrow::Cow<'_, str> {
+        let r = self.regex.as_str();
+        if r.starts_with("^(?:") && r.ends_with(")$") {
+            std::borrow::Cow::Borrowed(r)
+        } else {
+            std::borrow::Cow::Owned(format!("^(?:{r})$"))
+        }
+    }
+}
+
 impl Serialize for RegexExtract {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut st = s.serialize_struct("RegexExtract", 2)?;
         st.serialize_field("value", &self.value)?;
-        st.serialize_field("regex", self.compiled.as_str())?;
+        st.serialize_field("regex", &self.anchored())?;
         st.end()
     }
 }
 
 impl PartialEq for RegexExtract {
     fn eq(&self, other: &Self) -> bool {
-        self.regex == other.regex && self.value == other.value
+        self.anchored() == other.anchored() && self.value == other.value
     }
 }
 

@@ -74,6 +74,8 @@ pub struct Problem {
     pub severity: String,
     /// What.
     pub message: String,
+    /// The name of `generator.yml` that was not found (a walk's, lookup's or override's).
+    pub subject: Option<String>,
 }
 
 impl Problem {
@@ -90,7 +92,13 @@ impl Problem {
             line: None,
             severity: if failure { "error" } else { "warning" }.into(),
             message,
+            subject: None,
         }
+    }
+
+    pub(crate) fn about(mut self, subject: &str) -> Problem {
+        self.subject = Some(subject.to_owned());
+        self
     }
 
     /// Whether `snmp generate` exits non-zero for it: something `generator.yml` asked for
@@ -187,6 +195,7 @@ fn load(dirs: &[PathBuf], checked: bool) -> Result<(Mib, Vec<Problem>), snmp_mib
             line: d.line,
             severity: d.severity,
             message: d.message,
+            subject: None,
         })
         .collect();
     Ok((loaded.mib, problems))

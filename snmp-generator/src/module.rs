@@ -1,5 +1,5 @@
 //! One module of `generator.yml` made into an `snmp.yml` module: upstream's
-//! `generateConfigModule` (tree.go), as named phases over one [`Build`]:
+//! `generateConfigModule` (tree.go), as named phases over one `Build`:
 //! type overrides, the walk's roots, the metrics under them, lookups, the InetAddress check,
 //! overrides, static filters, and the walk/get lists.
 
@@ -75,8 +75,6 @@ fn minimize(mut oids: Vec<String>) -> Vec<String> {
     }
     out
 }
-
-/// One index of a generated metric.
 
 /// The deepest known node whose OID is a prefix of `oid` (upstream's `searchNodeTree`).
 fn search(tree: &Tree, oid: &str) -> Option<usize> {
@@ -206,9 +204,12 @@ impl<'a> Build<'a> {
                         .find(|w| self.tree.get(w).map(|i| &self.tree.nodes[i].oid) == Some(&oid))
                         .cloned()
                         .unwrap_or_else(|| oid.clone());
-                    self.problem(
-                        ProblemKind::Walk,
-                        format!("cannot find oid '{shown}' to walk"),
+                    self.problems.push(
+                        Problem::generator(
+                            ProblemKind::Walk,
+                            format!("cannot find oid '{shown}' to walk"),
+                        )
+                        .about(&shown),
                     );
                 }
             }
@@ -345,9 +346,12 @@ impl<'a> Build<'a> {
             match self.find(&l.lookup) {
                 Some(i) => lookup_nodes.push(Some(i)),
                 None => {
-                    self.problem(
-                        ProblemKind::Lookup,
-                        format!("unknown index '{}' (a lookup)", l.lookup),
+                    self.problems.push(
+                        Problem::generator(
+                            ProblemKind::Lookup,
+                            format!("unknown index '{}' (a lookup)", l.lookup),
+                        )
+                        .about(&l.lookup),
                     );
                     lookup_nodes.push(None);
                 }
@@ -545,9 +549,12 @@ impl<'a> Build<'a> {
             // consequence of the walk's error, already named.
             let walk_failed = self.problems.iter().any(|p| p.kind == ProblemKind::Walk);
             if !matched && oid.is_none() && o.kind.is_empty() && !walk_failed {
-                self.problem(
-                    ProblemKind::Override,
-                    format!("override {key} names no metric and no MIB object"),
+                self.problems.push(
+                    Problem::generator(
+                        ProblemKind::Override,
+                        format!("override {key} names no metric and no MIB object"),
+                    )
+                    .about(key),
                 );
             }
         }
@@ -644,9 +651,12 @@ pub fn generate_module(
     b.inet_addresses();
     if !b.problems.iter().any(|p| p.kind == ProblemKind::Walk) {
         for name in std::mem::take(&mut b.missing_override_type) {
-            b.problem(
-                ProblemKind::Override,
-                format!("Could not find node to override type: {name}"),
+            b.problems.push(
+                Problem::generator(
+                    ProblemKind::Override,
+                    format!("Could not find node to override type: {name}"),
+                )
+                .about(&name),
             );
         }
     }

@@ -111,6 +111,32 @@ fn dotted(arcs: &[u32]) -> String {
         .join(".")
 }
 
+/// Net-SNMP's `get_tc_fixed_size` as upstream's generator reads it: the one size (or value
+/// range) of the textual convention the syntax names, when it is a single value; an inline
+/// constraint of the object itself does not count.
+fn tc_fixed_size(t: snmp_mib::Type<'_>) -> usize {
+    let named = if t.name().is_empty() {
+        t.parent()
+    } else {
+        Some(t)
+    };
+    // The SMI's own types (IpAddress, Counter32, ...) are keywords to Net-SNMP, not TCs.
+    let Some(n) = named.filter(|n| {
+        !n.name().is_empty()
+            && n.module()
+                .is_some_and(|m| !matches!(m.name(), "SNMPv2-SMI" | "RFC1155-SMI" | "RFC1065-SMI"))
+    }) else {
+        return 0;
+    };
+    let single = |mut it: Box<dyn Iterator<Item = (i64, i64)> + '_>| -> Option<usize> {
+        let (lo, hi) = it.next()?;
+        (it.next().is_none() && lo == hi && lo >= 0).then_some(lo as usize)
+    };
+    single(Box::new(n.sizes()))
+        .or_else(|| single(Box::new(n.ranges())))
+        .unwrap_or(0)
+}
+
 impl Tree {
     /// The tree of `mib`, with upstream's `prepareTree` applied (`current`: as upstream does
     /// since 0.23, else as 0.21 did).
@@ -144,11 +170,7 @@ impl Tree {
                     }
                     let enums: BTreeMap<i64, String> =
                         t.enums().map(|(v, l)| (v, l.to_owned())).collect();
-                    let fixed = if t.base() == BaseType::OctetString {
-                        t.fixed_size().unwrap_or(0)
-                    } else {
-                        0
-                    };
+                    let fixed = tc_fixed_size(t);
                     (
                         type_name(t.base()).to_owned(),
                         t.hint().to_owned(),
@@ -268,7 +290,7 @@ impl Tree {
             }
             let pick = mib
                 .node(label)
-                .and_then(|n| by_oid.get(&dotted(&n.oid().arcs().to_vec())).copied());
+                .and_then(|n| by_oid.get(&dotted(n.oid().arcs())).copied());
             if let Some(p) = pick {
                 preferred.insert(label.clone(), p);
             }
