@@ -1,6 +1,6 @@
 //! `snmp-bench exporter`: `snmp exporter` against Debian's `prometheus-snmp-exporter`, in one
 //! run, on the same simulated agents and the same `snmp.yml` (made by Debian's generator from
-//! `snmp-exporter/default-generator.yml` over `../shared/mibs`).
+//! `snmp-exporter-config/default-generator.yml` over `../shared/mibs`).
 //!
 //! Cases:
 //! - `local_1000`: if_mib scrapes of one 1,000-interface agent, one after another: CPU time
@@ -197,7 +197,7 @@ fn configs(args: &ExporterArgs, dir: &Path) -> (PathBuf, PathBuf) {
 pub(crate) fn generated_configs(mibs: &Path, dir: &Path) -> (PathBuf, PathBuf) {
     // The built-in modules' generator file, in the pre-0.23 layout Debian's 0.21 reads (its
     // `auths:` left out: both exporters then use the default v2c community).
-    let text = std::fs::read_to_string("snmp-exporter/default-generator.yml").unwrap();
+    let text = std::fs::read_to_string("snmp-exporter-config/default-generator.yml").unwrap();
     let mut doc: serde_yaml_ng::Value = serde_yaml_ng::from_str(&text).unwrap();
     if let Some(m) = doc.as_mapping_mut() {
         m.remove("auths");

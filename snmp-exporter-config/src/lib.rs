@@ -924,7 +924,7 @@ impl Config {
             }
             m.spec = spec;
         }
-        shown.to_snmp_yml(Secrets::Hidden)
+        shown.body(Secrets::Hidden)
     }
 
     /// The file upstream's generator writes for this configuration: its warning line, then
@@ -937,6 +937,14 @@ impl Config {
     /// assert_eq!(snmp_exporter_config::Config::parse(&text, "snmp.yml").unwrap(), c);
     /// ```
     pub fn to_snmp_yml(&self, secrets: Secrets) -> String {
+        format!(
+            "# WARNING: This file was auto-generated using snmp_exporter generator, manual changes will be lost.\n{}",
+            self.body(secrets)
+        )
+    }
+
+    /// The YAML without the generator's warning line.
+    fn body(&self, secrets: Secrets) -> String {
         struct Reset(bool);
         impl Drop for Reset {
             fn drop(&mut self) {
@@ -950,10 +958,7 @@ impl Config {
             serde_yaml_ng::to_value(self)
         };
         match value {
-            Ok(v) => format!(
-                "# WARNING: This file was auto-generated using snmp_exporter generator, manual changes will be lost.\n{}",
-                emit::to_yaml(&v)
-            ),
+            Ok(v) => emit::to_yaml(&v),
             Err(e) => format!("# cannot write the configuration: {e}\n"),
         }
     }
