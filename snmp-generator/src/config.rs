@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 use serde_yaml_ng::{Mapping, Value};
+pub use snmp_exporter_config::DynamicFilter;
 use snmp_exporter_config::{Auth, Layout, RegexExtract, WalkSpec};
 
 /// A lookup: replace (or add to) index labels with another column's value.
@@ -68,20 +69,6 @@ pub struct Filters {
     /// Passed to the exporter (names resolved to OIDs): decided at scrape time.
     #[serde(default)]
     pub dynamic: Vec<DynamicFilter>,
-}
-
-/// A dynamic filter.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct DynamicFilter {
-    /// The column whose values decide (a name or an OID).
-    pub oid: String,
-    /// The columns fetched only for the matching indexes.
-    #[serde(default)]
-    pub targets: Vec<String>,
-    /// Regular expressions over the column's value.
-    #[serde(default)]
-    pub values: Vec<String>,
 }
 
 /// A static filter.

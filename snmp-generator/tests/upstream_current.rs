@@ -329,18 +329,7 @@ fn check(file: &str, bin: &Path, dirs: &[PathBuf], mib: &snmp_mib::Mib, tmp: &Pa
     );
     let p = tmp.join(format!("{file}.snmp.yml"));
     std::fs::write(&p, &all.yaml).unwrap();
-    if let Some(exporter) = snmp_testkit::which("prometheus-snmp-exporter") {
-        let out = Command::new(exporter)
-            .arg(format!("--config.file={}", p.display()))
-            .arg("--dry-run")
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
+    common::debian_exporter_reads(&p);
     compared
 }
 

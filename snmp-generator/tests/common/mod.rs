@@ -105,3 +105,19 @@ pub(crate) fn norm(v: &Value) -> Value {
         other => other.clone(),
     }
 }
+
+/// Debian's exporter reads `path` (`--dry-run`), when it is installed.
+pub(crate) fn debian_exporter_reads(path: &Path) {
+    if let Some(exporter) = which("prometheus-snmp-exporter") {
+        let out = Command::new(exporter)
+            .arg(format!("--config.file={}", path.display()))
+            .arg("--dry-run")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
