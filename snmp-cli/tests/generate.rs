@@ -129,6 +129,28 @@ fn a_bare_name_several_modules_define_is_reported_with_the_choice() {
         "{}",
         r.stderr
     );
+    // The node Net-SNMP's own lookup finds over the same folders.
+    let out = Command::new("snmptranslate")
+        .args([
+            "-M",
+            &format!("{m}:{ietf}"),
+            "-m",
+            "ALL",
+            "-IR",
+            "-On",
+            "sysUpTime",
+        ])
+        .output()
+        .expect("snmptranslate");
+    let theirs = String::from_utf8_lossy(&out.stdout)
+        .trim()
+        .trim_start_matches('.')
+        .to_owned();
+    let doc = r.written.as_ref().expect("written");
+    assert_eq!(
+        doc["m"]["get"][0].as_str(),
+        Some(format!("{theirs}.0").as_str())
+    );
     let r = generate(
         dir.path(),
         "modules:\n  m:\n    walk: [OTHER-MIB::sysUpTime]\n",

@@ -164,18 +164,30 @@ pub fn load_mibs_checked(dirs: &[PathBuf]) -> Result<(Mib, Vec<Problem>), snmp_m
     load(dirs, true)
 }
 
-fn load(dirs: &[PathBuf], checked: bool) -> Result<(Mib, Vec<Problem>), snmp_mib::LoadError> {
+fn loader(dirs: &[PathBuf]) -> snmp_mib::Loader {
     // The embedded standard set when no folder is given (not `~/.snmp/mibs`, not `MIBDIRS`:
     // the caller decides which folders count).
-    let mut loader = snmp_mib::Loader::new().modules("ALL").dirs("builtin");
-    if !dirs.is_empty() {
-        let spec = dirs
-            .iter()
-            .map(|d| d.display().to_string())
-            .collect::<Vec<_>>()
-            .join(":");
-        loader = loader.dirs(&spec);
+    let loader = snmp_mib::Loader::new().modules("ALL").dirs("builtin");
+    if dirs.is_empty() {
+        return loader;
     }
+    let spec = dirs
+        .iter()
+        .map(|d| d.display().to_string())
+        .collect::<Vec<_>>()
+        .join(":");
+    loader.dirs(&spec)
+}
+
+/// The order in which Net-SNMP reads the modules of `dirs` ([`snmp_mib::read_order`]): what
+/// decides which node a bare name several modules define stands for
+/// ([`generate_ordered`]).
+pub fn read_order(dirs: &[PathBuf]) -> Result<Vec<String>, snmp_mib::LoadError> {
+    loader(dirs).netsnmp_read_order()
+}
+
+fn load(dirs: &[PathBuf], checked: bool) -> Result<(Mib, Vec<Problem>), snmp_mib::LoadError> {
+    let loader = loader(dirs);
     let loaded = if checked {
         loader.load_uncached()?
     } else {
@@ -201,9 +213,18 @@ fn load(dirs: &[PathBuf], checked: bool) -> Result<(Mib, Vec<Problem>), snmp_mib
     Ok((loaded.mib, problems))
 }
 
-/// Generates `snmp.yml` from `cfg` over `mib`: every module that can be made.
+/// Generates `snmp.yml` from `cfg` over `mib`: every module that can be made. A bare name
+/// several modules define at different OIDs stands for the node snmp-mib names first; see
+/// [`generate_ordered`] for Net-SNMP's choice.
 pub fn generate(cfg: &GeneratorConfig, mib: &Mib) -> Generated {
-    let tree = Tree::new(mib, cfg.layout == Layout::Current);
+    generate_ordered(cfg, mib, &[])
+}
+
+/// [`generate`], a bare name several modules define at different OIDs standing for the node
+/// of the module Net-SNMP reads last (`order`: [`read_order`] of the same folders), as
+/// Net-SNMP's name lookup finds it.
+pub fn generate_ordered(cfg: &GeneratorConfig, mib: &Mib, order: &[String]) -> Generated {
+    let tree = Tree::new(mib, cfg.layout == Layout::Current, order);
     let mut modules = BTreeMap::new();
     let mut counts = Vec::new();
     let mut problems = Vec::new();

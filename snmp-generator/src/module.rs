@@ -120,7 +120,7 @@ impl<'a> Build<'a> {
             self.problem(
                 ProblemKind::Ambiguous,
                 format!(
-                    "{name} is defined at different OIDs by several MIB modules: {} used, not {others}; write MODULE::{name} to choose",
+                    "{name} is defined at different OIDs by several MIB modules: {} used (Net-SNMP's choice when its order is known), not {others}; write MODULE::{name} to choose",
                     f.ambiguous[0]
                 ),
             );

@@ -140,7 +140,11 @@ fn tc_fixed_size(t: snmp_mib::Type<'_>) -> usize {
 impl Tree {
     /// The tree of `mib`, with upstream's `prepareTree` applied (`current`: as upstream does
     /// since 0.23, else as 0.21 did).
-    pub fn new(mib: &Mib, current: bool) -> Tree {
+    ///
+    /// `read_order` is Net-SNMP's reading order of the modules (empty: not known): a label several
+    /// modules define at different OIDs finds the node of the module read last, as Net-SNMP's
+    /// lookup does; without it, the node snmp-mib's own lookup finds.
+    pub fn new(mib: &Mib, current: bool, read_order: &[String]) -> Tree {
         let mut nodes: Vec<GNode> = Vec::new();
         let mut by_oid = HashMap::new();
         let mut roots = Vec::new();
@@ -282,15 +286,58 @@ impl Tree {
             by_label.entry(n.label.clone()).or_default().push(i);
             by_qualified.insert(format!("{}::{}", n.module, n.label), i);
         }
-        // A label defined at several OIDs: the node Net-SNMP's name lookup finds.
+        // A label defined at several OIDs: the node Net-SNMP's name lookup finds, the one it
+        // made last. A node is made when the first module defining it is read, or, when its
+        // parent comes only later (an import that was missing, an orphan), right after the
+        // parent: (reading rank, orphan depth).
+        let rank: HashMap<&str, usize> = read_order
+            .iter()
+            .enumerate()
+            .map(|(i, m)| (m.as_str(), i))
+            .collect();
+        let mut made: Vec<Option<(usize, usize)>> = vec![None; nodes.len()];
+        if !rank.is_empty() {
+            let mut first: HashMap<String, usize> = HashMap::new();
+            for (name, node, module) in mib.name_index() {
+                if name != node.name() {
+                    continue;
+                }
+                if let Some(&r) = rank.get(module.name()) {
+                    let oid = dotted(node.oid().arcs());
+                    let e = first.entry(oid).or_insert(r);
+                    *e = (*e).min(r);
+                }
+            }
+            let mut parent = vec![usize::MAX; nodes.len()];
+            for (i, n) in nodes.iter().enumerate() {
+                for &c in &n.children {
+                    parent[c] = i;
+                }
+            }
+            for &i in &order {
+                let own = first.get(&nodes[i].oid).copied();
+                let up = made.get(parent[i]).copied().flatten();
+                made[i] = match (own, up) {
+                    (Some(c), Some((r, depth))) if r > c => Some((r, depth + 1)),
+                    (Some(c), _) => Some((c, 0)),
+                    (None, up) => up,
+                };
+            }
+        }
         let mut preferred = HashMap::new();
         for (label, ids) in &by_label {
             if ids.len() < 2 {
                 continue;
             }
-            let pick = mib
-                .node(label)
-                .and_then(|n| by_oid.get(&dotted(n.oid().arcs())).copied());
+            let last_read = ids
+                .iter()
+                .filter_map(|&i| made[i].map(|m| (m, i)))
+                .max()
+                .map(|(_, i)| i);
+            let pick = last_read.or_else(|| {
+                mib.node(label)
+                    .and_then(|n| by_oid.get(&dotted(n.oid().arcs())).copied())
+            });
             if let Some(p) = pick {
                 preferred.insert(label.clone(), p);
             }

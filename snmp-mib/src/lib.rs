@@ -52,6 +52,8 @@ mod index;
 #[cfg(feature = "load")]
 mod load;
 mod model;
+#[cfg(feature = "load")]
+mod order;
 mod resolve;
 mod standard;
 #[cfg(feature = "load")]
@@ -64,6 +66,8 @@ pub use format::{
 pub use index::{IndexError, IndexValue};
 #[cfg(feature = "load")]
 pub use load::{module_names, Diagnostic, LoadError, Loaded, Loader, MibDir, Modules};
+#[cfg(feature = "load")]
+pub use order::read_order;
 
 /// The SMI's own types (SNMPv2-SMI, RFC1155-SMI and the ASN.1 ones): the base a textual
 /// convention ends in, and what Net-SNMP takes from any module an IMPORTS names.

@@ -494,6 +494,55 @@ impl Loader {
         self.load_text(files)
     }
 
+    /// The order in which Net-SNMP reads every module of this search path with `MIBS=ALL`
+    /// ([`read_order`](crate::read_order)): folder by folder in the path's order (the
+    /// embedded set as one folder), files in name order.
+    pub fn netsnmp_read_order(&self) -> Result<Vec<String>, LoadError> {
+        let mut folders: Vec<Vec<(String, Vec<u8>)>> = Vec::new();
+        for d in &self.dirs {
+            match d {
+                MibDir::Builtin => folders.push(
+                    standard::FILES
+                        .iter()
+                        .map(|(path, bytes)| {
+                            let base = path.rsplit('/').next().unwrap_or(path);
+                            (base.to_owned(), bytes.to_vec())
+                        })
+                        .collect(),
+                ),
+                MibDir::File(p) => match std::fs::read(p) {
+                    Ok(b) => folders.push(vec![(p.display().to_string(), b)]),
+                    Err(e) => {
+                        return Err(LoadError::Io {
+                            path: p.clone(),
+                            source: e,
+                        })
+                    }
+                },
+                MibDir::Text(label, bytes) => folders.push(vec![(label.clone(), bytes.clone())]),
+                MibDir::Path(p) => {
+                    let Ok(rd) = std::fs::read_dir(p) else {
+                        continue;
+                    };
+                    let mut files = Vec::new();
+                    for e in rd.filter_map(|e| e.ok()) {
+                        let path = e.path();
+                        let name = e.file_name().to_string_lossy().into_owned();
+                        if !path.is_file() || name.starts_with('.') {
+                            continue;
+                        }
+                        match std::fs::read(&path) {
+                            Ok(b) => files.push((name, b)),
+                            Err(e) => return Err(LoadError::Io { path, source: e }),
+                        }
+                    }
+                    folders.push(files);
+                }
+            }
+        }
+        Ok(crate::read_order(&folders))
+    }
+
     /// Every candidate file, in precedence order (first wins), and the cache key.
     fn collect(&self) -> Result<(Files, u64), LoadError> {
         let mut files: Files = Vec::new();
@@ -730,7 +779,7 @@ pub fn module_names(bytes: &[u8]) -> Vec<String> {
     out
 }
 
-fn strip_comment(line: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn strip_comment(line: &str) -> std::borrow::Cow<'_, str> {
     if !line.contains("--") {
         return std::borrow::Cow::Borrowed(line);
     }

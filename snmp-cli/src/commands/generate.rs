@@ -142,7 +142,10 @@ pub(crate) fn main(args: GenerateArgs) -> ExitCode {
     for line in summarise(&mib_problems) {
         eprintln!("{line}");
     }
-    let out = snmp_generator::generate(&cfg, &mib);
+    // Which node a bare name several modules define stands for: Net-SNMP's choice, which
+    // follows the order it reads the folders in.
+    let order = snmp_generator::read_order(&dirs).unwrap_or_default();
+    let out = snmp_generator::generate_ordered(&cfg, &mib, &order);
     for p in &out.problems {
         eprintln!("{p}");
     }
