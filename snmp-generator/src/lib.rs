@@ -25,6 +25,7 @@
 pub mod config;
 pub mod module;
 pub mod tree;
+mod vocab;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;

@@ -10,83 +10,8 @@ use snmp_exporter_config::Layout;
 
 use crate::config::ModuleConfig;
 use crate::tree::Tree;
+use crate::vocab::{combined, index_node, metric_access, metric_type, minimize, sanitize, search};
 use crate::{Problem, ProblemKind};
-
-const COMBINED: &[(&str, &str)] = &[
-    ("InetAddress", "InetAddressType"),
-    ("InetAddressMissingSize", "InetAddressType"),
-    ("LldpPortId", "LldpPortIdSubtype"),
-];
-
-fn combined(t: &str) -> Option<&'static str> {
-    COMBINED.iter().find(|(k, _)| *k == t).map(|(_, v)| *v)
-}
-
-/// Upstream's `metricType`: the exporter type of a Net-SNMP type, or `None` (unsupported).
-pub fn metric_type(t: &str) -> Option<&str> {
-    if combined(t).is_some() {
-        return Some(t);
-    }
-    Some(match t {
-        "gauge" | "INTEGER" | "GAUGE" | "TIMETICKS" | "UINTEGER" | "UNSIGNED32" | "INTEGER32" => {
-            "gauge"
-        }
-        "counter" | "COUNTER" | "COUNTER64" => "counter",
-        "OctetString" | "OCTETSTR" | "OBJID" => "OctetString",
-        "BITSTRING" => "Bits",
-        "InetAddressIPv4" | "IpAddr" | "IPADDR" | "NETADDR" => "InetAddressIPv4",
-        "PhysAddress48" | "DisplayString" | "Float" | "Double" | "InetAddressIPv6"
-        | "DateAndTime" | "EnumAsInfo" | "EnumAsStateSet" | "ParseDateAndTime" | "NTPTimeStamp"
-        | "Bits" => t,
-        _ => return None,
-    })
-}
-
-fn metric_access(a: &str) -> bool {
-    matches!(
-        a,
-        "ACCESS_READONLY" | "ACCESS_READWRITE" | "ACCESS_CREATE" | "ACCESS_NOACCESS"
-    )
-}
-
-fn sanitize(name: &str) -> String {
-    name.chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '_' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect()
-}
-
-/// Reduces overlapping subtrees (string order, as upstream).
-fn minimize(mut oids: Vec<String>) -> Vec<String> {
-    oids.sort();
-    oids.dedup();
-    let mut prev = String::new();
-    let mut out = Vec::new();
-    for o in oids {
-        if prev.is_empty() || !format!("{o}.").starts_with(&prev) {
-            prev = format!("{o}.");
-            out.push(o);
-        }
-    }
-    out
-}
-
-/// The deepest known node whose OID is a prefix of `oid` (upstream's `searchNodeTree`).
-fn search(tree: &Tree, oid: &str) -> Option<usize> {
-    let mut parts: Vec<&str> = oid.split('.').collect();
-    while !parts.is_empty() {
-        if let Some(&i) = tree.by_oid.get(&parts.join(".")) {
-            return Some(i);
-        }
-        parts.pop();
-    }
-    None
-}
 
 /// A module's generation in progress.
 struct Build<'a> {
@@ -248,7 +173,7 @@ impl<'a> Build<'a> {
         let mut m = cfg::Metric {
             name,
             oid: n.oid.clone(),
-            kind: t.to_owned(),
+            kind: cfg::MetricType::parse(t),
             help: format!("{} - {}", n.description, n.oid),
             indexes: Vec::new(),
             lookups: Vec::new(),
@@ -483,7 +408,7 @@ impl<'a> Build<'a> {
     /// fetched too), else the address is an OctetString.
     fn inet_addresses(&mut self) {
         for m in &mut self.metrics {
-            if m.kind != "InetAddress" && m.kind != "InetAddressMissingSize" {
+            if !matches!(m.kind.as_str(), "InetAddress" | "InetAddressMissingSize") {
                 continue;
             }
             let prev = match m.oid.rsplit_once('.') {
@@ -503,7 +428,7 @@ impl<'a> Build<'a> {
                         }
                     }
                 }
-                _ => m.kind = "OctetString".into(),
+                _ => m.kind = cfg::MetricType::parse("OctetString"),
             }
         }
     }
@@ -606,17 +531,6 @@ impl<'a> Build<'a> {
         )?;
         Ok((module, self.problems))
     }
-}
-
-/// Upstream's `getIndexNode`: of the nodes named `label`, the one under the metric's table
-/// (its OID shares all but the metric's last arc).
-fn index_node(tree: &Tree, label: &str, metric_oid: &str) -> Option<usize> {
-    let prefix = metric_oid.rsplit_once('.').map_or("", |(h, _)| h);
-    tree.by_label
-        .get(label)?
-        .iter()
-        .copied()
-        .find(|&i| tree.nodes[i].oid.starts_with(prefix))
 }
 
 /// Generates one module: the `snmp.yml` module and what was skipped or noticed, or why

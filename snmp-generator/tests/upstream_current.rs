@@ -183,7 +183,20 @@ fn check(file: &str, bin: &Path, dirs: &[PathBuf], mib: &snmp_mib::Mib, tmp: &Pa
             }
         }
     }
-    let theirs = debian_modules(bin, legacy.clone(), dirs, &tmp.join(file));
+    // A module none of whose walk ours finds is not given to Debian's either (it stops at
+    // the first such module: one run each would take minutes); the others all are.
+    let nothing_found: BTreeSet<&str> = current
+        .problems
+        .iter()
+        .filter(|p| p.kind == ProblemKind::Module && p.message.contains("nothing of its walk"))
+        .filter_map(|p| p.module.as_deref())
+        .collect();
+    let given: BTreeMap<String, Value> = legacy
+        .iter()
+        .filter(|(k, _)| !nothing_found.contains(k.as_str()))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    let theirs = debian_modules(bin, given, dirs, &tmp.join(file));
     assert!(
         theirs.len() >= 15,
         "{file}: Debian made {} modules",

@@ -24,7 +24,7 @@ use rustc_hash::FxHashMap;
 
 use snmp_tokio::{Oid, Value};
 
-use crate::config::{Index, Metric, Module};
+use crate::config::{Index, Metric, MetricType, Module};
 use crate::expo::{Exposition, Kind, Sample};
 
 /// The varbinds of a scrape by OID (a later duplicate replaces an earlier one, as upstream's
@@ -187,9 +187,9 @@ pub(crate) fn samples<'a>(
         _ => numeric(pdu),
     };
     let kind;
-    match metric.kind.as_str() {
-        "counter" | "gauge" | "Float" | "Double" => {
-            kind = if metric.kind == "counter" {
+    match &metric.kind {
+        MetricType::Counter | MetricType::Gauge | MetricType::Float | MetricType::Double => {
+            kind = if metric.kind == MetricType::Counter {
                 Kind::Counter
             } else {
                 Kind::Gauge
@@ -207,14 +207,14 @@ pub(crate) fn samples<'a>(
                 out.unexpected_types += 1;
             }
         }
-        "DateAndTime" => {
+        MetricType::DateAndTime => {
             kind = Kind::Gauge;
             match date_and_time(pdu) {
                 Some(v) => value = v,
                 None => return,
             }
         }
-        "ParseDateAndTime" => {
+        MetricType::ParseDateAndTime => {
             kind = Kind::Gauge;
             let text = String::from_utf8_lossy(&value_string(pdu, "DisplayString")).into_owned();
             match parse_with_pattern(&text, &metric.datetime_pattern) {
@@ -222,7 +222,7 @@ pub(crate) fn samples<'a>(
                 None => return,
             }
         }
-        "NTPTimeStamp" => {
+        MetricType::NtpTimeStamp => {
             kind = Kind::Gauge;
             match pdu {
                 Value::OctetString(b) if b.len() >= 8 => {
@@ -232,7 +232,7 @@ pub(crate) fn samples<'a>(
                 _ => return,
             }
         }
-        "EnumAsInfo" => {
+        MetricType::EnumAsInfo => {
             // Already a label (an index of type EnumAsInfo): the name is there, no sample
             // (a second label of the same name would be refused; upstream, since 0.30.1).
             if has_own {
@@ -266,7 +266,7 @@ pub(crate) fn samples<'a>(
             );
             return;
         }
-        "EnumAsStateSet" => {
+        MetricType::EnumAsStateSet => {
             let v = value as i64;
             let state = metric
                 .enum_values
@@ -291,7 +291,7 @@ pub(crate) fn samples<'a>(
             );
             return;
         }
-        "Bits" => {
+        MetricType::Bits => {
             let bytes = match pdu {
                 Value::OctetString(b) => b,
                 _ => {

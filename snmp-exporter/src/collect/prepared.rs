@@ -38,7 +38,7 @@ impl LookupPlan {
         let mut needed: Vec<String> = Vec::new();
         for m in &module.metrics {
             needed.push(m.oid.clone());
-            if combined(&m.kind).is_some() {
+            if combined(m.kind.as_str()).is_some() {
                 needed.push(prev_oid(&m.oid));
             }
         }
