@@ -100,30 +100,18 @@ pub struct ScrapeResults {
     pub retries: u64,
 }
 
-/// The auth protocol an auth names (checked at load: [`Auth::validate`](crate::config::Auth)).
+/// The auth protocol an auth names, by snmp-usm's name table (the names themselves are
+/// checked at load against upstream's list: [`Auth::validate`](crate::config::Auth)).
 fn auth_protocol(name: &str) -> Result<AuthProtocol, String> {
-    Ok(match name {
-        "MD5" => AuthProtocol::Md5,
-        "SHA" => AuthProtocol::Sha1,
-        "SHA224" => AuthProtocol::Sha224,
-        "SHA256" => AuthProtocol::Sha256,
-        "SHA384" => AuthProtocol::Sha384,
-        "SHA512" => AuthProtocol::Sha512,
-        other => return Err(format!("unknown auth_protocol {other:?}")),
-    })
+    name.parse()
+        .map_err(|_| format!("unknown auth_protocol {name:?}"))
 }
 
-/// The privacy protocol an auth names.
+/// The privacy protocol an auth names (Net-SNMP's and gosnmp's names: `AES192`/`AES256` the
+/// Blumenthal key extension, `AES192C`/`AES256C` the Reeder one).
 fn priv_protocol(name: &str) -> Result<PrivProtocol, String> {
-    Ok(match name {
-        "DES" => PrivProtocol::Des,
-        "AES" => PrivProtocol::Aes128,
-        "AES192" => PrivProtocol::Aes192Blumenthal,
-        "AES256" => PrivProtocol::Aes256Blumenthal,
-        "AES192C" => PrivProtocol::Aes192Reeder,
-        "AES256C" => PrivProtocol::Aes256Reeder,
-        other => return Err(format!("unknown priv_protocol {other:?}")),
-    })
+    name.parse()
+        .map_err(|_| format!("unknown priv_protocol {name:?}"))
 }
 
 /// Per-scrape settings from the query string.
