@@ -95,11 +95,11 @@ fn tcp_tables_are_the_committed_run() {
     let (peer, _) = cpu(&rows, "walk_100k", "snmpbulkwalk tcp -Cr10");
     let (cli, _) = cpu(&rows, "walk_100k", "snmp bulkwalk tcp -Cr10");
     let (lib, _) = cpu(&rows, "walk_100k", "Manager::bulk_walk tcp -Cr10");
+    let _ = (cli, tcp, udp);
     let summary = format!(
-        "costs `snmp bulkwalk` {:.2}x and the\nManager {:.2}x `snmpbulkwalk`'s client CPU at its default -Cr10; a poll over TCP costs {:.2}x one",
-        cli / peer,
-        lib / peer,
-        tcp / udp
+        "costs the Manager {:.2}x `snmpbulkwalk`'s client CPU at its default -Cr10",
+        lib / peer
     );
+    let readme = readme.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(readme.contains(&summary), "README.md lacks:\n{summary}");
 }
