@@ -167,3 +167,55 @@ fn a_bare_name_several_modules_define_is_reported_with_the_choice() {
     let doc = r.written.unwrap();
     assert_eq!(doc["m"]["get"][0], "1.3.6.1.4.1.99999.1.0");
 }
+
+/// `--fail-on-parse-errors` looks at the MIB modules the output uses only.
+#[test]
+fn fail_on_parse_errors_means_the_modules_used() {
+    let dir = tempfile::tempdir().unwrap();
+    let mibs = dir.path().join("mibs");
+    std::fs::create_dir_all(&mibs).unwrap();
+    std::fs::write(
+        mibs.join("BROKEN-MIB.mib"),
+        "BROKEN-MIB DEFINITIONS ::= BEGIN\nIMPORTS OBJECT-TYPE, enterprises, Integer32 FROM SNMPv2-SMI\n  nothing FROM NO-SUCH-MIB;\nbrokenThing OBJECT-TYPE SYNTAX Integer32 MAX-ACCESS read-only STATUS current DESCRIPTION \"x\" ::= { enterprises 99998 1 }\nEND\n",
+    )
+    .unwrap();
+    let ietf = snmp_testkit::mib_corpus_dirs()
+        .into_iter()
+        .find(|d| d.ends_with("ietf"))
+        .expect("../shared/mibs/ietf");
+    let (m, ietf) = (mibs.display().to_string(), ietf.display().to_string());
+    let args = [
+        "-m",
+        m.as_str(),
+        "-m",
+        ietf.as_str(),
+        "--fail-on-parse-errors",
+    ];
+    // The broken module is not used: written, exit 0 (its problem summarised).
+    let r = generate(
+        dir.path(),
+        "modules:\n  m:\n    walk: [SNMPv2-MIB::sysUpTime]\n",
+        &args,
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.written.is_some());
+    assert!(
+        r.stderr.contains("MIB BROKEN-MIB: 1 x unresolved import"),
+        "{}",
+        r.stderr
+    );
+    // Used: nothing written, exit 1, the module named.
+    let r = generate(
+        dir.path(),
+        "modules:\n  m:\n    walk: [BROKEN-MIB::brokenThing]\n",
+        &args,
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.written.is_none());
+    assert!(
+        r.stderr
+            .contains("parse errors in MIB modules the output uses (BROKEN-MIB)"),
+        "{}",
+        r.stderr
+    );
+}
