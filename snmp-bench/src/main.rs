@@ -377,7 +377,7 @@ mod tests {
     #[test]
     fn the_committed_result_files_read_back() {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let text = std::fs::read_to_string(dir.join("results-2026-11-30.jsonl")).unwrap();
+        let text = std::fs::read_to_string(dir.join("results/results-2026-11-30.jsonl")).unwrap();
         let clients = clients::clients(&dir.join("no-peers-here"));
         let (results, rounds) = read_results(&text, CASES, &clients);
         assert_eq!(rounds, 3);

@@ -1,12 +1,12 @@
 //! The README's exporter table is the committed run's data: every figure and ratio in it is
-//! recomputed here from `snmp-bench/results-exporter-2026-12-06.jsonl` (medians over rounds,
+//! recomputed here from `snmp-bench/results/results-exporter-2026-12-06.jsonl` (medians over rounds,
 //! as `snmp-bench exporter` prints them) and the README must contain the rows as computed.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 use std::path::Path;
 
-const RESULTS: &str = "results-exporter-2026-12-06.jsonl";
+const RESULTS: &str = "results/results-exporter-2026-12-06.jsonl";
 const UPSTREAM: &str = "snmp_exporter 0.21";
 const OURS: &str = "snmp exporter";
 const OURS_FAST: &str = "snmp exporter (parallel, adaptive)";

@@ -20,7 +20,7 @@ fn median(mut v: Vec<f64>) -> f64 {
 fn readme_generator_table_is_the_committed_run() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"));
     let rows: Vec<serde_json::Value> =
-        std::fs::read_to_string(dir.join("results-generator-2026-12-06.jsonl"))
+        std::fs::read_to_string(dir.join("results/results-generator-2026-12-06.jsonl"))
             .unwrap()
             .lines()
             .map(|l| serde_json::from_str(l).unwrap())

@@ -1,13 +1,13 @@
 //! The README's and BENCHMARKS.md's "inside Prometheus" table is the committed run's data:
 //! each row and the ratios are recomputed here from
-//! `snmp-bench/results-prometheus-2026-12-07.jsonl` (written by `snmp-bench prometheus
+//! `snmp-bench/results/results-prometheus-2026-12-07.jsonl` (written by `snmp-bench prometheus
 //! --json ...`) and both files must contain them as computed.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 use std::path::Path;
 
-const RESULTS: &str = "results-prometheus-2026-12-07.jsonl";
+const RESULTS: &str = "results/results-prometheus-2026-12-07.jsonl";
 
 fn rows() -> Vec<serde_json::Value> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"));

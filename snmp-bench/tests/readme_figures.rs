@@ -1,5 +1,5 @@
 //! The README's speed table is the committed run's data: every rate and ratio in it is
-//! recomputed here from `snmp-bench/results-2026-12-06.jsonl` (medians over rounds, as the
+//! recomputed here from `snmp-bench/results/results-2026-12-06.jsonl` (medians over rounds, as the
 //! harness prints them) and must agree to the digits printed. A figure edited by hand, or a
 //! result file replaced without the table, fails this test.
 
@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 /// The result file the README's table comes from.
-const RESULTS: &str = "results-2026-12-06.jsonl";
+const RESULTS: &str = "results/results-2026-12-06.jsonl";
 
 /// The README's case labels and the harness's case ids.
 const CASES: &[(&str, &str)] = &[
@@ -199,8 +199,8 @@ fn the_readme_smol_figures_are_the_paired_run() {
             .unwrap();
     let text = readme.split_whitespace().collect::<Vec<_>>().join(" ");
     let (old, new) = (
-        cpu_per_op_in("results-2026-12-07-smol-old.jsonl"),
-        cpu_per_op_in("results-2026-12-07-smol-new.jsonl"),
+        cpu_per_op_in("results/results-2026-12-07-smol-old.jsonl"),
+        cpu_per_op_in("results/results-2026-12-07-smol-new.jsonl"),
     );
     let at = |m: &HashMap<(String, String), f64>, case: &str, client: &str| {
         m[&(case.to_owned(), client.to_owned())]

@@ -1,13 +1,13 @@
 //! The SNMP-over-TCP tables of BENCHMARKS.md and the README's summary of them are the
 //! committed run's data: every figure and ratio is recomputed here from
-//! `snmp-bench/results-tcp-2026-12-07.jsonl` (medians over rounds, as `snmp-bench tcp` prints
+//! `snmp-bench/results/results-tcp-2026-12-07.jsonl` (medians over rounds, as `snmp-bench tcp` prints
 //! them), and both files must contain them as computed.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 use std::path::Path;
 
-const RESULTS: &str = "results-tcp-2026-12-07.jsonl";
+const RESULTS: &str = "results/results-tcp-2026-12-07.jsonl";
 
 fn rows() -> Vec<serde_json::Value> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"));
