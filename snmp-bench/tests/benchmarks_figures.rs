@@ -37,7 +37,11 @@ fn table_rows(text: &str) -> BTreeSet<String> {
 /// clients added since, as "no result": those are not in the old section).
 #[test]
 fn the_peer_tables_are_the_printed_run() {
-    printed_tables_match("Against the peers (issue 7", "results/results-2026-11-30.jsonl", 50);
+    printed_tables_match(
+        "Against the peers (issue 7",
+        "results/results-2026-11-30.jsonl",
+        50,
+    );
 }
 
 /// The latency cases like with like (issue 28): the tables are the printed run of
@@ -107,7 +111,8 @@ fn printed_tables_match(heading: &str, file: &str, at_least: usize) {
 #[test]
 fn the_exporter_rounds_are_the_result_file() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(dir.join("results/results-exporter-2026-12-06.jsonl")).unwrap();
+    let text =
+        std::fs::read_to_string(dir.join("results/results-exporter-2026-12-06.jsonl")).unwrap();
     let doc = benchmarks();
     let sec = section(&doc, "The exporter against snmp_exporter (issue 25");
     let written = table_rows(&sec);
@@ -202,7 +207,8 @@ fn the_quoted_ratios_of_the_peer_targets_follow_from_their_rates() {
 #[test]
 fn the_readme_latency_figures_are_the_run() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(dir.join("results/results-latency-2026-12-07.jsonl")).unwrap();
+    let text =
+        std::fs::read_to_string(dir.join("results/results-latency-2026-12-07.jsonl")).unwrap();
     let rows: Vec<serde_json::Value> = text
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())

@@ -599,6 +599,9 @@ impl Loader {
         let mut h = Hasher::new();
         h.write(&crate::blob::VERSION.to_le_bytes());
         h.write(env!("CARGO_PKG_VERSION").as_bytes());
+        // The naming rule compiled in: who names a node several modules define (bump when
+        // it changes, so that no cache made under the old rule is read).
+        h.write(b"\0naming: netsnmp read order 1");
         match &self.modules {
             Modules::All => h.write(b"\0ALL"),
             Modules::List(l) => {
@@ -658,9 +661,11 @@ impl Loader {
             .load()
             .map_err(|e| LoadError::Failed(e.to_string()))?;
         let diagnostics = diagnostics(&mib, &labels);
+        // Where several modules define a node, the one Net-SNMP reads first names it: the
+        // list's order, or for `ALL` the order its `read_all_mibs` reads the search path in.
         let requested: Vec<String> = match &self.modules {
             Modules::List(l) => l.clone(),
-            Modules::All => Vec::new(),
+            Modules::All => self.netsnmp_read_order().unwrap_or_default(),
         };
         let bytes = crate::compile::compile(&mib, &requested, &labels);
         let mib = Mib::from_bytes(bytes).map_err(|e| LoadError::Failed(e.to_string()))?;
