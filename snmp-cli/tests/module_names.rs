@@ -79,3 +79,67 @@ fn an_oid_is_named_by_net_snmps_module() {
     );
     assert!(differ.len() <= 1, "{differ:?}");
 }
+
+/// Net-SNMP names the unnamed `enterprise.0` node a v1 TRAP-TYPE hangs under `ENTERPRISE#`
+/// (`SNMP-REPEATER-MIB::snmpDot3RptrMgt#`), and resolves that name: so does `snmp translate`.
+/// Where a module names that node itself (RADLAN-MIB's `rndNotifications`), ours keeps the
+/// module's name and Net-SNMP prints its own.
+#[test]
+fn a_v1_traps_enterprise_zero_is_named_enterprise_hash() {
+    if snmp_testkit::which("snmptranslate").is_none() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "snmptranslate is not installed"
+        );
+        println!("SKIPPED: snmptranslate is not installed");
+        return;
+    }
+    let dirs = snmp_testkit::mib_corpus_dirs()
+        .iter()
+        .map(|d| d.display().to_string())
+        .collect::<Vec<_>>()
+        .join(":");
+    let cache = tempfile::tempdir().unwrap();
+    let all = Command::new("snmptranslate")
+        .args(["-M", &dirs, "-m", "ALL", "-Tz"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&all.stdout);
+    let hashed: Vec<(String, String)> = text
+        .lines()
+        .filter_map(|l| {
+            let mut w = l.split_whitespace().map(|x| x.trim_matches('"'));
+            let (name, oid) = (w.next()?, w.next()?);
+            name.ends_with('#')
+                .then(|| (name.to_owned(), format!(".{oid}")))
+        })
+        .collect();
+    assert!(hashed.len() >= 8, "{hashed:?}");
+    let translate = |args: &[&str]| -> String {
+        let out = Command::new(env!("CARGO_BIN_EXE_snmp"))
+            .arg("translate")
+            .args(["-M", &dirs, "-m", "ALL"])
+            .args(args)
+            .env("SNMP_MIB_CACHE", cache.path())
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).trim().to_owned()
+    };
+    let mut same = 0;
+    for (name, oid) in &hashed {
+        let ours = translate(&[oid]);
+        if ours.ends_with(&format!("::{name}")) {
+            same += 1;
+            // And the name resolves back.
+            assert_eq!(translate(&["-On", "-IR", name]), *oid, "{name}");
+        } else {
+            // A name of the module's own, never a bare number.
+            assert!(ours.contains("::") && !ours.ends_with('#'), "{oid}: {ours}");
+        }
+    }
+    assert!(
+        same >= 8,
+        "{same} of {} named as Net-SNMP names them",
+        hashed.len()
+    );
+}

@@ -370,6 +370,9 @@ struct Compilation<'m> {
     index: HashMap<mib_rs::raw::NodeId, u32>,
     /// Who names each node: (load rank, module record) of the first module that loads it.
     owner: Vec<Option<(usize, u32)>>,
+    /// Names Net-SNMP makes up: `ENTERPRISE#` for the unnamed `enterprise.0` node a v1
+    /// TRAP-TYPE hangs under (its traps are `enterprise.0.N`), by node.
+    invented: HashMap<usize, String>,
 }
 
 impl<'m> Compilation<'m> {
@@ -411,6 +414,33 @@ impl<'m> Compilation<'m> {
                 }
             }
         }
+        // Net-SNMP names the unnamed `E.0` node of a v1 trap `E#`, in the trap's module.
+        let mut invented = HashMap::new();
+        for (i, e) in nodes.iter().enumerate() {
+            let Some(n) = e.real() else { continue };
+            if !e.name().is_empty() || n.oid().as_ref().last() != Some(&0) {
+                continue;
+            }
+            // An SMIv1 TRAP-TYPE's (an SMIv2 NOTIFICATION-TYPE under an unnamed `.0` gets
+            // no such name in Net-SNMP).
+            let trap = n.children().find(|c| {
+                !c.name().is_empty() && c.notification().is_some_and(|t| t.trap_info().is_some())
+            });
+            let (Some(trap), Some(parent)) = (trap, n.parent()) else {
+                continue;
+            };
+            if parent.name().is_empty() {
+                continue;
+            }
+            invented.insert(i, format!("{}#", parent.name()));
+            if let Some(&ti) = index.get(&trap.id()) {
+                if let Some(o) = owner.get(ti as usize).copied().flatten() {
+                    if let Some(slot) = owner.get_mut(i) {
+                        slot.get_or_insert(o);
+                    }
+                }
+            }
+        }
         Compilation {
             mib,
             c,
@@ -418,6 +448,7 @@ impl<'m> Compilation<'m> {
             nodes,
             index,
             owner,
+            invented,
         }
     }
 
@@ -519,11 +550,13 @@ impl<'m> Compilation<'m> {
         let parents = self.parents();
         let index = &self.index;
         let owner = &self.owner;
+        let invented = &self.invented;
         let c = &mut self.c;
         let node_of = |n: Option<mib_rs::Node<'_>>| node_of_in(index, n);
         for (i, e) in self.nodes.iter().enumerate() {
             let oid_start = c.w.arcs(e.arcs());
-            let name = c.w.string(e.name());
+            let name =
+                c.w.string(invented.get(&i).map_or_else(|| e.name(), String::as_str));
             let Entry::Real(n) = e else {
                 let r = Rec::default()
                     .u32(oid_start)
@@ -665,6 +698,7 @@ impl<'m> Compilation<'m> {
     fn write_names(&mut self) {
         let (mib, mods, index, owner, nodes) =
             (self.mib, &self.mods, &self.index, &self.owner, &self.nodes);
+        let invented = &self.invented;
         let c = &mut self.c;
         let mut by_name: Vec<(String, u32, u32)> = Vec::new();
         for (i, n) in nodes.iter().enumerate() {
@@ -673,8 +707,9 @@ impl<'m> Compilation<'m> {
                 (None, Some(r)) => c.module(r.module()),
                 (None, None) => NONE,
             };
-            if !n.name().is_empty() {
-                by_name.push((n.name().to_owned(), i as u32, module));
+            let name = invented.get(&i).map_or_else(|| n.name(), String::as_str);
+            if !name.is_empty() {
+                by_name.push((name.to_owned(), i as u32, module));
             }
         }
         let raw = mib.raw();
