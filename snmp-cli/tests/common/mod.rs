@@ -23,7 +23,22 @@ pub(crate) struct Sim(Child, pub(crate) u16);
 
 impl Sim {
     /// Starts `snmp sim --port P EXTRA...` and waits until it answers a v2c GET.
+    ///
+    /// A port found free can be taken before the sim binds it (or be free for UDP and not
+    /// for TCP under `--tcp`): a sim that exits at start is retried on another port, up to
+    /// five times, and the last failure is reported.
     pub(crate) fn start(extra: &[&str]) -> Sim {
+        let mut last = String::new();
+        for _ in 0..5 {
+            match Self::try_start(extra) {
+                Ok(sim) => return sim,
+                Err(e) => last = e,
+            }
+        }
+        panic!("{last}");
+    }
+
+    fn try_start(extra: &[&str]) -> Result<Sim, String> {
         let port = snmp_testkit::free_udp_port().unwrap();
         let mut log = tempfile::tempfile().unwrap();
         let child = Command::new(env!("CARGO_BIN_EXE_snmp"))
@@ -49,13 +64,13 @@ impl Sim {
         while Instant::now() < deadline {
             sock.send_to(&probe, ("127.0.0.1", port)).unwrap();
             if sock.recv_from(&mut buf).is_ok() {
-                return sim;
+                return Ok(sim);
             }
             if let Ok(Some(status)) = sim.0.try_wait() {
-                panic!(
+                return Err(format!(
                     "snmp sim {extra:?} exited ({status}): {}",
                     read_all(&mut log)
-                );
+                ));
             }
         }
         panic!(
