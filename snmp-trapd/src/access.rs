@@ -1,0 +1,98 @@
+//! Who may trigger what: snmptrapd's access control (`authCommunity`, `authUser`,
+//! `disableAuthorization`), decided per notification.
+
+use snmp_session::Notification;
+
+use crate::conf::Conf;
+
+/// The kinds of processing a notification may trigger (snmptrapd's TYPES).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Access {
+    /// `log`: logged (file, stdout/stderr, syslog).
+    pub log: bool,
+    /// `execute`: handed to `traphandle` programs.
+    pub execute: bool,
+    /// `net`: forwarded.
+    pub net: bool,
+}
+
+impl Access {
+    /// Everything.
+    pub const ALL: Access = Access {
+        log: true,
+        execute: true,
+        net: true,
+    };
+
+    /// `log,execute,net` (any subset, any order).
+    ///
+    /// ```
+    /// let a = snmp_trapd::Access::parse("log,net").unwrap();
+    /// assert!(a.log && a.net && !a.execute);
+    /// ```
+    pub fn parse(types: &str) -> Result<Access, String> {
+        let mut a = Access::default();
+        for t in types.split(',') {
+            match t.trim().to_ascii_lowercase().as_str() {
+                "log" => a.log = true,
+                "execute" => a.execute = true,
+                "net" => a.net = true,
+                other => return Err(format!("unknown processing type: {other}")),
+            }
+        }
+        Ok(a)
+    }
+
+    /// Nothing at all: the notification is dropped.
+    pub fn is_none(&self) -> bool {
+        !(self.log || self.execute || self.net)
+    }
+
+    fn or(self, other: Access) -> Access {
+        Access {
+            log: self.log || other.log,
+            execute: self.execute || other.execute,
+            net: self.net || other.net,
+        }
+    }
+}
+
+impl Conf {
+    /// What `n` may trigger under this configuration: with `disableAuthorization yes`
+    /// everything; otherwise the union of every `authCommunity` (same community, sender in
+    /// its source, trap OID in its view) or `authUser` (same user, at least its level, trap
+    /// OID in its view) line that applies. Nothing applies: nothing may happen, as
+    /// snmptrapd (5.3 and later) drops it.
+    pub fn access(&self, n: &Notification) -> Access {
+        if self.disable_authorization {
+            return Access::ALL;
+        }
+        let in_view = |view: &Option<snmp_codec::Oid>| match (view, &n.trap_oid) {
+            (None, _) => true,
+            (Some(v), Some(t)) => t.starts_with(v),
+            (Some(_), None) => false,
+        };
+        let mut a = Access::default();
+        if let Some(community) = &n.community {
+            for rule in &self.auth_communities {
+                if rule.community == community.as_ref()
+                    && rule.source.contains(n.source.ip())
+                    && in_view(&rule.view)
+                {
+                    a = a.or(rule.types);
+                }
+            }
+        }
+        if let Some(v3) = &n.v3 {
+            for rule in &self.auth_users {
+                if rule.user == v3.user_name.as_ref()
+                    && v3.level >= rule.level
+                    && in_view(&rule.view)
+                {
+                    a = a.or(rule.types);
+                }
+            }
+        }
+        a
+    }
+}
