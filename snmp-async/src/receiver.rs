@@ -10,7 +10,9 @@ use std::task::{Context, Poll};
 use futures_channel::mpsc;
 use futures_core::Stream;
 use snmp_codec::{Bytes, SecurityLevel};
-use snmp_session::{Instant, Notification, Receiver, ReceiverConfig, ReceiverCounters, TrapFilter};
+use snmp_session::{
+    Dropped, Instant, Notification, Receiver, ReceiverConfig, ReceiverCounters, TrapFilter,
+};
 use snmp_usm::UsmUser;
 
 use snmp_manager::{Error, ListenAddr};
@@ -34,7 +36,15 @@ pub struct TrapReceiver {
     local_addr: SocketAddr,
     engine_id: Bytes,
     counters: Arc<Mutex<ReceiverCounters>>,
+    drops: Drops,
 }
+
+/// The last drop records, shared between the task and the handle.
+type Drops = Arc<Mutex<std::collections::VecDeque<Dropped>>>;
+
+/// The most drop records kept for [`TrapReceiver::take_dropped`] (older ones are forgotten;
+/// the counters count them all).
+const DROPS_KEPT: usize = 256;
 
 impl std::fmt::Debug for TrapReceiver {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -102,6 +112,7 @@ impl TrapReceiver {
         let (tx, rx) = mpsc::channel(channel);
         let (cmd, cmd_rx) = mpsc::unbounded();
         let counters = Arc::new(Mutex::new(ReceiverCounters::default()));
+        let drops = Drops::default();
         let task = RxDriver {
             socket,
             receiver,
@@ -116,6 +127,7 @@ impl TrapReceiver {
             out: vec![0; 65536],
             pending: None,
             counters: counters.clone(),
+            drops: drops.clone(),
         };
         rt.spawn(Box::pin(task));
         Ok(TrapReceiver {
@@ -124,6 +136,7 @@ impl TrapReceiver {
             local_addr,
             engine_id,
             counters,
+            drops,
         })
     }
 
@@ -236,6 +249,24 @@ impl TrapReceiver {
     pub fn counters(&self) -> ReceiverCounters {
         self.counters.lock().map(|c| *c).unwrap_or_default()
     }
+
+    /// The datagrams dropped since the last call, oldest first, each with its source, its
+    /// reason and the v3 user it named (the last 256 are kept; the counters count them all):
+    /// what a receiver logs, as snmptrapd's "Authentication failed for USER".
+    ///
+    /// ```no_run
+    /// # fn f(rx: &snmp_tokio::TrapReceiver) {
+    /// for d in rx.take_dropped() {
+    ///     eprintln!("dropped from {}: {}", d.from, d.reason);
+    /// }
+    /// # }
+    /// ```
+    pub fn take_dropped(&self) -> Vec<Dropped> {
+        self.drops
+            .lock()
+            .map(|mut d| d.drain(..).collect())
+            .unwrap_or_default()
+    }
 }
 
 impl Stream for TrapReceiver {
@@ -258,6 +289,7 @@ struct RxDriver<S: AsyncUdpSocket> {
     out: Vec<u8>,
     pending: Option<(SocketAddr, usize)>,
     counters: Arc<Mutex<ReceiverCounters>>,
+    drops: Drops,
 }
 
 impl<S: AsyncUdpSocket> Unpin for RxDriver<S> {}
@@ -321,7 +353,12 @@ impl<S: AsyncUdpSocket> Future for RxDriver<S> {
                             reason = %d.reason,
                             "notification dropped"
                         );
-                        let _ = d;
+                        if let Ok(mut kept) = this.drops.lock() {
+                            if kept.len() >= DROPS_KEPT {
+                                kept.pop_front();
+                            }
+                            kept.push_back(d);
+                        }
                     }
                 }
                 Poll::Ready(Err(_)) => {}

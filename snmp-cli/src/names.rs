@@ -40,6 +40,16 @@ pub(crate) struct Names {
 }
 
 impl MibOpts {
+    /// The options as snmptrapd's `-m`, `-M` and `-O` (and its configuration) give them.
+    pub(crate) fn new(modules: Option<String>, dirs: Option<String>, output: Vec<String>) -> MibOpts {
+        MibOpts {
+            modules,
+            dirs,
+            output,
+            parsing: Vec::new(),
+        }
+    }
+
     /// Loads the modules (the embedded default when no option or variable asks for more).
     pub(crate) fn load(&self) -> Result<Names, Failure> {
         let mut fmt = Format::default();

@@ -413,16 +413,23 @@ fn command(out: &mut String, c: char, o: Opts, separator: &str, ev: &Event<'_>, 
     }
     let len = text.len();
     if !o.left && len < o.width {
-        // Numbers are padded with zeros up to the precision (all the way without one).
+        // Numbers are padded with zeros up to the precision (all the way without one). The
+        // count is snmptrapd's unsigned `zeroes_to_write-- > 0`: once it has reached zero it
+        // wraps, so after one space the rest of the padding is zeros again (`%5.3w` of 0 is
+        // `00 00`).
         let mut zeroes = if is_numeric(c) {
             o.precision.map_or(usize::MAX, |p| p.saturating_sub(len))
         } else {
             0
         };
         for _ in len..o.width {
-            if o.zeroes || zeroes > 0 {
+            let zero = o.zeroes || {
+                let z = zeroes > 0;
+                zeroes = zeroes.wrapping_sub(1);
+                z
+            };
+            if zero {
                 out.push('0');
-                zeroes = zeroes.saturating_sub(1);
             } else {
                 out.push(' ');
             }

@@ -46,7 +46,7 @@ impl Hosts {
     }
 
     /// The first name of `ip`, or the address itself.
-    fn name(&self, ip: IpAddr) -> String {
+    pub(crate) fn name(&self, ip: IpAddr) -> String {
         self.0
             .iter()
             .find(|(a, _)| *a == ip)

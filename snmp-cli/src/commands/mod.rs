@@ -20,6 +20,7 @@ mod set;
 mod sim;
 pub(crate) mod table;
 mod translate;
+pub(crate) mod trapd;
 mod walk;
 
 #[derive(Subcommand)]
@@ -148,6 +149,10 @@ pub(crate) enum Command {
         #[command(flatten)]
         names: MibOpts,
     },
+    /// snmptrapd, drop-in: its command line (-c FILE, -C, -f, -n, -p, -L, -F, -O, -m, -M, -a,
+    /// listening addresses) and snmptrapd.conf (authCommunity, authUser, createUser,
+    /// traphandle, forward, format, ...). `snmp trapd -h` lists the options.
+    Trapd(trapd::TrapdArgs),
     /// Translate names to OIDs and back (snmptranslate).
     Translate(translate::Translate),
     /// Run simulated agents (a synthetic device, or a walk file / .snmprec recording) on
@@ -222,6 +227,7 @@ impl Command {
                 names,
             } => listen::listen(&addr, &auth, &v3_users, &names).await,
             Command::Sim(args) => sim::sim(&args).await,
+            Command::Trapd(args) => trapd::trapd(&args).await,
             Command::Demo => demo::demo().await,
             // Runs on its own multi-threaded runtime (see main).
             Command::Exporter(_) | Command::Generate(_) => Err(Failure::Usage(

@@ -95,13 +95,16 @@ impl core::fmt::Display for DropReason {
 }
 
 /// One dropped datagram: who sent it and why ([`Receiver::poll_dropped`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Dropped {
     /// Its source.
     pub from: SocketAddr,
     /// Why.
     pub reason: DropReason,
+    /// The v3 user it named (msgUserName), when it was read that far: what snmptrapd's
+    /// "Authentication failed for USER" names.
+    pub user: Option<Bytes>,
 }
 
 /// The most drop records kept for [`Receiver::poll_dropped`] (older ones are forgotten;
@@ -297,6 +300,11 @@ impl Receiver {
 
     /// Counts a drop and keeps its record.
     pub(crate) fn dropped(&mut self, from: SocketAddr, reason: DropReason) {
+        self.dropped_user(from, reason, None);
+    }
+
+    /// Counts a drop of a v3 message in `user`'s name and keeps its record.
+    pub(crate) fn dropped_user(&mut self, from: SocketAddr, reason: DropReason, user: Option<Bytes>) {
         let c = &mut self.counters;
         match reason {
             DropReason::Malformed => c.dropped_malformed = c.dropped_malformed.wrapping_add(1),
@@ -327,7 +335,7 @@ impl Receiver {
         if self.drops.len() >= DROPS_KEPT {
             self.drops.pop_front();
         }
-        self.drops.push_back(Dropped { from, reason });
+        self.drops.push_back(Dropped { from, reason, user });
     }
 
     /// The next notification.

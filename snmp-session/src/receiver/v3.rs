@@ -137,6 +137,7 @@ impl Receiver {
             return;
         }
         let engine_id = msg.usm.engine_id.clone();
+        let user_name = msg.usm.user_name.clone();
         let keys = self.keys_for(&msg.usm.user_name, &engine_id);
         let Some(local) = self.authority.as_ref().map(|a| *a.engine()) else {
             return;
@@ -169,7 +170,7 @@ impl Receiver {
                     UsmError::UnsupportedSecurityLevel => DropReason::SecurityLevel,
                     _ => DropReason::OtherSecurity,
                 };
-                self.dropped(from, reason);
+                self.dropped_user(from, reason, Some(user_name));
                 if let Some(stat) = UsmStat::for_error(&e).filter(|_| ours) {
                     // notInTimeWindow goes out authenticated, so the sender may resynchronise.
                     let ids = (msg_id, plain_request_id);
@@ -190,7 +191,7 @@ impl Receiver {
                 UsmStat::UnknownUserNames => DropReason::UnknownUser,
                 _ => DropReason::SecurityLevel,
             };
-            self.dropped(from, reason);
+            self.dropped_user(from, reason, Some(user_name));
             if ours {
                 let rid = inc.scoped_pdu.pdu.request_id().unwrap_or(0);
                 self.report(now, from, (msg_id, rid), stat, None);
