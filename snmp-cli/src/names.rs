@@ -37,11 +37,17 @@ pub(crate) struct MibOpts {
 pub(crate) struct Names {
     pub(crate) mib: Mib,
     pub(crate) fmt: Format,
+    /// The MIB folders searched, as Net-SNMP's "MIB search path:" line names them.
+    pub(crate) search_path: String,
 }
 
 impl MibOpts {
     /// The options as snmptrapd's `-m`, `-M` and `-O` (and its configuration) give them.
-    pub(crate) fn new(modules: Option<String>, dirs: Option<String>, output: Vec<String>) -> MibOpts {
+    pub(crate) fn new(
+        modules: Option<String>,
+        dirs: Option<String>,
+        output: Vec<String>,
+    ) -> MibOpts {
         MibOpts {
             modules,
             dirs,
@@ -116,11 +122,25 @@ impl MibOpts {
             show_errors,
             level,
         );
+        let search_path = search_path(&loader).join(":");
         Ok(Names {
             mib: loaded.mib,
             fmt,
+            search_path,
         })
     }
+}
+
+/// The MIB folders and files a loader searches, as Net-SNMP names them.
+fn search_path(loader: &snmp_mib::Loader) -> Vec<String> {
+    loader
+        .search_path()
+        .iter()
+        .filter_map(|d| match d {
+            snmp_mib::MibDir::Path(p) | snmp_mib::MibDir::File(p) => Some(p.display().to_string()),
+            _ => None,
+        })
+        .collect()
 }
 
 /// The problems found in the MIB files, on stderr as Net-SNMP prints them: one line each
@@ -155,14 +175,7 @@ fn report_problems(
         .filter_map(|(d, _)| d.orphan().map(|(name, _)| (d.module.as_deref(), name)))
         .collect();
     let mut adopt = Vec::new();
-    let path: Vec<String> = loader
-        .search_path()
-        .iter()
-        .filter_map(|d| match d {
-            snmp_mib::MibDir::Path(p) | snmp_mib::MibDir::File(p) => Some(p.display().to_string()),
-            _ => None,
-        })
-        .collect();
+    let path = search_path(loader);
     let mut err = std::io::stderr().lock();
     let mut path_told = false;
     let mut missing_told = std::collections::HashSet::new();

@@ -6,8 +6,8 @@
 use std::fmt;
 use std::net::IpAddr;
 
-use snmp_mib::Mib;
 use snmp_codec::{Oid, SecurityLevel};
+use snmp_mib::Mib;
 
 use crate::access::Access;
 
@@ -324,9 +324,8 @@ impl Conf {
                 let types = Access::parse(types).map_err(error)?;
                 let source = match w.get(2).map(String::as_str) {
                     None | Some("default") => Source::Any,
-                    Some(s) => parse_source(s).ok_or_else(|| {
-                        error(format!("authCommunity: bad source address: {s}"))
-                    })?,
+                    Some(s) => parse_source(s)
+                        .ok_or_else(|| error(format!("authCommunity: bad source address: {s}")))?,
                 };
                 let view = view_oid(&w[2.min(w.len())..], 1, mib, "authCommunity")?;
                 self.auth_communities.push(AuthCommunity {
@@ -394,9 +393,9 @@ impl Conf {
                         },
                         None => (which.as_str(), false, false),
                     };
-                    let oid = mib.resolve(text).map_err(|_| {
-                        error(format!("Bad trap OID in {name} directive: {text}"))
-                    })?;
+                    let oid = mib
+                        .resolve(text)
+                        .map_err(|_| error(format!("Bad trap OID in {name} directive: {text}")))?;
                     TrapMatch::Oid {
                         oid,
                         subtree,
@@ -462,33 +461,44 @@ impl Conf {
     }
 }
 
-/// The first word (quoted words keep their spaces) and the rest after it.
+/// The first word and the rest after it, as Net-SNMP's `copy_nword` reads a word: double or
+/// single quotes group (keeping spaces), and a backslash takes the next character as it is
+/// (so `"%B\n"` is `%Bn`, as snmptrapd reads it).
 fn first_word(s: &str) -> (String, &str) {
     let s = s.trim_start();
-    if let Some(q) = s.strip_prefix('"') {
-        if let Some(end) = q.find('"') {
-            return (q[..end].to_owned(), q[end + 1..].trim_start());
+    let quote = s.chars().next().filter(|c| *c == '"' || *c == '\'');
+    let mut word = String::new();
+    let mut chars = s.char_indices();
+    if quote.is_some() {
+        chars.next();
+    }
+    let mut end = s.len();
+    while let Some((i, c)) = chars.next() {
+        match (quote, c) {
+            (_, '\\') => match chars.next() {
+                Some((_, n)) => word.push(n),
+                None => word.push(c),
+            },
+            (Some(q), c) if c == q => {
+                end = i + c.len_utf8();
+                break;
+            }
+            (None, c) if c.is_whitespace() => {
+                end = i;
+                break;
+            }
+            (_, c) => word.push(c),
         }
     }
-    match s.split_once(char::is_whitespace) {
-        Some((w, r)) => (w.to_owned(), r.trim_start()),
-        None => (s.to_owned(), ""),
-    }
+    (word, s[end..].trim_start())
 }
 
-/// Every word, as Net-SNMP's `copy_nword` splits them (double or single quotes group).
+/// Every word, as Net-SNMP's `copy_nword` splits them.
 fn words(s: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut rest = s.trim();
     while !rest.is_empty() {
-        let (w, r) = if let Some(q) = rest.strip_prefix('\'') {
-            match q.find('\'') {
-                Some(end) => (q[..end].to_owned(), q[end + 1..].trim_start()),
-                None => (q.to_owned(), ""),
-            }
-        } else {
-            first_word(rest)
-        };
+        let (w, r) = first_word(rest);
         out.push(w);
         rest = r;
     }
@@ -561,13 +571,12 @@ fn parse_create_user(rest: &str) -> Result<CreateUser, String> {
         let Some(hex) = w.get(1) else {
             return Err("createUser: -e needs an engine ID".into());
         };
-        engine_id = Some(parse_hex(hex).ok_or_else(|| format!("createUser: bad engine ID: {hex}"))?);
+        engine_id =
+            Some(parse_hex(hex).ok_or_else(|| format!("createUser: bad engine ID: {hex}"))?);
         w.drain(0..2);
     }
     if w.iter().any(|x| x == "-m" || x == "-l") {
-        return Err(
-            "createUser: keys given as -m/-l are not supported; give pass phrases".into(),
-        );
+        return Err("createUser: keys given as -m/-l are not supported; give pass phrases".into());
     }
     let Some(name) = w.first().cloned() else {
         return Err("createUser: no user name".into());
@@ -612,7 +621,7 @@ pub(crate) fn parse_hex(s: &str) -> Option<Vec<u8>> {
         .strip_prefix("0x")
         .or_else(|| s.strip_prefix("0X"))
         .unwrap_or(s);
-    if s.is_empty() || s.len() % 2 != 0 {
+    if s.is_empty() || !s.len().is_multiple_of(2) {
         return None;
     }
     (0..s.len())
@@ -668,18 +677,39 @@ mod tests {
             Source::Net("10.0.0.0".parse().unwrap(), 8)
         );
         assert_eq!(c.auth_users[0].level, SecurityLevel::AuthPriv);
-        assert_eq!(c.users[0].engine_id.as_deref(), Some(&[0x80, 0, 0, 0, 1, 2, 3, 4][..]));
+        assert_eq!(
+            c.users[0].engine_id.as_deref(),
+            Some(&[0x80, 0, 0, 0, 1, 2, 3, 4][..])
+        );
         assert_eq!(c.handlers.len(), 4);
-        assert_eq!(c.handlers[0].action, Action::Execute("/bin/cat a \"b c\"".into()));
+        assert_eq!(
+            c.handlers[0].action,
+            Action::Execute("/bin/cat a \"b c\"".into())
+        );
         assert!(matches!(
             c.handlers[2].trap,
-            TrapMatch::Oid { subtree: true, strict: true, .. }
+            TrapMatch::Oid {
+                subtree: true,
+                strict: true,
+                ..
+            }
         ));
         assert_eq!(c.formats.print2.as_deref(), Some("%B %v\\n"));
         assert_eq!(c.formats.execute1.as_deref(), Some("%B"));
         assert_eq!(c.mibs.as_deref(), Some("+IF-MIB"));
         // Pass phrases stay out of Debug output.
         assert!(!format!("{:?}", c.users[0]).contains("authpass123"));
+    }
+
+    #[test]
+    fn words_as_copy_nword_reads_them() {
+        assert_eq!(
+            first_word(r#""%B %v\n" rest"#),
+            ("%B %vn".to_owned(), "rest")
+        );
+        assert_eq!(first_word("'a b' c"), ("a b".to_owned(), "c"));
+        assert_eq!(first_word(r"a\ b c"), ("a b".to_owned(), "c"));
+        assert_eq!(words(" x  y "), ["x", "y"]);
     }
 
     #[test]

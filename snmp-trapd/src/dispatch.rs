@@ -65,7 +65,10 @@ mod tests {
                 })
                 .collect()
         };
-        assert_eq!(names("1.3.6.1.6.3.1.1.5.3"), ["/bin/down", "udp:127.0.0.1:1"]);
+        assert_eq!(
+            names("1.3.6.1.6.3.1.1.5.3"),
+            ["/bin/down", "udp:127.0.0.1:1"]
+        );
         assert_eq!(names("1.3.6.1.6.3.1.1.5.4"), ["/bin/tree"]);
         assert_eq!(names("1.3.6.1.4.1.1"), ["/bin/b", "/bin/a"]);
     }

@@ -145,7 +145,10 @@ impl Event<'_> {
     }
 
     fn specific(&self) -> i64 {
-        self.n.v1.as_ref().map_or(0, |v1| i64::from(v1.specific_trap))
+        self.n
+            .v1
+            .as_ref()
+            .map_or(0, |v1| i64::from(v1.specific_trap))
     }
 
     /// The PDU's time-stamp: a v1 trap's; 0 for v2 notifications, as snmptrapd's PDU.
@@ -306,8 +309,7 @@ pub fn render(format: &str, ev: &Event<'_>, p: &Printer<'_>) -> String {
         }
         // A command: flags, width, precision, then its letter.
         let mut o = Opts::default();
-        loop {
-            let Some(&n) = chars.get(i) else { break };
+        while let Some(&n) = chars.get(i) {
             i += 1;
             match n {
                 '-' => o.left = true,
@@ -317,7 +319,11 @@ pub fn render(format: &str, ev: &Event<'_>, p: &Printer<'_>) -> String {
                     // Precision digits, then the letter.
                     let mut prec = None::<usize>;
                     while let Some(d) = chars.get(i).and_then(|c| c.to_digit(10)) {
-                        prec = Some(prec.unwrap_or(0).saturating_mul(10).saturating_add(d as usize));
+                        prec = Some(
+                            prec.unwrap_or(0)
+                                .saturating_mul(10)
+                                .saturating_add(d as usize),
+                        );
                         i += 1;
                     }
                     o.precision = prec;
@@ -486,8 +492,15 @@ fn field(c: char, o: Opts, separator: &str, ev: &Event<'_>, p: &Printer<'_>) -> 
             (Some(v3), _) => String::from_utf8_lossy(&v3.user_name).into_owned(),
             (None, c) => printable(c.as_deref().unwrap_or_default()),
         },
-        'E' => n.v3.as_ref().map_or_else(String::new, |v3| hex_dump(&v3.context_engine_id)),
-        'N' => p.oid(&n.v1.as_ref().map_or_else(Oid::default, |v1| v1.enterprise.clone())),
+        'E' => {
+            n.v3.as_ref()
+                .map_or_else(String::new, |v3| hex_dump(&v3.context_engine_id))
+        }
+        'N' => p.oid(
+            &n.v1
+                .as_ref()
+                .map_or_else(Oid::default, |v1| v1.enterprise.clone()),
+        ),
         'w' => ev.generic().to_string(),
         'W' => trap_description(ev.generic()).into(),
         'q' => {
@@ -552,8 +565,12 @@ pub fn plain_v1(ev: &Event<'_>, p: &Printer<'_>) -> String {
     let n = ev.n;
     let (y, mo, d, h, mi, s) = civil_utc(unix_secs(ev.now));
     let agent = ev.agent_addr();
-    let name = ev.agent_name.map_or_else(|| agent.to_string(), str::to_owned);
-    let enterprise = n.v1.as_ref().map_or_else(Oid::default, |v1| v1.enterprise.clone());
+    let name = ev
+        .agent_name
+        .map_or_else(|| agent.to_string(), str::to_owned);
+    let enterprise =
+        n.v1.as_ref()
+            .map_or_else(Oid::default, |v1| v1.enterprise.clone());
     let code = if ev.generic() == 6 {
         let name = p.oid(&specific_oid(ev));
         match name.rfind('.') {
@@ -602,7 +619,12 @@ pub fn execute_text(
         n.varbinds = ev.v2_varbinds();
         n
     };
-    match (handler_format.filter(|f| !f.is_empty()), v1, execute1, execute2) {
+    match (
+        handler_format.filter(|f| !f.is_empty()),
+        v1,
+        execute1,
+        execute2,
+    ) {
         (Some(f), _, _, _) => {
             let n = v2_form();
             render(f, &Event { n: &n, ..*ev }, &qp)
@@ -618,8 +640,7 @@ pub fn execute_text(
 
 /// Whether this is a v1 authenticationFailure trap (`ignoreAuthFailure` drops its log).
 pub fn is_auth_failure(n: &Notification) -> bool {
-    n.v1
-        .as_ref()
+    n.v1.as_ref()
         .is_some_and(|v1| v1.generic_trap == GenericTrap::AuthenticationFailure)
 }
 

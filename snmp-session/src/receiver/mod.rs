@@ -304,7 +304,12 @@ impl Receiver {
     }
 
     /// Counts a drop of a v3 message in `user`'s name and keeps its record.
-    pub(crate) fn dropped_user(&mut self, from: SocketAddr, reason: DropReason, user: Option<Bytes>) {
+    pub(crate) fn dropped_user(
+        &mut self,
+        from: SocketAddr,
+        reason: DropReason,
+        user: Option<Bytes>,
+    ) {
         let c = &mut self.counters;
         match reason {
             DropReason::Malformed => c.dropped_malformed = c.dropped_malformed.wrapping_add(1),

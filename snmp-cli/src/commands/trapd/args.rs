@@ -54,6 +54,8 @@ pub(crate) struct Opts {
     pub(crate) handler_timeout: Duration,
     /// `--handler-queue=N`: notifications waiting per handler before more are dropped.
     pub(crate) handler_queue: usize,
+    /// `--metrics-listen=ADDR`: serve the receiver's metrics for Prometheus there.
+    pub(crate) metrics_listen: Option<String>,
     /// `-v`: print the version and stop.
     pub(crate) version: bool,
     /// `-h`: print the usage and stop.
@@ -79,6 +81,7 @@ impl Default for Opts {
             conf_lines: Vec::new(),
             handler_timeout: Duration::from_secs(10),
             handler_queue: 1000,
+            metrics_listen: None,
             version: false,
             help: false,
         }
@@ -112,6 +115,7 @@ Usage: snmp trapd [OPTIONS] [LISTENING-ADDRESSES]
   --TOKEN=VALUE a snmptrapd.conf directive (--authCommunity='log public')
   --handler-timeout=SECONDS  kill a traphandle program still running after this (default 10)
   --handler-queue=N          notifications waiting per handler before more are dropped (1000)
+  --metrics-listen=ADDR      serve the receiver's metrics for Prometheus at http://ADDR/metrics
 ";
 
 /// Reads snmptrapd's arguments.
@@ -134,9 +138,9 @@ pub(crate) fn parse(args: &[String]) -> Result<Opts, String> {
             let (name, val) = long.split_once('=').unwrap_or((long, ""));
             match name {
                 "handler-timeout" => {
-                    let secs: f64 = val
-                        .parse()
-                        .map_err(|_| format!("--handler-timeout: not a number of seconds: {val}"))?;
+                    let secs: f64 = val.parse().map_err(|_| {
+                        format!("--handler-timeout: not a number of seconds: {val}")
+                    })?;
                     if !(secs > 0.0 && secs <= 86_400.0) {
                         return Err(format!("--handler-timeout: out of range: {val}"));
                     }
@@ -149,6 +153,7 @@ pub(crate) fn parse(args: &[String]) -> Result<Opts, String> {
                         .filter(|n| (1..=1_000_000).contains(n))
                         .ok_or_else(|| format!("--handler-queue: 1 to 1000000 expected: {val}"))?;
                 }
+                "metrics-listen" => o.metrics_listen = Some(val.to_owned()),
                 "help" => o.help = true,
                 "version" => o.version = true,
                 "" => {
@@ -165,8 +170,7 @@ pub(crate) fn parse(args: &[String]) -> Result<Opts, String> {
             i += 1;
             continue;
         };
-        let mut chars = letters.char_indices();
-        while let Some((at, c)) = chars.next() {
+        for (at, c) in letters.char_indices() {
             let rest = &letters[at + c.len_utf8()..];
             match c {
                 'a' => o.drop_auth = true,
@@ -240,7 +244,9 @@ pub(crate) fn parse(args: &[String]) -> Result<Opts, String> {
                             }
                             LogTarget::Syslog(v)
                         }
-                        other => return Err(format!("Unknown logging option passed to -L: {other}.")),
+                        other => {
+                            return Err(format!("Unknown logging option passed to -L: {other}."))
+                        }
                     });
                     break;
                 }
@@ -263,7 +269,9 @@ mod tests {
 
     #[test]
     fn snmptrapd_habits() {
-        let o = p("-f -Lf /tmp/log -C -c a.conf,b.conf -p /tmp/pid -On -n udp:1162 tcp:127.0.0.1:1162");
+        let o = p(
+            "-f -Lf /tmp/log -C -c a.conf,b.conf -p /tmp/pid -On -n udp:1162 tcp:127.0.0.1:1162",
+        );
         assert_eq!(o.logs, [LogTarget::File("/tmp/log".into())]);
         assert!(o.no_default_conf && o.numeric);
         assert_eq!(o.conf_files, ["a.conf", "b.conf"]);

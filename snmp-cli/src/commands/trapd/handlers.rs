@@ -7,9 +7,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use snmp_tokio::codec::{
-    CommunityMessage, GenericPdu, Pdu, TrapV1Pdu, Version,
-};
+use snmp_tokio::codec::{CommunityMessage, GenericPdu, Pdu, TrapV1Pdu, Version};
 use snmp_tokio::Notification;
 use tokio::io::AsyncWriteExt;
 use tokio::sync::mpsc;
@@ -31,9 +29,23 @@ pub(crate) struct Stats {
     pub(crate) forwarded: AtomicU64,
     /// Notifications not forwarded: the queue was full, the send failed, or SNMPv3.
     pub(crate) forward_dropped: AtomicU64,
+    /// Notifications some access line allowed something for.
+    pub(crate) accepted: AtomicU64,
+    /// Notifications no access line allowed anything for.
+    pub(crate) unauthorised: AtomicU64,
+    /// v3 traps from another engine than their user's `createUser -e`.
+    pub(crate) wrong_engine: AtomicU64,
+    /// OTLP export requests that succeeded.
+    pub(crate) otlp_sent: AtomicU64,
+    /// OTLP export requests that failed (each retry counts).
+    pub(crate) otlp_failed: AtomicU64,
+    /// Log records exported.
+    pub(crate) otlp_exported: AtomicU64,
+    /// Log records dropped (buffer full, or retries exhausted).
+    pub(crate) otlp_dropped: AtomicU64,
 }
 
-fn add(c: &AtomicU64) {
+pub(crate) fn add(c: &AtomicU64) {
     c.fetch_add(1, Ordering::Relaxed);
 }
 

@@ -74,8 +74,8 @@ impl Log {
                     sinks.push(Sink::File(f));
                 }
                 LogTarget::Syslog(f) => {
-                    let socket = UnixDatagram::unbound()
-                        .and_then(|s| s.connect("/dev/log").map(|()| s));
+                    let socket =
+                        UnixDatagram::unbound().and_then(|s| s.connect("/dev/log").map(|()| s));
                     match socket {
                         Ok(socket) => sinks.push(Sink::Syslog {
                             socket,

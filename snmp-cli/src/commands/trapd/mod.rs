@@ -9,6 +9,7 @@
 mod args;
 mod handlers;
 mod log;
+mod metrics;
 
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, ToSocketAddrs};
@@ -18,10 +19,10 @@ use std::time::{Duration, SystemTime};
 
 use clap::Args;
 use futures_util::StreamExt;
-use snmp_trapd::format::{self, Event, Printer};
-use snmp_trapd::{Action, Conf};
 use snmp_tokio::session::{DropReason, Dropped};
 use snmp_tokio::{Notification, ReceiverConfig, Tokio, TrapReceiver};
+use snmp_trapd::format::{self, Event, Printer};
+use snmp_trapd::{Action, Conf};
 
 use crate::failure::Failure;
 use crate::names::MibOpts;
@@ -36,7 +37,11 @@ use self::log::{Log, Severity};
 #[command(disable_help_flag = true)]
 pub(crate) struct TrapdArgs {
     /// snmptrapd's options and listening addresses (`snmp trapd -h` lists them).
-    #[arg(trailing_var_arg = true, allow_hyphen_values = true, value_name = "ARGS")]
+    #[arg(
+        trailing_var_arg = true,
+        allow_hyphen_values = true,
+        value_name = "ARGS"
+    )]
     args: Vec<String>,
 }
 
@@ -45,10 +50,14 @@ fn conf_dirs() -> Vec<String> {
     if let Ok(p) = std::env::var("SNMPCONFPATH") {
         return p.split(':').map(str::to_owned).collect();
     }
-    let mut dirs: Vec<String> = ["/etc/snmp", "/usr/share/snmp", "/usr/lib/x86_64-linux-gnu/snmp"]
-        .iter()
-        .map(|s| (*s).to_owned())
-        .collect();
+    let mut dirs: Vec<String> = [
+        "/etc/snmp",
+        "/usr/share/snmp",
+        "/usr/lib/x86_64-linux-gnu/snmp",
+    ]
+    .iter()
+    .map(|s| (*s).to_owned())
+    .collect();
     if let Ok(home) = std::env::var("HOME") {
         dirs.push(format!("{home}/.snmp"));
     }
@@ -116,13 +125,12 @@ struct Trapd {
     /// createUser -e: the only sender engine whose traps a user's keys are for.
     user_engines: HashMap<Vec<u8>, Vec<u8>>,
     stats: Arc<Stats>,
-    /// Notifications no rule allowed anything for.
-    unauthorised: u64,
 }
 
 /// `snmp trapd ARGS...`.
 pub(crate) async fn trapd(raw: &TrapdArgs) -> Result<(), Failure> {
-    let opts = args::parse(&raw.args).map_err(|e| Failure::Usage(format!("snmp trapd: {e}\n{}", args::USAGE)))?;
+    let opts = args::parse(&raw.args)
+        .map_err(|e| Failure::Usage(format!("snmp trapd: {e}\n{}", args::USAGE)))?;
     if opts.help {
         print!("{}", args::USAGE);
         return Ok(());
@@ -178,9 +186,34 @@ pub(crate) async fn trapd(raw: &TrapdArgs) -> Result<(), Failure> {
     )
     .load()?;
     let mut conf = Conf::default();
+    let mut path_told = false;
     for (path, text) in &files {
         for d in conf.apply(text, path, &names.mib) {
-            say(Severity::Warning, &format!("{d}\n"));
+            // An OID in a module that cannot be found: Net-SNMP's two lines first.
+            let unknown_module = d.message.split_once(" directive: ").and_then(|(_, text)| {
+                match names.mib.resolve(text) {
+                    Err(snmp_mib::ResolveError::UnknownModule { module, .. }) => Some(module),
+                    _ => None,
+                }
+            });
+            if let Some(module) = unknown_module {
+                if !path_told {
+                    say(
+                        Severity::Warning,
+                        &format!("MIB search path: {}\n", names.search_path),
+                    );
+                    path_told = true;
+                }
+                say(
+                    Severity::Warning,
+                    &format!("Cannot find module ({module}): At line 1 in (none)\n"),
+                );
+            }
+            let severity = match d.level {
+                snmp_trapd::Level::Error => Severity::Error,
+                snmp_trapd::Level::Warning => Severity::Warning,
+            };
+            say(severity, &format!("{d}\n"));
         }
     }
     if let Some(f) = &opts.print_format {
@@ -240,7 +273,8 @@ pub(crate) async fn trapd(raw: &TrapdArgs) -> Result<(), Failure> {
         } else {
             TrapReceiver::bind_on(Tokio, addr, config).await
         };
-        let rx = rx.map_err(|e| Failure::Usage(format!("couldn't open {a} -- errno 98 (\"{e}\")")))?;
+        let rx =
+            rx.map_err(|e| Failure::Usage(format!("couldn't open {a} -- errno 98 (\"{e}\")")))?;
         for (user, min) in &users {
             rx.add_user_with_min_level(user.clone(), *min);
         }
@@ -265,9 +299,7 @@ pub(crate) async fn trapd(raw: &TrapdArgs) -> Result<(), Failure> {
                 );
             }
             Action::Forward(dest) => {
-                let target = dest
-                    .strip_prefix("udp:")
-                    .unwrap_or(dest);
+                let target = dest.strip_prefix("udp:").unwrap_or(dest);
                 if dest.starts_with("tcp") || dest == "agentx" {
                     say(
                         Severity::Warning,
@@ -285,13 +317,26 @@ pub(crate) async fn trapd(raw: &TrapdArgs) -> Result<(), Failure> {
         }
     }
 
+    let shared = Arc::new(metrics::Shared {
+        stats: stats.clone(),
+        receivers: Mutex::new(Vec::new()),
+    });
+    if let Some(addr) = &opts.metrics_listen {
+        let listener = tokio::net::TcpListener::bind(addr.as_str())
+            .await
+            .map_err(|e| Failure::Usage(format!("--metrics-listen={addr}: {e}")))?;
+        tokio::spawn(metrics::serve(listener, shared.clone()));
+    }
     if let Some(pid_file) = opts.pid_file.as_ref().or(conf.pid_file.as_ref()) {
         std::fs::write(pid_file, format!("{}\n", std::process::id()))
             .map_err(|e| Failure::Usage(format!("Cannot write pid file {pid_file}: {e}")))?;
     }
     say(
         Severity::Info,
-        &format!("snmp trapd (snmp-rs) {} started\n", env!("CARGO_PKG_VERSION")),
+        &format!(
+            "snmp trapd (snmp-rs) {} started\n",
+            env!("CARGO_PKG_VERSION")
+        ),
     );
 
     let mut d = Trapd {
@@ -303,8 +348,7 @@ pub(crate) async fn trapd(raw: &TrapdArgs) -> Result<(), Failure> {
         exec,
         forward,
         user_engines,
-        stats,
-        unauthorised: 0,
+        stats: stats.clone(),
     };
     let locals: Vec<SocketAddr> = receivers.iter().map(|(r, _)| r.local_addr()).collect();
     let mut tick = tokio::time::interval(Duration::from_millis(200));
@@ -333,6 +377,9 @@ pub(crate) async fn trapd(raw: &TrapdArgs) -> Result<(), Failure> {
                     for drop in rx.take_dropped() {
                         d.dropped(&drop);
                     }
+                }
+                if let Ok(mut list) = shared.receivers.lock() {
+                    *list = receivers.iter().map(|(r, _)| r.counters()).collect();
                 }
             }
             _ = tokio::signal::ctrl_c() => break,
@@ -368,7 +415,10 @@ impl Trapd {
                 .map(|u| String::from_utf8_lossy(u).into_owned())
                 .unwrap_or_default();
             if let Ok(mut l) = self.log.lock() {
-                l.message(Severity::Warning, &format!("Authentication failed for {user}\n"));
+                l.message(
+                    Severity::Warning,
+                    &format!("Authentication failed for {user}\n"),
+                );
             }
         }
     }
@@ -381,16 +431,17 @@ impl Trapd {
                 if n.pdu_type == snmp_tokio::codec::PduType::SnmpV2Trap
                     && v3.engine_id.as_ref() != engine.as_slice()
                 {
-                    self.unauthorised += 1;
+                    handlers::add(&self.stats.wrong_engine);
                     return;
                 }
             }
         }
         let access = self.conf.access(n);
         if access.is_none() {
-            self.unauthorised += 1;
+            handlers::add(&self.stats.unauthorised);
             return;
         }
+        handlers::add(&self.stats.accepted);
         let host_name = (!self.opts.numeric).then(|| self.hosts.name(n.source.ip()));
         let agent_name = match (&n.v1, self.opts.numeric) {
             (Some(v1), false) => Some(self.hosts.name(IpAddr::from(v1.agent_addr))),
@@ -482,8 +533,14 @@ mod tests {
         let a = |s: &str| listen_addr(s).unwrap();
         assert_eq!(a("1162"), (false, "0.0.0.0:1162".parse().unwrap()));
         assert_eq!(a("udp:162"), (false, "0.0.0.0:162".parse().unwrap()));
-        assert_eq!(a("udp:127.0.0.1:1162"), (false, "127.0.0.1:1162".parse().unwrap()));
-        assert_eq!(a("tcp:127.0.0.1:1162"), (true, "127.0.0.1:1162".parse().unwrap()));
+        assert_eq!(
+            a("udp:127.0.0.1:1162"),
+            (false, "127.0.0.1:1162".parse().unwrap())
+        );
+        assert_eq!(
+            a("tcp:127.0.0.1:1162"),
+            (true, "127.0.0.1:1162".parse().unwrap())
+        );
         assert_eq!(a("udp6:[::1]:1162"), (false, "[::1]:1162".parse().unwrap()));
         assert_eq!(a("udp6:1162"), (false, "[::]:1162".parse().unwrap()));
         assert_eq!(a("tcp6:[::1]"), (true, "[::1]:162".parse().unwrap()));

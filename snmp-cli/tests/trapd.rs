@@ -1,0 +1,498 @@
+//! `snmp trapd` beside Debian's snmptrapd: one snmptrapd.conf, the same notifications sent
+//! by Net-SNMP's snmptrap and snmpinform (v1, v2c, v3 authPriv; traps and informs; UDP and
+//! TCP), and the same results: the log file, what every traphandle program read on its
+//! standard input, what `forward` delivered to a third receiver, and what both refused.
+//!
+//! Deliberate differences, normalised here and written down in the README: the start and
+//! stop lines name this program, not NET-SNMP; timestamps are compared as `TIME` (ours are
+//! UTC); ports and engine IDs differ per run.
+
+#![allow(clippy::unwrap_used, missing_docs)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn tool_present(name: &str) -> bool {
+    Command::new("sh")
+        .args(["-c", &format!("command -v {name}")])
+        .stdout(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// The MIB environment every program here shares (the embedded standard set's files).
+fn mib_env(cmd: &mut Command, home: &Path) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../snmp-mib/mibs");
+    let dirs = ["ietf", "iana", "ieee", "net-snmp"]
+        .iter()
+        .map(|d| root.join(d).display().to_string())
+        .collect::<Vec<_>>()
+        .join(":");
+    cmd.env("MIBDIRS", dirs)
+        .env("MIBS", snmp_mib::DEFAULT_MODULES.join(":"))
+        .env("SNMPCONFPATH", home)
+        .env("SNMP_PERSISTENT_DIR", home.join("persist"))
+        .env("HOME", home);
+}
+
+/// One receiver (theirs or ours) with its folder: `td.conf`, `log.txt`, handler outputs.
+struct Daemon {
+    child: Child,
+    dir: tempfile::TempDir,
+    port: u16,
+}
+
+impl Drop for Daemon {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The configuration both get; `{DIR}` is the daemon's folder, `{FWD}` the forward target.
+const CONF: &str = r#"# snmptrapd.conf shared by both receivers
+authCommunity log probe
+authCommunity log,execute,net public
+authCommunity log logonly
+authCommunity execute farAway 10.0.0.0/8
+authUser log,execute trapuser
+authUser log,execute informuser priv
+createUser -e 0x8000000001020304 trapuser SHA authpass123 AES privpass123
+createUser informuser SHA-256 authpass456 AES privpass456
+traphandle default {DIR}/h.sh default
+traphandle IF-MIB::linkDown {DIR}/h.sh linkdown
+traphandle -F "%B %W %v\n" .1.3.6.1.6.3.1.1.5.* {DIR}/h.sh formatted
+forward default udp:127.0.0.1:{FWD}
+forward .1.3.6.1.6.3.1.1.5.* udp:127.0.0.1:{FWD}
+bogusDirective foo
+traphandle NO-SUCH-MIB::thing /bin/true
+format1 %.4y-%.2m-%.2l %.2h:%.2j:%.2k %B [%b] %P (%N %W %q %w) %#T\n%V\n\t%v\n
+"#;
+
+/// The handler: appends what it reads to `NAME.out`, then a marker with its arguments.
+const HANDLER: &str = "#!/bin/sh\ncat >> \"$(dirname \"$0\")/$1.out\"\necho \"--END-- $*\" >> \"$(dirname \"$0\")/$1.out\"\n";
+
+impl Daemon {
+    /// Starts `program` (snmptrapd or `snmp trapd`) on a free port, UDP and TCP, with
+    /// [`CONF`]; waits until it logs a probe trap. Retried on another port if it cannot bind.
+    fn start(program: &[&str], fwd: u16) -> Daemon {
+        let mut last = String::new();
+        for _ in 0..5 {
+            match Self::try_start(program, fwd) {
+                Ok(d) => return d,
+                Err(e) => last = e,
+            }
+        }
+        panic!("{program:?} did not start: {last}");
+    }
+
+    fn try_start(program: &[&str], fwd: u16) -> Result<Daemon, String> {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("persist/cert_indexes")).unwrap();
+        let d = dir.path().display().to_string();
+        std::fs::write(
+            dir.path().join("td.conf"),
+            CONF.replace("{DIR}", &d).replace("{FWD}", &fwd.to_string()),
+        )
+        .unwrap();
+        let h = dir.path().join("h.sh");
+        std::fs::write(&h, HANDLER).unwrap();
+        std::process::Command::new("chmod")
+            .args(["+x", h.to_str().unwrap()])
+            .status()
+            .unwrap();
+        let port = snmp_testkit::free_udp_port().unwrap();
+        let mut cmd = Command::new(program[0]);
+        cmd.args(&program[1..]);
+        mib_env(&mut cmd, dir.path());
+        cmd.args(["-f", "-C", "-Lf"])
+            .arg(dir.path().join("log.txt"))
+            .arg("-c")
+            .arg(dir.path().join("td.conf"))
+            .arg("-p")
+            .arg(dir.path().join("pid"))
+            .arg(format!("udp:127.0.0.1:{port},tcp:127.0.0.1:{port}"))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        let child = cmd.spawn().map_err(|e| e.to_string())?;
+        let mut daemon = Daemon { child, dir, port };
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < deadline {
+            send(
+                &daemon,
+                &[
+                    "-v1",
+                    "-c",
+                    "probe",
+                    "{UDP}",
+                    ".1.3.6.1.4.1.8072",
+                    "127.0.0.1",
+                    "0",
+                    "0",
+                    "1",
+                ],
+            );
+            if daemon.log().contains("community probe") {
+                return Ok(daemon);
+            }
+            if let Ok(Some(status)) = daemon.child.try_wait() {
+                return Err(format!("exited ({status}): {}", daemon.log()));
+            }
+            std::thread::sleep(Duration::from_millis(300));
+        }
+        Err(format!("no probe logged in 20 s: {}", daemon.log()))
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    fn log(&self) -> String {
+        String::from_utf8_lossy(&std::fs::read(self.path("log.txt")).unwrap_or_default())
+            .into_owned()
+    }
+
+    fn read(&self, name: &str) -> String {
+        String::from_utf8_lossy(&std::fs::read(self.path(name)).unwrap_or_default()).into_owned()
+    }
+}
+
+/// Runs snmptrap (or snmpinform, when the first argument is `inform`) at `d`: `{UDP}` and
+/// `{TCP}` name its addresses.
+fn send(d: &Daemon, args: &[&str]) {
+    let (tool, args) = match args.first() {
+        Some(&"inform") => ("snmpinform", &args[1..]),
+        _ => ("snmptrap", args),
+    };
+    let home = d.dir.path().join("sender");
+    std::fs::create_dir_all(home.join("persist")).unwrap();
+    let mut cmd = Command::new(tool);
+    mib_env(&mut cmd, &home);
+    let args: Vec<String> = args
+        .iter()
+        .map(|a| {
+            a.replace("{UDP}", &format!("udp:127.0.0.1:{}", d.port))
+                .replace("{TCP}", &format!("tcp:127.0.0.1:{}", d.port))
+        })
+        .collect();
+    let _ = cmd
+        .args(["-r", "1", "-t", "2"])
+        .args(&args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status();
+}
+
+/// Text with what differs per run replaced: times, source ports, the daemon's own folder
+/// and port, the start and stop lines, v3 engine IDs in `%E`-like hex dumps.
+fn normalise(text: &str, d: &Daemon) -> String {
+    let time = regex_lite(text);
+    time.replace(&d.dir.path().display().to_string(), "DIR")
+        .replace(&format!(":{}", d.port), ":PORT")
+        .lines()
+        .filter(|l| {
+            !(l.contains("NET-SNMP version")
+                || l.contains("community probe")
+                || l.contains("snmp trapd (snmp-rs)")
+                || l.contains("Created directory")
+                || l.trim().is_empty())
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// `2026-12-07 21:01:19` → `TIME`, `]:53484->` → `]:SRC->` (no regex crate needed).
+fn regex_lite(text: &str) -> String {
+    let b = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    let digits = |s: &[u8]| s.iter().all(u8::is_ascii_digit);
+    while i < b.len() {
+        // YYYY-MM-DD HH:MM:SS
+        if i + 19 <= b.len()
+            && digits(&b[i..i + 4])
+            && b[i + 4] == b'-'
+            && digits(&b[i + 5..i + 7])
+            && b[i + 7] == b'-'
+            && digits(&b[i + 8..i + 10])
+            && b[i + 10] == b' '
+            && digits(&b[i + 11..i + 13])
+            && b[i + 13] == b':'
+            && digits(&b[i + 14..i + 16])
+            && b[i + 16] == b':'
+            && digits(&b[i + 17..i + 19])
+        {
+            out.push_str("TIME");
+            i += 19;
+            continue;
+        }
+        // ]:PORT-> (a sender's port)
+        if b[i] == b']' && b.get(i + 1) == Some(&b':') {
+            let mut j = i + 2;
+            while j < b.len() && b[j].is_ascii_digit() {
+                j += 1;
+            }
+            if j > i + 2 && text[j..].starts_with("->") {
+                out.push_str("]:SRC");
+                i = j;
+                continue;
+            }
+        }
+        let c = text[i..].chars().next().unwrap();
+        out.push(c);
+        i += c.len_utf8();
+    }
+    out
+}
+
+/// Waits until `f` holds (bounded), for output written by other processes.
+fn settle(what: impl Fn() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while Instant::now() < deadline && !what() {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// The notifications, in order: `(args, accepted)`.
+fn notifications() -> Vec<(Vec<&'static str>, bool)> {
+    let v3trap = [
+        "-v3",
+        "-e",
+        "0x8000000001020304",
+        "-u",
+        "trapuser",
+        "-l",
+        "authPriv",
+        "-a",
+        "SHA",
+        "-A",
+        "authpass123",
+        "-x",
+        "AES",
+        "-X",
+        "privpass123",
+    ];
+    let v3inform = [
+        "-v3",
+        "-u",
+        "informuser",
+        "-l",
+        "authPriv",
+        "-a",
+        "SHA-256",
+        "-A",
+        "authpass456",
+        "-x",
+        "AES",
+        "-X",
+        "privpass456",
+    ];
+    let mut v: Vec<(Vec<&'static str>, bool)> = vec![
+        (
+            vec![
+                "-v2c",
+                "-c",
+                "public",
+                "{UDP}",
+                "123",
+                "IF-MIB::linkDown",
+                "IF-MIB::ifIndex.1",
+                "i",
+                "1",
+                "SNMPv2-MIB::sysDescr.0",
+                "s",
+                "hi there",
+            ],
+            true,
+        ),
+        (
+            vec![
+                "-v1",
+                "-c",
+                "public",
+                "{UDP}",
+                "1.3.6.1.4.1.8072",
+                "10.1.2.3",
+                "6",
+                "17",
+                "456",
+                "IF-MIB::ifIndex.1",
+                "i",
+                "1",
+            ],
+            true,
+        ),
+        (
+            vec![
+                "-v1",
+                "-c",
+                "public",
+                "{TCP}",
+                "1.3.6.1.4.1.8072",
+                "10.1.2.3",
+                "2",
+                "0",
+                "789",
+                "IF-MIB::ifIndex.2",
+                "i",
+                "2",
+            ],
+            true,
+        ),
+        (
+            vec!["-v2c", "-c", "public", "{TCP}", "55", "IF-MIB::linkUp"],
+            true,
+        ),
+        (
+            vec![
+                "inform",
+                "-v2c",
+                "-c",
+                "public",
+                "{UDP}",
+                "66",
+                "SNMPv2-MIB::warmStart",
+            ],
+            true,
+        ),
+        (
+            vec!["-v2c", "-c", "logonly", "{UDP}", "77", "IF-MIB::linkUp"],
+            true,
+        ),
+        // Refused by both: a community nobody configured, one from the wrong network.
+        (
+            vec!["-v2c", "-c", "wrong", "{UDP}", "88", "IF-MIB::linkUp"],
+            false,
+        ),
+        (
+            vec!["-v2c", "-c", "farAway", "{UDP}", "99", "IF-MIB::linkUp"],
+            false,
+        ),
+    ];
+    let mut t: Vec<&'static str> = v3trap.to_vec();
+    t.extend([
+        "{UDP}",
+        "0",
+        "IF-MIB::linkUp",
+        "IF-MIB::ifIndex.3",
+        "i",
+        "3",
+    ]);
+    v.push((t, true));
+    let mut i: Vec<&'static str> = vec!["inform"];
+    i.extend(v3inform);
+    i.extend(["{UDP}", "0", "SNMPv2-MIB::coldStart"]);
+    v.push((i, true));
+    // A wrong pass phrase: "Authentication failed for trapuser" in both logs.
+    let mut bad: Vec<&'static str> = v3trap.to_vec();
+    bad[10] = "wrongpass123";
+    bad.extend(["{UDP}", "0", "IF-MIB::linkUp"]);
+    v.push((bad, false));
+    v
+}
+
+#[test]
+fn snmp_trapd_logs_runs_and_forwards_as_snmptrapd_does() {
+    for t in ["snmptrapd", "snmptrap", "snmpinform"] {
+        assert!(
+            tool_present(t),
+            "{t} is needed (apt-get install snmp snmptrapd); the suite installs it with .ci/run"
+        );
+    }
+    let ours_bin = env!("CARGO_BIN_EXE_snmp");
+    // The forward targets: one real snmptrapd for each side, logging what arrives.
+    let sink_theirs = Daemon::start(&["snmptrapd"], 9);
+    let sink_ours = Daemon::start(&["snmptrapd"], 9);
+    let theirs = Daemon::start(&["snmptrapd"], sink_theirs.port);
+    let ours = Daemon::start(&[ours_bin, "trapd"], sink_ours.port);
+    for (args, _) in notifications() {
+        send(&theirs, &args);
+        send(&ours, &args);
+    }
+    let expected_lines = |d: &Daemon| d.log().matches("Authentication failed").count() >= 1;
+    settle(|| expected_lines(&theirs) && expected_lines(&ours));
+    // Handlers run after logging: wait for the last one's output on both sides.
+    let done = |d: &Daemon| d.read("default.out").matches("--END--").count() >= 3;
+    settle(|| done(&theirs) && done(&ours));
+    std::thread::sleep(Duration::from_millis(500));
+
+    let log_t = normalise(&theirs.log(), &theirs);
+    let log_o = normalise(&ours.log(), &ours);
+    same(&log_o, &log_t, "the log files");
+    // Every accepted notification was logged (8), the refused ones were not (3).
+    let accepted = notifications().iter().filter(|(_, ok)| *ok).count();
+    assert_eq!(
+        log_t.matches("TIME localhost [").count(),
+        accepted,
+        "{log_t}"
+    );
+    assert!(
+        log_t.contains("OID: SNMPv2-MIB::coldStart"),
+        "v3 inform: {log_t}"
+    );
+    assert!(
+        log_t.contains("Authentication failed for trapuser"),
+        "{log_t}"
+    );
+    // Configuration problems, reported with file and line by both.
+    assert!(log_t.contains("td.conf: line 15: Warning: Unknown token: bogusDirective."));
+
+    for name in ["default.out", "linkdown.out", "formatted.out"] {
+        let t = normalise(&theirs.read(name), &theirs);
+        let o = normalise(&ours.read(name), &ours);
+        assert!(!t.is_empty(), "snmptrapd ran no {name} handler");
+        same(
+            &o,
+            &t,
+            &format!("{name} (what the traphandle program read)"),
+        );
+    }
+
+    // forward: what each sink received and logged.
+    // Forwarded by both: the v1 enterprise-specific trap (default), the v2c linkUp over TCP
+    // and the v2c warmStart inform (the snmpTraps subtree); not the log-only or v3 ones.
+    let fwd = |d: &Daemon| normalise(&d.log(), d).matches("localhost [").count();
+    settle(|| fwd(&sink_theirs) >= 3 && fwd(&sink_ours) >= 3);
+    let ft = normalise(&sink_theirs.log(), &sink_theirs);
+    let fo = normalise(&sink_ours.log(), &sink_ours);
+    assert_eq!(fwd(&sink_theirs), 3, "snmptrapd forwarded: {ft}");
+    assert_eq!(
+        forwarded_lines(&fo),
+        forwarded_lines(&ft),
+        "the forwarded notifications differ"
+    );
+}
+
+/// Ours equals theirs, or the first lines that differ are shown.
+fn same(ours: &str, theirs: &str, what: &str) {
+    if ours == theirs {
+        return;
+    }
+    let (o, t): (Vec<&str>, Vec<&str>) = (ours.lines().collect(), theirs.lines().collect());
+    let at = o
+        .iter()
+        .zip(&t)
+        .position(|(a, b)| a != b)
+        .unwrap_or(o.len().min(t.len()));
+    panic!(
+        "{what} differ from line {}:\n ours: {:?}\n theirs: {:?}\n\nours in full:\n{ours}\n\ntheirs in full:\n{theirs}",
+        at + 1,
+        o.get(at..(at + 3).min(o.len())),
+        t.get(at..(at + 3).min(t.len())),
+    );
+}
+
+/// The forwarded notifications' varbind lines, sorted (the two senders' ports and order of
+/// arrival differ).
+fn forwarded_lines(log: &str) -> Vec<String> {
+    let mut v: Vec<String> = log
+        .lines()
+        .filter(|l| !l.contains("community probe"))
+        .map(|l| l.replace("\t", " "))
+        .collect();
+    v.sort();
+    v
+}
