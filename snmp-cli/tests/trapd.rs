@@ -9,32 +9,13 @@
 
 #![allow(clippy::unwrap_used, missing_docs)]
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use common::{mib_env, tool_present};
+
+use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
-
-fn tool_present(name: &str) -> bool {
-    Command::new("sh")
-        .args(["-c", &format!("command -v {name}")])
-        .stdout(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
-}
-
-/// The MIB environment every program here shares (the embedded standard set's files).
-fn mib_env(cmd: &mut Command, home: &Path) {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../snmp-mib/mibs");
-    let dirs = ["ietf", "iana", "ieee", "net-snmp"]
-        .iter()
-        .map(|d| root.join(d).display().to_string())
-        .collect::<Vec<_>>()
-        .join(":");
-    cmd.env("MIBDIRS", dirs)
-        .env("MIBS", snmp_mib::DEFAULT_MODULES.join(":"))
-        .env("SNMPCONFPATH", home)
-        .env("SNMP_PERSISTENT_DIR", home.join("persist"))
-        .env("HOME", home);
-}
 
 /// One receiver (theirs or ours) with its folder: `td.conf`, `log.txt`, handler outputs.
 struct Daemon {
@@ -495,4 +476,163 @@ fn forwarded_lines(log: &str) -> Vec<String> {
         .collect();
     v.sort();
     v
+}
+
+/// Stops a child with SIGTERM (as a service manager does) and waits for it: `snmp trapd`
+/// then ends the handlers it still runs.
+struct TermOnDrop(Child);
+
+impl Drop for TermOnDrop {
+    fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.0.id().to_string()])
+            .status();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.0.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// A metric's value from `snmp trapd --metrics-listen`.
+fn metric(port: u16, line_start: &str) -> u64 {
+    let (status, body) =
+        snmp_testkit::http_get(([127, 0, 0, 1], port).into(), "/metrics", "").unwrap();
+    assert_eq!(status, 200);
+    body.lines()
+        .find(|l| l.starts_with(line_start))
+        .and_then(|l| l.rsplit(' ').next())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| panic!("no {line_start} in {body}"))
+}
+
+#[test]
+fn a_hanging_handler_and_bad_input_never_stall_the_receiver() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("persist/cert_indexes")).unwrap();
+    std::fs::write(
+        dir.path().join("td.conf"),
+        "authCommunity log,execute public\n\
+         createUser known SHA authpass123 AES privpass123\n\
+         authUser log known\n\
+         traphandle default /bin/sleep 1000\n",
+    )
+    .unwrap();
+    let port = snmp_testkit::free_udp_port().unwrap();
+    let metrics = snmp_testkit::free_tcp_port().unwrap();
+    let log = dir.path().join("log.txt");
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_snmp"));
+    mib_env(&mut cmd, dir.path());
+    let child = cmd
+        .args(["trapd", "-f", "-C", "-Lf"])
+        .arg(&log)
+        .arg("-c")
+        .arg(dir.path().join("td.conf"))
+        .args(["--handler-timeout=1", "--handler-queue=2"])
+        .arg(format!("--metrics-listen=127.0.0.1:{metrics}"))
+        .arg(format!("udp:127.0.0.1:{port}"))
+        .stdin(Stdio::null())
+        .spawn()
+        .unwrap();
+    let _child = TermOnDrop(child);
+    snmp_testkit::wait_listening(([127, 0, 0, 1], metrics).into(), Duration::from_secs(20))
+        .unwrap();
+    let target = format!("127.0.0.1:{port}");
+    let trap = |args: &[&str]| {
+        let mut cmd = Command::new("snmptrap");
+        mib_env(&mut cmd, dir.path());
+        cmd.args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .unwrap();
+    };
+    // Six traps for a handler that never ends: one runs, two wait, three are dropped; all six
+    // are logged at once.
+    for i in 0..6 {
+        trap(&[
+            "-v2c",
+            "-c",
+            "public",
+            &target,
+            &i.to_string(),
+            "SNMPv2-MIB::coldStart",
+        ]);
+    }
+    // Garbage, a truncated message, a v3 message for a user nobody created.
+    let sock = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    sock.send_to(b"\x30\x03\x02\x01", &target).unwrap();
+    sock.send_to(&[0xff; 300], &target).unwrap();
+    trap(&[
+        "-v3",
+        "-u",
+        "stranger",
+        "-l",
+        "authNoPriv",
+        "-a",
+        "SHA",
+        "-A",
+        "whatever123",
+        "-e",
+        "0x8000000001020304",
+        &target,
+        "0",
+        "SNMPv2-MIB::coldStart",
+    ]);
+    let logged = || {
+        std::fs::read_to_string(&log)
+            .unwrap_or_default()
+            .matches("localhost [")
+            .count()
+    };
+    settle(|| logged() == 6);
+    assert_eq!(logged(), 6, "every trap is logged while the handler hangs");
+    settle(|| {
+        metric(
+            metrics,
+            "snmp_trapd_handler_failures_total{reason=\"timeout\"}",
+        ) >= 2
+    });
+    assert!(
+        metric(
+            metrics,
+            "snmp_trapd_handler_failures_total{reason=\"timeout\"}"
+        ) >= 2
+    );
+    assert_eq!(
+        metric(
+            metrics,
+            "snmp_trapd_handler_dropped_total{reason=\"queue_full\"}"
+        ),
+        3
+    );
+    assert_eq!(
+        metric(
+            metrics,
+            "snmp_trapd_notifications_dropped_total{reason=\"malformed\"}"
+        ),
+        2
+    );
+    assert_eq!(
+        metric(
+            metrics,
+            "snmp_trapd_notifications_dropped_total{reason=\"unknown_user\"}"
+        ),
+        1
+    );
+    assert_eq!(
+        metric(metrics, "snmp_trapd_notifications_accepted_total"),
+        6
+    );
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        text.contains("traphandle /bin/sleep 1000: still running after 1.0 s, killed"),
+        "{text}"
+    );
 }

@@ -96,3 +96,26 @@ impl Conf {
         a
     }
 }
+
+impl Conf {
+    /// The security name a notification's records carry: the v3 user; for v1/v2c the name
+    /// `otlpSecurityName` gives its community, else `authCommunity#N` (the first line that
+    /// accepts it), else `unauthenticated` (`disableAuthorization`). Never the community.
+    pub fn security_name(&self, n: &Notification) -> String {
+        if let Some(v3) = &n.v3 {
+            return String::from_utf8_lossy(&v3.user_name).into_owned();
+        }
+        let c: &[u8] = n.community.as_deref().unwrap_or_default();
+        if let Some((_, name)) = self.otlp.security_names.iter().find(|(k, _)| k == c) {
+            return name.clone();
+        }
+        match self
+            .auth_communities
+            .iter()
+            .position(|r| r.community == c && r.source.contains(n.source.ip()))
+        {
+            Some(i) => format!("authCommunity#{}", i + 1),
+            None => "unauthenticated".into(),
+        }
+    }
+}

@@ -207,6 +207,59 @@ pub struct Formats {
     pub execute2: Option<String>,
 }
 
+/// The OTLP log exporter's settings (this drop-in's `otlp*` directives).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct OtlpConf {
+    /// `otlpEndpoint URL`: `http://host:port` (HTTP: `/v1/logs` is added to a bare address).
+    /// None: no export.
+    pub endpoint: Option<String>,
+    /// `otlpProtocol grpc|http/protobuf` (default http/protobuf).
+    pub grpc: bool,
+    /// `otlpResource KEY VALUE`: resource attributes (`service.name` defaults to
+    /// `snmp-trapd`).
+    pub resource: Vec<(String, String)>,
+    /// `otlpSeverity OID|default LEVEL`: severity rules (LEVEL: TRACE, DEBUG, INFO, WARN,
+    /// ERROR, FATAL).
+    pub severity: Vec<(Option<Oid>, String)>,
+    /// `otlpSecurityName COMMUNITY NAME`: what a community is called in the records (by
+    /// default `authCommunity#N`, the N-th authCommunity line that accepted it; the
+    /// community itself is never exported).
+    pub security_names: Vec<(Vec<u8>, String)>,
+    /// `otlpHeader NAME VALUE`: request headers (authorisation tokens).
+    pub headers: Vec<(String, String)>,
+    /// `otlpBuffer N`: records held while the collector is slow or away (default 10,000).
+    pub buffer: usize,
+    /// `otlpBatch N`: records per request (default 512).
+    pub batch: usize,
+    /// `otlpInterval SECONDS`: the longest a record waits for a batch (default 1).
+    pub interval_secs: f64,
+    /// `otlpTimeout SECONDS`: one request's time-out (default 10).
+    pub timeout_secs: f64,
+}
+
+impl Default for OtlpConf {
+    fn default() -> Self {
+        OtlpConf {
+            endpoint: None,
+            grpc: false,
+            resource: Vec::new(),
+            severity: Vec::new(),
+            security_names: Vec::new(),
+            headers: Vec::new(),
+            buffer: 10_000,
+            batch: 512,
+            interval_secs: 1.0,
+            timeout_secs: 10.0,
+        }
+    }
+}
+
+/// The severity names `otlpSeverity` takes.
+const LEVELS: &[&str] = &[
+    "TRACE", "DEBUG", "INFO", "WARN", "WARNING", "ERROR", "FATAL",
+];
+
 /// Everything `snmptrapd.conf` files said, in order.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -237,6 +290,8 @@ pub struct Conf {
     pub mibs: Option<String>,
     /// `[snmp] mibdirs` / `mibdirs`: the MIB folders (as `-M`).
     pub mibdirs: Option<String>,
+    /// The OTLP exporter (`otlp*` directives).
+    pub otlp: OtlpConf,
 }
 
 /// Tokens snmptrapd knows that change nothing here (its AgentX, embedded perl, SQL and
@@ -453,6 +508,93 @@ impl Conf {
                     (Some(m), Some(more)) => format!("{m}:{more}"),
                     _ => rest.to_owned(),
                 })
+            }
+            "otlpendpoint" => {
+                if !(rest.starts_with("http://") || rest.starts_with("https://")) {
+                    return Err(error(format!("otlpEndpoint: http:// URL expected: {rest}")));
+                }
+                if rest.starts_with("https://") {
+                    return Err(error(
+                        "otlpEndpoint: https is not supported yet; use a local collector over http"
+                            .into(),
+                    ));
+                }
+                self.otlp.endpoint = Some(rest.to_owned());
+            }
+            "otlpprotocol" => {
+                self.otlp.grpc = match rest {
+                    "grpc" => true,
+                    "http/protobuf" | "http" => false,
+                    other => {
+                        return Err(error(format!(
+                            "otlpProtocol: grpc or http/protobuf expected: {other}"
+                        )))
+                    }
+                }
+            }
+            "otlpresource" | "otlpheader" => {
+                let w = words(rest);
+                let [k, v] = w.as_slice() else {
+                    return Err(error(format!("{token}: NAME VALUE expected")));
+                };
+                let pair = (k.clone(), v.clone());
+                if token.eq_ignore_ascii_case("otlpresource") {
+                    self.otlp.resource.push(pair);
+                } else {
+                    self.otlp.headers.push(pair);
+                }
+            }
+            "otlpseverity" => {
+                let w = words(rest);
+                let [which, level] = w.as_slice() else {
+                    return Err(error("otlpSeverity: OID|default LEVEL expected".into()));
+                };
+                if !LEVELS.contains(&level.to_ascii_uppercase().as_str()) {
+                    return Err(error(format!(
+                        "otlpSeverity: unknown level {level}: TRACE, DEBUG, INFO, WARN, ERROR or FATAL"
+                    )));
+                }
+                let oid = if which == "default" {
+                    None
+                } else {
+                    Some(mib.resolve(which).map_err(|_| {
+                        error(format!("Bad trap OID in otlpSeverity directive: {which}"))
+                    })?)
+                };
+                self.otlp.severity.push((oid, level.clone()));
+            }
+            "otlpsecurityname" => {
+                let w = words(rest);
+                let [c, name] = w.as_slice() else {
+                    return Err(error("otlpSecurityName: COMMUNITY NAME expected".into()));
+                };
+                self.otlp
+                    .security_names
+                    .push((c.as_bytes().to_vec(), name.clone()));
+            }
+            "otlpbuffer" | "otlpbatch" => {
+                let n = rest
+                    .parse::<usize>()
+                    .ok()
+                    .filter(|n| (1..=10_000_000).contains(n))
+                    .ok_or_else(|| error(format!("{token}: a count from 1 expected: {rest}")))?;
+                if token.eq_ignore_ascii_case("otlpbuffer") {
+                    self.otlp.buffer = n;
+                } else {
+                    self.otlp.batch = n;
+                }
+            }
+            "otlpinterval" | "otlptimeout" => {
+                let secs = rest
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|s| *s > 0.0 && *s <= 3600.0)
+                    .ok_or_else(|| error(format!("{token}: seconds expected: {rest}")))?;
+                if token.eq_ignore_ascii_case("otlpinterval") {
+                    self.otlp.interval_secs = secs;
+                } else {
+                    self.otlp.timeout_secs = secs;
+                }
             }
             t if ACCEPTED.contains(&t) => {}
             _ => return Err((Level::Warning, format!("Unknown token: {token}."))),

@@ -25,6 +25,6 @@ pub mod format;
 
 pub use access::Access;
 pub use conf::{
-    Action, AuthCommunity, AuthUser, Conf, CreateUser, Diagnostic, Formats, Handler, Level, Source,
-    TrapMatch,
+    Action, AuthCommunity, AuthUser, Conf, CreateUser, Diagnostic, Formats, Handler, Level,
+    OtlpConf, Source, TrapMatch,
 };

@@ -95,3 +95,28 @@ impl Drop for Sim {
         let _ = self.0.wait();
     }
 }
+
+/// Sets the MIB environment Net-SNMP's programs and ours share in the tests (the embedded
+/// standard set's files, its default module list) and a private home for their state.
+pub(crate) fn mib_env(cmd: &mut Command, home: &std::path::Path) {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../snmp-mib/mibs");
+    let dirs = ["ietf", "iana", "ieee", "net-snmp"]
+        .iter()
+        .map(|d| root.join(d).display().to_string())
+        .collect::<Vec<_>>()
+        .join(":");
+    cmd.env("MIBDIRS", dirs)
+        .env("MIBS", snmp_mib::DEFAULT_MODULES.join(":"))
+        .env("SNMPCONFPATH", home)
+        .env("SNMP_PERSISTENT_DIR", home.join("persist"))
+        .env("HOME", home);
+}
+
+/// Whether `name` is on the PATH.
+pub(crate) fn tool_present(name: &str) -> bool {
+    Command::new("sh")
+        .args(["-c", &format!("command -v {name}")])
+        .stdout(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}

@@ -41,8 +41,10 @@ pub(crate) struct Stats {
     pub(crate) otlp_failed: AtomicU64,
     /// Log records exported.
     pub(crate) otlp_exported: AtomicU64,
-    /// Log records dropped (buffer full, or retries exhausted).
+    /// Log records dropped by the batcher (buffer full, or refused by the collector).
     pub(crate) otlp_dropped: AtomicU64,
+    /// Log records dropped before the batcher: its queue was full.
+    pub(crate) otlp_queue_dropped: AtomicU64,
 }
 
 pub(crate) fn add(c: &AtomicU64) {
@@ -91,10 +93,13 @@ async fn run_exec(
     };
     while let Some(text) = rx.recv().await {
         add(&stats.handler_runs);
+        // Its own process group: a time-out (or our exit) ends the shell and whatever it
+        // started.
         let child = tokio::process::Command::new("/bin/sh")
             .arg("-c")
             .arg(&command)
             .stdin(std::process::Stdio::piped())
+            .process_group(0)
             .kill_on_drop(true)
             .spawn();
         let mut child = match child {
@@ -105,6 +110,7 @@ async fn run_exec(
                 continue;
             }
         };
+        let mut group = KillGroup(child.id());
         let stdin = child.stdin.take();
         let done = tokio::time::timeout(timeout, async {
             if let Some(mut input) = stdin {
@@ -115,17 +121,37 @@ async fn run_exec(
             child.wait().await
         })
         .await;
+        if done.is_ok() {
+            // It ended: what it left running in the background is its own business.
+            group.0 = None;
+        }
         match done {
             Ok(Ok(status)) if status.success() => {}
             Ok(_) => add(&stats.handler_failures),
             Err(_) => {
                 add(&stats.handler_timeouts);
+                drop(group);
                 let _ = child.kill().await;
                 say(format!(
                     "traphandle {command}: still running after {:.1} s, killed\n",
                     timeout.as_secs_f64()
                 ));
             }
+        }
+    }
+}
+
+/// Kills a handler's process group when dropped (time-out, or the receiver stopping while
+/// it runs); a group already gone is no harm.
+struct KillGroup(Option<u32>);
+
+impl Drop for KillGroup {
+    fn drop(&mut self) {
+        if let Some(pid) = self.0.and_then(|p| i32::try_from(p).ok()) {
+            let _ = nix::sys::signal::killpg(
+                nix::unistd::Pid::from_raw(pid),
+                nix::sys::signal::Signal::SIGKILL,
+            );
         }
     }
 }

@@ -145,7 +145,10 @@ pub(crate) fn render(shared: &Shared) -> String {
         "Log records given to the OTLP exporter, by outcome.",
         &[
             ("outcome=\"exported\"", get(&s.otlp_exported)),
-            ("outcome=\"dropped\"", get(&s.otlp_dropped)),
+            (
+                "outcome=\"dropped\"",
+                get(&s.otlp_dropped) + get(&s.otlp_queue_dropped),
+            ),
         ],
     );
     out

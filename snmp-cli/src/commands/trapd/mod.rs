@@ -10,6 +10,7 @@ mod args;
 mod handlers;
 mod log;
 mod metrics;
+mod otlp;
 
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, ToSocketAddrs};
@@ -125,6 +126,10 @@ struct Trapd {
     /// createUser -e: the only sender engine whose traps a user's keys are for.
     user_engines: HashMap<Vec<u8>, Vec<u8>>,
     stats: Arc<Stats>,
+    /// The OTLP exporter, when `otlpEndpoint` is set.
+    otlp: Option<otlp::Otlp>,
+    /// `otlpSeverity` rules.
+    severity: snmp_otlp::SeverityRules,
 }
 
 /// `snmp trapd ARGS...`.
@@ -339,6 +344,14 @@ pub(crate) async fn trapd(raw: &TrapdArgs) -> Result<(), Failure> {
         ),
     );
 
+    let otlp = match &conf.otlp.endpoint {
+        Some(_) => Some(otlp::Otlp::start(&conf.otlp, stats.clone()).map_err(Failure::Usage)?),
+        None => None,
+    };
+    let mut severity = snmp_otlp::SeverityRules::default();
+    for (oid, level) in &conf.otlp.severity {
+        severity.add(oid.clone(), level.parse().map_err(Failure::Usage)?);
+    }
     let mut d = Trapd {
         conf,
         opts,
@@ -349,6 +362,8 @@ pub(crate) async fn trapd(raw: &TrapdArgs) -> Result<(), Failure> {
         forward,
         user_engines,
         stats: stats.clone(),
+        otlp,
+        severity,
     };
     let locals: Vec<SocketAddr> = receivers.iter().map(|(r, _)| r.local_addr()).collect();
     let mut tick = tokio::time::interval(Duration::from_millis(200));
@@ -488,6 +503,22 @@ impl Trapd {
                     };
                     l.syslog(Severity::Warning, &text);
                 }
+            }
+        }
+        if access.log {
+            if let Some(otlp) = &self.otlp {
+                let name = self.conf.security_name(n);
+                let cx = snmp_otlp::Context {
+                    security_name: &name,
+                    transport: if tcp { "tcp" } else { "udp" },
+                    received: ev.now,
+                };
+                otlp.send(snmp_otlp::log_record(
+                    n,
+                    &cx,
+                    &self.names.mib,
+                    &self.severity,
+                ));
             }
         }
         let trap = n.trap_oid.as_ref();
