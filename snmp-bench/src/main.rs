@@ -36,6 +36,7 @@ mod process;
 mod prometheus;
 mod report;
 mod tcp;
+mod trapd;
 
 use std::path::PathBuf;
 
@@ -126,6 +127,9 @@ enum Sub {
     /// SNMP over TCP: a 100,000-varbind bulk walk against snmpd beside `snmpbulkwalk`, and
     /// polling 1,000 agents over TCP against UDP (see the `tcp` module).
     Tcp(tcp::TcpArgs),
+    /// Notifications per second: `snmp trapd` against Debian's snmptrapd, logging and with
+    /// a traphandle, and a burst (see the `trapd` module).
+    Trapd(trapd::TrapdArgs),
     /// (internal) A client process of `snmp-bench tcp`.
     TcpClient {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
@@ -183,6 +187,7 @@ fn main() {
         Some(Sub::Prometheus(args)) => prometheus::run(args),
         Some(Sub::Generator(args)) => generator::run(args),
         Some(Sub::Tcp(args)) => tcp::run(args),
+        Some(Sub::Trapd(args)) => trapd::run(args),
         Some(Sub::TcpClient { args }) => tcp::client(&args),
         None => harness(cli.run),
     }
