@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 
 use common::{mib_env, tool_present};
 use serde_json::Value as Json;
-use snmp_testkit::{free_tcp_port, free_udp_port, http_get, wait_listening, KillOnDrop};
+use snmp_testkit::{free_tcp_port, free_udp_port, wait_listening, KillOnDrop};
 
 fn venv() -> PathBuf {
     let dir = std::env::var("SNMP_OTEL_VENV")
@@ -197,14 +197,7 @@ impl Ours {
     }
 
     fn metric(&self, line_start: &str) -> u64 {
-        let (status, body) =
-            http_get(([127, 0, 0, 1], self.metrics).into(), "/metrics", "").unwrap();
-        assert_eq!(status, 200);
-        body.lines()
-            .find(|l| l.starts_with(line_start))
-            .and_then(|l| l.rsplit(' ').next())
-            .and_then(|v| v.parse().ok())
-            .unwrap_or_else(|| panic!("no {line_start} in {body}"))
+        common::metric(self.metrics, line_start)
     }
 }
 

@@ -11,7 +11,7 @@
 
 mod common;
 
-use common::{mib_env, tool_present};
+use common::{metric, mib_env, tool_present};
 
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -48,7 +48,7 @@ forward default udp:127.0.0.1:{FWD}
 forward .1.3.6.1.6.3.1.1.5.* udp:127.0.0.1:{FWD}
 bogusDirective foo
 traphandle NO-SUCH-MIB::thing /bin/true
-format1 %.4y-%.2m-%.2l %.2h:%.2j:%.2k %B [%b] %P (%N %W %q %w) %#T\n%V\n\t%v\n
+format1 %.4y-%.2m-%.2l %.2h:%.2j:%.2k %B [%b] %A %a %P (%N %W %q %w) %#T\n%V\n\t%v\n
 "#;
 
 /// The handler: appends what it reads to `NAME.out`, then a marker with its arguments.
@@ -313,7 +313,7 @@ fn notifications() -> Vec<(Vec<&'static str>, bool)> {
                 "public",
                 "{TCP}",
                 "1.3.6.1.4.1.8072",
-                "10.1.2.3",
+                "127.0.0.1",
                 "2",
                 "0",
                 "789",
@@ -497,18 +497,6 @@ impl Drop for TermOnDrop {
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
-}
-
-/// A metric's value from `snmp trapd --metrics-listen`.
-fn metric(port: u16, line_start: &str) -> u64 {
-    let (status, body) =
-        snmp_testkit::http_get(([127, 0, 0, 1], port).into(), "/metrics", "").unwrap();
-    assert_eq!(status, 200);
-    body.lines()
-        .find(|l| l.starts_with(line_start))
-        .and_then(|l| l.rsplit(' ').next())
-        .and_then(|v| v.parse().ok())
-        .unwrap_or_else(|| panic!("no {line_start} in {body}"))
 }
 
 #[test]

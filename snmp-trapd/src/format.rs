@@ -28,7 +28,8 @@ pub struct Event<'a> {
     pub tcp: bool,
     /// The sender's host name (`%B`); `None` prints the transport (snmptrapd `-n`).
     pub host_name: Option<&'a str>,
-    /// The SNMPv1 agent-addr's host name (`%A`); `None` prints the address.
+    /// The SNMPv1 agent-addr's host name (`%A`); `None` prints the address, as snmptrapd
+    /// 5.9 does.
     pub agent_name: Option<&'a str>,
     /// When it arrived.
     pub now: SystemTime,

@@ -72,7 +72,7 @@ pub(crate) fn timestamp(now: std::time::SystemTime) -> String {
     let d = now
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap_or_default();
-    let (year, month, day, h, m, s) = super::listen::civil_utc(d.as_secs());
+    let (year, month, day, h, m, s) = snmp_trapd::format::civil_utc(d.as_secs());
     format!(
         "{year:04}-{month:02}-{day:02}T{h:02}:{m:02}:{s:02}.{:03}Z",
         d.subsec_millis()

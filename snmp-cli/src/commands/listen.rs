@@ -8,8 +8,7 @@
 use std::net::{IpAddr, SocketAddr};
 use std::time::SystemTime;
 
-use snmp_tokio::codec::GenericTrap;
-use snmp_tokio::{Notification, Value};
+use snmp_tokio::Notification;
 
 use std::time::Duration;
 
@@ -55,68 +54,8 @@ impl Hosts {
     }
 }
 
-/// `UDP: [127.0.0.1]:53484->[127.0.0.1]:17162`, as Net-SNMP formats a UDP transport.
-fn transport(from: SocketAddr, to: SocketAddr, tcp: bool) -> String {
-    if tcp {
-        // snmptrapd names an accepted connection's local end `[0.0.0.0]:0`.
-        let (kind, any) = if from.is_ipv6() {
-            ("TCP/IPv6", "::")
-        } else {
-            ("TCP", "0.0.0.0")
-        };
-        return format!("{kind}: [{}]:{}->[{any}]:0", from.ip(), from.port());
-    }
-    let kind = if from.is_ipv6() { "UDP/IPv6" } else { "UDP" };
-    format!(
-        "{kind}: [{}]:{}->[{}]:{}",
-        from.ip(),
-        from.port(),
-        to.ip(),
-        to.port()
-    )
-}
-
-/// `2026-12-02 03:31:19`, in UTC.
-pub(crate) fn timestamp(t: SystemTime) -> String {
-    let secs = t
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
-    let (year, month, day, h, m, s) = civil_utc(secs);
-    format!("{year:04}-{month:02}-{day:02} {h:02}:{m:02}:{s:02}")
-}
-
-/// Seconds since 1970 as a UTC date and time: (year, month, day, hour, minute, second).
-pub(crate) fn civil_utc(secs: u64) -> (i64, i64, i64, u64, u64, u64) {
-    let (days, rem) = (secs / 86_400, secs % 86_400);
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    let z = days as i64 + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day, rem / 3600, rem / 60 % 60, rem % 60)
-}
-
-/// Net-SNMP's words for a generic trap (`%W`).
-fn generic_name(g: GenericTrap) -> &'static str {
-    match g {
-        GenericTrap::ColdStart => "Cold Start",
-        GenericTrap::WarmStart => "Warm Start",
-        GenericTrap::LinkDown => "Link Down",
-        GenericTrap::LinkUp => "Link Up",
-        GenericTrap::AuthenticationFailure => "Authentication Failure",
-        GenericTrap::EgpNeighborLoss => "EGP Neighbor Loss",
-        GenericTrap::EnterpriseSpecific => "Enterprise Specific",
-        _ => "Unknown",
-    }
-}
-
-/// One notification as snmptrapd prints it (without the last newline).
+/// One notification as snmptrapd prints it with its default formats (without the last
+/// newline): snmp-trapd's plain SNMPv1 layout or its v2 format.
 pub(crate) fn format(
     names: &Names,
     hosts: &Hosts,
@@ -125,42 +64,29 @@ pub(crate) fn format(
     tcp: bool,
     now: SystemTime,
 ) -> String {
-    let varbinds: Vec<String> = n
-        .varbinds
-        .iter()
-        .map(|vb| names.line(&vb.oid, &vb.value))
-        .collect();
-    let when = timestamp(now);
-    let via = transport(n.source, local, tcp);
-    match &n.v1 {
-        Some(v1) => {
-            let agent = IpAddr::from(v1.agent_addr);
-            let uptime = names.fmt.value(
-                &names.mib,
-                &snmp_tokio::Oid::from_arcs(&[1, 3, 6, 1, 2, 1, 1, 3, 0]),
-                &Value::TimeTicks(n.uptime.unwrap_or(0)),
-            );
-            // The value alone, as %#T: `0:00:00.55`.
-            let uptime = uptime.rsplit(") ").next().unwrap_or(&uptime).to_owned();
-            let community = n
-                .community
-                .as_ref()
-                .map(|c| String::from_utf8_lossy(c).into_owned())
-                .unwrap_or_default();
-            let tabbed: String = varbinds.iter().map(|v| format!("\t{v}")).collect();
-            format!(
-                "{when} {agent} [{agent}] (via {via}) TRAP, SNMP v1, community {community}\n\t{} {} Trap ({}) Uptime: {uptime}\n{tabbed}",
-                names.oid(&v1.enterprise),
-                generic_name(v1.generic_trap),
-                v1.specific_trap,
-            )
-        }
-        None => format!(
-            "{when} {} [{via}]:\n{}",
-            hosts.name(n.source.ip()),
-            varbinds.join("\t")
-        ),
+    let host = hosts.name(n.source.ip());
+    // snmptrapd prints a v1 agent-addr as the address (its host name lookup gives that back).
+    let ev = snmp_trapd::format::Event {
+        n,
+        local,
+        tcp,
+        host_name: Some(&host),
+        agent_name: None,
+        now,
+    };
+    let p = snmp_trapd::format::Printer {
+        mib: &names.mib,
+        format: &names.fmt,
+    };
+    let mut text = if n.v1.is_some() {
+        snmp_trapd::format::plain_v1(&ev, &p)
+    } else {
+        snmp_trapd::format::render(snmp_trapd::format::PRINT_V2, &ev, &p)
+    };
+    if text.ends_with('\n') {
+        text.pop();
     }
+    text
 }
 
 /// `snmp listen`: receive notifications as snmptrapd does, printed as it prints them; drop
@@ -263,13 +189,6 @@ fn drops(c: &snmp_tokio::ReceiverCounters) -> [u64; 4] {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn utc_timestamps() {
-        let t = SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_796_182_279);
-        assert_eq!(timestamp(t), "2026-12-02 03:31:19");
-        assert_eq!(timestamp(SystemTime::UNIX_EPOCH), "1970-01-01 00:00:00");
-    }
 
     #[test]
     fn host_names_from_the_hosts_file() {

@@ -120,3 +120,16 @@ pub(crate) fn tool_present(name: &str) -> bool {
         .status()
         .is_ok_and(|s| s.success())
 }
+
+/// A metric's value from `snmp trapd --metrics-listen` on `port`: the sample whose line
+/// starts with `line_start` (name and labels).
+pub(crate) fn metric(port: u16, line_start: &str) -> u64 {
+    let (status, body) =
+        snmp_testkit::http_get(([127, 0, 0, 1], port).into(), "/metrics", "").unwrap();
+    assert_eq!(status, 200);
+    body.lines()
+        .find(|l| l.starts_with(line_start))
+        .and_then(|l| l.rsplit(' ').next())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| panic!("no {line_start} in {body}"))
+}

@@ -458,16 +458,13 @@ impl Trapd {
         }
         handlers::add(&self.stats.accepted);
         let host_name = (!self.opts.numeric).then(|| self.hosts.name(n.source.ip()));
-        let agent_name = match (&n.v1, self.opts.numeric) {
-            (Some(v1), false) => Some(self.hosts.name(IpAddr::from(v1.agent_addr))),
-            _ => None,
-        };
         let ev = Event {
             n,
             local,
             tcp,
             host_name: host_name.as_deref(),
-            agent_name: agent_name.as_deref(),
+            // snmptrapd's %A and v1 layout show the agent-addr as the address.
+            agent_name: None,
             now: SystemTime::now(),
         };
         let p = Printer {
