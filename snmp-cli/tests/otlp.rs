@@ -137,11 +137,16 @@ struct Ours {
 
 impl Ours {
     fn start(c: &Collector, grpc: bool, extra: &str) -> Ours {
+        Ours::start_at(if grpc { c.grpc } else { c.http }, grpc, extra)
+    }
+
+    /// Exporting to whatever listens on 127.0.0.1:`port`.
+    fn start_at(port: u16, grpc: bool, extra: &str) -> Ours {
         let dir = tempfile::tempdir().unwrap();
         let (endpoint, protocol) = if grpc {
-            (format!("http://127.0.0.1:{}", c.grpc), "grpc")
+            (format!("http://127.0.0.1:{port}"), "grpc")
         } else {
-            (format!("http://127.0.0.1:{}", c.http), "http/protobuf")
+            (format!("http://127.0.0.1:{port}"), "http/protobuf")
         };
         let conf = format!(
             "authCommunity log public\n\
@@ -493,4 +498,40 @@ fn a_collector_that_goes_away_loses_nothing_the_buffer_holds_and_drops_are_count
         ours.metric("snmp_trapd_otlp_records_total{outcome=\"dropped\"}"),
         2
     );
+}
+
+#[test]
+fn a_collector_that_never_answers_costs_a_time_out_not_the_receiver() {
+    // Accepts connections (the kernel does) and never answers.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = silent.local_addr().unwrap().port();
+    let ours = Ours::start_at(port, false, "otlpTimeout 0.5\notlpBuffer 3");
+    for i in 0..5 {
+        ours.trap(&[
+            "-v2c",
+            "-c",
+            "public",
+            "{T}",
+            &i.to_string(),
+            "SNMPv2-MIB::coldStart",
+        ]);
+    }
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while Instant::now() < deadline
+        && ours.metric("snmp_trapd_otlp_batches_total{result=\"failed\"}") < 2
+    {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(ours.metric("snmp_trapd_otlp_batches_total{result=\"failed\"}") >= 2);
+    assert_eq!(ours.metric("snmp_trapd_notifications_accepted_total"), 5);
+    // Three held, two dropped: memory stays bounded.
+    assert_eq!(
+        ours.metric("snmp_trapd_otlp_records_total{outcome=\"dropped\"}"),
+        2
+    );
+    assert_eq!(
+        ours.metric("snmp_trapd_otlp_records_total{outcome=\"exported\"}"),
+        0
+    );
+    drop(silent);
 }
