@@ -123,13 +123,13 @@ fn report_text(kind: &ReportKind) -> String {
 }
 
 /// Prints an error-status answer as the tool does (`Error in packet`, `Reason:`, `Failed
-/// object:` with the failed OID as the caller names it) and gives the exit code, 2.
-pub(crate) fn packet_error(
+/// object:` with the failed OID as the caller names it); the command exits 2.
+pub(crate) fn print_packet_error(
     tool: Tool,
     status: ErrorStatus,
     index: u32,
     failed: Option<String>,
-) -> Failure {
+) {
     let mut text = format!(
         "Error in packet{}\nReason: {}\n",
         if tool.packet_period() { "." } else { "" },
@@ -144,7 +144,6 @@ pub(crate) fn packet_error(
         text.push('\n');
     }
     eprint!("{text}");
-    Failure::Exit(2)
 }
 
 /// An unknown name as libnetsnmp says it (`X: Unknown Object Identifier (Sub-id not found:

@@ -11,10 +11,22 @@ use crate::netsnmp::{self, Tool};
 /// as "Error in packet" with the failed OID named by the loaded MIB (exit 2), anything else
 /// as it is. The one packet-error path of every command.
 pub(crate) fn request_failed(tool: Tool, names: &Names, e: Error) -> Failure {
+    if print_packet_error(tool, names, &e) {
+        return Failure::Exit(2);
+    }
+    e.into()
+}
+
+/// Prints an error-status answer as Net-SNMP's tool of `tool` does ("Error in packet", the
+/// reason, the failed OID named by the loaded MIB) and says whether `e` was one; a command
+/// that goes on after it (snmpget's fix-and-retry) calls this, the others
+/// [`request_failed`].
+pub(crate) fn print_packet_error(tool: Tool, names: &Names, e: &Error) -> bool {
     match e.operation() {
         Some(OpError::Status { status, index, oid }) => {
-            netsnmp::packet_error(tool, *status, *index, oid.as_ref().map(|o| names.oid(o)))
+            netsnmp::print_packet_error(tool, *status, *index, oid.as_ref().map(|o| names.oid(o)));
+            true
         }
-        _ => e.into(),
+        _ => false,
     }
 }

@@ -78,7 +78,7 @@ where
                     _ => return Err(e.into()),
                 };
                 // Printed as Net-SNMP prints it; the exit code is 2 in the end.
-                drop(request_failed(tool, names, e));
+                crate::report::print_packet_error(tool, names, &e);
                 code = 2;
                 if !fix || at == 0 || at > oids.len() {
                     break;
