@@ -190,7 +190,11 @@ impl Exporter {
         let resp = self.client.request(req).await.map_err(|_| true)?;
         let status = resp.status();
         let (parts, body) = resp.into_parts();
-        let collected = body.collect().await.map_err(|_| true)?;
+        // A collector's answer is small: at most 1 MiB is read.
+        let collected = http_body_util::Limited::new(body, 1 << 20)
+            .collect()
+            .await
+            .map_err(|_| true)?;
         let trailers = collected.trailers().cloned();
         let bytes = collected.to_bytes();
         let rejected = |payload: &[u8]| {
