@@ -16,7 +16,6 @@
 
 pub mod batch;
 mod driver;
-mod face;
 mod handle;
 mod manager;
 mod poll;
@@ -27,7 +26,7 @@ mod tcp_rx;
 /// What walks and notification streams need to be read with `.next().await` (re-exported so
 /// that `use snmp_tokio::StreamExt;` is all a program needs).
 pub use futures_util::StreamExt;
-pub use manager::{resolve_async, Client, Manager, ManagerBuilder, Walk};
+pub use manager::{resolve_async, Async, Building, Client, Manager, ManagerBuilder, Walk};
 pub use poll::PollMany;
 pub use receiver::TrapReceiver;
 pub use runtime::{
@@ -36,9 +35,9 @@ pub use runtime::{
 };
 pub use snmp_manager::{
     self as core, bind_udp, codec, counter_delta, group_by_target, literal, mib, resolve, session,
-    settings, split_transport, AesKeyExtension, AuthProtocol, CallOptions, ConfigError,
-    Description, Error, ErrorStatus, Format, GenericTrap, IndexValue, IntoOid, IoError, ListenAddr,
-    Mib, Notification, Oid, OidCheck, PollResult, PollTarget, PrivProtocol, RawRows,
+    settings, split_transport, AesKeyExtension, AuthProtocol, BuildParts, CallOptions, ConfigError,
+    Description, Error, ErrorStatus, Face, Format, GenericTrap, IndexValue, IntoOid, IoError,
+    ListenAddr, Mib, Notification, Oid, OidCheck, PollResult, PollTarget, PrivProtocol, RawRows,
     ReceiverConfig, ReceiverCounters, Repetitions, ReportKind, Request, Row, SecurityLevel,
     SessionConfig, StartError, Table, TableError, TableRow, TargetConfig, Transport, TrapFilter,
     TrapV1Fields, TrapV1Pdu, UsmUser, V3Fields, Value, VarBind, Version, WalkError, WalkOptions,
@@ -48,24 +47,6 @@ pub use snmp_manager::{
 /// The old name of [`GenericTrap`].
 #[deprecated(note = "the type is `GenericTrap` (one name, as in snmp_codec)")]
 pub type GenericTrapKind = GenericTrap;
-
-impl<R: Runtime + Default> Manager<R> {
-    /// A builder for a manager of `host` (a name, an IPv4 or IPv6 literal, optionally with a
-    /// port), with snmpkit's defaults, on the runtime's `Default` (code written over any
-    /// runtime; a program names its face's `Manager::builder`).
-    ///
-    /// ```no_run
-    /// # async fn f() -> Result<(), snmp_async::Error> {
-    /// let m = snmp_async::Manager::<snmp_tokio::Tokio>::builder("192.0.2.1")
-    ///     .community("public")
-    ///     .build()
-    ///     .await?;
-    /// # Ok(()) }
-    /// ```
-    pub fn builder(host: &str) -> ManagerBuilder<R> {
-        ManagerBuilder::with_runtime(R::default(), host)
-    }
-}
 
 impl<R: Runtime + Default> Client<R> {
     /// A client on the default runtime handle, with the default session configuration (an

@@ -272,8 +272,8 @@ fn five_thousand_v3_targets_are_built_in_well_under_a_second() {
     let start = std::time::Instant::now();
     let configs: Vec<TargetConfig> = (0..5000u16)
         .map(|i| {
-            snmp_async::ManagerBuilder::with_runtime(
-                rt.clone(),
+            snmp_async::ManagerBuilder::new(
+                snmp_async::Async(rt.clone()),
                 &format!("127.0.0.1:{}", 10_000 + i),
             )
             .user("ops")

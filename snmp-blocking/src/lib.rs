@@ -36,17 +36,17 @@ mod receiver;
 mod tcp_rx;
 
 pub use io::{connection_error, Io, Received, UdpIo};
-pub use manager::{Client, Manager, ManagerBuilder, PollMany, Walk};
+pub use manager::{Blocking, Client, Manager, ManagerBuilder, PollMany, Walk};
 pub use receiver::{Incoming, TrapReceiver};
 
 pub use snmp_manager::{
     self as core, codec, counter_delta, group_by_target, literal, mib, resolve, session,
-    split_transport, AesKeyExtension, AuthProtocol, CallOptions, ConfigError, Description, Error,
-    ErrorStatus, Format, GenericTrap, IndexValue, IntoOid, ListenAddr, Mib, Notification, Oid,
-    OidCheck, PollResult, PollTarget, PrivProtocol, ReceiverConfig, ReceiverCounters, Repetitions,
-    ReportKind, Request, Row, SecurityLevel, SessionConfig, StartError, Table, TableError,
-    TableRow, TargetConfig, Transport, TrapFilter, TrapV1Fields, TrapV1Pdu, UsmUser, V3Fields,
-    Value, VarBind, Version, WalkError, WalkOptions, WrongType,
+    split_transport, AesKeyExtension, AuthProtocol, BuildParts, CallOptions, ConfigError,
+    Description, Error, ErrorStatus, Face, Format, GenericTrap, IndexValue, IntoOid, ListenAddr,
+    Mib, Notification, Oid, OidCheck, PollResult, PollTarget, PrivProtocol, ReceiverConfig,
+    ReceiverCounters, Repetitions, ReportKind, Request, Row, SecurityLevel, SessionConfig,
+    StartError, Table, TableError, TableRow, TargetConfig, Transport, TrapFilter, TrapV1Fields,
+    TrapV1Pdu, UsmUser, V3Fields, Value, VarBind, Version, WalkError, WalkOptions, WrongType,
 };
 
 /// The README's programs, compiled as doctests (so that they compile as pasted).

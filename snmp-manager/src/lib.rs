@@ -47,7 +47,6 @@ mod agent;
 mod builder;
 mod error;
 mod keys;
-mod methods;
 mod names;
 mod oid;
 mod outcome;
@@ -60,6 +59,7 @@ pub use addr::{
     bind_udp, connection_error, literal, resolve, seed, split_transport, ListenAddr, RECV_BUFFER,
 };
 pub use agent::{Agent, Call, Finish};
+pub use builder::{BuildParts, Face, ManagerBuilder};
 pub use error::{ConfigError, Error, IoError, WalkError};
 pub use oid::{oids, IntoOid};
 pub use outcome::{ClientId, Outcomes, WalkBuffer, WalkNext, WalkStep};

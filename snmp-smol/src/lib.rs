@@ -24,7 +24,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
-use async_io::Async;
+use async_io::Async as IoAsync;
 pub use snmp_async::*;
 
 /// The smol binding: sockets and timers from `async-io`; driver tasks on smol's global
@@ -78,29 +78,32 @@ impl Smol {
 /// one, the try right after a send, which catches an answer that came before the reactor
 /// looked).
 #[derive(Debug)]
-pub struct SmolUdp(Async<std::net::UdpSocket>, AtomicBool);
+pub struct SmolUdp(IoAsync<std::net::UdpSocket>, AtomicBool);
 
 /// An `async-io` TCP stream (Nagle off: every message goes out at once).
 #[derive(Debug)]
-pub struct SmolTcp(Async<std::net::TcpStream>);
+pub struct SmolTcp(IoAsync<std::net::TcpStream>);
 
 impl Runtime for Smol {
     type Socket = SmolUdp;
     type Stream = SmolTcp;
 
     fn bind(&self, addr: SocketAddr) -> io::Result<SmolUdp> {
-        Ok(SmolUdp(Async::new(bind_udp(addr)?)?, AtomicBool::new(true)))
+        Ok(SmolUdp(
+            IoAsync::new(bind_udp(addr)?)?,
+            AtomicBool::new(true),
+        ))
     }
 
     type Listener = SmolListener;
 
     fn listen(&self, addr: SocketAddr) -> io::Result<SmolListener> {
-        Ok(SmolListener(Async::<std::net::TcpListener>::bind(addr)?))
+        Ok(SmolListener(IoAsync::<std::net::TcpListener>::bind(addr)?))
     }
 
     fn connect(&self, addr: SocketAddr) -> Connecting<SmolTcp> {
         Box::pin(async move {
-            let s = Async::<std::net::TcpStream>::connect(addr).await?;
+            let s = IoAsync::<std::net::TcpStream>::connect(addr).await?;
             s.get_ref().set_nodelay(true)?;
             Ok(SmolTcp(s))
         })
@@ -122,7 +125,7 @@ impl Runtime for Smol {
 
 /// An `async-io` TCP listener.
 #[derive(Debug)]
-pub struct SmolListener(Async<std::net::TcpListener>);
+pub struct SmolListener(IoAsync<std::net::TcpListener>);
 
 impl AsyncListener for SmolListener {
     type Stream = SmolTcp;
@@ -132,7 +135,7 @@ impl AsyncListener for SmolListener {
             match self.0.get_ref().accept() {
                 Ok((s, from)) => {
                     let _ = s.set_nodelay(true);
-                    return Poll::Ready(Async::new(s).map(|s| (SmolTcp(s), from)));
+                    return Poll::Ready(IoAsync::new(s).map(|s| (SmolTcp(s), from)));
                 }
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
                     if let Err(e) = std::task::ready!(self.0.poll_readable(cx)) {
@@ -238,6 +241,17 @@ impl AsyncUdpSocket for SmolUdp {
     }
 }
 
-// The Manager, its builder and the Client on Smol: concrete types, each with one page of
-// every method (written once, in snmp-async, for both async faces).
-snmp_async::face!(runtime: Smol, krate: "snmp_smol");
+// The Manager, its builder and the Client on Smol: the one async face's types, named for
+// this runtime (each method is written once, in snmp-async).
+
+/// The async SNMP Manager on smol: one agent over a shared driver ([`Client`]). Cheap to
+/// clone; many calls may run at once. Made by `Manager::builder(host)`.
+pub type Manager = snmp_async::Manager<Smol>;
+
+/// Builds a [`Manager`] on smol: snmpkit's parameters and defaults, the same setters as the
+/// blocking builder; `build().await`.
+pub type ManagerBuilder = snmp_async::core::ManagerBuilder<Async<Smol>>;
+
+/// A handle to a driver task on smol: one session, one socket per address family, any number
+/// of agents; cheap to clone.
+pub type Client = snmp_async::Client<Smol>;

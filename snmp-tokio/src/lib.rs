@@ -261,6 +261,17 @@ impl AsyncUdpSocket for TokioUdp {
     }
 }
 
-// The Manager, its builder and the Client on Tokio: concrete types, each with one page of
-// every method (written once, in snmp-async, for both async faces).
-snmp_async::face!(runtime: Tokio, krate: "snmp_tokio");
+// The Manager, its builder and the Client on Tokio: the one async face's types, named for
+// this runtime (each method is written once, in snmp-async).
+
+/// The async SNMP Manager on tokio: one agent over a shared driver ([`Client`]). Cheap to
+/// clone; many calls may run at once. Made by `Manager::builder(host)`.
+pub type Manager = snmp_async::Manager<Tokio>;
+
+/// Builds a [`Manager`] on tokio: snmpkit's parameters and defaults, the same setters as the
+/// blocking builder; `build().await`.
+pub type ManagerBuilder = snmp_async::core::ManagerBuilder<Async<Tokio>>;
+
+/// A handle to a driver task on tokio: one session, one socket per address family, any number
+/// of agents; cheap to clone.
+pub type Client = snmp_async::Client<Tokio>;
