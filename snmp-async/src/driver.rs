@@ -198,7 +198,7 @@ enum Conn<S> {
 
 /// The driver's state: the session, its sockets and timer, and every operation's outcome.
 pub(crate) struct Core<R: Runtime> {
-    rt: R,
+    pub(crate) rt: R,
     pub(crate) session: Session,
     pub(crate) outcomes: Outcomes,
     v4: Option<R::Socket>,

@@ -24,6 +24,8 @@ pub(crate) trait Handle: Send + Sync {
     fn poll_step(&self, scheduler: &mut PollScheduler, client: ClientId, waker: &Waker);
     /// Ends a poll early.
     fn poll_cancel(&self, scheduler: &mut PollScheduler);
+    /// Looks a poll target's name up through the runtime.
+    fn resolve(&self, name: &str, port: u16) -> crate::Resolving;
     /// One more holder that keeps the driver running.
     fn attach(&self);
     /// One holder less.
@@ -63,6 +65,11 @@ impl<R: Runtime> Handle for Shared<R> {
         let mut guard = self.lock();
         let core = &mut *guard;
         scheduler.cancel(&mut core.session, &mut core.outcomes);
+    }
+
+    fn resolve(&self, name: &str, port: u16) -> crate::Resolving {
+        let rt = self.lock().rt.clone();
+        rt.resolve(name, port)
     }
 
     fn attach(&self) {

@@ -26,22 +26,22 @@ mod tcp_rx;
 /// What walks and notification streams need to be read with `.next().await` (re-exported so
 /// that `use snmp_tokio::StreamExt;` is all a program needs).
 pub use futures_util::StreamExt;
-pub use manager::{resolve_async, Async, Building, Client, Manager, ManagerBuilder, Walk};
+pub use manager::{Async, Building, Client, Manager, ManagerBuilder, Walk};
 pub use poll::PollMany;
 pub use receiver::TrapReceiver;
 pub use runtime::{
     no_connect, no_listen, AsyncListener, AsyncStream, AsyncUdpSocket, Connecting, NoListener,
-    NoStream, Runtime,
+    NoStream, Resolving, Runtime,
 };
 pub use snmp_manager::{
     self as core, bind_udp, codec, counter_delta, group_by_target, literal, mib, resolve, session,
     settings, split_transport, AesKeyExtension, AuthProtocol, BuildParts, CallOptions, ConfigError,
     Description, Error, ErrorStatus, Face, Format, GenericTrap, IndexValue, IntoOid, IoError,
-    ListenAddr, Mib, Notification, Oid, OidCheck, PollResult, PollTarget, PrivProtocol, RawRows,
-    ReceiverConfig, ReceiverCounters, Repetitions, ReportKind, Request, Row, SecurityLevel,
-    SessionConfig, StartError, Table, TableError, TableRow, TargetConfig, Transport, TrapFilter,
-    TrapV1Fields, TrapV1Pdu, UsmUser, V3Fields, Value, VarBind, Version, WalkError, WalkOptions,
-    WrongType, RECV_BUFFER,
+    ListenAddr, Mib, Notification, Oid, OidCheck, PollResult, PollScheduler, PollTarget,
+    PrivProtocol, RawRows, ReceiverConfig, ReceiverCounters, Repetitions, ReportKind, Request, Row,
+    SecurityLevel, SessionConfig, StartError, Table, TableError, TableRow, TargetConfig, Transport,
+    TrapFilter, TrapV1Fields, TrapV1Pdu, UsmUser, V3Fields, Value, VarBind, Version, WalkError,
+    WalkOptions, WrongType, RECV_BUFFER,
 };
 
 /// The old name of [`GenericTrap`].

@@ -4,12 +4,11 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
-use futures_channel::oneshot;
 use futures_core::Stream;
 use snmp_manager::{
-    Agent, BuildParts, Call, ClientId, Description, Error, Face, IntoOid, Mib, Oid, PollTarget,
-    Table, TableError, TrapV1Pdu, Value, VarBind, Version, WalkBuffer, WalkError, WalkNext,
-    WalkOptions,
+    Agent, BuildParts, Call, ClientId, Description, Error, Face, Host, IntoOid, Mib, Oid,
+    PollTarget, Table, TableError, TrapV1Pdu, Value, VarBind, Version, WalkBuffer, WalkError,
+    WalkNext, WalkOptions,
 };
 use snmp_session::{OpId, Request, SessionConfig, TargetConfig};
 use std::future::Future;
@@ -251,13 +250,13 @@ impl<R: Runtime> Face for Async<R> {
     type Client = Client<R>;
     type Build = Building<R>;
 
-    /// Resolves the host (a name on a helper thread, so the runtime's threads never block on
-    /// DNS), derives v3 keys, starts (or joins) the driver.
+    /// Looks the host up through the runtime (never blocking its threads), derives v3 keys,
+    /// starts (or joins) the driver.
     fn build(parts: BuildParts<Async<R>>) -> Building<R> {
         Box::pin(async move {
             let mut s = parts.settings;
             s.check()?;
-            let addr = resolve_async(s.host(), s.default_port()).await?;
+            let addr = lookup(&parts.face.0, s.host(), s.default_port()).await?;
             let cfg = s.config_for(addr)?;
             let client = match parts.client {
                 Some(c) => c,
@@ -272,27 +271,15 @@ impl<R: Runtime> Face for Async<R> {
     }
 }
 
-/// As [`resolve`](crate::resolve), without blocking the caller's thread: an address literal
-/// at once, a name on a helper thread (the standard library's resolver blocks).
-///
-/// ```no_run
-/// # async fn f() -> Result<(), snmp_tokio::Error> {
-/// let addr = snmp_tokio::resolve_async("localhost:1161", 161).await?;
-/// # Ok(()) }
-/// ```
-pub async fn resolve_async(host: &str, port: u16) -> Result<std::net::SocketAddr, Error> {
-    if let Some(addr) = snmp_manager::literal(host, port) {
-        return Ok(addr);
-    }
-    let (tx, rx) = oneshot::channel();
-    let owned = host.to_owned();
-    std::thread::Builder::new()
-        .name("snmp-resolve".into())
-        .spawn(move || {
-            let _ = tx.send(snmp_manager::resolve(&owned, port));
-        })
-        .map_err(Error::from)?;
-    rx.await.map_err(|_| Error::Resolve(host.to_owned()))?
+/// `host` (text as the builder takes it) as an address: a literal at once, a name through
+/// the runtime's resolver.
+async fn lookup<R: Runtime>(rt: &R, host: &str, port: u16) -> Result<std::net::SocketAddr, Error> {
+    let host = Host::parse(host, port)?;
+    let answer = match &host {
+        Host::Addr(a) => return Ok(*a),
+        Host::Name(name, port) => rt.resolve(name, *port).await,
+    };
+    host.pick(answer.into_iter().flatten())
 }
 
 /// One agent, over a shared driver. Cheap to clone; many calls may run at once.

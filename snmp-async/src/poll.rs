@@ -4,16 +4,19 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use futures_core::Stream;
-use snmp_manager::{ClientId, PollResult, PollScheduler};
+use snmp_manager::{ClientId, Lookup, PollResult, PollScheduler};
 
 use crate::handle::Held;
 
 /// The stream of [`Client::poll_many`](crate::Client::poll_many): results in completion
-/// order. Dropping it cancels what still runs.
+/// order. Dropping it cancels what still runs. Targets given by name are looked up through
+/// the runtime, at most [`PollScheduler::LOOKUPS`] at once.
 pub struct PollMany {
     held: Held,
     client: ClientId,
     scheduler: PollScheduler,
+    /// The lookups running (bounded by the scheduler).
+    lookups: Vec<(Lookup, crate::Resolving)>,
 }
 
 impl std::fmt::Debug for PollMany {
@@ -30,6 +33,32 @@ impl PollMany {
             held,
             client,
             scheduler,
+            lookups: Vec::new(),
+        }
+    }
+
+    /// Starts the lookups the scheduler allows and hands it those that finished.
+    fn poll_lookups(&mut self, cx: &mut Context<'_>) {
+        loop {
+            while let Some(lookup) = self.scheduler.poll_lookup() {
+                let resolving = self.held.0.resolve(&lookup.name, lookup.port);
+                self.lookups.push((lookup, resolving));
+            }
+            let mut answered = false;
+            let mut i = 0;
+            while i < self.lookups.len() {
+                if let Poll::Ready(found) = self.lookups[i].1.as_mut().poll(cx) {
+                    let (lookup, _) = self.lookups.swap_remove(i);
+                    let answer = lookup.answer(found);
+                    self.scheduler.handle_lookup(lookup.index, answer);
+                    answered = true;
+                } else {
+                    i += 1;
+                }
+            }
+            if !answered {
+                return;
+            }
         }
     }
 }
@@ -45,6 +74,7 @@ impl Stream for PollMany {
         if this.scheduler.is_finished() {
             return Poll::Ready(None);
         }
+        this.poll_lookups(cx);
         this.held
             .0
             .poll_step(&mut this.scheduler, this.client, cx.waker());

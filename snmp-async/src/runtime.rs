@@ -41,6 +41,11 @@ pub trait Runtime: Clone + Send + Sync + 'static {
     /// Runs `future` in the background.
     fn spawn(&self, future: Pin<Box<dyn Future<Output = ()> + Send>>);
 
+    /// Looks the host name `name` up (with `port`), without blocking the runtime's threads:
+    /// tokio's `lookup_host`, smol's blocking pool. Address literals never reach it. A
+    /// Manager's `build` and `poll_many` (at most `PollScheduler::LOOKUPS` at once) call it.
+    fn resolve(&self, name: &str, port: u16) -> Resolving;
+
     /// Whether this runtime can spawn from the current thread now (tokio: inside a runtime);
     /// an error explains why not. A client checks it before spawning its driver, so that
     /// `Client::new` returns the error rather than panicking.
@@ -48,6 +53,9 @@ pub trait Runtime: Clone + Send + Sync + 'static {
         Ok(())
     }
 }
+
+/// A name lookup in progress: what [`Runtime::resolve`] returns (the addresses found).
+pub type Resolving = Pin<Box<dyn Future<Output = io::Result<Vec<SocketAddr>>> + Send>>;
 
 /// A connect in progress: what [`Runtime::connect`] returns.
 pub type Connecting<S> = Pin<Box<dyn Future<Output = io::Result<S>> + Send>>;

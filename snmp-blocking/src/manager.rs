@@ -2,6 +2,7 @@
 //! `Manager`, a per-agent view of it whose calls (the runtime-free manager core's) are waited
 //! for on the calling thread.
 
+use std::net::ToSocketAddrs;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use snmp_manager::{
@@ -175,7 +176,8 @@ impl Client {
     }
 }
 
-/// The iterator of [`Client::poll_many`]: results in completion order.
+/// The iterator of [`Client::poll_many`]: results in completion order. Targets given by name
+/// are looked up on the calling thread as the poll reaches them.
 #[derive(Debug)]
 pub struct PollMany {
     client: Client,
@@ -192,6 +194,15 @@ impl Iterator for PollMany {
             }
             if self.scheduler.is_finished() {
                 return None;
+            }
+            // Names are looked up on this thread, a few per pass, between the engine's runs.
+            for _ in 0..PollScheduler::LOOKUPS {
+                let Some(lookup) = self.scheduler.poll_lookup() else {
+                    break;
+                };
+                let found = (&*lookup.name, lookup.port).to_socket_addrs();
+                let answer = lookup.answer(found);
+                self.scheduler.handle_lookup(lookup.index, answer);
             }
             let id = self.client.id;
             let mut guard = self.client.engine();

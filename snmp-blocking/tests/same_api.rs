@@ -134,7 +134,13 @@ fn both_faces_have_the_same_method_set() {
     let read = |p: &str| std::fs::read_to_string(root.join(p)).unwrap();
     let blocking = own_methods(&read("snmp-blocking/src/manager.rs"));
     let asynchronous = own_methods(&read("snmp-async/src/manager.rs"));
-    assert!(blocking.len() >= 30, "the scan sees the method set: {blocking:?}");
-    assert_eq!(blocking, asynchronous, "the blocking and async Managers' methods");
+    assert!(
+        blocking.len() >= 30,
+        "the scan sees the method set: {blocking:?}"
+    );
+    assert_eq!(
+        blocking, asynchronous,
+        "the blocking and async Managers' methods"
+    );
     assert!(blocking.contains(&"builder".to_owned()) && blocking.contains(&"get".to_owned()));
 }

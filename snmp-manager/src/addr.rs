@@ -71,9 +71,61 @@ pub fn connection_error(e: &io::Error, connecting: bool) -> snmp_session::Connec
     }
 }
 
+/// A host as a manager is given it, as data: an address, or a name and its port, which the
+/// face looks up (the async faces through their runtime, never blocking its threads; the
+/// blocking face on the caller's thread). The core itself never looks a name up.
+///
+/// ```
+/// use snmp_manager::Host;
+/// assert_eq!(Host::parse("10.0.0.1", 161).unwrap(), Host::Addr("10.0.0.1:161".parse().unwrap()));
+/// assert_eq!(Host::parse("router:1161", 161).unwrap(), Host::Name("router".into(), 1161));
+/// assert_eq!(Host::parse("router", 161).unwrap(), Host::Name("router".into(), 161));
+/// assert!(Host::parse("router:99999", 161).is_err());
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Host {
+    /// An address literal (with the default port where it had none).
+    Addr(SocketAddr),
+    /// A name to look up, and the port.
+    Name(String, u16),
+}
+
+impl Host {
+    /// `text` (a name, an IPv4 or IPv6 literal, optionally with a port: `host:port`,
+    /// `[::1]:port`) with `port` as the default port; a port that is not 1 to 65535 is a
+    /// [`ConfigError::BadPort`](crate::ConfigError::BadPort).
+    pub fn parse(text: &str, port: u16) -> Result<Host, Error> {
+        if let Some(addr) = literal(text, port) {
+            return Ok(Host::Addr(addr));
+        }
+        if bad_port(text) {
+            return Err(crate::ConfigError::BadPort(text.to_owned()).into());
+        }
+        Ok(match text.rsplit_once(':') {
+            Some((name, p)) if !name.contains(':') => {
+                Host::Name(name.to_owned(), p.parse().unwrap_or(port))
+            }
+            _ => Host::Name(text.to_owned(), port),
+        })
+    }
+
+    /// The first address of a lookup's answer for this host (`answer` is what the system's
+    /// resolver gave for the name; an address host is its own answer).
+    pub fn pick(&self, answer: impl IntoIterator<Item = SocketAddr>) -> Result<SocketAddr, Error> {
+        match self {
+            Host::Addr(a) => Ok(*a),
+            Host::Name(name, _) => answer
+                .into_iter()
+                .next()
+                .ok_or_else(|| Error::Resolve(name.clone())),
+        }
+    }
+}
+
 /// Resolves `host` (a name, an IPv4 or IPv6 literal, optionally with a port: `host:port`,
-/// `[::1]:port`) with `port` as the default port. Blocks while a name is looked up; the async
-/// face resolves names on a helper thread (`resolve_async`).
+/// `[::1]:port`) with `port` as the default port, on the calling thread: it blocks while a
+/// name is looked up. For the blocking face and programs without a runtime; async code gives
+/// names to the Manager's builder or to `PollTarget`s, which look them up through the runtime.
 ///
 /// ```
 /// let addr = snmp_manager::resolve("[::1]", 161).unwrap();
@@ -81,22 +133,14 @@ pub fn connection_error(e: &io::Error, connecting: bool) -> snmp_session::Connec
 /// assert!(snmp_manager::resolve("nosuchhost.invalid", 161).is_err());
 /// ```
 pub fn resolve(host: &str, port: u16) -> Result<SocketAddr, Error> {
-    if let Some(addr) = literal(host, port) {
-        return Ok(addr);
-    }
-    if bad_port(host) {
-        return Err(crate::ConfigError::BadPort(host.to_owned()).into());
-    }
-    let with_port = if host.contains(':') {
-        host.to_owned()
-    } else {
-        format!("{host}:{port}")
+    let parsed = Host::parse(host, port)?;
+    let answer = match &parsed {
+        Host::Addr(a) => return Ok(*a),
+        Host::Name(name, port) => (name.as_str(), *port).to_socket_addrs(),
     };
-    with_port
-        .to_socket_addrs()
-        .ok()
-        .and_then(|mut a| a.next())
-        .ok_or_else(|| Error::Resolve(host.to_owned()))
+    parsed
+        .pick(answer.into_iter().flatten())
+        .map_err(|_| Error::Resolve(host.to_owned()))
 }
 
 /// Whether `host` carries a port (`host:port`, `[v6]:port`) that is not 1 to 65535.

@@ -371,7 +371,24 @@ impl<F: Face> ManagerBuilder<F> {
         self
     }
 
-    /// The target configuration this builder describes (resolving the host). Settings
+    /// A `poll_many` target with this builder's settings, looking nothing up: a host name is
+    /// looked up by the poll (through the runtime on the async faces), at most
+    /// [`PollScheduler::LOOKUPS`](crate::PollScheduler::LOOKUPS) at once. Settings that
+    /// contradict each other are an `Error::Config`.
+    ///
+    /// ```
+    /// # use snmp_blocking::*;
+    /// let t = Manager::builder("router.example:1161").community("private").poll_target()?;
+    /// assert_eq!(t.name(), Some("router.example"));
+    /// assert_eq!(t.addr().port(), 1161);
+    /// # Ok::<(), snmp_blocking::Error>(())
+    /// ```
+    pub fn poll_target(&self) -> Result<crate::PollTarget, crate::Error> {
+        self.s.poll_target()
+    }
+
+    /// The target configuration this builder describes, resolving the host on this thread
+    /// (it blocks while a name is looked up: async code uses `build` or `poll_target`). Settings
     /// that contradict each other are an `Error::Config`.
     ///
     /// ```

@@ -56,14 +56,15 @@ mod table;
 pub mod tcp_rx;
 
 pub use addr::{
-    bind_udp, connection_error, literal, resolve, seed, split_transport, ListenAddr, RECV_BUFFER,
+    bind_udp, connection_error, literal, resolve, seed, split_transport, Host, ListenAddr,
+    RECV_BUFFER,
 };
 pub use agent::{Agent, Call, Finish};
 pub use builder::{BuildParts, Face, ManagerBuilder};
 pub use error::{ConfigError, Error, IoError, WalkError};
 pub use oid::{oids, IntoOid};
 pub use outcome::{ClientId, Outcomes, WalkBuffer, WalkNext, WalkStep};
-pub use poll::{counter_delta, group_by_target, PollResult, PollScheduler, PollTarget};
+pub use poll::{counter_delta, group_by_target, Lookup, PollResult, PollScheduler, PollTarget};
 pub use table::{RawRows, Row, Table, TableError};
 pub use tcp_rx::{
     admit, make_room, RxConn, TCP_RX_IDLE, TCP_RX_MAX_CONNECTIONS, TCP_RX_MAX_MESSAGE,

@@ -11,23 +11,36 @@ use snmp_session::{CallOptions, OpId, Request, Session, TargetConfig, TargetId};
 use crate::error::Error;
 use crate::outcome::{ClientId, Outcomes};
 
-/// A target of `poll_many`: its address, version and credentials (as a [`TargetConfig`],
-/// from a builder's `target_config()` or built directly).
+/// A target of `poll_many`: its address (or a host name, looked up when it is first polled),
+/// version and credentials (as a [`TargetConfig`], from a builder's `poll_target()` or built
+/// directly).
 ///
-/// Keep and reuse `PollTarget`s between polls: each remembers the session target it was given
-/// the first time, so SNMPv3 discovery and key localisation happen once per engine, not once
-/// per poll.
+/// Keep and reuse `PollTarget`s between polls: each remembers the address its name was
+/// looked up to and the session target it was given the first time, so the lookup, SNMPv3
+/// discovery and key localisation happen once, not once per poll.
 #[derive(Clone)]
 pub struct PollTarget {
     config: Arc<TargetConfig>,
-    /// The session target of the last client this target was polled with.
-    cached: Arc<Mutex<Option<(ClientId, TargetId)>>>,
+    /// A host name to look up first (`config.addr` is then `0.0.0.0` with the port).
+    name: Option<Arc<str>>,
+    /// What the target learned, shared by its clones.
+    learned: Arc<Mutex<Learned>>,
+}
+
+/// What a [`PollTarget`] learned while polled.
+#[derive(Debug, Default)]
+struct Learned {
+    /// The address its name was looked up to.
+    addr: Option<SocketAddr>,
+    /// The session target of the last client it was polled with.
+    session: Option<(ClientId, TargetId)>,
 }
 
 impl std::fmt::Debug for PollTarget {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("PollTarget")
-            .field("addr", &self.config.addr)
+            .field("addr", &self.addr())
+            .field("name", &self.name)
             .field("version", &self.config.version())
             .finish_non_exhaustive()
     }
@@ -44,7 +57,36 @@ impl PollTarget {
     pub fn new(config: TargetConfig) -> Self {
         PollTarget {
             config: Arc::new(config),
-            cached: Arc::new(Mutex::new(None)),
+            name: None,
+            learned: Arc::default(),
+        }
+    }
+
+    /// A target at `host` with `config`'s version, credentials and timing: an address at
+    /// once, a name (`Host::Name`) looked up by the face when the target is first polled
+    /// (`config.addr` is ignored but for a name's port).
+    ///
+    /// ```
+    /// use snmp_manager::{Host, PollTarget, TargetConfig};
+    /// let cfg = TargetConfig::v2c("0.0.0.0:161".parse().unwrap(), "public");
+    /// let t = PollTarget::at(Host::Name("router".into(), 1161), cfg);
+    /// assert_eq!(t.name(), Some("router"));
+    /// assert_eq!(t.addr(), "0.0.0.0:1161".parse().unwrap()); // until it is looked up
+    /// ```
+    pub fn at(host: crate::Host, mut config: TargetConfig) -> Self {
+        match host {
+            crate::Host::Addr(addr) => {
+                config.addr = addr;
+                Self::new(config)
+            }
+            crate::Host::Name(name, port) => {
+                config.addr = SocketAddr::from(([0, 0, 0, 0], port));
+                PollTarget {
+                    config: Arc::new(config),
+                    name: Some(name.into()),
+                    learned: Arc::default(),
+                }
+            }
         }
     }
 
@@ -58,23 +100,54 @@ impl PollTarget {
     }
 
     /// A v2c target from text as the Manager takes it (`"10.0.0.1"`, `"10.0.0.1:1161"`,
-    /// `"[::1]:161"`, a host name; port 161 when none; `"tcp:10.0.0.1:161"` over TCP),
-    /// resolved now.
+    /// `"[::1]:161"`, a host name; port 161 when none; `"tcp:10.0.0.1:161"` over TCP). A name
+    /// is looked up when the target is first polled (a name that does not resolve is that
+    /// target's error then); a bad port is an error now.
     ///
     /// ```
     /// let t = snmp_manager::PollTarget::v2c_host("127.0.0.1:1161", "public").unwrap();
     /// assert_eq!(t.addr().port(), 1161);
-    /// assert!(snmp_manager::PollTarget::v2c_host("nosuchhost.invalid", "public").is_err());
+    /// let named = snmp_manager::PollTarget::v2c_host("router.example", "public").unwrap();
+    /// assert_eq!(named.name(), Some("router.example"));
+    /// assert!(snmp_manager::PollTarget::v2c_host("router:99999", "public").is_err());
     /// ```
     pub fn v2c_host(host: &str, community: &str) -> Result<Self, Error> {
         let (transport, host) = crate::split_transport(host);
-        let config = TargetConfig::v2c(crate::resolve(host, 161)?, community).over(transport);
-        Ok(Self::new(config))
+        let placeholder = SocketAddr::from(([0, 0, 0, 0], 161));
+        let config = TargetConfig::v2c(placeholder, community).over(transport);
+        Ok(Self::at(crate::Host::parse(host, 161)?, config))
     }
 
-    /// The target's address.
+    /// The target's address (for a name not looked up yet, `0.0.0.0` with its port).
     pub fn addr(&self) -> SocketAddr {
-        self.config.addr
+        self.learned_addr().unwrap_or(self.config.addr)
+    }
+
+    /// The host name this target was given, if it was given one.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn learned_addr(&self) -> Option<SocketAddr> {
+        self.learned.lock().ok().and_then(|l| l.addr)
+    }
+
+    /// The name to look up before this target can be polled: its name and port, until a
+    /// lookup succeeded ([`PollTarget::looked_up`]).
+    pub fn lookup(&self) -> Option<(Arc<str>, u16)> {
+        match &self.name {
+            Some(name) if self.learned_addr().is_none() => {
+                Some((name.clone(), self.config.addr.port()))
+            }
+            _ => None,
+        }
+    }
+
+    /// Records where the name was looked up to (this target and its clones keep it).
+    pub fn looked_up(&self, addr: SocketAddr) {
+        if let Ok(mut l) = self.learned.lock() {
+            l.addr = Some(addr);
+        }
     }
 
     /// The configuration.
@@ -98,7 +171,15 @@ impl PollTarget {
         let mut config = (*self.config).clone();
         config.timeout = timeout;
         config.retries = retries;
-        PollTarget::new(config)
+        let learned = self.learned_addr();
+        PollTarget {
+            config: Arc::new(config),
+            name: self.name.clone(),
+            learned: Arc::new(Mutex::new(Learned {
+                addr: learned,
+                session: None,
+            })),
+        }
     }
 
     /// A number naming this target and its clones while any of them lives (clones share
@@ -123,19 +204,46 @@ impl PollTarget {
         add: &mut dyn FnMut(&mut Session, TargetConfig) -> Result<TargetId, Error>,
     ) -> Result<TargetId, Error> {
         let cached = self
-            .cached
+            .learned
             .lock()
             .ok()
-            .and_then(|g| *g)
+            .and_then(|g| g.session)
             .filter(|(c, id)| *c == client && session.target(*id).is_some());
         if let Some((_, id)) = cached {
             return Ok(id);
         }
-        let id = add(session, (*self.config).clone())?;
-        if let Ok(mut g) = self.cached.lock() {
-            *g = Some((client, id));
+        let mut config = (*self.config).clone();
+        config.addr = self.addr();
+        let id = add(session, config)?;
+        if let Ok(mut g) = self.learned.lock() {
+            g.session = Some((client, id));
         }
         Ok(id)
+    }
+}
+
+/// A host name a poll needs looked up ([`PollScheduler::poll_lookup`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Lookup {
+    /// The target's position in the poll (what [`PollScheduler::handle_lookup`] takes back).
+    pub index: usize,
+    /// The name.
+    pub name: Arc<str>,
+    /// The port.
+    pub port: u16,
+}
+
+impl Lookup {
+    /// The answer for [`PollScheduler::handle_lookup`] from what a resolver gave: its first
+    /// address, or [`Error::Resolve`] naming the host.
+    pub fn answer<A: IntoIterator<Item = SocketAddr>>(
+        &self,
+        resolved: std::io::Result<A>,
+    ) -> Result<SocketAddr, Error> {
+        resolved
+            .ok()
+            .and_then(|a| a.into_iter().next())
+            .ok_or_else(|| Error::Resolve(self.name.to_string()))
     }
 }
 
@@ -227,6 +335,10 @@ pub fn counter_delta(before: (&Value, u32), after: (&Value, u32)) -> Option<u64>
 #[derive(Debug)]
 pub struct PollScheduler {
     queue: VecDeque<(usize, PollTarget)>,
+    /// Targets whose name is still to be looked up, and those being looked up (at most
+    /// [`PollScheduler::LOOKUPS`]).
+    unresolved: VecDeque<(usize, PollTarget)>,
+    looking: HashMap<usize, PollTarget>,
     running: HashMap<OpId, (usize, SocketAddr)>,
     ready: VecDeque<PollResult>,
     oids: Arc<Vec<Oid>>,
@@ -242,14 +354,61 @@ impl PollScheduler {
         concurrency: usize,
     ) -> Self {
         static GROUP: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+        let (unresolved, queue) = targets
+            .into_iter()
+            .enumerate()
+            .partition(|(_, t)| t.lookup().is_some());
         PollScheduler {
-            queue: targets.into_iter().enumerate().collect(),
+            queue,
+            unresolved,
+            looking: HashMap::new(),
             running: HashMap::new(),
             ready: VecDeque::new(),
             oids: Arc::new(oids),
             concurrency: concurrency.max(1),
             group: GROUP.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         }
+    }
+
+    /// Names looked up at once, at most: a poll of 10,000 named targets keeps this many
+    /// lookups going (and no more threads of a resolver pool busy), not one per name.
+    pub const LOOKUPS: usize = 8;
+
+    /// The next name to look up, while fewer than [`PollScheduler::LOOKUPS`] are out. The
+    /// face looks it up (without blocking a runtime's threads) and gives the answer to
+    /// [`PollScheduler::handle_lookup`].
+    pub fn poll_lookup(&mut self) -> Option<Lookup> {
+        while self.looking.len() < Self::LOOKUPS {
+            let (index, t) = self.unresolved.pop_front()?;
+            match t.lookup() {
+                // A clone of the target was looked up meanwhile.
+                None => self.queue.push_back((index, t)),
+                Some((name, port)) => {
+                    self.looking.insert(index, t);
+                    return Some(Lookup { index, name, port });
+                }
+            }
+        }
+        None
+    }
+
+    /// The answer to a [`Lookup`]: the target is polled next, or fails with the error.
+    pub fn handle_lookup(&mut self, index: usize, answer: Result<SocketAddr, Error>) {
+        let Some(t) = self.looking.remove(&index) else {
+            return;
+        };
+        match answer {
+            Ok(addr) => {
+                t.looked_up(addr);
+                self.queue.push_back((index, t));
+            }
+            Err(e) => self.fail_all(index, t.addr(), &e),
+        }
+    }
+
+    /// Lookups handed out and not answered yet.
+    pub fn lookups_out(&self) -> usize {
+        self.looking.len()
     }
 
     fn fail_all(&mut self, index: usize, addr: SocketAddr, e: &Error) {
@@ -339,7 +498,11 @@ impl PollScheduler {
 
     /// Whether every target has its results and they were all taken.
     pub fn is_finished(&self) -> bool {
-        self.queue.is_empty() && self.running.is_empty() && self.ready.is_empty()
+        self.queue.is_empty()
+            && self.unresolved.is_empty()
+            && self.looking.is_empty()
+            && self.running.is_empty()
+            && self.ready.is_empty()
     }
 
     /// This poll's group in [`Outcomes`] (see [`Outcomes::next_ended`]).
@@ -359,7 +522,12 @@ impl PollScheduler {
             outcomes.cancel(session, op);
             self.fail_all(index, addr, error);
         }
-        for (index, t) in std::mem::take(&mut self.queue) {
+        let waiting: Vec<_> = std::mem::take(&mut self.queue)
+            .into_iter()
+            .chain(std::mem::take(&mut self.unresolved))
+            .chain(std::mem::take(&mut self.looking))
+            .collect();
+        for (index, t) in waiting {
             self.fail_all(index, t.addr(), error);
         }
     }
@@ -370,6 +538,8 @@ impl PollScheduler {
             outcomes.cancel(session, op);
         }
         self.queue.clear();
+        self.unresolved.clear();
+        self.looking.clear();
         outcomes.forget_group(self.group);
     }
 

@@ -225,6 +225,15 @@ impl Settings {
         self.config_for(addr)
     }
 
+    /// A `poll_many` target with these settings, without a lookup: an address host at once, a
+    /// name kept for the face to look up when the target is first polled.
+    pub fn poll_target(&self) -> Result<crate::PollTarget, Error> {
+        self.check()?;
+        let host = crate::Host::parse(&self.host, self.port)?;
+        let config = self.config_for(SocketAddr::from(([0, 0, 0, 0], self.port)))?;
+        Ok(crate::PollTarget::at(host, config))
+    }
+
     /// The settings that contradict each other, as [`Error::Config`] (what `build()` checks
     /// first).
     pub fn check(&self) -> Result<(), Error> {

@@ -121,6 +121,15 @@ impl Runtime for Smol {
             None => smol::spawn(future).detach(),
         }
     }
+
+    /// The system's resolver on smol's blocking pool (`smol::unblock`).
+    fn resolve(&self, name: &str, port: u16) -> Resolving {
+        use std::net::ToSocketAddrs;
+        let name = name.to_owned();
+        Box::pin(smol::unblock(move || {
+            Ok((name.as_str(), port).to_socket_addrs()?.collect())
+        }))
+    }
 }
 
 /// An `async-io` TCP listener.

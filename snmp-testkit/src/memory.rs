@@ -402,6 +402,15 @@ impl Runtime for MemoryRuntime {
         })
     }
 
+    /// The in-memory network has addresses only: every name is unknown.
+    fn resolve(&self, name: &str, _port: u16) -> snmp_async::Resolving {
+        let e = io::Error::new(
+            io::ErrorKind::NotFound,
+            format!("{name}: no names in memory"),
+        );
+        Box::pin(std::future::ready(Err(e)))
+    }
+
     fn spawn(&self, future: Pin<Box<dyn Future<Output = ()> + Send>>) {
         if let Ok(mut s) = self.shared.spawned.lock() {
             s.push(future);

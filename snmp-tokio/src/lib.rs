@@ -109,6 +109,16 @@ impl Runtime for Tokio {
         tokio::spawn(future);
     }
 
+    /// `tokio::net::lookup_host` (the system's resolver on tokio's blocking pool).
+    fn resolve(&self, name: &str, port: u16) -> Resolving {
+        let name = name.to_owned();
+        Box::pin(async move {
+            Ok(tokio::net::lookup_host((name.as_str(), port))
+                .await?
+                .collect())
+        })
+    }
+
     /// Outside a tokio runtime, `tokio::spawn` would panic: say so as an error instead.
     fn check(&self) -> io::Result<()> {
         tokio::runtime::Handle::try_current()

@@ -192,7 +192,7 @@ async fn per_call_timeout_and_retries_without_a_second_manager() {
 async fn names_resolve_without_blocking_the_runtime() {
     let (_sim, host) = agent().await;
     let port = host.rsplit(':').next().unwrap();
-    // A name goes to a helper thread; the one runtime thread keeps running meanwhile.
+    // A name goes to the runtime's resolver; the one runtime thread keeps running meanwhile.
     let ticker = tokio::spawn(async {
         for _ in 0..3 {
             tokio::time::sleep(Duration::from_millis(1)).await;
@@ -204,18 +204,17 @@ async fn names_resolve_without_blocking_the_runtime() {
         .unwrap();
     assert!(m.get("sysDescr.0").await.is_ok());
     ticker.await.unwrap();
-    let e = snmp_tokio::resolve_async("nosuchhost.invalid", 161)
+    let e = Manager::builder("nosuchhost.invalid")
+        .build()
         .await
         .unwrap_err();
     assert!(
         matches!(e, Error::Resolve(ref h) if h == "nosuchhost.invalid"),
         "{e:?}"
     );
-    // Literals need no thread.
-    assert_eq!(
-        snmp_tokio::resolve_async("[::1]:1161", 161).await.unwrap(),
-        "[::1]:1161".parse().unwrap()
-    );
+    // Literals need no lookup.
+    let m = Manager::builder("[::1]:1161").build().await.unwrap();
+    assert_eq!(m.addr(), "[::1]:1161".parse().unwrap());
 }
 
 #[tokio::test]

@@ -1,7 +1,7 @@
 //! `snmp poll`: GET the same OIDs from many agents over one socket.
 
 use snmp_tokio::session::Error as OpError;
-use snmp_tokio::{Client, Error, PollTarget, StreamExt};
+use snmp_tokio::{Client, Error, StreamExt};
 
 use crate::failure::Failure;
 use crate::names::Out;
@@ -31,35 +31,43 @@ pub(crate) async fn poll(
     let client = Client::with_defaults()?;
     let mut out = Out::new();
     let mut failed = false;
-    // One host that does not resolve (or has bad options) fails only itself.
+    // A host with bad options, or whose name does not resolve, fails only itself. Names are
+    // looked up by the poll, through the runtime (never blocking it), a few at once.
     let mut targets = Vec::new();
+    let mut hosts_of = Vec::new();
     for h in hosts {
         let one = Agent {
             host: h.clone(),
             ..agent.clone()
         };
-        let cfg = one
+        let target = one
             .builder(Tool::Get)
-            .and_then(|b| b.target_config().map_err(Failure::from));
-        match cfg {
-            Ok(cfg) => targets.push(PollTarget::new(cfg)),
+            .and_then(|b| b.poll_target().map_err(Failure::from));
+        match target {
+            Ok(t) => {
+                targets.push(t);
+                hosts_of.push(h);
+            }
             Err(e) => {
                 failed = true;
-                let text = match &e {
-                    Failure::Snmp(e) => netsnmp::error_text(Tool::Get, &h, e),
-                    other => other.to_string(),
-                };
-                let line = if agent.json {
-                    serde_json::json!({ "host": h, "error": text }).to_string()
-                } else {
-                    format!("{h}: {text}")
-                };
-                out.line(&line);
+                out.line(&host_failure(agent.json, &h, &e));
             }
         }
     }
+    let mut unresolved = std::collections::BTreeSet::new();
     let mut results = client.poll_many(targets, oids, concurrency);
     while let Some(r) = results.next().await {
+        if let Err(e @ Error::Resolve(_)) = &r.result {
+            // Once per host, as a host that fails before the poll.
+            failed = true;
+            let h = hosts_of.get(r.index).map_or("", String::as_str);
+            if unresolved.insert(r.index)
+                && !out.line(&host_failure(agent.json, h, &e.clone().into()))
+            {
+                break;
+            }
+            continue;
+        }
         let host = r.target.to_string();
         let line = match (&r.result, agent.json) {
             (Ok(v), false) => format!("{host} {}", names.line(&r.oid, v)),
@@ -93,6 +101,19 @@ pub(crate) async fn poll(
         return Err(Failure::Exit(1));
     }
     Ok(())
+}
+
+/// The line of a host that fails as a whole (bad options, a name that does not resolve).
+fn host_failure(json: bool, h: &str, e: &Failure) -> String {
+    let text = match e {
+        Failure::Snmp(e) => netsnmp::error_text(Tool::Get, h, e),
+        other => other.to_string(),
+    };
+    if json {
+        serde_json::json!({ "host": h, "error": text }).to_string()
+    } else {
+        format!("{h}: {text}")
+    }
 }
 
 /// A poll result's error, in Net-SNMP's words where it has them.
