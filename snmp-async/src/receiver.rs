@@ -1,52 +1,49 @@
-//! The async trap receiver: a task owning a socket and the sans-IO
-//! [`snmp_session::Receiver`].
+//! The async trap receiver: a [`Stream`] of notifications over the manager core's sans-IO
+//! [`Inbox`]. Polling it moves bytes between the socket (or the TCP listener and its
+//! connections) and the inbox; the inbox decides everything else. No task, no channel: the
+//! same shape and API as the blocking face's receiver.
 
-use std::future::Future;
 use std::net::SocketAddr;
 use std::pin::Pin;
-use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
+use std::time::Duration;
 
-use futures_channel::mpsc;
 use futures_core::Stream;
 use snmp_codec::{Bytes, SecurityLevel};
-use snmp_session::{
-    Dropped, Instant, Notification, Receiver, ReceiverConfig, ReceiverCounters, TrapFilter,
-};
+use snmp_manager::{Error, Inbox, ListenAddr, Transport};
+use snmp_session::{Dropped, Notification, ReceiverConfig, ReceiverCounters, TrapFilter};
 use snmp_usm::UsmUser;
 
-use snmp_manager::{Error, ListenAddr};
-
 use crate::runtime::{AsyncUdpSocket, Runtime};
+use crate::tcp_rx::TcpIo;
 
-enum RxCommand {
-    AddUser(UsmUser, Option<SecurityLevel>),
-    AddFilter(TrapFilter),
-}
-
-/// Receives traps and informs (v1, v2c, v3) on a UDP socket: a [`Stream`] of
-/// [`Notification`]s. Informs are acknowledged, v3 inform senders are answered as their
-/// authoritative engine, and at most `queue_limit` notifications wait for the application
-/// (more are dropped and counted; unacknowledged informs are then resent by their senders).
-///
-/// Dropping it stops its task and closes the socket.
-pub struct TrapReceiver {
-    rx: mpsc::Receiver<Notification>,
-    cmd: mpsc::UnboundedSender<RxCommand>,
+/// Receives traps and informs (v1, v2c, v3) on a UDP socket or TCP connections: a [`Stream`]
+/// of [`Notification`]s (or [`TrapReceiver::recv`]). Informs are acknowledged and v3 inform
+/// senders answered as their authoritative engine while it is polled; at most the config's
+/// `queue_limit` notifications wait to be taken (more are dropped and counted;
+/// unacknowledged informs are then resent by their senders). A face names it for its runtime
+/// (`snmp_tokio::TrapReceiver`); dropping it closes the socket.
+pub struct TrapReceiver<R: Runtime> {
+    rt: R,
+    io: Io<R>,
+    inbox: Inbox,
     local_addr: SocketAddr,
-    engine_id: Bytes,
-    counters: Arc<Mutex<ReceiverCounters>>,
-    drops: Drops,
+    buf: Vec<u8>,
+    out: Vec<u8>,
+    /// A UDP datagram the socket did not take yet: its destination and length in `out`.
+    pending: Option<(SocketAddr, usize)>,
 }
 
-/// The last drop records, shared between the task and the handle.
-type Drops = Arc<Mutex<std::collections::VecDeque<Dropped>>>;
+/// Where notifications arrive.
+enum Io<R: Runtime> {
+    Udp(R::Socket),
+    Tcp(TcpIo<R::Listener>),
+}
 
-/// The most drop records kept for [`TrapReceiver::take_dropped`] (older ones are forgotten;
-/// the counters count them all).
-const DROPS_KEPT: usize = 256;
+// Nothing of it is pinned: the socket and streams are polled through `&`/`&mut`.
+impl<R: Runtime> Unpin for TrapReceiver<R> {}
 
-impl std::fmt::Debug for TrapReceiver {
+impl<R: Runtime> std::fmt::Debug for TrapReceiver<R> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("TrapReceiver")
             .field("local_addr", &self.local_addr)
@@ -54,116 +51,105 @@ impl std::fmt::Debug for TrapReceiver {
     }
 }
 
-impl TrapReceiver {
-    /// Binds `addr` on runtime `rt` and starts receiving.
+impl<R: Runtime + Default> TrapReceiver<R> {
+    /// Binds UDP `addr` (`"0.0.0.0:162"`, `"[::]:1162"`, a `SocketAddr`; port 162 when
+    /// none) on the runtime's `Default`.
     ///
     /// ```no_run
-    /// # async fn f() -> Result<(), snmp_tokio::Error> {
-    /// use snmp_tokio::{Tokio, TrapReceiver};
+    /// # use snmp_tokio::*;
+    /// # async fn f() -> Result<(), Error> {
+    /// let mut rx = TrapReceiver::bind("0.0.0.0:162", Default::default()).await?;
+    /// while let Some(n) = rx.next().await {
+    ///     println!("{} from {}", n.pdu_type_name(), n.source);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn bind(addr: impl ListenAddr, config: ReceiverConfig) -> Result<Self, Error> {
+        Self::bind_on(R::default(), addr, config).await
+    }
+
+    /// Listens on TCP `addr` (RFC 3430; `snmptrapd tcp:...`): notifications from every
+    /// connection, informs acknowledged on the connection they came on. At most 256
+    /// connections at once and notifications of at most 256 KiB; garbage or a peer that
+    /// closes costs only its connection.
+    ///
+    /// ```no_run
+    /// # use snmp_tokio::*;
+    /// # async fn f() -> Result<(), Error> {
+    /// let mut rx = TrapReceiver::bind_tcp("127.0.0.1:1162", Default::default()).await?;
+    /// let n = rx.recv().await?;
+    /// println!("{} from {}", n.pdu_type_name(), n.source);
+    /// # Ok(()) }
+    /// ```
+    pub async fn bind_tcp(addr: impl ListenAddr, config: ReceiverConfig) -> Result<Self, Error> {
+        Self::bind_tcp_on(R::default(), addr, config).await
+    }
+}
+
+impl<R: Runtime> TrapReceiver<R> {
+    /// [`TrapReceiver::bind`] on the runtime value `rt`.
+    ///
+    /// ```no_run
+    /// # use snmp_tokio::*;
+    /// # async fn f() -> Result<(), Error> {
     /// let rx = TrapReceiver::bind_on(Tokio, "127.0.0.1:0", Default::default()).await?;
     /// # Ok(()) }
     /// ```
-    pub async fn bind_on<R: Runtime>(
+    pub async fn bind_on(
         rt: R,
         addr: impl ListenAddr,
         config: ReceiverConfig,
-    ) -> Result<TrapReceiver, Error> {
+    ) -> Result<Self, Error> {
         let socket = rt.bind(addr.listen_addr()?)?;
-        Self::start(rt, socket, config)
+        let local = socket.local_addr()?;
+        Self::on(rt, Io::Udp(socket), local, Transport::Udp, config)
     }
 
-    /// Listens on TCP `addr` on runtime `rt` (RFC 3430; `snmptrapd tcp:...`) and starts
-    /// receiving: notifications from every connection, informs acknowledged on the
-    /// connection they came on. At most 256 connections at once and notifications of at most
-    /// 256 KiB; garbage or a peer that closes costs only its connection.
+    /// [`TrapReceiver::bind_tcp`] on the runtime value `rt`.
     ///
     /// ```no_run
-    /// # async fn f() -> Result<(), snmp_tokio::Error> {
-    /// use snmp_tokio::{StreamExt, Tokio, TrapReceiver};
-    /// let mut rx = TrapReceiver::bind_tcp_on(Tokio, "127.0.0.1:1162", Default::default()).await?;
-    /// while let Some(n) = rx.next().await {
-    ///     println!("{} from {}", n.pdu_type_name(), n.source);
-    /// }
+    /// # use snmp_tokio::*;
+    /// # async fn f() -> Result<(), Error> {
+    /// let rx = TrapReceiver::bind_tcp_on(Tokio, "127.0.0.1:0", Default::default()).await?;
     /// # Ok(()) }
     /// ```
-    pub async fn bind_tcp_on<R: Runtime>(
+    pub async fn bind_tcp_on(
         rt: R,
         addr: impl ListenAddr,
         config: ReceiverConfig,
-    ) -> Result<TrapReceiver, Error> {
+    ) -> Result<Self, Error> {
         let listener = rt.listen(addr.listen_addr()?)?;
-        let socket = crate::tcp_rx::TcpRx::new(listener)?;
-        Self::start(rt, socket, config)
+        let tcp = TcpIo::new(listener);
+        let local = tcp.local_addr()?;
+        Self::on(rt, Io::Tcp(tcp), local, Transport::Tcp, config)
     }
 
-    /// Spawns the receiver's task on `socket`.
-    fn start<R: Runtime, S: AsyncUdpSocket>(
+    fn on(
         rt: R,
-        socket: S,
+        io: Io<R>,
+        local_addr: SocketAddr,
+        transport: Transport,
         config: ReceiverConfig,
-    ) -> Result<TrapReceiver, Error> {
-        let local_addr = socket.local_addr()?;
+    ) -> Result<Self, Error> {
         let seed = snmp_manager::seed()?;
-        // A short channel: the receiver's own queue, bounded in count and bytes, holds what
-        // a slow application has not taken yet.
-        let channel = config.queue_limit.clamp(1, 16);
-        let receiver = Receiver::new(config, seed);
-        let engine_id = receiver.engine_id().clone();
-        let (tx, rx) = mpsc::channel(channel);
-        let (cmd, cmd_rx) = mpsc::unbounded();
-        let counters = Arc::new(Mutex::new(ReceiverCounters::default()));
-        let drops = Drops::default();
-        let task = RxDriver {
-            socket,
-            receiver,
-            tx,
-            cmd: cmd_rx,
-            origin: rt.now(),
-            clock: {
-                let rt = rt.clone();
-                Box::new(move || rt.now())
-            },
+        let inbox = Inbox::new(config, seed, transport, rt.now());
+        Ok(TrapReceiver {
+            rt,
+            io,
+            inbox,
+            local_addr,
             buf: vec![0; 65536],
             out: vec![0; 65536],
             pending: None,
-            counters: counters.clone(),
-            drops: drops.clone(),
-        };
-        rt.spawn(Box::pin(task));
-        Ok(TrapReceiver {
-            rx,
-            cmd,
-            local_addr,
-            engine_id,
-            counters,
-            drops,
         })
-    }
-
-    /// Binds `addr` on the runtime `R` (`TrapReceiver::bind::<Tokio>(..)`).
-    ///
-    /// ```no_run
-    /// # async fn f() -> Result<(), snmp_tokio::Error> {
-    /// use snmp_tokio::{StreamExt, Tokio, TrapReceiver};
-    /// let mut rx = TrapReceiver::bind::<Tokio>("0.0.0.0:162", Default::default()).await?;
-    /// while let Some(n) = rx.next().await {
-    ///     println!("{} from {}", n.pdu_type_name(), n.source);
-    /// }
-    /// # Ok(()) }
-    /// ```
-    pub async fn bind<R: Runtime + Default>(
-        addr: impl ListenAddr,
-        config: ReceiverConfig,
-    ) -> Result<TrapReceiver, Error> {
-        Self::bind_on(R::default(), addr, config).await
     }
 
     /// The address it listens on (the port the system chose for `:0`).
     ///
     /// ```no_run
-    /// # async fn f() -> Result<(), snmp_tokio::Error> {
-    /// use snmp_tokio::{Tokio, TrapReceiver};
-    /// let rx = TrapReceiver::bind::<Tokio>("127.0.0.1:0", Default::default()).await?;
+    /// # use snmp_tokio::*;
+    /// # async fn f() -> Result<(), Error> {
+    /// let rx = TrapReceiver::bind("127.0.0.1:0", Default::default()).await?;
     /// println!("send traps to {}", rx.local_addr());
     /// # Ok(()) }
     /// ```
@@ -171,83 +157,81 @@ impl TrapReceiver {
         self.local_addr
     }
 
-    /// Our engine ID (what v3 inform senders must use).
+    /// This receiver's engine ID (what v3 inform senders use; v3 trap senders use their
+    /// own).
     ///
     /// ```no_run
-    /// # async fn f() -> Result<(), snmp_tokio::Error> {
-    /// let rx = snmp_tokio::TrapReceiver::bind::<snmp_tokio::Tokio>("0.0.0.0:1162", Default::default()).await?;
+    /// # use snmp_tokio::*;
+    /// # async fn f() -> Result<(), Error> {
+    /// let rx = TrapReceiver::bind("0.0.0.0:1162", Default::default()).await?;
     /// // What v3 inform senders configure for this receiver (snmpinform -e ...).
     /// println!("{:02x?}", rx.engine_id().as_ref());
     /// # Ok(()) }
     /// ```
     pub fn engine_id(&self) -> &Bytes {
-        &self.engine_id
+        self.inbox.engine_id()
     }
 
-    /// Adds a v3 user. Notifications in its name are accepted only at the security level its
-    /// keys allow (as `snmptrapd`'s `authUser`); see [`TrapReceiver::add_user_with_min_level`].
+    /// Accepts v3 notifications from `user`, at the security level its keys allow (as
+    /// `snmptrapd`'s `authUser`); see [`TrapReceiver::add_user_with_min_level`].
     ///
     /// ```no_run
-    /// # async fn f() -> Result<(), snmp_tokio::Error> {
-    /// use snmp_tokio::{AuthProtocol, PrivProtocol, StreamExt, Tokio, TrapReceiver, UsmUser};
-    /// let mut rx = TrapReceiver::bind::<Tokio>("0.0.0.0:1162", Default::default()).await?;
+    /// # use snmp_tokio::*;
+    /// # async fn f() -> Result<(), Error> {
+    /// let mut rx = TrapReceiver::bind("0.0.0.0:1162", Default::default()).await?;
     /// let user = UsmUser::new("traps")
     ///     .with_auth(AuthProtocol::Sha256, b"auth-pass-phrase")
     ///     .and_then(|u| u.with_privacy(PrivProtocol::Aes128, b"priv-pass-phrase"))
-    ///     .map_err(snmp_tokio::Error::Credentials)?;
+    ///     .map_err(Error::Credentials)?;
     /// rx.add_user(user);
-    /// while let Some(n) = rx.next().await {
-    ///     println!("{} from {} user {:?}", n.pdu_type_name(), n.source, n.user_name());
-    /// }
     /// # Ok(()) }
     /// ```
-    pub fn add_user(&self, user: UsmUser) {
-        let _ = self.cmd.unbounded_send(RxCommand::AddUser(user, None));
+    pub fn add_user(&mut self, user: UsmUser) {
+        self.inbox.add_user(user);
     }
 
-    /// Adds a v3 user whose notifications are accepted at `min_level` or above (lower than
-    /// its keys allow only when you mean it).
+    /// Accepts v3 notifications from `user` at `min_level` or above (lower than its keys
+    /// allow only when you mean it).
     ///
     /// ```no_run
-    /// # async fn f() -> Result<(), snmp_tokio::Error> {
-    /// use snmp_tokio::{AuthProtocol, SecurityLevel, Tokio, TrapReceiver, UsmUser};
-    /// let rx = TrapReceiver::bind::<Tokio>("0.0.0.0:1162", Default::default()).await?;
+    /// # use snmp_tokio::*;
+    /// # async fn f() -> Result<(), Error> {
+    /// let mut rx = TrapReceiver::bind("0.0.0.0:1162", Default::default()).await?;
     /// let user = UsmUser::new("legacy")
     ///     .with_auth(AuthProtocol::Md5, b"auth-pass-phrase")
-    ///     .map_err(snmp_tokio::Error::Credentials)?;
-    /// // Also its unauthenticated notifications (lower than its keys allow: on purpose).
+    ///     .map_err(Error::Credentials)?;
     /// rx.add_user_with_min_level(user, SecurityLevel::NoAuthNoPriv);
     /// # Ok(()) }
     /// ```
-    pub fn add_user_with_min_level(&self, user: UsmUser, min_level: SecurityLevel) {
-        let _ = self
-            .cmd
-            .unbounded_send(RxCommand::AddUser(user, Some(min_level)));
+    pub fn add_user_with_min_level(&mut self, user: UsmUser, min_level: SecurityLevel) {
+        self.inbox.add_user_with_min_level(user, min_level);
     }
 
-    /// Adds a filter (a notification must pass every filter).
+    /// Adds a filter: a notification must pass every filter to be handed over.
     ///
     /// ```no_run
-    /// # async fn f(rx: snmp_tokio::TrapReceiver) {
-    /// let mut only = snmp_tokio::TrapFilter::default();
+    /// # use snmp_tokio::*;
+    /// # fn f(mut rx: TrapReceiver) {
+    /// let mut only = TrapFilter::default();
     /// only.allowed_communities.push("public".into());
     /// rx.add_filter(only);
     /// # }
     /// ```
-    pub fn add_filter(&self, filter: TrapFilter) {
-        let _ = self.cmd.unbounded_send(RxCommand::AddFilter(filter));
+    pub fn add_filter(&mut self, filter: TrapFilter) {
+        self.inbox.add_filter(filter);
     }
 
-    /// The receiver's counters (received, acknowledged, dropped by reason).
+    /// What was received, accepted and dropped (and why).
     ///
     /// ```no_run
-    /// # fn f(rx: &snmp_tokio::TrapReceiver) {
+    /// # use snmp_tokio::*;
+    /// # fn f(rx: &TrapReceiver) {
     /// let c = rx.counters();
     /// println!("dropped: {} malformed, {} by filters", c.dropped_malformed, c.dropped_filtered);
     /// # }
     /// ```
     pub fn counters(&self) -> ReceiverCounters {
-        self.counters.lock().map(|c| *c).unwrap_or_default()
+        self.inbox.counters()
     }
 
     /// The datagrams dropped since the last call, oldest first, each with its source, its
@@ -255,117 +239,122 @@ impl TrapReceiver {
     /// what a receiver logs, as snmptrapd's "Authentication failed for USER".
     ///
     /// ```no_run
-    /// # fn f(rx: &snmp_tokio::TrapReceiver) {
+    /// # use snmp_tokio::*;
+    /// # fn f(rx: &mut TrapReceiver) {
     /// for d in rx.take_dropped() {
     ///     eprintln!("dropped from {}: {}", d.from, d.reason);
     /// }
     /// # }
     /// ```
-    pub fn take_dropped(&self) -> Vec<Dropped> {
-        self.drops
-            .lock()
-            .map(|mut d| d.drain(..).collect())
-            .unwrap_or_default()
+    pub fn take_dropped(&mut self) -> Vec<Dropped> {
+        self.inbox.take_dropped()
+    }
+
+    /// The next notification, waiting as long as it takes.
+    ///
+    /// ```no_run
+    /// # use snmp_tokio::*;
+    /// # async fn f(mut rx: TrapReceiver) -> Result<(), Error> {
+    /// let n = rx.recv().await?;
+    /// println!("{} varbinds", n.varbinds.len());
+    /// # Ok(()) }
+    /// ```
+    pub async fn recv(&mut self) -> Result<Notification, Error> {
+        std::future::poll_fn(|cx| self.poll_recv(cx)).await
+    }
+
+    /// The next notification, or `None` if none came within `timeout`.
+    ///
+    /// ```no_run
+    /// # use snmp_tokio::*;
+    /// # async fn f(mut rx: TrapReceiver) -> Result<(), Error> {
+    /// match rx.recv_timeout(std::time::Duration::from_secs(5)).await? {
+    ///     Some(n) => println!("{}", n.pdu_type_name()),
+    ///     None => println!("nothing in 5 s"),
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn recv_timeout(&mut self, timeout: Duration) -> Result<Option<Notification>, Error> {
+        let mut timer = self.rt.timer(self.rt.now() + timeout);
+        std::future::poll_fn(|cx| {
+            if let Poll::Ready(r) = self.poll_recv(cx) {
+                return Poll::Ready(r.map(Some));
+            }
+            timer.as_mut().poll(cx).map(|()| Ok(None))
+        })
+        .await
+    }
+
+    /// Sends what the inbox has to send over UDP (acknowledgements, Reports); `false` while
+    /// the socket does not take it.
+    fn poll_flush(&mut self, cx: &mut Context<'_>) {
+        let Io::Udp(socket) = &self.io else {
+            return;
+        };
+        loop {
+            if let Some((to, len)) = self.pending {
+                match socket.poll_send_to(cx, self.out.get(..len).unwrap_or(&[]), to) {
+                    Poll::Pending => return,
+                    // A lost one is sent again when its sender retries.
+                    Poll::Ready(_) => self.pending = None,
+                }
+            }
+            match self.inbox.poll_transmit(&mut self.out) {
+                Some(t) => self.pending = Some((t.destination, t.len)),
+                None => return,
+            }
+        }
+    }
+
+    /// The next notification: hands the inbox what the I/O has now (at most 256 datagrams,
+    /// or 16 passes over the TCP connections, before yielding to the runtime), sends what
+    /// the inbox answers, and returns the first notification accepted. A burst thus moves
+    /// from the kernel's buffer into the inbox's bounded queue, where what does not fit is
+    /// dropped and counted.
+    fn poll_recv(&mut self, cx: &mut Context<'_>) -> Poll<Result<Notification, Error>> {
+        self.poll_flush(cx);
+        if let Some(n) = self.inbox.poll_notification() {
+            return Poll::Ready(Ok(n));
+        }
+        let now = self.rt.now();
+        let mut more = true;
+        match &mut self.io {
+            Io::Udp(socket) => {
+                for _ in 0..256 {
+                    match socket.poll_recv_from(cx, &mut self.buf) {
+                        Poll::Ready(Ok((n, from))) => {
+                            let data = self.buf.get(..n).unwrap_or(&[]);
+                            self.inbox.handle_datagram(now, from, data);
+                        }
+                        // An ICMP report or a transient error: the socket stays.
+                        Poll::Ready(Err(_)) => {}
+                        Poll::Pending => {
+                            more = false;
+                            break;
+                        }
+                    }
+                }
+            }
+            Io::Tcp(tcp) => {
+                more = (0..16).all(|_| tcp.poll_io(cx, &mut self.inbox, now));
+            }
+        }
+        self.poll_flush(cx);
+        if let Some(n) = self.inbox.poll_notification() {
+            return Poll::Ready(Ok(n));
+        }
+        if more {
+            // Input is left and nothing was accepted: come back after others ran.
+            cx.waker().wake_by_ref();
+        }
+        Poll::Pending
     }
 }
 
-impl Stream for TrapReceiver {
+impl<R: Runtime> Stream for TrapReceiver<R> {
     type Item = Notification;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Notification>> {
-        Pin::new(&mut self.rx).poll_next(cx)
-    }
-}
-
-struct RxDriver<S: AsyncUdpSocket> {
-    socket: S,
-    receiver: Receiver,
-    tx: mpsc::Sender<Notification>,
-    cmd: mpsc::UnboundedReceiver<RxCommand>,
-    origin: std::time::Instant,
-    /// The runtime's clock.
-    clock: Box<dyn Fn() -> std::time::Instant + Send + Sync>,
-    buf: Vec<u8>,
-    out: Vec<u8>,
-    pending: Option<(SocketAddr, usize)>,
-    counters: Arc<Mutex<ReceiverCounters>>,
-    drops: Drops,
-}
-
-impl<S: AsyncUdpSocket> Unpin for RxDriver<S> {}
-
-impl<S: AsyncUdpSocket> Future for RxDriver<S> {
-    type Output = ();
-
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        let this = &mut *self;
-        if this.tx.is_closed() {
-            return Poll::Ready(());
-        }
-        while let Poll::Ready(Some(c)) = Pin::new(&mut this.cmd).poll_next(cx) {
-            match c {
-                RxCommand::AddUser(u, None) => this.receiver.add_user(u),
-                RxCommand::AddUser(u, Some(l)) => this.receiver.add_user_with_min_level(u, l),
-                RxCommand::AddFilter(f) => this.receiver.add_filter(f),
-            }
-        }
-        for _ in 0..256 {
-            // Send what is waiting.
-            loop {
-                if let Some((to, len)) = this.pending {
-                    match this.socket.poll_send_to(cx, &this.out[..len], to) {
-                        Poll::Pending => break,
-                        Poll::Ready(_) => this.pending = None,
-                    }
-                }
-                match this.receiver.poll_transmit(&mut this.out) {
-                    Some(t) => this.pending = Some((t.destination, t.len)),
-                    None => break,
-                }
-            }
-            // Hand notifications over while the application keeps up; the receiver's own
-            // queue (bounded) holds the rest.
-            while let Poll::Ready(Ok(())) = this.tx.poll_ready(cx) {
-                match this.receiver.poll_notification() {
-                    Some(n) => {
-                        if this.tx.start_send(n).is_err() {
-                            return Poll::Ready(());
-                        }
-                    }
-                    None => break,
-                }
-            }
-            if let Ok(mut c) = this.counters.lock() {
-                *c = this.receiver.counters();
-            }
-            match this.socket.poll_recv_from(cx, &mut this.buf) {
-                Poll::Ready(Ok((n, from))) => {
-                    let elapsed = (this.clock)().saturating_duration_since(this.origin);
-                    let now = Instant::from_micros(elapsed.as_micros() as u64);
-                    let data = this.buf.get(..n).unwrap_or(&[]);
-                    this.receiver.handle_datagram(now, from, data);
-                    // One event per drop, with its source and reason.
-                    while let Some(d) = this.receiver.poll_dropped() {
-                        #[cfg(feature = "tracing")]
-                        tracing::debug!(
-                            target: "snmp",
-                            from = %d.from,
-                            reason = %d.reason,
-                            "notification dropped"
-                        );
-                        if let Ok(mut kept) = this.drops.lock() {
-                            if kept.len() >= DROPS_KEPT {
-                                kept.pop_front();
-                            }
-                            kept.push_back(d);
-                        }
-                    }
-                }
-                Poll::Ready(Err(_)) => {}
-                Poll::Pending => return Poll::Pending,
-            }
-        }
-        cx.waker().wake_by_ref();
-        Poll::Pending
+        self.poll_recv(cx).map(Result::ok)
     }
 }

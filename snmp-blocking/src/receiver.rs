@@ -4,13 +4,16 @@ use std::net::{SocketAddr, UdpSocket};
 use std::time::Duration;
 
 use snmp_codec::Bytes;
-use snmp_manager::{Error, ListenAddr, Notification, ReceiverConfig, SecurityLevel, UsmUser};
-use snmp_session::{Instant, Receiver, ReceiverCounters, TrapFilter};
+use snmp_manager::{
+    Error, Inbox, ListenAddr, Notification, ReceiverConfig, SecurityLevel, Transport, UsmUser,
+};
+use snmp_session::{Dropped, ReceiverCounters, TrapFilter};
 
-/// Receives traps and informs (v1, v2c, v3) on a UDP socket, on the calling thread. Informs
-/// are acknowledged and v3 inform senders answered as their authoritative engine while
+/// Receives traps and informs (v1, v2c, v3) on a UDP socket or TCP connections, on the
+/// calling thread: the manager core's [`Inbox`] decides, this only moves bytes. Informs are
+/// acknowledged and v3 inform senders answered as their authoritative engine while
 /// [`TrapReceiver::recv`] runs; at most the config's `queue_limit` notifications wait to be
-/// taken (more are dropped and counted).
+/// taken (more are dropped and counted). The same API as the async faces' receiver.
 ///
 /// ```no_run
 /// # fn f() -> Result<(), snmp_blocking::Error> {
@@ -24,8 +27,8 @@ use snmp_session::{Instant, Receiver, ReceiverCounters, TrapFilter};
 /// ```
 pub struct TrapReceiver {
     socket: Side,
-    receiver: Receiver,
-    origin: std::time::Instant,
+    inbox: Inbox,
+    local_addr: SocketAddr,
     buf: Vec<u8>,
     out: Vec<u8>,
     read_timeout: Option<Duration>,
@@ -39,20 +42,10 @@ enum Side {
     Tcp(crate::tcp_rx::TcpSide),
 }
 
-impl Side {
-    fn local_addr(&self) -> std::io::Result<SocketAddr> {
-        match self {
-            Side::Udp(s) => s.local_addr(),
-            #[cfg(unix)]
-            Side::Tcp(t) => t.local_addr(),
-        }
-    }
-}
-
 impl std::fmt::Debug for TrapReceiver {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("TrapReceiver")
-            .field("local_addr", &self.socket.local_addr().ok())
+            .field("local_addr", &self.local_addr)
             .finish_non_exhaustive()
     }
 }
@@ -69,7 +62,8 @@ impl TrapReceiver {
         // dropped by the kernel), blocking.
         let socket = snmp_manager::bind_udp(addr.listen_addr()?)?;
         socket.set_nonblocking(false)?;
-        Self::on(Side::Udp(socket), config)
+        let local = socket.local_addr()?;
+        Self::on(Side::Udp(socket), local, Transport::Udp, config)
     }
 
     /// Listens on TCP `addr` (RFC 3430; `snmptrapd tcp:...`): notifications from every
@@ -86,15 +80,21 @@ impl TrapReceiver {
     #[cfg(unix)]
     pub fn bind_tcp(addr: impl ListenAddr, config: ReceiverConfig) -> Result<TrapReceiver, Error> {
         let side = crate::tcp_rx::TcpSide::bind(addr.listen_addr()?)?;
-        Self::on(Side::Tcp(side), config)
+        let local = side.local_addr()?;
+        Self::on(Side::Tcp(side), local, Transport::Tcp, config)
     }
 
-    fn on(socket: Side, config: ReceiverConfig) -> Result<TrapReceiver, Error> {
+    fn on(
+        socket: Side,
+        local_addr: SocketAddr,
+        transport: Transport,
+        config: ReceiverConfig,
+    ) -> Result<TrapReceiver, Error> {
         let seed = snmp_manager::seed()?;
         Ok(TrapReceiver {
             socket,
-            receiver: Receiver::new(config, seed),
-            origin: std::time::Instant::now(),
+            inbox: Inbox::new(config, seed, transport, std::time::Instant::now()),
+            local_addr,
             buf: vec![0; 65536],
             out: vec![0; 65536],
             read_timeout: None,
@@ -105,11 +105,11 @@ impl TrapReceiver {
     ///
     /// ```no_run
     /// let rx = snmp_blocking::TrapReceiver::bind("127.0.0.1:0", Default::default())?;
-    /// println!("send traps to {}", rx.local_addr()?);
+    /// println!("send traps to {}", rx.local_addr());
     /// # Ok::<(), snmp_blocking::Error>(())
     /// ```
-    pub fn local_addr(&self) -> Result<SocketAddr, Error> {
-        Ok(self.socket.local_addr()?)
+    pub fn local_addr(&self) -> SocketAddr {
+        self.local_addr
     }
 
     /// This receiver's engine ID (v3 inform senders discover it; v3 trap senders use their
@@ -121,7 +121,7 @@ impl TrapReceiver {
     /// # Ok::<(), snmp_blocking::Error>(())
     /// ```
     pub fn engine_id(&self) -> &Bytes {
-        self.receiver.engine_id()
+        self.inbox.engine_id()
     }
 
     /// Accepts v3 notifications from `user`.
@@ -134,7 +134,7 @@ impl TrapReceiver {
     /// # Ok::<(), snmp_blocking::Error>(())
     /// ```
     pub fn add_user(&mut self, user: UsmUser) {
-        self.receiver.add_user(user);
+        self.inbox.add_user(user);
     }
 
     /// Accepts v3 notifications from `user` at `min_level` or above only.
@@ -147,7 +147,7 @@ impl TrapReceiver {
     /// # Ok::<(), snmp_blocking::Error>(())
     /// ```
     pub fn add_user_with_min_level(&mut self, user: UsmUser, min_level: SecurityLevel) {
-        self.receiver.add_user_with_min_level(user, min_level);
+        self.inbox.add_user_with_min_level(user, min_level);
     }
 
     /// Adds a filter: a notification must pass every filter to be handed over.
@@ -161,21 +161,22 @@ impl TrapReceiver {
     /// # Ok::<(), snmp_blocking::Error>(())
     /// ```
     pub fn add_filter(&mut self, filter: TrapFilter) {
-        self.receiver.add_filter(filter);
+        self.inbox.add_filter(filter);
     }
 
-    /// The next dropped datagram's source and reason, oldest first (the last 256 are kept;
-    /// the counters count them all).
+    /// The datagrams dropped since the last call, oldest first, each with its source, its
+    /// reason and the v3 user it named (the last 256 are kept; the counters count them all):
+    /// what a receiver logs, as snmptrapd's "Authentication failed for USER".
     ///
     /// ```no_run
     /// let mut rx = snmp_blocking::TrapReceiver::bind("127.0.0.1:1162", Default::default())?;
-    /// while let Some(d) = rx.poll_dropped() {
+    /// for d in rx.take_dropped() {
     ///     eprintln!("dropped a notification from {}: {}", d.from, d.reason);
     /// }
     /// # Ok::<(), snmp_blocking::Error>(())
     /// ```
-    pub fn poll_dropped(&mut self) -> Option<snmp_session::Dropped> {
-        self.receiver.poll_dropped()
+    pub fn take_dropped(&mut self) -> Vec<Dropped> {
+        self.inbox.take_dropped()
     }
 
     /// What was received, accepted and dropped (and why).
@@ -186,7 +187,7 @@ impl TrapReceiver {
     /// # Ok::<(), snmp_blocking::Error>(())
     /// ```
     pub fn counters(&self) -> ReceiverCounters {
-        self.receiver.counters()
+        self.inbox.counters()
     }
 
     /// The next notification, waiting as long as it takes.
@@ -243,26 +244,22 @@ impl TrapReceiver {
         Incoming { rx: self }
     }
 
-    /// Sends what the receiver has to send (acknowledgements, Reports). A lost one is sent
-    /// again when its sender retries.
+    /// Sends what the inbox has to send over UDP (acknowledgements, Reports). A lost one is
+    /// sent again when its sender retries.
     fn send_pending(&mut self) {
-        while let Some(t) = self.receiver.poll_transmit(&mut self.out) {
-            let data = self.out.get(..t.len).unwrap_or(&[]);
-            match &mut self.socket {
-                Side::Udp(s) => {
-                    let _ = s.send_to(data, t.destination);
-                }
-                #[cfg(unix)]
-                Side::Tcp(side) => side.send(t.destination, data),
-            }
+        let Side::Udp(s) = &self.socket else {
+            return;
+        };
+        while let Some(t) = self.inbox.poll_transmit(&mut self.out) {
+            let _ = s.send_to(self.out.get(..t.len).unwrap_or(&[]), t.destination);
         }
     }
 
-    /// Sends what the receiver has to send, hands over a notification if one waits, else
-    /// waits for one datagram (at most `wait`).
+    /// Sends what the inbox has to send, hands over a notification if one waits, else
+    /// waits for input (at most `wait`) and hands it to the inbox.
     fn step(&mut self, wait: Option<Duration>) -> Result<Option<Notification>, Error> {
         self.send_pending();
-        if let Some(n) = self.receiver.poll_notification() {
+        if let Some(n) = self.inbox.poll_notification() {
             return Ok(Some(n));
         }
         let wait = wait.map(|w| w.max(Duration::from_millis(1)));
@@ -270,13 +267,8 @@ impl TrapReceiver {
             Side::Udp(s) => s,
             #[cfg(unix)]
             Side::Tcp(side) => {
-                let Some((from, msg)) = side.recv(wait)? else {
-                    return Ok(None);
-                };
-                let now = Instant::from_micros(self.origin.elapsed().as_micros() as u64);
-                self.receiver.handle_datagram(now, from, &msg);
-                self.send_pending();
-                return Ok(self.receiver.poll_notification());
+                side.pass(&mut self.inbox, wait)?;
+                return Ok(self.inbox.poll_notification());
             }
         };
         if self.read_timeout != wait {
@@ -285,12 +277,12 @@ impl TrapReceiver {
         }
         match socket.recv_from(&mut self.buf) {
             Ok((n, from)) => {
-                let now = Instant::from_micros(self.origin.elapsed().as_micros() as u64);
                 let data = self.buf.get(..n).unwrap_or(&[]);
-                self.receiver.handle_datagram(now, from, data);
+                self.inbox
+                    .handle_datagram(std::time::Instant::now(), from, data);
                 // Acknowledge an inform at once.
                 self.send_pending();
-                Ok(self.receiver.poll_notification())
+                Ok(self.inbox.poll_notification())
             }
             Err(e) => match e.kind() {
                 std::io::ErrorKind::WouldBlock

@@ -1,29 +1,17 @@
-//! The blocking trap receiver's TCP side (RFC 3430): a listener and its connections, waited
-//! on with one `poll(2)`. Each connection's bytes are framed by their BER length; a message
-//! is handed to the sans-IO receiver as a datagram from the connection's peer, and what the
-//! receiver sends to that peer is written on its connection.
-//!
-//! Bounded by the one policy both faces share ([`snmp_manager::tcp_rx`]): connections,
-//! message size, output waiting per peer (written without blocking; a peer that never reads
-//! is closed), idle time.
+//! The blocking trap receiver's TCP side (RFC 3430): a listener and its streams, waited on
+//! with one `poll(2)`. The manager core's [`Inbox`] keeps the connections' state and policy
+//! (framing, bounds, which to close); this accepts, reads and writes what it says.
 
-use std::collections::VecDeque;
 use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::time::{Duration, Instant};
 
-use snmp_manager::{admit, RxConn};
+use snmp_manager::{ConnId, Inbox, ACCEPTS_PER_PASS};
 
-struct Conn {
-    stream: TcpStream,
-    state: RxConn,
-}
-
-/// A TCP listener and its connections.
+/// A TCP listener and its streams.
 pub(crate) struct TcpSide {
     listener: TcpListener,
-    conns: Vec<Conn>,
-    ready: VecDeque<(SocketAddr, Vec<u8>)>,
+    streams: Vec<(ConnId, TcpStream)>,
     buf: Vec<u8>,
 }
 
@@ -33,8 +21,7 @@ impl TcpSide {
         listener.set_nonblocking(true)?;
         Ok(TcpSide {
             listener,
-            conns: Vec::new(),
-            ready: VecDeque::new(),
+            streams: Vec::new(),
             buf: vec![0; 65536],
         })
     }
@@ -43,90 +30,66 @@ impl TcpSide {
         self.listener.local_addr()
     }
 
-    /// The next whole message from any connection, waiting at most `wait` (`None`: as long
-    /// as it takes) for bytes or a connection.
-    pub(crate) fn recv(
-        &mut self,
-        wait: Option<Duration>,
-    ) -> io::Result<Option<(SocketAddr, Vec<u8>)>> {
-        if let Some(m) = self.ready.pop_front() {
-            return Ok(Some(m));
-        }
-        let ready_fds = self.wait(wait)?;
+    /// Waits at most `wait` (`None`: as long as it takes) for a connection or bytes, then
+    /// accepts, reads and writes what is ready, each through `inbox`.
+    pub(crate) fn pass(&mut self, inbox: &mut Inbox, wait: Option<Duration>) -> io::Result<()> {
+        let readable = self.wait(inbox, wait)?;
         let now = Instant::now();
-        self.accept(now);
-        let buf = &mut self.buf;
-        let ready = &mut self.ready;
-        let mut i = 0;
-        self.conns.retain_mut(|c| {
-            let this = i;
-            i += 1;
-            if !flush(c, now) {
-                return false;
+        inbox.handle_timeout(now);
+        for _ in 0..ACCEPTS_PER_PASS {
+            let Ok((stream, peer)) = self.listener.accept() else {
+                break;
+            };
+            if stream.set_nonblocking(true).is_err() {
+                continue;
             }
-            if !ready_fds.contains(&this) {
-                return !c.state.idle(now);
+            let _ = stream.set_nodelay(true);
+            self.streams.push((inbox.accept(peer, now), stream));
+        }
+        for (id, stream) in &mut self.streams {
+            if !readable.contains(id) {
+                continue;
             }
-            match c.stream.read(buf) {
-                Ok(0) => false,
-                Ok(n) => c.state.received(buf.get(..n).unwrap_or(&[]), now, ready),
-                Err(e) => matches!(
-                    e.kind(),
-                    io::ErrorKind::WouldBlock | io::ErrorKind::Interrupted
-                ),
-            }
-        });
-        Ok(self.ready.pop_front())
-    }
-
-    /// Queues `data` for the connection of `peer` and writes what the socket takes now,
-    /// without waiting (a peer gone loses it, as a datagram; one that does not read is
-    /// closed once its output passes the bound).
-    pub(crate) fn send(&mut self, peer: SocketAddr, data: &[u8]) {
-        let now = Instant::now();
-        if let Some(i) = self.conns.iter().position(|c| c.state.peer == peer) {
-            let keep = self
-                .conns
-                .get_mut(i)
-                .is_some_and(|c| c.state.queue(data) && flush(c, now));
-            if !keep {
-                self.conns.swap_remove(i);
+            match stream.read(&mut self.buf) {
+                Ok(0) => inbox.handle_gone(*id),
+                Ok(n) => inbox.handle_read(*id, self.buf.get(..n).unwrap_or(&[]), now),
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        io::ErrorKind::WouldBlock | io::ErrorKind::Interrupted
+                    ) => {}
+                Err(_) => inbox.handle_gone(*id),
             }
         }
-    }
-
-    fn accept(&mut self, now: Instant) {
-        for _ in 0..64 {
-            match self.listener.accept() {
-                Ok((stream, peer)) => {
-                    if stream.set_nonblocking(true).is_err() {
-                        continue;
-                    }
-                    let _ = stream.set_nodelay(true);
-                    admit(&mut self.conns, |c| &c.state, now);
-                    self.conns.push(Conn {
-                        stream,
-                        state: RxConn::new(peer, now),
-                    });
-                }
-                Err(_) => return,
+        // Write what the inbox owes each peer (acknowledgements, Reports), without waiting.
+        for (id, stream) in &mut self.streams {
+            if !flush(inbox, *id, stream, now) {
+                inbox.handle_gone(*id);
             }
         }
+        self.forget(inbox);
+        Ok(())
     }
 
-    /// Waits until the listener or a connection is readable (or a connection with output
-    /// waiting is writable); the connections to look at.
-    fn wait(&mut self, wait: Option<Duration>) -> io::Result<Vec<usize>> {
+    /// Drops the streams the inbox closed or lost.
+    fn forget(&mut self, inbox: &mut Inbox) {
+        while inbox.poll_close().is_some() {}
+        self.streams.retain(|(id, _)| inbox.has(*id));
+    }
+
+    /// Waits until the listener or a stream is readable (or one with output waiting is
+    /// writable); the streams to read.
+    fn wait(&mut self, inbox: &Inbox, wait: Option<Duration>) -> io::Result<Vec<ConnId>> {
         use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
         use std::os::fd::AsFd;
-        let mut fds = Vec::with_capacity(1 + self.conns.len());
+        let mut fds = Vec::with_capacity(1 + self.streams.len());
         fds.push(PollFd::new(self.listener.as_fd(), PollFlags::POLLIN));
-        for c in &self.conns {
+        for (id, s) in &self.streams {
             let mut flags = PollFlags::POLLIN;
-            if !c.state.pending().is_empty() {
+            if !inbox.pending(*id).is_empty() {
                 flags |= PollFlags::POLLOUT;
             }
-            fds.push(PollFd::new(c.stream.as_fd(), flags));
+            fds.push(PollFd::new(s.as_fd(), flags));
         }
         let timeout = match wait {
             None => PollTimeout::NONE,
@@ -139,12 +102,12 @@ impl TcpSide {
             Ok(_) => Ok(fds
                 .iter()
                 .skip(1)
-                .enumerate()
-                .filter(|(_, fd)| {
+                .zip(&self.streams)
+                .filter(|(fd, _)| {
                     fd.revents()
                         .is_some_and(|r| r.intersects(!PollFlags::POLLOUT))
                 })
-                .map(|(i, _)| i)
+                .map(|(_, (id, _))| *id)
                 .collect()),
             Err(nix::errno::Errno::EINTR) => Ok(Vec::new()),
             Err(e) => Err(io::Error::from(e)),
@@ -152,16 +115,20 @@ impl TcpSide {
     }
 }
 
-/// Writes what the connection's socket takes now; `false`: the connection broke.
-fn flush(c: &mut Conn, now: Instant) -> bool {
-    while !c.state.pending().is_empty() {
-        match c.stream.write(c.state.pending()) {
+/// Writes what the inbox owes connection `id` as far as its stream takes it now; `false`:
+/// the stream broke.
+fn flush(inbox: &mut Inbox, id: ConnId, stream: &mut TcpStream, now: Instant) -> bool {
+    loop {
+        let pending = inbox.pending(id);
+        if pending.is_empty() {
+            return true;
+        }
+        match stream.write(pending) {
             Ok(0) => return false,
-            Ok(n) => c.state.wrote(n, now),
+            Ok(n) => inbox.wrote(id, n, now),
             Err(e) if e.kind() == io::ErrorKind::WouldBlock => return true,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
             Err(_) => return false,
         }
     }
-    true
 }

@@ -9,12 +9,9 @@
 use std::time::Duration;
 
 use snmp_blocking::session::Error as SessionError;
-use snmp_blocking::{
-    AuthProtocol, Client, Error, Manager, Oid, PollTarget, PrivProtocol, TrapReceiver, UsmUser,
-    Value,
-};
+use snmp_blocking::{AuthProtocol, Client, Error, Manager, Oid, PollTarget, PrivProtocol, Value};
 use snmp_testkit::adapter_tests::{static_agent_config, v3_name, AUTH_PW, PRIV_PW, SYS_DESCR};
-use snmp_testkit::{net_snmp_tool, NetSnmpd};
+use snmp_testkit::NetSnmpd;
 
 /// The interop suite both faces run, expanded for this one.
 mod suite {
@@ -117,127 +114,6 @@ fn a_dropped_walk_is_cancelled_and_the_manager_goes_on() {
     }
     assert_eq!(got_a, whole);
     assert_eq!(got_b, whole);
-}
-
-#[test]
-fn trap_receiver_gets_net_snmp_notifications() {
-    receiver_gets_net_snmp_notifications(false);
-}
-
-/// The same over TCP: Net-SNMP's tools send to `tcp:`, informs acknowledged on their
-/// connection.
-#[test]
-fn trap_receiver_gets_net_snmp_notifications_over_tcp() {
-    receiver_gets_net_snmp_notifications(true);
-}
-
-fn receiver_gets_net_snmp_notifications(tcp: bool) {
-    let mut rx = if tcp {
-        TrapReceiver::bind_tcp("127.0.0.1:0", Default::default()).unwrap()
-    } else {
-        TrapReceiver::bind("127.0.0.1:0", Default::default()).unwrap()
-    };
-    rx.add_user(
-        UsmUser::new("v3user")
-            .with_auth(AuthProtocol::Sha1, AUTH_PW.as_bytes())
-            .unwrap()
-            .with_privacy(PrivProtocol::Aes128, PRIV_PW.as_bytes())
-            .unwrap(),
-    );
-    let host = if tcp {
-        format!("tcp:{}", rx.local_addr().unwrap())
-    } else {
-        rx.local_addr().unwrap().to_string()
-    };
-    let trap = "1.3.6.1.4.1.8072.2.3.0.1";
-    let detail = "1.3.6.1.4.1.8072.2.3.2.1";
-    let v3 = [
-        "-v3", "-u", "v3user", "-l", "authPriv", "-a", "SHA", "-A", AUTH_PW, "-x", "AES", "-X",
-        PRIV_PW,
-    ];
-    let cases: Vec<(&str, Vec<&str>, &str)> = vec![
-        (
-            "snmptrap",
-            vec![
-                "-v1",
-                "-c",
-                "public",
-                &host,
-                "1.3.6.1.4.1.8072.9999",
-                "127.0.0.1",
-                "6",
-                "17",
-                "",
-                detail,
-                "s",
-                "v1-marker",
-            ],
-            "v1-marker",
-        ),
-        (
-            "snmptrap",
-            vec![
-                "-v2c",
-                "-c",
-                "public",
-                &host,
-                "",
-                trap,
-                detail,
-                "s",
-                "v2c-marker",
-            ],
-            "v2c-marker",
-        ),
-        (
-            "snmpinform",
-            vec![
-                "-v2c",
-                "-c",
-                "public",
-                &host,
-                "",
-                trap,
-                detail,
-                "s",
-                "v2c-inform",
-            ],
-            "v2c-inform",
-        ),
-        (
-            "snmpinform",
-            [&v3[..], &[&host, "", trap, detail, "s", "v3-inform"]].concat(),
-            "v3-inform",
-        ),
-    ];
-    for (tool, args, needle) in cases {
-        // The sender runs beside us: an inform waits for our acknowledgement, which only
-        // `recv` sends.
-        let tool = tool.to_owned();
-        let owned: Vec<String> = args.iter().map(|s| (*s).to_owned()).collect();
-        let sender = std::thread::spawn(move || {
-            let refs: Vec<&str> = owned.iter().map(String::as_str).collect();
-            net_snmp_tool(&tool, &refs)
-        });
-        let n = rx
-            .recv_timeout(Duration::from_secs(10))
-            .unwrap()
-            .unwrap_or_else(|| panic!("no notification for {needle}"));
-        let text = format!("{:?}", n.varbinds);
-        assert!(text.contains(needle), "{needle}: {text}");
-        if needle.starts_with("v3") {
-            assert_eq!(n.user_name(), Some("v3user"));
-        } else {
-            assert_eq!(n.community_str(), Some("public"));
-        }
-        let sent = sender.join().unwrap();
-        assert!(sent.is_ok(), "{needle}: {sent:?}");
-    }
-    // Nothing more: recv_timeout gives up.
-    assert!(rx
-        .recv_timeout(Duration::from_millis(100))
-        .unwrap()
-        .is_none());
 }
 
 #[test]

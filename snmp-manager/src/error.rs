@@ -275,14 +275,6 @@ impl From<ConfigError> for Error {
     }
 }
 
-impl From<crate::table::TableError> for Error {
-    /// The error that ended a table fetch (its rows are dropped: match on
-    /// [`TableError`](crate::TableError) to keep them).
-    fn from(e: crate::table::TableError) -> Self {
-        e.error
-    }
-}
-
 /// A walk's error with the varbinds received before it (`collect_all`); `?` turns it into
 /// its [`Error`].
 ///

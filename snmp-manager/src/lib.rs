@@ -46,6 +46,7 @@ mod addr;
 mod agent;
 mod builder;
 mod error;
+mod inbox;
 mod keys;
 mod names;
 mod oid;
@@ -62,13 +63,13 @@ pub use addr::{
 pub use agent::{Agent, Call, Finish};
 pub use builder::{BuildParts, Face, ManagerBuilder};
 pub use error::{ConfigError, Error, IoError, WalkError};
+pub use inbox::{ConnId, Inbox, ACCEPTS_PER_PASS, READS_PER_PASS};
 pub use oid::{oids, IntoOid};
 pub use outcome::{ClientId, Outcomes, WalkBuffer, WalkNext, WalkStep};
 pub use poll::{counter_delta, group_by_target, Lookup, PollResult, PollScheduler, PollTarget};
 pub use table::{RawRows, Row, Table, TableError};
 pub use tcp_rx::{
-    admit, make_room, RxConn, TCP_RX_IDLE, TCP_RX_MAX_CONNECTIONS, TCP_RX_MAX_MESSAGE,
-    TCP_RX_MAX_OUTPUT,
+    RxConn, TCP_RX_IDLE, TCP_RX_MAX_CONNECTIONS, TCP_RX_MAX_MESSAGE, TCP_RX_MAX_OUTPUT,
 };
 
 pub use snmp_codec::{

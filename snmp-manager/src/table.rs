@@ -280,3 +280,11 @@ pub struct TableError {
 /// rows received before it (what a face's `run_table` returns; [`Table::decode_result`]
 /// names them).
 pub type RawRows = Result<Vec<TableRow>, (Error, Vec<TableRow>)>;
+
+impl From<TableError> for Error {
+    /// The error that ended a table fetch (its rows are dropped: match on [`TableError`] to
+    /// keep them).
+    fn from(e: TableError) -> Self {
+        e.error
+    }
+}

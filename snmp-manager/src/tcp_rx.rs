@@ -1,6 +1,7 @@
-//! The TCP trap receiver's connection policy (RFC 3430), one for both faces: framing by BER
-//! length, bounds on what each connection may hold, and which connection makes room when a
-//! new one comes at the cap. The faces only move bytes between their streams and this.
+//! The TCP trap receiver's connections (RFC 3430), one for both faces: framing by BER length
+//! and bounds on what each connection may hold. The [`Inbox`](crate::Inbox) keeps the table
+//! of them (and which one makes room when a new one comes at the cap); the faces only move
+//! bytes between their streams and it.
 //!
 //! Bounded: at most [`TCP_RX_MAX_CONNECTIONS`] connections (at the cap a new one replaces
 //! the least recently active), a message of at most [`TCP_RX_MAX_MESSAGE`] bytes, at most
@@ -100,27 +101,6 @@ impl RxConn {
     }
 }
 
-/// With `conns` open, which one a new connection replaces: `None` under the cap, else the
-/// least recently active one.
-pub fn make_room<'a>(conns: impl ExactSizeIterator<Item = &'a RxConn>) -> Option<usize> {
-    if conns.len() < TCP_RX_MAX_CONNECTIONS {
-        return None;
-    }
-    conns
-        .enumerate()
-        .min_by_key(|(_, c)| c.last_active())
-        .map(|(i, _)| i)
-}
-
-/// Makes room in `conns` for one more connection: drops the idle ones and, at the cap, the
-/// least recently active one (`state` reads each one's [`RxConn`]).
-pub fn admit<T>(conns: &mut Vec<T>, state: impl Fn(&T) -> &RxConn, now: Instant) {
-    conns.retain(|c| !state(c).idle(now));
-    if let Some(i) = make_room(conns.iter().map(&state)) {
-        conns.swap_remove(i);
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -141,10 +121,5 @@ mod tests {
             !c.received(b"GET / HTTP/1.1\r\n", t0, &mut ready),
             "not SNMP"
         );
-        let conns: Vec<RxConn> = (0..TCP_RX_MAX_CONNECTIONS)
-            .map(|i| RxConn::new(peer, t0 + Duration::from_millis(1000 - i as u64)))
-            .collect();
-        assert_eq!(make_room(conns.iter()), Some(TCP_RX_MAX_CONNECTIONS - 1));
-        assert_eq!(make_room(conns[1..].iter()), None);
     }
 }

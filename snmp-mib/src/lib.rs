@@ -47,6 +47,8 @@ mod prelude {
 mod blob;
 #[cfg(feature = "load")]
 mod compile;
+#[cfg(feature = "load")]
+mod diagnostic;
 mod format;
 mod index;
 #[cfg(feature = "load")]
@@ -55,19 +57,25 @@ mod model;
 #[cfg(feature = "load")]
 mod order;
 mod resolve;
+#[cfg(feature = "load")]
+mod scan;
 mod standard;
 #[cfg(feature = "load")]
 mod standard_files;
 
 pub use blob::BlobError;
+#[cfg(feature = "load")]
+pub use diagnostic::Diagnostic;
 pub use format::{
     display_hint_integer, display_hint_octets, Description, FloatFormat, Format, OidStyle,
 };
 pub use index::{IndexError, IndexValue};
 #[cfg(feature = "load")]
-pub use load::{module_names, Diagnostic, LoadError, Loaded, Loader, MibDir, Modules};
+pub use load::{LoadError, Loaded, Loader, MibDir, Modules};
 #[cfg(feature = "load")]
 pub use order::read_order;
+#[cfg(feature = "load")]
+pub use scan::module_names;
 
 /// The SMI's own types (SNMPv2-SMI, RFC1155-SMI and the ASN.1 ones): the base a textual
 /// convention ends in, and what Net-SNMP takes from any module an IMPORTS names.

@@ -12,7 +12,7 @@ use crate::prelude::*;
 
 use alloc::collections::{BTreeMap, BTreeSet};
 
-use crate::load::{module_names, strip_comment};
+use crate::scan::{module_names, strip_comment};
 
 /// The modules a file's first module imports (`FROM` names of its `IMPORTS` clause).
 pub(crate) fn imports(bytes: &[u8]) -> Vec<String> {

@@ -9,9 +9,40 @@ use snmp_codec::{Oid, Value};
 /// The data of an agent.
 pub type Data = BTreeMap<Oid, Value>;
 
-/// A synthetic device with `interfaces` rows in ifTable (see [`crate::Agent::synthetic`]).
-pub fn synthetic(interfaces: u32) -> Data {
-    crate::Agent::synthetic(interfaces)
+/// A synthetic device: `rows` rows of ifTable's first ten columns (under 1.3.6.1.2.1.2.2.1)
+/// plus the system group, each value of the type and range IF-MIB gives: ifType
+/// ethernetCsmacd, MTU 1500, 1 Gb/s, ifAdminStatus up, ifOperStatus up (down for every
+/// fourth interface), ifLastChange in TimeTicks.
+pub fn synthetic(rows: u32) -> Data {
+    let mut data = BTreeMap::new();
+    let sys: Oid = Oid::from_arcs(&[1, 3, 6, 1, 2, 1, 1]);
+    data.insert(sys.child(1).child(0), Value::from("fake agent"));
+    data.insert(
+        sys.child(2).child(0),
+        Value::ObjectIdentifier(Oid::from_arcs(&[1, 3, 6, 1, 4, 1, 8072, 3, 2, 10])),
+    );
+    data.insert(sys.child(3).child(0), Value::TimeTicks(12345));
+    data.insert(sys.child(5).child(0), Value::from("fake"));
+    let entry = Oid::from_arcs(&[1, 3, 6, 1, 2, 1, 2, 2, 1]);
+    for col in 1..=10u32 {
+        for i in 1..=rows {
+            let v = match col {
+                1 => Value::Integer(i as i32),
+                2 => Value::from(format!("eth{i}")),
+                3 => Value::Integer(6),
+                5 => Value::Gauge32(1_000_000_000),
+                4 => Value::Integer(1500),
+                6 => Value::from(vec![0, 0x15, 0x99, (i >> 8) as u8, i as u8, 1]),
+                7 => Value::Integer(1),
+                8 => Value::Integer(if i % 4 == 0 { 2 } else { 1 }),
+                9 => Value::TimeTicks(i * 100),
+                10 => Value::Counter32(i * 1000),
+                _ => Value::Integer((col * 7 + i) as i32),
+            };
+            data.insert(entry.child(col).child(i), v);
+        }
+    }
+    data
 }
 
 /// The walk behind [`recorded`] (`snmpwalk -On` output).

@@ -10,7 +10,7 @@
 
 use std::time::Duration;
 
-use snmp_smol::{Manager, PollTarget, Smol, StreamExt, TrapReceiver};
+use snmp_smol::{Manager, PollTarget, StreamExt, TrapReceiver};
 
 fn main() -> Result<(), snmp_smol::Error> {
     smol::block_on(run())
@@ -74,7 +74,7 @@ async fn run() -> Result<(), snmp_smol::Error> {
     println!("polled {agents} agents: {ok} values, {failed} errors");
 
     // A trap, sent to ourselves and received, its community read as text.
-    let mut rx = TrapReceiver::bind::<Smol>("127.0.0.1:0", Default::default()).await?;
+    let mut rx = TrapReceiver::bind("127.0.0.1:0", Default::default()).await?;
     let to = rx.local_addr().to_string();
     let sender = Manager::builder(&to).community("public").build().await?;
     sender.send_trap("coldStart", vec![], 100).await?;

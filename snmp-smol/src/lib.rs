@@ -264,3 +264,7 @@ pub type ManagerBuilder = snmp_async::core::ManagerBuilder<Async<Smol>>;
 /// A handle to a driver task on smol: one session, one socket per address family, any number
 /// of agents; cheap to clone.
 pub type Client = snmp_async::Client<Smol>;
+
+/// Receives traps and informs on smol (UDP or TCP): a stream of notifications, or
+/// `recv().await`; the same API as the blocking face's receiver.
+pub type TrapReceiver = snmp_async::TrapReceiver<Smol>;

@@ -70,11 +70,6 @@ fn poll_many_thousand_agents() {
 }
 
 #[test]
-fn trap_receiver_gets_net_snmp_notifications() {
-    smol::block_on(t::trap_receiver_gets_net_snmp_notifications::<Smol>());
-}
-
-#[test]
 fn tcp_every_operation() {
     smol::block_on(suite::tcp_every_operation());
 }
@@ -87,11 +82,4 @@ fn tcp_poll_many_mixed() {
 #[test]
 fn tcp_traps_and_informs_reach_snmptrapd() {
     smol::block_on(suite::tcp_traps_and_informs_reach_snmptrapd());
-}
-
-#[test]
-fn trap_receiver_gets_net_snmp_notifications_over_tcp() {
-    smol::block_on(t::trap_receiver_gets_net_snmp_notifications_over_tcp::<
-        snmp_smol::Smol,
-    >());
 }

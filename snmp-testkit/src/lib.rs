@@ -8,6 +8,7 @@
 pub mod adapter_tests;
 pub mod memory;
 pub mod notifications;
+mod receiver_suite;
 mod suite;
 
 pub use snmp_sim::{self as sim, Agent as FakeAgent, Faults};

@@ -10,7 +10,7 @@
 
 use std::time::Duration;
 
-use snmp_tokio::{Manager, PollTarget, StreamExt, Tokio, TrapReceiver};
+use snmp_tokio::{Manager, PollTarget, StreamExt, TrapReceiver};
 
 #[tokio::main]
 async fn main() -> Result<(), snmp_tokio::Error> {
@@ -71,7 +71,7 @@ async fn main() -> Result<(), snmp_tokio::Error> {
     println!("polled {agents} agents: {ok} values, {failed} errors");
 
     // A trap, sent to ourselves and received, its community read as text.
-    let mut rx = TrapReceiver::bind::<Tokio>("127.0.0.1:0", Default::default()).await?;
+    let mut rx = TrapReceiver::bind("127.0.0.1:0", Default::default()).await?;
     let to = rx.local_addr().to_string();
     let sender = Manager::builder(&to).community("public").build().await?;
     sender.send_trap("coldStart", vec![], 100).await?;

@@ -1,7 +1,7 @@
 //! `cargo run -p snmp-tokio --example trap_receiver -- [ADDR:PORT]`
 //! Prints every trap and inform received (v1, v2c, and v3 for user `admin` with SHA/AES).
 use futures_util::StreamExt;
-use snmp_tokio::{AuthProtocol, Error, PrivProtocol, ReceiverConfig, Tokio, TrapReceiver, UsmUser};
+use snmp_tokio::{AuthProtocol, Error, PrivProtocol, ReceiverConfig, TrapReceiver, UsmUser};
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Error> {
@@ -9,7 +9,7 @@ async fn main() -> Result<(), Error> {
         .nth(1)
         .unwrap_or_else(|| "127.0.0.1:16200".into());
     let addr = snmp_tokio::resolve(&addr, 162)?;
-    let mut rx = TrapReceiver::bind::<Tokio>(addr, ReceiverConfig::default()).await?;
+    let mut rx = TrapReceiver::bind(addr, ReceiverConfig::default()).await?;
     rx.add_user(
         UsmUser::new("admin")
             .with_auth(AuthProtocol::Sha1, b"auth-password")

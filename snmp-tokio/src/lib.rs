@@ -285,3 +285,7 @@ pub type ManagerBuilder = snmp_async::core::ManagerBuilder<Async<Tokio>>;
 /// A handle to a driver task on tokio: one session, one socket per address family, any number
 /// of agents; cheap to clone.
 pub type Client = snmp_async::Client<Tokio>;
+
+/// Receives traps and informs on tokio (UDP or TCP): a stream of notifications, or
+/// `recv().await`; the same API as the blocking face's receiver.
+pub type TrapReceiver = snmp_async::TrapReceiver<Tokio>;

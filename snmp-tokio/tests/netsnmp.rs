@@ -100,16 +100,6 @@ fn poll_many_thousand_agents() {
 }
 
 #[test]
-fn trap_receiver_gets_net_snmp_notifications() {
-    current().block_on(t::trap_receiver_gets_net_snmp_notifications::<Tokio>());
-}
-
-#[test]
 fn tcp_traps_and_informs_reach_snmptrapd() {
     multi().block_on(suite::tcp_traps_and_informs_reach_snmptrapd());
-}
-
-#[test]
-fn trap_receiver_gets_net_snmp_notifications_over_tcp() {
-    current().block_on(t::trap_receiver_gets_net_snmp_notifications_over_tcp::<Tokio>());
 }

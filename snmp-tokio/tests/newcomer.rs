@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use snmp_tokio::{AuthProtocol, Error, Manager, PrivProtocol, SecurityLevel, Tokio, TrapReceiver};
+use snmp_tokio::{AuthProtocol, Error, Manager, PrivProtocol, SecurityLevel, TrapReceiver};
 
 async fn agent() -> (snmp_sim::RunningSim, String) {
     let config = snmp_sim::SimConfig {
@@ -131,7 +131,7 @@ async fn a_refused_set_names_the_object_and_varbind() {
 
 #[tokio::test]
 async fn a_receiver_binds_from_text_and_reads_the_community_as_str() {
-    let mut rx = TrapReceiver::bind::<Tokio>("127.0.0.1:0", Default::default())
+    let mut rx = TrapReceiver::bind("127.0.0.1:0", Default::default())
         .await
         .unwrap();
     let to = rx.local_addr().to_string();

@@ -1,5 +1,5 @@
 //! Soak (bounded, a few seconds): the trap receiver under a mixed flood, with a reader that
-//! does not read, keeps its memory within its byte budget; after the flood it still delivers
+//! reads slowly, keeps its memory within its byte budget; after the flood it still delivers
 //! every genuine notification. Alone in its test binary, so the process's memory is its own.
 
 #![allow(clippy::unwrap_used, missing_docs)]
@@ -12,9 +12,7 @@ use snmp_tokio::codec::{
     Bytes, CommunityMessage, GenericPdu, Oid, Pdu, ScopedPdu, SecurityLevel, Value, VarBind,
     Version,
 };
-use snmp_tokio::{
-    AuthProtocol, Manager, PrivProtocol, ReceiverConfig, Tokio, TrapReceiver, UsmUser,
-};
+use snmp_tokio::{AuthProtocol, Manager, PrivProtocol, ReceiverConfig, TrapReceiver, UsmUser};
 use snmp_usm::{encode_outgoing, OutgoingHeader};
 
 /// Resident memory of this process (Linux), in bytes.
@@ -80,10 +78,10 @@ fn the_receiver_under_a_flood_stays_in_budget_and_still_delivers() {
         .build()
         .unwrap();
     rt.block_on(async {
-        let budget = 8usize << 20;
+        let budget = 2usize << 20;
         let mut config = ReceiverConfig::default();
         config.queue_bytes = budget;
-        let mut rx = TrapReceiver::bind::<Tokio>(SocketAddr::from(([127, 0, 0, 1], 0)), config)
+        let mut rx = TrapReceiver::bind(SocketAddr::from(([127, 0, 0, 1], 0)), config)
             .await
             .unwrap();
         rx.add_user(user());
@@ -91,7 +89,7 @@ fn the_receiver_under_a_flood_stays_in_budget_and_still_delivers() {
         let before = rss();
 
         // The flood, from another thread: maximum-size v2c traps, junk, and unauthenticated
-        // v3 traps in the authPriv user's name from ever new engine IDs. Nobody reads.
+        // v3 traps in the authPriv user's name from ever new engine IDs.
         let flood = std::thread::spawn(move || {
             let s = UdpSocket::bind("127.0.0.1:0").unwrap();
             let big = CommunityMessage {
@@ -117,24 +115,31 @@ fn the_receiver_under_a_flood_stays_in_budget_and_still_delivers() {
             }
             sent
         });
-        let sent = tokio::task::spawn_blocking(move || flood.join().unwrap())
-            .await
-            .unwrap();
-        // Let the receiver drain its socket.
-        tokio::time::sleep(Duration::from_millis(500)).await;
+        // The application reads slowly throughout (one notification every 20 ms): each read
+        // moves what the socket holds (the kernel's buffer is the first bound) into the
+        // inbox's bounded queue, which fills.
+        let mut read = 0usize;
+        while !flood.is_finished() {
+            if let Ok(Some(n)) = tokio::time::timeout(Duration::from_millis(2), rx.next()).await {
+                assert!(n.v3.is_none(), "a forged v3 trap was delivered");
+                read += 1;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        let sent = flood.join().unwrap();
+        assert!(read > 0, "the slow reader got nothing");
         let after = rss();
         let c = rx.counters();
         assert!(c.dropped_queue_full > 0, "{c:?}");
-        assert!(c.dropped_security > 1000, "{c:?}");
-        assert!(c.dropped_malformed > 1000, "{c:?}");
+        assert!(c.dropped_security > 0, "{c:?}");
+        assert!(c.dropped_malformed > 0, "{c:?}");
         if let (Some(b), Some(a)) = (before, after) {
             let grown = a.saturating_sub(b);
             println!(
                 "sent {sent} datagrams; resident memory grew {} KiB",
                 grown / 1024
             );
-            // The queue's budget, the channel to the application (16 notifications of at most
-            // ~130 KiB) and allocator slack.
+            // The queue's budget and allocator slack.
             assert!(
                 grown < (budget + (16 << 20)) as u64,
                 "memory grew {grown} bytes for a budget of {budget}"

@@ -3,59 +3,7 @@
 
 use snmp_session::Notification;
 
-use crate::conf::Conf;
-
-/// The kinds of processing a notification may trigger (snmptrapd's TYPES).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Access {
-    /// `log`: logged (file, stdout/stderr, syslog).
-    pub log: bool,
-    /// `execute`: handed to `traphandle` programs.
-    pub execute: bool,
-    /// `net`: forwarded.
-    pub net: bool,
-}
-
-impl Access {
-    /// Everything.
-    pub const ALL: Access = Access {
-        log: true,
-        execute: true,
-        net: true,
-    };
-
-    /// `log,execute,net` (any subset, any order).
-    ///
-    /// ```
-    /// let a = snmp_trapd::Access::parse("log,net").unwrap();
-    /// assert!(a.log && a.net && !a.execute);
-    /// ```
-    pub fn parse(types: &str) -> Result<Access, String> {
-        let mut a = Access::default();
-        for t in types.split(',') {
-            match t.trim().to_ascii_lowercase().as_str() {
-                "log" => a.log = true,
-                "execute" => a.execute = true,
-                "net" => a.net = true,
-                other => return Err(format!("unknown processing type: {other}")),
-            }
-        }
-        Ok(a)
-    }
-
-    /// Nothing at all: the notification is dropped.
-    pub fn is_none(&self) -> bool {
-        !(self.log || self.execute || self.net)
-    }
-
-    fn or(self, other: Access) -> Access {
-        Access {
-            log: self.log || other.log,
-            execute: self.execute || other.execute,
-            net: self.net || other.net,
-        }
-    }
-}
+use crate::conf::{Access, Conf};
 
 impl Conf {
     /// What `n` may trigger under this configuration: with `disableAuthorization yes`

@@ -22,9 +22,9 @@ pub mod access;
 pub mod conf;
 mod dispatch;
 pub mod format;
+mod parse;
 
-pub use access::Access;
 pub use conf::{
-    Action, AuthCommunity, AuthUser, Conf, CreateUser, Diagnostic, Formats, Handler, Level,
+    Access, Action, AuthCommunity, AuthUser, Conf, CreateUser, Diagnostic, Formats, Handler, Level,
     OtlpConf, Source, TrapMatch,
 };

@@ -110,7 +110,7 @@ pub(crate) async fn listen(
     let mut rx = match transport {
         // snmptrapd tcp:ADDR: notifications over TCP connections.
         snmp_tokio::Transport::Tcp => TrapReceiver::bind_tcp_on(Tokio, addr, config).await?,
-        _ => TrapReceiver::bind::<Tokio>(addr, config).await?,
+        _ => TrapReceiver::bind(addr, config).await?,
     };
     if let Some(user) = auth.user()? {
         rx.add_user(user);

@@ -278,7 +278,7 @@ pub(crate) async fn trapd(raw: &TrapdArgs) -> Result<(), Failure> {
         } else {
             TrapReceiver::bind_on(Tokio, addr, config).await
         };
-        let rx =
+        let mut rx =
             rx.map_err(|e| Failure::Usage(format!("couldn't open {a} -- errno 98 (\"{e}\")")))?;
         for (user, min) in &users {
             rx.add_user_with_min_level(user.clone(), *min);
@@ -388,7 +388,7 @@ pub(crate) async fn trapd(raw: &TrapdArgs) -> Result<(), Failure> {
                 d.handle(&n, locals[i], tcp);
             }
             _ = tick.tick() => {
-                for (rx, _) in &receivers {
+                for (rx, _) in &mut receivers {
                     for drop in rx.take_dropped() {
                         d.dropped(&drop);
                     }
