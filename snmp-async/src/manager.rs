@@ -274,12 +274,15 @@ impl<R: Runtime> Face for Async<R> {
 /// `host` (text as the builder takes it) as an address: a literal at once, a name through
 /// the runtime's resolver.
 async fn lookup<R: Runtime>(rt: &R, host: &str, port: u16) -> Result<std::net::SocketAddr, Error> {
-    let host = Host::parse(host, port)?;
-    let answer = match &host {
+    let parsed = Host::parse(host, port)?;
+    let answer = match &parsed {
         Host::Addr(a) => return Ok(*a),
         Host::Name(name, port) => rt.resolve(name, *port).await,
     };
-    host.pick(answer.into_iter().flatten())
+    // The error names the host as it was given (`router:1161`), as Net-SNMP's does.
+    parsed
+        .pick(answer.into_iter().flatten())
+        .map_err(|_| Error::Resolve(host.to_owned()))
 }
 
 /// One agent, over a shared driver. Cheap to clone; many calls may run at once.

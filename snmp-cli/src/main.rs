@@ -37,9 +37,7 @@ struct Cli {
 }
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse_from(commands::table::join_option_values(
-        std::env::args().collect(),
-    )) {
+    let cli = match Cli::try_parse_from(options::join_option_values(std::env::args().collect())) {
         Ok(cli) => cli,
         Err(e) => {
             // --help and --version go to stdout with 0; a usage error exits 1, as Net-SNMP's
@@ -52,25 +50,8 @@ fn main() -> ExitCode {
             };
         }
     };
-    match cli.command {
-        commands::Command::Exporter(args) => return commands::exporter::main(args),
-        commands::Command::Generate(args) => return commands::generate::main(args),
-        _ => {}
-    }
     let (tool, peer) = cli.command.tool_and_peer();
-    // One sequential job per process: a current-thread runtime (no worker threads to wake).
-    // `snmp sim` and `snmp listen` serve on it too; the simulator runs its own loop.
-    let rt = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("snmp: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    match rt.block_on(cli.command.run()) {
+    match cli.command.exec() {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => ExitCode::from(netsnmp::report(tool, &peer, &e)),
     }

@@ -122,14 +122,15 @@ fn report_text(kind: &ReportKind) -> String {
     }
 }
 
-/// Prints an error-status answer as the tool does (`Error in packet`, `Reason:`, `Failed
-/// object:` with the failed OID as the caller names it); the command exits 2.
-pub(crate) fn print_packet_error(
+/// An error-status answer as the tool prints it (`Error in packet`, `Reason:`, and with a
+/// nonzero `index` `Failed object:` with the failed OID as the caller names it): the one
+/// rendering of a packet error, whoever prints it.
+pub(crate) fn packet_error(
     tool: Tool,
     status: ErrorStatus,
     index: u32,
     failed: Option<String>,
-) {
+) -> String {
     let mut text = format!(
         "Error in packet{}\nReason: {}\n",
         if tool.packet_period() { "." } else { "" },
@@ -143,7 +144,7 @@ pub(crate) fn print_packet_error(
         }
         text.push('\n');
     }
-    eprint!("{text}");
+    text
 }
 
 /// An unknown name as libnetsnmp says it (`X: Unknown Object Identifier (Sub-id not found:
@@ -247,7 +248,7 @@ pub(crate) fn error_text(tool: Tool, host: &str, e: &Error) -> String {
                 format!("{name}: Unknown host ({host}) (Connection timed out)")
             }
             Some(OpError::Status { status, .. }) => {
-                format!("Error in packet\nReason: {}", status_text(*status))
+                packet_error(tool, *status, 0, None).trim_end().to_owned()
             }
             Some(other) => format!("{name}: {other}"),
             None => format!("{name}: {e}"),

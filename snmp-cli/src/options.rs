@@ -435,3 +435,41 @@ pub(crate) fn parse_user(spec: &str) -> Result<snmp_tokio::UsmUser, Failure> {
     }
     Ok(user)
 }
+
+/// Net-SNMP's `-C` letters that take their value as the next argument (snmptable's `-Cf ,`
+/// and `-Cw 60`, snmpwalk's `-CE OID`, `-Cr 25`) become one argument (`-Cf,`) before clap sees
+/// them. Only for the commands whose tool reads them so: `snmp get -Cf` is snmpget's
+/// "do not fix" flag, not a separator.
+pub(crate) fn join_option_values(args: Vec<String>) -> Vec<String> {
+    let command = args.get(1).cloned().unwrap_or_default();
+    let joined: &[&str] = match command.as_str() {
+        "table" => &["-Cf", "-Cw", "-Cr", "-Cc"],
+        "walk" => &["-CE"],
+        _ => &[],
+    };
+    let numeric = |a: &str| matches!(a, "-Cr" | "-Cn" | "-Cw" | "-Cc");
+    let mut out = Vec::with_capacity(args.len());
+    let mut it = args.into_iter().peekable();
+    while let Some(a) = it.next() {
+        // -Op takes the next argument as its precision, in every command.
+        if a == "-Op" {
+            if let Some(v) = it.next() {
+                out.push(format!("{a}{v}"));
+                continue;
+            }
+        }
+        if joined.contains(&a.as_str()) {
+            let takes = it
+                .peek()
+                .is_some_and(|v| !numeric(&a) || v.parse::<u32>().is_ok());
+            if takes {
+                if let Some(v) = it.next() {
+                    out.push(format!("{a}{v}"));
+                    continue;
+                }
+            }
+        }
+        out.push(a);
+    }
+    out
+}

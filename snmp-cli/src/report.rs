@@ -24,7 +24,8 @@ pub(crate) fn request_failed(tool: Tool, names: &Names, e: Error) -> Failure {
 pub(crate) fn print_packet_error(tool: Tool, names: &Names, e: &Error) -> bool {
     match e.operation() {
         Some(OpError::Status { status, index, oid }) => {
-            netsnmp::print_packet_error(tool, *status, *index, oid.as_ref().map(|o| names.oid(o)));
+            let failed = oid.as_ref().map(|o| names.oid(o));
+            eprint!("{}", netsnmp::packet_error(tool, *status, *index, failed));
             true
         }
         _ => false,

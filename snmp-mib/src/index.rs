@@ -3,7 +3,7 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 
-use crate::model::{BaseType, Mib, Node};
+use crate::model::{BaseType, Mib, Node, Type};
 use snmp_codec::Oid;
 
 /// One component of a row index.
@@ -322,15 +322,8 @@ impl Mib {
         let mut out = Vec::new();
         for (i, ((ix, implied), v)) in index.iter().zip(values).enumerate() {
             let implied = *implied && i.saturating_add(1) == index.len();
-            let fixed = ix.syntax().and_then(|t| t.fixed_size());
-            // A string's arcs: its length first, unless IMPLIED or of a fixed size.
-            let prefixed = !implied && fixed.is_none();
-            let mut string = |octets: &[u8]| {
-                if prefixed {
-                    out.push(octets.len() as u32);
-                }
-                out.extend(octets.iter().map(|&x| u32::from(x)));
-            };
+            let ty = ix.syntax();
+            let mut string = |octets: &[u8]| push_string(&mut out, octets, ty, implied);
             match v {
                 // Integer32 values are stored as the arc's two's complement.
                 IndexValue::Integer { value, .. } => out.push(*value as u32),
@@ -352,6 +345,16 @@ impl Mib {
         }
         Ok(out)
     }
+}
+
+/// The arcs of a string index component: its length first, unless the component is IMPLIED
+/// or of a fixed size (RFC 2578 section 7.7), then one arc per octet. Instances built from
+/// values ([`Mib::encode_index`]) and from text (`IF-MIB::ifDescr."x"`) both use it.
+pub(crate) fn push_string(arcs: &mut Vec<u32>, octets: &[u8], ty: Option<Type<'_>>, implied: bool) {
+    if !implied && ty.and_then(|t| t.fixed_size()).is_none() {
+        arcs.push(octets.len() as u32);
+    }
+    arcs.extend(octets.iter().map(|&x| u32::from(x)));
 }
 
 fn ip_octets(a: &core::net::IpAddr) -> Vec<u8> {

@@ -51,6 +51,7 @@ mod compile;
 mod diagnostic;
 mod format;
 mod index;
+mod kinds;
 #[cfg(feature = "load")]
 mod load;
 mod model;

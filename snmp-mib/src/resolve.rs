@@ -3,6 +3,7 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 
+use crate::index::push_string;
 use crate::model::{BaseType, Mib, Node};
 use snmp_codec::Oid;
 
@@ -403,16 +404,11 @@ impl Mib {
                     let inet = t
                         .filter(|t| t.is("InetAddress"))
                         .and_then(|_| inet_bytes(prev_int?, core::str::from_utf8(&bytes).ok()?));
-                    let bytes = inet.unwrap_or(bytes);
-                    let fixed = t.and_then(|t| t.fixed_size());
-                    if !implied && fixed.is_none() {
-                        arcs.push(bytes.len() as u32);
-                    }
-                    arcs.extend(bytes.iter().map(|&b| u32::from(b)));
+                    push_string(arcs, &inet.unwrap_or(bytes), t, implied);
                     prev_int = None;
                 }
                 Part::Implied(bytes) => {
-                    arcs.extend(bytes.iter().map(|&b| u32::from(b)));
+                    push_string(arcs, &bytes, t, true);
                     prev_int = None;
                 }
             }

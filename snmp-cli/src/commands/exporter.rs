@@ -2,9 +2,9 @@
 //! of Debian's 0.21 and of upstream's current release is taken, so that the same unit file
 //! starts it; flags that are ours say so.
 
+use crate::failure::Failure;
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -167,21 +167,21 @@ fn version_text() -> String {
 }
 
 /// Runs the exporter (its own multi-threaded runtime) until killed.
-pub(crate) fn main(args: ExporterArgs) -> ExitCode {
+pub(crate) fn exec(args: ExporterArgs) -> Result<(), Failure> {
     if args.version {
         println!("{}", version_text());
-        return ExitCode::SUCCESS;
+        return Ok(());
     }
     let Some(level) = log_level(&args.log_level) else {
         eprintln!("snmp exporter: --log.level must be one of debug, info, warn, error");
-        return ExitCode::FAILURE;
+        return Err(Failure::Exit(1));
     };
     let format = match args.log_format.as_str() {
         "logfmt" => LogFormat::Logfmt,
         "json" => LogFormat::Json,
         other => {
             eprintln!("snmp exporter: unrecognized log format {other}");
-            return ExitCode::FAILURE;
+            return Err(Failure::Exit(1));
         }
     };
     init_logging(level, format, args.debug_packets);
@@ -195,14 +195,14 @@ pub(crate) fn main(args: ExporterArgs) -> ExitCode {
         Ok(d) if d > Duration::ZERO => d,
         _ => {
             tracing::error!(value = %args.header_timeout, "invalid --web.read-header-timeout");
-            return ExitCode::FAILURE;
+            return Err(Failure::Exit(1));
         }
     };
     let source = match source_address(&args.source_address) {
         Ok(s) => s,
         Err(e) => {
             tracing::error!(err = %e, "Error parsing flags");
-            return ExitCode::FAILURE;
+            return Err(Failure::Exit(1));
         }
     };
     let mut paths = args.config_file.clone();
@@ -219,7 +219,7 @@ pub(crate) fn main(args: ExporterArgs) -> ExitCode {
         Ok(c) => c,
         Err(e) => {
             tracing::error!(err = %e, "Error parsing config file");
-            return ExitCode::FAILURE;
+            return Err(Failure::Exit(1));
         }
     };
     let web = match &args.web_config {
@@ -227,14 +227,14 @@ pub(crate) fn main(args: ExporterArgs) -> ExitCode {
             Ok(w) => Some(Arc::new(w)),
             Err(e) => {
                 tracing::error!(err = %e, "Error parsing web config file");
-                return ExitCode::FAILURE;
+                return Err(Failure::Exit(1));
             }
         },
         None => None,
     };
     if args.dry_run {
         tracing::info!("Configuration parsed successfully");
-        return ExitCode::SUCCESS;
+        return Ok(());
     }
     raise_nofile();
     let options = Options {
@@ -260,7 +260,7 @@ pub(crate) fn main(args: ExporterArgs) -> ExitCode {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("snmp exporter: {e}");
-            return ExitCode::FAILURE;
+            return Err(Failure::Exit(1));
         }
     };
     rt.block_on(async move {
@@ -268,7 +268,7 @@ pub(crate) fn main(args: ExporterArgs) -> ExitCode {
             Ok(l) => l,
             Err(e) => {
                 tracing::error!(err = %e, "Error starting HTTP server");
-                return ExitCode::FAILURE;
+                return Err(Failure::Exit(1));
             }
         };
         let tls = web.as_ref().is_some_and(|w| w.uses_tls());
@@ -310,10 +310,10 @@ pub(crate) fn main(args: ExporterArgs) -> ExitCode {
         for t in tasks {
             if let Ok(Err(e)) = t.await {
                 tracing::error!(err = %e, "HTTP server failed");
-                return ExitCode::FAILURE;
+                return Err(Failure::Exit(1));
             }
         }
-        ExitCode::SUCCESS
+        Ok(())
     })
 }
 

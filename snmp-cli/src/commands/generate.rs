@@ -6,9 +6,9 @@
 //! still written (`--allow-missing`: exit 0 anyway). MIB problems of the folders are
 //! summarised, one line per MIB module and kind (`--parse-errors`: every one).
 
+use crate::failure::Failure;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 use clap::Args;
 use snmp_generator::{Problem, ProblemKind};
@@ -95,7 +95,7 @@ fn summarise(problems: &[Problem]) -> Vec<String> {
 }
 
 /// Runs the generator.
-pub(crate) fn main(args: GenerateArgs) -> ExitCode {
+pub(crate) fn exec(args: GenerateArgs) -> Result<(), Failure> {
     let dirs = mib_dirs(&args);
     let text = match std::fs::read_to_string(&args.generator) {
         Ok(t) => t,
@@ -104,7 +104,7 @@ pub(crate) fn main(args: GenerateArgs) -> ExitCode {
                 "snmp generate: cannot read {}: {e}",
                 args.generator.display()
             );
-            return ExitCode::FAILURE;
+            return Err(Failure::Exit(1));
         }
     };
     let cfg = match snmp_generator::GeneratorConfig::parse(
@@ -114,7 +114,7 @@ pub(crate) fn main(args: GenerateArgs) -> ExitCode {
         Ok(c) => c,
         Err(e) => {
             eprintln!("snmp generate: {e}");
-            return ExitCode::FAILURE;
+            return Err(Failure::Exit(1));
         }
     };
     // The compiled cache keeps no diagnostics: the text is parsed again when the problems
@@ -129,7 +129,7 @@ pub(crate) fn main(args: GenerateArgs) -> ExitCode {
         Ok(x) => x,
         Err(e) => {
             eprintln!("snmp generate: {e}");
-            return ExitCode::FAILURE;
+            return Err(Failure::Exit(1));
         }
     };
     if args.parse_errors {
@@ -137,7 +137,7 @@ pub(crate) fn main(args: GenerateArgs) -> ExitCode {
             println!("{p}");
         }
         eprintln!("{} MIB problems", mib_problems.len());
-        return ExitCode::SUCCESS;
+        return Ok(());
     }
     for line in summarise(&mib_problems) {
         eprintln!("{line}");
@@ -173,19 +173,19 @@ pub(crate) fn main(args: GenerateArgs) -> ExitCode {
                 "snmp generate: parse errors in MIB modules the output uses ({}) and --fail-on-parse-errors: nothing written",
                 names.join(", ")
             );
-            return ExitCode::FAILURE;
+            return Err(Failure::Exit(1));
         }
     }
     if let Err(e) = std::fs::write(&args.output, &out.yaml) {
         eprintln!("snmp generate: cannot write {}: {e}", args.output.display());
-        return ExitCode::FAILURE;
+        return Err(Failure::Exit(1));
     }
     if args.verbose {
         eprintln!("Config written file={}", args.output.display());
     }
     let failures: Vec<&Problem> = out.problems.iter().filter(|p| p.is_failure()).collect();
     if failures.is_empty() {
-        return ExitCode::SUCCESS;
+        return Ok(());
     }
     let modules: Vec<&str> = failures
         .iter()
@@ -204,8 +204,8 @@ pub(crate) fn main(args: GenerateArgs) -> ExitCode {
         if args.allow_missing { "" } else { " (--allow-missing: exit 0)" }
     );
     if args.allow_missing {
-        ExitCode::SUCCESS
+        Ok(())
     } else {
-        ExitCode::FAILURE
+        Err(Failure::Exit(1))
     }
 }

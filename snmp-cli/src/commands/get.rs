@@ -11,7 +11,18 @@ use crate::output::print_varbind;
 use crate::report::request_failed;
 
 /// `snmp get`.
-pub(crate) async fn get(agent: &Agent, oids: &[String]) -> Result<(), Failure> {
+/// An agent and OIDs: the arguments of `get`, `getnext` and `bulkget`.
+#[derive(clap::Args)]
+pub(crate) struct OidArgs {
+    #[command(flatten)]
+    pub(crate) agent: Agent,
+    /// The OIDs, as names (`sysDescr.0`, `IF-MIB::ifDescr.3`) or numbers (`.1.3.6.1.2.1.1.1.0`).
+    #[arg(value_name = "OID", required = true)]
+    pub(crate) oids: Vec<String>,
+}
+
+pub(crate) async fn get(OidArgs { agent, oids }: OidArgs) -> Result<(), Failure> {
+    let (agent, oids) = (&agent, &oids[..]);
     let names = agent.names.load()?;
     let oids = names.resolve_all(oids)?;
     let m = agent.manager(Tool::Get).await?;
@@ -19,7 +30,8 @@ pub(crate) async fn get(agent: &Agent, oids: &[String]) -> Result<(), Failure> {
 }
 
 /// `snmp getnext`.
-pub(crate) async fn getnext(agent: &Agent, oids: &[String]) -> Result<(), Failure> {
+pub(crate) async fn getnext(OidArgs { agent, oids }: OidArgs) -> Result<(), Failure> {
+    let (agent, oids) = (&agent, &oids[..]);
     let names = agent.names.load()?;
     let oids = names.resolve_all(oids)?;
     let m = agent.manager(Tool::GetNext).await?;
@@ -30,7 +42,8 @@ pub(crate) async fn getnext(agent: &Agent, oids: &[String]) -> Result<(), Failur
 }
 
 /// `snmp bulkget`: -Cn<N> non-repeaters (default 0), -Cr<N> max-repetitions (default 10).
-pub(crate) async fn bulkget(agent: &Agent, oids: &[String]) -> Result<(), Failure> {
+pub(crate) async fn bulkget(OidArgs { agent, oids }: OidArgs) -> Result<(), Failure> {
+    let (agent, oids) = (&agent, &oids[..]);
     let names = agent.names.load()?;
     let oids = names.resolve_all(oids)?;
     let m = agent.manager(Tool::BulkGet).await?;

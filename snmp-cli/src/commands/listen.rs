@@ -89,14 +89,32 @@ pub(crate) fn format(
     text
 }
 
+/// The arguments of `listen`.
+#[derive(clap::Args)]
+pub(crate) struct ListenArgs {
+    /// Address to listen on: [udp:|udp6:]host:port, as snmptrapd's listening address.
+    #[arg(default_value = "127.0.0.1:16200", value_name = "ADDRESS")]
+    pub(crate) addr: String,
+    #[command(flatten)]
+    pub(crate) auth: ListenAuth,
+    /// More v3 users: NAME[:AUTH:AUTHPASS[:PRIV:PRIVPASS]] (Net-SNMP protocol names);
+    /// notifications in a user's name are accepted only at the level its keys allow.
+    #[arg(long = "v3-user", value_name = "USER")]
+    pub(crate) v3_users: Vec<String>,
+    #[command(flatten)]
+    pub(crate) names: MibOpts,
+}
+
 /// `snmp listen`: receive notifications as snmptrapd does, printed as it prints them; drop
 /// counters to stderr when they change.
-pub(crate) async fn listen(
-    addr: &str,
-    auth: &ListenAuth,
-    v3_users: &[String],
-    names: &MibOpts,
-) -> Result<(), Failure> {
+pub(crate) async fn listen(args: ListenArgs) -> Result<(), Failure> {
+    let ListenArgs {
+        addr,
+        auth,
+        v3_users,
+        names,
+    } = args;
+    let (addr, auth, v3_users, names) = (addr.as_str(), &auth, &v3_users[..], &names);
     let names = names.load()?;
     let (transport, host) = netsnmp::host(addr)?;
     let addr = snmp_tokio::resolve(&host, 162)?;

@@ -28,7 +28,21 @@ pub(crate) fn uptime_arg(text: &str) -> Result<u32, Failure> {
 
 /// Sends what `snmptrap` / `snmpinform` send: with -v1 `ENTERPRISE AGENT-ADDR GENERIC
 /// SPECIFIC UPTIME [OID TYPE VALUE]...`, else `UPTIME TRAP-OID [OID TYPE VALUE]...`.
-pub(crate) async fn notify(agent: &Agent, args: &[String], inform: bool) -> Result<(), Failure> {
+/// The arguments of `trap` and `inform`.
+#[derive(clap::Args)]
+pub(crate) struct NotifyArgs {
+    #[command(flatten)]
+    pub(crate) agent: Agent,
+    /// The trap parameters, then OID TYPE VALUE triples.
+    #[arg(value_name = "TRAP-PARAMETERS", allow_hyphen_values = true)]
+    pub(crate) args: Vec<String>,
+}
+
+pub(crate) async fn notify(
+    NotifyArgs { agent, args }: NotifyArgs,
+    inform: bool,
+) -> Result<(), Failure> {
+    let (agent, args) = (&agent, &args[..]);
     let tool = if inform { Tool::Inform } else { Tool::Trap };
     let inform = inform || agent.app_has('i');
     let names = agent.names.load()?;

@@ -1,6 +1,5 @@
 //! `snmp poll`: GET the same OIDs from many agents over one socket.
 
-use snmp_tokio::session::Error as OpError;
 use snmp_tokio::{Client, Error, StreamExt};
 
 use crate::failure::Failure;
@@ -9,13 +8,28 @@ use crate::netsnmp::{self, Tool};
 use crate::options::Agent;
 use crate::output::json_varbind;
 
+/// The arguments of `poll`.
+#[derive(clap::Args)]
+pub(crate) struct PollArgs {
+    #[command(flatten)]
+    pub(crate) agent: Agent,
+    /// The OIDs, as names or numbers.
+    #[arg(value_name = "OID", required = true)]
+    pub(crate) oids: Vec<String>,
+    /// Agents at once.
+    #[arg(long, default_value = "50")]
+    pub(crate) concurrency: usize,
+}
+
 /// `snmp poll`: the agents are `host,host,...` or `@FILE` (one a line, `#` comments), each
 /// with the options given; one result line per agent and OID, exit 1 if any failed.
-pub(crate) async fn poll(
-    agent: &Agent,
-    oids: &[String],
-    concurrency: usize,
-) -> Result<(), Failure> {
+pub(crate) async fn poll(args: PollArgs) -> Result<(), Failure> {
+    let PollArgs {
+        agent,
+        oids,
+        concurrency,
+    } = args;
+    let (agent, oids) = (&agent, &oids[..]);
     let hosts: Vec<String> = match agent.host.strip_prefix('@') {
         Some(file) => std::fs::read_to_string(file)?
             .lines()
@@ -116,12 +130,10 @@ fn host_failure(json: bool, h: &str, e: &Failure) -> String {
     }
 }
 
-/// A poll result's error, in Net-SNMP's words where it has them.
+/// A poll result's error on one line, in Net-SNMP's words where it has them (an
+/// error-status answer as `Error in packet: Reason: ...`).
 fn poll_error(host: &str, e: &Error) -> String {
-    match e.operation() {
-        Some(OpError::Status { status, .. }) => netsnmp::status_text(*status),
-        _ => netsnmp::error_text(Tool::Get, host, e)
-            .trim_end_matches('.')
-            .to_owned(),
-    }
+    netsnmp::error_text(Tool::Get, host, e)
+        .trim_end_matches('.')
+        .replace('\n', ": ")
 }

@@ -9,7 +9,23 @@ use crate::report::request_failed;
 use crate::triples::{self, TripleFor};
 
 /// `snmp set`: OID TYPE VALUE triples, as snmpset takes them; -Cq prints nothing.
-pub(crate) async fn set(agent: &Agent, triples: &[String]) -> Result<(), Failure> {
+/// The arguments of `set`.
+#[derive(clap::Args)]
+pub(crate) struct SetArgs {
+    #[command(flatten)]
+    pub(crate) agent: Agent,
+    /// OID TYPE VALUE, repeated.
+    #[arg(
+        value_name = "OID TYPE VALUE",
+        required = true,
+        num_args = 1..,
+        allow_hyphen_values = true
+    )]
+    pub(crate) triples: Vec<String>,
+}
+
+pub(crate) async fn set(SetArgs { agent, triples }: SetArgs) -> Result<(), Failure> {
+    let (agent, triples) = (&agent, &triples[..]);
     let names = agent.names.load()?;
     let vbs = triples::parse_triples(&names, triples, TripleFor::Set)?;
     let m = agent.manager(Tool::Set).await?;

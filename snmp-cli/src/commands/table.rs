@@ -72,14 +72,31 @@ impl Layout {
     }
 }
 
+/// The arguments of `table`.
+#[derive(clap::Args)]
+pub(crate) struct TableArgs {
+    #[command(flatten)]
+    pub(crate) agent: Agent,
+    #[command(flatten)]
+    pub(crate) walk: WalkFlags,
+    /// The table (`IF-MIB::ifTable`, or its OID), as snmptable takes it.
+    #[arg(value_name = "TABLE-OID")]
+    pub(crate) table: String,
+    /// Only these column numbers (all readable columns when none).
+    #[arg(value_name = "COLUMN")]
+    pub(crate) columns: Vec<u32>,
+}
+
 /// Fetches and prints a table as snmptable does: `SNMP table: NAME`, a header of column
 /// names, one line per row, `?` for a missing cell, values as `-Oq` prints them.
-pub(crate) async fn run(
-    agent: &Agent,
-    table: &str,
-    columns: &[u32],
-    flags: &WalkFlags,
-) -> Result<(), Failure> {
+pub(crate) async fn run(args: TableArgs) -> Result<(), Failure> {
+    let TableArgs {
+        agent,
+        walk: flags,
+        table,
+        columns,
+    } = args;
+    let (agent, table, columns, flags) = (&agent, table.as_str(), &columns[..], &flags);
     agent.check_app(Tool::Table)?;
     let layout = Layout::parse(&agent.app)?;
     let names = agent.names.load()?;
@@ -329,42 +346,4 @@ fn print(
             }
         }
     }
-}
-
-/// Net-SNMP's `-C` letters that take their value as the next argument (snmptable's `-Cf ,`
-/// and `-Cw 60`, snmpwalk's `-CE OID`, `-Cr 25`) become one argument (`-Cf,`) before clap sees
-/// them. Only for the commands whose tool reads them so: `snmp get -Cf` is snmpget's
-/// "do not fix" flag, not a separator.
-pub(crate) fn join_option_values(args: Vec<String>) -> Vec<String> {
-    let command = args.get(1).cloned().unwrap_or_default();
-    let joined: &[&str] = match command.as_str() {
-        "table" => &["-Cf", "-Cw", "-Cr", "-Cc"],
-        "walk" => &["-CE"],
-        _ => &[],
-    };
-    let numeric = |a: &str| matches!(a, "-Cr" | "-Cn" | "-Cw" | "-Cc");
-    let mut out = Vec::with_capacity(args.len());
-    let mut it = args.into_iter().peekable();
-    while let Some(a) = it.next() {
-        // -Op takes the next argument as its precision, in every command.
-        if a == "-Op" {
-            if let Some(v) = it.next() {
-                out.push(format!("{a}{v}"));
-                continue;
-            }
-        }
-        if joined.contains(&a.as_str()) {
-            let takes = it
-                .peek()
-                .is_some_and(|v| !numeric(&a) || v.parse::<u32>().is_ok());
-            if takes {
-                if let Some(v) = it.next() {
-                    out.push(format!("{a}{v}"));
-                    continue;
-                }
-            }
-        }
-        out.push(a);
-    }
-    out
 }

@@ -10,12 +10,25 @@ use crate::options::{Agent, WalkFlags};
 use crate::output::print_varbind;
 use crate::report::request_failed;
 
-pub(crate) async fn walk(
-    agent: &Agent,
-    oid: Option<String>,
-    bulk: bool,
-    flags: &WalkFlags,
-) -> Result<(), Failure> {
+/// The arguments of `walk` and `bulkwalk`.
+#[derive(clap::Args)]
+pub(crate) struct WalkArgs {
+    #[command(flatten)]
+    pub(crate) agent: Agent,
+    #[command(flatten)]
+    pub(crate) walk: WalkFlags,
+    /// The subtree, a name or numbers (default .1.3.6.1.2.1, mib-2, as snmpwalk).
+    #[arg(value_name = "OID")]
+    pub(crate) oid: Option<String>,
+}
+
+pub(crate) async fn walk(args: WalkArgs, bulk: bool) -> Result<(), Failure> {
+    let WalkArgs {
+        agent,
+        walk: flags,
+        oid,
+    } = args;
+    let (agent, flags) = (&agent, &flags);
     let tool = if bulk { Tool::BulkWalk } else { Tool::Walk };
     agent.check_app(tool)?;
     if agent.app_has('T') {

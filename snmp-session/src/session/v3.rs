@@ -10,6 +10,7 @@ use snmp_usm::{
 };
 
 use super::ids::{MsgId, RequestId};
+use super::{KnownEngine, TargetId};
 use crate::config::V3Security;
 use crate::error::Error;
 
@@ -251,5 +252,59 @@ impl V3State {
         level == self.security.level
             && context == &self.security.context_name[..]
             && user == &self.security.user.name()[..]
+    }
+}
+
+/// The engines of a session's v3 targets.
+impl super::Session {
+    /// The engine ID learned for a v3 target, once discovered.
+    pub fn engine_id(&self, target: TargetId) -> Option<&Bytes> {
+        self.targets
+            .get(&target)?
+            .v3
+            .as_ref()?
+            .engine
+            .as_ref()
+            .map(|e| &e.id)
+    }
+
+    /// The engine of a v3 target once an authenticated answer confirmed it, with its boots
+    /// and time estimated at `now`: what [`Session::seed_engine`] takes in a later session.
+    pub fn engine(&self, target: TargetId, now: Instant) -> Option<KnownEngine> {
+        let engine = self.targets.get(&target)?.v3.as_ref()?.engine.as_ref()?;
+        if !engine.trusted {
+            return None;
+        }
+        let (boots, time) = engine.clock.estimate(now);
+        Some(KnownEngine {
+            id: engine.id.clone(),
+            boots,
+            time,
+        })
+    }
+
+    /// Gives a v3 target the engine an earlier session knew (from a state file), so that its
+    /// first request goes without a discovery. As a discovery's values, it is used for sending
+    /// only until an authenticated answer confirms it; a stale one costs what the agent's
+    /// Report says (a time resync, or a new discovery for an unknown engine ID). Returns
+    /// `false`, doing nothing, for a target that is not v3 or already knows or seeks an engine.
+    pub fn seed_engine(&mut self, target: TargetId, engine: &KnownEngine, now: Instant) -> bool {
+        let Some(v3) = self.v3_mut(target) else {
+            return false;
+        };
+        if v3.engine.is_some() || v3.discovery.is_some() || engine.id.is_empty() {
+            return false;
+        }
+        let waiting = v3.learn(engine.id.clone(), engine.boots, engine.time, now, 65_507);
+        self.send_queue.extend(waiting);
+        true
+    }
+
+    pub(super) fn v3(&self, target: TargetId) -> Option<&V3State> {
+        self.targets.get(&target)?.v3.as_deref()
+    }
+
+    pub(super) fn v3_mut(&mut self, target: TargetId) -> Option<&mut V3State> {
+        self.targets.get_mut(&target)?.v3.as_deref_mut()
     }
 }
