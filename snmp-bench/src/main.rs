@@ -29,6 +29,7 @@ mod clients;
 mod exporter;
 mod floors;
 mod generator;
+mod hundred_k;
 mod measure;
 mod ours;
 mod peers;
@@ -39,6 +40,17 @@ mod tcp;
 mod trapd;
 
 use std::path::PathBuf;
+
+/// Every allocation of a client process is counted (the in-process clients' allocations per
+/// operation in the table; an atomic add per allocation).
+#[global_allocator]
+static GLOBAL: &stats_alloc::StatsAlloc<std::alloc::System> = &stats_alloc::INSTRUMENTED_SYSTEM;
+
+/// Heap allocations and bytes allocated by this process so far.
+pub(crate) fn heap() -> (u64, u64) {
+    let s = GLOBAL.stats();
+    (s.allocations as u64, s.bytes_allocated as u64)
+}
 
 use clap::{Args, Parser, Subcommand};
 use serde::{Deserialize, Serialize};
@@ -102,6 +114,9 @@ pub(crate) struct RunArgs {
 enum Sub {
     /// (internal) Serve an agent group until stdin closes.
     Agent {
+        /// The address the agents listen on.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
         #[arg(long)]
         port: u16,
         #[arg(long, default_value = "1")]
@@ -130,6 +145,9 @@ enum Sub {
     /// Notifications per second: `snmp trapd` against Debian's snmptrapd, logging and with
     /// a traphandle, and a burst (see the `trapd` module).
     Trapd(trapd::TrapdArgs),
+    /// `poll_many` over 100,000 targets (agents on 127.0.0.1-127.0.0.10): every answer, the
+    /// client's CPU per poll and peak RSS (see the `hundred_k` module).
+    Poll100k(hundred_k::Poll100kArgs),
     /// (internal) A client process of `snmp-bench tcp`.
     TcpClient {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
@@ -149,6 +167,7 @@ fn main() {
     let cli = Cli::parse();
     match cli.cmd {
         Some(Sub::Agent {
+            bind,
             port,
             ports,
             interfaces,
@@ -157,6 +176,7 @@ fn main() {
             delay_ms,
             processing_us,
         }) => agent(
+            bind,
             port,
             ports,
             interfaces,
@@ -188,6 +208,7 @@ fn main() {
         Some(Sub::Generator(args)) => generator::run(args),
         Some(Sub::Tcp(args)) => tcp::run(args),
         Some(Sub::Trapd(args)) => trapd::run(args),
+        Some(Sub::Poll100k(args)) => hundred_k::run(args),
         Some(Sub::TcpClient { args }) => tcp::client(&args),
         None => harness(cli.run),
     }

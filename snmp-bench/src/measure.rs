@@ -23,6 +23,17 @@ pub(crate) struct Measured {
     /// Peak RSS of the process, KiB.
     #[serde(default)]
     pub(crate) maxrss_kb: u64,
+    /// Heap allocations during the measured part (counted by this binary's allocator: the
+    /// clients that run in-process; 0 for the others).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub(crate) allocs: u64,
+    /// Bytes those allocations asked for.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub(crate) alloc_bytes: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 impl Measured {
@@ -69,6 +80,7 @@ pub(crate) fn tally<T, E>(outcome: &Result<T, E>, vbs: &mut u64, errors: &mut u6
 pub(crate) struct Meter {
     start: Instant,
     cpu: (f64, f64),
+    heap: (u64, u64),
 }
 
 impl Meter {
@@ -76,6 +88,7 @@ impl Meter {
     pub(crate) fn start() -> Meter {
         let (u, s, _) = rusage_self();
         Meter {
+            heap: crate::heap(),
             start: Instant::now(),
             cpu: (u, s),
         }
@@ -90,7 +103,10 @@ impl Meter {
     pub(crate) fn finish(&self, ops: u64, varbinds: u64, errors: u64) -> Measured {
         let wall = self.elapsed();
         let (u, s, rss) = rusage_self();
+        let heap = crate::heap();
         Measured {
+            allocs: heap.0.saturating_sub(self.heap.0),
+            alloc_bytes: heap.1.saturating_sub(self.heap.1),
             ops,
             varbinds,
             errors,
@@ -139,6 +155,7 @@ mod tests {
             user: 0.5,
             sys: 0.25,
             maxrss_kb: 4096,
+            ..Measured::default()
         };
         assert_eq!(m.rate(), 4.5);
         let line = serde_json::to_string(&Reported::Measured(m.clone())).unwrap();

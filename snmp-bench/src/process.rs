@@ -12,7 +12,9 @@ use crate::measure::{rusage, Measured, Reported};
 use crate::RunArgs;
 
 /// Serves an agent group until stdin closes (the `agent` subcommand).
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn agent(
+    bind: std::net::IpAddr,
     port: u16,
     ports: usize,
     interfaces: u32,
@@ -22,6 +24,7 @@ pub(crate) fn agent(
     processing_us: u64,
 ) {
     let mut config = snmp_sim::SimConfig {
+        bind,
         port,
         agents: ports,
         busy_poll: Duration::from_micros(busy_poll_us),
@@ -60,7 +63,7 @@ pub(crate) fn agent(
 }
 
 /// The agent processes, stopped (stdin closed, then waited for) when dropped.
-pub(crate) struct Agents(Vec<Child>);
+pub(crate) struct Agents(pub(crate) Vec<Child>);
 
 impl Drop for Agents {
     fn drop(&mut self) {
@@ -332,5 +335,6 @@ fn run_cli(
         sys: after.1 - before.1,
         // ru_maxrss of children is the largest child so far, not this tool's: not reported.
         maxrss_kb: 0,
+        ..Measured::default()
     })
 }

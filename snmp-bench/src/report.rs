@@ -183,12 +183,51 @@ pub(crate) fn write_table(
                 }
             }
         }
+        write_allocations(out, ci, case, clients, results);
     }
     let _ = writeln!(
         out,
         "\n{} round(s) of {} s; rates are medians over rounds of successful operations per second; CPU is user+system of the client's measured part (getrusage); peak RSS is the whole client process (interpreters included).",
         rounds, secs
     );
+}
+
+/// The heap allocations per operation of the clients that run in this binary (ours, the
+/// Rust peers, the floors), where the run counted them (runs before they were counted have
+/// none, and print nothing).
+fn write_allocations(
+    out: &mut String,
+    ci: usize,
+    case: &Case,
+    clients: &[Client],
+    results: &Results,
+) {
+    use std::fmt::Write as _;
+    let rows: Vec<(&Client, &Outcome)> = clients
+        .iter()
+        .enumerate()
+        .filter_map(|(li, c)| Some((c, results.get(&(ci, li))?)))
+        .filter(|(_, o)| o.runs.iter().any(|m| m.allocs > 0))
+        .collect();
+    if rows.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "\nHeap allocations (in-process clients):\n\n| client | allocations/{u} | bytes/{u} | allocations/varbind |\n| --- | --- | --- | --- |",
+        u = case.unit
+    );
+    for (client, o) in rows {
+        let per = |f: fn(&Measured) -> f64| median(o.runs.iter().map(f).collect());
+        let _ = writeln!(
+            out,
+            "| {} | {:.1} | {:.0} | {:.2} |",
+            client.id,
+            per(|m| m.allocs as f64 / m.ops.max(1) as f64),
+            per(|m| m.alloc_bytes as f64 / m.ops.max(1) as f64),
+            per(|m| m.allocs as f64 / m.varbinds.max(1) as f64),
+        );
+    }
 }
 
 #[cfg(test)]
@@ -206,6 +245,7 @@ mod tests {
             user: wall / 2.0,
             sys: 0.0,
             maxrss_kb: 2048,
+            ..Measured::default()
         }
     }
 

@@ -269,7 +269,7 @@ impl super::Session {
     }
 
     /// The engine of a v3 target once an authenticated answer confirmed it, with its boots
-    /// and time estimated at `now`: what [`Session::seed_engine`] takes in a later session.
+    /// and time estimated at `now`: what [`Session::seed_engine`](super::Session::seed_engine) takes in a later session.
     pub fn engine(&self, target: TargetId, now: Instant) -> Option<KnownEngine> {
         let engine = self.targets.get(&target)?.v3.as_ref()?.engine.as_ref()?;
         if !engine.trusted {
