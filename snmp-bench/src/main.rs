@@ -25,6 +25,7 @@
 #![allow(clippy::unwrap_used)] // a benchmark harness: a failed setup step should stop it loudly
 
 mod cases;
+mod charts;
 mod clients;
 mod exporter;
 mod floors;
@@ -145,6 +146,8 @@ enum Sub {
     /// Notifications per second: `snmp trapd` against Debian's snmptrapd, logging and with
     /// a traphandle, and a burst (see the `trapd` module).
     Trapd(trapd::TrapdArgs),
+    /// The README's charts (SVG) from the committed result files; `--check` compares.
+    Charts(charts::ChartsArgs),
     /// `poll_many` over 100,000 targets (agents on 127.0.0.1-127.0.0.10): every answer, the
     /// client's CPU per poll and peak RSS (see the `hundred_k` module).
     Poll100k(hundred_k::Poll100kArgs),
@@ -208,6 +211,7 @@ fn main() {
         Some(Sub::Generator(args)) => generator::run(args),
         Some(Sub::Tcp(args)) => tcp::run(args),
         Some(Sub::Trapd(args)) => trapd::run(args),
+        Some(Sub::Charts(args)) => charts::run(args),
         Some(Sub::Poll100k(args)) => hundred_k::run(args),
         Some(Sub::TcpClient { args }) => tcp::client(&args),
         None => harness(cli.run),
