@@ -123,7 +123,7 @@ pub enum Security {
         community: Bytes,
     },
     /// v3 with USM.
-    V3(V3Security),
+    V3(alloc::boxed::Box<V3Security>),
 }
 
 /// How a target's messages travel.
@@ -201,7 +201,7 @@ impl TargetConfig {
 
     /// A v3 target.
     pub fn v3(addr: SocketAddr, security: V3Security) -> Self {
-        Self::with_security(addr, Security::V3(security))
+        Self::with_security(addr, Security::V3(alloc::boxed::Box::new(security)))
     }
 
     fn with_security(addr: SocketAddr, security: Security) -> Self {

@@ -221,7 +221,7 @@ impl Session {
         let id = TargetId(self.next_target);
         self.next_target = self.next_target.wrapping_add(1);
         let v3 = match &config.security {
-            Security::V3(sec) => Some(Box::new(V3State::new(sec.clone()))),
+            Security::V3(sec) => Some(Box::new(V3State::new((**sec).clone()))),
             Security::Community { .. } => None,
         };
         let conn = (config.transport == crate::Transport::Tcp)
@@ -657,6 +657,6 @@ mod size_tests {
     #[test]
     fn a_target_stays_small() {
         let size = core::mem::size_of::<super::Target>();
-        assert!(size <= 400, "Target is {size} bytes");
+        assert!(size <= 160, "Target is {size} bytes");
     }
 }
