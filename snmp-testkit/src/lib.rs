@@ -224,6 +224,19 @@ impl NetSnmpTrapd {
     /// As [`NetSnmpTrapd::start`], with these options instead of `-On` (`-M DIRS -m MODULES`
     /// to print names: they come after the default `-m ""`).
     pub fn start_with(config: &str, options: &[&str]) -> io::Result<NetSnmpTrapd> {
+        // The port is free for UDP when picked; its TCP twin may not be, or another test may
+        // take it first: a start that fails on an address in use is tried again elsewhere.
+        let mut last = None;
+        for _ in 0..5 {
+            match Self::start_once(config, options) {
+                Err(e) if e.to_string().contains("Address already in use") => last = Some(e),
+                other => return other,
+            }
+        }
+        Err(last.unwrap_or_else(|| io::Error::other("snmptrapd did not start")))
+    }
+
+    fn start_once(config: &str, options: &[&str]) -> io::Result<NetSnmpTrapd> {
         let trapd = which("snmptrapd").ok_or_else(|| {
             io::Error::new(
                 io::ErrorKind::NotFound,
