@@ -47,6 +47,9 @@ pub(crate) struct Poll100kArgs {
     /// Write the results as JSON lines here.
     #[arg(long)]
     json: Option<PathBuf>,
+    /// Print the table of an earlier run's `--json` file instead of running.
+    #[arg(long)]
+    from_json: Option<PathBuf>,
 }
 
 /// One round.
@@ -118,6 +121,15 @@ fn start_agents(args: &Poll100kArgs) -> (Agents, Vec<SocketAddr>) {
 
 /// Runs the rounds; prints one line per round and writes `--json`.
 pub(crate) fn run(mut args: Poll100kArgs) {
+    if let Some(path) = &args.from_json {
+        let text = std::fs::read_to_string(path).expect("the result file");
+        println!("{HEADER}");
+        for l in text.lines() {
+            let r: Round = serde_json::from_str(l).expect("a round");
+            println!("{}", line(&r));
+        }
+        return;
+    }
     if args.smoke {
         args.addresses = 2;
         args.per_address = 500;
@@ -173,6 +185,7 @@ pub(crate) fn run(mut args: Poll100kArgs) {
     });
     drop(agents);
     let mut lines = String::new();
+    println!("{HEADER}");
     for r in &rounds {
         println!("{}", line(r));
         lines.push_str(&serde_json::to_string(r).unwrap());
@@ -186,6 +199,9 @@ pub(crate) fn run(mut args: Poll100kArgs) {
         std::process::exit(1);
     }
 }
+
+/// The table's header.
+const HEADER: &str = "| round | answered | wall | CPU per target | allocations per target | bytes allocated per target | RSS after | peak RSS |\n| --- | --- | --- | --- | --- | --- | --- | --- |";
 
 /// A round as BENCHMARKS.md shows it.
 pub(crate) fn line(r: &Round) -> String {

@@ -276,3 +276,48 @@ fn the_readme_latency_figures_are_the_run() {
         );
     }
 }
+
+/// Issue 39's allocation counts: the section's tables (rates and heap allocations per
+/// operation of the in-process clients) are the printed run of `results-allocs-2026-12-08.jsonl`.
+#[test]
+fn the_allocation_tables_are_the_printed_run() {
+    printed_tables_match(
+        "Performance to the floor",
+        "results/results-allocs-2026-12-08.jsonl",
+        10,
+    );
+}
+
+/// Issue 39's 100,000 targets: the section's per-round table is what
+/// `snmp-bench poll100k --from-json` prints of `results-poll100k-2026-12-08.jsonl`, and every
+/// round answered every target.
+#[test]
+fn the_hundred_thousand_targets_table_is_the_printed_run() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let file = dir.join("results/results-poll100k-2026-12-08.jsonl");
+    let out = Command::new(env!("CARGO_BIN_EXE_snmp-bench"))
+        .arg("poll100k")
+        .arg("--from-json")
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let printed = table_rows(&String::from_utf8_lossy(&out.stdout));
+    assert!(printed.len() >= 4, "{printed:?}");
+    let sec = section(&benchmarks(), "Performance to the floor");
+    let written = table_rows(&sec);
+    let missing: Vec<&String> = printed.difference(&written).collect();
+    assert!(
+        missing.is_empty(),
+        "rows of the run not in BENCHMARKS.md: {missing:#?}"
+    );
+    for line in std::fs::read_to_string(&file).unwrap().lines() {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        assert_eq!(v["answered"], v["targets"], "{line}");
+        assert_eq!(v["targets"], 100_000, "{line}");
+    }
+}
