@@ -169,15 +169,15 @@ fn bar_chart(title: &str, note: &str, bars: &[Bar], fmt: impl Fn(f64) -> String)
     svg
 }
 
-/// The charts: file name and SVG text.
-fn charts(results: &Path) -> Vec<(&'static str, String)> {
-    let run = results.join(RUN);
-    // CPU per GET.
-    let cpu = cpu_per_op(&run);
-    let mut bars: Vec<Bar> = cpu
+/// One bar per client of `case` that `keep` keeps, smallest first.
+fn client_bars(
+    values: &BTreeMap<(String, String), f64>,
+    case: &str,
+    keep: impl Fn(&str) -> bool,
+) -> Vec<Bar> {
+    let mut bars: Vec<Bar> = values
         .iter()
-        // The command-line tools start a process per GET: another scale, left out.
-        .filter(|((case, client), _)| case == "get_v2c" && !client.ends_with("-cli"))
+        .filter(|((c, client), _)| c == case && keep(client))
         .map(|((_, client), &value)| Bar {
             label: client.clone(),
             value,
@@ -185,6 +185,15 @@ fn charts(results: &Path) -> Vec<(&'static str, String)> {
         })
         .collect();
     bars.sort_by(|a, b| a.value.total_cmp(&b.value).then(a.label.cmp(&b.label)));
+    bars
+}
+
+/// The charts: file name and SVG text.
+fn charts(results: &Path) -> Vec<(&'static str, String)> {
+    let run = results.join(RUN);
+    // CPU per GET.
+    // The command-line tools start a process per GET: another scale, left out.
+    let bars = client_bars(&cpu_per_op(&run), "get_v2c", |c| !c.ends_with("-cli"));
     let get_cpu = bar_chart(
         "CPU per sequential GET, SNMPv2c (µs, lower is better)",
         &format!(
@@ -219,16 +228,7 @@ fn charts(results: &Path) -> Vec<(&'static str, String)> {
     );
     // The walk through 10 ms.
     let walls = medians(&results.join(LATENCY), |v| num(v, "wall"));
-    let mut bars: Vec<Bar> = walls
-        .iter()
-        .filter(|((case, _), _)| case == "device_rtt10ms")
-        .map(|((_, client), &value)| Bar {
-            label: client.clone(),
-            value,
-            kind: kind(client),
-        })
-        .collect();
-    bars.sort_by(|a, b| a.value.total_cmp(&b.value).then(a.label.cmp(&b.label)));
+    let bars = client_bars(&walls, "device_rtt10ms", |_| true);
     let walk = bar_chart(
         "A whole device (40,004 varbinds) through a 10 ms round trip (s per walk)",
         &format!("snmp-bench, {LATENCY}: medians; -rN: that many repetitions a request"),

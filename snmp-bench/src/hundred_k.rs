@@ -11,17 +11,16 @@
 //! allocator), and the process's resident memory after the round and at its peak (VmRSS,
 //! VmHWM; the harness itself is a few MiB of it).
 
-use std::io::{BufRead, BufReader};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use clap::Args;
 use serde::{Deserialize, Serialize};
 
 use crate::measure::rusage_self;
-use crate::process::Agents;
+use crate::process::{spawn_agent, Agents};
 
 /// Options of `snmp-bench poll100k`.
 #[derive(Args, Clone)]
@@ -95,24 +94,13 @@ fn start_agents(args: &Poll100kArgs) -> (Agents, Vec<SocketAddr>) {
     let mut targets = Vec::new();
     for a in 0..args.addresses {
         let ip = IpAddr::V4(Ipv4Addr::new(127, 0, 0, a + 1));
-        let mut child = Command::new(&exe)
-            .args(["agent", "--bind", &ip.to_string(), "--port"])
+        let mut cmd = Command::new(&exe);
+        cmd.args(["agent", "--bind", &ip.to_string(), "--port"])
             .arg(args.base_port.to_string())
             .arg("--ports")
             .arg(args.per_address.to_string())
-            .args(["--interfaces", "1"])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        assert!(
-            line.starts_with("ready"),
-            "the agents on {ip} did not start"
-        );
+            .args(["--interfaces", "1"]);
+        let child = spawn_agent(&mut cmd, &format!("the agents on {ip}"));
         children.push(child);
         targets.extend((0..args.per_address).map(|i| SocketAddr::new(ip, args.base_port + i)));
     }

@@ -115,19 +115,24 @@ pub(crate) fn start_agents(args: &RunArgs, groups: &[usize], busy_poll_us: u64) 
         if v3 {
             cmd.arg("--v3");
         }
-        let mut child = cmd
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        assert!(line.starts_with("ready"), "agent group {g} did not start");
-        children.push(child);
+        children.push(spawn_agent(&mut cmd, &format!("agent group {g}")));
     }
     Agents(children)
+}
+
+/// Starts an agent process (`snmp-bench agent ...`) and waits until it says it is ready.
+pub(crate) fn spawn_agent(cmd: &mut Command, what: &str) -> Child {
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    assert!(line.starts_with("ready"), "{what} did not start");
+    child
 }
 
 /// Runs one client on one case; `Err` says why there is no measurement (not installed, no
