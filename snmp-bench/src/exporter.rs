@@ -13,7 +13,7 @@
 //! Each exporter runs as its own process; the agents and the HTTP load run in other processes
 //! and threads, so that the exporter's own CPU time is what is compared.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -133,30 +133,22 @@ pub(crate) fn wait_listening(addr: SocketAddr) {
 
 /// Starts an agent group (this binary's `agent` subcommand) and waits until it is ready.
 pub(crate) fn agents(port: u16, ports: usize, interfaces: u32, delay_ms: u64) -> Proc {
-    let mut child = Command::new(std::env::current_exe().unwrap())
-        .args([
-            "agent",
-            "--port",
-            &port.to_string(),
-            "--ports",
-            &ports.to_string(),
-        ])
-        .args([
-            "--interfaces",
-            &interfaces.to_string(),
-            "--delay-ms",
-            &delay_ms.to_string(),
-        ])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    assert!(line.starts_with("ready"), "agents did not start: {line}");
+    let mut cmd = Command::new(std::env::current_exe().unwrap());
+    cmd.args([
+        "agent",
+        "--port",
+        &port.to_string(),
+        "--ports",
+        &ports.to_string(),
+    ])
+    .args([
+        "--interfaces",
+        &interfaces.to_string(),
+        "--delay-ms",
+        &delay_ms.to_string(),
+    ])
+    .stderr(Stdio::inherit());
+    let child = crate::process::spawn_agent(&mut cmd, "the agents");
     Proc(child)
 }
 
