@@ -76,7 +76,7 @@ impl Source {
     }
 }
 
-/// `authCommunity TYPES COMMUNITY [SOURCE [OID]]`.
+/// `authCommunity TYPES COMMUNITY [SOURCE [OID | -V VIEW]]`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuthCommunity {
     /// What notifications with this community may trigger.
@@ -85,11 +85,11 @@ pub struct AuthCommunity {
     pub community: Vec<u8>,
     /// Which senders.
     pub source: Source,
-    /// Only notifications whose snmpTrapOID is under this OID (none: any).
-    pub view: Option<Oid>,
+    /// Which snmpTrapOIDs.
+    pub view: ViewLimit,
 }
 
-/// `authUser TYPES [-s MODEL] USER [LEVEL [OID]]`.
+/// `authUser TYPES [-s MODEL] USER [LEVEL [OID | -V VIEW]]`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuthUser {
     /// What notifications in this user's name may trigger.
@@ -98,8 +98,52 @@ pub struct AuthUser {
     pub user: Vec<u8>,
     /// The least security level (default authNoPriv, as snmptrapd's).
     pub level: SecurityLevel,
-    /// Only notifications whose snmpTrapOID is under this OID (none: any).
-    pub view: Option<Oid>,
+    /// Which snmpTrapOIDs.
+    pub view: ViewLimit,
+}
+
+/// Which notifications an `authCommunity` or `authUser` line applies to, by snmpTrapOID
+/// (as snmptrapd, the view is matched against that OID only, never the payload varbinds).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum ViewLimit {
+    /// Neither OID nor VIEW given: every notification.
+    #[default]
+    Any,
+    /// `OID`: the OID and everything under it.
+    Subtree(Oid),
+    /// `-V VIEW`: the OIDs a `view` directive of that name includes (a name no `view` line
+    /// defines includes nothing).
+    Named(String),
+}
+
+/// `view NAME included|excluded SUBTREE [MASK]`: one entry of a VACM view (RFC 3415).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ViewEntry {
+    /// The view's name.
+    pub name: String,
+    /// `included` (true) or `excluded`.
+    pub included: bool,
+    /// The subtree.
+    pub subtree: Oid,
+    /// One bit per sub-identifier of `subtree`, most significant first: 1 must match, 0 is
+    /// a wildcard. Bits past the end count as 1 (no MASK: all of them).
+    pub mask: Vec<u8>,
+}
+
+impl ViewEntry {
+    /// Whether `oid` is in this entry's family: at least as long as the subtree, and equal
+    /// to it wherever the mask has a 1.
+    pub fn covers(&self, oid: &Oid) -> bool {
+        let (sub, oid) = (self.subtree.arcs(), oid.arcs());
+        sub.len() <= oid.len()
+            && sub.iter().zip(oid).enumerate().all(|(i, (s, o))| {
+                let bit = self
+                    .mask
+                    .get(i / 8)
+                    .map_or(true, |m| m & (0x80 >> (i % 8)) != 0);
+                !bit || s == o
+            })
+    }
 }
 
 /// `createUser [-e ENGINEID] USER [AUTH PASS [PRIV [PASS]]]`.
@@ -259,6 +303,8 @@ pub struct Conf {
     pub auth_communities: Vec<AuthCommunity>,
     /// `authUser` lines.
     pub auth_users: Vec<AuthUser>,
+    /// `view` lines, in order.
+    pub views: Vec<ViewEntry>,
     /// `createUser` lines.
     pub users: Vec<CreateUser>,
     /// `disableAuthorization yes`: every notification may trigger everything.

@@ -5,12 +5,12 @@
 
 use std::net::IpAddr;
 
-use snmp_codec::{Oid, SecurityLevel};
+use snmp_codec::SecurityLevel;
 use snmp_mib::Mib;
 
 use crate::conf::{
     Access, Action, AuthCommunity, AuthUser, Conf, CreateUser, Diagnostic, Handler, Level, Source,
-    TrapMatch,
+    TrapMatch, ViewEntry, ViewLimit,
 };
 
 /// The severity names `otlpSeverity` takes.
@@ -106,7 +106,7 @@ impl Conf {
                     Some(s) => parse_source(s)
                         .ok_or_else(|| error(format!("authCommunity: bad source address: {s}")))?,
                 };
-                let view = view_oid(&w[2.min(w.len())..], 1, mib, "authCommunity")?;
+                let view = view_limit(&w[2.min(w.len())..], 1, mib)?;
                 self.auth_communities.push(AuthCommunity {
                     types,
                     community: community.as_bytes().to_vec(),
@@ -135,7 +135,7 @@ impl Conf {
                         return Err(error(format!("authUser: unknown security level: {other}")))
                     }
                 };
-                let view = view_oid(&w[2.min(w.len())..], 1, mib, "authUser")?;
+                let view = view_limit(&w[2.min(w.len())..], 1, mib)?;
                 self.auth_users.push(AuthUser {
                     types,
                     user: user.as_bytes().to_vec(),
@@ -143,6 +143,7 @@ impl Conf {
                     view,
                 });
             }
+            "view" => self.views.push(parse_view(rest, mib).map_err(error)?),
             "createuser" => self.users.push(parse_create_user(rest).map_err(error)?),
             "disableauthorization" => self.disable_authorization = boolean(token, rest)?,
             "ignoreauthfailure" => self.ignore_auth_failure = boolean(token, rest)?,
@@ -410,24 +411,66 @@ fn parse_source(s: &str) -> Option<Source> {
     Some(Source::Net(ip, bits))
 }
 
-/// The OID that limits an `authCommunity`/`authUser` line (after SOURCE or LEVEL).
-fn view_oid(
-    after: &[String],
-    skip: usize,
-    mib: &Mib,
-    name: &str,
-) -> Result<Option<Oid>, (Level, String)> {
+/// What limits an `authCommunity`/`authUser` line (after SOURCE or LEVEL): `OID` or
+/// `-V VIEW`. Errors in snmptrapd's words (its `-v`, as its manual page spells it, is read as
+/// an OID and refused as one).
+fn view_limit(after: &[String], skip: usize, mib: &Mib) -> Result<ViewLimit, (Level, String)> {
+    let bad = || (Level::Error, "bad SUBTREE object id".to_owned());
     match after.get(skip).map(String::as_str) {
-        None => Ok(None),
-        Some("-v") => Err((
-            Level::Error,
-            format!("{name}: -v VIEW is not supported; give an OID"),
-        )),
-        Some(text) => mib
-            .resolve(text)
-            .map(Some)
-            .map_err(|_| (Level::Error, format!("{name}: unknown OID: {text}"))),
+        None => Ok(ViewLimit::Any),
+        Some("-V") => match after.get(skip + 1) {
+            Some(view) => Ok(ViewLimit::Named(view.clone())),
+            None => Err((Level::Error, "-V: no view name".to_owned())),
+        },
+        Some(text) => mib.resolve(text).map(ViewLimit::Subtree).map_err(|_| bad()),
     }
+}
+
+/// `view NAME included|excluded SUBTREE [MASK]`, with snmpd's messages. MASK is hex bytes
+/// separated by `.`, `:` or spaces (`ff.c0`); as Net-SNMP reads each with `%x` into a byte,
+/// `ff80` is the one byte `0x80`.
+fn parse_view(rest: &str, mib: &Mib) -> Result<ViewEntry, String> {
+    let mut w = rest.split_whitespace();
+    let name = w.next().ok_or("missing NAME parameter")?;
+    let kind = w.next().ok_or("missing TYPE parameter")?;
+    let subtree = w.next().ok_or("missing SUBTREE parameter")?;
+    let included = match kind {
+        "included" => true,
+        "excluded" => false,
+        _ => return Err("TYPE must be included/excluded?".into()),
+    };
+    let subtree = mib
+        .resolve(subtree.strip_suffix('.').unwrap_or(subtree))
+        .map_err(|_| "bad SUBTREE object id".to_owned())?;
+    let mask_text: Vec<&str> = w.collect();
+    let mut mask = Vec::new();
+    for byte in mask_text
+        .join(" ")
+        .split([' ', '.', ':'])
+        .filter(|b| !b.is_empty())
+    {
+        if mask.len() >= 32 {
+            return Err("MASK too long".into());
+        }
+        let digits: String = byte
+            .trim_start_matches("0x")
+            .chars()
+            .take_while(char::is_ascii_hexdigit)
+            .collect();
+        // `%x` into an int, then stored in a byte: the low eight bits.
+        let low = digits
+            .get(digits.len().saturating_sub(2)..)
+            .filter(|d| !d.is_empty())
+            .and_then(|d| u8::from_str_radix(d, 16).ok())
+            .ok_or("invalid MASK")?;
+        mask.push(low);
+    }
+    Ok(ViewEntry {
+        name: name.to_owned(),
+        included,
+        subtree,
+        mask,
+    })
 }
 
 fn parse_create_user(rest: &str) -> Result<CreateUser, String> {
