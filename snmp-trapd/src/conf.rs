@@ -140,7 +140,7 @@ impl ViewEntry {
                 let bit = self
                     .mask
                     .get(i / 8)
-                    .map_or(true, |m| m & (0x80 >> (i % 8)) != 0);
+                    .is_none_or(|m| m & (0x80 >> (i % 8)) != 0);
                 !bit || s == o
             })
     }
