@@ -424,7 +424,7 @@ impl Loader {
         h.write(env!("CARGO_PKG_VERSION").as_bytes());
         // The naming rule compiled in: who names a node several modules define (bump when
         // it changes, so that no cache made under the old rule is read).
-        h.write(b"\0naming: netsnmp read order 1, ENTERPRISE# labels");
+        h.write(b"\0naming: netsnmp read order 1, ENTERPRISE# labels 2");
         match &self.modules {
             Modules::All => h.write(b"\0ALL"),
             Modules::List(l) => {

@@ -147,11 +147,14 @@ impl<'m> Compilation<'m> {
                 }
             }
         }
-        // Net-SNMP names the unnamed `E.0` node of a v1 trap `E#`, in the trap's module.
+        // Net-SNMP names the `E.0` node a v1 trap hangs under `E#`, in the trap's module. It
+        // prints that name even where a module names the node too (RADLAN-MIB's
+        // `rndNotifications ::= { rnd 0 }` prints as `rnd#`; the module's name still
+        // resolves).
         let mut invented = HashMap::new();
         for (i, e) in nodes.iter().enumerate() {
             let Some(n) = e.real() else { continue };
-            if !e.name().is_empty() || n.oid().as_ref().last() != Some(&0) {
+            if n.oid().as_ref().last() != Some(&0) {
                 continue;
             }
             // An SMIv1 TRAP-TYPE's (an SMIv2 NOTIFICATION-TYPE under an unnamed `.0` gets
