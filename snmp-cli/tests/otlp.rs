@@ -142,12 +142,13 @@ impl Ours {
 
     /// Exporting to whatever listens on 127.0.0.1:`port`.
     fn start_at(port: u16, grpc: bool, extra: &str) -> Ours {
+        Ours::start_url(&format!("http://127.0.0.1:{port}"), grpc, extra)
+    }
+
+    /// Exporting to `endpoint`.
+    fn start_url(endpoint: &str, grpc: bool, extra: &str) -> Ours {
         let dir = tempfile::tempdir().unwrap();
-        let (endpoint, protocol) = if grpc {
-            (format!("http://127.0.0.1:{port}"), "grpc")
-        } else {
-            (format!("http://127.0.0.1:{port}"), "http/protobuf")
-        };
+        let protocol = if grpc { "grpc" } else { "http/protobuf" };
         let conf = format!(
             "authCommunity log public\n\
              authCommunity log secret\n\
@@ -534,4 +535,130 @@ fn a_collector_that_never_answers_costs_a_time_out_not_the_receiver() {
         0
     );
     drop(silent);
+}
+
+/// A TLS front (tests/otlp/tls_proxy.py: Python's ssl, OpenSSL) before one of rotel's ports.
+struct TlsFront {
+    _proxy: KillOnDrop,
+    port: u16,
+}
+
+impl TlsFront {
+    fn start(dir: &Path, target: u16, client_ca: Option<&Path>) -> TlsFront {
+        let port = free_tcp_port().unwrap();
+        let mut cmd = Command::new(venv().join("bin/python"));
+        cmd.arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/otlp/tls_proxy.py"))
+            .arg(dir.join("server.pem"))
+            .arg(dir.join("server.key"))
+            .arg(port.to_string())
+            .arg(target.to_string());
+        if let Some(ca) = client_ca {
+            cmd.arg(ca);
+        }
+        let proxy = cmd
+            .stdin(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let proxy = KillOnDrop(proxy);
+        wait_listening(([127, 0, 0, 1], port).into(), Duration::from_secs(20)).unwrap();
+        TlsFront {
+            _proxy: proxy,
+            port,
+        }
+    }
+}
+
+/// A test CA, a server certificate for 127.0.0.1 and a client certificate, as PEM files in
+/// `dir`: ca.pem, server.pem/.key, client.pem/.key.
+fn certificates(dir: &Path) {
+    use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, KeyPair};
+    let ca_key = KeyPair::generate().unwrap();
+    let mut ca = CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    ca.distinguished_name
+        .push(DnType::CommonName, "snmp-rs test CA");
+    let ca_cert = ca.self_signed(&ca_key).unwrap();
+    std::fs::write(dir.join("ca.pem"), ca_cert.pem()).unwrap();
+    for (name, sans) in [
+        (
+            "server",
+            vec!["127.0.0.1".to_owned(), "localhost".to_owned()],
+        ),
+        ("client", vec!["snmp-trapd".to_owned()]),
+    ] {
+        let key = KeyPair::generate().unwrap();
+        let cert = CertificateParams::new(sans)
+            .unwrap()
+            .signed_by(&key, &ca_cert, &ca_key)
+            .unwrap();
+        std::fs::write(dir.join(format!("{name}.pem")), cert.pem()).unwrap();
+        std::fs::write(dir.join(format!("{name}.key")), key.serialize_pem()).unwrap();
+    }
+}
+
+/// OTLP over TLS, both protocols: the collector's certificate is checked against
+/// `otlpCertificate` (the system's store does not trust the test CA: nothing is sent), and a
+/// front that requires a client certificate gets `otlpClientCertificate`'s.
+#[test]
+fn notifications_reach_a_collector_over_tls_with_its_ca_and_a_client_certificate() {
+    assert!(
+        tool_present("snmptrap"),
+        "snmptrap is needed (apt-get install snmp)"
+    );
+    let c = Collector::start();
+    let certs = tempfile::tempdir().unwrap();
+    let d = certs.path();
+    certificates(d);
+    let grpc_front = TlsFront::start(d, c.grpc, Some(&d.join("ca.pem")));
+    let http_front = TlsFront::start(d, c.http, None);
+    let ca = format!("otlpCertificate {}", d.join("ca.pem").display());
+    let client = format!(
+        "otlpClientCertificate {}\notlpClientKey {}",
+        d.join("client.pem").display(),
+        d.join("client.key").display()
+    );
+    let url = |port: u16| format!("https://127.0.0.1:{port}");
+
+    // Refused: an unknown CA (the system's store), and mutual TLS without a certificate.
+    let untrusted = Ours::start_url(&url(http_front.port), false, "otlpTimeout 2");
+    let no_client_cert = Ours::start_url(&url(grpc_front.port), true, &ca);
+    for o in [&untrusted, &no_client_cert] {
+        o.trap(&["-v2c", "-c", "public", "{T}", "1", "SNMPv2-MIB::coldStart"]);
+    }
+    for o in [&untrusted, &no_client_cert] {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < deadline
+            && o.metric("snmp_trapd_otlp_batches_total{result=\"failed\"}") == 0
+        {
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        assert!(o.metric("snmp_trapd_otlp_batches_total{result=\"failed\"}") >= 1);
+        assert_eq!(
+            o.metric("snmp_trapd_otlp_records_total{outcome=\"exported\"}"),
+            0
+        );
+    }
+    // Accepted: HTTP/protobuf with the CA; gRPC with the CA and the client certificate.
+    let http = Ours::start_url(&url(http_front.port), false, &ca);
+    let grpc = Ours::start_url(&url(grpc_front.port), true, &format!("{ca}\n{client}"));
+    http.trap(&["-v2c", "-c", "public", "{T}", "2", "IF-MIB::linkUp"]);
+    grpc.trap(&["-v2c", "-c", "public", "{T}", "3", "IF-MIB::linkDown"]);
+    let recs = c.wait_for(2);
+    let mut traps: Vec<String> = recs
+        .iter()
+        .map(|r| attr(r, "snmp.trap_name")["stringValue"].to_string())
+        .collect();
+    traps.sort();
+    assert_eq!(
+        traps,
+        ["\"IF-MIB::linkDown\"", "\"IF-MIB::linkUp\""],
+        "{recs:?}"
+    );
+    for o in [&http, &grpc] {
+        assert_eq!(
+            o.metric("snmp_trapd_otlp_records_total{outcome=\"exported\"}"),
+            1
+        );
+    }
 }

@@ -251,8 +251,8 @@ pub struct Formats {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OtlpConf {
-    /// `otlpEndpoint URL`: `http://host:port` (HTTP: `/v1/logs` is added to a bare address).
-    /// None: no export.
+    /// `otlpEndpoint URL`: `http://host:port` or `https://host:port` (HTTP: `/v1/logs` is
+    /// added to a bare address). None: no export.
     pub endpoint: Option<String>,
     /// `otlpProtocol grpc|http/protobuf` (default http/protobuf).
     pub grpc: bool,
@@ -276,6 +276,13 @@ pub struct OtlpConf {
     pub interval_secs: f64,
     /// `otlpTimeout SECONDS`: one request's time-out (default 10).
     pub timeout_secs: f64,
+    /// `otlpCertificate FILE`: the CA certificates (PEM) an `https://` collector's
+    /// certificate must chain to, instead of the system's trust store (as OpenTelemetry's
+    /// `OTEL_EXPORTER_OTLP_CERTIFICATE`).
+    pub ca_file: Option<String>,
+    /// `otlpClientCertificate FILE` and `otlpClientKey FILE`: a client certificate chain and
+    /// its key (PEM) for collectors that require mutual TLS.
+    pub client_cert: Option<(String, String)>,
 }
 
 impl Default for OtlpConf {
@@ -291,6 +298,8 @@ impl Default for OtlpConf {
             batch: 512,
             interval_secs: 1.0,
             timeout_secs: 10.0,
+            ca_file: None,
+            client_cert: None,
         }
     }
 }

@@ -236,15 +236,30 @@ impl Conf {
             }
             "otlpendpoint" => {
                 if !(rest.starts_with("http://") || rest.starts_with("https://")) {
-                    return Err(error(format!("otlpEndpoint: http:// URL expected: {rest}")));
-                }
-                if rest.starts_with("https://") {
-                    return Err(error(
-                        "otlpEndpoint: https is not supported yet; use a local collector over http"
-                            .into(),
-                    ));
+                    return Err(error(format!(
+                        "otlpEndpoint: http:// or https:// URL expected: {rest}"
+                    )));
                 }
                 self.otlp.endpoint = Some(rest.to_owned());
+            }
+            "otlpcertificate" => self.otlp.ca_file = Some(file_word(token, rest)?),
+            "otlpclientcertificate" => {
+                let key = self
+                    .otlp
+                    .client_cert
+                    .take()
+                    .map(|(_, k)| k)
+                    .unwrap_or_default();
+                self.otlp.client_cert = Some((file_word(token, rest)?, key));
+            }
+            "otlpclientkey" => {
+                let cert = self
+                    .otlp
+                    .client_cert
+                    .take()
+                    .map(|(c, _)| c)
+                    .unwrap_or_default();
+                self.otlp.client_cert = Some((cert, file_word(token, rest)?));
             }
             "otlpprotocol" => {
                 self.otlp.grpc = match rest {
@@ -325,6 +340,14 @@ impl Conf {
             _ => return Err((Level::Warning, format!("Unknown token: {token}."))),
         }
         Ok(())
+    }
+}
+
+/// A directive's one FILE argument.
+fn file_word(token: &str, rest: &str) -> Result<String, (Level, String)> {
+    match words(rest).as_slice() {
+        [file] => Ok(file.clone()),
+        _ => Err((Level::Error, format!("{token}: FILE expected"))),
     }
 }
 

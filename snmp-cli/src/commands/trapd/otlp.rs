@@ -1,6 +1,8 @@
 //! The OTLP log exporter's I/O: a task that owns the sans-IO batcher of snmp-otlp and sends
-//! its requests with hyper (HTTP/1.1 `POST /v1/logs`, or gRPC over HTTP/2 without TLS). The
-//! receiving loop hands records over through a bounded queue and never waits.
+//! its requests with hyper (HTTP/1.1 `POST /v1/logs`, or gRPC over HTTP/2), in the clear or
+//! over TLS (rustls; the system's trust store or `otlpCertificate`, and a client certificate
+//! for mutual TLS). The receiving loop hands records over through a bounded queue and never
+//! waits.
 
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
@@ -8,6 +10,7 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
+use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
@@ -32,9 +35,10 @@ impl Otlp {
         let base: hyper::Uri = endpoint
             .parse()
             .map_err(|e| format!("otlpEndpoint {endpoint}: {e}"))?;
+        let scheme = base.scheme_str().unwrap_or("http");
         let uri: hyper::Uri = if conf.grpc {
             format!(
-                "http://{}{}",
+                "{scheme}://{}{}",
                 base.authority()
                     .map(|a| a.as_str())
                     .unwrap_or("127.0.0.1:4317"),
@@ -42,7 +46,7 @@ impl Otlp {
             )
         } else if base.path() == "/" || base.path().is_empty() {
             format!(
-                "http://{}{}",
+                "{scheme}://{}{}",
                 base.authority()
                     .map(|a| a.as_str())
                     .unwrap_or("127.0.0.1:4318"),
@@ -53,6 +57,7 @@ impl Otlp {
         }
         .parse()
         .map_err(|e| format!("otlpEndpoint {endpoint}: {e}"))?;
+        let tls = tls_config(conf)?;
         let mut resource: Vec<KeyValue> = conf
             .resource
             .iter()
@@ -86,7 +91,15 @@ impl Otlp {
         if conf.grpc {
             builder.http2_only(true);
         }
-        let client = builder.build(HttpConnector::new());
+        let connector = hyper_rustls::HttpsConnectorBuilder::new()
+            .with_tls_config(tls)
+            .https_or_http();
+        let connector = if conf.grpc {
+            connector.enable_http2().build()
+        } else {
+            connector.enable_http1().build()
+        };
+        let client = builder.build(connector);
         let (tx, rx) = mpsc::channel(1024);
         let exporter = Exporter {
             client,
@@ -110,8 +123,63 @@ impl Otlp {
     }
 }
 
+/// The TLS client settings for an `https://` endpoint: whom to trust (`otlpCertificate`, or
+/// the system's store) and what to show (`otlpClientCertificate` and `otlpClientKey`).
+fn tls_config(conf: &OtlpConf) -> Result<rustls::ClientConfig, String> {
+    use rustls_pki_types::pem::PemObject;
+    use rustls_pki_types::{CertificateDer, PrivateKeyDer};
+    let read =
+        |what: &str, file: &str| std::fs::read(file).map_err(|e| format!("{what} {file}: {e}"));
+    let certs = |what: &str, file: &str| -> Result<Vec<CertificateDer<'static>>, String> {
+        let pem = read(what, file)?;
+        let certs = CertificateDer::pem_slice_iter(&pem)
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| format!("{what} {file}: {e}"))?;
+        if certs.is_empty() {
+            return Err(format!("{what} {file}: no PEM certificate in it"));
+        }
+        Ok(certs)
+    };
+    let mut roots = rustls::RootCertStore::empty();
+    match &conf.ca_file {
+        Some(file) => {
+            for c in certs("otlpCertificate", file)? {
+                roots
+                    .add(c)
+                    .map_err(|e| format!("otlpCertificate {file}: {e}"))?;
+            }
+        }
+        None => {
+            // The system's store; a certificate it cannot parse is skipped, as browsers do.
+            let found = rustls_native_certs::load_native_certs();
+            roots.add_parsable_certificates(found.certs);
+        }
+    }
+    // ring, as the exporter's server (deprecated only for lacking post-quantum key exchange).
+    #[allow(deprecated)]
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let builder = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| format!("TLS: {e}"))?
+        .with_root_certificates(roots);
+    match &conf.client_cert {
+        None => Ok(builder.with_no_client_auth()),
+        Some((cert, key)) if cert.is_empty() || key.is_empty() => {
+            Err("otlpClientCertificate and otlpClientKey are given together".to_owned())
+        }
+        Some((cert, key)) => {
+            let chain = certs("otlpClientCertificate", cert)?;
+            let key = PrivateKeyDer::from_pem_slice(&read("otlpClientKey", key)?)
+                .map_err(|e| format!("otlpClientKey {key}: {e}"))?;
+            builder
+                .with_client_auth_cert(chain, key)
+                .map_err(|e| format!("otlpClientCertificate: {e}"))
+        }
+    }
+}
+
 struct Exporter {
-    client: Client<HttpConnector, Full<Bytes>>,
+    client: Client<HttpsConnector<HttpConnector>, Full<Bytes>>,
     uri: hyper::Uri,
     grpc: bool,
     headers: Vec<(String, String)>,
