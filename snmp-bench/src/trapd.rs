@@ -13,6 +13,11 @@
 //! the receiver's CPU (user + system from /proc). The sustained rate is the highest step
 //! with nothing lost. Then a burst of `--burst` traps as fast as one sender sends, with the
 //! receiver's peak RSS (VmHWM) and what it logged.
+//!
+//! The `handler` case's floor: the same handler command (`/bin/sh -c COMMAND`, as both
+//! receivers run it) started, fed one notification's text and awaited in a loop of this
+//! program for `--secs` seconds, one at a time as a `traphandle` line runs: the rate at
+//! which this machine starts such programs at all, with no SNMP work.
 
 use std::net::UdpSocket;
 use std::path::{Path, PathBuf};
@@ -36,7 +41,7 @@ pub(crate) struct TrapdArgs {
     #[arg(
         long,
         value_delimiter = ',',
-        default_value = "250,500,1000,2000,5000,10000,20000,50000,100000"
+        default_value = "250,500,750,1000,2000,5000,10000,20000,50000,100000"
     )]
     rates: Vec<u64>,
     /// Notifications of the burst.
@@ -318,6 +323,67 @@ fn measure(args: &TrapdArgs, receiver: &str, case: &str, rows: &mut Vec<Row>) {
     });
 }
 
+/// What a `traphandle` program reads for one of [`trap`]'s notifications (as `snmp trapd`
+/// writes it), for the floor.
+const HANDLER_INPUT: &str = "localhost\nUDP: [127.0.0.1]:40000->[127.0.0.1]:162\n\
+    DISMAN-EVENT-MIB::sysUpTimeInstance 0:0:00:00.07\n\
+    SNMPv2-MIB::snmpTrapOID.0 IF-MIB::linkDown\nIF-MIB::ifIndex.7 7\n";
+
+/// The `handler` case's floor: handler programs started, fed and awaited one at a time by a
+/// plain loop for `secs`.
+fn spawn_floor(secs: f64, rows: &mut Vec<Row>) {
+    use std::io::Write;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("handler.txt");
+    let command = format!("/bin/sh -c 'cat >> {}'", out.display());
+    let t0 = Instant::now();
+    let cpu0 = children_cpu();
+    let mut n = 0u64;
+    while t0.elapsed().as_secs_f64() < secs {
+        let mut child = Command::new("/bin/sh")
+            .arg("-c")
+            .arg(&command)
+            .stdin(Stdio::piped())
+            .spawn()
+            .expect("/bin/sh");
+        if let Some(mut input) = child.stdin.take() {
+            let _ = input.write_all(HANDLER_INPUT.as_bytes());
+        }
+        let _ = child.wait();
+        n += 1;
+    }
+    let wall = t0.elapsed().as_secs_f64();
+    let written = std::fs::read(&out)
+        .map(|b| b.windows(13).filter(|w| *w == b"snmpTrapOID.0").count() as u64)
+        .unwrap_or(0);
+    assert_eq!(written, n, "every handler program wrote its input");
+    eprintln!(
+        "  spawn floor: {n} handler programs in {wall:.2} s ({:.0}/s)",
+        n as f64 / wall
+    );
+    rows.push(Row {
+        receiver: "spawn floor".into(),
+        case: "handler".into(),
+        kind: "floor".into(),
+        offered_per_s: 0,
+        sent: n,
+        received: written,
+        cpu_s: children_cpu() - cpu0,
+        wall_s: wall,
+        peak_rss_kib: 0,
+    });
+}
+
+/// CPU seconds (user + system) of this process's awaited children so far.
+fn children_cpu() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let after = stat.rsplit(')').next().unwrap_or("");
+    let f: Vec<&str> = after.split_whitespace().collect();
+    // cutime and cstime are the 14th and 15th fields after the parenthesis.
+    let ticks = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+    (ticks(13) + ticks(14)) / 100.0
+}
+
 /// The table: per case and receiver, the loss at each offered rate, the sustained rate, the
 /// CPU per received notification at it, and the burst.
 fn table(rows: &[Row]) {
@@ -376,6 +442,28 @@ fn table(rows: &[Row]) {
         println!(
             "\nsustained without loss: snmptrapd {t}/s, snmp trapd {o}/s (ours/theirs {ratio}; capped by the highest rate offered)"
         );
+        if let Some(f) = rows.iter().find(|r| r.case == case && r.kind == "floor") {
+            let floor = f.sent as f64 / f.wall_s.max(1e-9);
+            // Programs run per second while busy: a step's output over its time less the
+            // quiet second that ends it, at the best step.
+            let busy = |rx: &str| {
+                rows.iter()
+                    .filter(|r| r.case == case && r.kind == "step" && r.receiver == rx)
+                    .map(|r| r.received as f64 / (r.wall_s - 1.0).max(1e-9))
+                    .fold(0.0, f64::max)
+            };
+            let (bt, bo) = (busy(RECEIVERS[0]), busy(RECEIVERS[1]));
+            println!(
+                "spawn floor: a plain loop started, fed and awaited {} handler programs in {:.2} s: {floor:.0}/s one at a time ({:.2} ms CPU each). Programs run per second while busy: snmptrapd {bt:.0}/s ({:.0}% of the floor), snmp trapd {bo:.0}/s ({:.0}%). 10x snmptrapd's sustained {t}/s would be {}/s, {:.1}x the floor.",
+                f.sent,
+                f.wall_s,
+                1000.0 * f.cpu_s / f.sent.max(1) as f64,
+                100.0 * bt / floor.max(1e-9),
+                100.0 * bo / floor.max(1e-9),
+                10 * t,
+                (10 * t) as f64 / floor.max(1e-9)
+            );
+        }
         for rx in RECEIVERS {
             if let Some(b) = rows
                 .iter()
@@ -412,6 +500,7 @@ pub(crate) fn run(args: TrapdArgs) {
             measure(&args, receiver, case, &mut rows);
         }
     }
+    spawn_floor(if args.smoke { 0.5 } else { args.secs }, &mut rows);
     if let Some(path) = &args.json {
         let text: String = rows
             .iter()

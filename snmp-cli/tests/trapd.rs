@@ -151,19 +151,23 @@ impl Daemon {
 /// Runs snmptrap (or snmpinform, when the first argument is `inform`) at `d`: `{UDP}` and
 /// `{TCP}` name its addresses.
 fn send(d: &Daemon, args: &[&str]) {
+    send_to(d.port, &d.dir.path().join("sender"), args);
+}
+
+/// [`send`] to 127.0.0.1:`port`, the sender's files in `home`.
+fn send_to(port: u16, home: &std::path::Path, args: &[&str]) {
     let (tool, args) = match args.first() {
         Some(&"inform") => ("snmpinform", &args[1..]),
         _ => ("snmptrap", args),
     };
-    let home = d.dir.path().join("sender");
     std::fs::create_dir_all(home.join("persist")).unwrap();
     let mut cmd = Command::new(tool);
-    mib_env(&mut cmd, &home);
+    mib_env(&mut cmd, home);
     let args: Vec<String> = args
         .iter()
         .map(|a| {
-            a.replace("{UDP}", &format!("udp:127.0.0.1:{}", d.port))
-                .replace("{TCP}", &format!("tcp:127.0.0.1:{}", d.port))
+            a.replace("{UDP}", &format!("udp:127.0.0.1:{port}"))
+                .replace("{TCP}", &format!("tcp:127.0.0.1:{port}"))
         })
         .collect();
     let _ = cmd
@@ -713,4 +717,140 @@ fn a_hanging_handler_and_bad_input_never_stall_the_receiver() {
         text.contains("traphandle /bin/sleep 1000: still running after 1.0 s, killed"),
         "{text}"
     );
+}
+
+/// The script that runs a program with `/dev/log` pointing at a socket of the test's: in a
+/// private mount namespace, a tmpfs on /dev with the usual device nodes bound in and `log`
+/// a symbolic link to the socket. Arguments: the old /dev's mount point, the socket, the
+/// program and its arguments.
+const PRIVATE_DEV_LOG: &str = r#"set -e
+old="$1"; sock="$2"; shift 2
+mount --make-rprivate /
+mount --rbind /dev "$old"
+mount -t tmpfs none /dev
+for n in null zero random urandom; do
+  touch "/dev/$n"; mount --bind "$old/$n" "/dev/$n"
+done
+ln -s "$sock" /dev/log
+exec "$@"
+"#;
+
+/// What a receiver sent to syslog (`-Ls d`) for one config and the same notifications: the
+/// priority and the text, the time stamp and process ID left out.
+fn syslog_of(program: &[&str]) -> Vec<String> {
+    use std::os::unix::net::UnixDatagram;
+    let dir = tempfile::tempdir().unwrap();
+    let sock_path = dir.path().join("log.sock");
+    let sock = UnixDatagram::bind(&sock_path).unwrap();
+    sock.set_read_timeout(Some(Duration::from_millis(300)))
+        .unwrap();
+    std::fs::create_dir_all(dir.path().join("olddev")).unwrap();
+    std::fs::create_dir_all(dir.path().join("persist/cert_indexes")).unwrap();
+    std::fs::write(
+        dir.path().join("td.conf"),
+        "authCommunity log public\nbogusDirective foo\n",
+    )
+    .unwrap();
+    let port = snmp_testkit::free_udp_port().unwrap();
+    let root = std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| o.stdout.starts_with(b"0\n"))
+        .unwrap_or(false);
+    let mut cmd = Command::new("unshare");
+    // As root (CI) a mount namespace; otherwise a user namespace that maps us to root.
+    cmd.arg(if root { "-m" } else { "-rm" })
+        .args(["sh", "-c", PRIVATE_DEV_LOG, "sh"])
+        .arg(dir.path().join("olddev"))
+        .arg(&sock_path)
+        .args(program);
+    mib_env(&mut cmd, dir.path());
+    cmd.args(["-f", "-C", "-Ls", "d", "-c"])
+        .arg(dir.path().join("td.conf"))
+        .arg(format!("udp:127.0.0.1:{port}"))
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    let child = TermOnDrop(cmd.spawn().unwrap());
+    let mut got: Vec<String> = Vec::new();
+    let mut buf = vec![0u8; 65536];
+    let mut read = |got: &mut Vec<String>| {
+        while let Ok(n) = sock.recv(&mut buf) {
+            got.push(String::from_utf8_lossy(&buf[..n]).into_owned());
+        }
+    };
+    // Started when it says so on syslog.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while Instant::now() < deadline && got.is_empty() {
+        read(&mut got);
+    }
+    assert!(!got.is_empty(), "{program:?} logged nothing to /dev/log");
+    let home = dir.path().join("sender");
+    let send = |args: &[&str]| send_to(port, &home, args);
+    send(&[
+        "-v2c",
+        "-c",
+        "public",
+        "{UDP}",
+        "123",
+        "IF-MIB::linkDown",
+        "IF-MIB::ifIndex.1",
+        "i",
+        "1",
+        "SNMPv2-MIB::sysDescr.0",
+        "s",
+        "hi there",
+    ]);
+    send(&[
+        "-v1",
+        "-c",
+        "public",
+        "{UDP}",
+        "1.3.6.1.4.1.8072",
+        "10.1.2.3",
+        "6",
+        "17",
+        "456",
+        "IF-MIB::ifIndex.1",
+        "i",
+        "1",
+    ]);
+    send(&["-v2c", "-c", "wrong", "{UDP}", "1", "IF-MIB::linkUp"]);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while Instant::now() < deadline && got.iter().filter(|m| m.contains("Trap")).count() < 2 {
+        read(&mut got);
+    }
+    read(&mut got);
+    drop(child);
+    got.iter()
+        .map(|m| normalise_syslog(m, port).replace(&dir.path().display().to_string(), "DIR"))
+        .filter(|m| {
+            !(m.contains("NET-SNMP version")
+                || m.contains("snmp trapd (snmp-rs)")
+                || m.contains("Stopping snmptrapd"))
+        })
+        .collect()
+}
+
+/// `<28>Dec  8 04:22:01 snmptrapd[123]: text` → `<28> text`, ports and times left out.
+fn normalise_syslog(m: &str, port: u16) -> String {
+    let (pri, rest) = m.split_at(m.find('>').map_or(0, |i| i + 1));
+    let text = rest.split_once("]: ").map_or(rest, |(_, t)| t);
+    let text = regex_lite(text).replace(&format!(":{port}"), ":PORT");
+    format!("{pri} {}", text.trim_end())
+}
+
+/// `-Ls d`: the lines each writes to syslog, with their priorities, are snmptrapd's.
+#[test]
+fn syslog_gets_what_snmptrapd_sends_it() {
+    for t in ["snmptrapd", "snmptrap", "unshare"] {
+        assert!(tool_present(t), "{t} is needed (.ci/run installs it)");
+    }
+    let theirs = syslog_of(&["snmptrapd"]);
+    let ours = syslog_of(&[env!("CARGO_BIN_EXE_snmp"), "trapd"]);
+    assert!(
+        theirs.iter().filter(|m| m.contains("Trap")).count() == 2,
+        "{theirs:#?}"
+    );
+    same(&ours.join("\n"), &theirs.join("\n"), "the syslog messages");
 }

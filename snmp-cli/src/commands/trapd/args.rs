@@ -44,8 +44,6 @@ pub(crate) struct Opts {
     pub(crate) dirs: Option<String>,
     /// `-a`: authenticationFailure traps are not logged.
     pub(crate) drop_auth: bool,
-    /// `-t`: nothing to syslog.
-    pub(crate) no_syslog: bool,
     /// Listening addresses from the command line.
     pub(crate) addresses: Vec<String>,
     /// `--TOKEN=VALUE`: configuration lines applied after the files.
@@ -76,7 +74,6 @@ impl Default for Opts {
             modules: None,
             dirs: None,
             drop_auth: false,
-            no_syslog: false,
             addresses: Vec::new(),
             conf_lines: Vec::new(),
             handler_timeout: Duration::from_secs(10),
@@ -178,7 +175,8 @@ pub(crate) fn parse(args: &[String]) -> Result<Opts, String> {
                 'C' => o.no_default_conf = true,
                 'd' | 'f' | 'X' | 'H' => {}
                 'n' => o.numeric = true,
-                't' => o.no_syslog = true,
+                // snmptrapd 5.9.3 sends what it logs to syslog with or without `-t`.
+                't' => {}
                 'v' => o.version = true,
                 'h' => o.help = true,
                 // -D[TOKENS]: the rest of the argument, if any.

@@ -93,11 +93,6 @@ impl Log {
         })
     }
 
-    /// Whether one of the sinks is syslog.
-    pub(crate) fn has_syslog(&self) -> bool {
-        self.sinks.iter().any(|s| matches!(s, Sink::Syslog { .. }))
-    }
-
     /// Writes `text` to every sink but syslog.
     pub(crate) fn print(&mut self, text: &str) {
         for s in &mut self.sinks {
@@ -118,11 +113,9 @@ impl Log {
         for s in &mut self.sinks {
             if let Sink::Syslog { socket, facility } = s {
                 let pri = u16::from(*facility) * 8 + severity as u16;
-                let msg = format!(
-                    "<{pri}>snmptrapd[{}]: {}",
-                    self.pid,
-                    text.trim_end_matches('\n')
-                );
+                // As glibc's syslog(3) sends it: `<PRI>Mmm dd hh:mm:ss snmptrapd[PID]: TEXT`
+                // (the time in UTC here, as this command's other times).
+                let msg = format!("<{pri}>{} snmptrapd[{}]: {text}", syslog_time(), self.pid);
                 let _ = socket.send(msg.as_bytes());
             }
         }
@@ -134,4 +127,20 @@ impl Log {
         self.print(text);
         self.syslog(severity, text);
     }
+}
+
+/// Now as syslog's header has it (`Dec  8 03:46:06`), in UTC.
+fn syslog_time() -> String {
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let (_, month, day, h, m, s) = snmp_trapd::format::civil_utc(secs);
+    let month = usize::try_from(month - 1)
+        .ok()
+        .and_then(|i| MONTHS.get(i))
+        .unwrap_or(&"Jan");
+    format!("{month} {day:>2} {h:02}:{m:02}:{s:02}")
 }

@@ -477,29 +477,22 @@ impl Trapd {
                 && format::is_auth_failure(n));
         if logging {
             let f = &self.conf.formats;
-            let (print, syslog) = if n.v1.is_some() {
-                (f.print1.as_deref(), f.syslog1.as_deref())
+            let print = if n.v1.is_some() {
+                f.print1.as_deref()
             } else {
-                (f.print2.as_deref(), f.syslog2.as_deref())
+                f.print2.as_deref()
             };
-            if let Ok(mut l) = self.log.lock() {
+            // What is printed goes to every log target, syslog included (at LOG_INFO, as
+            // snmptrapd 5.9.3 sends it; its `format syslog` strings are not used there).
+            let text = match print {
                 // An empty format string means: do not log.
-                match print {
-                    Some("") => {}
-                    Some(f) => l.print(&format::render(f, &ev, &p)),
-                    None if n.v1.is_some() => l.print(&format::plain_v1(&ev, &p)),
-                    None => l.print(&format::render(format::PRINT_V2, &ev, &p)),
-                }
-                if l.has_syslog() && !self.opts.no_syslog {
-                    let text = match syslog {
-                        Some(f) => format::render(f, &ev, &p),
-                        None if n.v1.is_some() => {
-                            format::render("%a: %W Trap (%q) Uptime: %#T%#v\n", &ev, &p)
-                        }
-                        None => format::render("%B [%b]: Trap %#v\n", &ev, &p),
-                    };
-                    l.syslog(Severity::Warning, &text);
-                }
+                Some("") => None,
+                Some(f) => Some(format::render(f, &ev, &p)),
+                None if n.v1.is_some() => Some(format::plain_v1(&ev, &p)),
+                None => Some(format::render(format::PRINT_V2, &ev, &p)),
+            };
+            if let (Some(text), Ok(mut l)) = (text, self.log.lock()) {
+                l.message(Severity::Info, &text);
             }
         }
         if access.log {
