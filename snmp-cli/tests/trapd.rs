@@ -717,6 +717,62 @@ fn a_hanging_handler_and_bad_input_never_stall_the_receiver() {
         text.contains("traphandle /bin/sleep 1000: still running after 1.0 s, killed"),
         "{text}"
     );
+
+    // A flood of 20,000 engine-discovery probes (each asks for a Report) from a sender that
+    // never reads its answers, and of 5,000 Report PDUs aimed at the receiver: every probe
+    // is answered or its answer dropped and counted, no Report is taken for a notification,
+    // and a trap sent after the flood is still logged.
+    // noAuthNoPriv, reportable, empty engine ID and user: RFC 3414's discovery.
+    let probe: &[u8] = &[
+        0x30, 0x38, 0x02, 0x01, 0x03, 0x30, 0x0e, 0x02, 0x01, 0x01, 0x02, 0x03, 0x00, 0xff, 0xe3,
+        0x04, 0x01, 0x04, 0x02, 0x01, 0x03, 0x04, 0x10, 0x30, 0x0e, 0x04, 0x00, 0x02, 0x01, 0x00,
+        0x02, 0x01, 0x00, 0x04, 0x00, 0x04, 0x00, 0x04, 0x00, 0x30, 0x11, 0x04, 0x00, 0x04, 0x00,
+        0xa0, 0x0b, 0x02, 0x01, 0x01, 0x02, 0x01, 0x00, 0x02, 0x01, 0x00, 0x30, 0x00,
+    ];
+    // A v2c Report PDU, community public.
+    let report: &[u8] = &[
+        0x30, 0x18, 0x02, 0x01, 0x01, 0x04, 0x06, b'p', b'u', b'b', b'l', b'i', b'c', 0xa8, 0x0b,
+        0x02, 0x01, 0x07, 0x02, 0x01, 0x00, 0x02, 0x01, 0x00, 0x30, 0x00,
+    ];
+    let flood = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    for i in 0..20_000 {
+        let _ = flood.send_to(probe, &target);
+        if i % 4 == 0 {
+            let _ = flood.send_to(report, &target);
+        }
+    }
+    let answered = || {
+        metric(metrics, "snmp_trapd_reports_sent_total")
+            + metric(metrics, "snmp_trapd_transmits_dropped_total")
+    };
+    let dropped = |reason: &str| {
+        metric(
+            metrics,
+            &format!("snmp_trapd_notifications_dropped_total{{reason=\"{reason}\"}}"),
+        )
+    };
+    // What the socket buffer held reaches the receiver; each probe is accounted for.
+    settle(|| answered() + dropped("queue_full") > 0);
+    std::thread::sleep(Duration::from_secs(1));
+    assert!(answered() >= 1, "no probe was answered");
+    assert!(answered() <= 20_000);
+    // Reports are dropped and counted with the garbage (2 before the flood).
+    assert!(dropped("malformed") > 2, "no Report was counted");
+    assert_eq!(
+        metric(metrics, "snmp_trapd_notifications_accepted_total"),
+        6,
+        "a Report is not a notification"
+    );
+    trap(&[
+        "-v2c",
+        "-c",
+        "public",
+        &target,
+        "99",
+        "SNMPv2-MIB::warmStart",
+    ]);
+    settle(|| logged() == 7);
+    assert_eq!(logged(), 7, "the receiver works after the flood");
 }
 
 /// The script that runs a program with `/dev/log` pointing at a socket of the test's: in a

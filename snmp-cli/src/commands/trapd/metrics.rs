@@ -99,6 +99,18 @@ pub(crate) fn render(shared: &Shared) -> String {
     );
     counter(
         &mut out,
+        "snmp_trapd_reports_sent_total",
+        "SNMPv3 Reports sent (engine discovery, unknown users, time windows).",
+        &[("", r.reports)],
+    );
+    counter(
+        &mut out,
+        "snmp_trapd_transmits_dropped_total",
+        "Acknowledgements and Reports not sent: the transmit queue was full.",
+        &[("", r.dropped_transmits)],
+    );
+    counter(
+        &mut out,
         "snmp_trapd_handler_runs_total",
         "traphandle programs started.",
         &[("", get(&s.handler_runs))],
