@@ -309,7 +309,10 @@ pub struct WalkOptions {
     /// split at its root's children (found with GETNEXT probes first) and the stripes are
     /// walked concurrently; the varbinds are handed out in OID order, exactly the sequence a
     /// sequential walk gives. A stripe that fails ends the walk after everything before it
-    /// in OID order. Useful at high round-trip times; a CPU-bound agent gains little.
+    /// in OID order. The walk notes where its varbinds were: the next walk of the same
+    /// subtree on the target (with as many stripes) starts its stripes there, each holding
+    /// about as many varbinds, with no probes; they cover the subtree whatever changed since.
+    /// Useful at high round-trip times; a CPU-bound agent gains little.
     pub parallel: u16,
     /// Hand out what ended the walk as a last varbind, as `snmpwalk` prints it: the
     /// endOfMibView exception (v2c/v3), or for v1's noSuchName end a varbind with the last OID

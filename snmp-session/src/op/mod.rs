@@ -17,6 +17,7 @@ pub(crate) use repetitions::AnswerSize;
 
 use get::GetOp;
 use parallel::ParallelWalk;
+pub(crate) use parallel::StripeHint;
 pub use table::TableRow;
 use table::{ParallelTable, TableOp};
 use walk::WalkOp;
@@ -168,12 +169,14 @@ pub(crate) enum Op {
 impl Op {
     /// The state machine of `request` (already checked against the target's version), for a
     /// target of `version`; GETs carry at most `max_oids` OIDs per request, up to `in_flight`
-    /// requests at once; `hint` is the max-repetitions an adaptive walk last ended with.
+    /// requests at once; `hint` is the max-repetitions an adaptive walk last ended with, and
+    /// `stripes` where the target's last parallel walk would have the next start its stripes.
     pub(crate) fn new(
         request: Request,
         version: Version,
         max_oids: usize,
         hint: Option<u32>,
+        stripes: Option<&StripeHint>,
         in_flight: usize,
     ) -> Op {
         // An adaptive walk or table starts from what worked last time for the target.
@@ -202,7 +205,9 @@ impl Op {
             } => {
                 let reps = max_repetitions.map(|m| start(m, &options));
                 if options.parallel > 1 {
-                    Op::Parallel(ParallelWalk::new(root, reps, options, version))
+                    Op::Parallel(ParallelWalk::hinted(
+                        root, stripes, reps, options, version,
+                    ))
                 } else {
                     Op::Walk(WalkOp::new(root, reps, options, version))
                 }
@@ -259,6 +264,7 @@ impl Op {
             Op::Get(g) => g.start(),
             Op::Table(t) => t.start(),
             Op::ParallelTable(_, first) => first.take().unwrap_or(Step::Send),
+            Op::Parallel(p) => p.start(),
             _ => Step::Send,
         }
     }
@@ -328,6 +334,15 @@ impl Op {
             Op::Table(t) => t.learned_repetitions(),
             Op::Parallel(p) => p.learned_repetitions(),
             Op::ParallelTable(t, _) => t.learned_repetitions(),
+            _ => None,
+        }
+    }
+
+    /// Where a parallel walk that ended well would have the next walk of its subtree start
+    /// its stripes.
+    pub(crate) fn learned_stripes(&self) -> Option<StripeHint> {
+        match self {
+            Op::Parallel(p) => p.learned_stripes(),
             _ => None,
         }
     }

@@ -7,6 +7,12 @@
 //! Stripe `k` covers the OIDs after its start `b[k]` up to and including `b[k + 1]` (the next
 //! stripe's start), the last one to the end of the subtree: together they cover the subtree
 //! once, whatever the boundaries are.
+//!
+//! A walk also notes where its varbinds were (an OID every so many, at most
+//! [`MAX_SAMPLES`]); when it ends well, [`ParallelWalk::learned_stripes`] spreads that many
+//! boundaries evenly over them. The session keeps them for the target, and the next walk of
+//! the same subtree starts its stripes there, with no probes: each stripe then holds about as
+//! many varbinds as the others, wherever the data is.
 
 use alloc::vec::Vec;
 
@@ -57,7 +63,27 @@ pub(crate) struct ParallelWalk {
     /// How many of `candidates` came from levels above the last (they split subtrees the
     /// walk would otherwise walk whole, and are chosen first).
     upper: usize,
+    /// Boundaries to start from (a former walk's), instead of probing.
+    preset: Option<Vec<Oid>>,
+    /// Varbinds handed out so far.
+    seen: u64,
+    /// Every `every`-th of them is noted in `samples`.
+    every: u64,
+    /// OIDs of the varbinds handed out, one in `every` (OID order).
+    samples: Vec<Oid>,
 }
+
+/// A walk's stripe boundaries as a former walk of the same subtree found them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct StripeHint {
+    /// The subtree walked.
+    pub(crate) root: Oid,
+    /// Where stripes 2, 3, ... start.
+    pub(crate) bounds: Vec<Oid>,
+}
+
+/// The most OIDs a walk notes to place the next walk's stripes (twice the most stripes).
+const MAX_SAMPLES: usize = 128;
 
 /// The most children probed at one level (each probe is one round trip).
 const MAX_PROBES: usize = 64;
@@ -88,7 +114,88 @@ impl ParallelWalk {
             candidates: Vec::new(),
             last_upper: None,
             upper: 0,
+            preset: None,
+            seen: 0,
+            every: 1,
+            samples: Vec::new(),
         }
+    }
+
+    /// A walk of `root` whose stripes start at `hint`'s boundaries (a former walk's of the
+    /// same subtree) when there are as many as the stripes wanted; else it probes, as
+    /// [`ParallelWalk::new`].
+    pub(crate) fn hinted(
+        root: Oid,
+        hint: Option<&StripeHint>,
+        bulk: Option<u32>,
+        options: WalkOptions,
+        version: Version,
+    ) -> Self {
+        let mut w = ParallelWalk::new(root, bulk, options, version);
+        if let Some(h) = hint {
+            let usable = h.root == w.root
+                && h.bounds.len().saturating_add(1) == w.wanted()
+                && h.bounds.iter().all(|b| b.starts_with(&w.root) && *b > w.root)
+                && h.bounds.windows(2).all(|p| p[0] < p[1]);
+            if usable {
+                w.preset = Some(h.bounds.clone());
+            }
+        }
+        w
+    }
+
+    /// The first step: the stripes at once when their boundaries are known, else a probe.
+    pub(crate) fn start(&mut self) -> Step {
+        match self.preset.take() {
+            Some(bounds) => self.start_from(self.root.clone(), bounds),
+            None => Step::Send,
+        }
+    }
+
+    /// Notes where these varbinds (the next ones handed out, in OID order) are: the OID of
+    /// every `every`-th, `every` doubling (and every other sample dropped) when the samples
+    /// reach [`MAX_SAMPLES`].
+    fn note(seen: &mut u64, every: &mut u64, samples: &mut Vec<Oid>, vbs: &[VarBind]) {
+        for vb in vbs {
+            *seen = seen.saturating_add(1);
+            if *seen % *every != 0 {
+                continue;
+            }
+            samples.push(vb.oid.clone());
+            if samples.len() >= MAX_SAMPLES {
+                // Keep those at multiples of twice the interval (the 2nd, 4th, ...).
+                let mut i = 0usize;
+                samples.retain(|_| {
+                    i = i.saturating_add(1);
+                    i % 2 == 0
+                });
+                *every = every.saturating_mul(2);
+            }
+        }
+    }
+
+    /// Where the next walk of this subtree should start its stripes: as many boundaries as
+    /// this walk's stripes less one, spread evenly over the varbinds it handed out. `None`
+    /// for a walk too small to be worth stripes (fewer than 16 varbinds a stripe).
+    pub(crate) fn learned_stripes(&self) -> Option<StripeHint> {
+        let stripes = u64::try_from(self.wanted()).ok()?;
+        if stripes < 2 || self.seen < stripes.saturating_mul(16) {
+            return None;
+        }
+        let mut bounds: Vec<Oid> = Vec::with_capacity(usize::try_from(stripes).ok()?);
+        for k in 1..stripes {
+            // The varbind at k / stripes of the way; sample j is varbind (j + 1) * every.
+            let at = k.saturating_mul(self.seen) / stripes;
+            let j = usize::try_from((at / self.every).saturating_sub(1)).ok()?;
+            let oid = self.samples.get(j)?;
+            if bounds.last().is_none_or(|b| b < oid) {
+                bounds.push(oid.clone());
+            }
+        }
+        (bounds.len().saturating_add(1) == usize::try_from(stripes).ok()?).then(|| StripeHint {
+            root: self.root.clone(),
+            bounds,
+        })
     }
 
     /// A walk of the stripes between these boundaries, found beforehand (no probes): stripe
@@ -156,7 +263,16 @@ impl ParallelWalk {
     ) -> Step {
         match &mut self.phase {
             Phase::Probe { .. } => self.on_probe(g),
-            Phase::Sequential(w) => w.on_response(g, out, size),
+            Phase::Sequential(w) => {
+                let before = out.len();
+                let step = w.on_response(g, out, size);
+                for o in out.get(before..).unwrap_or_default() {
+                    if let Output::Varbinds(vbs) = o {
+                        Self::note(&mut self.seen, &mut self.every, &mut self.samples, vbs);
+                    }
+                }
+                step
+            }
             Phase::Stripes { stripes, .. } => {
                 let Some(s) = stripes.get_mut(usize::from(slot)) else {
                     return Step::Wait;
@@ -334,7 +450,9 @@ impl ParallelWalk {
                 return Step::Finish(Ok(()));
             };
             if !s.held.is_empty() {
-                out.push(Output::Varbinds(core::mem::take(&mut s.held)));
+                let vbs = core::mem::take(&mut s.held);
+                Self::note(&mut self.seen, &mut self.every, &mut self.samples, &vbs);
+                out.push(Output::Varbinds(vbs));
             }
             match s.result.take() {
                 None => return Step::Wait,

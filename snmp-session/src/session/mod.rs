@@ -73,6 +73,9 @@ struct Target {
     malformed: u32,
     /// The max-repetitions an adaptive walk or table of this target last ended with.
     repetitions_hint: Option<u32>,
+    /// Where its last parallel walk would have the next walk of that subtree start its
+    /// stripes (boxed: few targets are walked in stripes).
+    stripes_hint: Option<Box<crate::op::StripeHint>>,
     /// Boxed: most targets of a large poll are v1/v2c, and a v3 state (keys, engine) is
     /// four times the size of the rest of a target.
     v3: Option<Box<V3State>>,
@@ -233,6 +236,7 @@ impl Session {
                 config,
                 malformed: 0,
                 repetitions_hint: None,
+                stripes_hint: None,
                 v3,
                 conn,
             },
@@ -291,21 +295,25 @@ impl Session {
         request: Request,
         call: crate::CallOptions,
     ) -> Result<OpId, StartError> {
-        let (version, hint, in_flight) = self
+        let t = self
             .targets
             .get(&target)
-            .map(|t| {
-                let c = &t.config;
-                (
-                    c.version(),
-                    t.repetitions_hint,
-                    usize::from(c.max_in_flight),
-                )
-            })
             .ok_or(StartError::UnknownTarget)?;
+        let (version, hint, in_flight) = (
+            t.config.version(),
+            t.repetitions_hint,
+            usize::from(t.config.max_in_flight),
+        );
         request.check_version(version)?;
         let max_oids = self.config.max_oids_per_request;
-        let mut op = Op::new(request, version, max_oids, hint, in_flight);
+        let mut op = Op::new(
+            request,
+            version,
+            max_oids,
+            hint,
+            t.stripes_hint.as_deref(),
+            in_flight,
+        );
         let id = OpId(self.next_op);
         self.next_op = self.next_op.saturating_add(1);
         let first = op.start();
@@ -419,9 +427,14 @@ impl Session {
 
     fn finish(&mut self, id: OpId, result: Result<(), Error>) {
         if let Some(mut o) = self.ops.remove(&id) {
-            if let Some(reps) = o.op.learned_repetitions() {
-                if let Some(t) = self.targets.get_mut(&o.target) {
+            if let Some(t) = self.targets.get_mut(&o.target) {
+                if let Some(reps) = o.op.learned_repetitions() {
                     t.repetitions_hint = Some(reps);
+                }
+                if result.is_ok() {
+                    if let Some(h) = o.op.learned_stripes() {
+                        t.stripes_hint = Some(Box::new(h));
+                    }
                 }
             }
             if result.is_err() {
