@@ -1276,10 +1276,9 @@ fn a_second_parallel_walk_starts_its_stripes_where_the_data_is() {
             let agent = sim.agents.get_mut(&agent_addr(0)).unwrap();
             for i in 1..=200 {
                 agent.data.remove(&oid(&format!("1.3.6.1.2.1.2.2.1.1.{i}")));
-                agent.data.insert(
-                    oid(&format!("1.3.6.1.2.1.2.2.1.22.{i}")),
-                    Value::Integer(i),
-                );
+                agent
+                    .data
+                    .insert(oid(&format!("1.3.6.1.2.1.2.2.1.22.{i}")), Value::Integer(i));
             }
         }
         let start = sim.now;
@@ -1293,9 +1292,10 @@ fn a_second_parallel_walk_starts_its_stripes_where_the_data_is() {
         );
         times.push(sim.now.saturating_duration_since(start));
     }
-    // 11 columns of 300 in 11 stripes after 12 probes, against 16 even stripes at once.
+    // 11 columns of 300 in 11 stripes of 15 requests after the probes, against 16 even
+    // stripes of 11 requests at once (the simulated network is deterministic).
     assert!(
-        times[1] * 2 < times[0],
+        times[1] * 4 < times[0] * 3,
         "the second walk took {:?}, the first {:?}",
         times[1],
         times[0]

@@ -205,9 +205,7 @@ impl Op {
             } => {
                 let reps = max_repetitions.map(|m| start(m, &options));
                 if options.parallel > 1 {
-                    Op::Parallel(ParallelWalk::hinted(
-                        root, stripes, reps, options, version,
-                    ))
+                    Op::Parallel(ParallelWalk::hinted(root, stripes, reps, options, version))
                 } else {
                     Op::Walk(WalkOp::new(root, reps, options, version))
                 }

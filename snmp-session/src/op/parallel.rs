@@ -1,5 +1,6 @@
 //! A walk in parallel stripes: the subtree is split at its root's children (found with
-//! GETNEXT probes, one after the other), each stripe is walked by its own [`WalkOp`] with its
+//! GETNEXT probes: one request asks after up to [`PROBE_WIDTH`] children at once, v1 one),
+//! each stripe is walked by its own [`WalkOp`] with its
 //! own request in flight, and the varbinds are handed out in OID order: the first stripe's as
 //! they come, each later stripe's once every stripe before it has ended (held until then).
 //! The sequence is exactly a sequential walk's.
@@ -34,8 +35,9 @@ struct Stripe {
 
 #[derive(Debug)]
 enum Phase {
-    /// Finding the boundaries: the OID the probe in flight asks after.
-    Probe { next: Oid, bounds: Vec<Oid> },
+    /// Finding the boundaries: the OIDs the probe in flight asks after (`split.c`,
+    /// `split.(c + 1)`, ...: the answer to each names the first child from there on).
+    Probe { next: Vec<Oid>, bounds: Vec<Oid> },
     /// Too few children to split: one walk, as sequential.
     Sequential(WalkOp),
     /// Walking the stripes; `head` is the one whose varbinds go out as they come.
@@ -85,8 +87,10 @@ pub(crate) struct StripeHint {
 /// The most OIDs a walk notes to place the next walk's stripes (twice the most stripes).
 const MAX_SAMPLES: usize = 128;
 
-/// The most children probed at one level (each probe is one round trip).
+/// The most children probed at one level.
 const MAX_PROBES: usize = 64;
+/// Children asked after in one probe (one GETNEXT of this many OIDs).
+const PROBE_WIDTH: u32 = 16;
 /// A level with this many children is not split further.
 const MANY_CHILDREN: u32 = 4;
 /// The most levels the split point goes down from the root.
@@ -101,7 +105,7 @@ impl ParallelWalk {
     ) -> Self {
         ParallelWalk {
             phase: Phase::Probe {
-                next: root.clone(),
+                next: probe_oids(&root, None, version),
                 bounds: Vec::new(),
             },
             split: root.clone(),
@@ -135,8 +139,13 @@ impl ParallelWalk {
         if let Some(h) = hint {
             let usable = h.root == w.root
                 && h.bounds.len().saturating_add(1) == w.wanted()
-                && h.bounds.iter().all(|b| b.starts_with(&w.root) && *b > w.root)
-                && h.bounds.windows(2).all(|p| p[0] < p[1]);
+                && h.bounds
+                    .iter()
+                    .all(|b| b.starts_with(&w.root) && *b > w.root)
+                && h.bounds
+                    .iter()
+                    .zip(h.bounds.iter().skip(1))
+                    .all(|(a, b)| a < b);
             if usable {
                 w.preset = Some(h.bounds.clone());
             }
@@ -158,7 +167,7 @@ impl ParallelWalk {
     fn note(seen: &mut u64, every: &mut u64, samples: &mut Vec<Oid>, vbs: &[VarBind]) {
         for vb in vbs {
             *seen = seen.saturating_add(1);
-            if *seen % *every != 0 {
+            if !seen.is_multiple_of(*every) {
                 continue;
             }
             samples.push(vb.oid.clone());
@@ -167,7 +176,7 @@ impl ParallelWalk {
                 let mut i = 0usize;
                 samples.retain(|_| {
                     i = i.saturating_add(1);
-                    i % 2 == 0
+                    i.is_multiple_of(2)
                 });
                 *every = every.saturating_mul(2);
             }
@@ -185,8 +194,8 @@ impl ParallelWalk {
         let mut bounds: Vec<Oid> = Vec::with_capacity(usize::try_from(stripes).ok()?);
         for k in 1..stripes {
             // The varbind at k / stripes of the way; sample j is varbind (j + 1) * every.
-            let at = k.saturating_mul(self.seen) / stripes;
-            let j = usize::try_from((at / self.every).saturating_sub(1)).ok()?;
+            let at = k.saturating_mul(self.seen).checked_div(stripes)?;
+            let j = usize::try_from(at.checked_div(self.every)?.saturating_sub(1)).ok()?;
             let oid = self.samples.get(j)?;
             if bounds.last().is_none_or(|b| b < oid) {
                 bounds.push(oid.clone());
@@ -238,9 +247,7 @@ impl ParallelWalk {
 
     pub(super) fn view(&self, slot: Slot) -> View<'_> {
         match &self.phase {
-            Phase::Probe { next, .. } => {
-                View::Oids(PduType::GetNextRequest, [0, 0], core::slice::from_ref(next))
-            }
+            Phase::Probe { next, .. } => View::Oids(PduType::GetNextRequest, [0, 0], next),
             Phase::Sequential(w) => w.view(),
             Phase::Stripes { stripes, .. } => match stripes.get(usize::from(slot)) {
                 Some(s) => s.walk.view(),
@@ -314,23 +321,40 @@ impl ParallelWalk {
             return Step::Wait;
         };
         let base = &self.split;
-        let child = match g.varbinds.first() {
-            Some(vb)
-                if g.error_status == ErrorStatus::NoError
-                    && !vb.value.is_exception()
-                    && vb.oid.starts_with(base)
-                    && vb.oid.len() > base.len() =>
-            {
-                vb.oid.arcs().get(base.len()).copied()
-            }
-            _ => None,
-        };
         let mut children = core::mem::take(bounds);
-        if let Some(c) = child {
-            self.probes_at_level = self.probes_at_level.saturating_add(1);
-            children.push(base.child(c));
-            if children.len() < MAX_PROBES && c < u32::MAX {
-                let next = base.child(c.saturating_add(1));
+        // Each answer names the first child at or after what it asked (or lies past the
+        // split point: no more children there).
+        let mut more = false;
+        let found_before = children.len();
+        if g.error_status == ErrorStatus::NoError {
+            for vb in &g.varbinds {
+                if vb.value.is_exception()
+                    || !vb.oid.starts_with(base)
+                    || vb.oid.len() <= base.len()
+                {
+                    more = false;
+                    continue;
+                }
+                let Some(&c) = vb.oid.arcs().get(base.len()) else {
+                    continue;
+                };
+                more = true;
+                let child = base.child(c);
+                if children.last().is_none_or(|last| *last < child) {
+                    self.probes_at_level = self.probes_at_level.saturating_add(1);
+                    children.push(child);
+                }
+            }
+        }
+        // Go on while the last answer is still a child and this probe found a new one (a
+        // sloppy agent's answers that go backwards end the level: never a loop).
+        if more && children.len() > found_before && children.len() < MAX_PROBES {
+            let after = children
+                .last()
+                .and_then(|c| c.arcs().last().copied())
+                .filter(|&c| c < u32::MAX);
+            if let Some(c) = after {
+                let next = probe_oids(base, Some(c.saturating_add(1)), self.version);
                 self.phase = Phase::Probe {
                     next,
                     bounds: children,
@@ -362,11 +386,11 @@ impl ParallelWalk {
                 self.upper = self.candidates.len();
                 self.descents = self.descents.saturating_add(1);
                 self.probes_at_level = 0;
-                self.split = last.clone();
                 self.phase = Phase::Probe {
-                    next: last,
+                    next: probe_oids(&last, None, self.version),
                     bounds: Vec::new(),
                 };
+                self.split = last;
                 return Step::Send;
             }
             self.candidates.extend(children.into_iter().skip(1));
@@ -485,5 +509,26 @@ impl ParallelWalk {
             }
             Phase::Probe { .. } => {}
         }
+    }
+}
+
+/// The OIDs of one probe of `base`'s children from child `from` on (`None`: from the start,
+/// asking after `base` itself): [`PROBE_WIDTH`] of them, one for SNMPv1, where an answer past
+/// the end of the MIB fails the whole request.
+fn probe_oids(base: &Oid, from: Option<u32>, version: Version) -> Vec<Oid> {
+    let width = if version == Version::V1 {
+        1
+    } else {
+        PROBE_WIDTH
+    };
+    match from {
+        None => {
+            let mut v = alloc::vec![base.clone()];
+            v.extend((1..width).map(|c| base.child(c)));
+            v
+        }
+        Some(c) => (0..width)
+            .map_while(|k| c.checked_add(k).map(|a| base.child(a)))
+            .collect(),
     }
 }

@@ -295,10 +295,7 @@ impl Session {
         request: Request,
         call: crate::CallOptions,
     ) -> Result<OpId, StartError> {
-        let t = self
-            .targets
-            .get(&target)
-            .ok_or(StartError::UnknownTarget)?;
+        let t = self.targets.get(&target).ok_or(StartError::UnknownTarget)?;
         let (version, hint, in_flight) = (
             t.config.version(),
             t.repetitions_hint,
