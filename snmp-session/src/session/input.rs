@@ -37,11 +37,29 @@ impl Session {
     pub fn handle_datagram(&mut self, now: Instant, from: SocketAddr, data: &[u8]) {
         self.counters.datagrams = self.counters.datagrams.wrapping_add(1);
         match message_version(data) {
-            Ok(0) | Ok(1) => self.handle_community(from, data),
-            Ok(3) => self.handle_v3(now, from, data),
+            Ok(0) | Ok(1) => {
+                let bytes = self.copy_in(data);
+                self.handle_community(from, &bytes);
+            }
+            Ok(3) => {
+                let bytes = self.copy_in(data);
+                self.handle_v3(now, from, &bytes);
+            }
             _ => self.malformed(from),
         }
         self.purge_timers();
+    }
+
+    /// `data` as shared bytes, copied into the receive buffer (its space is reused once
+    /// everything split off it before has been dropped).
+    fn copy_in(&mut self, data: &[u8]) -> Bytes {
+        // Room for a few answers at a time (a walk's are large).
+        const BLOCK: usize = 16 * 1024;
+        if self.rx.capacity() < data.len() {
+            self.rx.reserve(data.len().max(BLOCK));
+        }
+        self.rx.extend_from_slice(data);
+        self.rx.split().freeze()
     }
 
     /// A datagram that does not decode: counted, and counted for the target at that address
@@ -66,8 +84,8 @@ impl Session {
         }
     }
 
-    fn handle_community(&mut self, from: SocketAddr, data: &[u8]) {
-        let Ok(Message::Community(m)) = Message::decode(data) else {
+    fn handle_community(&mut self, from: SocketAddr, data: &Bytes) {
+        let Ok(Message::Community(m)) = Message::decode_bytes(data) else {
             self.malformed(from);
             return;
         };
@@ -99,9 +117,8 @@ impl Session {
         self.deliver(rid, g, data.len());
     }
 
-    fn handle_v3(&mut self, now: Instant, from: SocketAddr, data: &[u8]) {
-        let bytes = Bytes::copy_from_slice(data);
-        let Ok((msg, layout)) = V3Message::decode_with_layout(&bytes) else {
+    fn handle_v3(&mut self, now: Instant, from: SocketAddr, bytes: &Bytes) {
+        let Ok((msg, layout)) = V3Message::decode_with_layout(bytes) else {
             self.malformed(from);
             return;
         };
@@ -135,7 +152,7 @@ impl Session {
             rid,
             target: target_id,
             from_elsewhere,
-            bytes: &bytes,
+            bytes,
             layout: &layout,
             agent_max: usize::try_from(msg.msg_max_size).unwrap_or(usize::MAX),
         };

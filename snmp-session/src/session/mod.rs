@@ -175,6 +175,10 @@ pub struct Session {
     stream_actions: VecDeque<StreamAction>,
     /// Connection deadlines (connect, idle), each also in its connection.
     conn_timers: BTreeSet<(Instant, TargetId)>,
+    /// Where arriving datagrams are copied: a datagram's bytes are split off it (octet
+    /// strings of the answer share them), and once the caller has dropped those the space
+    /// is used again, so that a steady stream of answers needs no allocation for them.
+    rx: bytes::BytesMut,
 }
 
 impl Session {
@@ -201,6 +205,7 @@ impl Session {
             timers: TimerTable::default(),
             send_queue: VecDeque::new(),
             events: Events::default(),
+            rx: bytes::BytesMut::new(),
             counters: Counters::default(),
             local_engine_id,
             started: None,
