@@ -280,9 +280,11 @@ pub struct OtlpConf {
     /// certificate must chain to, instead of the system's trust store (as OpenTelemetry's
     /// `OTEL_EXPORTER_OTLP_CERTIFICATE`).
     pub ca_file: Option<String>,
-    /// `otlpClientCertificate FILE` and `otlpClientKey FILE`: a client certificate chain and
-    /// its key (PEM) for collectors that require mutual TLS.
-    pub client_cert: Option<(String, String)>,
+    /// `otlpClientCertificate FILE`: a client certificate chain (PEM) for collectors that
+    /// require mutual TLS, with `otlpClientKey`.
+    pub client_cert: Option<String>,
+    /// `otlpClientKey FILE`: the client certificate's key (PEM).
+    pub client_key: Option<String>,
 }
 
 impl Default for OtlpConf {
@@ -300,6 +302,7 @@ impl Default for OtlpConf {
             timeout_secs: 10.0,
             ca_file: None,
             client_cert: None,
+            client_key: None,
         }
     }
 }

@@ -243,24 +243,8 @@ impl Conf {
                 self.otlp.endpoint = Some(rest.to_owned());
             }
             "otlpcertificate" => self.otlp.ca_file = Some(file_word(token, rest)?),
-            "otlpclientcertificate" => {
-                let key = self
-                    .otlp
-                    .client_cert
-                    .take()
-                    .map(|(_, k)| k)
-                    .unwrap_or_default();
-                self.otlp.client_cert = Some((file_word(token, rest)?, key));
-            }
-            "otlpclientkey" => {
-                let cert = self
-                    .otlp
-                    .client_cert
-                    .take()
-                    .map(|(c, _)| c)
-                    .unwrap_or_default();
-                self.otlp.client_cert = Some((cert, file_word(token, rest)?));
-            }
+            "otlpclientcertificate" => self.otlp.client_cert = Some(file_word(token, rest)?),
+            "otlpclientkey" => self.otlp.client_key = Some(file_word(token, rest)?),
             "otlpprotocol" => {
                 self.otlp.grpc = match rest {
                     "grpc" => true,

@@ -162,12 +162,9 @@ fn tls_config(conf: &OtlpConf) -> Result<rustls::ClientConfig, String> {
         .with_safe_default_protocol_versions()
         .map_err(|e| format!("TLS: {e}"))?
         .with_root_certificates(roots);
-    match &conf.client_cert {
-        None => Ok(builder.with_no_client_auth()),
-        Some((cert, key)) if cert.is_empty() || key.is_empty() => {
-            Err("otlpClientCertificate and otlpClientKey are given together".to_owned())
-        }
-        Some((cert, key)) => {
+    match (&conf.client_cert, &conf.client_key) {
+        (None, None) => Ok(builder.with_no_client_auth()),
+        (Some(cert), Some(key)) => {
             let chain = certs("otlpClientCertificate", cert)?;
             let key = PrivateKeyDer::from_pem_slice(&read("otlpClientKey", key)?)
                 .map_err(|e| format!("otlpClientKey {key}: {e}"))?;
@@ -175,6 +172,7 @@ fn tls_config(conf: &OtlpConf) -> Result<rustls::ClientConfig, String> {
                 .with_client_auth_cert(chain, key)
                 .map_err(|e| format!("otlpClientCertificate: {e}"))
         }
+        _ => Err("otlpClientCertificate and otlpClientKey are given together".to_owned()),
     }
 }
 
