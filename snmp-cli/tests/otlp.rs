@@ -205,6 +205,14 @@ impl Ours {
     fn metric(&self, line_start: &str) -> u64 {
         common::metric(self.metrics, line_start)
     }
+
+    /// Waits (at most 20 s) until the metric reaches `at_least`.
+    fn wait_metric(&self, line_start: &str, at_least: u64) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < deadline && self.metric(line_start) < at_least {
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
 }
 
 fn attr<'a>(record: &'a Json, key: &str) -> &'a Json {
@@ -457,12 +465,7 @@ fn a_collector_that_goes_away_loses_nothing_the_buffer_holds_and_drops_are_count
             &format!("while away {i}"),
         ]);
     }
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while Instant::now() < deadline
-        && ours.metric("snmp_trapd_otlp_batches_total{result=\"failed\"}") == 0
-    {
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    ours.wait_metric("snmp_trapd_otlp_batches_total{result=\"failed\"}", 1);
     assert!(ours.metric("snmp_trapd_otlp_batches_total{result=\"failed\"}") >= 1);
     c.start_rotel();
     let recs = c.wait_for(6);
@@ -517,12 +520,7 @@ fn a_collector_that_never_answers_costs_a_time_out_not_the_receiver() {
             "SNMPv2-MIB::coldStart",
         ]);
     }
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while Instant::now() < deadline
-        && ours.metric("snmp_trapd_otlp_batches_total{result=\"failed\"}") < 2
-    {
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    ours.wait_metric("snmp_trapd_otlp_batches_total{result=\"failed\"}", 2);
     assert!(ours.metric("snmp_trapd_otlp_batches_total{result=\"failed\"}") >= 2);
     assert_eq!(ours.metric("snmp_trapd_notifications_accepted_total"), 5);
     // Three held, two dropped: memory stays bounded.
@@ -627,12 +625,7 @@ fn notifications_reach_a_collector_over_tls_with_its_ca_and_a_client_certificate
         o.trap(&["-v2c", "-c", "public", "{T}", "1", "SNMPv2-MIB::coldStart"]);
     }
     for o in [&untrusted, &no_client_cert] {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while Instant::now() < deadline
-            && o.metric("snmp_trapd_otlp_batches_total{result=\"failed\"}") == 0
-        {
-            std::thread::sleep(Duration::from_millis(100));
-        }
+        o.wait_metric("snmp_trapd_otlp_batches_total{result=\"failed\"}", 1);
         assert!(o.metric("snmp_trapd_otlp_batches_total{result=\"failed\"}") >= 1);
         assert_eq!(
             o.metric("snmp_trapd_otlp_records_total{outcome=\"exported\"}"),

@@ -67,12 +67,42 @@ pub(crate) struct ParallelWalk {
     upper: usize,
     /// Boundaries to start from (a former walk's), instead of probing.
     preset: Option<Vec<Oid>>,
+    /// Where the varbinds handed out were.
+    sampler: Sampler,
+}
+
+/// OIDs of the varbinds a walk hands out, one every so many: the OID of every `every`-th,
+/// `every` doubling (and every other sample dropped) when the samples reach [`MAX_SAMPLES`].
+#[derive(Debug)]
+struct Sampler {
     /// Varbinds handed out so far.
     seen: u64,
     /// Every `every`-th of them is noted in `samples`.
     every: u64,
-    /// OIDs of the varbinds handed out, one in `every` (OID order).
+    /// Their OIDs, in OID order.
     samples: Vec<Oid>,
+}
+
+impl Sampler {
+    /// Notes where these varbinds (the next ones handed out, in OID order) are.
+    fn note(&mut self, vbs: &[VarBind]) {
+        for vb in vbs {
+            self.seen = self.seen.saturating_add(1);
+            if !self.seen.is_multiple_of(self.every) {
+                continue;
+            }
+            self.samples.push(vb.oid.clone());
+            if self.samples.len() >= MAX_SAMPLES {
+                // Keep those at multiples of twice the interval (the 2nd, 4th, ...).
+                let mut i = 0usize;
+                self.samples.retain(|_| {
+                    i = i.saturating_add(1);
+                    i.is_multiple_of(2)
+                });
+                self.every = self.every.saturating_mul(2);
+            }
+        }
+    }
 }
 
 /// A walk's stripe boundaries as a former walk of the same subtree found them.
@@ -119,9 +149,11 @@ impl ParallelWalk {
             last_upper: None,
             upper: 0,
             preset: None,
-            seen: 0,
-            every: 1,
-            samples: Vec::new(),
+            sampler: Sampler {
+                seen: 0,
+                every: 1,
+                samples: Vec::new(),
+            },
         }
     }
 
@@ -161,42 +193,20 @@ impl ParallelWalk {
         }
     }
 
-    /// Notes where these varbinds (the next ones handed out, in OID order) are: the OID of
-    /// every `every`-th, `every` doubling (and every other sample dropped) when the samples
-    /// reach [`MAX_SAMPLES`].
-    fn note(seen: &mut u64, every: &mut u64, samples: &mut Vec<Oid>, vbs: &[VarBind]) {
-        for vb in vbs {
-            *seen = seen.saturating_add(1);
-            if !seen.is_multiple_of(*every) {
-                continue;
-            }
-            samples.push(vb.oid.clone());
-            if samples.len() >= MAX_SAMPLES {
-                // Keep those at multiples of twice the interval (the 2nd, 4th, ...).
-                let mut i = 0usize;
-                samples.retain(|_| {
-                    i = i.saturating_add(1);
-                    i.is_multiple_of(2)
-                });
-                *every = every.saturating_mul(2);
-            }
-        }
-    }
-
     /// Where the next walk of this subtree should start its stripes: as many boundaries as
     /// this walk's stripes less one, spread evenly over the varbinds it handed out. `None`
     /// for a walk too small to be worth stripes (fewer than 16 varbinds a stripe).
     pub(crate) fn learned_stripes(&self) -> Option<StripeHint> {
         let stripes = u64::try_from(self.wanted()).ok()?;
-        if stripes < 2 || self.seen < stripes.saturating_mul(16) {
+        if stripes < 2 || self.sampler.seen < stripes.saturating_mul(16) {
             return None;
         }
         let mut bounds: Vec<Oid> = Vec::with_capacity(usize::try_from(stripes).ok()?);
         for k in 1..stripes {
             // The varbind at k / stripes of the way; sample j is varbind (j + 1) * every.
-            let at = k.saturating_mul(self.seen).checked_div(stripes)?;
-            let j = usize::try_from(at.checked_div(self.every)?.saturating_sub(1)).ok()?;
-            let oid = self.samples.get(j)?;
+            let at = k.saturating_mul(self.sampler.seen).checked_div(stripes)?;
+            let j = usize::try_from(at.checked_div(self.sampler.every)?.saturating_sub(1)).ok()?;
+            let oid = self.sampler.samples.get(j)?;
             if bounds.last().is_none_or(|b| b < oid) {
                 bounds.push(oid.clone());
             }
@@ -275,7 +285,7 @@ impl ParallelWalk {
                 let step = w.on_response(g, out, size);
                 for o in out.get(before..).unwrap_or_default() {
                     if let Output::Varbinds(vbs) = o {
-                        Self::note(&mut self.seen, &mut self.every, &mut self.samples, vbs);
+                        self.sampler.note(vbs);
                     }
                 }
                 step
@@ -475,7 +485,7 @@ impl ParallelWalk {
             };
             if !s.held.is_empty() {
                 let vbs = core::mem::take(&mut s.held);
-                Self::note(&mut self.seen, &mut self.every, &mut self.samples, &vbs);
+                self.sampler.note(&vbs);
                 out.push(Output::Varbinds(vbs));
             }
             match s.result.take() {
